@@ -1,0 +1,59 @@
+"""The ``assess`` command line: one typer app, each command group in ``assess.commands``."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assess import __version__
+from assess.commands import plan_cmds
+from assess.console import err_console
+from assess.errors import UserError
+
+app = typer.Typer(
+    name="assess",
+    help=(
+        "VoIP readiness survey: audit routers, switches and firewalls for voice QoS, NAT and "
+        "firewall settings, measure each WAN link (jitter, loss, MOS, DSCP, NAT, SIP ALG), "
+        "and write a scored GO / CONDITIONAL / NO-GO report per site.\n\n"
+        "Start with `assess init plan.yaml`, then `assess survey plan.yaml`. "
+        "`assess demo` runs the bundled sample survey."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+probe_app = typer.Typer(
+    help="Active measurements of a WAN link against a far-end `assess reflector`, iperf3 or STUN server.",
+    no_args_is_help=True,
+)
+app.add_typer(probe_app, name="probe")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"assess {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """VoIP network readiness and QoS assessment."""
+
+
+plan_cmds.register(app)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line and exit code 2."""
+    try:
+        app()
+    except UserError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]")
+        sys.exit(130)

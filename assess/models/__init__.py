@@ -1,0 +1,1 @@
+"""Typed models crossing module boundaries: facts, findings, probe results, site results."""

@@ -1,0 +1,28 @@
+"""A check's verdict on one device, link or site, with the evidence it judged."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from assess.models.common import Category, Severity, Status
+
+
+class Finding(BaseModel):
+    """One rule outcome; the JSON keys follow CONTRACT.md."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: Category
+    status: Status
+    message: str = ""
+    evidence: str = ""
+    remediation: str = ""
+    rationale: str = ""
+    device: str | None = None
+    link: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True for a fail or warn: something the customer must act on."""
+        return self.status in (Status.FAIL, Status.WARN)

@@ -1,0 +1,62 @@
+"""Results of the active link probes (RTP stream, bandwidth).
+
+Each model carries the CONTRACT.md keys; extra detail is welcome as new fields.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RtpSample(BaseModel):
+    """One interval of an RTP probe, for the charts (jitter and loss over time)."""
+
+    t_s: float
+    jitter_up_ms: float | None = None
+    jitter_down_ms: float | None = None
+    loss_up_pct: float | None = None
+    loss_down_pct: float | None = None
+    rtt_ms: float | None = None
+
+
+class RtpResult(BaseModel):
+    """Synthetic RTP stream measured in both directions against a reflector."""
+
+    codec: str = "g711"
+    ptime_ms: int = 20
+    duration_s: float = 0.0
+    packets_sent: int
+    packets_received: int
+    loss_pct: float
+    jitter_ms: float
+    jitter_p95_ms: float
+    rtt_ms: float
+    reorder_pct: float
+    r_factor: float
+    mos: float
+    dscp_sent: int | None = None
+    dscp_at_far_end: int | None = None
+    dscp_on_return: int | None = None
+    loss_up_pct: float
+    loss_down_pct: float
+    jitter_up_ms: float
+    jitter_down_ms: float
+    duplicates: int = 0
+    max_loss_burst: int = 0
+    effective_loss_pct: float | None = None
+    noise_floor_ms: float | None = None
+    rtt_samples_ms: list[float] = Field(default_factory=list)
+    timeline: list[RtpSample] = Field(default_factory=list)
+
+
+class BandwidthResult(BaseModel):
+    """iperf3 capacity in both directions and UDP loss at voice load."""
+
+    up_mbps: float
+    down_mbps: float
+    udp_loss_pct: float
+    rtt_ms: float | None = None
+    udp_jitter_ms: float | None = None
+    voice_load_kbps: float | None = None
+    headroom_up_mbps: float | None = None
+    headroom_down_mbps: float | None = None

@@ -1,0 +1,109 @@
+"""Per-site and portfolio results, written as results.json / portfolio.json."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from assess.models.common import Category, Verdict
+from assess.models.facts import DeviceFacts
+from assess.models.findings import Finding
+from assess.models.probes import BandwidthResult, RtpResult
+from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+
+
+class NotAssessed(BaseModel):
+    """An item the run could not assess, and why."""
+
+    item: str
+    reason: str
+
+
+class DeviceRecord(BaseModel):
+    """A device surveyed: how it was collected and what was parsed."""
+
+    name: str
+    platform: str
+    host: str = ""
+    collected_via: str = "offline"
+    commands: list[str] = Field(default_factory=list)
+    facts: DeviceFacts | None = None
+
+
+class LinkProbes(BaseModel):
+    """Everything measured on one WAN link."""
+
+    link: str
+    rtp: RtpResult | None = None
+    bandwidth: BandwidthResult | None = None
+    nat: NatResult | None = None
+    sip_alg: SipAlgResult | None = None
+    ports: PortsResult | None = None
+    source: str = "recorded"
+
+
+class CategoryScore(BaseModel):
+    """Score of one category (0-100) with the findings that lowered it."""
+
+    category: Category
+    title: str
+    score: float
+    weight: float
+    failed: int = 0
+
+
+class Action(BaseModel):
+    """A remediation step that would move the verdict towards GO."""
+
+    finding_id: str
+    title: str
+    severity: str
+    device: str | None = None
+    link: str | None = None
+    remediation: str = ""
+    score_gain: float = 0.0
+
+
+class SiteResult(BaseModel):
+    """The whole outcome for one site (CONTRACT.md: site, score, verdict, findings, probes)."""
+
+    site: str
+    title: str = ""
+    score: float
+    verdict: Verdict
+    verdict_reason: str = ""
+    findings: list[Finding] = Field(default_factory=list)
+    probes: list[LinkProbes] = Field(default_factory=list)
+    devices: list[DeviceRecord] = Field(default_factory=list)
+    categories: list[CategoryScore] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+    generated_at: datetime | None = None
+
+
+class PortfolioSite(BaseModel):
+    """A site's line in the portfolio table."""
+
+    site: str
+    title: str = ""
+    score: float
+    verdict: Verdict
+    worst_findings: list[str] = Field(default_factory=list)
+    categories: dict[str, float] = Field(default_factory=dict)
+
+
+class DriftItem(BaseModel):
+    """A standardised setting that differs between sites."""
+
+    layer: str
+    values: dict[str, str]
+
+
+class Portfolio(BaseModel):
+    """All sites of a survey side by side."""
+
+    company: str = ""
+    generated_at: datetime | None = None
+    sites: list[PortfolioSite] = Field(default_factory=list)
+    drift: list[DriftItem] = Field(default_factory=list)

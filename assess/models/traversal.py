@@ -1,0 +1,43 @@
+"""Results of the NAT and firewall traversal probes (NAT type, SIP ALG, ports)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+NatBehaviour = Literal[
+    "endpoint-independent", "address-dependent", "address-and-port-dependent", "no-nat", "unknown"
+]
+
+
+class NatResult(BaseModel):
+    """RFC 5780 NAT behaviour discovery and UDP binding lifetime."""
+
+    public_address: str | None
+    mapping: NatBehaviour
+    filtering: NatBehaviour
+    binding_lifetime_s: float | None = None
+    binding_lifetime_resolution_s: float | None = None
+    hairpinning: bool | None = None
+    port_preserved: bool | None = None
+
+
+class SipAlgResult(BaseModel):
+    """What a SIP ALG on the path changed in a SIP message sent to the reflector."""
+
+    sip_alg_detected: bool
+    rewritten: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list)
+    dropped: list[str] = Field(default_factory=list)
+    transport: str = "udp"
+    large_message_ok: bool | None = None
+
+
+class PortsResult(BaseModel):
+    """Which SIP and RTP ports crossed the NAT/firewall."""
+
+    tested_udp: list[int] = Field(default_factory=list)
+    blocked_udp: list[int] = Field(default_factory=list)
+    tested_tcp: list[int] = Field(default_factory=list)
+    blocked_tcp: list[int] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""The VoIP readiness rule registry (explicit registration, see ``checks.registry``)."""

@@ -1,0 +1,93 @@
+"""What a rule is: metadata as class attributes, an ``evaluate`` that yields outcomes.
+
+Rules read facts and probe results only; they never talk to a device. A rule
+that raises yields an UNKNOWN finding carrying the error, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from assess.models.common import Category, Severity, Status
+from assess.models.facts import DeviceFacts
+from assess.models.site import DeviceRecord, LinkProbes
+from assess.plan import Link, Thresholds, Voice
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Everything a rule may read about one site."""
+
+    site: str
+    voice: Voice = field(default_factory=Voice)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    devices: tuple[DeviceRecord, ...] = ()
+    links: tuple[Link, ...] = ()
+    probes: tuple[LinkProbes, ...] = ()
+    other_sites: tuple[SiteContext, ...] = ()
+
+    def facts(self) -> Iterator[DeviceFacts]:
+        """Facts of every device that was parsed."""
+        for dev in self.devices:
+            if dev.facts is not None:
+                yield dev.facts
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule concluded about one subject (a device, a link or the site)."""
+
+    status: Status
+    message: str
+    evidence: str = ""
+    device: str | None = None
+    link: str | None = None
+    platform: str | None = None
+
+
+class Rule:
+    """A single check with a stable id (``VQnnn``), append-only in ``checks.ids``."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    severity: ClassVar[Severity]
+    category: ClassVar[Category]
+    rationale: ClassVar[str]
+    remediation: ClassVar[dict[str, str]]
+    platforms: ClassVar[tuple[str, ...]] = ()
+    since: ClassVar[str] = "0.1.0"
+
+    def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
+        """Yield one outcome per subject judged."""
+        raise NotImplementedError
+
+    @classmethod
+    def remediation_for(cls, platform: str | None) -> str:
+        """The remediation text for ``platform``, falling back to the generic one."""
+        if platform and platform in cls.remediation:
+            return cls.remediation[platform]
+        return cls.remediation.get("generic", "")
+
+
+class DeviceRule(Rule):
+    """A rule judged per device from its facts."""
+
+    def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
+        for dev in ctx.devices:
+            if dev.facts is None or (self.platforms and dev.platform not in self.platforms):
+                continue
+            for outcome in self.check(dev.facts, ctx):
+                yield Outcome(
+                    outcome.status,
+                    outcome.message,
+                    outcome.evidence,
+                    device=outcome.device or dev.name,
+                    link=outcome.link,
+                    platform=dev.platform,
+                )
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        """Yield outcomes for one device."""
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Collectors: get raw evidence from devices and far-end services, save it before parsing."""

@@ -1,0 +1,103 @@
+"""The on-disk evidence layout shared by live and offline collection.
+
+    EVIDENCE/<site>/<device>/<command-file>.txt   raw (redacted) output, one per command
+    EVIDENCE/<site>/<device>/manifest.json        what was run, when, how, and what failed
+
+A live survey writes exactly what ``assess survey --offline EVIDENCE`` reads back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+MANIFEST = "manifest.json"
+
+
+class CommandRecord(BaseModel):
+    """One command run on a device and where its output is."""
+
+    command: str
+    file: str
+    ok: bool = True
+    error: str = ""
+
+
+class Manifest(BaseModel):
+    """How a device's evidence was collected."""
+
+    device: str
+    platform: str | None = None
+    host: str = ""
+    collected_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    via: str = "offline"
+    tool_versions: dict[str, str] = Field(default_factory=dict)
+    host_key_policy: str = ""
+    commands: list[CommandRecord] = Field(default_factory=list)
+
+
+def command_filename(command: str) -> str:
+    """File name for a command's output.
+
+    >>> command_filename("show running-config")
+    'show_running-config.txt'
+    >>> command_filename("/ip firewall filter export")
+    'ip_firewall_filter_export.txt'
+    """
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", command.strip()).strip("_")
+    return f"{slug or 'output'}.txt"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a crash never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def device_dir(root: Path, site: str, device: str) -> Path:
+    """Folder holding one device's evidence."""
+    return root / site / device
+
+
+def save_output(folder: Path, manifest: Manifest, command: str, text: str) -> None:
+    """Save one (already redacted) command output and record it in the manifest on disk."""
+    name = command_filename(command)
+    write_atomic(folder / name, text)
+    manifest.commands = [c for c in manifest.commands if c.command != command]
+    manifest.commands.append(CommandRecord(command=command, file=name))
+    write_atomic(folder / MANIFEST, manifest.model_dump_json(indent=2))
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a device folder, or None when absent or unreadable."""
+    try:
+        return Manifest.model_validate_json((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValidationError, UnicodeDecodeError):
+        return None
+
+
+def read_outputs(folder: Path) -> dict[str, str]:
+    """Command -> output for a device folder (manifest order; without one, file name -> text)."""
+    manifest = read_manifest(folder)
+    outputs: dict[str, str] = {}
+    if manifest is not None:
+        for rec in manifest.commands:
+            path = folder / rec.file
+            if rec.ok and path.is_file():
+                outputs[rec.command] = path.read_text(encoding="utf-8", errors="replace")
+        return outputs
+    for path in sorted(folder.glob("*.txt")):
+        outputs[path.stem.replace("_", " ")] = path.read_text(encoding="utf-8", errors="replace")
+    return outputs

@@ -1,0 +1,1 @@
+"""Platform parsers: evidence (command -> output) to vendor-neutral DeviceFacts."""
