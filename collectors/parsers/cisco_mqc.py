@@ -107,12 +107,12 @@ def parse_mqc(conf: CiscoConfParse) -> Mqc:
         mqc.evidence[f"class-map {cm.name}"] = evidence
     pattern = re.compile(POLICY_MAP_RE)
     for obj in conf.find_objects(POLICY_MAP_RE):
-        match = pattern.match(str(obj.text))
-        if match is None or obj.parent is not obj:
+        pm = pattern.match(str(obj.text))
+        if pm is None or obj.parent is not obj:
             continue
-        policy, remarks = parse_policy(match.group(2), list(obj.children))
+        policy, remarks = parse_policy(pm.group(2), list(obj.children))
         mqc.policies.append(policy)
-        mqc.policy_types[policy.name] = match.group(1) or "qos"
+        mqc.policy_types[policy.name] = pm.group(1) or "qos"
         mqc.remarks.extend(remarks)
         mqc.evidence[f"policy-map {policy.name}"] = "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
     return mqc
@@ -135,4 +135,5 @@ def policy_shape_kbps(policy: QosPolicy | None) -> int | None:
         return None
     shaped = [c.shape_kbps for c in policy.classes if c.shape_kbps]
     default = [c.shape_kbps for c in policy.classes if c.name == "class-default" and c.shape_kbps]
-    return (default or shaped or [None])[0]
+    found = default or shaped
+    return found[0] if found else None
