@@ -15,6 +15,7 @@ from ciscoconfparse2 import CiscoConfParse
 from netutils.interface import canonical_interface_name
 
 from assess.errors import UserError
+from assess.models.facts import Vlan
 
 RUNNING_CONFIG = "show running-config"
 MAX_CONFIG_LINES = 200_000
@@ -144,7 +145,7 @@ def children(parent: object) -> list[str]:
 
 
 def blocks(conf: CiscoConfParse, regex: str) -> Iterator[tuple[re.Match[str], list[str], str]]:
-    """(match of the parent line, its children's lines, evidence text) for each top-level block."""
+    """(match of the parent line, its descendants' lines, evidence text) for each top-level block."""
     pattern = re.compile(regex)
     for obj in conf.find_objects(regex):
         if obj.parent is not obj:  # top-level lines only
@@ -152,7 +153,8 @@ def blocks(conf: CiscoConfParse, regex: str) -> Iterator[tuple[re.Match[str], li
         match = pattern.match(str(obj.text))
         if match is None:
             continue
-        yield match, children(obj), "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
+        lines = [str(c.text).strip() for c in obj.all_children]  # nested lines too, in config order
+        yield match, lines, "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
 
 
 def top_lines(conf: CiscoConfParse, regex: str) -> list[re.Match[str]]:
@@ -175,3 +177,22 @@ def first_group(pattern: str, text: str, flags: int = re.MULTILINE) -> str | Non
     """First capture group of ``pattern`` in ``text``, or None."""
     match = re.search(pattern, text, flags)
     return match.group(1) if match else None
+
+
+def vlans(conf: CiscoConfParse) -> list[Vlan]:
+    """VLANs defined with ``vlan N`` (or ``vlan 10,20-30``) blocks."""
+    found: dict[int, Vlan] = {}
+    for match, lines, _ in blocks(conf, r"^vlan\s+([\d,-]+)\s*$"):
+        name = next((ln.split(None, 1)[1] for ln in lines if ln.startswith("name ") and " " in ln), "")
+        for vid in _vlan_list(match.group(1)):
+            found[vid] = Vlan(id=vid, name=name)
+    return [found[k] for k in sorted(found)]
+
+
+def _vlan_list(spec: str) -> list[int]:
+    ids: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        if lo.isdigit() and (hi.isdigit() or not hi) and len(lo) < 5 and len(hi) < 5:
+            ids.extend(v for v in range(int(lo), int(hi or lo) + 1) if 1 <= v <= 4094)
+    return ids

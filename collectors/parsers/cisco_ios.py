@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 from ciscoconfparse2 import CiscoConfParse
 
-from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, Port, QosPolicy, Vlan
+from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, Port, QosPolicy
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
-from collectors.parsers.cisco_common import blocks, config_text, dscp_name, first_group, parse_config, top_lines
+from collectors.parsers.cisco_common import blocks, config_text, dscp_name, first_group, parse_config, top_lines, vlans
 from collectors.parsers.cisco_mqc import parse_mqc, policy_shape_kbps
 from collectors.parsers.ios_nat import nat_facts
 from collectors.parsers.ios_ports import InterfaceResult, IosContext, build_port
@@ -95,25 +95,6 @@ def context(conf: CiscoConfParse, is_xe: bool) -> IosContext:
         portfast_default=bool(top_lines(conf, r"^spanning-tree portfast (edge )?default")),
         lldp_run=bool(top_lines(conf, r"^lldp run")),
     )
-
-
-def vlans(conf: CiscoConfParse) -> list[Vlan]:
-    """VLANs defined with ``vlan N`` (or ``vlan 10,20-30``) blocks."""
-    found: dict[int, Vlan] = {}
-    for match, lines, _ in blocks(conf, r"^vlan\s+([\d,-]+)\s*$"):
-        name = next((ln.split(None, 1)[1] for ln in lines if ln.startswith("name ") and " " in ln), "")
-        for vid in _vlan_list(match.group(1)):
-            found[vid] = Vlan(id=vid, name=name)
-    return [found[k] for k in sorted(found)]
-
-
-def _vlan_list(spec: str) -> list[int]:
-    ids: list[int] = []
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        if lo.isdigit() and (hi.isdigit() or not hi) and len(lo) < 5 and len(hi) < 5:
-            ids.extend(v for v in range(int(lo), int(hi or lo) + 1) if 1 <= v <= 4094)
-    return ids
 
 
 def add_expedite_queue(facts: DeviceFacts, conf: CiscoConfParse) -> None:

@@ -49,10 +49,11 @@ def merge_show_outputs(facts: DeviceFacts, outputs: Mapping[str, str], platform:
     for name, enabled in poe.enabled.items():
         port = _port(facts, name)
         port.poe = False if port.poe is False else enabled
-    _mark_phones(facts, bool(lldp_text.strip()), poe.powered)
+    mark_phones(facts, bool(lldp_text.strip()), poe.powered)
 
 
-def _mark_phones(facts: DeviceFacts, have_lldp: bool, powered: dict[str, str]) -> None:
+def mark_phones(facts: DeviceFacts, have_lldp: bool, powered: dict[str, str]) -> None:
+    """Set phone_attached from LLDP Telephone neighbours and PoE devices named as phones."""
     phone_ports = {n.local_port for n in facts.lldp_neighbors if n.is_phone}
     phone_ports |= {name for name, device in powered.items() if "phone" in device.lower()}
     for port in facts.ports:
