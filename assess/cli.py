@@ -8,8 +8,8 @@ import typer
 
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
+from assess.commands import device_cmds, plan_cmds
 from assess.commands import emodel as emodel_cmd
-from assess.commands import plan_cmds
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -47,6 +47,7 @@ def _root(
 
 
 plan_cmds.register(app)
+device_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
 
