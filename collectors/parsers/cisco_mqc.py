@@ -29,8 +29,25 @@ class Mqc:
     class_types: dict[str, str] = field(default_factory=dict)
     policies: list[QosPolicy] = field(default_factory=list)
     policy_types: dict[str, str] = field(default_factory=dict)
+    class_lines: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (policy, class) -> lines
     remarks: list[str] = field(default_factory=list)
     evidence: dict[str, str] = field(default_factory=dict)
+
+
+def dscp_values(spec: str) -> list[str]:
+    """DSCP names in ``ef cs3``, NX-OS ``24,26`` or ``40-47`` forms.
+
+    >>> dscp_values("46"), dscp_values("24,26"), dscp_values("44-46")
+    (['ef'], ['cs3', 'af31'], ['voice-admit', '45', 'ef'])
+    """
+    found: list[str] = []
+    for token in re.split(r"[\s,]+", spec.strip()):
+        lo, _, hi = token.partition("-")
+        if lo.isdigit() and hi.isdigit() and int(lo) <= int(hi) < 64:
+            found.extend(dscp_name(str(v)) for v in range(int(lo), int(hi) + 1))
+        elif token:
+            found.append(dscp_name(token))
+    return found
 
 
 def parse_class_match(name: str, lines: list[str]) -> ClassMatch:
@@ -42,7 +59,9 @@ def parse_class_match(name: str, lines: list[str]) -> ClassMatch:
             continue
         if words[1] == "dscp" or words[1:3] == ["ip", "dscp"]:
             values = words[3:] if words[1] == "ip" else words[2:]
-            cm.match_dscp.extend(dscp_name(v) for v in values if v not in cm.match_dscp)
+            for value in dscp_values(" ".join(values)):
+                if value not in cm.match_dscp:
+                    cm.match_dscp.append(value)
         else:
             cm.match_other.append(" ".join(words[1:]))
     return cm
@@ -81,10 +100,11 @@ def _apply_action(pc: PolicyClass, line: str) -> None:
         pc.child_policy = m.group(1)
 
 
-def parse_policy(name: str, obj_children: list[object]) -> tuple[QosPolicy, list[str]]:
+def parse_policy(name: str, obj_children: list[object]) -> tuple[QosPolicy, list[str], dict[str, list[str]]]:
     """A policy-map's classes (``class NAME`` or NX-OS ``class type queuing NAME``)."""
     policy = QosPolicy(name=name)
     remarks: list[str] = []
+    pc_lines: dict[str, list[str]] = {}
     for child in obj_children:
         m = re.match(r"^\s*class(?:\s+type\s+\S+)?\s+(\S+)", str(getattr(child, "text", "")))
         if m is None:
@@ -92,9 +112,10 @@ def parse_policy(name: str, obj_children: list[object]) -> tuple[QosPolicy, list
         # all descendants: IOS prints a nested service-policy one level below `shape average`
         lines = [str(c.text).strip() for c in getattr(child, "all_children", [])]
         pc, cls_remarks = parse_policy_class(m.group(1), lines)
+        pc_lines[pc.name] = lines
         policy.classes.append(pc)
         remarks.extend(f"policy-map {name} class {pc.name}: {r}" for r in cls_remarks)
-    return policy, remarks
+    return policy, remarks, pc_lines
 
 
 def parse_mqc(conf: CiscoConfParse) -> Mqc:
@@ -110,7 +131,8 @@ def parse_mqc(conf: CiscoConfParse) -> Mqc:
         pm = pattern.match(str(obj.text))
         if pm is None or obj.parent is not obj:
             continue
-        policy, remarks = parse_policy(pm.group(2), list(obj.children))
+        policy, remarks, pc_lines = parse_policy(pm.group(2), list(obj.children))
+        mqc.class_lines.update({(policy.name, cls): lines for cls, lines in pc_lines.items()})
         mqc.policies.append(policy)
         mqc.policy_types[policy.name] = pm.group(1) or "qos"
         mqc.remarks.extend(remarks)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import arista_eos, cisco_asa, cisco_ios, detect
+from collectors.parsers import arista_eos, cisco_asa, cisco_ios, cisco_nxos, detect
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 Detector = Callable[[Mapping[str, str]], bool]
@@ -19,6 +19,7 @@ Detector = Callable[[Mapping[str, str]], bool]
 PARSERS: dict[str, Parser] = {
     "cisco_ios": cisco_ios.parse,
     "cisco_xe": cisco_ios.parse_xe,
+    "cisco_nxos": cisco_nxos.parse,
     "cisco_asa": cisco_asa.parse,
     "arista_eos": arista_eos.parse,
 }
