@@ -68,12 +68,14 @@ def port_trust(lines: list[str], mode: str, ctx: IosContext) -> tuple[Trust, boo
     if m := _has(lines, r"^auto qos (?:voip )?trust(?: (dscp|cos))?"):
         value = m.group(1) or ("cos" if mode in ("access", "trunk") else "dscp")
         return value, phone, f"(from `{m.group(0)}`)"  # type: ignore[return-value]
-    if phone:
+    if _has(lines, r"^auto qos voip cisco-phone"):
         return "cos", True, "(auto qos voip cisco-phone trusts CoS from a detected phone)"
     if mode == "routed":
-        return "unknown", False, "(routed interface: no port trust; markings kept unless a policy re-marks them)"
+        return "unknown", phone, "(routed interface: no port trust; markings kept unless a policy re-marks them)"
     if ctx.is_xe:
-        return "dscp", False, "(default: IOS-XE Catalyst switch ports trust DSCP when no trust/policy is set)"
+        return "dscp", phone, "(default: IOS-XE Catalyst switch ports trust DSCP when no trust/policy is set)"
+    if phone:
+        return "none", True, "(`trust device cisco-phone` without an `mls qos trust` state trusts nothing)"
     if ctx.mls_qos:
         return "none", False, "(default: `mls qos` is on and the port has no trust line, so markings are reset to 0)"
     return "none", False, "(`mls qos` is off: QoS disabled, markings pass unchanged but nothing is prioritised)"
