@@ -199,10 +199,10 @@ def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
         conf, r"^object(-group)?\s+(network|service|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
     ):
         kind, name = match.group(2), match.group(3)
-        if kind in ("network", "ip address"):
-            groups.networks[name] = []
+        if kind in ("network", "ip address"):  # ASA repeats `object network X` for its NAT: merge
+            groups.networks.setdefault(name, [])
         elif kind == "ip port" or (kind == "service" and match.group(4)):
-            groups.ports[name] = []
+            groups.ports.setdefault(name, [])
             groups.port_protocol[name] = protocol_of(match.group(4) or "any")
         for line in lines:
             _object_line(groups, kind, name, line.split())
