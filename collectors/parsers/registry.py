@@ -10,11 +10,20 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
+from collectors.parsers import juniper_junos
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
+Detector = Callable[[Mapping[str, str]], bool]
 
 # Explicit table: add one line per platform (no import-time registration).
-PARSERS: dict[str, Parser] = {}
+PARSERS: dict[str, Parser] = {
+    juniper_junos.PLATFORM: juniper_junos.parse,
+}
+
+# Tried in order; the first detector that recognises the outputs names the platform.
+DETECTORS: tuple[tuple[str, Detector], ...] = (
+    (juniper_junos.PLATFORM, juniper_junos.detect),
+)
 
 
 def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
@@ -24,3 +33,11 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     return parser(outputs)
+
+
+def detect_platform(outputs: Mapping[str, str]) -> str:
+    """The platform whose output these are; UserError when no detector recognises them."""
+    for platform, detector in DETECTORS:
+        if detector(outputs):
+            return platform
+    raise UserError("cannot tell the platform from the output; give it with --platform")
