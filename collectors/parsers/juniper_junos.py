@@ -83,13 +83,15 @@ def _fill_switching(facts: DeviceFacts, paths: Sequence[Path]) -> None:
             _switching_unit(port, rest[4:], ids, as_set_line(path))
         elif rest[:1] == ("unit",) and "inet" in rest and "address" in rest and port.mode == "unknown":
             port.mode = "routed"
+    voip_roots = (("switch-options", "voip"), ("ethernet-switching-options", "voip"))
     for path in paths:
-        if path[:2] in (("switch-options", "voip"), ("ethernet-switching-options", "voip")) and len(path) > 5:
-            if path[2] == "interface" and path[4] == "vlan":
-                port = ports.setdefault(path[3].split(".")[0], Port(name=path[3].split(".")[0]))
-                port.voice_vlan = next(iter(_vlan_ref(path[5], ids)), None)
-                port.evidence = f"{port.evidence}\n{as_set_line(path)}".strip()
-                add_evidence(facts.evidence, "voice_vlans", as_set_line(path))
+        if path[:2] not in voip_roots or len(path) < 6 or path[2] != "interface" or path[4] != "vlan":
+            continue
+        name = path[3].split(".")[0]
+        port = ports.setdefault(name, Port(name=name))
+        port.voice_vlan = next(iter(_vlan_ref(path[5], ids)), None)
+        port.evidence = f"{port.evidence}\n{as_set_line(path)}".strip()
+        add_evidence(facts.evidence, "voice_vlans", as_set_line(path))
     for path in with_prefix(paths, "protocols", "lldp-med", "interface", None):
         if path[3] in ports:
             ports[path[3]].lldp_med_voice = True

@@ -7,7 +7,15 @@ from typing import NamedTuple
 
 from assess.models.facts import FirewallRule, SipAlgState
 from collectors.parsers.common import port_range
-from collectors.parsers.firewall import ANY_SERVICE, Action, Service, build_rules, resolve_members, resolve_services
+from collectors.parsers.firewall import (
+    ANY_SERVICE,
+    Action,
+    Protocol,
+    Service,
+    build_rules,
+    resolve_members,
+    resolve_services,
+)
 from collectors.parsers.junos_config import Path, as_set_line, with_prefix
 
 # SRX's default inactivity timeout for UDP flows without an application-specific one.
@@ -106,7 +114,7 @@ def applications(paths: Sequence[Path]) -> JunosApplications:
         elif rest[0] == "inactivity-timeout" and rest[1].isdigit():
             apps.timeouts[name] = int(rest[1])
     for (name, term), proto in protos.items():
-        protocol = proto if proto in ("udp", "tcp") else "other"
+        protocol: Protocol = "udp" if proto == "udp" else "tcp" if proto == "tcp" else "other"
         apps.services.setdefault(name, []).append(Service(protocol, tuple(ports.get((name, term), []))))
     return apps
 
