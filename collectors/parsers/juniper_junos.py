@@ -36,7 +36,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     command, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_junos, "Junos configuration")
     paths = load_paths(text)
     is_srx = any(p[0] == "security" for p in paths) or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, "")
-    facts = DeviceFacts(platform=PLATFORM)
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     facts.hostname = next((p[2] for p in with_prefix(paths, "system", "host-name", None)), None)
     facts.vendor_os_version = next((p[1] for p in with_prefix(paths, "version", None)), None)
     _fill_switching(facts, paths)

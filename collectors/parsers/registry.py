@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import juniper_junos
+from collectors.parsers import fortinet, juniper_junos
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 Detector = Callable[[Mapping[str, str]], bool]
@@ -18,11 +18,13 @@ Detector = Callable[[Mapping[str, str]], bool]
 # Explicit table: add one line per platform (no import-time registration).
 PARSERS: dict[str, Parser] = {
     juniper_junos.PLATFORM: juniper_junos.parse,
+    fortinet.PLATFORM: fortinet.parse,
 }
 
 # Tried in order; the first detector that recognises the outputs names the platform.
 DETECTORS: tuple[tuple[str, Detector], ...] = (
     (juniper_junos.PLATFORM, juniper_junos.detect),
+    (fortinet.PLATFORM, fortinet.detect),
 )
 
 
