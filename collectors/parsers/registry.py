@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import fortinet, juniper_junos, mikrotik_routeros
+from collectors.parsers import fortinet, juniper_junos, mikrotik_routeros, paloalto_panos
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 Detector = Callable[[Mapping[str, str]], bool]
@@ -20,6 +20,7 @@ PARSERS: dict[str, Parser] = {
     juniper_junos.PLATFORM: juniper_junos.parse,
     fortinet.PLATFORM: fortinet.parse,
     mikrotik_routeros.PLATFORM: mikrotik_routeros.parse,
+    paloalto_panos.PLATFORM: paloalto_panos.parse,
 }
 
 # Tried in order; the first detector that recognises the outputs names the platform.
@@ -27,6 +28,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     (juniper_junos.PLATFORM, juniper_junos.detect),
     (fortinet.PLATFORM, fortinet.detect),
     (mikrotik_routeros.PLATFORM, mikrotik_routeros.detect),
+    (paloalto_panos.PLATFORM, paloalto_panos.detect),
 )
 
 
