@@ -1,11 +1,32 @@
-"""The explicit list of rules; ids are append-only and never change meaning."""
+"""The explicit list of rules; ids are append-only and never change meaning (see checks/ids.md)."""
 
 from __future__ import annotations
 
 from checks.base import Rule
+from checks.lan_edge import PortfastOnPhonePorts, StormControlOnPhonePorts
+from checks.lan_lldp_poe import LldpMedNetworkPolicy, PoeBudgetForPhones
+from checks.lan_trust import TrustAtPhonePorts, UntrustedDataPorts
+from checks.lan_voice_vlan import (
+    VoiceVlanDefined,
+    VoiceVlanDistinctFromData,
+    VoiceVlanMatchesPlan,
+    VoiceVlanOnPhonePorts,
+)
 
-# Each module adds its rules here by name; importing a module registers nothing by itself.
-ALL_RULES: tuple[type[Rule], ...] = ()
+# Each module's rules are listed here by name; importing a module registers nothing by itself.
+ALL_RULES: tuple[type[Rule], ...] = (
+    # VQ1xx LAN QoS
+    VoiceVlanOnPhonePorts,
+    VoiceVlanMatchesPlan,
+    VoiceVlanDefined,
+    VoiceVlanDistinctFromData,
+    TrustAtPhonePorts,
+    UntrustedDataPorts,
+    LldpMedNetworkPolicy,
+    PoeBudgetForPhones,
+    PortfastOnPhonePorts,
+    StormControlOnPhonePorts,
+)
 
 
 def rule_by_id(rule_id: str) -> type[Rule]:
