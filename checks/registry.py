@@ -12,6 +12,16 @@ from checks.lan_voice_vlan import (
     VoiceVlanMatchesPlan,
     VoiceVlanOnPhonePorts,
 )
+from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
+from checks.wan_priority_queue import (
+    EfPriorityOnWanEgress,
+    PriorityQueueFitsPeakCalls,
+    PriorityQueueNotOversized,
+    PriorityQueueOnlyVoice,
+    QosPolicyAttached,
+)
+from checks.wan_shaping import ShapeToContractedRate
+from checks.wan_signalling import SignallingClassOnWan
 
 # Each module's rules are listed here by name; importing a module registers nothing by itself.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -26,6 +36,16 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PoeBudgetForPhones,
     PortfastOnPhonePorts,
     StormControlOnPhonePorts,
+    # VQ2xx WAN QoS & capacity
+    EfPriorityOnWanEgress,
+    PriorityQueueFitsPeakCalls,
+    PriorityQueueNotOversized,
+    QosPolicyAttached,
+    PriorityQueueOnlyVoice,
+    SignallingClassOnWan,
+    ShapeToContractedRate,
+    VoiceMarkingMatchesPlan,
+    NoEfBleaching,
 )
 
 
