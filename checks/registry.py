@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from checks.base import Rule
+from checks.fw_rtp_rules import RtpOpenToProviderOnly, RtpPermitNotWider, RtpRangeCovered
+from checks.fw_sip_alg import NoAlgBehindSbc, SipAlgMatchesPlan
+from checks.fw_sip_rules import SipFromProviderOnly, SipTlsPermitted
 from checks.lan_edge import PortfastOnPhonePorts, StormControlOnPhonePorts
 from checks.lan_lldp_poe import LldpMedNetworkPolicy, PoeBudgetForPhones
 from checks.lan_trust import TrustAtPhonePorts, UntrustedDataPorts
@@ -13,6 +16,15 @@ from checks.lan_voice_vlan import (
     VoiceVlanOnPhonePorts,
 )
 from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
+from checks.nat_timeouts import UdpTimeoutCoversRefresh
+from checks.traversal import (
+    LargeSipOverUdp,
+    NatBindingLifetime,
+    NatMappingEndpointIndependent,
+    SipAlgConfigMatchesPath,
+    SipAlgOnPath,
+    VoicePortsReachable,
+)
 from checks.wan_priority_queue import (
     EfPriorityOnWanEgress,
     PriorityQueueFitsPeakCalls,
@@ -46,6 +58,21 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ShapeToContractedRate,
     VoiceMarkingMatchesPlan,
     NoEfBleaching,
+    # VQ3xx firewall, NAT & traversal
+    SipAlgMatchesPlan,
+    RtpOpenToProviderOnly,
+    RtpRangeCovered,
+    SipFromProviderOnly,
+    SipTlsPermitted,
+    UdpTimeoutCoversRefresh,
+    NoAlgBehindSbc,
+    RtpPermitNotWider,
+    NatMappingEndpointIndependent,
+    NatBindingLifetime,
+    SipAlgOnPath,
+    SipAlgConfigMatchesPath,
+    VoicePortsReachable,
+    LargeSipOverUdp,
 )
 
 
