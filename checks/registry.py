@@ -15,6 +15,9 @@ from checks.lan_voice_vlan import (
     VoiceVlanMatchesPlan,
     VoiceVlanOnPhonePorts,
 )
+from checks.link_capacity import ContractDelivered, UdpLossAtVoiceLoad, VoiceHeadroom
+from checks.link_dscp import DscpPreservedDownstream, DscpPreservedUpstream
+from checks.link_quality import Jitter, LossBurstsAndReordering, MosAboveMinimum, OneWayDelay, PacketLoss
 from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
 from checks.nat_timeouts import UdpTimeoutCoversRefresh
 from checks.traversal import (
@@ -73,6 +76,17 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SipAlgConfigMatchesPath,
     VoicePortsReachable,
     LargeSipOverUdp,
+    # VQ4xx link quality
+    PacketLoss,
+    Jitter,
+    OneWayDelay,
+    MosAboveMinimum,
+    LossBurstsAndReordering,
+    DscpPreservedUpstream,
+    DscpPreservedDownstream,
+    VoiceHeadroom,
+    UdpLossAtVoiceLoad,
+    ContractDelivered,
 )
 
 
