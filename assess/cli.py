@@ -9,6 +9,7 @@ import typer
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import emodel as emodel_cmd
+from assess.commands import pcap as pcap_cmd
 from assess.commands import plan_cmds
 from assess.console import err_console
 from assess.errors import UserError
@@ -49,6 +50,7 @@ def _root(
 plan_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
+pcap_cmd.register(app)
 
 
 def main() -> None:
