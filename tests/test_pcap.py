@@ -147,3 +147,19 @@ def test_cli_pcap_rejects_non_captures(tmp_path: Path, content: bytes) -> None:
     bad = tmp_path / "bad.pcap"
     bad.write_bytes(content)
     assert isinstance(CliRunner().invoke(app, ["pcap", str(bad)]).exception, UserError)
+
+
+def test_site_captures_are_analysed_relative_to_the_plan(tmp_path: Path, sample: Path) -> None:
+    from assess.models.common import Verdict
+    from assess.models.site import SiteResult
+    from assess.plan import parse_plan
+    from collectors.pcap.analyse import analyse_site_captures
+
+    (tmp_path / "caps").mkdir()
+    shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")
+    plan = parse_plan("company: ACME\nsites:\n  - name: hq\n    captures: [caps/pilot.pcap, caps/missing.pcap]\n")
+    results, problems = analyse_site_captures(plan.sites[0].captures, tmp_path)
+    assert len(results) == 1 and len(results[0].streams) == 6
+    assert len(problems) == 1 and "missing.pcap" in problems[0]
+    site = SiteResult(site="hq", score=100, verdict=Verdict.GO, captures=results)
+    assert SiteResult.model_validate_json(site.model_dump_json()).captures[0].streams[0].ssrc == "0x66666666"

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from assess.errors import UserError
 from assess.models.pcap import PcapResult
 from collectors.pcap.decode import Datagrams, decode
 from collectors.pcap.reader import CHUNK_BYTES, iter_chunks
@@ -216,3 +217,16 @@ def analyse_capture(path: Path, chunk_bytes: int = CHUNK_BYTES) -> PcapResult:
     for chunk in iter_chunks(path, chunk_bytes):
         analysis.add_chunk(decode(chunk), len(chunk), int(chunk.ts_ns[0]), int(chunk.ts_ns.max()))
     return analysis.result(path)
+
+
+def analyse_site_captures(captures: list[str], plan_dir: Path) -> tuple[list[PcapResult], list[str]]:
+    """Analyse a site's capture files (paths relative to the plan); unreadable ones are reported, not fatal."""
+    results: list[PcapResult] = []
+    problems: list[str] = []
+    for name in captures:
+        path = Path(name) if Path(name).is_absolute() else plan_dir / name
+        try:
+            results.append(analyse_capture(path))
+        except UserError as exc:
+            problems.append(str(exc))
+    return results, problems
