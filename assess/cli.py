@@ -10,6 +10,7 @@ from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import device_cmds, plan_cmds
 from assess.commands import emodel as emodel_cmd
+from assess.commands import pcap as pcap_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -50,6 +51,7 @@ plan_cmds.register(app)
 device_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
+pcap_cmd.register(app)
 
 
 def main() -> None:
