@@ -7,6 +7,8 @@ import sys
 import typer
 
 from assess import __version__
+from assess.commands import capacity as capacity_cmd
+from assess.commands import emodel as emodel_cmd
 from assess.commands import plan_cmds, reflector_cmd
 from assess.console import err_console
 from assess.errors import UserError
@@ -45,6 +47,8 @@ def _root(
 
 
 plan_cmds.register(app)
+emodel_cmd.register(app)
+capacity_cmd.register(app)
 reflector_cmd.register(app)
 
 

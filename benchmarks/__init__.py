@@ -1,1 +1,1 @@
-"""Benchmarks: figures and ratios measured in one run; they never fail on time."""
+"""Benchmarks: `python -m benchmarks.run_all` (see README.md)."""
