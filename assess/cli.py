@@ -11,6 +11,7 @@ from assess.commands import capacity as capacity_cmd
 from assess.commands import device_cmds, plan_cmds
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
+from assess.commands import plan_cmds, probe_rtp, reflector_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -52,6 +53,8 @@ device_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
 pcap_cmd.register(app)
+reflector_cmd.register(app)
+probe_rtp.register(probe_app)
 
 
 def main() -> None:
