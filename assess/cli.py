@@ -10,6 +10,7 @@ from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import emodel as emodel_cmd
 from assess.commands import plan_cmds
+from assess.commands import probe_nat as probe_nat_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -49,6 +50,7 @@ def _root(
 plan_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
+probe_nat_cmd.register(probe_app)
 
 
 def main() -> None:

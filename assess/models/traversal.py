@@ -12,7 +12,12 @@ NatBehaviour = Literal[
 
 
 class NatResult(BaseModel):
-    """RFC 5780 NAT behaviour discovery and UDP binding lifetime."""
+    """RFC 5780 NAT behaviour discovery and UDP binding lifetime.
+
+    ``binding_lifetime_s`` is the midpoint of the measured bracket and the true lifetime lies
+    within ± ``binding_lifetime_resolution_s``; when no binding expired before the cap,
+    ``binding_lifetime_s`` is the cap and ``binding_lifetime_at_least`` is true.
+    """
 
     public_address: str | None
     mapping: NatBehaviour
@@ -21,12 +26,24 @@ class NatResult(BaseModel):
     binding_lifetime_resolution_s: float | None = None
     hairpinning: bool | None = None
     port_preserved: bool | None = None
+    assessed: bool = True
+    reason: str | None = None
+    server: str | None = None
+    local_address: str | None = None
+    public_port: int | None = None
+    firewall_filtering: NatBehaviour | None = None
+    binding_lifetime_at_least: bool = False
+    binding_lifetime_cap_s: float | None = None
+    notes: list[str] = Field(default_factory=list)
 
 
 class SipAlgResult(BaseModel):
-    """What a SIP ALG on the path changed in a SIP message sent to the reflector."""
+    """What a SIP ALG on the path changed in a SIP message sent to the reflector.
 
-    sip_alg_detected: bool
+    ``sip_alg_detected`` is null only when the probe could not assess (``assessed`` false).
+    """
+
+    sip_alg_detected: bool | None
     rewritten: list[str] = Field(default_factory=list)
     added: list[str] = Field(default_factory=list)
     dropped: list[str] = Field(default_factory=list)
