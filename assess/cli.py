@@ -9,7 +9,7 @@ import typer
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import emodel as emodel_cmd
-from assess.commands import plan_cmds
+from assess.commands import plan_cmds, reflector_cmd
 from assess.commands import probe_nat as probe_nat_cmd
 from assess.console import err_console
 from assess.errors import UserError
@@ -51,6 +51,7 @@ plan_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
 probe_nat_cmd.register(probe_app)
+reflector_cmd.register(app)
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Probes: active measurements against a far end (reflector, STUN server, iperf3, DNS, SIP)."""
+"""Active probes of a WAN link: RTP stream, bandwidth, per-hop DSCP trace, NAT, SIP ALG, ports, SIP path."""
