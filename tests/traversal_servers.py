@@ -96,3 +96,42 @@ def _stun_answers(addr: str, port: int) -> bool:
         s.bind((addr, 0))
         reply = transact(s, (addr, port), StunMessage(BINDING_REQUEST), 0.3, 1)
     return reply is not None and reply.other is not None
+
+
+class AllowAll:
+    """An admitter with no budget, for tests that are not about rate limits."""
+
+    def admit(self, source: str, size: int, now: float) -> bool:
+        return True
+
+
+class AsyncService:
+    """Runs an object with ``async start()`` and ``close()`` on an event loop in a thread."""
+
+    def __init__(self, service: object) -> None:
+        import asyncio
+        import threading
+
+        self.service = service
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(service.start(), self.loop).result(timeout=5)  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.service.close)  # type: ignore[attr-defined]
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+        self.loop.close()
+
+
+def free_port_pair_tcp_udp(addr: str = "127.0.0.1") -> tuple[int, int]:
+    """Two ports free for both UDP and TCP on ``addr``."""
+    ports: list[int] = []
+    while len(ports) < 2:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((addr, 0))
+            port = s.getsockname()[1]
+        if _udp_free(addr, port) and port not in ports:
+            ports.append(port)
+    return ports[0], ports[1]

@@ -37,6 +37,22 @@ class NatResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class SipMessageCheck(BaseModel):
+    """One SIP message sent to the reflector's SIP echo and what came back."""
+
+    name: str
+    transport: str
+    port: int
+    size: int
+    answered: bool
+    rewritten: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list)
+    dropped: list[str] = Field(default_factory=list)
+    changes: dict[str, list[str | None]] = Field(
+        default_factory=dict, description="field -> [sent, received] for rewritten/added/dropped fields"
+    )
+
+
 class SipAlgResult(BaseModel):
     """What a SIP ALG on the path changed in a SIP message sent to the reflector.
 
@@ -49,6 +65,12 @@ class SipAlgResult(BaseModel):
     dropped: list[str] = Field(default_factory=list)
     transport: str = "udp"
     large_message_ok: bool | None = None
+    nonstandard_port_altered: bool | None = None
+    assessed: bool = True
+    reason: str | None = None
+    server: str | None = None
+    messages: list[SipMessageCheck] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class PortsResult(BaseModel):
