@@ -10,7 +10,17 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import arista_eos, cisco_asa, cisco_ios, cisco_nxos, detect
+from collectors.parsers import (
+    arista_eos,
+    cisco_asa,
+    cisco_ios,
+    cisco_nxos,
+    detect,
+    fortinet,
+    juniper_junos,
+    mikrotik_routeros,
+    paloalto_panos,
+)
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 Detector = Callable[[Mapping[str, str]], bool]
@@ -22,11 +32,19 @@ PARSERS: dict[str, Parser] = {
     "cisco_nxos": cisco_nxos.parse,
     "cisco_asa": cisco_asa.parse,
     "arista_eos": arista_eos.parse,
+    juniper_junos.PLATFORM: juniper_junos.parse,
+    fortinet.PLATFORM: fortinet.parse,
+    mikrotik_routeros.PLATFORM: mikrotik_routeros.parse,
+    paloalto_panos.PLATFORM: paloalto_panos.parse,
 }
 
 # Tried in order, first yes wins: most specific first, plain IOS (the most permissive) last.
 # Other platforms add one (platform, detector) line above the IOS family.
 DETECTORS: tuple[tuple[str, Detector], ...] = (
+    (juniper_junos.PLATFORM, juniper_junos.detect),
+    (fortinet.PLATFORM, fortinet.detect),
+    (mikrotik_routeros.PLATFORM, mikrotik_routeros.detect),
+    (paloalto_panos.PLATFORM, paloalto_panos.detect),
     ("cisco_asa", detect.is_asa),
     ("cisco_nxos", detect.is_nxos),
     ("arista_eos", detect.is_eos),
