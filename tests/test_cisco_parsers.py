@@ -128,3 +128,13 @@ def test_ace_ports_eq_list_gt_neq_and_nested_groups() -> None:
     assert parse_ace("permit udp any any gt 1023", groups, "X", "in")[0].dst_ports == [(1024, 65535)]
     assert parse_ace("deny udp any any neq 5060", groups, "X", "in")[0].dst_ports == [(0, 5059), (5061, 65535)]
     assert parse_ace("remark RTP", groups, "X", "in") == []
+
+
+def test_asa_protocol_group_applies_the_ace_ports_to_each_protocol() -> None:
+    text = ASA.replace(
+        "access-list OUTSIDE_IN extended permit icmp any any echo-reply \n",
+        "object-group protocol TCPUDP\n protocol-object udp\n protocol-object tcp\n"
+        "access-list OUTSIDE_IN extended permit object-group TCPUDP any4 host 10.120.0.10 eq 5062 \n",
+    )
+    rules = [r for r in _cfg("cisco_asa", text).firewall_rules if (5062, 5062) in r.dst_ports]
+    assert sorted(r.protocol for r in rules) == ["tcp", "udp"] and rules[0].sources == ["any"]
