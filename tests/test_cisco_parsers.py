@@ -138,3 +138,10 @@ def test_asa_protocol_group_applies_the_ace_ports_to_each_protocol() -> None:
     )
     rules = [r for r in _cfg("cisco_asa", text).firewall_rules if (5062, 5062) in r.dst_ports]
     assert sorted(r.protocol for r in rules) == ["tcp", "udp"] and rules[0].sources == ["any"]
+
+
+def test_unshaped_wan_port_reports_its_nominal_speed_as_ios_does() -> None:
+    facts = parse_device("cisco_ios", read_outputs(FIXTURES / "cisco_ios/branch-router-alg-short-timeout"))
+    wan = next(p for p in facts.ports if p.is_wan)
+    assert (wan.name, wan.bandwidth_kbps, wan.shape_kbps) == ("GigabitEthernet0/1", 1_000_000, None)
+    assert "nominal speed of a GigabitEthernet" in wan.evidence
