@@ -145,3 +145,11 @@ def test_unshaped_wan_port_reports_its_nominal_speed_as_ios_does() -> None:
     wan = next(p for p in facts.ports if p.is_wan)
     assert (wan.name, wan.bandwidth_kbps, wan.shape_kbps) == ("GigabitEthernet0/1", 1_000_000, None)
     assert "nominal speed of a GigabitEthernet" in wan.evidence
+
+
+def test_zone_firewall_udp_idle_time_is_the_shorter_udp_timeout() -> None:
+    zbfw = "zone security OUTSIDE\nzone security INSIDE\nzone-pair security IN-OUT source INSIDE destination OUTSIDE\n"
+    facts = _cfg("cisco_xe", RTR + zbfw)
+    assert facts.udp_timeout_s == 30 and "zone-based firewall" in facts.evidence["udp_timeout_s"]
+    tuned = _cfg("cisco_xe", RTR + zbfw + "parameter-map type inspect global\n udp idle-time 900\n")
+    assert tuned.udp_timeout_s == 300
