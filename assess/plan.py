@@ -157,6 +157,9 @@ class Site(Strict):
     voice: Voice | None = None
     thresholds: Thresholds | None = None
     profile: str | None = None
+    captures: list[str] = Field(
+        default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Site:
