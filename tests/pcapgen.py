@@ -307,3 +307,25 @@ def sample_call_frames(seed: int = 7) -> list[Frame]:
         )
     )
     return frames
+
+
+def benchmark_frames(calls: int = 15, packets_per_stream: int = 10_000, seed: int = 42) -> list[Frame]:
+    """A busy multi-call capture: ``calls`` SIP calls, two RTP streams each, with jitter and some loss."""
+    rng = random.Random(seed)
+    t0 = 1_700_000_000.0
+    frames: list[Frame] = []
+    codecs = [(0, "PCMU", 8000, 160), (18, "G729", 8000, 20), (8, "PCMA", 8000, 160)]
+    for k in range(calls):
+        pt, name, rate, size = codecs[k % len(codecs)]
+        a, b = f"192.0.2.{10 + k}", f"198.51.100.{10 + k}"
+        call = SipCall(f"bench-{k}@{a}", a, b, 16000 + 2 * k, 20000 + 2 * k, t0 + k * 0.1, codecs=[(pt, name, rate)])
+        frames += sip_frames(call)
+        media = t0 + k * 0.1 + call.answer_delay_s + 0.05
+        for direction, (src, sport, dst, dport) in enumerate(((a, 16000 + 2 * k, b, 20000 + 2 * k),
+                                                               (b, 20000 + 2 * k, a, 16000 + 2 * k))):  # fmt: skip
+            lost = frozenset(rng.sample(range(packets_per_stream), k * 3))
+            spec = RtpSpec(src, sport, dst, dport, 0x1000_0000 + 2 * k + direction, pt, payload_len=size,
+                           count=packets_per_stream, start=media, jitter_ms=1.0 + k % 4, lost=lost,
+                           seed=seed + 2 * k + direction)  # fmt: skip
+            frames += rtp_frames(spec)
+    return frames
