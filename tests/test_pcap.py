@@ -13,7 +13,7 @@ from assess.cli import app
 from assess.errors import UserError
 from assess.models.pcap import PcapResult
 from collectors.pcap.analyse import analyse_capture
-from tests.pcapgen import RtpSpec, rtp_frames, sample_call_frames, write_capture
+from tests.pcapgen import RtpSpec, linux_cooked, rtp_frames, sample_call_frames, vlan_tagged, write_capture
 from tests.tshark_ref import TSHARK, tshark_streams
 
 needs_tshark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
@@ -155,3 +155,28 @@ def test_vectorised_path_equals_packet_by_packet(sample: Path, sample_result: Pc
         assert (fast.packets, fast.lost, fast.max_delta_ms) == (ref.packets, ref.lost, ref.max_delta_ms)
         assert fast.jitter_ms == pytest.approx(ref.jitter_ms, rel=1e-9)
         assert fast.max_jitter_ms == pytest.approx(ref.max_jitter_ms, rel=1e-9)
+
+
+def _v6_and_vlan_frames() -> list[tuple[float, bytes]]:
+    v6 = RtpSpec("2001:db8::10", 30010, "2001:db8::20", 30020, 0x6666AAAA, 0, count=300, jitter_ms=2.0,
+                 lost=frozenset({5, 6}), seed=21)  # fmt: skip
+    tagged = RtpSpec("192.0.2.50", 30030, "192.0.2.51", 30040, 0x7777BBBB, 8, count=300, jitter_ms=1.0,
+                     swapped=frozenset({77}), seed=22)  # fmt: skip
+    return rtp_frames(v6) + vlan_tagged(rtp_frames(tagged), vid=110)
+
+
+@needs_tshark
+def test_ipv6_and_vlan_tagged_streams_equal_tshark(tmp_path: Path) -> None:
+    path = write_capture(tmp_path / "v6vlan.pcapng", _v6_and_vlan_frames(), fmt="pcapng")
+    result = analyse_capture(path)
+    _assert_same_as_tshark(result, path)
+    streams = _by_ssrc(result)
+    assert streams["0x6666aaaa"].src == "[2001:db8::10]:30010" and streams["0x6666aaaa"].dscp == [46]  # type: ignore[attr-defined]
+
+
+@needs_tshark
+def test_linux_cooked_capture_equals_tshark(tmp_path: Path) -> None:
+    path = write_capture(tmp_path / "sll.pcap", linux_cooked(sample_call_frames(seed=5)), linktype=113)
+    result = analyse_capture(path)
+    assert len(result.streams) == 6 and len(result.calls) == 3
+    _assert_same_as_tshark(result, path)
