@@ -49,6 +49,9 @@ class Credentials(Strict):
     keyring_service: str | None = Field(default=None, description="OS keyring service name (user = username)")
     prompt: bool = Field(default=False, description="ask for the password at run time")
     ssh_key: str | None = Field(default=None, description="path to a private key file")
+    enable_secret_env: str | None = Field(
+        default=None, description="environment variable holding the enable secret (default: the login password)"
+    )
 
     @model_validator(mode="before")
     @classmethod
