@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import fortinet, juniper_junos, mikrotik_routeros, paloalto_panos
+from collectors.parsers import fortinet, juniper_junos, linux, mikrotik_routeros, paloalto_panos
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 Detector = Callable[[Mapping[str, str]], bool]
@@ -21,6 +21,7 @@ PARSERS: dict[str, Parser] = {
     fortinet.PLATFORM: fortinet.parse,
     mikrotik_routeros.PLATFORM: mikrotik_routeros.parse,
     paloalto_panos.PLATFORM: paloalto_panos.parse,
+    linux.PLATFORM: linux.parse,
 }
 
 # Tried in order; the first detector that recognises the outputs names the platform.
@@ -29,6 +30,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     (fortinet.PLATFORM, fortinet.detect),
     (mikrotik_routeros.PLATFORM, mikrotik_routeros.detect),
     (paloalto_panos.PLATFORM, paloalto_panos.detect),
+    (linux.PLATFORM, linux.detect),
 )
 
 
