@@ -11,6 +11,7 @@ from assess.commands import capacity as capacity_cmd
 from assess.commands import emodel as emodel_cmd
 from assess.commands import plan_cmds, reflector_cmd
 from assess.commands import probe_nat as probe_nat_cmd
+from assess.commands import probe_ports as probe_ports_cmd
 from assess.commands import probe_sip_alg as probe_sip_alg_cmd
 from assess.console import err_console
 from assess.errors import UserError
@@ -53,6 +54,7 @@ emodel_cmd.register(app)
 capacity_cmd.register(app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)
+probe_ports_cmd.register(probe_app)
 reflector_cmd.register(app)
 
 
