@@ -153,3 +153,9 @@ def test_zone_firewall_udp_idle_time_is_the_shorter_udp_timeout() -> None:
     assert facts.udp_timeout_s == 30 and "zone-based firewall" in facts.evidence["udp_timeout_s"]
     tuned = _cfg("cisco_xe", RTR + zbfw + "parameter-map type inspect global\n udp idle-time 900\n")
     assert tuned.udp_timeout_s == 300
+
+
+def test_precedence_5_class_in_priority_carries_ef() -> None:
+    text = (FIXTURES / "cisco_ios/branch-router-alg-short-timeout/show_running-config.txt").read_text()
+    facts = _cfg("cisco_ios", text.replace(" class VOICE\n  bandwidth 512\n", " class VOICE\n  priority 512\n"))
+    assert facts.ef_priority is True and "ef" in facts.class_maps[0].match_dscp
