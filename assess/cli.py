@@ -7,7 +7,7 @@ import sys
 import typer
 
 from assess import __version__
-from assess.commands import plan_cmds
+from assess.commands import plan_cmds, report_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -45,6 +45,7 @@ def _root(
 
 
 plan_cmds.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:
