@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from assess.models.common import Category, Verdict
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
+from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SipAlgResult
 from assess.plan import Thresholds
@@ -94,6 +95,7 @@ class SiteResult(BaseModel):
     profile: str = Field(default="g114", description="threshold profile the links were judged against")
     thresholds: Thresholds | None = Field(default=None, description="the link-quality targets applied")
     tool_versions: dict[str, str] = Field(default_factory=dict, description="tool name -> version used")
+    captures: list[PcapResult] = Field(default_factory=list, description="`assess pcap` of the site's captures")
 
 
 class PortfolioSite(BaseModel):

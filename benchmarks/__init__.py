@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.run_all` (see README.md)."""
