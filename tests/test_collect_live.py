@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from assess.lab.sshd_device import sshd_devices as routers
 from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
 from collectors.commands import COMMANDS
 from collectors.evidence import read_manifest
 from collectors.runner import collect_site
-from tests.live_helpers import fake_switch, needs_fake_switches, needs_root, router_device, routers
+from tests.live_helpers import fake_switch, free_port, needs_fake_switches, needs_root
 
 pytestmark = [needs_root, pytest.mark.lab, pytest.mark.timeout(90)]
 
@@ -25,7 +26,23 @@ def _strict(tmp_path: Path, *lines: str) -> CollectOptions:
 
 def test_linux_router_is_collected_live_and_the_evidence_reads_back_offline(tmp_path: Path) -> None:
     with routers(tmp_path, 1, sip_helper=True, udp_timeout_s=45) as (router,):
-        site = Site(name="branch", devices=[router_device(router)])
+        # a secret in the device's own output: it must be redacted before it reaches the disk
+        comment = "snmp-server community LiveSeeded1 RO"
+        router.run(
+            "nft",
+            "add",
+            "rule",
+            "inet",
+            "assess_filter",
+            "input",
+            "udp",
+            "dport",
+            "5061",
+            "accept",
+            "comment",
+            f'"{comment}"',
+        )
+        site = Site(name="branch", devices=[router.plan_device()])
         events: list[ProgressEvent] = []
         evidence = tmp_path / "evidence"
         (live,) = collect_site(
@@ -41,6 +58,8 @@ def test_linux_router_is_collected_live_and_the_evidence_reads_back_offline(tmp_
     assert live.outputs["hostname"].strip() == "lab-rtr0"
     assert "203.0.113.1/24" in live.outputs["ip -br addr"]
     assert [e.kind for e in events].count("command_done") == len(COMMANDS["linux"])
+    assert "community <redacted> RO" in live.outputs["nft list ruleset"]
+    assert not [p for p in evidence.rglob("*") if p.is_file() and "LiveSeeded1" in p.read_text()]
     manifest = read_manifest(evidence / "branch" / "rtr1")
     assert manifest is not None and manifest.complete and not manifest.reason
     assert manifest.host_key_policy.startswith("strict: known_hosts")
@@ -51,7 +70,7 @@ def test_linux_router_is_collected_live_and_the_evidence_reads_back_offline(tmp_
 
 def test_router_without_sip_helper_shows_no_helper_in_evidence(tmp_path: Path) -> None:
     with routers(tmp_path, 1, sip_helper=False, udp_timeout_s=180) as (router,):
-        site = Site(name="s", devices=[router_device(router)])
+        site = Site(name="s", devices=[router.plan_device()])
         (result,) = collect_site(site, tmp_path / "ev", options=_strict(tmp_path, router.known_hosts_line()))
     assert result.ok, result.reason
     assert "ct helper" not in result.outputs["nft list ruleset"]
@@ -63,10 +82,10 @@ def test_wrong_password_is_not_assessed_and_the_good_device_is_kept(
 ) -> None:
     monkeypatch.setenv("LAB_WRONG_PW", "not-the-password")
     with routers(tmp_path, 1) as (router,):
-        bad = router_device(router, "bad").model_copy(
+        bad = router.plan_device("bad").model_copy(
             update={"credentials": Credentials(username="root", password_env="LAB_WRONG_PW")}
         )
-        site = Site(name="s", devices=[bad, router_device(router, "good")])
+        site = Site(name="s", devices=[bad, router.plan_device("good")])
         bad_result, good = collect_site(site, tmp_path / "ev", options=_strict(tmp_path, router.known_hosts_line()))
     assert not bad_result.ok
     assert bad_result.reason.startswith("authentication failed for user 'root'")
@@ -79,7 +98,7 @@ def test_wrong_password_is_not_assessed_and_the_good_device_is_kept(
 def test_host_key_mismatch_is_refused(tmp_path: Path) -> None:
     with routers(tmp_path, 2) as (router, other):
         forged = f"[127.0.0.1]:{router.port} {other.host_key_line}"
-        site = Site(name="s", devices=[router_device(router)])
+        site = Site(name="s", devices=[router.plan_device()])
         (result,) = collect_site(site, tmp_path / "ev", options=_strict(tmp_path, forged))
     assert not result.ok
     assert "does not match" in result.reason and "man-in-the-middle" in result.reason
@@ -88,7 +107,7 @@ def test_host_key_mismatch_is_refused(tmp_path: Path) -> None:
 
 def test_unknown_host_key_is_refused_by_default_and_recorded_with_accept_new(tmp_path: Path) -> None:
     with routers(tmp_path, 1) as (router,):
-        site = Site(name="s", devices=[router_device(router)])
+        site = Site(name="s", devices=[router.plan_device()])
         strict = _strict(tmp_path)
         (refused,) = collect_site(site, tmp_path / "ev1", options=strict)
         accept = strict.model_copy(update={"accept_new_host_keys": True})
@@ -104,8 +123,6 @@ def test_unknown_host_key_is_refused_by_default_and_recorded_with_accept_new(tmp
 
 
 def test_closed_port_is_not_assessed(tmp_path: Path) -> None:
-    from tests.live_helpers import free_port
-
     device = Device(
         name="gone",
         host="127.0.0.1",
@@ -121,19 +138,25 @@ def test_closed_port_is_not_assessed(tmp_path: Path) -> None:
 @pytest.mark.parametrize("failure", ["hang", "firewall", "close"])
 def test_device_failing_mid_session_keeps_what_was_collected(tmp_path: Path, failure: str) -> None:
     with routers(tmp_path, 2) as (victim, healthy):
+        hook_errors: list[Exception] = []
 
         def break_victim(event: ProgressEvent) -> None:
-            if event.device == "victim" and event.kind == "command_done" and event.done == 1:
+            if event.device != "victim" or event.kind != "command_done" or event.done != 1:
+                return
+            try:
                 if failure == "hang":
                     victim.freeze_sessions()
                 elif failure == "firewall":
-                    victim.run("nft", "add", "rule", "inet", "assess_lab", "input", "tcp", "dport", "22", "drop")
+                    victim.run("nft", "add", "rule", "inet", "assess_filter", "input", "tcp", "dport", "22", "drop")
                 else:
                     victim.kill_sessions()
+            except Exception as exc:  # the runner swallows hook errors; the test must not
+                hook_errors.append(exc)
 
-        site = Site(name="s", devices=[router_device(victim, "victim", timeout_s=4), router_device(healthy, "ok")])
+        site = Site(name="s", devices=[victim.plan_device("victim", timeout_s=4), healthy.plan_device("ok")])
         options = _strict(tmp_path, victim.known_hosts_line(), healthy.known_hosts_line())
         broken, fine = collect_site(site, tmp_path / "ev", options=options, on_progress=break_victim)
+    assert hook_errors == []
     assert fine.ok, fine.reason
     assert not broken.ok
     expected = "closed the session" if failure == "close" else "stopped answering"
