@@ -124,3 +124,30 @@ def test_unknown_collector_name_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="unknown collector"):
         get_collector("telnet")
+
+
+def test_device_that_accepts_tcp_but_never_speaks_ssh_times_out_with_a_reason(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the kernel accepts; nobody ever answers
+        device = Device(
+            name="mute",
+            host="127.0.0.1",
+            port=silent.getsockname()[1],
+            platform="linux",
+            credentials=Credentials(username="u", password_env="P"),
+            timeout_s=2,
+        )
+        started = time.monotonic()
+        (result,) = collect_site(
+            Site(name="s", devices=[device]),
+            tmp_path,
+            options=CollectOptions(known_hosts=tmp_path / "kh"),
+            credentials=CredentialCache(env={"P": "x"}, prompt=None),
+        )
+        elapsed = time.monotonic() - started
+    assert not result.ok
+    assert result.reason.startswith("no SSH session with 127.0.0.1:"), result.reason
+    assert "never completed the SSH handshake" in result.reason
+    assert elapsed < 10, "bounded by the device's time limit, not hanging forever"
