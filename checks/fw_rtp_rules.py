@@ -155,9 +155,12 @@ class RtpPermitNotWider(DeviceRule):
             yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi}", f"RTP {lo}-{hi}")
             return
         width = hi - lo + 1
+        media = ctx.voice.provider_media
+        # a wide permit from one known host (NTP, the provider) is not an open RTP range
+        unscoped = [r for r in rtp if is_any(r.sources) or (media and within(r.sources, media) is False)]
         wide = [
             r
-            for r in rtp
+            for r in unscoped
             if not r.dst_ports or any(h - low + 1 > 2 * width for low, h in r.dst_ports if low <= hi and lo <= h)
         ]
         if wide:
