@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
-from collectors.commands import COMMANDS, commands_for, napalm_driver, netmiko_device_type, sent_as
+from collectors.commands import COMMANDS, commands_for, follow_ups, napalm_driver, netmiko_device_type
 from collectors.credentials import CredentialCache
 from collectors.evidence import Manifest, read_manifest, save_output, write_manifest
 from collectors.registry import get_collector
@@ -35,7 +35,8 @@ def test_every_plan_platform_has_commands_and_a_netmiko_type() -> None:
         "nxos_ssh",
         None,
     ]
-    assert sent_as("linux", "tc class show").startswith("for d in")
+    qdiscs = "qdisc noqueue 0: dev lo root refcnt 2\nqdisc htb 1: dev wan0 root refcnt 2 r2q 10 default 0x20\n"
+    assert follow_ups("linux", "tc qdisc show", qdiscs) == ("tc class show dev wan0", "tc filter show dev wan0")
 
 
 def test_offline_collection_replays_saved_outputs_in_plan_order(tmp_path: Path) -> None:
