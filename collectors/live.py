@@ -86,6 +86,7 @@ class NetmikoCollector:
         manifest.reason = result.reason
         write_manifest(job.folder, manifest)
         result.duration_s = round(time.monotonic() - started, 3)
+        result.host_key_policy = manifest.host_key_policy
         return result
 
     def _login(self, job: DeviceJob, manifest: Manifest) -> BaseConnection:

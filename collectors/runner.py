@@ -90,7 +90,9 @@ def _record_not_assessed(job: DeviceJob, reason: str) -> DeviceCollection:
         reason=reason,
     )
     write_manifest(job.folder, manifest)
-    return _not_assessed(job, "netmiko", reason)
+    result = _not_assessed(job, "netmiko", reason)
+    result.host_key_policy = manifest.host_key_policy
+    return result
 
 
 def _already_done(job: DeviceJob) -> bool:

@@ -126,6 +126,7 @@ def test_unknown_host_key_is_refused_by_default_and_recorded_with_accept_new(tmp
     manifest = read_manifest(tmp_path / "ev2" / "s" / "rtr1")
     assert manifest is not None and manifest.host_key_policy.startswith("accept-new")
     assert "first contact: accepted ssh-ed25519 SHA256:" in manifest.host_key_policy
+    assert accepted.host_key_policy == manifest.host_key_policy
     assert again.ok, "a key accepted on first contact is trusted by later strict runs"
 
 

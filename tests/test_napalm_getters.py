@@ -21,6 +21,11 @@ from collectors.credentials import Login
 from collectors.evidence import Manifest, read_manifest, read_outputs
 
 
+def _job(name: str, platform: str, folder: Path) -> DeviceJob:
+    device = Device(name=name, host="192.0.2.9", platform=platform)  # type: ignore[arg-type]
+    return DeviceJob("s", device, platform, (), folder, Login(username="u"), 30.0, CollectOptions())
+
+
 def _mock_with(path: Path) -> type[MockDriver]:
     class Replay(MockDriver):
         def __init__(self, hostname: str, username: str, password: str, timeout: int, optional: Any) -> None:
@@ -40,16 +45,7 @@ def test_getters_are_saved_as_redacted_json_and_a_missing_one_is_recorded(
     # no get_interfaces.1: napalm's mock raises NotImplementedError for it
     monkeypatch.setattr(getters, "get_network_driver", lambda name: _mock_with(data))
     folder = tmp_path / "ev" / "s" / "edge1"
-    job = DeviceJob(
-        "s",
-        Device(name="edge1", host="192.0.2.9", platform="cisco_xe"),
-        "cisco_xe",
-        (),
-        folder,
-        Login(username="u"),
-        30.0,
-        CollectOptions(),
-    )
+    job = _job("edge1", "cisco_xe", folder)
     manifest = Manifest(device="edge1", platform="cisco_xe")
 
     failed = getters.run_getters(job, manifest, time.monotonic() + 30)
@@ -65,15 +61,6 @@ def test_getters_are_saved_as_redacted_json_and_a_missing_one_is_recorded(
 
 
 def test_platforms_without_a_napalm_driver_run_no_getters(tmp_path: Path) -> None:
-    job = DeviceJob(
-        "s",
-        Device(name="fw", host="192.0.2.9", platform="fortinet"),
-        "fortinet",
-        (),
-        tmp_path,
-        Login(username="u"),
-        30.0,
-        CollectOptions(),
-    )
+    job = _job("fw", "fortinet", tmp_path)
     assert getters.run_getters(job, Manifest(device="fw"), time.monotonic() + 30) == {}
     assert not (tmp_path / "manifest.json").exists()

@@ -109,12 +109,16 @@ def _pump(src: socket.socket, dst: socket.socket) -> None:
     except OSError:
         pass
     finally:
-        # shutdown (not just close) so the other pump's blocked recv wakes and the peer sees the end
-        for sock in (src, dst):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
+        _cut(src, dst)
+
+
+def _cut(*socks: socket.socket) -> None:
+    # shutdown (not just close) so a pump blocked in recv on the same socket wakes and the peer sees the end
+    for sock in socks:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            sock.close()
 
 
 @dataclass
@@ -153,11 +157,7 @@ class Forwarder:
 
     def close(self) -> None:
         """Stop accepting and cut every forwarded connection."""
-        for sock in [self.listener, *self.sockets]:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
+        _cut(self.listener, *self.sockets)
 
 
 @dataclass
