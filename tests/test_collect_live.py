@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from assess.lab import Lab, LabConfig, RouterConfig, Services
 from assess.lab.sshd_device import sshd_devices as routers
+from assess.lab.sshd_device import start_sshd
 from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
 from collectors.commands import COMMANDS
@@ -209,3 +211,32 @@ def test_emulated_switch_with_wrong_enable_secret_is_not_assessed(
         (result,) = collect_site(Site(name="s", devices=[device]), tmp_path / "ev", options=options)
     assert not result.ok
     assert "could not enter enable mode" in result.reason
+
+
+@pytest.mark.parametrize("sip_helper", [True, False])
+def test_lab_site_router_is_collected_and_its_ground_truth_comes_back_as_facts(
+    tmp_path: Path, sip_helper: bool
+) -> None:
+    """The `demo --lab` path: sshd inside the full lab's router namespace, collected from the root namespace."""
+    config = LabConfig(
+        router=RouterConfig(sip_helper=sip_helper, udp_timeout_s=33, shaper="htb", rate_up_mbit=20),
+        services=Services(reflector=False, iperf3=False),
+        relay_enabled=False,
+    )
+    with Lab(config) as lab:
+        router = start_sshd(tmp_path / "sshd", lab.ns["router"], lab.router_lan_ip, hostname="site-rtr")
+        try:
+            known = tmp_path / "known_hosts"
+            known.write_text(router.known_hosts_line() + "\n")
+            options = CollectOptions(known_hosts=known, napalm_getters=False)
+            (result,) = collect_site(
+                Site(name="lab", devices=[router.plan_device("site-rtr")]), tmp_path / "ev", options=options
+            )
+        finally:
+            router.stop()
+    assert result.ok, result.reason
+    facts = parse_device("linux", result.outputs)
+    assert facts.hostname == "site-rtr"
+    assert facts.sip_alg == ("enabled" if sip_helper else "disabled")
+    assert facts.udp_timeout_s == 33
+    assert facts.nat_enabled is True

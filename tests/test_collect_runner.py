@@ -152,3 +152,21 @@ def test_device_that_accepts_tcp_but_never_speaks_ssh_times_out_with_a_reason(tm
     assert result.reason.startswith("no SSH session with 127.0.0.1:"), result.reason
     assert "never completed the SSH handshake" in result.reason
     assert elapsed < 10, "bounded by the device's time limit, not hanging forever"
+
+
+def test_rich_progress_shows_each_device_and_its_outcome(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from collectors.progress import CollectProgress
+
+    _saved(tmp_path, "s", "d1", {"show version": "x", "show running-config": "y"})
+    out = io.StringIO()
+    console = Console(file=out, width=160, force_terminal=False)
+    site = Site(name="s", devices=[Device(name="d1"), Device(name="gone")])
+    with CollectProgress(console) as progress:
+        collect_site(site, tmp_path / "o", offline_from=tmp_path, on_progress=progress)
+    text = out.getvalue()
+    assert "s/d1" in text and "collected" in text
+    assert "s/gone" in text and "not assessed — no saved evidence" in text
