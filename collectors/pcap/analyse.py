@@ -87,12 +87,11 @@ class CaptureAnalysis:
         self.last_ns = max(self.last_ns, last_ns)
         if not len(dg):
             return
-        head = dg.buf[dg.payload]
+        head = dg.head[:, 0]
         text_like = (dg.length >= 12) & (head >= ord("A")) & (head <= ord("Z"))
         for i in np.flatnonzero(text_like).tolist():
             self._sip(dg, i)
-        b1 = dg.buf[dg.payload + 1]
-        pt = (b1 & 0x7F).astype(np.int64)
+        pt = dg.head[:, 1] & 0x7F
         rtp = ~dg.tcp & (dg.length >= 12) & ((head >> 6) == 2) & ((pt < 72) | (pt > 76))
         self._rtp(dg, np.flatnonzero(rtp))
 
@@ -145,25 +144,15 @@ class CaptureAnalysis:
     def _rtp(self, dg: Datagrams, idx: I64) -> None:
         if not len(idx):
             return
-        p, buf = dg.payload[idx], dg.buf
-        seq = (buf[p + 2].astype(np.int64) << 8) | buf[p + 3]
-        ts = (
-            (buf[p + 4].astype(np.int64) << 24)
-            | (buf[p + 5].astype(np.int64) << 16)
-            | (buf[p + 6].astype(np.int64) << 8)
-            | buf[p + 7]
-        )
-        ssrc = (
-            (buf[p + 8].astype(np.int64) << 24)
-            | (buf[p + 9].astype(np.int64) << 16)
-            | (buf[p + 10].astype(np.int64) << 8)
-            | buf[p + 11]
-        )
-        pt = (buf[p + 1] & 0x7F).astype(np.int64)
-        marker = (buf[p + 1] >> 7).astype(np.int64)
+        h = dg.head[idx].astype(np.int64)
+        seq = (h[:, 2] << 8) | h[:, 3]
+        ts = (h[:, 4] << 24) | (h[:, 5] << 16) | (h[:, 6] << 8) | h[:, 7]
+        ssrc = (h[:, 8] << 24) | (h[:, 9] << 16) | (h[:, 10] << 8) | h[:, 11]
+        pt = h[:, 1] & 0x7F
+        marker = h[:, 1] >> 7
         t_ms = _time_ms(dg.ts_ns[idx], self.first_ns or 0)
-        rows, h = self._keys(dg, idx, ssrc)
-        uniq, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+        rows, hashes = self._keys(dg, idx, ssrc)
+        uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
         if not np.array_equal(rows, rows[first][inverse]):  # a 64-bit hash collision: group exactly
             _, first, inverse = np.unique(rows.view(np.dtype((np.void, 40))).ravel(), True, True)
         order = np.argsort(inverse, kind="stable")
