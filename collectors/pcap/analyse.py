@@ -78,6 +78,7 @@ class CaptureAnalysis:
         self.calls: dict[str, CallState] = {}
         self.sdp: dict[tuple[str, int], tuple[str, SdpMedia]] = {}
         self.streams: dict[bytes, StreamInfo] = {}
+        self.unsignalled: dict[str, list[StreamInfo]] = {}  # by endpoint, until SDP names it
 
     def add_chunk(self, dg: Datagrams, frames: int, first_ns: int, last_ns: int) -> None:
         """Process one decoded chunk: SIP first (it signals the media), then RTP."""
@@ -107,8 +108,19 @@ class CaptureAnalysis:
         self._track_call(msg, t_ms)
         for media in msg.media:
             if media.media == "audio" and media.port:
-                key = (str(ipaddress.ip_address(media.address)) if media.address else "", media.port)
-                self.sdp[key] = (msg.call_id, media)
+                try:
+                    address = str(ipaddress.ip_address(media.address))
+                except ValueError:  # a host name or an empty c= line: RTP cannot be matched to it
+                    continue
+                self.sdp[(address, media.port)] = (msg.call_id, media)
+                self._signal_known_streams(address, media.port)
+
+    def _signal_known_streams(self, address: str, port: int) -> None:
+        """Streams first seen without SDP take the codec map of SDP that arrives later (e.g. re-INVITE)."""
+        endpoint = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        for info in self.unsignalled.pop(endpoint, []):
+            if not info.signalled:
+                self._apply_sdp(info, info.dst, info.src)
 
     def _track_call(self, msg: SipMessage, t_ms: float) -> None:
         call = self.calls.get(msg.call_id)
@@ -172,14 +184,24 @@ class CaptureAnalysis:
         v6 = bool(dg.v6[i])
         src, dst = _address(row[:16].tobytes(), v6), _address(row[16:32].tobytes(), v6)
         sport, dport = int(dg.sport[i]), int(dg.dport[i])
-        signalled = self.sdp.get((dst, dport)) or self.sdp.get((src, sport))
-        stats = StreamStats(rtpmap=dict(signalled[1].rtpmap) if signalled else {})
         fmt = "[{}]:{}" if v6 else "{}:{}"
-        info = StreamInfo(fmt.format(src, sport), fmt.format(dst, dport), ssrc, stats, first_pt=pt)
-        if signalled:
-            info.call_id, info.signalled = signalled[0], True
+        info = StreamInfo(fmt.format(src, sport), fmt.format(dst, dport), ssrc, StreamStats(), first_pt=pt)
+        self._apply_sdp(info, info.dst, info.src)
+        if not info.signalled:
+            for endpoint in (info.dst, info.src):
+                self.unsignalled.setdefault(endpoint, []).append(info)
         self.streams[key] = info
         return info
+
+    def _apply_sdp(self, info: StreamInfo, *endpoints: str) -> None:
+        """Attach the SDP that asked for this stream's destination (or source) address and port."""
+        for endpoint in endpoints:
+            host, _, port = endpoint.rpartition(":")
+            found = self.sdp.get((host.strip("[]"), int(port)))
+            if found:
+                info.call_id, info.signalled = found[0], True
+                info.stats.rtpmap = dict(found[1].rtpmap)
+                return
 
     def result(self, path: Path) -> PcapResult:
         """The findings so far as a PcapResult."""
