@@ -25,8 +25,9 @@ class NatProbeOptions:
 
 def not_assessed(server: str, reason: str) -> NatResult:
     """The result when the STUN server cannot be used."""
-    return NatResult(public_address=None, mapping="unknown", filtering="unknown", assessed=False,
-                     reason=reason, server=server)
+    return NatResult(
+        public_address=None, mapping="unknown", filtering="unknown", assessed=False, reason=reason, server=server
+    )
 
 
 def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:

@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 
 CRLF = "\r\n"
 # Header names in compact form (RFC 3261 §7.3.3) mapped to their full names.
-COMPACT = {"v": "Via", "m": "Contact", "f": "From", "t": "To", "i": "Call-ID", "l": "Content-Length",
-           "c": "Content-Type", "k": "Supported", "s": "Subject", "e": "Content-Encoding"}
+COMPACT = {
+    "v": "Via",
+    "m": "Contact",
+    "f": "From",
+    "t": "To",
+    "i": "Call-ID",
+    "l": "Content-Length",
+    "c": "Content-Type",
+    "k": "Supported",
+    "s": "Subject",
+    "e": "Content-Encoding",
+}
 
 
 @dataclass(frozen=True)
@@ -87,10 +97,16 @@ def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
         f"c=IN IP4 {ep.local_ip}",
         "t=0 0",
         f"m=audio {ep.rtp_port} RTP/AVP 0 8 9 18 101",
-        "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:9 G722/8000", "a=rtpmap:18 G729/8000",
-        "a=fmtp:18 annexb=no", "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16",
+        "a=rtpmap:0 PCMU/8000",
+        "a=rtpmap:8 PCMA/8000",
+        "a=rtpmap:9 G722/8000",
+        "a=rtpmap:18 G729/8000",
+        "a=fmtp:18 annexb=no",
+        "a=rtpmap:101 telephone-event/8000",
+        "a=fmtp:101 0-16",
         f"a=rtcp:{ep.rtp_port + 1} IN IP4 {ep.local_ip}",
-        "a=ptime:20", "a=sendrecv",
+        "a=ptime:20",
+        "a=sendrecv",
     ]
     body = CRLF.join(lines) + CRLF
     # Large offers are real (video phones, many codecs, ICE candidates); pad with
@@ -104,8 +120,9 @@ def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
     return body
 
 
-def build_invite(ep: SipEndpoint, call_id: str, tag: str, branch: str, pad_to: int = 0,
-                 extra: list[str] | None = None) -> str:
+def build_invite(
+    ep: SipEndpoint, call_id: str, tag: str, branch: str, pad_to: int = 0, extra: list[str] | None = None
+) -> str:
     """An INVITE with an SDP offer; with ``pad_to`` the whole message is at least that large."""
     uri = f"sip:echo@{ep.server}:{ep.server_port}"
     head = _common(ep, "INVITE", uri, call_id, tag, branch, uri)
