@@ -39,9 +39,9 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
-    """All registered rules run over a one-device site."""
+    """The registered config rules run over a one-device site (site and probe rules need a plan)."""
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
-    return run_rules(rules_registry.ALL_RULES, SiteContext(site="single-device", devices=(device,)))
+    return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))
 
 
 def facts_table(facts: DeviceFacts) -> Table:
