@@ -12,6 +12,7 @@ from assess.commands import device_cmds, plan_cmds, probe_rtp, reflector_cmd
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
 from assess.commands import probe_nat as probe_nat_cmd
+from assess.commands import probe_ports as probe_ports_cmd
 from assess.commands import probe_sip_alg as probe_sip_alg_cmd
 from assess.console import err_console
 from assess.errors import UserError
@@ -56,6 +57,7 @@ capacity_cmd.register(app)
 pcap_cmd.register(app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)
+probe_ports_cmd.register(probe_app)
 reflector_cmd.register(app)
 probe_rtp.register(probe_app)
 

@@ -80,3 +80,13 @@ class PortsResult(BaseModel):
     blocked_udp: list[int] = Field(default_factory=list)
     tested_tcp: list[int] = Field(default_factory=list)
     blocked_tcp: list[int] = Field(default_factory=list)
+    assessed: bool = True
+    reason: str | None = None
+    server: str | None = None
+    unavailable_udp: list[int] = Field(
+        default_factory=list, description="ports the reflector could not open (held by another service); still tested"
+    )
+    unavailable_tcp: list[int] = Field(default_factory=list)
+    blocked_udp_spans: list[list[int]] = Field(
+        default_factory=list, description="[first, last] runs of consecutive sampled UDP ports that were all blocked"
+    )

@@ -12,6 +12,7 @@ or ``addrgroup NAME`` and ports are ``eq P..``, ``range A B``, ``gt``, ``lt``,
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from ciscoconfparse2 import CiscoConfParse
@@ -199,10 +200,10 @@ def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
         conf, r"^object(-group)?\s+(network|service|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
     ):
         kind, name = match.group(2), match.group(3)
-        if kind in ("network", "ip address"):
-            groups.networks[name] = []
+        if kind in ("network", "ip address"):  # ASA repeats `object network X` for its NAT: merge
+            groups.networks.setdefault(name, [])
         elif kind == "ip port" or (kind == "service" and match.group(4)):
-            groups.ports[name] = []
+            groups.ports.setdefault(name, [])
             groups.port_protocol[name] = protocol_of(match.group(4) or "any")
         for line in lines:
             _object_line(groups, kind, name, line.split())
@@ -251,3 +252,16 @@ def applied_rules(
         for line in bodies.get(acl, []):
             rules.extend(parse_ace(line, groups, acl, where))
     return rules
+
+
+ACCESS_GROUP = re.compile(r"^ip (?:port )?access-group (\S+) (in|out)")
+
+
+def interface_acls(interfaces: list[tuple[str, list[str]]]) -> list[tuple[str, str]]:
+    """(acl, "<interface> in|out") for ``ip [port] access-group NAME in|out`` lines of interface blocks."""
+    return [
+        (m.group(1), f"{name} {m.group(2)}")
+        for name, lines in interfaces
+        for line in lines
+        if (m := ACCESS_GROUP.match(line))
+    ]

@@ -173,6 +173,12 @@ def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> st
     return outputs.get(command, "")
 
 
+def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
+    """The first of ``lines`` matching ``regex`` (anchored at the start), or None."""
+    pattern = re.compile(regex)
+    return next((m for line in lines if (m := pattern.match(line))), None)
+
+
 def first_group(pattern: str, text: str, flags: int = re.MULTILINE) -> str | None:
     """First capture group of ``pattern`` in ``text``, or None."""
     match = re.search(pattern, text, flags)

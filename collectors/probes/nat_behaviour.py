@@ -17,6 +17,7 @@ from assess.models.traversal import NatBehaviour
 from collectors.probes.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
+    PROBE_SOFTWARE,
     Address,
     StunMessage,
     encode,
@@ -75,7 +76,7 @@ def fresh_socket(local_ip: str) -> Iterator[socket.socket]:
 def ask(sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bool = False,
         change_port: bool = False) -> StunMessage | None:
     """One Binding request to ``dest``; None when no success response came back."""
-    req = StunMessage(BINDING_REQUEST, change_ip=change_ip, change_port=change_port)
+    req = StunMessage(BINDING_REQUEST, change_ip=change_ip, change_port=change_port, software=PROBE_SOFTWARE)
     reply = transact(sock, dest, req, target.timeout_s, target.tries, target.secret)
     if reply is None or reply.msg_type != BINDING_SUCCESS or reply.mapped is None:
         return None
