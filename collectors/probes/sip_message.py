@@ -78,6 +78,25 @@ def build_register(ep: SipEndpoint, call_id: str, tag: str, branch: str, extra: 
     return CRLF.join([*lines, "Content-Length: 0", "", ""])
 
 
+def build_options(ep: SipEndpoint, call_id: str, tag: str, branch: str) -> str:
+    """An OPTIONS ping, as phones and SBCs send to check a server is alive."""
+    uri = f"sip:{ep.server}:{ep.server_port}"
+    lines = _common(ep, "OPTIONS", uri, call_id, tag, branch, uri)
+    return CRLF.join([*lines, "Accept: application/sdp", "Content-Length: 0", "", ""])
+
+
+def status_code(message: bytes) -> int | None:
+    """The status code of a SIP response (None for a request or garbage).
+
+    >>> status_code(b"SIP/2.0 200 OK\\r\\n\\r\\n")
+    200
+    """
+    first = message.split(b"\r\n", 1)[0].split()
+    if len(first) >= 2 and first[0] == b"SIP/2.0" and first[1].isdigit():
+        return int(first[1])
+    return None
+
+
 def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
     """An audio offer (G.711, G.722, G.729, telephone-event); padded with ICE candidates to ``pad_to`` bytes."""
     lines = [
