@@ -65,9 +65,29 @@ def start_coturn(primary: str, alternate: str, port: int, netns: str | None = No
     workdir = Path(tempfile.mkdtemp(prefix="assess-coturn-"))
     conf = workdir / "turnserver.conf"
     conf.write_text("")
-    cmd = [*netns_prefix(netns), "turnserver", "-c", str(conf), "-L", primary, "-L", alternate,
-           "-p", str(port), "--stun-only", "--no-auth", "--no-tls", "--no-dtls", "--no-tcp", "--no-cli",
-           "--pidfile", str(workdir / "pid"), "--log-file", "stdout", "--simple-log"]
+    cmd = [
+        *netns_prefix(netns),
+        "turnserver",
+        "-c",
+        str(conf),
+        "-L",
+        primary,
+        "-L",
+        alternate,
+        "-p",
+        str(port),
+        "--stun-only",
+        "--no-auth",
+        "--no-tls",
+        "--no-dtls",
+        "--no-tcp",
+        "--no-cli",
+        "--pidfile",
+        str(workdir / "pid"),
+        "--log-file",
+        "stdout",
+        "--simple-log",
+    ]
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = Server(proc, workdir)
     _wait_stun(primary, port, netns, server)

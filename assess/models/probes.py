@@ -45,6 +45,15 @@ class RtpResult(BaseModel):
     max_loss_burst: int = 0
     effective_loss_pct: float | None = None
     noise_floor_ms: float | None = None
+    jitter_up_p95_ms: float | None = None
+    jitter_down_p95_ms: float | None = None
+    max_loss_burst_up: int = 0
+    max_loss_burst_down: int = 0
+    burst_ratio: float = 1.0
+    jitter_buffer_ms: float | None = None
+    effective_loss_up_pct: float | None = None
+    effective_loss_down_pct: float | None = None
+    emodel_estimate: bool = False
     rtt_samples_ms: list[float] = Field(default_factory=list)
     timeline: list[RtpSample] = Field(default_factory=list)
 
