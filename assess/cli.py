@@ -9,7 +9,7 @@ import typer
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import emodel as emodel_cmd
-from assess.commands import plan_cmds, probe_rtp, reflector_cmd
+from assess.commands import plan_cmds, probe_bandwidth, probe_dscp_trace, probe_rtp, reflector_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -51,6 +51,8 @@ emodel_cmd.register(app)
 capacity_cmd.register(app)
 reflector_cmd.register(app)
 probe_rtp.register(probe_app)
+probe_bandwidth.register(probe_app)
+probe_dscp_trace.register(probe_app)
 
 
 def main() -> None:
