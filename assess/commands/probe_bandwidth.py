@@ -10,7 +10,7 @@ from assess.errors import NotAssessedError, UserError
 from assess.models.probes import BandwidthResult
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS, BandwidthSettings, run_bandwidth_probe
 from collectors.probes.codecs import CODECS
-from collectors.probes.target import parse_target
+from collectors.probes.target import split_host_port
 
 
 def bandwidth(
@@ -30,7 +30,7 @@ def bandwidth(
     Hard caps: 4 tests of at most 30 s each, each at most --max-mbps (<= 1000), and never more
     than the contracted rate + 10 % unless --force. Needs the iperf3 binary.
     """
-    host, port = parse_target(target, 5201)
+    host, port = split_host_port(target, 5201)
     if codec.lower() not in CODECS:
         raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
     settings = BandwidthSettings(

@@ -10,7 +10,7 @@ from assess.errors import NotAssessedError, UserError
 from assess.models.probes import RtpResult
 from collectors.probes.codecs import CODECS, dscp_value
 from collectors.probes.rtp import MAX_DURATION_S, RtpSettings, run_rtp_probe
-from collectors.probes.target import parse_target
+from collectors.probes.target import split_host_port
 
 
 def rtp(
@@ -35,7 +35,7 @@ def rtp(
     (<= 1 kB), i.e. under 100 kbit/s each way. An unreachable reflector is reported as not
     assessed within ~2 s (exit 1).
     """
-    host, port = parse_target(target, 5004)
+    host, port = split_host_port(target, 5004)
     codec = codec.lower()
     if codec not in CODECS:
         raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")

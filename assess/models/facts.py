@@ -145,6 +145,9 @@ class DeviceFacts(BaseModel):
     lldp_neighbors: list[LldpNeighbor] = Field(default_factory=list)
     poe_budget_w: float | None = None
     poe_used_w: float | None = None
+    qos_config_seen: bool = Field(
+        default=False, description="the whole QoS configuration was read: no policies means no QoS, not unknown"
+    )
     evidence: dict[str, str] = Field(default_factory=dict, description="fact name -> lines it came from")
     parse_warnings: list[str] = Field(default_factory=list)
 
@@ -179,7 +182,7 @@ class DeviceFacts(BaseModel):
     @property
     def ef_priority(self) -> bool | None:
         """Does EF-marked traffic reach a strict-priority queue on some egress? None when no QoS seen."""
-        if not self.policies:
+        if not self.policies and not self.qos_config_seen:
             return None
         return bool(self.ef_priority_egresses())
 

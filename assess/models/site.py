@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from assess.models.common import Category, Verdict
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
+from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SipAlgResult
 
@@ -81,6 +82,7 @@ class SiteResult(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     generated_at: datetime | None = None
+    captures: list[PcapResult] = Field(default_factory=list, description="`assess pcap` of the site's captures")
 
 
 class PortfolioSite(BaseModel):

@@ -1,0 +1,142 @@
+"""MikroTik RouterOS ``/export verbose`` (or ``/export``) to DeviceFacts.
+
+RouterOS has no voice-VLAN setting: a VLAN counts as the voice VLAN when LLDP-MED
+advertises it (``lldp-med-net-policy-vlan``) or its VLAN interface or bridge
+VLAN entry is named/commented voice, voip or phone; ports that carry it tagged
+next to an untagged data PVID are its voice ports. Destination-NAT port
+forwards are reported as permit rules (the default firewall accepts
+dst-NATed connections).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from netutils.vlan import vlanconfig_to_list
+
+from assess.models.facts import DeviceFacts, Port, Vlan
+from collectors.parsers import mikrotik_firewall, mikrotik_qos
+from collectors.parsers.common import add_evidence, duration_s, pick_output
+from collectors.parsers.routeros_export import RosCommand, in_menu, load_export, looks_like_routeros, routeros_version
+
+PLATFORM = "mikrotik_routeros"
+CONFIG_COMMANDS = ("/export verbose", "/export", "export verbose", "export")
+_VOICE_WORDS = re.compile(r"\b(voice|voip)\b", re.I)
+
+
+def detect(outputs: Mapping[str, str]) -> bool:
+    """True when some output is a RouterOS export."""
+    return any(looks_like_routeros(text) for text in outputs.values())
+
+
+def parse(outputs: Mapping[str, str]) -> DeviceFacts:
+    """RouterOS evidence -> DeviceFacts."""
+    _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_routeros, "RouterOS export")
+    commands = load_export(text)
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    identity = in_menu(commands, "system identity")
+    facts.hostname = identity[0].get("name") or None if identity else None
+    version = routeros_version(text)
+    facts.vendor_os_version = f"RouterOS {version}" if version else None
+    _fill_ports(facts, commands)
+    facts.class_maps, facts.policies, facts.attachments = mikrotik_qos.queues(commands)
+    facts.dscp_remarks = mikrotik_qos.dscp_remarks(commands)
+    facts.firewall_rules = mikrotik_firewall.firewall_rules(commands)
+    for rule in facts.firewall_rules:
+        add_evidence(facts.evidence, "firewall_rules", rule.evidence)
+    nat = [c for c in in_menu(commands, "ip firewall nat") if c.get("action") in ("masquerade", "src-nat")]
+    facts.nat_enabled = bool(nat)
+    add_evidence(facts.evidence, "nat_enabled", nat[0].source if nat else "no masquerade/src-nat rule")
+    _fill_sip_alg(facts, commands)
+    _fill_udp_timeout(facts, commands)
+    return facts
+
+
+def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand]) -> None:
+    """The SIP helper (service-port sip) is enabled unless set disabled=yes."""
+    sip = next(
+        (c for c in in_menu(commands, "ip firewall service-port", enabled_only=False) if c.target == "sip"), None
+    )
+    if sip is None:
+        facts.sip_alg, facts.sip_alg_evidence = "enabled", "/ip firewall service-port sip not changed (on by default)"
+    else:
+        facts.sip_alg = "enabled" if sip.enabled else "disabled"
+        facts.sip_alg_evidence = sip.source
+    add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
+
+
+def _fill_udp_timeout(facts: DeviceFacts, commands: list[RosCommand]) -> None:
+    for command in in_menu(commands, "ip firewall connection tracking"):
+        if "udp-timeout" in command.attrs:
+            facts.udp_timeout_s = duration_s(command.get("udp-timeout"))
+            add_evidence(facts.evidence, "udp_timeout_s", command.source)
+
+
+def _voice_vlan_ids(commands: list[RosCommand]) -> dict[int, str]:
+    """VLAN id -> the line that makes it a voice VLAN."""
+    found: dict[int, str] = {}
+    for command in in_menu(commands, "ip neighbor discovery-settings"):
+        advertised = command.get("lldp-med-net-policy-vlan")
+        if advertised.isdigit():
+            found[int(advertised)] = command.source
+    for command in in_menu(commands, "interface vlan"):
+        if _VOICE_WORDS.search(f"{command.get('name')} {command.get('comment')}") and command.get("vlan-id").isdigit():
+            found.setdefault(int(command.get("vlan-id")), command.source)
+    for command in in_menu(commands, "interface bridge vlan"):
+        if _VOICE_WORDS.search(command.get("comment")):
+            for vlan in _vlan_list(command.get("vlan-ids")):
+                found.setdefault(vlan, command.source)
+    return found
+
+
+def _vlan_list(text: str) -> list[int]:
+    try:
+        return [v for v in vlanconfig_to_list(text) if 1 <= v <= 4094] if re.fullmatch(r"[\d,-]+", text) else []
+    except (ValueError, IndexError):
+        return []
+
+
+def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
+    """Ethernet and bridge ports, PVIDs, tagged VLANs, voice VLANs, WAN ports."""
+    ports: dict[str, Port] = {}
+    for command in in_menu(commands, "interface ethernet", enabled_only=False):
+        name = command.get("name") or command.target.removeprefix("default-name=")
+        ports[name] = Port(name=name, description=command.get("comment"), shutdown=not command.enabled)
+    for command in in_menu(commands, "interface bridge port"):
+        port = ports.setdefault(command.get("interface"), Port(name=command.get("interface")))
+        pvid = command.get("pvid", "1")
+        port.mode, port.access_vlan = "access", int(pvid) if pvid.isdigit() else 1
+        if command.get("frame-types") == "admit-only-vlan-tagged":
+            port.mode, port.access_vlan = "trunk", None
+        port.evidence = command.source
+    names = {
+        int(c.get("vlan-id")): c.get("name") for c in in_menu(commands, "interface vlan") if c.get("vlan-id").isdigit()
+    }
+    voice = _voice_vlan_ids(commands)
+    bridge_vlans = in_menu(commands, "interface bridge vlan")
+    # Data VLANs first, so a port already known as a trunk is not taken for a phone port.
+    bridge_vlans.sort(key=lambda c: any(v in voice for v in _vlan_list(c.get("vlan-ids"))))
+    for command in bridge_vlans:
+        for vlan in _vlan_list(command.get("vlan-ids")):
+            names.setdefault(vlan, command.get("comment"))
+            for name in command.get("tagged").split(","):
+                if name in ports:
+                    _tagged(ports[name], vlan, vlan in voice, f"{command.source}\n{voice.get(vlan, '')}".strip())
+    facts.vlans = [Vlan(id=v, name=n) for v, n in sorted(names.items())]
+    for line in voice.values():
+        add_evidence(facts.evidence, "voice_vlans", line)
+    wan = {c.get("interface") for c in in_menu(commands, "interface list member") if c.get("list") == "WAN"}
+    for name in wan & set(ports):
+        ports[name].is_wan, ports[name].nat_side, ports[name].mode = True, "outside", "routed"
+    facts.ports = list(ports.values())
+
+
+def _tagged(port: Port, vlan: int, is_voice: bool, line: str) -> None:
+    """A VLAN tagged on a port: the voice VLAN next to a data PVID, else the port is a trunk."""
+    if is_voice and port.mode == "access" and port.access_vlan not in (None, vlan):
+        port.voice_vlan = vlan
+        port.lldp_med_voice = "lldp-med-net-policy-vlan" in line or None
+    else:
+        port.mode = "trunk"
+    port.evidence = f"{port.evidence}\n{line}".strip()

@@ -1,0 +1,128 @@
+"""Palo Alto PAN-OS ``show config running`` (XML) to DeviceFacts.
+
+The XML is read with lxml (panos_xml). Only the first vsys is assessed (branch
+firewalls have one). QoS maps as: a QoS policy rule sending DSCP X to class N
+is ClassMatch(name="classN", match_dscp=[X]); a QoS profile is a QosPolicy
+whose ``real-time`` classes are strict priority; a QoS-enabled interface's
+default-group profile is an output attachment. The SIP ALG is on unless
+``shared alg-override application sip alg-disabled yes`` or an
+application-override rule takes UDP/TCP 5060 away from App-ID.
+The set-format CLI output is not read: collect the XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
+from collectors.parsers import panos_policy
+from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges
+from collectors.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
+
+PLATFORM = "paloalto_panos"
+CONFIG_COMMANDS = ("show config running", "show config merged")
+DEFAULT_UDP_TIMEOUT_S = 30  # PAN-OS default session timeout-udp
+WAN_ZONES = ("untrust", "outside", "internet", "wan")
+SIP_PORT = 5060
+
+
+def detect(outputs: Mapping[str, str]) -> bool:
+    """True when some output is PAN-OS configuration XML."""
+    return any(looks_like_panos(text) for text in outputs.values())
+
+
+def parse(outputs: Mapping[str, str]) -> DeviceFacts:
+    """PAN-OS evidence -> DeviceFacts."""
+    _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_panos, "PAN-OS configuration XML")
+    config = load_config(text)
+    device = config.find("devices/entry")
+    vsys = device.find("vsys/entry") if device is not None else None
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    facts.hostname = text_of(device, "deviceconfig/system/hostname") or None
+    version = config.get("detail-version") or config.get("version")
+    facts.vendor_os_version = f"PAN-OS {version}" if version else None
+    _fill_interfaces(facts, device, vsys)
+    _fill_qos(facts, device, vsys)
+    facts.firewall_rules = panos_policy.firewall_rules(config, vsys, facts.parse_warnings)
+    for rule in facts.firewall_rules:
+        add_evidence(facts.evidence, "firewall_rules", rule.evidence)
+    facts.nat_enabled, nat_line = panos_policy.nat_enabled(vsys)
+    add_evidence(facts.evidence, "nat_enabled", nat_line)
+    _fill_sip_alg(facts, config, vsys)
+    timeout = text_of(device, "deviceconfig/setting/session/timeout-udp")
+    facts.udp_timeout_s = int(timeout) if timeout.isdigit() else DEFAULT_UDP_TIMEOUT_S
+    add_evidence(
+        facts.evidence,
+        "udp_timeout_s",
+        f"deviceconfig setting session timeout-udp {timeout}" if timeout else "PAN-OS default timeout-udp 30 s",
+    )
+    return facts
+
+
+def _fill_interfaces(facts: DeviceFacts, device: Element | None, vsys: Element | None) -> None:
+    """Ethernet interfaces and sub-interfaces; VLAN tags; WAN zones."""
+    wan = {
+        m for z in entries(vsys, "zone") if z.get("name", "").lower() in WAN_ZONES for m in members(z, "network/layer3")
+    }
+    for eth in entries(device, "network/interface/ethernet"):
+        for node in [eth, *entries(eth, "layer3/units"), *entries(eth, "layer2/units")]:
+            name = node.get("name", "")
+            port = Port(
+                name=name,
+                description=text_of(node, "comment"),
+                mode="routed" if node.find("layer3") is not None or node is not eth else "unknown",
+                is_wan=name in wan,
+                nat_side="outside" if name in wan else None,
+                evidence=line_of(node),
+            )
+            facts.ports.append(port)
+            tag = text_of(node, "tag")
+            if tag.isdigit() and 1 <= int(tag) <= 4094 and all(v.id != int(tag) for v in facts.vlans):
+                facts.vlans.append(Vlan(id=int(tag), name=name))
+
+
+def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) -> None:
+    """QoS profiles (real-time = strict priority), QoS-enabled interfaces and QoS policy rules."""
+    for profile in entries(device, "network/qos/profile"):
+        policy = QosPolicy(name=profile.get("name", ""))
+        for node in profile.iterfind(".//class/entry"):
+            policy.classes.append(
+                PolicyClass(name=node.get("name", ""), priority=text_of(node, "priority") == "real-time")
+            )
+        facts.policies.append(policy)
+    for intf in entries(device, "network/qos/interface"):
+        profile_name = text_of(intf, "regular-traffic/default-group/qos-profile")
+        if text_of(intf, "enabled") == "yes" and profile_name:
+            facts.attachments.append(
+                PolicyAttachment(interface=intf.get("name", ""), direction="output", policy=profile_name)
+            )
+            add_evidence(facts.evidence, "ef_priority", f"{line_of(intf)} qos-profile {profile_name}")
+    classes: dict[str, ClassMatch] = {}
+    for rule in entries(vsys, "rulebase/qos/rules"):
+        number = text_of(rule, "action/class")
+        if not number or text_of(rule, "disabled") == "yes":
+            continue
+        cls = classes.setdefault(number, ClassMatch(name=f"class{number}"))
+        for point in rule.iterfind("dscp-tos/codepoints/entry//codepoint"):
+            name = dscp_name(point.text or "")
+            if name and name not in cls.match_dscp:
+                cls.match_dscp.append(name)
+        cls.match_other.extend(f"application {a}" for a in members(rule, "application") if a != "any")
+        add_evidence(facts.evidence, "ef_priority", f"{line_of(rule)} -> class {number}")
+    facts.class_maps = list(classes.values())
+
+
+def _fill_sip_alg(facts: DeviceFacts, config: Element, vsys: Element | None) -> None:
+    override = config.find("shared/alg-override/application/entry[@name='sip']")
+    if override is not None and text_of(override, "alg-disabled") == "yes":
+        facts.sip_alg, facts.sip_alg_evidence = "disabled", "set shared alg-override application sip alg-disabled yes"
+    else:
+        facts.sip_alg, facts.sip_alg_evidence = "enabled", "no alg-override for sip: the SIP ALG is on by default"
+        for rule in entries(vsys, "rulebase/application-override/rules"):
+            ports = port_ranges(text_of(rule, "port"), ",")
+            if text_of(rule, "disabled") != "yes" and any(lo <= SIP_PORT <= hi for lo, hi in ports):
+                app = text_of(rule, "application")
+                facts.sip_alg = "disabled"
+                facts.sip_alg_evidence = f"{line_of(rule)}: application-override of port 5060 to {app!r} (no ALG)"
+                break
+    add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
