@@ -9,6 +9,7 @@ import typer
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import device_cmds, plan_cmds, probe_rtp, reflector_cmd, report_cmd
+from assess.commands import device_cmds, plan_cmds, probe_bandwidth, probe_dscp_trace, probe_rtp, reflector_cmd
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
 from assess.commands import probe_nat as probe_nat_cmd
@@ -63,6 +64,8 @@ probe_sip_path_cmd.register(probe_app)
 reflector_cmd.register(app)
 probe_rtp.register(probe_app)
 report_cmd.register(app)
+probe_bandwidth.register(probe_app)
+probe_dscp_trace.register(probe_app)
 
 
 def main() -> None:
