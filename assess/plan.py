@@ -49,6 +49,9 @@ class Credentials(Strict):
     keyring_service: str | None = Field(default=None, description="OS keyring service name (user = username)")
     prompt: bool = Field(default=False, description="ask for the password at run time")
     ssh_key: str | None = Field(default=None, description="path to a private key file")
+    enable_secret_env: str | None = Field(
+        default=None, description="environment variable holding the enable secret (default: the login password)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -157,6 +160,9 @@ class Site(Strict):
     voice: Voice | None = None
     thresholds: Thresholds | None = None
     profile: str | None = None
+    captures: list[str] = Field(
+        default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Site:

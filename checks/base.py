@@ -7,7 +7,7 @@ that raises yields an UNKNOWN finding carrying the error, never a silent pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from assess.models.common import Category, Severity, Status
@@ -33,6 +33,18 @@ class SiteContext:
         for dev in self.devices:
             if dev.facts is not None:
                 yield dev.facts
+
+    def link_probes(self) -> Iterator[tuple[Link | None, LinkProbes | None]]:
+        """Each planned link with its probe results (None when not measured), then unplanned probes."""
+        by_name = {p.link: p for p in self.probes}
+        for link in self.links:
+            yield link, by_name.pop(link.name, None)
+        for probes in by_name.values():
+            yield None, probes
+
+    def link(self, name: str) -> Link | None:
+        """The planned link called ``name``."""
+        return next((x for x in self.links if x.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -90,4 +102,32 @@ class DeviceRule(Rule):
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         """Yield outcomes for one device."""
+        raise NotImplementedError
+
+
+class SiteRule(Rule):
+    """A rule judged once for the whole site (resilience, drift, probes vs configs)."""
+
+    def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
+        yield from self.check_site(ctx)
+
+    def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
+        """Yield outcomes for the site."""
+        raise NotImplementedError
+
+
+class LinkRule(Rule):
+    """A rule judged per WAN link from its probe results; an unmeasured link is UNKNOWN."""
+
+    def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
+        for link, probes in ctx.link_probes():
+            name = link.name if link is not None else (probes.link if probes is not None else "?")
+            if probes is None:
+                yield Outcome(Status.UNKNOWN, f"link {name} was not measured", "no probe results recorded", link=name)
+                continue
+            for outcome in self.check_link(link, probes, ctx):
+                yield replace(outcome, link=outcome.link or name)
+
+    def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
+        """Yield outcomes for one link (``link`` is None for probes of a link not in the plan)."""
         raise NotImplementedError

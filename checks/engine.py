@@ -33,6 +33,6 @@ def run_rules(rules: Iterable[type[Rule]], ctx: SiteContext) -> list[Finding]:
             findings.extend(_finding(rule, o) for o in rule().evaluate(ctx))
         except Exception as exc:  # a broken rule must be visible, never a pass
             findings.append(
-                _finding(rule, Outcome(Status.UNKNOWN, f"rule error: {type(exc).__name__}: {exc}"))
+                _finding(rule, Outcome(Status.UNKNOWN, f"rule error: {type(exc).__name__}: {exc}", repr(exc)))
             )
     return findings

@@ -39,6 +39,9 @@ class Manifest(BaseModel):
     tool_versions: dict[str, str] = Field(default_factory=dict)
     host_key_policy: str = ""
     commands: list[CommandRecord] = Field(default_factory=list)
+    # Live collection writes complete=False first and True at the end; folders made by hand have neither.
+    complete: bool = True
+    reason: str = Field(default="", description="why the device was not assessed (empty when it was)")
 
 
 def command_filename(command: str) -> str:
@@ -77,6 +80,18 @@ def save_output(folder: Path, manifest: Manifest, command: str, text: str) -> No
     write_atomic(folder / name, text)
     manifest.commands = [c for c in manifest.commands if c.command != command]
     manifest.commands.append(CommandRecord(command=command, file=name))
+    write_manifest(folder, manifest)
+
+
+def record_failure(folder: Path, manifest: Manifest, command: str, error: str) -> None:
+    """Record on disk that ``command`` produced no output, and why."""
+    manifest.commands = [c for c in manifest.commands if c.command != command]
+    manifest.commands.append(CommandRecord(command=command, file=command_filename(command), ok=False, error=error))
+    write_manifest(folder, manifest)
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    """Write a device's manifest atomically."""
     write_atomic(folder / MANIFEST, manifest.model_dump_json(indent=2))
 
 

@@ -1,0 +1,126 @@
+"""`assess facts` and `assess audit`: one saved config (or evidence folder) -> facts -> findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assess.console import print_json
+from assess.errors import UserError
+from assess.models.facts import DeviceFacts
+from assess.models.findings import Finding
+from assess.models.site import DeviceRecord
+
+FILE_HELP = (
+    "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
+    "or a device evidence folder."
+)
+PLATFORM_HELP = "Platform (cisco_ios, cisco_xe, cisco_nxos, cisco_asa, arista_eos ...); auto-detected when omitted."
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown": "magenta", "n/a": "dim"}
+
+
+def load_facts(path: Path, platform: str | None) -> DeviceFacts:
+    """Parse ``path`` with the given or detected platform's parser."""
+    # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
+    from collectors.parsers import registry
+    from collectors.parsers.loader import load_evidence, manifest_platform
+
+    outputs = load_evidence(path)
+    chosen = platform or registry.detect_platform(outputs) or manifest_platform(path)
+    if chosen is None:
+        known = ", ".join(sorted(registry.PARSERS))
+        raise UserError(f"{path}: could not recognise the platform; pass --platform (one of: {known})")
+    return registry.parse_device(chosen, outputs)
+
+
+def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
+    """The registered config rules run over a one-device site (site and probe rules need a plan)."""
+    from checks import registry as rules_registry
+    from checks.base import SiteContext
+    from checks.engine import run_rules
+
+    device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
+    return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))
+
+
+def facts_table(facts: DeviceFacts) -> Table:
+    """The CONTRACT summary of the facts as a two-column table."""
+    table = Table(title=f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip())
+    table.add_column("fact")
+    table.add_column("value", overflow="fold")
+    rows: list[tuple[str, object]] = [
+        ("SIP ALG", f"{facts.sip_alg}  [dim]{facts.sip_alg_evidence}[/]"),
+        ("voice VLANs", facts.voice_vlans),
+        ("voice ports", len(facts.voice_ports)),
+        ("QoS-trusting ports", len(facts.qos_trust_ports)),
+        ("priority classes", ", ".join(facts.priority_classes) or "-"),
+        ("EF in strict priority", facts.ef_priority),
+        ("RTP UDP ranges permitted", facts.rtp_udp_ranges),
+        ("SIP ports open", facts.sip_ports_open),
+        ("UDP timeout (s)", facts.udp_timeout_s),
+        ("NAT", facts.nat_enabled),
+        ("PoE budget / used (W)", f"{facts.poe_budget_w} / {facts.poe_used_w}"),
+    ]
+    for key, value in rows:
+        table.add_row(key, str(value))
+    return table
+
+
+def findings_table(findings: list[Finding]) -> Table:
+    """One row per finding, worst first."""
+    order = ["critical", "high", "medium", "low", "info"]
+    table = Table(title=f"{len(findings)} findings")
+    for col in ("id", "severity", "status", "title", "evidence"):
+        table.add_column(col, overflow="fold")
+    for f in sorted(findings, key=lambda f: (order.index(f.severity.value), f.id)):
+        sev, status = f.severity.value, f.status.value
+        table.add_row(
+            f.id,
+            f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
+            f"[{STATUS_STYLE[status]}]{status}[/]",
+            f.title + (f"\n[dim]{f.message}[/]" if f.message else ""),
+            f.evidence[:300],
+        )
+    return table
+
+
+def facts(
+    file: Path = typer.Argument(..., help=FILE_HELP),
+    platform: str | None = typer.Option(None, "--platform", "-p", help=PLATFORM_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the facts as JSON on stdout."),
+) -> None:
+    """Parse one saved config (or bundle of show outputs) into vendor-neutral facts."""
+    parsed = load_facts(file, platform)
+    if json_out:
+        print_json(parsed)
+        return
+    out = Console(highlight=False)
+    out.print(facts_table(parsed))
+    for warning in parsed.parse_warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+
+
+def audit(
+    file: Path = typer.Argument(..., help=FILE_HELP),
+    platform: str | None = typer.Option(None, "--platform", "-p", help=PLATFORM_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print {facts, findings} as JSON on stdout."),
+) -> None:
+    """Parse one saved config and run every config check on it: findings with evidence and remediation."""
+    parsed = load_facts(file, platform)
+    findings = audit_findings(parsed, parsed.hostname or file.stem)
+    if json_out:
+        print_json({"facts": parsed.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]})
+        return
+    out = Console(highlight=False)
+    out.print(facts_table(parsed))
+    out.print(findings_table(findings) if findings else "no findings (no rule applies to this device)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the device commands to ``app``."""
+    app.command()(facts)
+    app.command()(audit)

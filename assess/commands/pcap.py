@@ -1,0 +1,62 @@
+"""`assess pcap`: per-stream RTP quality and the SIP calls of a capture file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from assess.console import err_console, print_json
+from assess.errors import UserError
+
+if TYPE_CHECKING:
+    from assess.models.pcap import PcapResult
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _show(result: PcapResult) -> None:
+    table = Table(title=f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s)")
+    for col in ("SSRC", "from", "to", "payload", "pkts", "lost", "loss %", "dup", "ooo", "jitter ms", "max jit", "MOS"):
+        table.add_column(col, justify="right" if col not in ("SSRC", "from", "to", "payload") else "left")
+    for s in result.streams:
+        table.add_row(
+            s.ssrc, s.src, s.dst, s.payload, str(s.packets), str(s.lost), _fmt(s.loss_pct), str(s.duplicates),
+            str(s.out_of_order), _fmt(s.jitter_ms, 3), _fmt(s.max_jitter_ms, 3), _fmt(s.mos),
+        )  # fmt: skip
+    err_console.print(table)
+    if result.calls:
+        calls = Table(title="SIP calls")
+        for col in ("Call-ID", "from", "to", "responses", "setup ms", "streams"):
+            calls.add_column(col)
+        for c in result.calls:
+            codes = " ".join(str(code) for code in c.responses)
+            calls.add_row(c.call_id, c.from_uri, c.to_uri, codes, _fmt(c.setup_time_ms, 0), ", ".join(c.streams))
+        err_console.print(calls)
+    if not result.streams:
+        err_console.print("no RTP streams found")
+
+
+def pcap_command(
+    file: Path = typer.Argument(..., help="A pcap or pcapng capture (e.g. from a SPAN port or the PBX)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Passive capture analysis: per RTP stream loss, jitter (as Wireshark) and MOS; SIP calls found."""
+    if not file.is_file():
+        raise UserError(f"capture file {file} not found")
+    from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs
+
+    result = analyse_capture(file)
+    if as_json:
+        print_json(result)
+    else:
+        _show(result)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `assess pcap` to ``app``."""
+    app.command("pcap")(pcap_command)

@@ -1,0 +1,53 @@
+"""`assess probe nat`: NAT mapping/filtering (RFC 5780) and UDP binding lifetime."""
+
+from __future__ import annotations
+
+import typer
+
+from assess.commands.probe_output import emit, secret_bytes
+from collectors.probes.nat_probe import DEFAULT_STUN_PORT, NatProbeOptions, probe_nat
+from collectors.probes.target import split_host_port
+
+
+def nat(
+    target: str = typer.Argument(..., help="STUN server (RFC 5780, two addresses) or assess reflector: HOST[:PORT]."),
+    lifetime_cap: float = typer.Option(
+        300.0, "--lifetime-cap", min=0, max=1800,
+        help="Longest binding lifetime to look for, seconds (0 skips the lifetime test).",
+    ),
+    parallel: int = typer.Option(8, "--parallel", min=2, max=32, help="Bindings tested in parallel per round."),
+    timeout: float = typer.Option(1.5, "--timeout", min=0.2, max=10, help="Seconds to wait for each STUN answer."),
+    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Classify the NAT (mapping, filtering, hairpinning, port preservation) and measure how long
+    an idle UDP binding survives.
+
+    Bounds: every STUN request is retransmitted at most 3 times within --timeout; behaviour
+    discovery sends at most ~20 small datagrams (< 200 bytes each). The lifetime search keeps
+    --parallel sockets open, sends one request per binding (2 rounds at most) and never runs
+    longer than about twice --lifetime-cap. Without a server answer the result is "not
+    assessed" (exit 1) after a few seconds.
+    """
+    host, port = split_host_port(target, DEFAULT_STUN_PORT)
+    opts = NatProbeOptions(timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
+                           secret=secret_bytes(secret))
+    result = probe_nat(host, port, opts)
+    lifetime = "-" if result.binding_lifetime_s is None else (
+        f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least
+        else f"{result.binding_lifetime_s:g} s ± {result.binding_lifetime_resolution_s:g} s"
+    )
+    emit(result, as_json, [
+        ("public address", f"{result.public_address}:{result.public_port}"),
+        ("mapping", result.mapping),
+        ("filtering", result.filtering),
+        ("hairpinning", result.hairpinning),
+        ("port preserved", result.port_preserved),
+        ("binding lifetime", lifetime),
+        *(("note", n) for n in result.notes),
+    ])
+
+
+def register(app: typer.Typer) -> None:
+    """Add `nat` to the probe sub-app."""
+    app.command()(nat)

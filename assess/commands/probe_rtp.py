@@ -1,0 +1,83 @@
+"""`assess probe rtp`: synthetic RTP stream against an `assess reflector`."""
+
+from __future__ import annotations
+
+import typer
+
+from assess.commands.probe_common import not_assessed
+from assess.console import err_console, print_json
+from assess.errors import NotAssessedError, UserError
+from assess.models.probes import RtpResult
+from collectors.probes.codecs import CODECS, dscp_value
+from collectors.probes.rtp import MAX_DURATION_S, RtpSettings, run_rtp_probe
+from collectors.probes.target import split_host_port
+
+
+def rtp(
+    target: str = typer.Argument(..., metavar="HOST[:PORT]", help="The reflector (default port 5004)."),
+    codec: str = typer.Option("g711", "--codec", help="g711, g729, g722 or opus (payload size and clock)."),
+    ptime: int = typer.Option(20, "--ptime", help="Packet time in ms (10-120)."),
+    duration: float = typer.Option(10.0, "--duration", help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
+    dscp: str = typer.Option("ef", "--dscp", help="DSCP to mark the stream and ask for on the echo (name or 0-63)."),
+    jitter_buffer: float = typer.Option(60.0, "--jitter-buffer", help="Jitter-buffer depth in ms for effective loss."),
+    secret: str | None = typer.Option(
+        None,
+        "--secret",
+        envvar="ASSESS_SECRET",
+        show_envvar=True,
+        help="Shared secret of the reflector (prefer the environment variable).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Measure loss, jitter, RTT, reordering, DSCP and MOS in both directions with a paced RTP stream.
+
+    Hard caps: at most 300 s, at most 100 packets/s (ptime >= 10 ms), one codec-sized packet each
+    (<= 1 kB), i.e. under 100 kbit/s each way. An unreachable reflector is reported as not
+    assessed within ~2 s (exit 1).
+    """
+    host, port = split_host_port(target, 5004)
+    codec = codec.lower()
+    if codec not in CODECS:
+        raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
+    try:
+        settings = RtpSettings(
+            host=host,
+            port=port,
+            codec=codec,
+            ptime_ms=ptime,
+            duration_s=duration,
+            dscp=dscp_value(dscp),
+            jitter_buffer_ms=jitter_buffer,
+            secret=secret or None,
+        )
+        settings.check()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    err_console.print(f"probing {host}:{port} with {codec} every {ptime} ms for {duration:g} s ...")
+    try:
+        result = run_rtp_probe(settings)
+    except NotAssessedError as exc:
+        not_assessed(exc, as_json)
+        return
+    if as_json:
+        print_json(result)
+    else:
+        _summary(result)
+
+
+def _summary(r: RtpResult) -> None:
+    err_console.print(
+        f"sent {r.packets_sent}, echoes {r.packets_received}\n"
+        f"loss    up {r.loss_up_pct:.2f} %  down {r.loss_down_pct:.2f} %  (after {r.jitter_buffer_ms:g} ms buffer:"
+        f" {r.effective_loss_pct:.2f} %)\n"
+        f"jitter  up {r.jitter_up_ms:.2f} ms  down {r.jitter_down_ms:.2f} ms  p95 {r.jitter_p95_ms:.2f} ms"
+        f"  (probe noise floor {r.noise_floor_ms} ms)\n"
+        f"rtt     median {r.rtt_ms:.2f} ms   reorder {r.reorder_pct:.2f} %   duplicates {r.duplicates}\n"
+        f"dscp    sent {r.dscp_sent}  at far end {r.dscp_at_far_end}  on return {r.dscp_on_return}\n"
+        f"R {r.r_factor:.1f}  MOS {r.mos:.2f}" + ("  (codec impairment estimated)" if r.emodel_estimate else "")
+    )
+
+
+def register(probe_app: typer.Typer) -> None:
+    """Add `assess probe rtp`."""
+    probe_app.command()(rtp)

@@ -1,0 +1,113 @@
+"""One probe session on the reflector: which packets arrived, RFC 3550 jitter, DSCP seen."""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assess.reflector.protocol import DSCP_UNKNOWN, Hello, Stats
+
+MAX_PACKETS = 30_000  # 300 s at 10 ms: the longest stream a probe may run
+
+
+def percentile(values: list[float] | array[float], pct: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(round(pct / 100.0 * len(ordered) + 0.5) - 1, 0)
+    return float(ordered[min(rank, len(ordered) - 1)])
+
+
+@dataclass
+class Session:
+    """Receive-side state of one probe stream, keyed by a reflector-chosen session id."""
+
+    session_id: int
+    source: tuple[str, int]
+    hello: Hello
+    key: bytes | None
+    created: float
+    last_seen: float = 0.0
+    received: int = 0
+    duplicates: int = 0
+    reordered: int = 0
+    highest_index: int = -1
+    echo_seq: int = 0
+    last_stats_seq: int = 0
+    jitter_us: float = 0.0
+    prev_transit_us: float | None = None
+    jitter_samples: array[float] = field(default_factory=lambda: array("d"))
+    dscp_counts: Counter[int] = field(default_factory=Counter)
+    dscp_first: int = DSCP_UNKNOWN
+    dscp_last: int = DSCP_UNKNOWN
+    bitmap: bytearray = field(default_factory=bytearray)
+
+    def __post_init__(self) -> None:
+        self.bitmap = bytearray((min(self.hello.max_packets, MAX_PACKETS) + 7) // 8)
+
+    @property
+    def max_packets(self) -> int:
+        """Packets this session may carry."""
+        return min(self.hello.max_packets, MAX_PACKETS)
+
+    def index_of(self, seq: int) -> int:
+        """Position of RTP sequence ``seq`` in the stream (0 = first packet)."""
+        return (seq - self.hello.first_seq) & 0xFFFF
+
+    def record(self, seq: int, rtp_ts: int, rx_ns: int, tos: int | None) -> bool:
+        """Account for an arriving packet; False for a duplicate or out-of-range one (not echoed)."""
+        index = self.index_of(seq)
+        if index >= self.max_packets:
+            return False
+        byte, bit = divmod(index, 8)
+        if self.bitmap[byte] & (1 << bit):
+            self.duplicates += 1
+            return False
+        self.bitmap[byte] |= 1 << bit
+        self.received += 1
+        if index < self.highest_index:
+            self.reordered += 1
+        self.highest_index = max(self.highest_index, index)
+        self._jitter(rtp_ts, rx_ns)
+        dscp = tos >> 2 if tos is not None else DSCP_UNKNOWN
+        self.dscp_counts[dscp] += 1
+        if self.dscp_first == DSCP_UNKNOWN:
+            self.dscp_first = dscp
+        self.dscp_last = dscp
+        return True
+
+    def _jitter(self, rtp_ts: int, rx_ns: int) -> None:
+        """RFC 3550 §6.4.1 interarrival jitter from arrival times and RTP timestamps."""
+        media_us = ((rtp_ts - self.hello.first_ts) & 0xFFFFFFFF) * 1e6 / self.hello.clock_rate
+        transit = rx_ns / 1000.0 - media_us
+        if self.prev_transit_us is not None:
+            d = abs(transit - self.prev_transit_us)
+            self.jitter_us += (d - self.jitter_us) / 16.0
+            self.jitter_samples.append(self.jitter_us)
+        self.prev_transit_us = transit
+
+    def stats(self, request_seq: int, offset: int, room: int) -> Stats:
+        """Counters and the slice of the arrival bitmap starting at ``offset`` that fits in ``room``."""
+        samples = self.jitter_samples
+        mean = sum(samples) / len(samples) if samples else 0.0
+        mode = self.dscp_counts.most_common(1)[0][0] if self.dscp_counts else DSCP_UNKNOWN
+        chunk = bytes(self.bitmap[offset : offset + max(room, 0)]) if 0 <= offset <= len(self.bitmap) else b""
+        return Stats(
+            request_seq=request_seq,
+            received=self.received,
+            duplicates=self.duplicates,
+            reordered=self.reordered,
+            jitter_mean_us=int(mean),
+            jitter_p95_us=int(percentile(samples, 95)),
+            jitter_max_us=int(max(samples, default=0.0)),
+            jitter_last_us=int(self.jitter_us),
+            dscp_first=self.dscp_first,
+            dscp_last=self.dscp_last,
+            dscp_mode=mode,
+            dscp_distinct=min(len(self.dscp_counts), 255),
+            highest_index=max(self.highest_index, 0) & 0xFFFFFFFF,
+            bitmap_offset=offset,
+            bitmap=chunk,
+        )

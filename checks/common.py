@@ -1,0 +1,125 @@
+"""Small helpers the rules share: port selection, interface matching, evidence text."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+from netutils.interface import canonical_interface_name
+
+from assess.models.common import Status
+from assess.models.facts import DeviceFacts, FirewallRule, Port
+from assess.plan import Link
+from checks.base import Outcome, SiteContext
+
+# Worst first: the order a fixture's or a subject's statuses are summarised in.
+STATUS_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA)
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The worst of ``statuses`` (n/a when there are none)."""
+    seen = set(statuses)
+    return next((s for s in STATUS_ORDER if s in seen), Status.NA)
+
+
+def same_interface(a: str, b: str) -> bool:
+    """True when two spellings name the same interface (``Gi0/1`` and ``GigabitEthernet0/1``)."""
+    return a == b or canonical_interface_name(a).lower() == canonical_interface_name(b).lower()
+
+
+def port_evidence(ports: Iterable[Port]) -> str:
+    """The config lines of ``ports`` (``interface NAME`` when a parser kept none)."""
+    return "\n".join(p.evidence.strip() or f"interface {p.name}" for p in ports)
+
+
+def names(ports: Iterable[Port], limit: int = 8) -> str:
+    """A short comma list of port names."""
+    items = [p.name for p in ports]
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def rule_evidence(rules: Iterable[FirewallRule]) -> str:
+    """The config lines of firewall rules (a summary when a parser kept none)."""
+    out = []
+    for r in rules:
+        ports = ",".join(f"{lo}-{hi}" if lo != hi else str(lo) for lo, hi in r.dst_ports) or "all"
+        summary = f"{r.name or 'rule'}: {r.action} {r.protocol} {','.join(r.sources)} -> {','.join(r.destinations)}"
+        out.append(r.evidence.strip() or f"{summary} ports {ports}")
+    return "\n".join(out)
+
+
+def fact_evidence(facts: DeviceFacts, *keys: str) -> str:
+    """The lines a parser recorded for fact ``keys``."""
+    return "\n".join(facts.evidence[k].strip() for k in keys if facts.evidence.get(k, "").strip())
+
+
+def up_ports(facts: DeviceFacts) -> list[Port]:
+    """Ports that are not administratively down."""
+    return [p for p in facts.ports if not p.shutdown]
+
+
+def lldp_phone_ports(facts: DeviceFacts) -> set[str]:
+    """Canonical names of ports where LLDP/CDP saw a phone."""
+    return {canonical_interface_name(n.local_port).lower() for n in facts.lldp_neighbors if n.is_phone}
+
+
+def has_phone(facts: DeviceFacts, port: Port) -> bool:
+    """True when a phone is known to sit on ``port`` (port flag or LLDP neighbour)."""
+    return bool(port.phone_attached) or canonical_interface_name(port.name).lower() in lldp_phone_ports(facts)
+
+
+def access_ports(facts: DeviceFacts) -> list[Port]:
+    """Switch access ports that are up (the ports phones plug into)."""
+    return [p for p in up_ports(facts) if p.mode == "access" and not p.is_wan]
+
+
+def voice_ports(facts: DeviceFacts) -> list[Port]:
+    """Ports that are up and carry a voice VLAN or a phone."""
+    return [p for p in up_ports(facts) if not p.is_wan and (p.voice_vlan is not None or has_phone(facts, p))]
+
+
+def wan_ports(facts: DeviceFacts) -> list[Port]:
+    """WAN-facing ports that are up."""
+    return [p for p in up_ports(facts) if p.is_wan]
+
+
+def link_for_port(port: Port, ctx: SiteContext) -> Link | None:
+    """The planned WAN link a WAN port serves: the only link, or one named in the port description."""
+    if len(ctx.links) == 1:
+        return ctx.links[0]
+    text = port.description.lower()
+    for link in ctx.links:
+        if link.name.lower() in text or (link.provider and link.provider.lower() in text):
+            return link
+    return None
+
+
+def is_any(addresses: Iterable[str]) -> bool:
+    """True when an address list means 'anywhere'."""
+    return any(a.strip().lower() in ("any", "all", "0.0.0.0/0", "::/0", "*", "any4", "any6", "") for a in addresses)
+
+
+def within(addresses: Iterable[str], allowed: Iterable[str]) -> bool | None:
+    """True when every address lies inside ``allowed`` prefixes; None when some are names (objects)."""
+    nets = [ipaddress.ip_network(a, strict=False) for a in allowed]
+    verdict: bool | None = True
+    for addr in addresses:
+        try:
+            net = ipaddress.ip_network(addr.strip(), strict=False)
+        except ValueError:
+            verdict = None  # an address object name we cannot resolve
+            continue
+        if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
+            return False
+    return verdict
+
+
+def na(message: str, evidence: str = "") -> Outcome:
+    """A not-applicable outcome."""
+    return Outcome(Status.NA, message, evidence or message)
+
+
+def unknown(message: str, evidence: str = "") -> Outcome:
+    """An outcome for missing data (never a pass)."""
+    return Outcome(Status.UNKNOWN, message, evidence or message)

@@ -1,0 +1,64 @@
+"""Firewall helpers for the SIP/RTP rules: which permits touch voice, and how wide they are."""
+
+from __future__ import annotations
+
+from assess.models.facts import DeviceFacts, FirewallRule
+from checks.base import Outcome
+from checks.common import is_any, na, unknown, within
+
+# Platforms that filter by default: no parsed rule there means missing data, not 'no firewall'.
+STATEFUL_FIREWALLS = ("cisco_asa", "fortinet", "paloalto_panos", "juniper_junos")
+
+
+def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
+    """The outcome when a device has no firewall rules to judge (None when it has some)."""
+    if facts.firewall_rules:
+        return None
+    if facts.platform in STATEFUL_FIREWALLS:
+        return unknown(f"{facts.platform}: no firewall rules were parsed")
+    return na("no filtering rules on this device")
+
+
+def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
+    """True when a permit rule lets UDP through to some port in [low, high]."""
+    if rule.action != "permit" or rule.protocol not in ("udp", "any"):
+        return False
+    # 'permit ip any any' (no ports, any protocol) is general policy, judged elsewhere
+    return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, media or []))
+
+
+def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
+    """All UDP ports for a port-less UDP permit from anywhere or from the media sources.
+
+    A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
+    """
+    if rule.protocol != "udp" or rule.dst_ports:
+        return rule.dst_ports
+    if is_any(rule.sources) or (media and within(rule.sources, media) is not False):
+        return [(1, 65535)]
+    return []
+
+
+def covered(rules: list[FirewallRule], low: int, high: int, media: list[str] | None = None) -> list[tuple[int, int]]:
+    """Sub-ranges of [low, high] that no permit rule for UDP covers."""
+    spans = sorted(
+        (max(lo, low), min(hi, high))
+        for r in rules
+        if r.action == "permit" and r.protocol in ("udp", "any")
+        for lo, hi in _all_ports(r, media or [])
+        if lo <= high and low <= hi
+    )
+    gaps: list[tuple[int, int]] = []
+    nxt = low
+    for lo, hi in spans:
+        if lo > nxt:
+            gaps.append((nxt, lo - 1))
+        nxt = max(nxt, hi + 1)
+    if nxt <= high:
+        gaps.append((nxt, high))
+    return gaps
+
+
+def fmt_ranges(ranges: list[tuple[int, int]]) -> str:
+    """``10000-10999, 12000`` style text."""
+    return ", ".join(f"{lo}-{hi}" if lo != hi else str(lo) for lo, hi in ranges)

@@ -1,0 +1,169 @@
+"""Firewall: the RTP range is open to the provider's media, fully, and no wider than needed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assess.models.common import Category, Severity, Status
+from assess.models.facts import DeviceFacts
+from checks.base import DeviceRule, Outcome, SiteContext
+from checks.common import is_any, rule_evidence, within
+from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps
+from checks.platforms import FIREWALLS
+
+RTP_FIX: dict[str, str] = {
+    "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit udp {src} any range {lo} {hi}",
+    "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit udp {src} any range {lo} {hi}",
+    "cisco_asa": "object-group network PROVIDER-MEDIA\n network-object {src}\n"
+    "access-list OUTSIDE-IN extended permit udp object-group PROVIDER-MEDIA any range {lo} {hi}",
+    "juniper_junos": "set applications application RTP protocol udp destination-port {lo}-{hi}\n"
+    "set security policies from-zone untrust to-zone trust policy RTP match source-address PROVIDER-MEDIA "
+    "destination-address PHONES application RTP\nset security policies from-zone untrust to-zone trust policy RTP "
+    "then permit",
+    "fortinet": "config firewall service custom\n edit RTP\n  set udp-portrange {lo}-{hi}\n next\nend\n"
+    "config firewall policy\n edit 0\n  set srcintf wan1\n  set dstintf internal\n  set srcaddr PROVIDER-MEDIA\n"
+    "  set dstaddr PHONES\n  set service RTP\n  set action accept\n next\nend",
+    "paloalto_panos": "set service RTP protocol udp port {lo}-{hi}\n"
+    "set rulebase security rules RTP from untrust to trust source PROVIDER-MEDIA destination PHONES "
+    "service RTP application any action allow",
+    "mikrotik_routeros": "/ip firewall filter add chain=forward in-interface=ether1 protocol=udp "
+    "src-address-list=provider-media dst-port={lo}-{hi} action=accept place-before=0",
+    "linux": "nft add rule inet filter forward iifname wan0 ip saddr {src} udp dport {lo}-{hi} accept",
+}
+
+
+def rtp_fix(src: str, generic: str) -> dict[str, str]:
+    """The RTP permit recipe per platform."""
+    return {**{k: v.format(src=src, lo="10000", hi="20000") for k, v in RTP_FIX.items()}, "generic": generic}
+
+
+class RtpOpenToProviderOnly(DeviceRule):
+    """RTP is permitted from the provider's media addresses, not from anywhere.
+
+    What it does:
+        Finds permits that let UDP into the plan's RTP range and checks their sources:
+        ``any any`` fails; sources outside ``voice.provider_media`` warn.
+    Why it matters:
+        An RTP range open to the world exposes phones and the PBX to RTP injection
+        and floods; scoping it to the provider costs nothing.
+    Example:
+        access-list OUTSIDE-IN permit udp any any range 10000 20000
+    Fix:
+        access-list OUTSIDE-IN permit udp object-group PROVIDER-MEDIA any range 10000 20000
+    """
+
+    id = "VQ302"
+    title = "RTP open to the provider's media addresses, not any-any"
+    severity = Severity.MEDIUM
+    category = Category.FIREWALL_NAT
+    rationale = "An RTP range open to any source exposes phones to RTP injection and floods."
+    platforms = FIREWALLS
+    remediation = rtp_fix("<provider media prefix>", "Restrict RTP permits to the provider's media prefixes.")
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        if (missing := no_rules_outcome(facts)) is not None:
+            yield missing
+            return
+        lo, hi = ctx.voice.rtp_ports
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+        if not rtp:
+            yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
+            return
+        open_all = [r for r in rtp if is_any(r.sources) and is_any(r.destinations)]
+        outside = [r for r in rtp if ctx.voice.provider_media and within(r.sources, ctx.voice.provider_media) is False]
+        if open_all:
+            yield Outcome(Status.FAIL, "RTP permitted from any source to any destination", rule_evidence(open_all))
+        elif outside:
+            yield Outcome(
+                Status.WARN,
+                f"RTP permitted from outside the provider's media {ctx.voice.provider_media}",
+                rule_evidence(outside),
+            )
+        else:
+            yield Outcome(Status.PASS, "RTP permits are scoped by source", rule_evidence(rtp))
+
+
+class RtpRangeCovered(DeviceRule):
+    """Firewall permits cover the plan's whole RTP port range.
+
+    What it does:
+        Computes the union of UDP permits and reports any part of ``voice.rtp_ports``
+        no rule covers.
+    Why it matters:
+        Phones pick RTP ports anywhere in the range: a half-open range gives one-way
+        audio on a fraction of calls, the hardest fault to reproduce.
+    Example:
+        permit udp ... range 10000 14999   (plan 10000-20000)
+    Fix:
+        permit udp ... range 10000 20000
+    """
+
+    id = "VQ303"
+    title = "RTP range fully permitted"
+    severity = Severity.HIGH
+    category = Category.FIREWALL_NAT
+    rationale = "A partly open RTP range gives one-way audio on some calls only."
+    platforms = FIREWALLS
+    remediation = rtp_fix("<provider media prefix>", "Permit the whole RTP range of the plan (UDP) for voice.")
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        if (missing := no_rules_outcome(facts)) is not None:
+            yield missing
+            return
+        lo, hi = ctx.voice.rtp_ports
+        gaps = covered(facts.firewall_rules, lo, hi, ctx.voice.provider_media)
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+        evidence = (rule_evidence(rtp) or "no rule permits UDP in the RTP range") + f"\nplan RTP range {lo}-{hi}"
+        if not rtp:
+            yield Outcome(Status.WARN, f"no rule permits the RTP range {lo}-{hi} (stateful pinholes only)", evidence)
+        elif gaps:
+            yield Outcome(Status.FAIL, f"RTP ports not permitted: {fmt_ranges(gaps)}", evidence)
+        else:
+            yield Outcome(Status.PASS, f"RTP range {lo}-{hi} fully permitted", evidence)
+
+
+class RtpPermitNotWider(DeviceRule):
+    """RTP permits are not much wider than the plan's range.
+
+    What it does:
+        Flags UDP permits to all ports or to a range more than twice the width of the
+        plan's RTP range (e.g. 1024-65535).
+    Why it matters:
+        'Open all high UDP ports for voice' is the classic shortcut that leaves every
+        UDP service behind the firewall reachable.
+    Example:
+        permit udp any any range 1024 65535
+    Fix:
+        permit udp PROVIDER-MEDIA any range 10000 20000
+    """
+
+    id = "VQ308"
+    title = "RTP permit no wider than the RTP range"
+    severity = Severity.LOW
+    category = Category.FIREWALL_NAT
+    rationale = "Permitting all high UDP ports for voice exposes every UDP service behind the firewall."
+    platforms = FIREWALLS
+    remediation = rtp_fix("<provider media prefix>", "Permit only the plan's RTP range, not all UDP ports.")
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        if (missing := no_rules_outcome(facts)) is not None:
+            yield missing
+            return
+        lo, hi = ctx.voice.rtp_ports
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+        if not rtp:
+            yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi}", f"RTP {lo}-{hi}")
+            return
+        width = hi - lo + 1
+        media = ctx.voice.provider_media
+        # a wide permit from one known host (NTP, the provider) is not an open RTP range
+        unscoped = [r for r in rtp if is_any(r.sources) or (media and within(r.sources, media) is False)]
+        wide = [
+            r
+            for r in unscoped
+            if not r.dst_ports or any(h - low + 1 > 2 * width for low, h in r.dst_ports if low <= hi and lo <= h)
+        ]
+        if wide:
+            yield Outcome(Status.WARN, f"UDP permitted far beyond the RTP range {lo}-{hi}", rule_evidence(wide))
+        else:
+            yield Outcome(Status.PASS, f"RTP permits stay within about the range {lo}-{hi}", rule_evidence(rtp))

@@ -1,0 +1,126 @@
+"""Firewall: SIP is reachable only from the provider, on TLS 5061 when the plan says TLS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assess.models.common import Category, Severity, Status
+from assess.models.facts import DeviceFacts, FirewallRule
+from checks.base import DeviceRule, Outcome, SiteContext
+from checks.common import is_any, na, rule_evidence, within
+from checks.firewall import no_rules_outcome
+from checks.platforms import FIREWALLS
+
+
+def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
+    return [r for r in facts.firewall_rules if r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))]
+
+
+class SipFromProviderOnly(DeviceRule):
+    """SIP (5060/5061) is permitted only from the provider's signalling addresses.
+
+    What it does:
+        Finds permits to 5060/5061 and checks their sources: ``any`` fails; sources
+        outside ``voice.provider_sip`` warn.
+    Why it matters:
+        SIP open to the Internet is scanned within minutes (friendly-scanner, sipvicious);
+        toll fraud through a PBX behind it is the costliest VoIP incident there is.
+    Example:
+        access-list OUTSIDE-IN permit udp any host 192.0.2.10 eq 5060
+    Fix:
+        access-list OUTSIDE-IN permit udp object-group PROVIDER-SIP host 192.0.2.10 eq 5060
+    """
+
+    id = "VQ304"
+    title = "SIP restricted to the provider's addresses"
+    severity = Severity.HIGH
+    category = Category.FIREWALL_NAT
+    rationale = "SIP open to any source invites scanning, registration hijack and toll fraud."
+    platforms = FIREWALLS
+    remediation = {
+        "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit udp <provider prefix> <wildcard> any eq 5060\n"
+        " deny udp any any eq 5060",
+        "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit udp <provider prefix> <wildcard> any eq 5060\n"
+        " deny udp any any eq 5060",
+        "cisco_asa": "object-group network PROVIDER-SIP\n network-object <provider prefix> <mask>\n"
+        "access-list OUTSIDE-IN extended permit udp object-group PROVIDER-SIP any eq sip",
+        "juniper_junos": "set security policies from-zone untrust to-zone trust policy SIP match source-address "
+        "PROVIDER-SIP destination-address PBX application junos-sip",
+        "fortinet": "config firewall policy\n edit <id>\n  set srcaddr PROVIDER-SIP\n  set service SIP\n next\nend",
+        "paloalto_panos": "set rulebase security rules SIP source PROVIDER-SIP application sip "
+        "service application-default",
+        "mikrotik_routeros": "/ip firewall filter add chain=forward protocol=udp dst-port=5060 "
+        "src-address-list=!provider-sip action=drop",
+        "linux": "nft add rule inet filter forward udp dport 5060 ip saddr != @provider_sip drop",
+        "generic": "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else.",
+    }
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        if (missing := no_rules_outcome(facts)) is not None:
+            yield missing
+            return
+        sip = [r for r in facts.firewall_rules if r in _sip_rules(facts, 5060) or r in _sip_rules(facts, 5061)]
+        if not sip:
+            yield na("no rule permits SIP")
+            return
+        open_any = [r for r in sip if is_any(r.sources)]
+        outside = [r for r in sip if ctx.voice.provider_sip and within(r.sources, ctx.voice.provider_sip) is False]
+        if open_any:
+            yield Outcome(Status.FAIL, "SIP permitted from any source", rule_evidence(open_any))
+        elif outside:
+            yield Outcome(Status.WARN, f"SIP permitted from outside {ctx.voice.provider_sip}", rule_evidence(outside))
+        else:
+            yield Outcome(Status.PASS, "SIP permits are scoped to known sources", rule_evidence(sip))
+
+
+class SipTlsPermitted(DeviceRule):
+    """TCP 5061 (SIP over TLS) is permitted when the plan uses TLS.
+
+    What it does:
+        With ``voice.sip_transport: tls``, checks a rule permits TCP 5061.
+    Why it matters:
+        With TLS signalling, 5060 rules are irrelevant; a firewall that only opens 5060
+        blocks every registration on cutover day.
+    Example:
+        permit udp ... eq 5060   (plan: tls)
+    Fix:
+        permit tcp PROVIDER-SIP any eq 5061
+    """
+
+    id = "VQ305"
+    title = "SIP over TLS (TCP 5061) permitted when the plan uses TLS"
+    severity = Severity.HIGH
+    category = Category.FIREWALL_NAT
+    rationale = "TLS signalling needs TCP 5061; a firewall opening only 5060 blocks registration."
+    platforms = FIREWALLS
+    remediation = {
+        "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit tcp <provider prefix> <wildcard> any eq 5061",
+        "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit tcp <provider prefix> <wildcard> any eq 5061",
+        "cisco_asa": "access-list OUTSIDE-IN extended permit tcp object-group PROVIDER-SIP any eq 5061",
+        "juniper_junos": "set applications application SIP-TLS protocol tcp destination-port 5061\n"
+        "set security policies from-zone untrust to-zone trust policy SIP-TLS match application SIP-TLS",
+        "fortinet": "config firewall service custom\n edit SIP-TLS\n  set tcp-portrange 5061\n next\nend",
+        "paloalto_panos": "set service SIP-TLS protocol tcp port 5061\n"
+        "set rulebase security rules SIP-TLS service SIP-TLS source PROVIDER-SIP action allow",
+        "mikrotik_routeros": "/ip firewall filter add chain=forward protocol=tcp dst-port=5061 "
+        "src-address-list=provider-sip action=accept",
+        "linux": "nft add rule inet filter forward ip saddr @provider_sip tcp dport 5061 accept",
+        "generic": "Permit TCP 5061 from the provider's signalling addresses when SIP runs over TLS.",
+    }
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        if ctx.voice.sip_transport != "tls":
+            yield na(f"plan uses SIP over {ctx.voice.sip_transport}")
+            return
+        if (missing := no_rules_outcome(facts)) is not None:
+            yield missing
+            return
+        tls = [r for r in facts.firewall_rules if r.dst_ports and r.permits_tcp_port(5061)]
+        if tls:
+            yield Outcome(Status.PASS, "TCP 5061 permitted", rule_evidence(tls))
+        else:
+            yield Outcome(
+                Status.FAIL,
+                "plan uses TLS but no rule permits TCP 5061",
+                rule_evidence(_sip_rules(facts, 5060)) or "no rule permits TCP 5061",
+            )

@@ -1,0 +1,213 @@
+"""Link quality from the RTP probe: loss, jitter, delay, MOS, loss bursts against the plan's thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assess.models.common import Category, Severity, Status
+from assess.models.probes import RtpResult
+from assess.models.site import LinkProbes
+from assess.plan import Link
+from checks.base import LinkRule, Outcome, SiteContext
+from checks.common import unknown
+
+WARN_FRACTION = 0.8  # within 20 % of a threshold is a warning: little margin left for busy hours
+MAX_CONCEALABLE_BURST = 2  # packet-loss concealment hides 1-2 lost 20 ms frames, not more
+MAX_REORDER_PCT = 1.0
+
+
+def rtp_numbers(rtp: RtpResult) -> str:
+    """The RTP probe's key figures as evidence text."""
+    return (
+        f"{rtp.codec} {rtp.ptime_ms} ms, {rtp.duration_s:.0f} s, sent {rtp.packets_sent}, "
+        f"received {rtp.packets_received}; loss {rtp.loss_pct:.2f} % (up {rtp.loss_up_pct:.2f}, "
+        f"down {rtp.loss_down_pct:.2f}); jitter {rtp.jitter_ms:.1f} ms (up {rtp.jitter_up_ms:.1f}, "
+        f"down {rtp.jitter_down_ms:.1f}, p95 {rtp.jitter_p95_ms:.1f}); RTT {rtp.rtt_ms:.1f} ms; "
+        f"R {rtp.r_factor:.1f}, MOS {rtp.mos:.2f}"
+    )
+
+
+def judge(value: float, limit: float, what: str, unit: str, evidence: str) -> Outcome:
+    """Fail above ``limit``, warn above 80 % of it, else pass."""
+    text = f"{what} {value:.2f} {unit}"
+    if value > limit:
+        return Outcome(Status.FAIL, f"{text} above the {limit:g} {unit} threshold", evidence)
+    if value > WARN_FRACTION * limit:
+        return Outcome(Status.WARN, f"{text} close to the {limit:g} {unit} threshold", evidence)
+    return Outcome(Status.PASS, f"{text} within the {limit:g} {unit} threshold", evidence)
+
+
+class _RtpRule(LinkRule):
+    """A link rule that needs the RTP probe."""
+
+    def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
+        if probes.rtp is None:
+            yield unknown("RTP probe not run on this link")
+        else:
+            yield self.judge_rtp(probes.rtp, ctx)
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        """The outcome for one RTP measurement."""
+        raise NotImplementedError
+
+
+class PacketLoss(_RtpRule):
+    """Packet loss in the worse direction stays under the loss threshold.
+
+    What it does:
+        Takes the larger of upstream and downstream RTP loss and compares it with
+        ``thresholds.loss_pct`` (default 1 %).
+    Why it matters:
+        Above about 1 % random loss G.711 with concealment drops audibly (G.113 Bpl);
+        bursts make it worse. Loss is the largest single MOS impairment on most links.
+    Example:
+        loss_up_pct 2.4 (threshold 1.0)
+    Fix:
+        find the dropping hop (interface errors, policer, congested uplink) and fix or prioritise
+    """
+
+    id = "VQ401"
+    title = "Packet loss within threshold"
+    severity = Severity.CRITICAL
+    category = Category.LINK_QUALITY
+    rationale = "Loss above ~1 % is audible as clipping even with packet-loss concealment."
+    remediation = {
+        "generic": "Locate the loss (interface errors, provider policer, congestion) and give voice "
+        "priority end to end; re-measure with 'assess probe rtp'."
+    }
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        worst = max(rtp.loss_pct, rtp.loss_up_pct, rtp.loss_down_pct)
+        return judge(worst, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
+
+
+class Jitter(_RtpRule):
+    """RFC 3550 jitter in the worse direction stays under the jitter threshold.
+
+    What it does:
+        Compares the worse direction's mean interarrival jitter with ``thresholds.jitter_ms``
+        and warns when the 95th percentile exceeds it.
+    Why it matters:
+        Jitter beyond the phones' jitter buffer turns into late (lost) packets; adaptive
+        buffers grow and add delay instead.
+    Example:
+        jitter_up_ms 42 (threshold 30)
+    Fix:
+        prioritise EF on the congested egress (usually the WAN upload) and shape below the contract
+    """
+
+    id = "VQ402"
+    title = "Jitter within threshold"
+    severity = Severity.HIGH
+    category = Category.LINK_QUALITY
+    rationale = "Jitter beyond the phone's jitter buffer becomes loss or extra delay."
+    remediation = {
+        "generic": "Queue EF in a strict-priority queue on the congested egress and shape to the "
+        "contracted rate (VQ201, VQ207); avoid Wi-Fi and bufferbloated CPE on the voice path."
+    }
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        limit = ctx.thresholds.jitter_ms
+        worst = max(rtp.jitter_ms, rtp.jitter_up_ms, rtp.jitter_down_ms)
+        outcome = judge(worst, limit, "jitter", "ms", rtp_numbers(rtp))
+        if outcome.status == Status.PASS and rtp.jitter_p95_ms > limit:
+            return Outcome(Status.WARN, f"jitter p95 {rtp.jitter_p95_ms:.1f} ms above {limit:g}", outcome.evidence)
+        return outcome
+
+
+class OneWayDelay(_RtpRule):
+    """One-way delay (RTT/2) stays under G.114's 150 ms (or the plan's threshold).
+
+    What it does:
+        Estimates one-way delay as half the median RTT and compares it with
+        ``thresholds.one_way_delay_ms``; also checks ``thresholds.rtt_ms`` when set.
+    Why it matters:
+        Beyond 150 ms one way conversation becomes half-duplex: people talk over each
+        other (ITU-T G.114); codec and jitter-buffer delay come on top of the network's.
+    Example:
+        rtt_ms 340 → one way 170 ms
+    Fix:
+        use a closer media gateway/PoP, avoid satellite/VPN hair-pinning, remove bufferbloat
+    """
+
+    id = "VQ403"
+    title = "One-way delay within threshold"
+    severity = Severity.HIGH
+    category = Category.LINK_QUALITY
+    rationale = "Above 150 ms one way (ITU-T G.114) callers talk over each other."
+    remediation = {
+        "generic": "Shorten the media path (nearest provider PoP, no VPN hair-pinning through HQ) and "
+        "remove queueing delay (shaping + priority queue)."
+    }
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        evidence = rtp_numbers(rtp) + f"; one way ~ RTT/2 = {rtp.rtt_ms / 2:.1f} ms"
+        rtt_limit = ctx.thresholds.rtt_ms
+        if rtt_limit is not None and rtp.rtt_ms > rtt_limit:
+            return Outcome(Status.FAIL, f"RTT {rtp.rtt_ms:.1f} ms above the {rtt_limit:g} ms target", evidence)
+        return judge(rtp.rtt_ms / 2, ctx.thresholds.one_way_delay_ms, "one-way delay", "ms", evidence)
+
+
+class MosAboveMinimum(_RtpRule):
+    """The E-model MOS of the measured link reaches the plan's minimum.
+
+    What it does:
+        Compares the probe's ITU-T G.107 MOS (from delay, jitter, loss and codec) with
+        ``thresholds.mos_min`` (default 4.0).
+    Why it matters:
+        MOS folds every impairment into what users will hear; below 4.0 a share of
+        users rates calls 'fair' or worse and complains.
+    Example:
+        mos 3.6 (R 72) with mos_min 4.0
+    Fix:
+        fix the dominant impairment (see VQ401-VQ403 findings on the same link)
+    """
+
+    id = "VQ404"
+    title = "MOS at least the minimum"
+    severity = Severity.HIGH
+    category = Category.LINK_QUALITY
+    rationale = "The E-model MOS predicts what users hear; below 4.0 call quality complaints start."
+    remediation = {
+        "generic": "Fix the dominant impairment (loss, jitter or delay findings on the same link); "
+        "consider a more robust codec (G.722/Opus with FEC) only after the network is fixed."
+    }
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        need = ctx.thresholds.mos_min
+        status = Status.PASS if rtp.mos >= need else Status.FAIL
+        return Outcome(status, f"MOS {rtp.mos:.2f} (R {rtp.r_factor:.1f}) vs minimum {need:g}", rtp_numbers(rtp))
+
+
+class LossBurstsAndReordering(_RtpRule):
+    """Loss does not come in bursts and packets arrive in order.
+
+    What it does:
+        Warns when the longest run of consecutive lost packets exceeds 2, or when more
+        than 1 % of packets arrive out of order.
+    Why it matters:
+        Concealment hides one or two lost frames; a burst of three (60 ms) is an audible
+        gap even when the average loss is low. Reordering beyond the jitter buffer is loss.
+    Example:
+        max_loss_burst 7, reorder_pct 0.2
+    Fix:
+        look for Wi-Fi roaming, LTE handovers, policer bursts or per-packet load balancing
+    """
+
+    id = "VQ405"
+    title = "No loss bursts or reordering"
+    severity = Severity.MEDIUM
+    category = Category.LINK_QUALITY
+    rationale = "Bursts of lost packets are audible gaps even when average loss is low."
+    remediation = {
+        "generic": "Remove per-packet load balancing over unequal paths, tune policer burst sizes, and "
+        "keep phones off Wi-Fi/LTE paths with handovers."
+    }
+
+    def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
+        evidence = rtp_numbers(rtp) + f"; max loss burst {rtp.max_loss_burst}, reorder {rtp.reorder_pct:.2f} %"
+        if rtp.max_loss_burst > MAX_CONCEALABLE_BURST:
+            return Outcome(Status.WARN, f"loss bursts of up to {rtp.max_loss_burst} packets", evidence)
+        if rtp.reorder_pct > MAX_REORDER_PCT:
+            return Outcome(Status.WARN, f"{rtp.reorder_pct:.2f} % of packets reordered", evidence)
+        return Outcome(Status.PASS, "no loss bursts, no significant reordering", evidence)

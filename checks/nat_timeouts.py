@@ -1,0 +1,77 @@
+"""NAT: UDP bindings outlive the phones' keep-alive / re-registration interval."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assess.models.common import Category, Severity, Status
+from assess.models.facts import DeviceFacts
+from assess.plan import Voice
+from checks.base import DeviceRule, Outcome, SiteContext
+from checks.common import fact_evidence, na, unknown
+from checks.platforms import FIREWALLS
+
+KEEPALIVE_MARGIN = 2  # one lost keep-alive must not close the binding
+
+
+def refresh_interval_s(voice: Voice) -> tuple[int, str]:
+    """How long a NAT binding must live for the phones' refreshes, and why."""
+    if voice.keepalive_interval_s:
+        return (
+            KEEPALIVE_MARGIN * voice.keepalive_interval_s,
+            f"2 x keep-alive interval ({voice.keepalive_interval_s} s)",
+        )
+    return voice.registration_interval_s, "registration interval"
+
+
+class UdpTimeoutCoversRefresh(DeviceRule):
+    """The UDP/NAT idle timeout is at least the keep-alive or registration interval.
+
+    What it does:
+        Compares the device's UDP idle timeout with twice ``voice.keepalive_interval_s``
+        (one lost keep-alive must not close the binding), or with ``registration_interval_s``
+        when phones send no keep-alives.
+    Why it matters:
+        When the binding expires before the phone refreshes it, inbound calls hit a
+        closed pinhole: the phone looks registered but never rings.
+    Example:
+        ip nat translation udp-timeout 60   (phones re-register every 600 s)
+    Fix:
+        ip nat translation udp-timeout 900 (or make phones send keep-alives)
+    """
+
+    id = "VQ306"
+    title = "UDP timeout at least the registration / keep-alive interval"
+    severity = Severity.HIGH
+    category = Category.FIREWALL_NAT
+    rationale = "A UDP binding that expires before the refresh makes inbound calls fail silently."
+    platforms = FIREWALLS
+    remediation = {
+        "cisco_ios": "ip nat translation udp-timeout 900",
+        "cisco_xe": "ip nat translation udp-timeout 900",
+        "cisco_asa": "timeout udp 0:15:00",
+        "juniper_junos": "set applications application SIP-UDP protocol udp destination-port 5060 "
+        "inactivity-timeout 900",
+        "fortinet": "config system session-ttl\n config port\n  edit 1\n   set protocol 17\n   set start-port 5060\n"
+        "   set end-port 5060\n   set timeout 900\n  next\n end\nend",
+        "paloalto_panos": "set deviceconfig setting session timeout-udp 900",
+        "mikrotik_routeros": "/ip firewall connection tracking set udp-timeout=15m udp-stream-timeout=15m",
+        "linux": "sysctl -w net.netfilter.nf_conntrack_udp_timeout=900 "
+        "net.netfilter.nf_conntrack_udp_timeout_stream=900",
+        "generic": "Raise the UDP idle timeout above the phones' keep-alive/re-registration interval, "
+        "or shorten the interval.",
+    }
+
+    def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        need, what = refresh_interval_s(ctx.voice)
+        timeout = facts.udp_timeout_s
+        evidence = fact_evidence(facts, "udp_timeout_s") or f"udp_timeout_s: {timeout}"
+        evidence += f"\nplan {what}: {need} s"
+        if timeout is None and facts.nat_enabled is False and not facts.firewall_rules:
+            yield na("device does no NAT or stateful filtering", evidence)
+        elif timeout is None:
+            yield unknown("UDP idle timeout not visible in the collected evidence", evidence)
+        elif timeout < need:
+            yield Outcome(Status.FAIL, f"UDP timeout {timeout} s < {what} {need} s", evidence)
+        else:
+            yield Outcome(Status.PASS, f"UDP timeout {timeout} s >= {what} {need} s", evidence)

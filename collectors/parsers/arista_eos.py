@@ -1,0 +1,136 @@
+"""Arista EOS switches: evidence to DeviceFacts.
+
+Inputs: ``show running-config``, ``show version``, ``show qos interfaces``
+(trust when the config is silent on a port), ``show lldp neighbors detail``.
+Interface settings are hand-read from ciscoconfparse2 blocks (EOS syntax is
+IOS-like with 3-space indents); queuing is modelled in ``eos_qos``.
+
+EOS defaults that matter for voice: switched ports trust CoS, routed ports
+trust DSCP (``qos trust`` / ``no qos trust`` override); a voice VLAN is
+``switchport phone vlan N`` and only takes effect with ``switchport mode trunk
+phone``. EOS has no SIP ALG. LLDP-MED voice policy advertisement is left
+unknown (None): EOS does not show it in the running config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ciscoconfparse2 import CiscoConfParse
+
+from assess.models.facts import DeviceFacts, Port, Trust
+from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
+from collectors.parsers.cisco_common import (
+    blocks,
+    canonical,
+    config_text,
+    first_group,
+    first_match,
+    interface_speed_kbps,
+    parse_config,
+    top_lines,
+    vlans,
+)
+from collectors.parsers.cisco_mqc import interface_attachments, parse_mqc
+from collectors.parsers.cisco_show import lldp_neighbors
+from collectors.parsers.eos_qos import dscp_classes, eos_queuing
+from collectors.parsers.port_merge import mark_phones
+
+
+def parse(outputs: Mapping[str, str]) -> DeviceFacts:
+    """Facts of an Arista EOS switch."""
+    text = config_text(outputs)
+    version = first_group(r"^Software image version:\s+(\S+)", outputs.get("show version", "")) or first_group(
+        r"^! device: .*EOS-([\w.]+)", text
+    )
+    facts = DeviceFacts(platform="arista_eos", vendor_os_version=version)
+    facts.sip_alg, facts.sip_alg_evidence = "disabled", "EOS has no SIP ALG"
+    facts.evidence["sip_alg"] = facts.sip_alg_evidence
+    shown_trust = show_qos_trust(outputs.get("show qos interfaces", ""))
+    if text.strip():
+        apply_config(facts, parse_config(text), shown_trust)
+    else:
+        facts.parse_warnings.append("no `show running-config`: facts come from show outputs only")
+    lldp_text = outputs.get("show lldp neighbors detail", "")
+    facts.lldp_neighbors = lldp_neighbors("arista_eos", lldp_text, facts.parse_warnings)
+    mark_phones(facts, bool(lldp_text.strip()), {})
+    return facts
+
+
+def apply_config(facts: DeviceFacts, conf: CiscoConfParse, shown_trust: dict[str, Trust]) -> None:
+    """Fill ``facts`` from an EOS running config."""
+    if host := top_lines(conf, r"^hostname\s+(\S+)"):
+        facts.hostname, facts.evidence["hostname"] = host[0].group(1), host[0].group(0)
+    facts.vlans = vlans(conf)
+    default_routed = bool(top_lines(conf, r"^switchport default mode routed"))
+    interfaces = [(canonical(m.group(1)), lines, ev) for m, lines, ev in blocks(conf, r"^interface\s+(\S+)")]
+    facts.ports = [port(name, lines, ev, default_routed, shown_trust.get(name)) for name, lines, ev in interfaces]
+    mqc = parse_mqc(conf)
+    classes, map_evidence = dscp_classes(conf)
+    policies, attachments = eos_queuing([(name, lines) for name, lines, _ in interfaces])
+    facts.class_maps = mqc.class_maps + classes
+    facts.policies = mqc.policies + policies
+    facts.attachments = attachments + [a for n, lines, _ in interfaces for a in interface_attachments(n, lines)]
+    facts.dscp_remarks = mqc.remarks
+    facts.evidence.update(mqc.evidence)
+    facts.evidence["dscp_to_queue"] = map_evidence
+    applied = interface_acls([(name, lines) for name, lines, _ in interfaces])
+    facts.firewall_rules = applied_rules(acl_bodies(conf), applied, parse_object_groups(conf))
+    facts.nat_enabled = bool(conf.find_objects(r"^\s*ip nat (source|destination) "))
+
+
+def port(name: str, lines: list[str], evidence: str, default_routed: bool, shown: Trust | None) -> Port:
+    """One EOS interface block as a Port."""
+    mode_line = first_match(lines, r"^switchport mode (access|trunk phone|trunk|routed)")
+    routed = bool(first_match(lines, r"^no switchport$")) or not re.match(r"^(Ethernet|Port-Channel)", name)
+    mode = "routed" if routed or (default_routed and mode_line is None) else "access"
+    if mode_line is not None and not routed:
+        mode = "trunk" if mode_line.group(1) == "trunk" else "access"
+    phone_mode = bool(mode_line and mode_line.group(1) == "trunk phone")
+    phone_vlan = first_match(lines, r"^switchport phone vlan (\d+)$")
+    access = first_match(lines, r"^switchport access vlan (\d+)$")
+    notes: list[str] = []
+    if phone_vlan and not phone_mode:
+        notes.append("(`switchport phone vlan` has no effect without `switchport mode trunk phone`)")
+    trust, note = port_trust(name, lines, mode, shown)
+    notes += [note] if note else []
+    desc = first_match(lines, r"^description (.*)")
+    return Port(
+        name=name,
+        description=desc.group(1) if desc else "",
+        mode=mode,  # type: ignore[arg-type]
+        access_vlan=(int(access.group(1)) if access else 1) if mode == "access" else None,
+        voice_vlan=int(phone_vlan.group(1)) if phone_vlan and phone_mode and int(phone_vlan.group(1)) <= 4094 else None,
+        trust=trust,
+        shutdown=bool(first_match(lines, r"^shutdown$")),
+        bandwidth_kbps=interface_speed_kbps(name, lines)[0],
+        poe=False if first_match(lines, r"^poe disabled") else None,
+        portfast=bool(first_match(lines, r"^spanning-tree portfast$")) if mode == "access" else None,
+        storm_control=bool(first_match(lines, r"^storm-control ")) if mode == "access" else None,
+        evidence="\n".join([evidence, *notes]),
+    )
+
+
+def port_trust(name: str, lines: list[str], mode: str, shown: Trust | None) -> tuple[Trust, str]:
+    """Trust from ``qos trust``/``no qos trust``, else ``show qos interfaces``, else the EOS default."""
+    if m := first_match(lines, r"^qos trust (dscp|cos)$"):
+        return m.group(1), ""  # type: ignore[return-value]
+    if first_match(lines, r"^no qos trust$"):
+        return "none", ""
+    if shown is not None:
+        return shown, "(trust from `show qos interfaces`)"
+    if not re.match(r"^(Ethernet|Port-Channel)", name):
+        return "unknown", "(virtual/management interface: no port trust)"
+    if mode == "routed":
+        return "dscp", "(default: EOS routed ports trust DSCP)"
+    return "cos", "(default: EOS switched ports trust CoS)"
+
+
+def show_qos_trust(text: str) -> dict[str, Trust]:
+    """``show qos interfaces``: interface -> trust mode."""
+    found: dict[str, Trust] = {}
+    for m in re.finditer(r"(?m)^(\S+):\s*\n\s+Trust Mode:\s*(\S+)", text):
+        mode = m.group(2).upper()
+        found[canonical(m.group(1))] = "dscp" if mode == "DSCP" else "cos" if mode == "COS" else "none"
+    return found

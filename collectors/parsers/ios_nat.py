@@ -1,0 +1,90 @@
+"""IOS / IOS-XE NAT, SIP ALG and UDP translation timeout facts.
+
+IOS runs its SIP ALG on every NAT translation of UDP/TCP 5060 unless
+``no ip nat service sip udp port 5060`` (and ``... tcp ...``) is configured; a
+zone-based firewall ``inspect`` of ``match protocol sip`` is a second SIP ALG.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ciscoconfparse2 import CiscoConfParse
+
+from assess.models.facts import DeviceFacts
+from collectors.parsers.cisco_common import blocks, top_lines
+
+DEFAULT_UDP_TIMEOUT_S = 300
+DEFAULT_ZBFW_UDP_IDLE_S = 30
+
+
+def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+    """Fill nat_enabled, sip_alg and udp_timeout_s from the config."""
+    rules = [m.group(0) for m in top_lines(conf, r"^ip nat (inside|outside) source .*")]
+    outside = [p.name for p in facts.ports if p.nat_side == "outside"]
+    facts.nat_enabled = bool(rules and outside)
+    facts.evidence["nat_enabled"] = "\n".join(rules + [f"interface {n}: ip nat outside" for n in outside]) or (
+        "no `ip nat ... source` rule with an `ip nat outside` interface"
+    )
+    no_udp = top_lines(conf, r"^no ip nat service sip udp port 5060")
+    no_tcp = top_lines(conf, r"^no ip nat service sip tcp port 5060")
+    zbfw = zbfw_sip_inspect(conf)
+    if zbfw:
+        facts.sip_alg, facts.sip_alg_evidence = "enabled", zbfw
+    elif not facts.nat_enabled:
+        facts.sip_alg = "disabled"
+        facts.sip_alg_evidence = "no NAT configured: the IOS SIP ALG only acts on NAT translations"
+    elif no_udp:
+        facts.sip_alg = "disabled"
+        facts.sip_alg_evidence = no_udp[0].group(0) + (
+            "" if no_tcp else "\n(SIP ALG still active for TCP 5060: add `no ip nat service sip tcp port 5060`)"
+        )
+    else:
+        facts.sip_alg = "enabled"
+        facts.sip_alg_evidence = (
+            "NAT is configured and `no ip nat service sip udp port 5060` is absent (ALG on by default)"
+        )
+    facts.evidence["sip_alg"] = facts.sip_alg_evidence
+    _udp_timeout(facts, conf)
+
+
+def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+    """The shortest idle timeout a UDP flow meets: the NAT translation and a zone firewall's session."""
+    candidates: list[tuple[int, str]] = []
+    found = top_lines(conf, r"^ip nat translation udp-timeout (\d+|never)")
+    if found and found[0].group(1).isdigit() and len(found[0].group(1)) < 10:
+        candidates.append((int(found[0].group(1)), found[0].group(0)))
+    elif found:
+        facts.evidence["udp_timeout_s"] = f"{found[0].group(0)} (UDP translations never expire)"
+    elif facts.nat_enabled:
+        candidates.append((DEFAULT_UDP_TIMEOUT_S, "no `ip nat translation udp-timeout`: IOS default 300 s"))
+    if zone := zone_firewall_udp_idle(conf):
+        candidates.append(zone)
+    if candidates:
+        facts.udp_timeout_s, facts.evidence["udp_timeout_s"] = min(candidates)
+
+
+def zone_firewall_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
+    """UDP session idle time of a zone-based firewall in use (``udp idle-time``, default 30 s)."""
+    if not top_lines(conf, r"^zone-pair security "):
+        return None
+    for match, lines, _ in blocks(conf, r"^parameter-map type inspect(?: global| \S+)"):
+        for line in lines:
+            if (m := re.match(r"^udp idle-time (\d{1,9})$", line)) is not None:
+                return int(m.group(1)), f"{match.group(0)}\n {line}"
+    return DEFAULT_ZBFW_UDP_IDLE_S, "zone-based firewall without `udp idle-time`: UDP sessions idle out after 30 s"
+
+
+def zbfw_sip_inspect(conf: CiscoConfParse) -> str:
+    """Evidence of a zone-based firewall inspecting SIP (an ALG), or ''."""
+    sip_classes = {
+        m.group(1): ev
+        for m, lines, ev in blocks(conf, r"^class-map type inspect (?:match-any |match-all )?(\S+)")
+        if any(line.startswith("match protocol sip") for line in lines)
+    }
+    for obj in conf.find_objects(r"^policy-map type inspect "):
+        for cls in obj.children:
+            name = str(cls.text).split()[-1]
+            if name in sip_classes and any(str(c.text).strip().startswith("inspect") for c in cls.children):
+                return f"{sip_classes[name]}\n{obj.text}\n{cls.text}\n  inspect"
+    return ""

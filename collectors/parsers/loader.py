@@ -1,0 +1,83 @@
+"""Read what ``assess facts`` / ``assess audit`` are given into command -> output.
+
+Three forms are accepted:
+
+- a device evidence folder (``<command>.txt`` files + ``manifest.json``, as a
+  survey writes them);
+- a single saved config file: it becomes ``show running-config``;
+- a bundle file holding several outputs, each introduced by a line
+  ``### command: <command>``, e.g.::
+
+      ### command: show running-config
+      hostname sw1
+      ...
+      ### command: show lldp neighbors detail
+      ...
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assess.errors import UserError
+from collectors.evidence import read_manifest, read_outputs
+from collectors.parsers.cisco_common import RUNNING_CONFIG
+
+MAX_BYTES = 50 * 1024 * 1024
+BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def load_evidence(path: Path) -> dict[str, str]:
+    """Command -> output from an evidence folder, a saved config or a ``### command:`` bundle."""
+    if path.is_dir():
+        outputs = {cmd: text for cmd, text in read_outputs(path).items() if text.strip()}
+        if not outputs:
+            raise UserError(f"{path}: no saved command outputs in this folder")
+        return outputs
+    if not path.is_file():
+        raise UserError(f"{path}: no such file or folder")
+    text = _read_text(path)
+    if BUNDLE_HEADER.search(text):
+        return split_bundle(text, path)
+    return {RUNNING_CONFIG: text}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UserError(f"{path}: {size} bytes is too large for a device config or show output")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from exc
+    if b"\x00" in data:
+        raise UserError(f"{path}: binary file, expected a saved config or show output (text)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if not text.strip():
+        raise UserError(f"{path}: file is empty")
+    return text
+
+
+def split_bundle(text: str, path: Path) -> dict[str, str]:
+    """Outputs of a bundle file, keyed by the command named in each ``### command:`` line."""
+    outputs: dict[str, str] = {}
+    matches = list(BUNDLE_HEADER.finditer(text))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        command = match.group(1)
+        if not command:
+            raise UserError(f"{path}: a `### command:` line names no command")
+        outputs[command] = text[match.end() : end].lstrip("\n")
+    if not any(v.strip() for v in outputs.values()):
+        raise UserError(f"{path}: the bundle holds no output")
+    return outputs
+
+
+def manifest_platform(path: Path) -> str | None:
+    """The platform recorded in an evidence folder's manifest, if any."""
+    manifest = read_manifest(path) if path.is_dir() else None
+    return manifest.platform if manifest else None

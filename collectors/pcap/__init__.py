@@ -1,0 +1,1 @@
+"""Passive capture analysis: RTP streams and SIP calls from pcap/pcapng files."""

@@ -1,0 +1,178 @@
+"""Stream a pcap or pcapng file as chunks of raw frames (no per-packet objects).
+
+A chunk is one contiguous byte buffer plus numpy arrays of each frame's offset, captured
+length, link type and timestamp (integer nanoseconds), so decoding can be vectorised and a
+capture larger than memory is read a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+from assess.errors import UserError
+
+CHUNK_BYTES = 16 * 1024 * 1024
+PCAPNG_SHB = 0x0A0D0D0A
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass
+class FrameChunk:
+    """Frames read from one slice of the file."""
+
+    buf: bytes
+    offset: I64  # start of each frame's data in buf
+    caplen: I64
+    linktype: I64
+    ts_ns: I64  # absolute capture time, nanoseconds since the epoch
+
+    def __len__(self) -> int:
+        return len(self.offset)
+
+
+def iter_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[FrameChunk]:
+    """Frames of a pcap (µs or ns) or pcapng file, ``chunk_bytes`` of file at a time."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read capture {path}: {exc.strerror}") from exc
+    with fh:
+        magic = fh.read(4)
+        if len(magic) < 4:
+            raise UserError(f"{path} is not a capture file (too short)")
+        if struct.unpack("<I", magic)[0] == PCAPNG_SHB:
+            yield from _pcapng_chunks(fh, magic, chunk_bytes, path)
+        else:
+            yield from _pcap_chunks(fh, magic, chunk_bytes, path)
+
+
+_PCAP_MAGICS = {
+    b"\xd4\xc3\xb2\xa1": ("<", 1000),
+    b"\xa1\xb2\xc3\xd4": (">", 1000),
+    b"\x4d\x3c\xb2\xa1": ("<", 1),
+    b"\xa1\xb2\x3c\x4d": (">", 1),
+}
+
+
+def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> Iterator[FrameChunk]:
+    if magic not in _PCAP_MAGICS:
+        raise UserError(f"{path} is neither pcap nor pcapng (magic {magic.hex()})")
+    endian, frac_to_ns = _PCAP_MAGICS[magic]
+    header = fh.read(20)
+    if len(header) < 20:
+        raise UserError(f"{path}: truncated pcap header")
+    linktype = struct.unpack(endian + "I", header[16:20])[0] & 0x0FFFFFFF
+    dtype = np.dtype(endian + "u4")
+    rest = b""
+    while True:
+        data = rest + fh.read(chunk_bytes)
+        if not data:
+            return
+        offs = _walk_records(data, endian)
+        if not offs and len(data) == len(rest):  # no progress and no more input: a truncated tail
+            return
+        if offs:
+            starts = np.array(offs, np.int64)
+            last = offs[-1]
+            rest = data[last + 16 + struct.unpack_from(endian + "I", data, last + 8)[0] :]
+            words = np.frombuffer(data, np.uint8)[starts[:, None] + np.arange(16)].copy().view(dtype).astype(np.int64)
+            ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
+            yield FrameChunk(data, starts + 16, words[:, 2], np.full(len(offs), linktype), ts)
+        else:
+            rest = data
+
+
+def _walk_records(data: bytes, endian: str) -> list[int]:
+    """Offsets of the complete pcap record headers in ``data`` (the one sequential step)."""
+    incl_at = struct.Struct(endian + "I").unpack_from
+    offs: list[int] = []
+    append = offs.append
+    pos, end = 0, len(data) - 16
+    while pos <= end:
+        nxt = pos + 16 + incl_at(data, pos + 8)[0]
+        if nxt > end + 16:
+            break
+        append(pos)
+        pos = nxt
+    return offs
+
+
+@dataclass
+class _Interface:
+    linktype: int
+    ns_num: int  # timestamp units -> ns: ts * ns_num // ns_den
+    ns_den: int
+
+
+def _tsresol(options: bytes, endian: str) -> tuple[int, int]:
+    pos = 0
+    while pos + 4 <= len(options):
+        code, length = struct.unpack_from(endian + "HH", options, pos)
+        if code == 0:
+            break
+        if code == 9 and length >= 1:
+            value = options[pos + 4]
+            if value & 0x80:
+                return 1_000_000_000, 2 ** (value & 0x7F)
+            exp = value & 0x7F
+            return (10 ** (9 - exp), 1) if exp <= 9 else (1, 10 ** (exp - 9))
+        pos += 4 + ((length + 3) & ~3)
+    return 1000, 1  # default: microseconds
+
+
+def _pcapng_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> Iterator[FrameChunk]:
+    data = magic + fh.read(chunk_bytes)
+    endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    interfaces: list[_Interface] = []
+    while True:
+        chunk, consumed = _pcapng_walk(data, endian, interfaces)
+        if chunk is not None:
+            yield chunk
+        more = fh.read(chunk_bytes)
+        if not more:
+            return
+        data = data[consumed:] + more
+
+
+def _pcapng_walk(data: bytes, endian: str, interfaces: list[_Interface]) -> tuple[FrameChunk | None, int]:
+    """Frames of the complete blocks in ``data``; returns the chunk and the bytes consumed."""
+    offs: list[int] = []
+    lens: list[int] = []
+    links: list[int] = []
+    stamps: list[int] = []
+    head = struct.Struct(endian + "II")
+    epb = struct.Struct(endian + "IIIII")
+    pos, end = 0, len(data)
+    while pos + 12 <= end:
+        btype, blen = head.unpack_from(data, pos)
+        if blen < 12 or pos + blen > end:
+            break
+        if btype == PCAPNG_SHB:
+            endian = "<" if data[pos + 8 : pos + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+            interfaces.clear()
+        elif btype == 1:  # interface description
+            link = struct.unpack_from(endian + "H", data, pos + 8)[0]
+            num, den = _tsresol(data[pos + 16 : pos + blen - 4], endian)
+            interfaces.append(_Interface(link, num, den))
+        elif btype == 6 and interfaces:  # enhanced packet
+            iface, hi, lo, caplen, _orig = epb.unpack_from(data, pos + 8)
+            itf = interfaces[iface] if iface < len(interfaces) else interfaces[0]
+            offs.append(pos + 28)
+            lens.append(caplen)
+            links.append(itf.linktype)
+            stamps.append(((hi << 32) | lo) * itf.ns_num // itf.ns_den)
+        pos += blen
+    if not offs:
+        return None, pos
+    chunk = FrameChunk(
+        data, np.array(offs, np.int64), np.array(lens, np.int64), np.array(links, np.int64), np.array(stamps, np.int64)
+    )
+    return chunk, pos

@@ -1,0 +1,74 @@
+"""The ``assess probe nat`` measurement: behaviour discovery plus binding lifetime → NatResult."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assess.models.traversal import NatResult
+from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
+from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
+from collectors.probes.target import resolve
+
+DEFAULT_STUN_PORT = 3478
+
+
+@dataclass(frozen=True)
+class NatProbeOptions:
+    """Bounds of one NAT probe (all of them stop the probe by themselves)."""
+
+    timeout_s: float = 1.5
+    lifetime_cap_s: float = 300.0
+    parallel: int = 8
+    rounds: int = 2
+    secret: bytes | None = None
+
+
+def not_assessed(server: str, reason: str) -> NatResult:
+    """The result when the STUN server cannot be used."""
+    return NatResult(
+        public_address=None, mapping="unknown", filtering="unknown", assessed=False, reason=reason, server=server
+    )
+
+
+def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
+    """Classify the NAT towards ``host:port`` and measure the UDP binding lifetime."""
+    label = f"{host}:{port}"
+    try:
+        addr = resolve(host, port)
+        target = StunTarget(addr, timeout_s=opts.timeout_s, secret=opts.secret)
+        found = discover(target)
+    except StunUnreachable as exc:
+        return not_assessed(label, str(exc))
+    except OSError as exc:
+        return not_assessed(label, f"cannot reach {label}: {exc.strerror or exc}")
+    result = NatResult(
+        public_address=found.public[0],
+        public_port=found.public[1],
+        local_address=found.local[0],
+        mapping=found.mapping,
+        filtering="no-nat" if found.mapping == "no-nat" else found.filtering,
+        firewall_filtering=found.filtering if found.mapping == "no-nat" else None,
+        hairpinning=found.hairpinning,
+        port_preserved=found.port_preserved,
+        server=label,
+        notes=found.notes,
+    )
+    if opts.lifetime_cap_s > 0:
+        _add_lifetime(result, target, opts)
+    return result
+
+
+def _add_lifetime(result: NatResult, target: StunTarget, opts: NatProbeOptions) -> None:
+    try:
+        est = measure_lifetime(target, opts.lifetime_cap_s, opts.parallel, opts.rounds)
+    except LifetimeNotMeasured as exc:
+        result.notes.append(f"binding lifetime not measured: {exc}")
+        return
+    except OSError as exc:
+        result.notes.append(f"binding lifetime not measured: {exc}")
+        return
+    result.binding_lifetime_s = round(est.value_s, 3)
+    res = est.resolution_s
+    result.binding_lifetime_resolution_s = None if res is None else round(res, 3)
+    result.binding_lifetime_at_least = est.dead_s is None
+    result.binding_lifetime_cap_s = opts.lifetime_cap_s

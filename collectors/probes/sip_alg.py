@@ -1,0 +1,188 @@
+"""`assess probe sip-alg`: send realistic SIP to the reflector's SIP echo and diff what came back."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assess.models.traversal import SipAlgResult, SipMessageCheck
+from assess.reflector.sip_wire import auth_header, mask
+from collectors.probes.nat_behaviour import local_address_towards
+from collectors.probes.sip_message import (
+    SipEndpoint,
+    build_invite,
+    build_register,
+    diff_messages,
+    fields,
+    message_length,
+    new_ids,
+)
+from collectors.probes.target import resolve
+
+LARGE_SIZE = 1400  # over ~1300 bytes: the size at which some ALGs mangle or drop UDP SIP
+DEFAULT_ALT_PORT = 5062
+
+
+@dataclass(frozen=True)
+class SipAlgOptions:
+    """How patiently to ask and with what secret; each message is tried ``tries`` times."""
+
+    transport: str = "udp"
+    alt_port: int = DEFAULT_ALT_PORT
+    timeout_s: float = 1.5
+    tries: int = 2
+    secret: bytes | None = None
+
+
+@dataclass(frozen=True)
+class _Test:
+    name: str
+    port: int
+    build: Callable[[SipEndpoint], str]
+
+
+def _tests(port: int, alt_port: int, extra: list[str]) -> list[_Test]:
+    def reg(ep: SipEndpoint) -> str:
+        return build_register(ep, *new_ids(), extra=extra)
+
+    def inv(ep: SipEndpoint) -> str:
+        return build_invite(ep, *new_ids(), extra=extra)
+
+    def big(ep: SipEndpoint) -> str:
+        return build_invite(ep, *new_ids(), pad_to=LARGE_SIZE, extra=extra)
+
+    return [_Test("REGISTER", port, reg), _Test("INVITE", port, inv),
+            _Test("INVITE-large", port, big), _Test("INVITE-nonstandard-port", alt_port, inv)]
+
+
+def _rtp_port() -> int:
+    # A fresh even media port per INVITE: Linux's SIP helper drops a second INVITE whose SDP
+    # announces a media port it already expects for another call.
+    return 16384 + 2 * secrets.randbelow(8000)
+
+
+def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
+                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
+    family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        sock.bind((local_ip, 0))
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "udp", rtp_port=_rtp_port())
+        text = build(ep)
+        wire = text.encode()
+        deadline = time.monotonic() + opts.timeout_s
+        for attempt in range(1, opts.tries + 1):
+            sock.sendto(wire, (server, port))
+            slot_end = time.monotonic() + (deadline - time.monotonic()) / (opts.tries - attempt + 1)
+            while (left := slot_end - time.monotonic()) > 0:
+                sock.settimeout(left)
+                try:
+                    data, src = sock.recvfrom(65535)
+                except (TimeoutError, ConnectionRefusedError):
+                    continue
+                if src[0] == server:
+                    return text, mask(data)
+    return text, None
+
+
+def _exchange_tcp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
+                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
+    family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(opts.timeout_s)
+        sock.bind((local_ip, 0))
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "tcp", rtp_port=_rtp_port())
+        text = build(ep)
+        try:
+            sock.connect((server, port))
+            sock.sendall(text.encode())
+            return text, _read_message(sock, time.monotonic() + opts.timeout_s)
+        except OSError:
+            return text, None
+
+
+def _read_message(sock: socket.socket, deadline: float) -> bytes | None:
+    buf = b""
+    while (left := deadline - time.monotonic()) > 0 and len(buf) < 65536:
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        plain = mask(buf)
+        if (n := message_length(plain)) is not None:
+            return plain[:n]
+    return mask(buf) if buf else None
+
+
+def _check(test: _Test, transport: str, sent: str, got: bytes | None) -> SipMessageCheck:
+    check = SipMessageCheck(name=test.name, transport=transport, port=test.port, size=len(sent.encode()),
+                            answered=got is not None)
+    if got is None:
+        return check
+    received = got.decode("utf-8", errors="replace")
+    diff = diff_messages(sent, received)
+    a, b = fields(sent), fields(received)
+    check.rewritten, check.added, check.dropped = diff.rewritten, diff.added, diff.dropped
+    check.changes = {k: [a.get(k), b.get(k)] for k in (*diff.rewritten, *diff.added, *diff.dropped)}
+    return check
+
+
+def _base_name(field_name: str) -> str:
+    return field_name.split("#", 1)[0]
+
+
+def summarise(checks: list[SipMessageCheck], transport: str, server: str) -> SipAlgResult:
+    """Fold the per-message checks into the CONTRACT result."""
+    answered = [c for c in checks if c.answered]
+    if not answered:
+        return SipAlgResult(sip_alg_detected=None, assessed=False, transport=transport, server=server,
+                            reason=f"no answer from the SIP echo at {server} (is `assess reflector` running?)",
+                            messages=checks)
+    standard = [c for c in checks if c.name != "INVITE-nonstandard-port"]
+    alt = next((c for c in checks if c.name == "INVITE-nonstandard-port"), None)
+    large = next((c for c in checks if c.name == "INVITE-large"), None)
+    small_ok = any(c.answered for c in standard if c is not large)
+    notes: list[str] = []
+    large_ok = None if large is None else large.answered
+    if large_ok is False and small_ok:
+        notes.append(f"large INVITE ({large.size if large else 0} bytes) lost while small messages passed")
+    if alt is not None and not alt.answered:
+        notes.append(f"nothing came back from the non-standard port {alt.port}")
+    changed = [c for c in answered if c.rewritten or c.added or c.dropped]
+    return SipAlgResult(
+        sip_alg_detected=bool(changed) or (large_ok is False and small_ok),
+        rewritten=sorted({_base_name(f) for c in changed for f in c.rewritten}),
+        added=sorted({_base_name(f) for c in changed for f in c.added}),
+        dropped=sorted({_base_name(f) for c in changed for f in c.dropped}),
+        transport=transport,
+        large_message_ok=large_ok,
+        nonstandard_port_altered=None if alt is None or not alt.answered else bool(
+            alt.rewritten or alt.added or alt.dropped),
+        server=server,
+        messages=checks,
+        notes=notes,
+    )
+
+
+def probe_sip_alg(host: str, port: int, opts: SipAlgOptions) -> SipAlgResult:
+    """Run the four SIP messages over ``opts.transport`` and report what an ALG changed."""
+    label = f"{host}:{port}"
+    try:
+        server, _ = resolve(host, port)
+        local_ip = local_address_towards((server, port))
+    except OSError as exc:
+        return SipAlgResult(sip_alg_detected=None, assessed=False, transport=opts.transport, server=label,
+                            reason=f"cannot reach {label}: {exc.strerror or exc}")
+    extra = [auth_header(opts.secret)] if opts.secret else []
+    exchange = _exchange_tcp if opts.transport == "tcp" else _exchange_udp
+    checks = []
+    for test in _tests(port, opts.alt_port, extra):
+        sent, got = exchange(local_ip, server, test.port, test.build, opts)
+        checks.append(_check(test, opts.transport, sent, got))
+    return summarise(checks, opts.transport, label)
