@@ -90,8 +90,7 @@ def test_unusable_evidence_is_a_user_error(platform: str, outputs: dict[str, str
 
 
 def test_unknown_output_is_not_detected() -> None:
-    with pytest.raises(UserError):
-        detect_platform({"x": "just some text\n"})
+    assert detect_platform({"x": "just some text\n"}) is None
 
 
 @pytest.mark.parametrize("module", [common, firewall])
