@@ -57,7 +57,7 @@ def test_a_5_mbit_tbf_cap_is_measured_within_10_percent(lab: Lab) -> None:
     out = assess_cmd(
         lab,
         "laptop",
-        ["probe", "bandwidth", lab.far_ip, "--duration", "3", "--max-mbps", "20", "--calls", "4", "--json"],
+        ["probe", "bandwidth", lab.far_ip, "--duration", "2", "--max-mbps", "20", "--calls", "4", "--json"],
     )
     assert out.returncode == 0, out.stderr
     result = BandwidthResult.model_validate_json(out.stdout)
