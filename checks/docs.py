@@ -6,7 +6,13 @@ import inspect
 
 from assess.models.common import CATEGORY_TITLES
 from checks.base import Rule
+from checks.profiles import load_profiles, profile_ids
 from checks.registry import ALL_RULES
+
+
+def _first_profile(rule: type[Rule]) -> str:
+    """The narrowest profile that includes ``rule`` (profiles are listed narrowest first)."""
+    return next((name for name in load_profiles() if rule.id in profile_ids(name)), "-")
 
 
 def _rule_section(rule: type[Rule]) -> list[str]:
@@ -14,7 +20,7 @@ def _rule_section(rule: type[Rule]) -> list[str]:
     summary, _, body = doc.partition("\n")
     out = [f"### {rule.id} — {rule.title}", ""]
     out.append(
-        f"Severity **{rule.severity.value}** · since {rule.since} · platforms: "
+        f"Severity **{rule.severity.value}** · profile {_first_profile(rule)} · since {rule.since} · platforms: "
         f"{', '.join(rule.platforms) or 'any (probe/site data)'}"
     )
     out += ["", summary, "", body.strip(), "", f"*Rationale:* {rule.rationale}", ""]
@@ -26,8 +32,12 @@ def _rule_section(rule: type[Rule]) -> list[str]:
 def render_rules_markdown() -> str:
     """The whole rules reference as markdown."""
     out = ["# Rules", "", "Generated from `checks/registry.py` by `python -m checks.docs`; do not edit.", ""]
-    out += ["| id | title | severity | category |", "|---|---|---|---|"]
-    out += [f"| {r.id} | {r.title} | {r.severity.value} | {r.category.value} |" for r in ALL_RULES]
+    out += ["Profiles (`checks/profiles.yaml`, each extends the one before):", ""]
+    out += [f"- **{n}**: {p.description}" for n, p in load_profiles().items()] + [""]
+    out += ["| id | title | severity | category | from profile |", "|---|---|---|---|---|"]
+    out += [
+        f"| {r.id} | {r.title} | {r.severity.value} | {r.category.value} | {_first_profile(r)} |" for r in ALL_RULES
+    ]
     for category, title in CATEGORY_TITLES.items():
         rules = [r for r in ALL_RULES if r.category == category]
         if rules:

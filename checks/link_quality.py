@@ -27,13 +27,14 @@ def rtp_numbers(rtp: RtpResult) -> str:
     )
 
 
-def judge(value: float, limit: float, what: str, evidence: str) -> Outcome:
+def judge(value: float, limit: float, what: str, unit: str, evidence: str) -> Outcome:
     """Fail above ``limit``, warn above 80 % of it, else pass."""
+    text = f"{what} {value:.2f} {unit}"
     if value > limit:
-        return Outcome(Status.FAIL, f"{what} {value:.2f} above the {limit:g} threshold", evidence)
+        return Outcome(Status.FAIL, f"{text} above the {limit:g} {unit} threshold", evidence)
     if value > WARN_FRACTION * limit:
-        return Outcome(Status.WARN, f"{what} {value:.2f} close to the {limit:g} threshold", evidence)
-    return Outcome(Status.PASS, f"{what} {value:.2f} within the {limit:g} threshold", evidence)
+        return Outcome(Status.WARN, f"{text} close to the {limit:g} {unit} threshold", evidence)
+    return Outcome(Status.PASS, f"{text} within the {limit:g} {unit} threshold", evidence)
 
 
 class _RtpRule(LinkRule):
@@ -77,7 +78,7 @@ class PacketLoss(_RtpRule):
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         worst = max(rtp.loss_pct, rtp.loss_up_pct, rtp.loss_down_pct)
-        return judge(worst, ctx.thresholds.loss_pct, "loss %", rtp_numbers(rtp))
+        return judge(worst, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
 
 
 class Jitter(_RtpRule):
@@ -108,7 +109,7 @@ class Jitter(_RtpRule):
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         limit = ctx.thresholds.jitter_ms
         worst = max(rtp.jitter_ms, rtp.jitter_up_ms, rtp.jitter_down_ms)
-        outcome = judge(worst, limit, "jitter ms", rtp_numbers(rtp))
+        outcome = judge(worst, limit, "jitter", "ms", rtp_numbers(rtp))
         if outcome.status == Status.PASS and rtp.jitter_p95_ms > limit:
             return Outcome(Status.WARN, f"jitter p95 {rtp.jitter_p95_ms:.1f} ms above {limit:g}", outcome.evidence)
         return outcome
@@ -144,7 +145,7 @@ class OneWayDelay(_RtpRule):
         rtt_limit = ctx.thresholds.rtt_ms
         if rtt_limit is not None and rtp.rtt_ms > rtt_limit:
             return Outcome(Status.FAIL, f"RTT {rtp.rtt_ms:.1f} ms above the {rtt_limit:g} ms target", evidence)
-        return judge(rtp.rtt_ms / 2, ctx.thresholds.one_way_delay_ms, "one-way delay ms", evidence)
+        return judge(rtp.rtt_ms / 2, ctx.thresholds.one_way_delay_ms, "one-way delay", "ms", evidence)
 
 
 class MosAboveMinimum(_RtpRule):

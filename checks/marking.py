@@ -20,16 +20,15 @@ ZEROING = re.compile(
 )
 
 
-def _is_voice(facts: DeviceFacts, cls: PolicyClass, media: tuple[str, ...]) -> bool:
+def _kind(facts: DeviceFacts, cls: PolicyClass, media: tuple[str, ...]) -> str:
+    """'media', 'signalling' or '' for a marking class: by what it matches first, then by its name."""
+    matches = class_matches(facts, cls.name)
     name = cls.name.lower()
-    return any(m in media for m in class_matches(facts, cls.name)) or any(k in name for k in ("voice", "rtp", "media"))
-
-
-def _is_signalling(facts: DeviceFacts, cls: PolicyClass) -> bool:
-    name = cls.name.lower()
-    return any(m in SIGNALLING_NAMES for m in class_matches(facts, cls.name)) or any(
-        k in name for k in ("signal", "sip", "call-control")
-    )
+    if any(m in media for m in matches):
+        return "media"
+    if any(m in SIGNALLING_NAMES for m in matches) or any(k in name for k in ("signal", "sip", "call-control")):
+        return "signalling"
+    return "media" if any(k in name for k in ("voice", "rtp", "media")) else ""
 
 
 def _marking_lines(policies: list[tuple[QosPolicy, PolicyClass]]) -> str:
@@ -73,8 +72,8 @@ class VoiceMarkingMatchesPlan(DeviceRule):
         marks = [(p, c) for p in facts.policies for c in p.classes if c.set_dscp]
         media = (*EF_NAMES, *dscp_aliases(ctx.voice.dscp_media))
         want_sig = (*SIGNALLING_NAMES, *dscp_aliases(ctx.voice.dscp_signalling))
-        voice = [(p, c) for p, c in marks if _is_voice(facts, c, media)]
-        sig = [(p, c) for p, c in marks if _is_signalling(facts, c) and (p, c) not in voice]
+        voice = [(p, c) for p, c in marks if _kind(facts, c, media) == "media"]
+        sig = [(p, c) for p, c in marks if _kind(facts, c, media) == "signalling"]
         if not voice and not sig:
             yield na("no policy marks voice or signalling (trust relied on)", _marking_lines(marks) or "no set dscp")
             return

@@ -11,11 +11,16 @@ from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import fact_evidence, na, unknown
 from checks.platforms import FIREWALLS
 
+KEEPALIVE_MARGIN = 2  # one lost keep-alive must not close the binding
+
 
 def refresh_interval_s(voice: Voice) -> tuple[int, str]:
-    """How often the phones refresh their NAT binding, and by what."""
+    """How long a NAT binding must live for the phones' refreshes, and why."""
     if voice.keepalive_interval_s:
-        return voice.keepalive_interval_s, "keep-alive interval"
+        return (
+            KEEPALIVE_MARGIN * voice.keepalive_interval_s,
+            f"2 x keep-alive interval ({voice.keepalive_interval_s} s)",
+        )
     return voice.registration_interval_s, "registration interval"
 
 
@@ -23,8 +28,9 @@ class UdpTimeoutCoversRefresh(DeviceRule):
     """The UDP/NAT idle timeout is at least the keep-alive or registration interval.
 
     What it does:
-        Compares the device's UDP idle timeout with ``voice.keepalive_interval_s`` (or
-        ``registration_interval_s`` when phones send no keep-alives).
+        Compares the device's UDP idle timeout with twice ``voice.keepalive_interval_s``
+        (one lost keep-alive must not close the binding), or with ``registration_interval_s``
+        when phones send no keep-alives.
     Why it matters:
         When the binding expires before the phone refreshes it, inbound calls hit a
         closed pinhole: the phone looks registered but never rings.

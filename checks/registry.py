@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from checks.base import Rule
+from checks.base import DeviceRule, Rule
+from checks.drift import QosPolicyDrift, RtpRangeDrift, SipAlgDrift, UdpTimeoutDrift, VoiceVlanDrift
 from checks.fw_rtp_rules import RtpOpenToProviderOnly, RtpPermitNotWider, RtpRangeCovered
 from checks.fw_sip_alg import NoAlgBehindSbc, SipAlgMatchesPlan
 from checks.fw_sip_rules import SipFromProviderOnly, SipTlsPermitted
@@ -20,6 +21,7 @@ from checks.link_dscp import DscpPreservedDownstream, DscpPreservedUpstream
 from checks.link_quality import Jitter, LossBurstsAndReordering, MosAboveMinimum, OneWayDelay, PacketLoss
 from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
 from checks.nat_timeouts import UdpTimeoutCoversRefresh
+from checks.resilience import BackupCarriesVoice, BackupWanLink, DevicesAssessed
 from checks.traversal import (
     LargeSipOverUdp,
     NatBindingLifetime,
@@ -28,6 +30,7 @@ from checks.traversal import (
     SipAlgOnPath,
     VoicePortsReachable,
 )
+from checks.wan_capacity import ContractCarriesPeakVoice
 from checks.wan_priority_queue import (
     EfPriorityOnWanEgress,
     PriorityQueueFitsPeakCalls,
@@ -61,6 +64,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ShapeToContractedRate,
     VoiceMarkingMatchesPlan,
     NoEfBleaching,
+    ContractCarriesPeakVoice,
     # VQ3xx firewall, NAT & traversal
     SipAlgMatchesPlan,
     RtpOpenToProviderOnly,
@@ -87,6 +91,15 @@ ALL_RULES: tuple[type[Rule], ...] = (
     VoiceHeadroom,
     UdpLossAtVoiceLoad,
     ContractDelivered,
+    # VQ5xx resilience, operations & drift between sites
+    BackupWanLink,
+    BackupCarriesVoice,
+    DevicesAssessed,
+    QosPolicyDrift,
+    VoiceVlanDrift,
+    SipAlgDrift,
+    RtpRangeDrift,
+    UdpTimeoutDrift,
 )
 
 
@@ -96,3 +109,8 @@ def rule_by_id(rule_id: str) -> type[Rule]:
         if rule.id == rule_id:
             return rule
     raise KeyError(rule_id)
+
+
+def device_rules() -> tuple[type[Rule], ...]:
+    """The rules judged from device configs alone (what ``assess audit FILE`` runs)."""
+    return tuple(r for r in ALL_RULES if issubclass(r, DeviceRule))

@@ -9,7 +9,7 @@ from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import link_for_port, na, names, same_interface, wan_ports
 from checks.platforms import WAN_QOS
-from checks.qos import EF_NAMES, ef_queue, egress_rate_kbps, output_policy, qos_evidence, queue_size_kbps
+from checks.qos import EF_NAMES, ef_queue, egress_rate_kbps, flatten, output_policy, qos_evidence, queue_size_kbps
 from checks.voice_load import peak_voice_kbps, per_call_kbps
 
 MAX_PRIORITY_SHARE = 0.33  # Cisco QoS SRND: strict priority at most ~33 % of the link
@@ -67,8 +67,12 @@ class EfPriorityOnWanEgress(DeviceRule):
     severity = Severity.CRITICAL
     category = Category.WAN_QOS
     rationale = "Without a priority queue at the WAN edge any upload makes voice jitter and drop."
-    platforms = WAN_QOS
-    remediation = llq_fix("percent 30", "30", "Put DSCP EF into a strict-priority queue on every WAN interface.")
+    platforms = (*WAN_QOS, "cisco_asa")
+    remediation = {
+        **llq_fix("percent 30", "30", "Put DSCP EF into a strict-priority queue on every WAN interface."),
+        "cisco_asa": "class-map VOICE-EF\n match dscp ef\npolicy-map OUTSIDE-QOS\n class VOICE-EF\n  priority\n"
+        "service-policy OUTSIDE-QOS interface outside\npriority-queue outside",
+    }
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = wan_ports(facts)
@@ -269,9 +273,11 @@ class PriorityQueueOnlyVoice(DeviceRule):
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         media = (*EF_NAMES, ctx.voice.dscp_media.lower())
         maps = {cm.name: cm for cm in facts.class_maps}
-        prio = [maps[c.name] for p in facts.policies for c in p.classes if c.priority and c.name in maps]
+        # only WAN egress queues: switch hardware queues (e.g. DSCP 40-47 to the expedite queue) are platform defaults
+        wan = [pol for port in wan_ports(facts) if (pol := output_policy(facts, port)) is not None]
+        prio = [maps[q.cls.name] for pol in wan for q in flatten(facts, pol) if q.cls.priority and q.cls.name in maps]
         if not prio:
-            yield na("no priority class with a known match")
+            yield na("no priority class on a WAN egress")
             return
         mixed = [
             cm

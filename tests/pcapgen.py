@@ -26,8 +26,56 @@ def _ip_checksum(header: bytes) -> int:
     return ~total & 0xFFFF
 
 
+def _udp6_frame(src: str, sport: int, dst: str, dport: int, payload: bytes, dscp: int) -> bytes:
+    """An Ethernet/IPv6/UDP frame (the UDP checksum is mandatory over IPv6)."""
+    s, d, length = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst), 8 + len(payload)
+    udp = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    pseudo = s + d + struct.pack("!IxxxB", length, 17) + udp + (b"\0" if len(udp) % 2 else b"")
+    total = sum(struct.unpack(f"!{len(pseudo) // 2}H", pseudo))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    udp = udp[:6] + struct.pack("!H", (~total & 0xFFFF) or 0xFFFF) + udp[8:]
+    ip6 = struct.pack("!IHBB", (6 << 28) | (dscp << 22), length, 17, 64) + s + d
+    return b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x86\xdd" + ip6 + udp
+
+
+def tcp_frame(src: str, sport: int, dst: str, dport: int, payload: bytes, seq: int = 1) -> bytes:
+    """An Ethernet/IPv4/TCP segment (PSH+ACK) carrying ``payload`` (TCP checksum left 0)."""
+    total = 20 + 20 + len(payload)
+    hdr = struct.pack(
+        "!BBHHHBBH4s4s", 0x45, 24 << 2, total, 0, 0x4000, 64, 6, 0, socket.inet_aton(src), socket.inet_aton(dst)
+    )
+    hdr = hdr[:10] + struct.pack("!H", _ip_checksum(hdr)) + hdr[12:]
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 5 << 4, 0x18, 65535, 0, 0)
+    return b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + hdr + tcp + payload
+
+
+def over_tcp(frames: Iterable[Frame]) -> list[Frame]:
+    """SIP frames (UDP, port 5060) re-sent as one TCP segment each."""
+    out = []
+    for t, f in frames:
+        ihl = (f[14] & 0x0F) * 4
+        src, dst = socket.inet_ntoa(f[26:30]), socket.inet_ntoa(f[30:34])
+        sport, dport = struct.unpack("!HH", f[14 + ihl : 18 + ihl])
+        out.append((t, tcp_frame(src, sport, dst, dport, f[14 + ihl + 8 :])))
+    return out
+
+
+def vlan_tagged(frames: Iterable[Frame], vid: int, pcp: int = 5) -> list[Frame]:
+    """The frames with an 802.1Q tag inserted after the MAC addresses."""
+    tag = b"\x81\x00" + struct.pack("!H", (pcp << 13) | vid)
+    return [(t, f[:12] + tag + f[12:]) for t, f in frames]
+
+
+def linux_cooked(frames: Iterable[Frame]) -> list[Frame]:
+    """The frames with their Ethernet header replaced by a Linux cooked (SLL) header (linktype 113)."""
+    return [(t, struct.pack("!HHH8s", 0, 1, 6, f[6:12]) + f[12:14] + f[14:]) for t, f in frames]
+
+
 def udp_frame(src: str, sport: int, dst: str, dport: int, payload: bytes, dscp: int = 0) -> bytes:
-    """An Ethernet/IPv4/UDP frame carrying ``payload`` (UDP checksum 0: allowed over IPv4)."""
+    """An Ethernet/IP/UDP frame carrying ``payload`` (IPv4: UDP checksum 0, which IPv4 allows)."""
+    if ":" in src:
+        return _udp6_frame(src, sport, dst, dport, payload, dscp)
     total = 20 + 8 + len(payload)
     hdr = struct.pack(
         "!BBHHHBBH4s4s", 0x45, dscp << 2, total, 0, 0x4000, 64, 17, 0, socket.inet_aton(src), socket.inet_aton(dst)
@@ -161,11 +209,13 @@ def sip_frames(call: SipCall) -> list[Frame]:
     return [(t, udp_frame(s, sp, d, dp, payload, dscp=24)) for t, (s, sp, d, dp), payload in msgs]
 
 
-def write_capture(path: Path, frames: Iterable[Frame], fmt: str = "pcap") -> Path:
+def write_capture(path: Path, frames: Iterable[Frame], fmt: str = "pcap", linktype: int = 1) -> Path:
     """Write frames sorted by time as pcap (microseconds) or pcapng."""
     ordered = sorted(frames, key=lambda f: f[0])
     with path.open("wb") as fh:
-        writer = dpkt.pcapng.Writer(fh) if fmt == "pcapng" else dpkt.pcap.Writer(fh)
+        writer = (
+            dpkt.pcapng.Writer(fh, linktype=linktype) if fmt == "pcapng" else dpkt.pcap.Writer(fh, linktype=linktype)
+        )
         if fmt == "pcapng":
             for ts, data in ordered:
                 writer.writepkt(data, ts=ts)
@@ -306,4 +356,26 @@ def sample_call_frames(seed: int = 7) -> list[Frame]:
             seed=seed + 5,
         )
     )
+    return frames
+
+
+def benchmark_frames(calls: int = 15, packets_per_stream: int = 10_000, seed: int = 42) -> list[Frame]:
+    """A busy multi-call capture: ``calls`` SIP calls, two RTP streams each, with jitter and some loss."""
+    rng = random.Random(seed)
+    t0 = 1_700_000_000.0
+    frames: list[Frame] = []
+    codecs = [(0, "PCMU", 8000, 160), (18, "G729", 8000, 20), (8, "PCMA", 8000, 160)]
+    for k in range(calls):
+        pt, name, rate, size = codecs[k % len(codecs)]
+        a, b = f"192.0.2.{10 + k}", f"198.51.100.{10 + k}"
+        call = SipCall(f"bench-{k}@{a}", a, b, 16000 + 2 * k, 20000 + 2 * k, t0 + k * 0.1, codecs=[(pt, name, rate)])
+        frames += sip_frames(call)
+        media = t0 + k * 0.1 + call.answer_delay_s + 0.05
+        for direction, (src, sport, dst, dport) in enumerate(((a, 16000 + 2 * k, b, 20000 + 2 * k),
+                                                               (b, 20000 + 2 * k, a, 16000 + 2 * k))):  # fmt: skip
+            lost = frozenset(rng.sample(range(packets_per_stream), k * 3))
+            spec = RtpSpec(src, sport, dst, dport, 0x1000_0000 + 2 * k + direction, pt, payload_len=size,
+                           count=packets_per_stream, start=media, jitter_ms=1.0 + k % 4, lost=lost,
+                           seed=seed + 2 * k + direction)  # fmt: skip
+            frames += rtp_frames(spec)
     return frames

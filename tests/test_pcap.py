@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,29 +13,20 @@ from assess.cli import app
 from assess.errors import UserError
 from assess.models.pcap import PcapResult
 from collectors.pcap.analyse import analyse_capture
-from tests.pcapgen import RtpSpec, rtp_frames, sample_call_frames, write_capture
-
-TSHARK = shutil.which("tshark")
-needs_tshark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
-_ROW = re.compile(
-    r"^\s*[\d.]+\s+[\d.]+\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(0x[0-9A-Fa-f]{8})\s+(.+?)\s+(\d+)\s+(-?\d+) \([-\d.]+%\)"
-    r"\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)"
+from tests.pcapgen import (
+    RtpSpec,
+    SipCall,
+    linux_cooked,
+    over_tcp,
+    rtp_frames,
+    sample_call_frames,
+    sip_frames,
+    vlan_tagged,
+    write_capture,
 )
+from tests.tshark_ref import TSHARK, tshark_streams
 
-
-def tshark_streams(path: Path) -> dict[str, dict[str, str]]:
-    """`tshark -q -z rtp,streams` with the UDP heuristic on, keyed by SSRC (0x%08x)."""
-    cmd = [str(TSHARK), "-q", "-n", "-z", "rtp,streams", "--enable-heuristic", "rtp_udp", "-r", str(path)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
-    rows = {}
-    for line in out.splitlines():
-        m = _ROW.match(line)
-        if m:
-            rows[m.group(5).lower()] = {
-                "packets": m.group(7), "lost": m.group(8), "max_delta": m.group(11),
-                "mean_jitter": m.group(13), "max_jitter": m.group(14),
-            }  # fmt: skip
-    return rows
+needs_tshark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +49,10 @@ def _assert_same_as_tshark(result: PcapResult, path: Path) -> None:
     assert sorted(reference) == sorted(s.ssrc for s in result.streams)
     for s in result.streams:
         ref = reference[s.ssrc]
-        assert (s.packets, s.lost) == (int(ref["packets"]), int(ref["lost"])), s.ssrc
-        assert f"{s.jitter_ms:.3f}" == ref["mean_jitter"], s.ssrc
-        assert f"{s.max_jitter_ms:.3f}" == ref["max_jitter"], s.ssrc
-        assert f"{s.max_delta_ms:.3f}" == ref["max_delta"], s.ssrc
+        assert (s.packets, s.lost) == (ref.packets, ref.lost), s.ssrc
+        assert f"{s.jitter_ms:.3f}" == ref.mean_jitter, s.ssrc
+        assert f"{s.max_jitter_ms:.3f}" == ref.max_jitter, s.ssrc
+        assert f"{s.max_delta_ms:.3f}" == ref.max_delta, s.ssrc
 
 
 @needs_tshark
@@ -163,3 +152,84 @@ def test_site_captures_are_analysed_relative_to_the_plan(tmp_path: Path, sample:
     assert len(problems) == 1 and "missing.pcap" in problems[0]
     site = SiteResult(site="hq", score=100, verdict=Verdict.GO, captures=results)
     assert SiteResult.model_validate_json(site.model_dump_json()).captures[0].streams[0].ssrc == "0x66666666"
+
+
+def test_vectorised_path_equals_packet_by_packet(sample: Path, sample_result: PcapResult, monkeypatch) -> None:
+    from collectors.pcap import rtpstats
+
+    monkeypatch.setattr(rtpstats.StreamStats, "_uniform_clock", lambda *args: 0)  # force the sequential path
+    slow = {s.ssrc: s for s in analyse_capture(sample).streams}
+    assert len(slow) == len(sample_result.streams)
+    for fast in sample_result.streams:
+        ref = slow[fast.ssrc]
+        assert (fast.packets, fast.lost, fast.max_delta_ms) == (ref.packets, ref.lost, ref.max_delta_ms)
+        assert fast.jitter_ms == pytest.approx(ref.jitter_ms, rel=1e-9)
+        assert fast.max_jitter_ms == pytest.approx(ref.max_jitter_ms, rel=1e-9)
+
+
+def _v6_and_vlan_frames() -> list[tuple[float, bytes]]:
+    v6 = RtpSpec("2001:db8::10", 30010, "2001:db8::20", 30020, 0x6666AAAA, 0, count=300, jitter_ms=2.0,
+                 lost=frozenset({5, 6}), seed=21)  # fmt: skip
+    tagged = RtpSpec("192.0.2.50", 30030, "192.0.2.51", 30040, 0x7777BBBB, 8, count=300, jitter_ms=1.0,
+                     swapped=frozenset({77}), seed=22)  # fmt: skip
+    return rtp_frames(v6) + vlan_tagged(rtp_frames(tagged), vid=110)
+
+
+@needs_tshark
+def test_ipv6_and_vlan_tagged_streams_equal_tshark(tmp_path: Path) -> None:
+    path = write_capture(tmp_path / "v6vlan.pcapng", _v6_and_vlan_frames(), fmt="pcapng")
+    result = analyse_capture(path)
+    _assert_same_as_tshark(result, path)
+    streams = _by_ssrc(result)
+    assert streams["0x6666aaaa"].src == "[2001:db8::10]:30010" and streams["0x6666aaaa"].dscp == [46]  # type: ignore[attr-defined]
+
+
+@needs_tshark
+def test_linux_cooked_capture_equals_tshark(tmp_path: Path) -> None:
+    path = write_capture(tmp_path / "sll.pcap", linux_cooked(sample_call_frames(seed=5)), linktype=113)
+    result = analyse_capture(path)
+    assert len(result.streams) == 6 and len(result.calls) == 3
+    _assert_same_as_tshark(result, path)
+
+
+def test_sip_over_tcp_signals_a_dynamic_payload_type(tmp_path: Path) -> None:
+    call = SipCall("tcp-call@192.0.2.60", "192.0.2.60", "198.51.100.60", 24000, 26000, 1_700_000_000.0,
+                   codecs=[(97, "opus", 48000)])  # fmt: skip
+    media = RtpSpec("192.0.2.60", 24000, "198.51.100.60", 26000, 0x0000ABCD, 97, clock=48000, payload_len=80,
+                    start=1_700_000_003.0, count=100, seed=9)  # fmt: skip
+    path = write_capture(tmp_path / "tcp.pcap", over_tcp(sip_frames(call)) + rtp_frames(media))
+    result = analyse_capture(path)
+    assert [c.call_id for c in result.calls] == ["tcp-call@192.0.2.60"]
+    stream = result.streams[0]
+    assert (stream.signalled, stream.call_id, stream.clock_rate, stream.codec) == (True, call.call_id, 48000, "opus")
+
+
+def test_sdp_after_the_first_packets_still_names_the_codec(tmp_path: Path) -> None:
+    call = SipCall("late-sdp@192.0.2.70", "192.0.2.70", "198.51.100.70", 25000, 27000, 1_700_000_001.0,
+                   codecs=[(96, "opus", 48000)])  # fmt: skip
+    media = RtpSpec(
+        "198.51.100.70",
+        27000,
+        "192.0.2.70",
+        25000,
+        0x00001234,
+        96,
+        clock=48000,
+        payload_len=80,
+        start=1_700_000_000.0,
+        count=200,
+        seed=4,
+    )  # fmt: skip  (media starts a second before the SIP)
+    path = write_capture(tmp_path / "late.pcap", sip_frames(call) + rtp_frames(media))
+    result = analyse_capture(path, chunk_bytes=4096)  # small chunks: RTP is analysed before the SDP is read
+    stream = result.streams[0]
+    assert stream.jitter_ms is not None  # the clock came with the SDP, for the packets after it
+    assert (stream.signalled, stream.call_id, stream.codec) == (True, call.call_id, "opus")
+
+
+def test_empty_capture_and_sdp_with_a_host_name(tmp_path: Path) -> None:
+    assert analyse_capture(write_capture(tmp_path / "empty.pcap", [])).streams == []
+    call = SipCall("host@192.0.2.80", "192.0.2.80", "198.51.100.80", 25000, 27000, 1_700_000_000.0)
+    frames = [(t, f.replace(b"c=IN IP4 192.0.2.80", b"c=IN IP4 pbx.example")) for t, f in sip_frames(call)]
+    result = analyse_capture(write_capture(tmp_path / "host.pcap", frames))
+    assert [c.call_id for c in result.calls] == [call.call_id] and result.streams == []

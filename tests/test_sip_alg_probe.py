@@ -41,8 +41,7 @@ def test_large_invite_crosses_1300_bytes_and_stays_valid():
 
 def test_linux_style_rewrite_of_via_contact_and_sdp_is_named():
     sent = build_invite(EP, "c", "t", "z9hG4bKx")
-    got = (sent.replace("192.168.1.20:40000", "203.0.113.1:40000")
-           .replace("IN IP4 192.168.1.20", "IN IP4 203.0.113.1"))
+    got = sent.replace("192.168.1.20:40000", "203.0.113.1:40000").replace("IN IP4 192.168.1.20", "IN IP4 203.0.113.1")
     diff = diff_messages(sent, got)
     assert diff.rewritten == ["Contact", "Via", "a=rtcp", "c=", "o="]
     assert not diff.added and not diff.dropped
@@ -109,8 +108,10 @@ def test_echo_with_secret_ignores_unauthenticated_sip():
 def test_lost_large_invite_counts_as_alg():
     from assess.models.traversal import SipMessageCheck
 
-    checks = [SipMessageCheck(name=n, transport="udp", port=5060, size=600, answered=n != "INVITE-large")
-              for n in ("REGISTER", "INVITE", "INVITE-large")]
+    checks = [
+        SipMessageCheck(name=n, transport="udp", port=5060, size=600, answered=n != "INVITE-large")
+        for n in ("REGISTER", "INVITE", "INVITE-large")
+    ]
     result = summarise(checks, "udp", "x:5060")
     assert result.sip_alg_detected is True and result.large_message_ok is False
 
@@ -118,8 +119,9 @@ def test_lost_large_invite_counts_as_alg():
 def test_no_echo_is_not_assessed_within_bounded_time():
     port, alt = free_port_pair_tcp_udp()
     start = time.monotonic()
-    out = CliRunner().invoke(app, ["probe", "sip-alg", f"127.0.0.1:{port}", "--alt-port", str(alt),
-                                   "--timeout", "0.5", "--json"])
+    out = CliRunner().invoke(
+        app, ["probe", "sip-alg", f"127.0.0.1:{port}", "--alt-port", str(alt), "--timeout", "0.5", "--json"]
+    )
     assert out.exit_code == 1
     assert json.loads(out.stdout)["assessed"] is False
     assert time.monotonic() - start < 5

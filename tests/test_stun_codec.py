@@ -15,8 +15,9 @@ from collectors.probes.stun import (
 
 
 def test_response_with_all_discovery_attributes_round_trips():
-    msg = StunMessage(BINDING_SUCCESS, mapped=("203.0.113.7", 40000), other=("198.51.100.11", 3479),
-                      origin=("198.51.100.10", 3478))
+    msg = StunMessage(
+        BINDING_SUCCESS, mapped=("203.0.113.7", 40000), other=("198.51.100.11", 3479), origin=("198.51.100.10", 3478)
+    )
     back = decode(encode(msg))
     assert (back.mapped, back.other, back.origin) == (msg.mapped, msg.other, msg.origin)
     assert back.transaction_id == msg.transaction_id

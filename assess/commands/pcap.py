@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from assess.console import err_console, print_json
 from assess.errors import UserError
-from assess.models.pcap import PcapResult
-from collectors.pcap.analyse import analyse_capture
+
+if TYPE_CHECKING:
+    from assess.models.pcap import PcapResult
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -46,6 +48,8 @@ def pcap_command(
     """Passive capture analysis: per RTP stream loss, jitter (as Wireshark) and MOS; SIP calls found."""
     if not file.is_file():
         raise UserError(f"capture file {file} not found")
+    from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs
+
     result = analyse_capture(file)
     if as_json:
         print_json(result)

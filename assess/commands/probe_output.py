@@ -12,9 +12,15 @@ from assess.console import err_console, print_json
 NOT_ASSESSED_EXIT = 1
 
 
-def secret_bytes(secret: str | None) -> bytes | None:
+def secret_value(secret: str | None) -> str | None:
     """The shared reflector secret from ``--secret`` or ``ASSESS_SECRET`` (never printed)."""
     value = secret if secret is not None else os.environ.get("ASSESS_SECRET")
+    return value or None
+
+
+def secret_bytes(secret: str | None) -> bytes | None:
+    """:func:`secret_value` as bytes."""
+    value = secret_value(secret)
     return value.encode() if value else None
 
 

@@ -11,6 +11,7 @@ import typer
 from assess.console import err_console
 from assess.errors import UserError
 from assess.reflector.server import Reflector, ReflectorConfig
+from assess.reflector.traversal_services import TraversalOptions, install, serve_with_traversal
 
 
 def reflector(
@@ -23,6 +24,11 @@ def reflector(
         show_envvar=True,
         help="Shared secret: packets without a valid HMAC get no answer. Prefer the environment variable.",
     ),
+    stun_port: int = typer.Option(3478, "--stun-port", min=0, max=65534,
+                                  help="RFC 5780 STUN answers on this UDP port and the next (0: off)."),
+    sip_port: int = typer.Option(5060, "--sip-port", min=0, max=65535, help="SIP echo, UDP and TCP (0: off)."),
+    sip_alt_port: int = typer.Option(5062, "--sip-alt-port", min=0, max=65535,
+                                     help="Second SIP echo port, to catch ALGs that rewrite any port (0: off)."),
 ) -> None:
     """Far-end service: echoes probe packets with timestamps and the DSCP received.
 
@@ -36,6 +42,8 @@ def reflector(
             raise UserError(f"--bind {addr!r} is not an IPv4 address") from exc
     config = ReflectorConfig(binds=bind, port=port, secret=secret or None)
     service = Reflector(config)
+    ports = install(service)
+    traversal = TraversalOptions(stun_port=stun_port, sip_ports=tuple(p for p in (sip_port, sip_alt_port) if p))
     try:
         bound = service.open()
     except OSError as exc:
@@ -44,7 +52,7 @@ def reflector(
     auth = "with a secret (HMAC required)" if config.secret else "without a secret (open)"
     err_console.print(f"reflector listening on {where} {auth}; pid {os.getpid()}")
     try:
-        asyncio.run(service.serve())
+        asyncio.run(serve_with_traversal(service, ports, traversal))
     except KeyboardInterrupt:
         pass
     finally:

@@ -61,12 +61,16 @@ class SipEcho:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        for addr in self.cfg.binds:
-            for port in self.cfg.ports:
-                transport, _ = await loop.create_datagram_endpoint(
-                    lambda: _UdpEcho(self.cfg, self.limiter), local_addr=(addr, port))
-                self._udp.append(transport)
-                self._tcp.append(await asyncio.start_server(self._serve_tcp, addr, port))
+        try:
+            for addr in self.cfg.binds:
+                for port in self.cfg.ports:
+                    transport, _ = await loop.create_datagram_endpoint(
+                        lambda: _UdpEcho(self.cfg, self.limiter), local_addr=(addr, port))
+                    self._udp.append(transport)
+                    self._tcp.append(await asyncio.start_server(self._serve_tcp, addr, port))
+        except OSError:
+            self.close()
+            raise
 
     def close(self) -> None:
         for t in self._udp:

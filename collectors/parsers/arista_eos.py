@@ -20,8 +20,18 @@ from collections.abc import Mapping
 from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, Port, Trust
-from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
-from collectors.parsers.cisco_common import blocks, canonical, config_text, first_group, parse_config, top_lines, vlans
+from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
+from collectors.parsers.cisco_common import (
+    blocks,
+    canonical,
+    config_text,
+    first_group,
+    first_match,
+    interface_speed_kbps,
+    parse_config,
+    top_lines,
+    vlans,
+)
 from collectors.parsers.cisco_mqc import interface_attachments, parse_mqc
 from collectors.parsers.cisco_show import lldp_neighbors
 from collectors.parsers.eos_qos import dscp_classes, eos_queuing
@@ -65,36 +75,27 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse, shown_trust: dict[str
     facts.dscp_remarks = mqc.remarks
     facts.evidence.update(mqc.evidence)
     facts.evidence["dscp_to_queue"] = map_evidence
-    applied = [
-        (m.group(1), f"{name} {m.group(2)}")
-        for name, lines, _ in interfaces
-        for line in lines
-        if (m := re.match(r"^ip access-group (\S+) (in|out)", line))
-    ]
+    applied = interface_acls([(name, lines) for name, lines, _ in interfaces])
     facts.firewall_rules = applied_rules(acl_bodies(conf), applied, parse_object_groups(conf))
     facts.nat_enabled = bool(conf.find_objects(r"^\s*ip nat (source|destination) "))
 
 
-def _line(lines: list[str], regex: str) -> re.Match[str] | None:
-    return next((m for line in lines if (m := re.match(regex, line))), None)
-
-
 def port(name: str, lines: list[str], evidence: str, default_routed: bool, shown: Trust | None) -> Port:
     """One EOS interface block as a Port."""
-    mode_line = _line(lines, r"^switchport mode (access|trunk phone|trunk|routed)")
-    routed = bool(_line(lines, r"^no switchport$")) or not re.match(r"^(Ethernet|Port-Channel)", name)
+    mode_line = first_match(lines, r"^switchport mode (access|trunk phone|trunk|routed)")
+    routed = bool(first_match(lines, r"^no switchport$")) or not re.match(r"^(Ethernet|Port-Channel)", name)
     mode = "routed" if routed or (default_routed and mode_line is None) else "access"
     if mode_line is not None and not routed:
         mode = "trunk" if mode_line.group(1) == "trunk" else "access"
     phone_mode = bool(mode_line and mode_line.group(1) == "trunk phone")
-    phone_vlan = _line(lines, r"^switchport phone vlan (\d+)$")
-    access = _line(lines, r"^switchport access vlan (\d+)$")
+    phone_vlan = first_match(lines, r"^switchport phone vlan (\d+)$")
+    access = first_match(lines, r"^switchport access vlan (\d+)$")
     notes: list[str] = []
     if phone_vlan and not phone_mode:
         notes.append("(`switchport phone vlan` has no effect without `switchport mode trunk phone`)")
     trust, note = port_trust(name, lines, mode, shown)
     notes += [note] if note else []
-    desc = _line(lines, r"^description (.*)")
+    desc = first_match(lines, r"^description (.*)")
     return Port(
         name=name,
         description=desc.group(1) if desc else "",
@@ -102,19 +103,20 @@ def port(name: str, lines: list[str], evidence: str, default_routed: bool, shown
         access_vlan=(int(access.group(1)) if access else 1) if mode == "access" else None,
         voice_vlan=int(phone_vlan.group(1)) if phone_vlan and phone_mode and int(phone_vlan.group(1)) <= 4094 else None,
         trust=trust,
-        shutdown=bool(_line(lines, r"^shutdown$")),
-        poe=False if _line(lines, r"^poe disabled") else None,
-        portfast=bool(_line(lines, r"^spanning-tree portfast$")) if mode == "access" else None,
-        storm_control=bool(_line(lines, r"^storm-control ")) if mode == "access" else None,
+        shutdown=bool(first_match(lines, r"^shutdown$")),
+        bandwidth_kbps=interface_speed_kbps(name, lines)[0],
+        poe=False if first_match(lines, r"^poe disabled") else None,
+        portfast=bool(first_match(lines, r"^spanning-tree portfast$")) if mode == "access" else None,
+        storm_control=bool(first_match(lines, r"^storm-control ")) if mode == "access" else None,
         evidence="\n".join([evidence, *notes]),
     )
 
 
 def port_trust(name: str, lines: list[str], mode: str, shown: Trust | None) -> tuple[Trust, str]:
     """Trust from ``qos trust``/``no qos trust``, else ``show qos interfaces``, else the EOS default."""
-    if m := _line(lines, r"^qos trust (dscp|cos)$"):
+    if m := first_match(lines, r"^qos trust (dscp|cos)$"):
         return m.group(1), ""  # type: ignore[return-value]
-    if _line(lines, r"^no qos trust$"):
+    if first_match(lines, r"^no qos trust$"):
         return "none", ""
     if shown is not None:
         return shown, "(trust from `show qos interfaces`)"

@@ -12,6 +12,7 @@ or ``addrgroup NAME`` and ports are ``eq P..``, ``range A B``, ``gt``, ``lt``,
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from ciscoconfparse2 import CiscoConfParse
@@ -193,16 +194,16 @@ def parse_service_line(words: list[str], groups: ObjectGroups) -> tuple[Protocol
 
 
 def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
-    """ASA ``object``/``object-group`` and NX-OS ``object-group ip address|port`` definitions."""
+    """ASA ``object``/``object-group`` (network, service, protocol) and NX-OS ``object-group ip address|port``."""
     groups = ObjectGroups()
     for match, lines, _ in blocks(
-        conf, r"^object(-group)?\s+(network|service|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
+        conf, r"^object(-group)?\s+(network|service|protocol|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
     ):
         kind, name = match.group(2), match.group(3)
-        if kind in ("network", "ip address"):
-            groups.networks[name] = []
+        if kind in ("network", "ip address"):  # ASA repeats `object network X` for its NAT: merge
+            groups.networks.setdefault(name, [])
         elif kind == "ip port" or (kind == "service" and match.group(4)):
-            groups.ports[name] = []
+            groups.ports.setdefault(name, [])
             groups.port_protocol[name] = protocol_of(match.group(4) or "any")
         for line in lines:
             _object_line(groups, kind, name, line.split())
@@ -215,7 +216,9 @@ def _object_line(groups: ObjectGroups, kind: str, name: str, words: list[str]) -
     if not words:
         return
     head = words[0]
-    if head == "group-object" and len(words) > 1:
+    if head == "protocol-object" and len(words) > 1:
+        groups.services.setdefault(name, []).append((protocol_of(words[1]), []))
+    elif head == "group-object" and len(words) > 1:
         groups.nested.setdefault(name, []).append(words[1])
     elif head in ("service-object", "service") and (svc := parse_service_line(words, groups)):
         groups.services.setdefault(name, []).append(svc)
@@ -251,3 +254,16 @@ def applied_rules(
         for line in bodies.get(acl, []):
             rules.extend(parse_ace(line, groups, acl, where))
     return rules
+
+
+ACCESS_GROUP = re.compile(r"^ip (?:port )?access-group (\S+) (in|out)")
+
+
+def interface_acls(interfaces: list[tuple[str, list[str]]]) -> list[tuple[str, str]]:
+    """(acl, "<interface> in|out") for ``ip [port] access-group NAME in|out`` lines of interface blocks."""
+    return [
+        (m.group(1), f"{name} {m.group(2)}")
+        for name, lines in interfaces
+        for line in lines
+        if (m := ACCESS_GROUP.match(line))
+    ]

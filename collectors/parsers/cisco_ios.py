@@ -72,6 +72,7 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse, is_xe: bool) -> None:
     if ctx.mls_qos and not is_xe and any(a.policy == EXPEDITE for a in facts.attachments):
         add_expedite_queue(facts, conf)
     policies = {p.name: p for p in facts.policies}
+    untrust_remarked_ports(facts, policies)
     for att in facts.attachments:
         shape = policy_shape_kbps(policies.get(att.policy))
         port = next((p for p in facts.ports if p.name == att.interface), None)
@@ -80,6 +81,19 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse, is_xe: bool) -> None:
     groups = parse_object_groups(conf)
     facts.firewall_rules = applied_rules(acl_bodies(conf), _acls(results), groups)
     nat_facts(facts, conf)
+
+
+def untrust_remarked_ports(facts: DeviceFacts, policies: dict[str, QosPolicy]) -> None:
+    """A port whose input policy re-marks class-default does not trust the markings it receives."""
+    for att in facts.attachments:
+        policy = policies.get(att.policy)
+        if att.direction != "input" or policy is None:
+            continue
+        remark = next((c.set_dscp for c in policy.classes if c.name == "class-default" and c.set_dscp), None)
+        port = next((p for p in facts.ports if p.name == att.interface), None)
+        if remark and port is not None and port.mode in ("access", "trunk"):
+            port.trust, port.trust_device_phone = "none", False
+            port.evidence += f"\n(input policy {policy.name} sets DSCP {remark} on class-default: markings not trusted)"
 
 
 def _acls(results: list[InterfaceResult]) -> list[tuple[str, str]]:

@@ -15,8 +15,18 @@ from collections.abc import Mapping
 from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Trust
-from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
-from collectors.parsers.cisco_common import blocks, canonical, config_text, first_group, parse_config, top_lines, vlans
+from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
+from collectors.parsers.cisco_common import (
+    blocks,
+    canonical,
+    config_text,
+    first_group,
+    first_match,
+    interface_speed_kbps,
+    parse_config,
+    top_lines,
+    vlans,
+)
 from collectors.parsers.cisco_mqc import Mqc, interface_attachments, parse_mqc
 from collectors.parsers.nxos_qos import qos_group_dscps, queuing_classes, system_queuing
 from collectors.parsers.port_merge import merge_show_outputs
@@ -64,12 +74,7 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     facts.dscp_remarks = mqc.remarks
     facts.evidence.update(mqc.evidence)
     facts.evidence["queuing"] = note
-    applied = [
-        (m.group(1), f"{name} {m.group(2)}")
-        for name, lines, _ in interfaces
-        for line in lines
-        if (m := re.match(r"^ip (?:port )?access-group (\S+) (in|out)", line))
-    ]
+    applied = interface_acls([(name, lines) for name, lines, _ in interfaces])
     facts.firewall_rules = applied_rules(acl_bodies(conf), applied, parse_object_groups(conf))
     nat(facts, conf)
 
@@ -89,21 +94,19 @@ def _input_trust(mqc: Mqc, attachments: list[PolicyAttachment], name: str) -> Tr
     return "none"
 
 
-def _line(lines: list[str], regex: str) -> re.Match[str] | None:
-    return next((m for line in lines if (m := re.match(regex, line))), None)
-
-
 def port(name: str, lines: list[str], evidence: str, default_switchport: bool, trust: Trust) -> Port:
     """One NX-OS interface block as a Port."""
-    switched = bool(_line(lines, r"^switchport( |$)")) or (default_switchport and not _line(lines, r"^no switchport"))
+    switched = bool(first_match(lines, r"^switchport( |$)")) or (
+        default_switchport and not first_match(lines, r"^no switchport")
+    )
     mode = "routed"
     if PHYSICAL.match(name) and switched:
-        trunk = _line(lines, r"^switchport mode trunk")
+        trunk = first_match(lines, r"^switchport mode trunk")
         mode = "trunk" if trunk else "access"
-    access = _line(lines, r"^switchport access vlan (\d+)$")
-    voice = _line(lines, r"^switchport voice vlan (\d+)$")
-    desc = _line(lines, r"^description (.*)")
-    nat_side = _line(lines, r"^ip nat (inside|outside)$")
+    access = first_match(lines, r"^switchport access vlan (\d+)$")
+    voice = first_match(lines, r"^switchport voice vlan (\d+)$")
+    desc = first_match(lines, r"^description (.*)")
+    nat_side = first_match(lines, r"^ip nat (inside|outside)$")
     virtual = not PHYSICAL.match(name)
     note = (
         "(virtual interface: no port classification)"
@@ -119,11 +122,12 @@ def port(name: str, lines: list[str], evidence: str, default_switchport: bool, t
         access_vlan=(int(access.group(1)) if access else 1) if mode == "access" else None,
         voice_vlan=int(voice.group(1)) if voice and int(voice.group(1)) <= 4094 else None,
         trust="unknown" if virtual else trust,
-        shutdown=bool(_line(lines, r"^shutdown$")),
+        shutdown=bool(first_match(lines, r"^shutdown$")),
+        bandwidth_kbps=interface_speed_kbps(name, lines)[0],
         nat_side=nat_side.group(1) if nat_side else None,  # type: ignore[arg-type]
         is_wan=bool(nat_side and nat_side.group(1) == "outside"),
-        portfast=bool(_line(lines, r"^spanning-tree port type edge(?! trunk)")) if mode == "access" else None,
-        storm_control=bool(_line(lines, r"^storm-control ")) if mode == "access" else None,
+        portfast=bool(first_match(lines, r"^spanning-tree port type edge(?! trunk)")) if mode == "access" else None,
+        storm_control=bool(first_match(lines, r"^storm-control ")) if mode == "access" else None,
         evidence="\n".join([evidence, note]),
     )
 

@@ -49,23 +49,29 @@ def dscp_classes(conf: CiscoConfParse) -> tuple[list[ClassMatch], str]:
     return classes, "\n".join(lines) or "(EOS default DSCP to traffic-class map: EF/46 -> TC 5 -> tx-queue 5)"
 
 
-def interface_queues(lines: list[str]) -> dict[int, bool]:
-    """tx-queue -> strict? from an interface's ``tx-queue N`` / ``priority strict|no priority`` lines."""
+def interface_queues(lines: list[str]) -> tuple[dict[int, bool], dict[int, float]]:
+    """(tx-queue -> strict?, tx-queue -> bandwidth %) from an interface's ``tx-queue N`` sub-blocks."""
     strict: dict[int, bool] = {}
+    bandwidth: dict[int, float] = {}
     current: int | None = None
     for line in lines:
         if m := re.match(r"^tx-queue (\d)$", line):
             current = int(m.group(1))
         elif current is not None and line in ("priority strict", "no priority"):
             strict[current] = line == "priority strict"
-    return strict
+        elif current is not None and (m := re.match(r"^bandwidth percent (\d{1,3})$", line)):
+            bandwidth[current] = float(m.group(1))
+    return strict, bandwidth
 
 
-def queue_policy(name: str, overrides: dict[int, bool]) -> QosPolicy:
+def queue_policy(name: str, overrides: dict[int, bool], bandwidth: dict[int, float] | None = None) -> QosPolicy:
     """The policy a port's queue settings amount to (``no priority`` on N drags queues below N)."""
     round_robin_from = max((q for q, s in overrides.items() if not s), default=-1)
+    shares = bandwidth or {}
     classes = [
-        PolicyClass(name=f"tx-queue-{q}", priority=q > round_robin_from and overrides.get(q, True))
+        PolicyClass(
+            name=f"tx-queue-{q}", priority=q > round_robin_from and overrides.get(q, True), bandwidth_pct=shares.get(q)
+        )
         for q in reversed(QUEUES)
     ]
     return QosPolicy(name=name, classes=classes)
@@ -79,9 +85,9 @@ def eos_queuing(
     attachments: list[PolicyAttachment] = []
     default_used = False
     for name, lines in interfaces:
-        overrides = interface_queues(lines)
-        if overrides:
-            policy = queue_policy(f"tx-queues {name}", overrides)
+        overrides, bandwidth = interface_queues(lines)
+        if overrides or bandwidth:
+            policy = queue_policy(f"tx-queues {name}", overrides, bandwidth)
             policies.append(policy)
             attachments.append(PolicyAttachment(interface=name, direction="output", policy=policy.name))
         elif re.match(r"^(Ethernet|Port-Channel)", name):

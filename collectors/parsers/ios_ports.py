@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from assess.models.facts import PolicyAttachment, Port, Trust
-from collectors.parsers.cisco_common import canonical
+from collectors.parsers.cisco_acl import interface_acls
+from collectors.parsers.cisco_common import canonical, first_match, interface_speed_kbps
 from collectors.parsers.cisco_mqc import interface_attachments
 
 WAN_WORDS = re.compile(r"\b(wan|isp|internet|provider|carrier|mpls|dia|broadband|uplink to isp)\b", re.I)
@@ -41,58 +42,47 @@ class InterfaceResult:
     acls: list[tuple[str, str]] = field(default_factory=list)  # (acl, "<iface> in|out")
 
 
-def _has(lines: list[str], regex: str) -> re.Match[str] | None:
-    pattern = re.compile(regex)
-    for line in lines:
-        if m := pattern.match(line):
-            return m
-    return None
-
-
 def port_mode(name: str, lines: list[str], ctx: IosContext) -> str:
     """access / trunk / routed / unknown, from explicit lines first."""
-    if m := _has(lines, r"^switchport mode (access|trunk)"):
+    if m := first_match(lines, r"^switchport mode (access|trunk)"):
         return m.group(1)
-    if _has(lines, r"^no switchport$") or not PHYSICAL.match(name) or not ctx.is_switch:
+    if first_match(lines, r"^no switchport$") or not PHYSICAL.match(name) or not ctx.is_switch:
         return "routed"
-    if _has(lines, r"^ip address \d"):
+    if first_match(lines, r"^ip address \d"):
         return "routed"
     return "unknown"
 
 
 def port_trust(lines: list[str], mode: str, ctx: IosContext) -> tuple[Trust, bool, str]:
     """(trust, trusts a Cisco phone, evidence note) from trust lines or the platform default."""
-    phone = bool(_has(lines, r"^(mls qos )?trust device cisco-phone|^auto qos voip cisco-phone"))
-    if m := _has(lines, r"^(?:mls )?qos trust (dscp|cos|ip-precedence)"):
+    phone = bool(first_match(lines, r"^(mls qos )?trust device cisco-phone|^auto qos voip cisco-phone"))
+    if m := first_match(lines, r"^(?:mls )?qos trust (dscp|cos|ip-precedence)"):
         return ("dscp" if m.group(1) == "ip-precedence" else m.group(1)), phone, ""  # type: ignore[return-value]
-    if m := _has(lines, r"^auto qos (?:voip )?trust(?: (dscp|cos))?"):
+    if m := first_match(lines, r"^auto qos (?:voip )?trust(?: (dscp|cos))?"):
         value = m.group(1) or ("cos" if mode in ("access", "trunk") else "dscp")
         return value, phone, f"(from `{m.group(0)}`)"  # type: ignore[return-value]
-    if phone:
+    if first_match(lines, r"^auto qos voip cisco-phone"):
         return "cos", True, "(auto qos voip cisco-phone trusts CoS from a detected phone)"
     if mode == "routed":
-        return "unknown", False, "(routed interface: no port trust; markings kept unless a policy re-marks them)"
+        return "unknown", phone, "(routed interface: no port trust; markings kept unless a policy re-marks them)"
     if ctx.is_xe:
-        return "dscp", False, "(default: IOS-XE Catalyst switch ports trust DSCP when no trust/policy is set)"
+        return "dscp", phone, "(default: IOS-XE Catalyst switch ports trust DSCP when no trust/policy is set)"
+    if phone:
+        return "none", True, "(`trust device cisco-phone` without an `mls qos trust` state trusts nothing)"
     if ctx.mls_qos:
         return "none", False, "(default: `mls qos` is on and the port has no trust line, so markings are reset to 0)"
     return "none", False, "(`mls qos` is off: QoS disabled, markings pass unchanged but nothing is prioritised)"
 
 
 def _vlan(lines: list[str], regex: str) -> int | None:
-    m = _has(lines, regex)
+    m = first_match(lines, regex)
     return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 4094 else None
 
 
-def _rate(lines: list[str], regex: str) -> int | None:
-    m = _has(lines, regex)
-    return int(m.group(1)) if m and len(m.group(1)) < 12 else None
-
-
 def _bool_line(lines: list[str], on: str, off: str, default: bool | None) -> bool | None:
-    if _has(lines, off):
+    if first_match(lines, off):
         return False
-    if _has(lines, on):
+    if first_match(lines, on):
         return True
     return default
 
@@ -108,9 +98,11 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
         access_vlan = 1
         notes.append("(default: access VLAN 1)")
     voice_vlan = _vlan(lines, r"^switchport voice vlan (\d+)")
-    desc = _has(lines, r"^description (.*)")
+    speed, speed_note = interface_speed_kbps(name, lines)
+    notes += [speed_note] if speed_note else []
+    desc = first_match(lines, r"^description (.*)")
     description = desc.group(1) if desc else ""
-    nat = _has(lines, r"^ip nat (inside|outside)$")
+    nat = first_match(lines, r"^ip nat (inside|outside)$")
     access = mode == "access"
     port = Port(
         name=name,
@@ -120,11 +112,11 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
         voice_vlan=voice_vlan,
         trust=trust,
         trust_device_phone=phone,
-        shutdown=bool(_has(lines, r"^shutdown$")),
+        shutdown=bool(first_match(lines, r"^shutdown$")),
         nat_side=nat.group(1) if nat else None,  # type: ignore[arg-type]
         is_wan=bool(nat and nat.group(1) == "outside") or bool(WAN_WORDS.search(description)),
-        bandwidth_kbps=_rate(lines, r"^bandwidth (\d+)$"),
-        poe=False if _has(lines, r"^power inline never") else None,
+        bandwidth_kbps=speed,
+        poe=False if first_match(lines, r"^power inline never") else None,
         lldp_med_voice=_lldp_med(lines, voice_vlan, ctx),
         portfast=_bool_line(
             lines,
@@ -132,24 +124,19 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
             r"^spanning-tree portfast disable",
             (ctx.portfast_default if access else None),
         ),
-        storm_control=True if _has(lines, r"^storm-control ") else (False if access else None),
+        storm_control=True if first_match(lines, r"^storm-control ") else (False if access else None),
         evidence="\n".join([evidence, *notes]),
     )
     attachments = interface_attachments(name, lines)
-    if ctx.mls_qos and not ctx.is_xe and _has(lines, r"^priority-queue out"):
+    if ctx.mls_qos and not ctx.is_xe and first_match(lines, r"^priority-queue out"):
         attachments.append(PolicyAttachment(interface=name, direction="output", policy="priority-queue out"))
-    acls = [
-        (m.group(1), f"{name} {m.group(2)}")
-        for line in lines
-        if (m := re.match(r"^ip access-group (\S+) (in|out)", line))
-    ]
-    return InterfaceResult(port, attachments, acls)
+    return InterfaceResult(port, attachments, interface_acls([(name, lines)]))
 
 
 def _lldp_med(lines: list[str], voice_vlan: int | None, ctx: IosContext) -> bool | None:
     """Does the port advertise its voice VLAN by LLDP-MED (what non-Cisco phones need)?"""
-    if voice_vlan is None and not _has(lines, r"^network-policy \d+"):
+    if voice_vlan is None and not first_match(lines, r"^network-policy \d+"):
         return None
-    if _has(lines, r"^no lldp (transmit|med-tlv-select network-policy)"):
+    if first_match(lines, r"^no lldp (transmit|med-tlv-select network-policy)"):
         return False
-    return ctx.lldp_run or bool(_has(lines, r"^network-policy \d+"))
+    return ctx.lldp_run or bool(first_match(lines, r"^network-policy \d+"))

@@ -18,6 +18,7 @@ from collectors.parsers import (
     detect,
     fortinet,
     juniper_junos,
+    linux,
     mikrotik_routeros,
     paloalto_panos,
 )
@@ -36,6 +37,7 @@ PARSERS: dict[str, Parser] = {
     fortinet.PLATFORM: fortinet.parse,
     mikrotik_routeros.PLATFORM: mikrotik_routeros.parse,
     paloalto_panos.PLATFORM: paloalto_panos.parse,
+    linux.PLATFORM: linux.parse,
 }
 
 # Tried in order, first yes wins: most specific first, plain IOS (the most permissive) last.
@@ -45,6 +47,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     (fortinet.PLATFORM, fortinet.detect),
     (mikrotik_routeros.PLATFORM, mikrotik_routeros.detect),
     (paloalto_panos.PLATFORM, paloalto_panos.detect),
+    (linux.PLATFORM, linux.detect),
     ("cisco_asa", detect.is_asa),
     ("cisco_nxos", detect.is_nxos),
     ("arista_eos", detect.is_eos),

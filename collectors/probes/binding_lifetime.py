@@ -16,7 +16,15 @@ import time
 from dataclasses import dataclass
 
 from collectors.probes.nat_behaviour import StunTarget, ask, local_address_towards
-from collectors.probes.stun import BINDING_REQUEST, BINDING_SUCCESS, StunError, StunMessage, decode, encode
+from collectors.probes.stun import (
+    BINDING_REQUEST,
+    BINDING_SUCCESS,
+    PROBE_SOFTWARE,
+    StunError,
+    StunMessage,
+    decode,
+    encode,
+)
 
 GRACE_S = 0.5  # how long after the tickle an answer may still arrive
 CONTROL_DELAY_S = 0.2
@@ -89,7 +97,7 @@ def _run(sel: selectors.BaseSelector, tickler: socket.socket, target: StunTarget
         now = time.monotonic()
         for b in bindings:
             if b.tickled_at is None and now >= b.started + b.delay_s:
-                req = StunMessage(BINDING_REQUEST, response_port=b.public_port)
+                req = StunMessage(BINDING_REQUEST, response_port=b.public_port, software=PROBE_SOFTWARE)
                 b.tid, b.tickled_at = req.transaction_id, now
                 tickler.sendto(encode(req, target.secret), target.server)
             elif b.tickled_at is not None and b.alive is None and now > b.tickled_at + GRACE_S:

@@ -17,6 +17,7 @@ from assess.models.traversal import NatBehaviour
 from collectors.probes.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
+    PROBE_SOFTWARE,
     Address,
     StunMessage,
     encode,
@@ -72,18 +73,18 @@ def fresh_socket(local_ip: str) -> Iterator[socket.socket]:
         sock.close()
 
 
-def ask(sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bool = False,
-        change_port: bool = False) -> StunMessage | None:
+def ask(
+    sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bool = False, change_port: bool = False
+) -> StunMessage | None:
     """One Binding request to ``dest``; None when no success response came back."""
-    req = StunMessage(BINDING_REQUEST, change_ip=change_ip, change_port=change_port)
+    req = StunMessage(BINDING_REQUEST, change_ip=change_ip, change_port=change_port, software=PROBE_SOFTWARE)
     reply = transact(sock, dest, req, target.timeout_s, target.tries, target.secret)
     if reply is None or reply.msg_type != BINDING_SUCCESS or reply.mapped is None:
         return None
     return reply
 
 
-def _mapping(sock: socket.socket, target: StunTarget, first: StunMessage,
-             notes: list[str]) -> NatBehaviour:
+def _mapping(sock: socket.socket, target: StunTarget, first: StunMessage, notes: list[str]) -> NatBehaviour:
     """RFC 5780 §4.3: compare the mapped address seen by the primary and alternate addresses."""
     local = sock.getsockname()[:2]
     if first.mapped == (local[0], local[1]):

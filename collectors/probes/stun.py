@@ -39,6 +39,10 @@ ATTR_RESPONSE_ORIGIN = 0x802B
 ATTR_OTHER_ADDRESS = 0x802C
 
 HEADER = struct.Struct("!HHI12s")
+# Requests carry this SOFTWARE value as filler: it makes every request larger than any
+# answer, which the reflector's STUN responder insists on (no amplification). Not PADDING:
+# coturn answers a PADDING request with an MTU-sized response.
+PROBE_SOFTWARE = "assess-probe (RFC 5780 behaviour discovery)".ljust(64)
 Address = tuple[str, int]
 
 
@@ -134,7 +138,7 @@ def encode(msg: StunMessage, secret: bytes | None = None) -> bytes:
 
 
 def _check_integrity(data: bytes, offset: int, value: bytes, secret: bytes) -> bool:
-    head = bytearray(data[:HEADER.size])
+    head = bytearray(data[: HEADER.size])
     struct.pack_into("!H", head, 2, offset - HEADER.size + 24)
     mac = hmac.new(secret, bytes(head) + data[HEADER.size : offset], hashlib.sha1).digest()
     return hmac.compare_digest(mac, value)

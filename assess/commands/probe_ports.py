@@ -1,0 +1,44 @@
+"""`assess probe ports`: reachability of SIP and (sampled) RTP ports through the NAT/firewall."""
+
+from __future__ import annotations
+
+import typer
+
+from assess.commands.probe_output import emit, secret_value
+from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
+from collectors.probes.ports import PortsOptions, probe_ports
+
+
+def ports(
+    host: str = typer.Argument(..., help="assess reflector (its control port is --reflector-port)."),
+    udp: str = typer.Option("5060,10000-20000", "--udp", help="UDP ports/ranges, e.g. 5060,10000-20000 ('' for none)."),
+    tcp: str = typer.Option("5060,5061", "--tcp", help="TCP ports/ranges ('' for none)."),
+    samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", min=2, max=64,
+                                help="Ports tested per range: both edges plus evenly spaced ones."),
+    reflector_port: int = typer.Option(5004, "--reflector-port", min=1, max=65535, help="Reflector control port."),
+    timeout: float = typer.Option(1.0, "--timeout", min=0.2, max=10, help="Seconds to wait for answers per round."),
+    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Ask the reflector to listen on the sampled ports for up to 60 s, then test each: UDP out and
+    the answer back through the NAT, TCP handshakes. Every sampled port appears in tested_*.
+
+    Bounds: at most 512 ports; UDP datagrams of ~150 bytes at most 200 per second, 3 rounds at
+    most; TCP handshakes all at once, waiting 2 x --timeout. The whole probe ends within about
+    3 x (ports/200 + --timeout) seconds. No reflector answer gives "not assessed" (exit 1).
+    """
+    opts = PortsOptions(udp=expand(parse_ports(udp), samples), tcp=expand(parse_ports(tcp), samples),
+                        reflector_port=reflector_port, timeout_s=timeout, secret=secret_value(secret))
+    result = probe_ports(host, opts)
+    emit(result, as_json, [
+        ("UDP tested", len(result.tested_udp)),
+        ("UDP blocked", ", ".join(map(str, result.blocked_udp)) or "-"),
+        ("UDP blocked runs", ", ".join(f"{a}-{b}" for a, b in result.blocked_udp_spans) or "-"),
+        ("TCP tested", ", ".join(map(str, result.tested_tcp)) or "-"),
+        ("TCP blocked", ", ".join(map(str, result.blocked_tcp)) or "-"),
+    ])
+
+
+def register(app: typer.Typer) -> None:
+    """Add `ports` to the probe sub-app."""
+    app.command()(ports)

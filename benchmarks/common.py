@@ -1,0 +1,94 @@
+"""The shape every benchmark module shares (see README.md).
+
+A benchmark is a module ``benchmarks/bench_<name>.py`` with a ``TITLE`` string and a typed
+``run() -> list[Row]``. It measures in one run and reports figures and ratios; it never
+asserts a time. When it cannot run here (not root, a tool missing) it returns
+``skipped(reason)`` instead of raising, so the other benchmarks still run.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of a benchmark: ``value`` is None when it could not be measured (say why in ``note``)."""
+
+    metric: str
+    value: float | None
+    unit: str = ""
+    note: str = ""
+
+
+def skipped(reason: str) -> list[Row]:
+    """The single row of a benchmark that cannot run on this machine."""
+    return [Row("skipped", None, "", reason)]
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """Fastest wall-clock time of ``repeat`` calls of ``fn``, seconds (the least disturbed run)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock and CPU (user + system) seconds of the fastest of several runs."""
+
+    wall: float
+    cpu: float
+
+
+def time_process(repeat: int, cmd: Sequence[str], timeout: float = 600.0) -> Timing:
+    """Best wall and best CPU time of ``repeat`` runs of a command.
+
+    CPU time is reported next to wall time because benchmarks often share the machine: a busy
+    neighbour stretches wall time but hardly the CPU seconds a tool needs.
+    """
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run_quiet(cmd, timeout)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return Timing(min(walls), min(cpus))
+
+
+def time_call(repeat: int, fn: Callable[[], object]) -> Timing:
+    """Best wall and best CPU (this process) time of ``repeat`` calls of ``fn``."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu0, start = time.process_time(), time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu0)
+    return Timing(min(walls), min(cpus))
+
+
+def run_quiet(cmd: Sequence[str], timeout: float = 600.0) -> subprocess.CompletedProcess[bytes]:
+    """Run a command, output captured, failing loudly on a non-zero exit."""
+    return subprocess.run(list(cmd), capture_output=True, check=True, timeout=timeout)
+
+
+def have(tool: str) -> bool:
+    """True when ``tool`` is on PATH."""
+    return shutil.which(tool) is not None
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator / denominator, or None when either is missing or the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator

@@ -1,0 +1,112 @@
+"""Linux router evidence (nftables or iptables, tc, conntrack sysctls, ip addresses) to DeviceFacts.
+
+Commands read (all optional, at least one of the rulesets or tc needed):
+``nft list ruleset``, ``iptables-save``, ``tc qdisc show``, ``tc class show dev IF``
+and ``tc filter show dev IF`` per device with a root qdisc,
+``sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream``,
+``ip -br addr`` and ``hostname``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from assess.errors import UserError
+from assess.models.facts import DeviceFacts, Port
+from collectors.parsers import linux_firewall, linux_tc
+from collectors.parsers.common import add_evidence, check_text
+from collectors.parsers.linux_nft import (
+    Ruleset,
+    looks_like_iptables_save,
+    looks_like_nft,
+    parse_iptables_save,
+    parse_nft,
+)
+
+PLATFORM = "linux"
+NFT_COMMAND = "nft list ruleset"
+IPTABLES_COMMAND = "iptables-save"
+SYSCTL_COMMAND = "sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream"
+ADDR_COMMAND = "ip -br addr"
+TC_QDISC_COMMAND = "tc qdisc show"
+
+
+def detect(outputs: Mapping[str, str]) -> bool:
+    """True when the outputs hold an nft ruleset, an iptables-save dump or tc qdisc output."""
+    return TC_QDISC_COMMAND in outputs or any(
+        looks_like_nft(t) or looks_like_iptables_save(t) for t in outputs.values()
+    )
+
+
+def _ruleset(outputs: Mapping[str, str]) -> tuple[Ruleset | None, str]:
+    """The nft ruleset (preferred) or iptables rules, from named commands or any output that looks right."""
+    for command, text in outputs.items():
+        if command == NFT_COMMAND or (command != IPTABLES_COMMAND and looks_like_nft(text)):
+            return parse_nft(check_text(text, f"output of {command!r}")), "nft"
+    for command, text in outputs.items():
+        if command == IPTABLES_COMMAND or looks_like_iptables_save(text):
+            return parse_iptables_save(check_text(text, f"output of {command!r}")), "iptables"
+    return None, ""
+
+
+def parse(outputs: Mapping[str, str]) -> DeviceFacts:
+    """Linux router evidence -> DeviceFacts."""
+    for command, text in outputs.items():
+        if "\x00" in text:
+            raise UserError(f"output of {command!r} looks like binary data, not saved command output")
+    ruleset, kind = _ruleset(outputs)
+    if ruleset is None and TC_QDISC_COMMAND not in outputs:
+        raise UserError(f"no Linux router evidence found (expected {NFT_COMMAND!r}, {IPTABLES_COMMAND!r} or tc)")
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=TC_QDISC_COMMAND in outputs)
+    facts.hostname = (
+        outputs.get("hostname", "").strip().splitlines()[0] if outputs.get("hostname", "").strip() else None
+    )
+    if ruleset is not None:
+        rules = linux_firewall.nft_rules(ruleset) if kind == "nft" else linux_firewall.iptables_rules(ruleset)
+        rules += linux_firewall.policy_rules(ruleset)
+        facts.firewall_rules = rules
+        for rule in rules:
+            add_evidence(facts.evidence, "firewall_rules", rule.evidence)
+    facts.sip_alg, facts.sip_alg_evidence = linux_firewall.sip_alg(ruleset)
+    add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
+    facts.nat_enabled, nat_line = linux_firewall.nat_enabled(ruleset)
+    add_evidence(facts.evidence, "nat_enabled", nat_line)
+    facts.dscp_remarks = linux_firewall.dscp_remarks(ruleset)
+    facts.class_maps, facts.policies, facts.attachments = linux_tc.qos(outputs)
+    for att in facts.attachments:
+        add_evidence(facts.evidence, "ef_priority", f"tc htb root qdisc on {att.interface}")
+    _fill_ports(facts, outputs, linux_firewall.wan_interfaces(ruleset))
+    _fill_udp_timeout(facts, outputs.get(SYSCTL_COMMAND, ""))
+    return facts
+
+
+def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -> None:
+    """Interfaces from ``ip -br addr``; WAN = masqueraded out of; shaping from tc."""
+    shaped = linux_tc.shaped_devices(outputs)
+    for line in outputs.get(ADDR_COMMAND, "").splitlines():
+        words = line.split()
+        if len(words) < 2 or words[0] == "lo":
+            continue
+        name = words[0].split("@")[0]
+        has_v4 = any(re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", w) for w in words[2:])
+        facts.ports.append(
+            Port(
+                name=name,
+                mode="routed" if has_v4 else "unknown",
+                shutdown=words[1] == "DOWN",
+                is_wan=name in wan,
+                nat_side="outside" if name in wan else None,
+                shape_kbps=shaped.get(name),
+                evidence=line.strip(),
+            )
+        )
+
+
+def _fill_udp_timeout(facts: DeviceFacts, text: str) -> None:
+    for line in text.splitlines():
+        match = re.match(r"\s*net\.netfilter\.nf_conntrack_udp_timeout\s*=\s*(\d+)\s*$", line)
+        if match:
+            facts.udp_timeout_s = int(match.group(1))
+        if "nf_conntrack_udp_timeout" in line:
+            add_evidence(facts.evidence, "udp_timeout_s", line)

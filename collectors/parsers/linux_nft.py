@@ -1,0 +1,123 @@
+"""``nft list ruleset`` and ``iptables-save`` text as flat rule records.
+
+Neither format has a maintained Python parser for its text form (libnftables'
+bindings need the nft JSON output and root), so both are read line by line:
+nft lists one rule per line inside ``chain NAME { ... }`` blocks, and
+iptables-save one ``-A CHAIN ...`` per line under ``*table`` headers.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from pydantic import BaseModel, Field
+
+
+class NetfilterRule(BaseModel):
+    """One rule with where it lives (table family, table, chain, hook)."""
+
+    family: str
+    table: str
+    chain: str
+    hook: str = ""
+    text: str
+    source: str = Field(default="", description="evidence line")
+
+
+class Ruleset(BaseModel):
+    """Rules, named sets and ct helper objects of a netfilter ruleset."""
+
+    rules: list[NetfilterRule] = Field(default_factory=list)
+    sets: dict[str, list[str]] = Field(default_factory=dict)
+    sip_helpers: list[str] = Field(default_factory=list, description="names of ct helpers of type sip")
+    policies: dict[str, str] = Field(default_factory=dict, description="table/chain -> default policy")
+    hooks: dict[str, str] = Field(default_factory=dict, description="table/chain -> hook of a base chain")
+
+
+def looks_like_nft(text: str) -> bool:
+    """True for ``nft list ruleset`` output."""
+    return bool(re.search(r"^table (ip|ip6|inet|arp|bridge|netdev) \S+ \{", text[:4000], re.M))
+
+
+def looks_like_iptables_save(text: str) -> bool:
+    """True for ``iptables-save`` output."""
+    return bool(re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text)
+
+
+def parse_nft(text: str) -> Ruleset:
+    """Rules, sets and SIP helpers of an nft ruleset listing."""
+    ruleset = Ruleset()
+    family = table = chain = hook = ""
+    block = ""  # the kind of block we are in: chain, set, map, ct helper ...
+    helper = ""
+    set_name = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if match := re.match(r"table (\S+) (\S+) \{", line):
+            family, table, block = match.group(1), match.group(2), "table"
+        elif match := re.match(r"chain (\S+) \{", line):
+            chain, hook, block = match.group(1), "", "chain"
+        elif match := re.match(r"(set|map) (\S+) \{", line):
+            block, set_name = "set", match.group(2)
+            ruleset.sets.setdefault(set_name, [])
+        elif match := re.match(r"ct helper (\S+) \{", line):
+            block, helper = "helper", match.group(1).strip('"')
+        elif line == "}":
+            block = "table" if block in ("chain", "set", "helper") else ""
+        elif block == "helper" and re.match(r'type "sip"', line):
+            ruleset.sip_helpers.append(helper)
+        elif block == "set" and line.startswith("elements ="):
+            ruleset.sets[set_name].extend(_elements(line))
+        elif block == "chain" and line.startswith("type "):
+            hook = _chain_hook(line, f"{table}/{chain}", ruleset)
+        elif block == "chain" and line:
+            source = f"table {family} {table} chain {chain}: {line}"
+            ruleset.rules.append(
+                NetfilterRule(family=family, table=table, chain=chain, hook=hook, text=line, source=source)
+            )
+    return ruleset
+
+
+def _chain_hook(line: str, where: str, ruleset: Ruleset) -> str:
+    hook = re.search(r"hook (\w+)", line)
+    policy = re.search(r"policy (\w+)", line)
+    if policy:
+        ruleset.policies[where] = policy.group(1)
+    if hook:
+        ruleset.hooks[where] = hook.group(1)
+    return hook.group(1) if hook else ""
+
+
+def _elements(line: str) -> list[str]:
+    body = line.split("=", 1)[1].strip().strip("{}").strip()
+    return [e.strip() for e in body.split(",") if e.strip()]
+
+
+def parse_iptables_save(text: str) -> Ruleset:
+    """Rules of an iptables-save dump (chains map to hooks by their built-in names)."""
+    ruleset = Ruleset()
+    table = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("*"):
+            table = line[1:]
+        elif line.startswith(":") and table == "filter":
+            name, _, rest = line[1:].partition(" ")
+            ruleset.policies[f"{table}/{name}"] = rest.split()[0].lower() if rest else "-"
+            ruleset.hooks[f"{table}/{name}"] = name.lower()
+        elif line.startswith("-A "):
+            words = _words(line)
+            chain = words[1] if len(words) > 1 else ""
+            rule = NetfilterRule(family="ip", table=table, chain=chain, hook=chain.lower(), text=line, source=line)
+            ruleset.rules.append(rule)
+            if "--helper" in words and words[words.index("--helper") + 1 :][:1] == ["sip"]:
+                ruleset.sip_helpers.append("sip (iptables CT target)")
+    return ruleset
+
+
+def _words(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return line.split()

@@ -1,0 +1,112 @@
+"""The reflector's traversal services (STUN, SIP echo, port answers) with the real probes, on loopback."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from assess.cli import app
+from assess.reflector.stun_responder import StunConfig, StunResponder
+from collectors.probes.nat_behaviour import StunTarget, ask
+from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.port_list import expand, parse_ports, sample_range, spans
+from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.stun import BINDING_REQUEST, StunMessage, encode
+from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
+
+
+@pytest.fixture(scope="module")
+def reflector():
+    ctrl, sip = free_port_pair_tcp_udp()
+    alt, _ = free_port_pair_tcp_udp()
+    stun = free_udp_port_pair(("127.0.0.1", "127.0.0.2"))
+    argv = [sys.executable, "-m", "assess", "reflector", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
+            "--port", str(ctrl), "--stun-port", str(stun), "--sip-port", str(sip), "--sip-alt-port", str(alt)]
+    env = {k: v for k, v in os.environ.items() if k != "ASSESS_SECRET"}
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _tcp_open(sip):
+        time.sleep(0.1)
+    yield {"ctrl": ctrl, "sip": sip, "alt": alt, "stun": stun}
+    proc.terminate()
+    proc.wait(timeout=5)
+
+
+def _tcp_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_reflector_stun_classifies_loopback_as_no_nat_and_honours_change_requests(reflector):
+    result = probe_nat("127.0.0.1", reflector["stun"], NatProbeOptions(lifetime_cap_s=1.0, parallel=2))
+    assert result.assessed and result.mapping == "no-nat"
+    assert result.firewall_filtering == "endpoint-independent"  # answered from the other address and port
+    assert result.binding_lifetime_at_least is True  # RESPONSE-PORT honoured: the control binding answered
+
+
+def test_reflector_stun_never_answers_an_unpadded_request(reflector):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        s.sendto(encode(StunMessage(BINDING_REQUEST)), ("127.0.0.1", reflector["stun"]))
+        with pytest.raises(TimeoutError):
+            s.recv(2048)
+
+
+def test_stun_with_secret_answers_only_authenticated_requests():
+    port = free_udp_port_pair(("127.0.0.1",))
+    svc = AsyncService(StunResponder(StunConfig(binds=["127.0.0.1"], port=port, secret=b"k"), AllowAll()))
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            plain = ask(s, StunTarget(("127.0.0.1", port), timeout_s=0.4, tries=1), ("127.0.0.1", port))
+            signed = ask(s, StunTarget(("127.0.0.1", port), timeout_s=1, secret=b"k"), ("127.0.0.1", port))
+    finally:
+        svc.stop()
+    assert plain is None and signed is not None and signed.other is None  # one address: no OTHER-ADDRESS
+
+
+def test_reflector_sip_echo_sees_no_alg_on_loopback(reflector):
+    result = probe_sip_alg("127.0.0.1", reflector["sip"], SipAlgOptions(alt_port=reflector["alt"], timeout_s=1))
+    assert result.assessed and result.sip_alg_detected is False
+
+
+def test_every_sampled_port_is_tested_and_reachable_on_loopback(reflector):
+    udp = expand(parse_ports(f"{reflector['sip']},20000-20999"), 32)  # below the ephemeral range
+    opts = PortsOptions(udp=udp, tcp=[reflector["sip"], reflector["sip"] + 7],
+                        reflector_port=reflector["ctrl"], timeout_s=0.5)
+    result = probe_ports("127.0.0.1", opts)
+    assert result.assessed, result.reason
+    assert result.tested_udp == udp and len(udp) == 33
+    # Loopback is shared with other test runs: a port someone else holds cannot answer us.
+    assert set(result.blocked_udp) <= set(result.unavailable_udp) - {reflector["sip"]}, result
+    assert result.blocked_tcp == []
+    assert reflector["sip"] in result.unavailable_udp  # held by the SIP echo, and answered by it
+
+
+def test_ports_without_reflector_is_not_assessed_quickly():
+    port, _ = free_port_pair_tcp_udp()
+    start = time.monotonic()
+    out = CliRunner().invoke(app, ["probe", "ports", "127.0.0.1", "--reflector-port", str(port),
+                                   "--udp", "5060", "--tcp", "", "--timeout", "0.4", "--json"])
+    assert out.exit_code == 1
+    assert json.loads(out.stdout)["assessed"] is False
+    assert time.monotonic() - start < 5
+
+
+def test_range_sampling_keeps_edges_and_spacing():
+    ports = sample_range(10000, 20000, 48)
+    assert ports[0] == 10000 and ports[-1] == 20000 and len(ports) == 48
+    assert max(b - a for a, b in itertools.pairwise(ports)) <= 214
+
+
+def test_blocked_spans_group_consecutive_samples():
+    assert spans([3, 4, 9], [1, 3, 4, 5, 9]) == [(3, 4), (9, 9)]
