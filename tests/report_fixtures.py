@@ -168,7 +168,12 @@ def _finding(
     message: str = "",
 ) -> Finding:
     title, sev, cat, rationale = CATALOGUE[fid]
-    remediation = REMEDIATION.get(fid, {}).get(platform, f"See the {platform} configuration guide for {title.lower()}.")
+    fallback = (
+        f"Raise a ticket with the WAN provider (target: {title.lower()}), then run the link probes again."
+        if device is None
+        else f"Change the {platform} configuration of {device} so that: {title.lower()}."
+    )
+    remediation = REMEDIATION.get(fid, {}).get(platform, fallback)
     return Finding(
         id=fid,
         title=title,
