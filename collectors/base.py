@@ -74,6 +74,7 @@ class DeviceCollection(BaseModel):
     reason: str = ""
     evidence_dir: Path | None = None
     duration_s: float = 0.0
+    host_key_policy: str = Field(default="", description="how the SSH host key was checked (report appendix)")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -10,7 +11,7 @@ import paramiko
 from netmiko import BaseConnection, ConnectHandler
 
 from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
-from collectors.commands import netmiko_device_type, sent_as
+from collectors.commands import follow_ups, netmiko_device_type
 from collectors.evidence import Manifest, read_outputs, record_failure, save_output, write_manifest
 from collectors.failures import login_failure, session_failure
 from collectors.hostkeys import AcceptNewPolicy
@@ -85,6 +86,7 @@ class NetmikoCollector:
         manifest.reason = result.reason
         write_manifest(job.folder, manifest)
         result.duration_s = round(time.monotonic() - started, 3)
+        result.host_key_policy = manifest.host_key_policy
         return result
 
     def _login(self, job: DeviceJob, manifest: Manifest) -> BaseConnection:
@@ -122,6 +124,7 @@ class NetmikoCollector:
         if not reason and job.options.napalm_getters:
             failed.update(run_getters(job, manifest, deadline))
         result = not_assessed(job, self.name, reason)
+        result.commands = list(dict.fromkeys([*job.commands, *(c.command for c in manifest.commands)]))
         result.ok = not reason
         result.outputs = read_outputs(job.folder)
         result.failed = failed
@@ -136,23 +139,42 @@ class NetmikoCollector:
         deadline: float,
         failed: dict[str, str],
     ) -> str:
-        total = len(job.commands)
+        pending = list(job.commands)
         _bound_session(conn, deadline)
-        for done, command in enumerate(job.commands):
+        for done, command in enumerate(_drain(pending)):
             remaining = deadline - time.monotonic()
             try:
                 if remaining <= 1:
                     raise TimeoutError(f"device time limit of {job.timeout_s:g} s reached")
-                text = conn.send_command(sent_as(job.platform, command), read_timeout=remaining, auto_find_prompt=False)
+                text = conn.send_command(command, read_timeout=remaining, auto_find_prompt=False)
             except Exception as exc:  # the session is gone or hung: stop this device, keep what is saved
-                reason = session_failure(exc, command, done, total)
+                reason = session_failure(exc, command, done, done + 1 + len(pending))
                 failed[command] = reason
                 record_failure(job.folder, manifest, command, reason)
-                emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, total, command, False, reason))
+                emit(
+                    ProgressEvent(
+                        "command_done",
+                        job.site,
+                        job.device.name,
+                        done + 1,
+                        done + 1 + len(pending),
+                        command,
+                        False,
+                        reason,
+                    )
+                )
                 return reason
-            save_output(job.folder, manifest, command, redact(str(text).lstrip("\r\n")))
-            emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, total, command))
+            output = str(text).lstrip("\r\n")
+            save_output(job.folder, manifest, command, redact(output))
+            pending.extend(follow_ups(job.platform, command, output))
+            emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, done + 1 + len(pending), command))
         return ""
+
+
+def _drain(pending: list[str]) -> Iterator[str]:
+    """Yield commands from ``pending`` while it is being extended."""
+    while pending:
+        yield pending.pop(0)
 
 
 def _bound_session(conn: BaseConnection, deadline: float) -> None:

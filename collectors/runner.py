@@ -90,7 +90,9 @@ def _record_not_assessed(job: DeviceJob, reason: str) -> DeviceCollection:
         reason=reason,
     )
     write_manifest(job.folder, manifest)
-    return _not_assessed(job, "netmiko", reason)
+    result = _not_assessed(job, "netmiko", reason)
+    result.host_key_policy = manifest.host_key_policy
+    return result
 
 
 def _already_done(job: DeviceJob) -> bool:
@@ -106,13 +108,23 @@ def _collect_task(task: Task, collector: Collector, resumed: Collector, emit: Pr
         result = chosen.collect(job, emit)
     except Exception as exc:  # a collector bug still yields a result for this device only
         result = _not_assessed(job, chosen.name, f"collector error: {type(exc).__name__}: {exc}")
-    emit(ProgressEvent("device_done", job.site, job.device.name, len(result.outputs), len(job.commands),
-                       ok=result.ok, reason=result.reason))
+    emit(
+        ProgressEvent(
+            "device_done",
+            job.site,
+            job.device.name,
+            len(result.outputs),
+            len(job.commands),
+            ok=result.ok,
+            reason=result.reason,
+        )
+    )
     return Result(host=task.host, result=result)
 
 
-def _run_parallel(jobs: list[DeviceJob], collector: Collector, resumed: Collector, workers: int,
-                  emit: ProgressHook) -> dict[str, DeviceCollection]:
+def _run_parallel(
+    jobs: list[DeviceJob], collector: Collector, resumed: Collector, workers: int, emit: ProgressHook
+) -> dict[str, DeviceCollection]:
     hosts = Hosts({job.device.name: Host(name=job.device.name, data={"job": job}) for job in jobs})
     inventory = Inventory(hosts=hosts, groups=Groups(), defaults=Defaults())
     nr = Nornir(inventory=inventory, runner=ThreadedRunner(num_workers=workers))

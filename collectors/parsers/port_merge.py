@@ -46,9 +46,9 @@ def merge_show_outputs(facts: DeviceFacts, outputs: Mapping[str, str], platform:
     facts.poe_budget_w, facts.poe_used_w = poe.budget_w, poe.used_w
     if poe.budget_w is not None:
         facts.evidence["poe"] = f"show power inline: available {poe.budget_w} W, used {poe.used_w} W"
-    for name, enabled in poe.enabled.items():
+    for name in poe.enabled:  # poe = the port is delivering power now (admin auto alone is no phone port)
         port = _port(facts, name)
-        port.poe = False if port.poe is False else enabled
+        port.poe = port.poe is not False and name in poe.powered
     mark_phones(facts, bool(lldp_text.strip()), poe.powered)
 
 
