@@ -24,6 +24,8 @@ def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -
     cause = exc.__context__ or exc.__cause__
     if isinstance(exc, Interrupted):
         return f"interrupted by the user (Ctrl-C) while logging in to {where}"
+    if isinstance(exc, ReadTimeout):
+        return f"logged in to {where} but got no prompt within the time limit (the device hangs after login)"
     if isinstance(exc, EnableError):
         return f"{where}: {exc}"
     if isinstance(exc, NetmikoAuthenticationException):

@@ -10,6 +10,7 @@ from typing import Any
 
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
+from netmiko.exceptions import ReadTimeout
 
 from collectors.base import DeviceCollection, DeviceJob, Interrupted, ProgressEvent, ProgressHook, not_assessed
 from collectors.commands import follow_ups, netmiko_device_type
@@ -173,7 +174,9 @@ def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Even
     """Make netmiko notice a dead session or a Ctrl-C at once, and keep its waits inside the time limit.
 
     netmiko polls a closed channel until its read timeout (it sees "no data",
-    not "closed"), and its command-echo wait is a fixed 10 s.
+    not "closed"), its command-echo wait is a fixed 10 s, and its login-time
+    prompt searches have their own timeouts; every read here checks the
+    device's deadline instead.
     """
     echo = conn.command_echo_read
     read = conn.read_channel
@@ -184,6 +187,8 @@ def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Even
     def read_channel() -> str:
         if cancel.is_set():
             raise Interrupted("interrupted by the user (Ctrl-C)")
+        if time.monotonic() > deadline:
+            raise ReadTimeout("device time limit reached")
         data = read()
         channel = getattr(conn, "remote_conn", None)
         if not data and isinstance(channel, paramiko.Channel) and channel.closed:
