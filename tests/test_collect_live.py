@@ -185,7 +185,7 @@ def test_emulated_ios_switch_is_collected_through_enable_mode(tmp_path: Path, mo
     creds = Credentials(username="root", password_env="SW_PASSWORD", enable_secret_env="SW_ENABLE")
     with fake_switch("lab-sw1") as port:
         device = Device(name="sw1", host="127.0.0.1", port=port, platform="cisco_ios", credentials=creds)
-        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=8)
+        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=10)
         (result,) = collect_site(Site(name="s", devices=[device]), tmp_path / "ev", options=options)
     assert result.ok, result.reason
     assert "hostname lab-sw1" in result.outputs["show running-config"]
