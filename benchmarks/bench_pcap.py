@@ -14,7 +14,7 @@ from tests.pcapgen import benchmark_frames, write_capture
 from tests.tshark_ref import parse_rtp_streams, tshark_command
 
 TITLE = "Capture analysis: assess pcap vs tshark -z rtp,streams"
-CALLS, PACKETS_PER_STREAM, REPEAT = 15, 10_000, 3
+CALLS, PACKETS_PER_STREAM, REPEAT = 15, 10_000, 5
 
 
 def _assess_cmd(path: Path) -> list[str]:
