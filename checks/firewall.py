@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import Outcome
-from checks.common import na, unknown
+from checks.common import is_any, na, unknown, within
 
 # Platforms that filter by default: no parsed rule there means missing data, not 'no firewall'.
 STATEFUL_FIREWALLS = ("cisco_asa", "fortinet", "paloalto_panos", "juniper_junos")
@@ -19,22 +19,33 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
-def overlaps(rule: FirewallRule, low: int, high: int, protocols: tuple[str, ...] = ("udp", "any")) -> bool:
-    """True when a permit rule lets ``protocols`` through to some port in [low, high]."""
-    if rule.action != "permit" or rule.protocol not in protocols:
+def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
+    """True when a permit rule lets UDP through to some port in [low, high]."""
+    if rule.action != "permit" or rule.protocol not in ("udp", "any"):
         return False
-    if not rule.dst_ports:
-        return rule.protocol != "any"  # 'permit ip any any' is general policy, judged elsewhere
-    return any(lo <= high and low <= hi for lo, hi in rule.dst_ports)
+    # 'permit ip any any' (no ports, any protocol) is general policy, judged elsewhere
+    return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, media or []))
 
 
-def covered(rules: list[FirewallRule], low: int, high: int) -> list[tuple[int, int]]:
+def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
+    """All UDP ports for a port-less UDP permit from anywhere or from the media sources.
+
+    A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
+    """
+    if rule.protocol != "udp" or rule.dst_ports:
+        return rule.dst_ports
+    if is_any(rule.sources) or (media and within(rule.sources, media) is not False):
+        return [(1, 65535)]
+    return []
+
+
+def covered(rules: list[FirewallRule], low: int, high: int, media: list[str] | None = None) -> list[tuple[int, int]]:
     """Sub-ranges of [low, high] that no permit rule for UDP covers."""
     spans = sorted(
         (max(lo, low), min(hi, high))
         for r in rules
         if r.action == "permit" and r.protocol in ("udp", "any")
-        for lo, hi in (r.dst_ports or ([(1, 65535)] if r.protocol == "udp" else []))
+        for lo, hi in _all_ports(r, media or [])
         if lo <= high and low <= hi
     )
     gaps: list[tuple[int, int]] = []

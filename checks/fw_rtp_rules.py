@@ -65,7 +65,7 @@ class RtpOpenToProviderOnly(DeviceRule):
             yield missing
             return
         lo, hi = ctx.voice.rtp_ports
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi)]
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
         if not rtp:
             yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
             return
@@ -111,8 +111,8 @@ class RtpRangeCovered(DeviceRule):
             yield missing
             return
         lo, hi = ctx.voice.rtp_ports
-        gaps = covered(facts.firewall_rules, lo, hi)
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi)]
+        gaps = covered(facts.firewall_rules, lo, hi, ctx.voice.provider_media)
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
         evidence = (rule_evidence(rtp) or "no rule permits UDP in the RTP range") + f"\nplan RTP range {lo}-{hi}"
         if not rtp:
             yield Outcome(Status.WARN, f"no rule permits the RTP range {lo}-{hi} (stateful pinholes only)", evidence)
@@ -150,7 +150,7 @@ class RtpPermitNotWider(DeviceRule):
             yield missing
             return
         lo, hi = ctx.voice.rtp_ports
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi)]
+        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
         if not rtp:
             yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi}", f"RTP {lo}-{hi}")
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.base import Rule
+from checks.base import DeviceRule, Rule
 from checks.drift import QosPolicyDrift, RtpRangeDrift, SipAlgDrift, UdpTimeoutDrift, VoiceVlanDrift
 from checks.fw_rtp_rules import RtpOpenToProviderOnly, RtpPermitNotWider, RtpRangeCovered
 from checks.fw_sip_alg import NoAlgBehindSbc, SipAlgMatchesPlan
@@ -109,3 +109,8 @@ def rule_by_id(rule_id: str) -> type[Rule]:
         if rule.id == rule_id:
             return rule
     raise KeyError(rule_id)
+
+
+def device_rules() -> tuple[type[Rule], ...]:
+    """The rules judged from device configs alone (what ``assess audit FILE`` runs)."""
+    return tuple(r for r in ALL_RULES if issubclass(r, DeviceRule))

@@ -67,8 +67,12 @@ class EfPriorityOnWanEgress(DeviceRule):
     severity = Severity.CRITICAL
     category = Category.WAN_QOS
     rationale = "Without a priority queue at the WAN edge any upload makes voice jitter and drop."
-    platforms = WAN_QOS
-    remediation = llq_fix("percent 30", "30", "Put DSCP EF into a strict-priority queue on every WAN interface.")
+    platforms = (*WAN_QOS, "cisco_asa")
+    remediation = {
+        **llq_fix("percent 30", "30", "Put DSCP EF into a strict-priority queue on every WAN interface."),
+        "cisco_asa": "class-map VOICE-EF\n match dscp ef\npolicy-map OUTSIDE-QOS\n class VOICE-EF\n  priority\n"
+        "service-policy OUTSIDE-QOS interface outside\npriority-queue outside",
+    }
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = wan_ports(facts)

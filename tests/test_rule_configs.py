@@ -31,9 +31,21 @@ ALL_CONFIGS = sorted(
 )
 
 
-def audit(case: str, links: list[dict[str, Any]] | None = None) -> list[Finding]:
+MUTATIONS: list[dict[str, Any]] = SPEC["mutations"]
+
+
+def edited(case: str, edits: list[list[str]]) -> dict[str, str]:
+    """The fixture's outputs with each (old, new) edit applied; an edit that matches nothing fails."""
+    outputs = dict(read_outputs(ROOT / "fixtures" / case))
+    for old, new in edits:
+        assert any(old in text for text in outputs.values()), f"{case}: edit does not apply: {old!r}"
+        outputs = {cmd: text.replace(old, new) for cmd, text in outputs.items()}
+    return outputs
+
+
+def audit(case: str, links: list[dict[str, Any]] | None = None, edits: list[list[str]] | None = None) -> list[Finding]:
     platform, _, name = case.partition("/")
-    facts = parse_device(platform, read_outputs(ROOT / "fixtures" / case))
+    facts = parse_device(platform, edited(case, edits or []))
     ctx = SiteContext(
         site="s",
         voice=Voice.model_validate(SPEC["voice"]),
@@ -46,14 +58,36 @@ def audit(case: str, links: list[dict[str, Any]] | None = None) -> list[Finding]
 @pytest.mark.parametrize("case", CASES)
 def test_config_fixture_gives_the_expected_key_findings(case: str) -> None:
     spec = SPEC["cases"][case]
-    findings = audit(case, spec.get("links"))
-    got = {rid: worst(f.status for f in findings if f.id == rid) for rid in spec["expect"]}
-    want = {rid: Status(v) for rid, v in spec["expect"].items()}
-    detail = {f.id: f.message for f in findings if f.id in want and got[f.id] != want[f.id]}
-    assert got == want, detail
+    assert_expected(audit(case, spec.get("links")), spec["expect"])
+
+
+def assert_expected(findings: list[Finding], expect: dict[str, str]) -> None:
+    got = {rid: worst(f.status for f in findings if f.id == rid) for rid in expect}
+    want = {rid: Status(v) for rid, v in expect.items()}
+    assert got == want, {f.id: f.message for f in findings if f.id in want and got[f.id] != want[f.id]}
     for f in findings:
         if f.id in want and f.status in (Status.FAIL, Status.WARN):
             assert f.evidence.strip() and f.remediation.strip(), f.id
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[f"{m['base']}: {m['what']}" for m in MUTATIONS])
+def test_one_config_edit_flips_the_rule_it_concerns(mutation: dict[str, Any]) -> None:
+    findings = audit(mutation["base"], mutation.get("links"), mutation["edits"])
+    assert_expected(findings, mutation["expect"])
+
+
+def test_each_config_rule_has_a_good_and_a_bad_parsed_config_on_several_platforms() -> None:
+    seen: dict[tuple[str, str], set[str]] = {}
+    for case, spec in SPEC["cases"].items():
+        for rid, status in spec["expect"].items():
+            seen.setdefault((rid, case.split("/")[0]), set()).add(status)
+    for m in MUTATIONS:
+        for rid, status in m["expect"].items():
+            seen.setdefault((rid, m["base"].split("/")[0]), set()).add(status)
+    both = {key for key, statuses in seen.items() if "pass" in statuses and statuses & {"fail", "warn"}}
+    for rid in ("VQ201", "VQ301", "VQ303", "VQ304", "VQ306"):
+        platforms = sorted(p for r, p in both if r == rid)
+        assert len(platforms) >= 5, (rid, platforms)
 
 
 @pytest.mark.parametrize("case", ALL_CONFIGS)

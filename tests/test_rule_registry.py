@@ -96,3 +96,13 @@ def test_docs_rules_md_is_current() -> None:
 
     path = Path(__file__).parents[1] / "docs" / "rules.md"
     assert path.read_text() == render_rules_markdown(), "run: python -m checks.docs > docs/rules.md"
+
+
+def test_audit_of_one_config_runs_only_the_device_rules() -> None:
+    from checks.base import DeviceRule
+    from checks.registry import device_rules
+
+    rules = device_rules()
+    assert rules and all(issubclass(r, DeviceRule) for r in rules)
+    assert {"VQ201", "VQ301"} <= {r.id for r in rules}
+    assert not {"VQ401", "VQ501", "VQ210"} & {r.id for r in rules}

@@ -38,13 +38,13 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
-    """All registered rules run over a one-device site."""
+    """The registered config rules run over a one-device site (site and probe rules need a plan)."""
     from checks import registry as rules_registry
     from checks.base import SiteContext
     from checks.engine import run_rules
 
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
-    return run_rules(rules_registry.ALL_RULES, SiteContext(site="single-device", devices=(device,)))
+    return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))
 
 
 def facts_table(facts: DeviceFacts) -> Table:

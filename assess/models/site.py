@@ -11,7 +11,7 @@ from assess.models.common import Category, Verdict
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.pcap import PcapResult
-from assess.models.probes import BandwidthResult, RtpResult
+from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SipAlgResult
 from assess.plan import Thresholds
 
@@ -43,6 +43,7 @@ class LinkProbes(BaseModel):
     nat: NatResult | None = None
     sip_alg: SipAlgResult | None = None
     ports: PortsResult | None = None
+    dscp_trace: DscpTraceResult | None = None
     source: str = "recorded"
 
 

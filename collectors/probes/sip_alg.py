@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -53,21 +54,22 @@ def _tests(port: int, alt_port: int, extra: list[str]) -> list[_Test]:
     def big(ep: SipEndpoint) -> str:
         return build_invite(ep, *new_ids(), pad_to=LARGE_SIZE, extra=extra)
 
-    return [
-        _Test("REGISTER", port, reg),
-        _Test("INVITE", port, inv),
-        _Test("INVITE-large", port, big),
-        _Test("INVITE-nonstandard-port", alt_port, inv),
-    ]
+    return [_Test("REGISTER", port, reg), _Test("INVITE", port, inv),
+            _Test("INVITE-large", port, big), _Test("INVITE-nonstandard-port", alt_port, inv)]
 
 
-def _exchange_udp(
-    local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str], opts: SipAlgOptions
-) -> tuple[str, bytes | None]:
+def _rtp_port() -> int:
+    # A fresh even media port per INVITE: Linux's SIP helper drops a second INVITE whose SDP
+    # announces a media port it already expects for another call.
+    return 16384 + 2 * secrets.randbelow(8000)
+
+
+def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
+                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
     family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.bind((local_ip, 0))
-        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "udp")
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "udp", rtp_port=_rtp_port())
         text = build(ep)
         wire = text.encode()
         deadline = time.monotonic() + opts.timeout_s
@@ -85,14 +87,13 @@ def _exchange_udp(
     return text, None
 
 
-def _exchange_tcp(
-    local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str], opts: SipAlgOptions
-) -> tuple[str, bytes | None]:
+def _exchange_tcp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
+                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
     family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.settimeout(opts.timeout_s)
         sock.bind((local_ip, 0))
-        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "tcp")
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "tcp", rtp_port=_rtp_port())
         text = build(ep)
         try:
             sock.connect((server, port))
@@ -120,9 +121,8 @@ def _read_message(sock: socket.socket, deadline: float) -> bytes | None:
 
 
 def _check(test: _Test, transport: str, sent: str, got: bytes | None) -> SipMessageCheck:
-    check = SipMessageCheck(
-        name=test.name, transport=transport, port=test.port, size=len(sent.encode()), answered=got is not None
-    )
+    check = SipMessageCheck(name=test.name, transport=transport, port=test.port, size=len(sent.encode()),
+                            answered=got is not None)
     if got is None:
         return check
     received = got.decode("utf-8", errors="replace")
@@ -141,14 +141,9 @@ def summarise(checks: list[SipMessageCheck], transport: str, server: str) -> Sip
     """Fold the per-message checks into the CONTRACT result."""
     answered = [c for c in checks if c.answered]
     if not answered:
-        return SipAlgResult(
-            sip_alg_detected=None,
-            assessed=False,
-            transport=transport,
-            server=server,
-            reason=f"no answer from the SIP echo at {server} (is `assess reflector` running?)",
-            messages=checks,
-        )
+        return SipAlgResult(sip_alg_detected=None, assessed=False, transport=transport, server=server,
+                            reason=f"no answer from the SIP echo at {server} (is `assess reflector` running?)",
+                            messages=checks)
     standard = [c for c in checks if c.name != "INVITE-nonstandard-port"]
     alt = next((c for c in checks if c.name == "INVITE-nonstandard-port"), None)
     large = next((c for c in checks if c.name == "INVITE-large"), None)
@@ -167,9 +162,8 @@ def summarise(checks: list[SipMessageCheck], transport: str, server: str) -> Sip
         dropped=sorted({_base_name(f) for c in changed for f in c.dropped}),
         transport=transport,
         large_message_ok=large_ok,
-        nonstandard_port_altered=None
-        if alt is None or not alt.answered
-        else bool(alt.rewritten or alt.added or alt.dropped),
+        nonstandard_port_altered=None if alt is None or not alt.answered else bool(
+            alt.rewritten or alt.added or alt.dropped),
         server=server,
         messages=checks,
         notes=notes,
@@ -183,13 +177,8 @@ def probe_sip_alg(host: str, port: int, opts: SipAlgOptions) -> SipAlgResult:
         server, _ = resolve(host, port)
         local_ip = local_address_towards((server, port))
     except OSError as exc:
-        return SipAlgResult(
-            sip_alg_detected=None,
-            assessed=False,
-            transport=opts.transport,
-            server=label,
-            reason=f"cannot reach {label}: {exc.strerror or exc}",
-        )
+        return SipAlgResult(sip_alg_detected=None, assessed=False, transport=opts.transport, server=label,
+                            reason=f"cannot reach {label}: {exc.strerror or exc}")
     extra = [auth_header(opts.secret)] if opts.secret else []
     exchange = _exchange_tcp if opts.transport == "tcp" else _exchange_udp
     checks = []

@@ -88,8 +88,27 @@ def build_register(ep: SipEndpoint, call_id: str, tag: str, branch: str, extra: 
     return CRLF.join([*lines, "Content-Length: 0", "", ""])
 
 
+def build_options(ep: SipEndpoint, call_id: str, tag: str, branch: str) -> str:
+    """An OPTIONS ping, as phones and SBCs send to check a server is alive."""
+    uri = f"sip:{ep.server}:{ep.server_port}"
+    lines = _common(ep, "OPTIONS", uri, call_id, tag, branch, uri)
+    return CRLF.join([*lines, "Accept: application/sdp", "Content-Length: 0", "", ""])
+
+
+def status_code(message: bytes) -> int | None:
+    """The status code of a SIP response (None for a request or garbage).
+
+    >>> status_code(b"SIP/2.0 200 OK\\r\\n\\r\\n")
+    200
+    """
+    first = message.split(b"\r\n", 1)[0].split()
+    if len(first) >= 2 and first[0] == b"SIP/2.0" and first[1].isdigit():
+        return int(first[1])
+    return None
+
+
 def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
-    """An audio offer (G.711, G.722, G.729, telephone-event); padded with video codecs to ``pad_to`` bytes."""
+    """An audio offer (G.711, G.722, G.729, telephone-event); padded with ICE candidates to ``pad_to`` bytes."""
     lines = [
         "v=0",
         f"o=- 4004 4004 IN IP4 {ep.local_ip}",
@@ -109,14 +128,12 @@ def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
         "a=sendrecv",
     ]
     body = CRLF.join(lines) + CRLF
-    # Large offers are real (video phones, many codecs, ICE candidates); pad with
-    # harmless video payload types until the whole message crosses the MTU.
-    pt = 96
-    if len(body) < pad_to:
-        body += f"m=video {ep.rtp_port + 2} RTP/AVP" + CRLF
-    while len(body) < pad_to and pt < 128:
-        body += f"a=rtpmap:{pt} H264/90000{CRLF}a=fmtp:{pt} profile-level-id=42e01f;packetization-mode=1{CRLF}"
-        pt += 1
+    # Large offers are real (ICE candidates, many codecs); pad with host candidates so the
+    # message crosses the MTU-ish size without adding media lines an ALG would also act on.
+    n = 1
+    while len(body) < pad_to and n < 64:
+        body += f"a=candidate:{n} 1 UDP {2130706431 - n} {ep.local_ip} {ep.rtp_port + 2 * n} typ host{CRLF}"
+        n += 1
     return body
 
 
