@@ -118,7 +118,8 @@ class _DriftRule(SiteRule):
         if not others:
             yield na(f"no other site has a known {self.aspect}", f"{ctx.site}: {mine.value}")
             return
-        counts = Counter(s.value for s in others.values())
+        # the standard is the value most sites (this one included) use; a tie has no standard
+        counts = Counter([mine.value, *(s.value for s in others.values())])
         top = max(counts.values())
         usual = {v for v, n in counts.items() if n == top}
         # the differing sites' own lines go in too, so the report shows both sides of the drift
@@ -130,15 +131,12 @@ class _DriftRule(SiteRule):
             ]
         )
         if mine.value in usual and len(usual) == 1:
-            yield Outcome(Status.PASS, f"{self.aspect} matches the other sites ({mine.value})", evidence)
+            differ = [site for site, s in others.items() if s.value != mine.value]
+            note = f"; differs at {', '.join(sorted(differ))}" if differ else ""
+            yield Outcome(Status.PASS, f"{self.aspect} is the common one ({mine.value}){note}", evidence)
         else:
-            differ = sorted(site for site, s in others.items() if s.value != mine.value)
-            yield Outcome(
-                Status.WARN,
-                f"{self.aspect} differs: here {mine.value!r}, "
-                f"elsewhere {' | '.join(sorted(usual))!r} ({', '.join(differ)})",
-                evidence,
-            )
+            differ = [f"{site}: {s.value!r}" for site, s in sorted(others.items()) if s.value != mine.value]
+            yield Outcome(Status.WARN, f"{self.aspect} differs: here {mine.value!r}; {', '.join(differ)}", evidence)
 
 
 _DRIFT_FIX = "Bring this site in line with the company standard (or update the standard and every site)."
