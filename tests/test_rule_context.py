@@ -21,7 +21,7 @@ sites:
 
 
 def fw(state: str) -> tuple[DeviceRecord, ...]:
-    facts = DeviceFacts(platform="fortinet", sip_alg=state)  # type: ignore[arg-type]
+    facts = DeviceFacts(platform="fortinet", sip_alg=state, nat_enabled=True)  # type: ignore[arg-type]
     return (DeviceRecord(name="fw", platform="fortinet", facts=facts),)
 
 
