@@ -8,12 +8,21 @@ import typer
 
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
-from assess.commands import device_cmds, plan_cmds, probe_rtp, reflector_cmd
+from assess.commands import (
+    device_cmds,
+    plan_cmds,
+    probe_bandwidth,
+    probe_dscp_trace,
+    probe_rtp,
+    reflector_cmd,
+    report_cmd,
+)
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
 from assess.commands import probe_nat as probe_nat_cmd
 from assess.commands import probe_ports as probe_ports_cmd
 from assess.commands import probe_sip_alg as probe_sip_alg_cmd
+from assess.commands import probe_sip_path as probe_sip_path_cmd
 from assess.console import err_console
 from assess.errors import UserError
 
@@ -58,8 +67,12 @@ pcap_cmd.register(app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)
 probe_ports_cmd.register(probe_app)
+probe_sip_path_cmd.register(probe_app)
 reflector_cmd.register(app)
 probe_rtp.register(probe_app)
+report_cmd.register(app)
+probe_bandwidth.register(probe_app)
+probe_dscp_trace.register(probe_app)
 
 
 def main() -> None:

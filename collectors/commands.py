@@ -6,9 +6,12 @@ here and the parser for that platform must change with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from netutils.lib_mapper import NAPALM_LIB_MAPPER_REVERSE, NETMIKO_LIB_MAPPER_REVERSE
+
+from collectors.parsers.linux_tc import root_qdiscs
 
 _IOS: Final = (
     "show running-config",
@@ -39,23 +42,22 @@ COMMANDS: Final[dict[str, tuple[str, ...]]] = {
     "linux": (
         "nft list ruleset",
         "iptables-save",
-        "tc qdisc show",
-        "tc class show",
-        "tc filter show",
+        "tc qdisc show",  # then `tc class show dev IF` and `tc filter show dev IF` per shaped device
         "sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream",
         "ip -br addr",
         "hostname",
     ),
 }
 
-# What is actually sent, where it differs from the evidence key. iproute2's
-# `tc class show` / `tc filter show` print nothing without `dev IF`, so on Linux
-# they run per interface; each interface's block starts with a `# dev IF` line.
-_PER_DEV = """for d in $(ls /sys/class/net); do o=$({cmd} dev "$d" 2>/dev/null); \
-[ -n "$o" ] && printf '# dev %s\\n%s\\n' "$d" "$o"; done"""
-SENT_AS: Final[dict[tuple[str, str], str]] = {
-    ("linux", "tc class show"): _PER_DEV.format(cmd="tc class show"),
-    ("linux", "tc filter show"): _PER_DEV.format(cmd="tc filter show"),
+def _tc_per_device(qdisc_output: str) -> tuple[str, ...]:
+    """`tc class show` / `tc filter show` print nothing without `dev IF`: ask per device with a root qdisc."""
+    devices = dict.fromkeys(q.dev for q in root_qdiscs(qdisc_output) if q.kind != "noqueue")
+    return tuple(cmd for dev in devices for cmd in (f"tc class show dev {dev}", f"tc filter show dev {dev}"))
+
+
+# Commands whose output decides what else to run: (platform, command) -> the extra commands.
+FOLLOW_UPS: Final[dict[tuple[str, str], Callable[[str], tuple[str, ...]]]] = {
+    ("linux", "tc qdisc show"): _tc_per_device,
 }
 
 # napalm drivers shipped with napalm itself; the community ones (asa, fortios,
@@ -78,13 +80,16 @@ def commands_for(platform: str) -> tuple[str, ...]:
     return COMMANDS.get(platform, ())
 
 
-def sent_as(platform: str, command: str) -> str:
-    """The text actually sent to the device for the evidence key ``command``.
+def follow_ups(platform: str, command: str, output: str) -> tuple[str, ...]:
+    """Extra commands that ``command``'s output calls for on ``platform``.
 
-    >>> sent_as("cisco_ios", "show version")
-    'show version'
+    >>> follow_ups("linux", "tc qdisc show", "qdisc htb 1: dev wan0 root refcnt 2 r2q 10 default 0x20")
+    ('tc class show dev wan0', 'tc filter show dev wan0')
+    >>> follow_ups("cisco_ios", "show version", "Cisco IOS")
+    ()
     """
-    return SENT_AS.get((platform, command), command)
+    extra = FOLLOW_UPS.get((platform, command))
+    return extra(output) if extra is not None else ()
 
 
 def netmiko_device_type(platform: str) -> str | None:

@@ -34,6 +34,8 @@ def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -
         cause = next(iter(cause.errors.values()))
     if isinstance(cause, OSError) and not isinstance(cause, socket.timeout):
         return f"cannot connect to {where}: {cause.strerror or _first_line(cause)}"
+    if isinstance(exc, NetmikoTimeoutException) and ("No existing session" in str(exc) or "banner" in str(cause)):
+        return f"no SSH session with {where}: it accepted TCP but never completed the SSH handshake in time"
     if isinstance(exc, NetmikoTimeoutException):
         detail = _first_line(cause) if cause is not None else _first_line(exc)
         return f"no SSH session with {where} ({detail})"
@@ -42,6 +44,8 @@ def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -
 
 def session_failure(exc: BaseException, command: str, done: int, total: int) -> str:
     """Why a session died during ``command`` (after ``done`` of ``total`` commands)."""
+    if type(exc).__name__ == "Interrupted":
+        return f"interrupted by the user (Ctrl-C) during {command!r} after {done} of {total} commands"
     if isinstance(exc, ReadTimeout):
         what = "stopped answering (no prompt before the time limit)"
     elif isinstance(exc, OSError | EOFError):

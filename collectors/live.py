@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
 
-from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
-from collectors.commands import netmiko_device_type, sent_as
+from collectors.base import DeviceCollection, DeviceJob, Interrupted, ProgressEvent, ProgressHook, not_assessed
+from collectors.commands import follow_ups, netmiko_device_type
 from collectors.evidence import Manifest, read_outputs, record_failure, save_output, write_manifest
 from collectors.failures import login_failure, session_failure
 from collectors.hostkeys import AcceptNewPolicy
@@ -85,6 +87,7 @@ class NetmikoCollector:
         manifest.reason = result.reason
         write_manifest(job.folder, manifest)
         result.duration_s = round(time.monotonic() - started, 3)
+        result.host_key_policy = manifest.host_key_policy
         return result
 
     def _login(self, job: DeviceJob, manifest: Manifest) -> BaseConnection:
@@ -108,6 +111,8 @@ class NetmikoCollector:
 
     def _run(self, job: DeviceJob, manifest: Manifest, emit: ProgressHook, deadline: float) -> DeviceCollection:
         where = f"{job.device.host}:{job.device.port}"
+        if job.cancel.is_set():
+            return not_assessed(job, self.name, "interrupted by the user (Ctrl-C) before collection started")
         try:
             conn = self._login(job, manifest)
         except Exception as exc:  # any login failure is this device's reason, never the run's crash
@@ -119,9 +124,10 @@ class NetmikoCollector:
             reason = self._run_commands(conn, job, manifest, emit, deadline, failed)
         finally:
             _close(conn, graceful=not reason)
-        if not reason and job.options.napalm_getters:
+        if not reason and job.options.napalm_getters and not job.cancel.is_set():
             failed.update(run_getters(job, manifest, deadline))
         result = not_assessed(job, self.name, reason)
+        result.commands = list(dict.fromkeys([*job.commands, *(c.command for c in manifest.commands)]))
         result.ok = not reason
         result.outputs = read_outputs(job.folder)
         result.failed = failed
@@ -136,27 +142,46 @@ class NetmikoCollector:
         deadline: float,
         failed: dict[str, str],
     ) -> str:
-        total = len(job.commands)
-        _bound_session(conn, deadline)
-        for done, command in enumerate(job.commands):
+        pending = list(job.commands)
+        _bound_session(conn, deadline, job.cancel)
+        for done, command in enumerate(_drain(pending)):
             remaining = deadline - time.monotonic()
             try:
                 if remaining <= 1:
                     raise TimeoutError(f"device time limit of {job.timeout_s:g} s reached")
-                text = conn.send_command(sent_as(job.platform, command), read_timeout=remaining, auto_find_prompt=False)
+                text = conn.send_command(command, read_timeout=remaining, auto_find_prompt=False)
             except Exception as exc:  # the session is gone or hung: stop this device, keep what is saved
-                reason = session_failure(exc, command, done, total)
+                reason = session_failure(exc, command, done, done + 1 + len(pending))
                 failed[command] = reason
                 record_failure(job.folder, manifest, command, reason)
-                emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, total, command, False, reason))
+                emit(
+                    ProgressEvent(
+                        "command_done",
+                        job.site,
+                        job.device.name,
+                        done + 1,
+                        done + 1 + len(pending),
+                        command,
+                        False,
+                        reason,
+                    )
+                )
                 return reason
-            save_output(job.folder, manifest, command, redact(str(text).lstrip("\r\n")))
-            emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, total, command))
+            output = str(text).lstrip("\r\n")
+            save_output(job.folder, manifest, command, redact(output))
+            pending.extend(follow_ups(job.platform, command, output))
+            emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, done + 1 + len(pending), command))
         return ""
 
 
-def _bound_session(conn: BaseConnection, deadline: float) -> None:
-    """Make netmiko notice a dead session at once and keep its waits inside the device's time limit.
+def _drain(pending: list[str]) -> Iterator[str]:
+    """Yield commands from ``pending`` while it is being extended."""
+    while pending:
+        yield pending.pop(0)
+
+
+def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Event) -> None:
+    """Make netmiko notice a dead session or a Ctrl-C at once, and keep its waits inside the time limit.
 
     netmiko polls a closed channel until its read timeout (it sees "no data",
     not "closed"), and its command-echo wait is a fixed 10 s.
@@ -168,6 +193,8 @@ def _bound_session(conn: BaseConnection, deadline: float) -> None:
         return echo(cmd=cmd, read_timeout=max(1.0, min(read_timeout, deadline - time.monotonic())))
 
     def read_channel() -> str:
+        if cancel.is_set():
+            raise Interrupted("interrupted by the user (Ctrl-C)")
         data = read()
         channel = getattr(conn, "remote_conn", None)
         if not data and isinstance(channel, paramiko.Channel) and channel.closed:

@@ -31,6 +31,7 @@ class OfflineCollector:
         result.outputs = outputs
         result.commands = list(outputs) if manifest is None else [c.command for c in manifest.commands]
         if manifest is not None:
+            result.host_key_policy = manifest.host_key_policy
             result.failed = {c.command: c.error for c in manifest.commands if not c.ok}
         for done, command in enumerate(result.commands):
             emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, len(result.commands), command))

@@ -53,8 +53,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     _rule(
         "aaa-server-key",
-        r"(\b(?:tacacs-server|radius-server|server-private)\b[^\n]*?[ \t]key(?:[ \t]+[0-7])?" + _SP + r")"
-        + _SECRET,
+        r"(\b(?:tacacs-server|radius-server|server-private)\b[^\n]*?[ \t]key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET,
     ),
     _rule("indented-key", r"(^[ \t]*key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET),
     _rule("ospf-md5", r"(\bmessage-digest-key[ \t]+\d+[ \t]+md5(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET),
@@ -62,7 +61,9 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         "snmp-host-community",
         r"(\bsnmp-server host \S+(?: vrf \S+)?(?: (?:traps|informs))?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?"
-        + _SP + r")(?!community\b|version\b|vrf\b|traps\b|informs\b|udp-port\b|\d+\.\d+\.\d+\.\d+\b)" + _SECRET,
+        + _SP
+        + r")(?!community\b|version\b|vrf\b|traps\b|informs\b|udp-port\b|\d+\.\d+\.\d+\.\d+\b)"
+        + _SECRET,
     ),
     _rule("snmpv3-auth", r"(\bauth[ \t]+(?:md5|sha\S*)" + _SP + r")" + _SECRET),
     _rule("snmpv3-priv", r"(\bpriv(?:[ \t]+(?:des\S*|3des|aes\S*)(?:[ \t]+\d+)?)?" + _SP + r")" + _SECRET),

@@ -14,9 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from assess.lab.sshd_device import SshdDevice, start_sshd_device
-from assess.plan import Credentials, Device
-
 needs_root = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/sbin/sshd").exists() or shutil.which("nft") is None,
     reason="live collection lab needs root, /usr/sbin/sshd and nft (network namespaces)",
@@ -27,32 +24,11 @@ needs_fake_switches = pytest.mark.skipif(
 )
 
 
-def router_device(router: SshdDevice, name: str = "rtr1", **kw: object) -> Device:
-    """A plan device that logs into ``router`` as root with its key."""
-    creds = Credentials(username="root", ssh_key=str(router.client_key))
-    return Device.model_validate(
-        {"name": name, "host": "127.0.0.1", "port": router.port, "platform": "linux", "credentials": creds, **kw}
-    )
-
-
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@contextmanager
-def routers(tmp: Path, count: int, **kw: object) -> Iterator[list[SshdDevice]]:
-    """``count`` namespace routers, always torn down."""
-    started: list[SshdDevice] = []
-    try:
-        for i in range(count):
-            started.append(start_sshd_device(tmp / f"router{i}", hostname=f"lab-rtr{i}", **kw))  # type: ignore[arg-type]
-        yield started
-    finally:
-        for router in started:
-            router.stop()
 
 
 @contextmanager

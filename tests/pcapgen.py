@@ -39,6 +39,28 @@ def _udp6_frame(src: str, sport: int, dst: str, dport: int, payload: bytes, dscp
     return b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x86\xdd" + ip6 + udp
 
 
+def tcp_frame(src: str, sport: int, dst: str, dport: int, payload: bytes, seq: int = 1) -> bytes:
+    """An Ethernet/IPv4/TCP segment (PSH+ACK) carrying ``payload`` (TCP checksum left 0)."""
+    total = 20 + 20 + len(payload)
+    hdr = struct.pack(
+        "!BBHHHBBH4s4s", 0x45, 24 << 2, total, 0, 0x4000, 64, 6, 0, socket.inet_aton(src), socket.inet_aton(dst)
+    )
+    hdr = hdr[:10] + struct.pack("!H", _ip_checksum(hdr)) + hdr[12:]
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 5 << 4, 0x18, 65535, 0, 0)
+    return b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + hdr + tcp + payload
+
+
+def over_tcp(frames: Iterable[Frame]) -> list[Frame]:
+    """SIP frames (UDP, port 5060) re-sent as one TCP segment each."""
+    out = []
+    for t, f in frames:
+        ihl = (f[14] & 0x0F) * 4
+        src, dst = socket.inet_ntoa(f[26:30]), socket.inet_ntoa(f[30:34])
+        sport, dport = struct.unpack("!HH", f[14 + ihl : 18 + ihl])
+        out.append((t, tcp_frame(src, sport, dst, dport, f[14 + ihl + 8 :])))
+    return out
+
+
 def vlan_tagged(frames: Iterable[Frame], vid: int, pcp: int = 5) -> list[Frame]:
     """The frames with an 802.1Q tag inserted after the MAC addresses."""
     tag = b"\x81\x00" + struct.pack("!H", (pcp << 13) | vid)

@@ -62,7 +62,9 @@ def test_ios_zone_firewall_inspecting_sip_is_an_alg() -> None:
 def test_ios_llq_behind_a_shaper_counts_for_ef_and_the_port_gets_the_shaped_rate() -> None:
     facts = _cfg("cisco_xe", RTR)
     wan = next(p for p in facts.ports if p.name == "GigabitEthernet0/0/0")
-    assert facts.ef_priority_egresses() == ["GigabitEthernet0/0/0"]
+    assert facts.ef_priority_egresses() == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/2"]
+    backup = next(p for p in facts.ports if p.name == "GigabitEthernet0/0/2")
+    assert (backup.is_wan, backup.shape_kbps) == (True, 20000)
     assert (wan.is_wan, wan.nat_side, wan.shape_kbps, wan.bandwidth_kbps) == (True, "outside", 100000, 100000)
     assert "service-policy output WAN-SHAPER" in wan.evidence
 
@@ -126,3 +128,34 @@ def test_ace_ports_eq_list_gt_neq_and_nested_groups() -> None:
     assert parse_ace("permit udp any any gt 1023", groups, "X", "in")[0].dst_ports == [(1024, 65535)]
     assert parse_ace("deny udp any any neq 5060", groups, "X", "in")[0].dst_ports == [(0, 5059), (5061, 65535)]
     assert parse_ace("remark RTP", groups, "X", "in") == []
+
+
+def test_asa_protocol_group_applies_the_ace_ports_to_each_protocol() -> None:
+    text = ASA.replace(
+        "access-list OUTSIDE_IN extended permit icmp any any echo-reply \n",
+        "object-group protocol TCPUDP\n protocol-object udp\n protocol-object tcp\n"
+        "access-list OUTSIDE_IN extended permit object-group TCPUDP any4 host 10.120.0.10 eq 5062 \n",
+    )
+    rules = [r for r in _cfg("cisco_asa", text).firewall_rules if (5062, 5062) in r.dst_ports]
+    assert sorted(r.protocol for r in rules) == ["tcp", "udp"] and rules[0].sources == ["any"]
+
+
+def test_unshaped_wan_port_reports_its_nominal_speed_as_ios_does() -> None:
+    facts = parse_device("cisco_ios", read_outputs(FIXTURES / "cisco_ios/branch-router-alg-short-timeout"))
+    wan = next(p for p in facts.ports if p.is_wan)
+    assert (wan.name, wan.bandwidth_kbps, wan.shape_kbps) == ("GigabitEthernet0/1", 1_000_000, None)
+    assert "nominal speed of a GigabitEthernet" in wan.evidence
+
+
+def test_zone_firewall_udp_idle_time_is_the_shorter_udp_timeout() -> None:
+    zbfw = "zone security OUTSIDE\nzone security INSIDE\nzone-pair security IN-OUT source INSIDE destination OUTSIDE\n"
+    facts = _cfg("cisco_xe", RTR + zbfw)
+    assert facts.udp_timeout_s == 30 and "zone-based firewall" in facts.evidence["udp_timeout_s"]
+    tuned = _cfg("cisco_xe", RTR + zbfw + "parameter-map type inspect global\n udp idle-time 900\n")
+    assert tuned.udp_timeout_s == 300
+
+
+def test_precedence_5_class_in_priority_carries_ef() -> None:
+    text = (FIXTURES / "cisco_ios/branch-router-alg-short-timeout/show_running-config.txt").read_text()
+    facts = _cfg("cisco_ios", text.replace(" class VOICE\n  bandwidth 512\n", " class VOICE\n  priority 512\n"))
+    assert facts.ef_priority is True and "ef" in facts.class_maps[0].match_dscp

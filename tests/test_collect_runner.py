@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
-from collectors.commands import COMMANDS, commands_for, napalm_driver, netmiko_device_type, sent_as
+from collectors.commands import COMMANDS, commands_for, follow_ups, napalm_driver, netmiko_device_type
 from collectors.credentials import CredentialCache
 from collectors.evidence import Manifest, read_manifest, save_output, write_manifest
 from collectors.registry import get_collector
@@ -35,7 +35,8 @@ def test_every_plan_platform_has_commands_and_a_netmiko_type() -> None:
         "nxos_ssh",
         None,
     ]
-    assert sent_as("linux", "tc class show").startswith("for d in")
+    qdiscs = "qdisc noqueue 0: dev lo root refcnt 2\nqdisc htb 1: dev wan0 root refcnt 2 r2q 10 default 0x20\n"
+    assert follow_ups("linux", "tc qdisc show", qdiscs) == ("tc class show dev wan0", "tc filter show dev wan0")
 
 
 def test_offline_collection_replays_saved_outputs_in_plan_order(tmp_path: Path) -> None:
@@ -124,3 +125,48 @@ def test_unknown_collector_name_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="unknown collector"):
         get_collector("telnet")
+
+
+def test_device_that_accepts_tcp_but_never_speaks_ssh_times_out_with_a_reason(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the kernel accepts; nobody ever answers
+        device = Device(
+            name="mute",
+            host="127.0.0.1",
+            port=silent.getsockname()[1],
+            platform="linux",
+            credentials=Credentials(username="u", password_env="P"),
+            timeout_s=2,
+        )
+        started = time.monotonic()
+        (result,) = collect_site(
+            Site(name="s", devices=[device]),
+            tmp_path,
+            options=CollectOptions(known_hosts=tmp_path / "kh"),
+            credentials=CredentialCache(env={"P": "x"}, prompt=None),
+        )
+        elapsed = time.monotonic() - started
+    assert not result.ok
+    assert result.reason.startswith("no SSH session with 127.0.0.1:"), result.reason
+    assert "never completed the SSH handshake" in result.reason
+    assert elapsed < 10, "bounded by the device's time limit, not hanging forever"
+
+
+def test_rich_progress_shows_each_device_and_its_outcome(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from collectors.progress import CollectProgress
+
+    _saved(tmp_path, "s", "d1", {"show version": "x", "show running-config": "y"})
+    out = io.StringIO()
+    console = Console(file=out, width=160, force_terminal=False)
+    site = Site(name="s", devices=[Device(name="d1"), Device(name="gone")])
+    with CollectProgress(console) as progress:
+        collect_site(site, tmp_path / "o", offline_from=tmp_path, on_progress=progress)
+    text = out.getvalue()
+    assert "s/d1" in text and "collected" in text
+    assert "s/gone" in text and "not assessed — no saved evidence" in text

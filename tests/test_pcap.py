@@ -13,7 +13,17 @@ from assess.cli import app
 from assess.errors import UserError
 from assess.models.pcap import PcapResult
 from collectors.pcap.analyse import analyse_capture
-from tests.pcapgen import RtpSpec, linux_cooked, rtp_frames, sample_call_frames, vlan_tagged, write_capture
+from tests.pcapgen import (
+    RtpSpec,
+    SipCall,
+    linux_cooked,
+    over_tcp,
+    rtp_frames,
+    sample_call_frames,
+    sip_frames,
+    vlan_tagged,
+    write_capture,
+)
 from tests.tshark_ref import TSHARK, tshark_streams
 
 needs_tshark = pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
@@ -180,3 +190,46 @@ def test_linux_cooked_capture_equals_tshark(tmp_path: Path) -> None:
     result = analyse_capture(path)
     assert len(result.streams) == 6 and len(result.calls) == 3
     _assert_same_as_tshark(result, path)
+
+
+def test_sip_over_tcp_signals_a_dynamic_payload_type(tmp_path: Path) -> None:
+    call = SipCall("tcp-call@192.0.2.60", "192.0.2.60", "198.51.100.60", 24000, 26000, 1_700_000_000.0,
+                   codecs=[(97, "opus", 48000)])  # fmt: skip
+    media = RtpSpec("192.0.2.60", 24000, "198.51.100.60", 26000, 0x0000ABCD, 97, clock=48000, payload_len=80,
+                    start=1_700_000_003.0, count=100, seed=9)  # fmt: skip
+    path = write_capture(tmp_path / "tcp.pcap", over_tcp(sip_frames(call)) + rtp_frames(media))
+    result = analyse_capture(path)
+    assert [c.call_id for c in result.calls] == ["tcp-call@192.0.2.60"]
+    stream = result.streams[0]
+    assert (stream.signalled, stream.call_id, stream.clock_rate, stream.codec) == (True, call.call_id, 48000, "opus")
+
+
+def test_sdp_after_the_first_packets_still_names_the_codec(tmp_path: Path) -> None:
+    call = SipCall("late-sdp@192.0.2.70", "192.0.2.70", "198.51.100.70", 25000, 27000, 1_700_000_001.0,
+                   codecs=[(96, "opus", 48000)])  # fmt: skip
+    media = RtpSpec(
+        "198.51.100.70",
+        27000,
+        "192.0.2.70",
+        25000,
+        0x00001234,
+        96,
+        clock=48000,
+        payload_len=80,
+        start=1_700_000_000.0,
+        count=200,
+        seed=4,
+    )  # fmt: skip  (media starts a second before the SIP)
+    path = write_capture(tmp_path / "late.pcap", sip_frames(call) + rtp_frames(media))
+    result = analyse_capture(path, chunk_bytes=4096)  # small chunks: RTP is analysed before the SDP is read
+    stream = result.streams[0]
+    assert stream.jitter_ms is not None  # the clock came with the SDP, for the packets after it
+    assert (stream.signalled, stream.call_id, stream.codec) == (True, call.call_id, "opus")
+
+
+def test_empty_capture_and_sdp_with_a_host_name(tmp_path: Path) -> None:
+    assert analyse_capture(write_capture(tmp_path / "empty.pcap", [])).streams == []
+    call = SipCall("host@192.0.2.80", "192.0.2.80", "198.51.100.80", 25000, 27000, 1_700_000_000.0)
+    frames = [(t, f.replace(b"c=IN IP4 192.0.2.80", b"c=IN IP4 pbx.example")) for t, f in sip_frames(call)]
+    result = analyse_capture(write_capture(tmp_path / "host.pcap", frames))
+    assert [c.call_id for c in result.calls] == [call.call_id] and result.streams == []

@@ -155,3 +155,45 @@ def free_port_pair_tcp_udp(addr: str = "127.0.0.1") -> tuple[int, int]:
         if _udp_free(addr, port) and port not in ports:
             ports.append(port)
     return ports[0], ports[1]
+
+
+def start_process(argv: list[str], netns: str | None = None) -> Server:
+    """Start ``argv`` (optionally inside ``netns``) in a fresh temp dir."""
+    workdir = Path(tempfile.mkdtemp(prefix="assess-srv-"))
+    proc = subprocess.Popen([*netns_prefix(netns), *argv], cwd=workdir, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    return Server(proc, workdir)
+
+
+def start_dnsmasq(listen: str, port: int, records: list[str], netns: str | None = None) -> Server:
+    """dnsmasq answering only ``records`` (dnsmasq options such as ``--srv-host=...``)."""
+    argv = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            f"--listen-address={listen}", "--bind-interfaces", f"--port={port}", "--user=root",
+            "--pid-file=", *records]
+    server = start_process(argv, netns)
+    _wait_dns(listen, port, server)
+    return server
+
+
+def _wait_dns(addr: str, port: int, server: Server) -> None:
+    import dns.message
+    import dns.query
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError("dnsmasq exited at start")
+        try:
+            dns.query.udp(dns.message.make_query("probe.invalid", "A"), addr, port=port, timeout=0.2)
+            return
+        except Exception:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError("dnsmasq did not answer within 5 s")
+
+
+def start_sipp_uas(addr: str, port: int, netns: str | None = None) -> Server:
+    """sipp as a UAS that answers OPTIONS with 200 (``-aa``), on UDP ``addr:port``."""
+    server = start_process(["sipp", "-sn", "uas", "-aa", "-i", addr, "-p", str(port), "-nostdin"], netns)
+    time.sleep(0.3)
+    return server

@@ -13,11 +13,6 @@ from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.site import DeviceRecord
-from checks import registry as rules_registry
-from checks.base import SiteContext
-from checks.engine import run_rules
-from collectors.parsers import registry
-from collectors.parsers.loader import load_evidence, manifest_platform
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
@@ -30,6 +25,10 @@ STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown"
 
 def load_facts(path: Path, platform: str | None) -> DeviceFacts:
     """Parse ``path`` with the given or detected platform's parser."""
+    # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
+    from collectors.parsers import registry
+    from collectors.parsers.loader import load_evidence, manifest_platform
+
     outputs = load_evidence(path)
     chosen = platform or registry.detect_platform(outputs) or manifest_platform(path)
     if chosen is None:
@@ -40,6 +39,10 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
     """The registered config rules run over a one-device site (site and probe rules need a plan)."""
+    from checks import registry as rules_registry
+    from checks.base import SiteContext
+    from checks.engine import run_rules
+
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
     return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def capture(lab: Lab, role: Role, ifname: str, bpf: str) -> Iterator[Path]:
     path = lab.workdir / f"cap-{role}-{ifname}-{len(list(lab.workdir.glob('cap-*')))}.pcap"
     proc = lab.popen(
         role,
-        ["tcpdump", "-i", ifname, "-U", "-n", "-s", "256", "-B", "8192", "-w", str(path), bpf],
+        ["tcpdump", "-i", ifname, "--immediate-mode", "-U", "-n", "-s", "256", "-B", "8192", "-w", str(path), bpf],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -49,6 +50,7 @@ def capture(lab: Lab, role: Role, ifname: str, bpf: str) -> Iterator[Path]:
     try:
         yield path
     finally:
+        time.sleep(0.1)  # let the last packets reach the file before tcpdump stops
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=5)

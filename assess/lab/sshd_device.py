@@ -22,40 +22,29 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from assess.lab import netns
+from assess.lab.config import RouterConfig
+from assess.lab.router import nft_ruleset, sysctls
+from assess.plan import Credentials, Device
 
 CLONE_NEWNET = 0x40000000
 LAN_ADDR = "192.0.2.1"
 WAN_ADDR = "203.0.113.1"
 SSHD = "/usr/sbin/sshd"
 
-_NFT_RULES = """
-table inet assess_lab {{
-{helper}
-    chain prerouting {{
-        type filter hook prerouting priority 0; policy accept;
-{helper_rule}
-    }}
-    chain input {{
+# The lab router's ruleset (NAT, optional SIP helper) plus an input filter that opens SIP and RTP.
+_NFT_FILTER = """table inet assess_filter {
+    chain input {
         type filter hook input priority 0; policy accept;
         udp dport 5060 accept
         udp dport 10000-20000 accept
-    }}
-    chain forward {{
-        type filter hook forward priority 0; policy accept;
-        ip dscp ef counter accept
-    }}
-}}
-table ip assess_nat {{
-    chain postrouting {{
-        type nat hook postrouting priority 100; policy accept;
-        oifname "wan0" masquerade
-    }}
-}}
+    }
+}
 """
-_SIP_HELPER = '    ct helper sip-5060 {\n        type "sip" protocol udp;\n        l3proto ip;\n    }'
-_SIP_HELPER_RULE = '        udp dport 5060 ct helper set "sip-5060"'
 
 _TC = (
     "qdisc add dev wan0 root handle 1: htb default 20",
@@ -82,19 +71,14 @@ LogLevel ERROR
 """
 
 
-def _run(*cmd: str, netns: str | None = None) -> None:
-    full = ["ip", "netns", "exec", netns, *cmd] if netns else list(cmd)
-    subprocess.run(full, check=True, capture_output=True, text=True, timeout=20)
-
-
-def netns_socket(netns: str, host: str, port: int, timeout: float = 5.0) -> socket.socket:
-    """A TCP socket connected from inside ``netns`` (created on a thread that joined the namespace)."""
+def netns_socket(name: str, host: str, port: int, timeout: float = 5.0) -> socket.socket:
+    """A TCP socket connected from inside namespace ``name`` (made on a thread that joined it)."""
     box: list[socket.socket | BaseException] = []
 
     def work() -> None:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            fd = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+            fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
             try:
                 if libc.setns(fd, CLONE_NEWNET) != 0:
                     raise OSError(ctypes.get_errno(), "setns failed")
@@ -109,7 +93,7 @@ def netns_socket(netns: str, host: str, port: int, timeout: float = 5.0) -> sock
     thread.start()
     thread.join(timeout + 1)
     if not box:
-        raise TimeoutError(f"connect into {netns} timed out")
+        raise TimeoutError(f"connect into {name} timed out")
     found = box[0]
     if isinstance(found, BaseException):
         raise found
@@ -125,12 +109,16 @@ def _pump(src: socket.socket, dst: socket.socket) -> None:
     except OSError:
         pass
     finally:
-        # shutdown (not just close) so the other pump's blocked recv wakes and the peer sees the end
-        for sock in (src, dst):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
+        _cut(src, dst)
+
+
+def _cut(*socks: socket.socket) -> None:
+    # shutdown (not just close) so a pump blocked in recv on the same socket wakes and the peer sees the end
+    for sock in socks:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            sock.close()
 
 
 @dataclass
@@ -169,11 +157,7 @@ class Forwarder:
 
     def close(self) -> None:
         """Stop accepting and cut every forwarded connection."""
-        for sock in [self.listener, *self.sockets]:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
+        _cut(self.listener, *self.sockets)
 
 
 @dataclass
@@ -186,13 +170,19 @@ class SshdDevice:
     host_key_line: str
     sshd: subprocess.Popen[bytes]
     forwarder: Forwarder
-    udp_timeout_s: int
-    sip_helper: bool
+    owns_netns: bool = True
 
     @property
     def port(self) -> int:
         """Local port that reaches this device's sshd."""
         return self.forwarder.local_port
+
+    def plan_device(self, name: str = "rtr1", timeout_s: float = 60.0) -> Device:
+        """A plan entry that logs into this router as root with its key."""
+        creds = Credentials(username="root", ssh_key=str(self.client_key))
+        return Device(
+            name=name, host="127.0.0.1", port=self.port, platform="linux", credentials=creds, timeout_s=timeout_s
+        )
 
     def known_hosts_line(self) -> str:
         """The known_hosts entry for this device as the collector addresses it."""
@@ -200,73 +190,64 @@ class SshdDevice:
 
     def run(self, *cmd: str) -> None:
         """Run a command inside the device's namespace (e.g. to break it mid-test)."""
-        _run(*cmd, netns=self.netns)
+        netns.in_ns(self.netns, cmd)
+
+    def _signal_sessions(self, sig: signal.Signals) -> None:
+        for pid in netns.pids(self.netns):
+            if pid != self.sshd.pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
 
     def freeze_sessions(self) -> None:
         """SIGSTOP every sshd session process: the device stops answering but keeps its TCP sessions."""
-        for pid in _netns_pids(self.netns):
-            if pid != self.sshd.pid:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGSTOP)
+        self._signal_sessions(signal.SIGSTOP)
 
     def kill_sessions(self) -> None:
         """SIGKILL every sshd session process: the device drops the session mid-conversation."""
-        for pid in _netns_pids(self.netns):
-            if pid != self.sshd.pid:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+        self._signal_sessions(signal.SIGKILL)
 
     def stop(self) -> None:
-        """Stop sshd and its sessions by PID, cut the forwarder, delete the namespace."""
+        """Stop sshd and its sessions by PID, cut the forwarder, delete the namespace if it is ours."""
         self.forwarder.close()
-        for pid in [*_netns_pids(self.netns), self.sshd.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        self._signal_sessions(signal.SIGKILL)  # frozen sessions would sit out a SIGTERM grace period
+        netns.kill_pids([self.sshd.pid])
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.sshd.wait(timeout=5)
-        subprocess.run(["ip", "netns", "del", self.netns], capture_output=True, timeout=10)
+        if self.owns_netns:
+            netns.destroy(self.netns)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def _netns_pids(netns: str) -> list[int]:
-    out = subprocess.run(["ip", "netns", "pids", netns], capture_output=True, text=True, timeout=10)
-    return [int(p) for p in out.stdout.split() if p.isdigit()]
-
-
-def _build_netns(netns: str, *, sip_helper: bool, udp_timeout_s: int, workdir: Path) -> None:
-    _run("ip", "netns", "add", netns)
-    _run("ip", "link", "add", "lan0", "netns", netns, "type", "veth", "peer", "name", "wan0", "netns", netns)
+def _build_router(name: str, *, sip_helper: bool, udp_timeout_s: int) -> None:
+    netns.create(name)
+    netns.run(["ip", "link", "add", "lan0", "netns", name, "type", "veth", "peer", "name", "wan0", "netns", name])
     for cmd in (
-        ("ip", "link", "set", "lo", "up"),
         ("ip", "addr", "add", f"{LAN_ADDR}/24", "dev", "lan0"),
         ("ip", "addr", "add", f"{WAN_ADDR}/24", "dev", "wan0"),
         ("ip", "link", "set", "lan0", "up"),
         ("ip", "link", "set", "wan0", "up"),
     ):
-        _run(*cmd, netns=netns)
-    rules = _NFT_RULES.format(
-        helper=_SIP_HELPER if sip_helper else "", helper_rule=_SIP_HELPER_RULE if sip_helper else ""
-    )
-    (workdir / "rules.nft").write_text(rules)
-    _run("nft", "-f", str(workdir / "rules.nft"), netns=netns)
+        netns.in_ns(name, cmd)
+    cfg = RouterConfig(sip_helper=sip_helper, udp_timeout_s=udp_timeout_s)
+    netns.in_ns(name, ["nft", "-f", "-"], stdin=nft_ruleset(cfg) + _NFT_FILTER)
     for spec in _TC:
-        _run("tc", *spec.split(), netns=netns)
-    _run("sysctl", "-q", "-w", f"net.netfilter.nf_conntrack_udp_timeout={udp_timeout_s}", netns=netns)
+        netns.in_ns(name, ["tc", *spec.split()])
+    netns.in_ns(name, ["sysctl", "-q", "-w", *sysctls(cfg)])
 
 
 def _keys(workdir: Path) -> tuple[Path, str]:
     for name in ("host_ed25519", "client"):
-        _run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "assess-lab", "-f", str(workdir / name))
+        netns.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "assess-lab", "-f", str(workdir / name)])
     (workdir / "authorized_keys").write_text((workdir / "client.pub").read_text())
     host_pub = (workdir / "host_ed25519.pub").read_text().split()
     return workdir / "client", f"{host_pub[0]} {host_pub[1]}"
 
 
-def _wait_listening(netns: str, timeout: float) -> None:
+def _wait_listening(name: str, listen: str, timeout: float) -> None:
     end = time.monotonic() + timeout
     while True:
         try:
-            netns_socket(netns, LAN_ADDR, 22, timeout=1).close()
+            netns_socket(name, listen, 22, timeout=1).close()
             return
         except OSError:
             if time.monotonic() > end:
@@ -274,30 +255,80 @@ def _wait_listening(netns: str, timeout: float) -> None:
             time.sleep(0.05)
 
 
-def start_sshd_device(
-    workdir: Path, *, sip_helper: bool = True, udp_timeout_s: int = 45, hostname: str = "lab-router"
+def start_sshd(
+    workdir: Path, netns_name: str, listen: str, *, hostname: str = "lab-router", owns_netns: bool = False
 ) -> SshdDevice:
-    """Build the namespace router and start its sshd (root only); call ``stop()`` when done."""
-    netns = f"asr-{os.getpid()}-{secrets.token_hex(3)}"
+    """Start sshd inside an existing namespace (e.g. the lab's router), reachable at 127.0.0.1:<port>."""
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o700)
     Path("/run/sshd").mkdir(parents=True, exist_ok=True)
-    _build_netns(netns, sip_helper=sip_helper, udp_timeout_s=udp_timeout_s, workdir=workdir)
     client_key, host_key_line = _keys(workdir)
-    (workdir / "sshd_config").write_text(_SSHD_CONFIG.format(addr=LAN_ADDR, dir=workdir))
+    (workdir / "sshd_config").write_text(_SSHD_CONFIG.format(addr=listen, dir=workdir))
     sshd = subprocess.Popen(
         # its own UTS namespace too, so the device has its own hostname
-        ["ip", "netns", "exec", netns, "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"',
-         hostname, SSHD, "-D", "-e", "-f", str(workdir / "sshd_config")],
+        netns.ns_argv(
+            netns_name,
+            [
+                "unshare",
+                "--uts",
+                "--",
+                "sh",
+                "-c",
+                'hostname "$0" && exec "$@"',
+                hostname,
+                SSHD,
+                "-D",
+                "-e",
+                "-f",
+                str(workdir / "sshd_config"),
+            ],
+        ),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=(workdir / "sshd.log").open("wb"),
     )
-    device = SshdDevice(netns, workdir, client_key, host_key_line, sshd, Forwarder(netns, LAN_ADDR, 22),
-                        udp_timeout_s, sip_helper)
+    device = SshdDevice(
+        netns_name, workdir, client_key, host_key_line, sshd, Forwarder(netns_name, listen, 22), owns_netns
+    )
     try:
-        _wait_listening(netns, 5.0)
+        _wait_listening(netns_name, listen, 5.0)
     except BaseException:
         device.stop()
         raise
     return device
+
+
+def start_sshd_device(
+    workdir: Path, *, sip_helper: bool = True, udp_timeout_s: int = 45, hostname: str = "lab-router"
+) -> SshdDevice:
+    """Build a namespace router of its own and start its sshd (root only); call ``stop()`` when done."""
+    name = f"asr-{os.getpid()}-{secrets.token_hex(3)}"
+    try:
+        _build_router(name, sip_helper=sip_helper, udp_timeout_s=udp_timeout_s)
+    except BaseException:
+        netns.destroy(name)
+        raise
+    try:
+        return start_sshd(workdir, name, LAN_ADDR, hostname=hostname, owns_netns=True)
+    except BaseException:
+        netns.destroy(name)
+        raise
+
+
+@contextlib.contextmanager
+def sshd_devices(
+    workdir: Path, count: int, *, sip_helper: bool = True, udp_timeout_s: int = 45
+) -> Iterator[list[SshdDevice]]:
+    """``count`` namespace routers (hostnames lab-rtr0...), always stopped afterwards."""
+    started: list[SshdDevice] = []
+    try:
+        for i in range(count):
+            started.append(
+                start_sshd_device(
+                    workdir / f"router{i}", sip_helper=sip_helper, udp_timeout_s=udp_timeout_s, hostname=f"lab-rtr{i}"
+                )
+            )
+        yield started
+    finally:
+        for device in started:
+            device.stop()

@@ -47,6 +47,7 @@ class RtpResult(BaseModel):
     noise_floor_ms: float | None = None
     jitter_up_p95_ms: float | None = None
     jitter_down_p95_ms: float | None = None
+    jitter_up_last_ms: float | None = Field(default=None, description="RFC 3550 J at the end (what iperf3 reports)")
     max_loss_burst_up: int = 0
     max_loss_burst_down: int = 0
     burst_ratio: float = 1.0
@@ -69,3 +70,33 @@ class BandwidthResult(BaseModel):
     voice_load_kbps: float | None = None
     headroom_up_mbps: float | None = None
     headroom_down_mbps: float | None = None
+    udp_loss_up_pct: float | None = None
+    udp_loss_down_pct: float | None = None
+    max_mbps: float | None = None
+    duration_s: float | None = None
+    calls: int | None = None
+    codec: str | None = None
+
+
+class DscpHop(BaseModel):
+    """One hop of a DSCP trace: the DSCP the hop received, as quoted in its ICMP error."""
+
+    ttl: int
+    address: str | None = None
+    dscp_received: int | None = None
+    reached_target: bool = False
+
+
+class DscpTraceResult(BaseModel):
+    """Per-hop DSCP trace: where along the path the marking is lost or changed."""
+
+    target: str
+    dscp_sent: int
+    hops: list[DscpHop] = Field(default_factory=list)
+    preserved: bool | None = None
+    changed_after_hop: int | None = Field(default=None, description="TTL of the last hop that still saw dscp_sent")
+    changed_after_address: str | None = None
+    first_changed_hop: int | None = None
+    first_changed_address: str | None = None
+    dscp_seen_after_change: int | None = None
+    summary: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -10,8 +11,9 @@ from assess.models.common import Category, Verdict
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.pcap import PcapResult
-from assess.models.probes import BandwidthResult, RtpResult
+from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+from assess.plan import Thresholds
 
 
 class NotAssessed(BaseModel):
@@ -41,6 +43,7 @@ class LinkProbes(BaseModel):
     nat: NatResult | None = None
     sip_alg: SipAlgResult | None = None
     ports: PortsResult | None = None
+    dscp_trace: DscpTraceResult | None = None
     source: str = "recorded"
 
 
@@ -52,6 +55,12 @@ class CategoryScore(BaseModel):
     score: float
     weight: float
     failed: int = 0
+    passed: int = 0
+    unknown: int = 0
+    assessed: bool = True
+
+
+ActionKind = Literal["fix", "verify", "assess"]
 
 
 class Action(BaseModel):
@@ -64,6 +73,9 @@ class Action(BaseModel):
     link: str | None = None
     remediation: str = ""
     score_gain: float = 0.0
+    kind: ActionKind = "fix"
+    subjects: list[str] = Field(default_factory=list)
+    blocks: Verdict | None = Field(default=None, description="the verdict this action lifts the site out of")
 
 
 class SiteResult(BaseModel):
@@ -81,6 +93,9 @@ class SiteResult(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     generated_at: datetime | None = None
+    profile: str = Field(default="g114", description="threshold profile the links were judged against")
+    thresholds: Thresholds | None = Field(default=None, description="the link-quality targets applied")
+    tool_versions: dict[str, str] = Field(default_factory=dict, description="tool name -> version used")
     captures: list[PcapResult] = Field(default_factory=list, description="`assess pcap` of the site's captures")
 
 
@@ -100,12 +115,17 @@ class DriftItem(BaseModel):
 
     layer: str
     values: dict[str, str]
+    details: dict[str, list[str]] = Field(
+        default_factory=dict, description="site -> the configuration lines only that site has"
+    )
 
 
 class Portfolio(BaseModel):
     """All sites of a survey side by side."""
 
     company: str = ""
+    consultant: str = ""
+    page_size: str = "A4"
     generated_at: datetime | None = None
     sites: list[PortfolioSite] = Field(default_factory=list)
     drift: list[DriftItem] = Field(default_factory=list)

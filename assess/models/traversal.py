@@ -90,3 +90,39 @@ class PortsResult(BaseModel):
     blocked_udp_spans: list[list[int]] = Field(
         default_factory=list, description="[first, last] runs of consecutive sampled UDP ports that were all blocked"
     )
+
+
+class SipTargetCheck(BaseModel):
+    """One SIP server found for the domain (SRV target or A fallback) and how it answered."""
+
+    transport: Literal["udp", "tcp", "tls"]
+    host: str
+    port: int
+    priority: int | None = None
+    weight: int | None = None
+    addresses: list[str] = Field(default_factory=list)
+    options_status: int | None = Field(default=None, description="SIP status code answered to OPTIONS")
+    options_rtt_ms: float | None = None
+    reachable: bool = False
+    tls_ok: bool | None = None
+    tls_version: str | None = None
+    tls_error: str | None = None
+    cert_subject: str | None = None
+    cert_days_left: int | None = None
+    error: str | None = None
+
+
+class SignallingResult(BaseModel):
+    """How phones would find the provider's SIP servers (NAPTR, SRV, A/AAAA) and whether failover works."""
+
+    domain: str
+    dns_server: str | None = None
+    naptr: list[str] = Field(default_factory=list, description="NAPTR records as text, in order")
+    srv_found: bool = False
+    targets: list[SipTargetCheck] = Field(default_factory=list)
+    single_target: bool = False
+    dead_targets: list[str] = Field(default_factory=list, description="host:port/transport that did not answer")
+    failover_ready: bool = False
+    assessed: bool = True
+    reason: str | None = None
+    notes: list[str] = Field(default_factory=list)

@@ -194,10 +194,10 @@ def parse_service_line(words: list[str], groups: ObjectGroups) -> tuple[Protocol
 
 
 def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
-    """ASA ``object``/``object-group`` and NX-OS ``object-group ip address|port`` definitions."""
+    """ASA ``object``/``object-group`` (network, service, protocol) and NX-OS ``object-group ip address|port``."""
     groups = ObjectGroups()
     for match, lines, _ in blocks(
-        conf, r"^object(-group)?\s+(network|service|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
+        conf, r"^object(-group)?\s+(network|service|protocol|ip\s+address|ip\s+port)\s+(\S+)(?:\s+(\S+))?"
     ):
         kind, name = match.group(2), match.group(3)
         if kind in ("network", "ip address"):  # ASA repeats `object network X` for its NAT: merge
@@ -216,7 +216,9 @@ def _object_line(groups: ObjectGroups, kind: str, name: str, words: list[str]) -
     if not words:
         return
     head = words[0]
-    if head == "group-object" and len(words) > 1:
+    if head == "protocol-object" and len(words) > 1:
+        groups.services.setdefault(name, []).append((protocol_of(words[1]), []))
+    elif head == "group-object" and len(words) > 1:
         groups.nested.setdefault(name, []).append(words[1])
     elif head in ("service-object", "service") and (svc := parse_service_line(words, groups)):
         groups.services.setdefault(name, []).append(svc)

@@ -16,7 +16,15 @@ from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
-from collectors.parsers.cisco_common import blocks, canonical, config_text, first_group, parse_config, top_lines
+from collectors.parsers.cisco_common import (
+    blocks,
+    canonical,
+    config_text,
+    first_group,
+    interface_speed_kbps,
+    parse_config,
+    top_lines,
+)
 from collectors.parsers.cisco_mqc import parse_mqc
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
@@ -71,6 +79,7 @@ def interfaces(facts: DeviceFacts, conf: CiscoConfParse) -> dict[str, str]:
                 mode="routed",
                 shutdown="shutdown" in words,
                 is_wan=bool(WAN_NAMES.match(nameif)) or level == "0",
+                bandwidth_kbps=interface_speed_kbps(name, lines)[0],
                 evidence=evidence + (f"\n(nameif {nameif}, security-level {level})" if nameif else ""),
             )
         )

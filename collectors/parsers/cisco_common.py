@@ -179,6 +179,39 @@ def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
     return next((m for line in lines if (m := pattern.match(line))), None)
 
 
+# Nominal speed of an interface type, which is also IOS's default `bandwidth` for it.
+TYPE_SPEED_KBPS: tuple[tuple[str, int], ...] = (
+    ("FastEthernet", 100_000),
+    ("TwoGigabitEthernet", 2_500_000),
+    ("FiveGigabitEthernet", 5_000_000),
+    ("TenGigabitEthernet", 10_000_000),
+    ("TwentyFiveGigE", 25_000_000),
+    ("FortyGigabitEthernet", 40_000_000),
+    ("HundredGigE", 100_000_000),
+    ("GigabitEthernet", 1_000_000),
+)
+
+
+def interface_speed_kbps(name: str, lines: list[str]) -> tuple[int | None, str]:
+    """(kbit/s, note): the ``bandwidth`` line, else a fixed ``speed``, else the nominal speed of the type.
+
+    >>> interface_speed_kbps("GigabitEthernet0/1", [])
+    (1000000, '(default: bandwidth = nominal speed of a GigabitEthernet)')
+    >>> interface_speed_kbps("Ethernet1", ["speed 10g"])[0], interface_speed_kbps("Ethernet1", [])[0]
+    (10000000, None)
+    """
+    if m := first_match(lines, r"^bandwidth (\d{1,11})$"):
+        return int(m.group(1)), ""
+    if m := first_match(lines, r"^speed (?:forced )?(\d{2,6})(full|half|g|gfull)?$"):
+        per_unit = 1_000_000 if (m.group(2) or "").startswith("g") else 1000
+        return int(m.group(1)) * per_unit, ""
+    base = re.sub(r"[\d/.:]+$", "", name)
+    for prefix, kbps in TYPE_SPEED_KBPS:
+        if base == prefix:
+            return kbps, f"(default: bandwidth = nominal speed of a {prefix})"
+    return None, ""
+
+
 def first_group(pattern: str, text: str, flags: int = re.MULTILINE) -> str | None:
     """First capture group of ``pattern`` in ``text``, or None."""
     match = re.search(pattern, text, flags)

@@ -64,6 +64,15 @@ def parse_class_match(name: str, lines: list[str]) -> ClassMatch:
                     cm.match_dscp.append(value)
         else:
             cm.match_other.append(" ".join(words[1:]))
+            if words[1] == "precedence" or words[1:3] == ["ip", "precedence"]:
+                # IP precedence N matches every DSCP whose top three bits are N (precedence 5 includes EF)
+                for value in words[3:] if words[1] == "ip" else words[2:]:
+                    if value.isdigit() and int(value) < 8:
+                        cm.match_dscp.extend(
+                            n
+                            for d in range(int(value) * 8, int(value) * 8 + 8)
+                            if (n := dscp_name(str(d))) not in cm.match_dscp
+                        )
     return cm
 
 

@@ -22,6 +22,7 @@ from collectors.parsers.cisco_common import (
     config_text,
     first_group,
     first_match,
+    interface_speed_kbps,
     parse_config,
     top_lines,
     vlans,
@@ -122,6 +123,7 @@ def port(name: str, lines: list[str], evidence: str, default_switchport: bool, t
         voice_vlan=int(voice.group(1)) if voice and int(voice.group(1)) <= 4094 else None,
         trust="unknown" if virtual else trust,
         shutdown=bool(first_match(lines, r"^shutdown$")),
+        bandwidth_kbps=interface_speed_kbps(name, lines)[0],
         nat_side=nat_side.group(1) if nat_side else None,  # type: ignore[arg-type]
         is_wan=bool(nat_side and nat_side.group(1) == "outside"),
         portfast=bool(first_match(lines, r"^spanning-tree port type edge(?! trunk)")) if mode == "access" else None,

@@ -7,12 +7,15 @@ zone-based firewall ``inspect`` of ``match protocol sip`` is a second SIP ALG.
 
 from __future__ import annotations
 
+import re
+
 from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts
 from collectors.parsers.cisco_common import blocks, top_lines
 
 DEFAULT_UDP_TIMEOUT_S = 300
+DEFAULT_ZBFW_UDP_IDLE_S = 30
 
 
 def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
@@ -34,7 +37,9 @@ def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     elif no_udp:
         facts.sip_alg = "disabled"
         facts.sip_alg_evidence = no_udp[0].group(0) + (
-            "" if no_tcp else "\n(SIP ALG still active for TCP 5060: add `no ip nat service sip tcp port 5060`)"
+            f"\n{no_tcp[0].group(0)}"
+            if no_tcp
+            else "\n(SIP ALG still active for TCP 5060: add `no ip nat service sip tcp port 5060`)"
         )
     else:
         facts.sip_alg = "enabled"
@@ -46,15 +51,30 @@ def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
 
 
 def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+    """The shortest idle timeout a UDP flow meets: the NAT translation and a zone firewall's session."""
+    candidates: list[tuple[int, str]] = []
     found = top_lines(conf, r"^ip nat translation udp-timeout (\d+|never)")
     if found and found[0].group(1).isdigit() and len(found[0].group(1)) < 10:
-        facts.udp_timeout_s = int(found[0].group(1))
-        facts.evidence["udp_timeout_s"] = found[0].group(0)
+        candidates.append((int(found[0].group(1)), found[0].group(0)))
     elif found:
         facts.evidence["udp_timeout_s"] = f"{found[0].group(0)} (UDP translations never expire)"
     elif facts.nat_enabled:
-        facts.udp_timeout_s = DEFAULT_UDP_TIMEOUT_S
-        facts.evidence["udp_timeout_s"] = "no `ip nat translation udp-timeout`: IOS default 300 s"
+        candidates.append((DEFAULT_UDP_TIMEOUT_S, "no `ip nat translation udp-timeout`: IOS default 300 s"))
+    if zone := zone_firewall_udp_idle(conf):
+        candidates.append(zone)
+    if candidates:
+        facts.udp_timeout_s, facts.evidence["udp_timeout_s"] = min(candidates)
+
+
+def zone_firewall_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
+    """UDP session idle time of a zone-based firewall in use (``udp idle-time``, default 30 s)."""
+    if not top_lines(conf, r"^zone-pair security "):
+        return None
+    for match, lines, _ in blocks(conf, r"^parameter-map type inspect(?: global| \S+)"):
+        for line in lines:
+            if (m := re.match(r"^udp idle-time (\d{1,9})$", line)) is not None:
+                return int(m.group(1)), f"{match.group(0)}\n {line}"
+    return DEFAULT_ZBFW_UDP_IDLE_S, "zone-based firewall without `udp idle-time`: UDP sessions idle out after 30 s"
 
 
 def zbfw_sip_inspect(conf: CiscoConfParse) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assess.models.facts import PolicyAttachment, Port, Trust
 from collectors.parsers.cisco_acl import interface_acls
-from collectors.parsers.cisco_common import canonical, first_match
+from collectors.parsers.cisco_common import canonical, first_match, interface_speed_kbps
 from collectors.parsers.cisco_mqc import interface_attachments
 
 WAN_WORDS = re.compile(r"\b(wan|isp|internet|provider|carrier|mpls|dia|broadband|uplink to isp)\b", re.I)
@@ -79,11 +79,6 @@ def _vlan(lines: list[str], regex: str) -> int | None:
     return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 4094 else None
 
 
-def _rate(lines: list[str], regex: str) -> int | None:
-    m = first_match(lines, regex)
-    return int(m.group(1)) if m and len(m.group(1)) < 12 else None
-
-
 def _bool_line(lines: list[str], on: str, off: str, default: bool | None) -> bool | None:
     if first_match(lines, off):
         return False
@@ -103,6 +98,8 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
         access_vlan = 1
         notes.append("(default: access VLAN 1)")
     voice_vlan = _vlan(lines, r"^switchport voice vlan (\d+)")
+    speed, speed_note = interface_speed_kbps(name, lines)
+    notes += [speed_note] if speed_note else []
     desc = first_match(lines, r"^description (.*)")
     description = desc.group(1) if desc else ""
     nat = first_match(lines, r"^ip nat (inside|outside)$")
@@ -118,7 +115,7 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
         shutdown=bool(first_match(lines, r"^shutdown$")),
         nat_side=nat.group(1) if nat else None,  # type: ignore[arg-type]
         is_wan=bool(nat and nat.group(1) == "outside") or bool(WAN_WORDS.search(description)),
-        bandwidth_kbps=_rate(lines, r"^bandwidth (\d+)$"),
+        bandwidth_kbps=speed,
         poe=False if first_match(lines, r"^power inline never") else None,
         lldp_med_voice=_lldp_med(lines, voice_vlan, ctx),
         portfast=_bool_line(

@@ -78,6 +78,7 @@ class CaptureAnalysis:
         self.calls: dict[str, CallState] = {}
         self.sdp: dict[tuple[str, int], tuple[str, SdpMedia]] = {}
         self.streams: dict[bytes, StreamInfo] = {}
+        self.unsignalled: dict[str, list[StreamInfo]] = {}  # by endpoint, until SDP names it
 
     def add_chunk(self, dg: Datagrams, frames: int, first_ns: int, last_ns: int) -> None:
         """Process one decoded chunk: SIP first (it signals the media), then RTP."""
@@ -87,12 +88,11 @@ class CaptureAnalysis:
         self.last_ns = max(self.last_ns, last_ns)
         if not len(dg):
             return
-        head = dg.buf[dg.payload]
+        head = dg.head[:, 0]
         text_like = (dg.length >= 12) & (head >= ord("A")) & (head <= ord("Z"))
         for i in np.flatnonzero(text_like).tolist():
             self._sip(dg, i)
-        b1 = dg.buf[dg.payload + 1]
-        pt = (b1 & 0x7F).astype(np.int64)
+        pt = dg.head[:, 1] & 0x7F
         rtp = ~dg.tcp & (dg.length >= 12) & ((head >> 6) == 2) & ((pt < 72) | (pt > 76))
         self._rtp(dg, np.flatnonzero(rtp))
 
@@ -108,8 +108,19 @@ class CaptureAnalysis:
         self._track_call(msg, t_ms)
         for media in msg.media:
             if media.media == "audio" and media.port:
-                key = (str(ipaddress.ip_address(media.address)) if media.address else "", media.port)
-                self.sdp[key] = (msg.call_id, media)
+                try:
+                    address = str(ipaddress.ip_address(media.address))
+                except ValueError:  # a host name or an empty c= line: RTP cannot be matched to it
+                    continue
+                self.sdp[(address, media.port)] = (msg.call_id, media)
+                self._signal_known_streams(address, media.port)
+
+    def _signal_known_streams(self, address: str, port: int) -> None:
+        """Streams first seen without SDP take the codec map of SDP that arrives later (e.g. re-INVITE)."""
+        endpoint = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        for info in self.unsignalled.pop(endpoint, []):
+            if not info.signalled:
+                self._apply_sdp(info, info.dst, info.src)
 
     def _track_call(self, msg: SipMessage, t_ms: float) -> None:
         call = self.calls.get(msg.call_id)
@@ -145,25 +156,15 @@ class CaptureAnalysis:
     def _rtp(self, dg: Datagrams, idx: I64) -> None:
         if not len(idx):
             return
-        p, buf = dg.payload[idx], dg.buf
-        seq = (buf[p + 2].astype(np.int64) << 8) | buf[p + 3]
-        ts = (
-            (buf[p + 4].astype(np.int64) << 24)
-            | (buf[p + 5].astype(np.int64) << 16)
-            | (buf[p + 6].astype(np.int64) << 8)
-            | buf[p + 7]
-        )
-        ssrc = (
-            (buf[p + 8].astype(np.int64) << 24)
-            | (buf[p + 9].astype(np.int64) << 16)
-            | (buf[p + 10].astype(np.int64) << 8)
-            | buf[p + 11]
-        )
-        pt = (buf[p + 1] & 0x7F).astype(np.int64)
-        marker = (buf[p + 1] >> 7).astype(np.int64)
+        h = dg.head[idx].astype(np.int64)
+        seq = (h[:, 2] << 8) | h[:, 3]
+        ts = (h[:, 4] << 24) | (h[:, 5] << 16) | (h[:, 6] << 8) | h[:, 7]
+        ssrc = (h[:, 8] << 24) | (h[:, 9] << 16) | (h[:, 10] << 8) | h[:, 11]
+        pt = h[:, 1] & 0x7F
+        marker = h[:, 1] >> 7
         t_ms = _time_ms(dg.ts_ns[idx], self.first_ns or 0)
-        rows, h = self._keys(dg, idx, ssrc)
-        uniq, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+        rows, hashes = self._keys(dg, idx, ssrc)
+        uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
         if not np.array_equal(rows, rows[first][inverse]):  # a 64-bit hash collision: group exactly
             _, first, inverse = np.unique(rows.view(np.dtype((np.void, 40))).ravel(), True, True)
         order = np.argsort(inverse, kind="stable")
@@ -183,14 +184,24 @@ class CaptureAnalysis:
         v6 = bool(dg.v6[i])
         src, dst = _address(row[:16].tobytes(), v6), _address(row[16:32].tobytes(), v6)
         sport, dport = int(dg.sport[i]), int(dg.dport[i])
-        signalled = self.sdp.get((dst, dport)) or self.sdp.get((src, sport))
-        stats = StreamStats(rtpmap=dict(signalled[1].rtpmap) if signalled else {})
         fmt = "[{}]:{}" if v6 else "{}:{}"
-        info = StreamInfo(fmt.format(src, sport), fmt.format(dst, dport), ssrc, stats, first_pt=pt)
-        if signalled:
-            info.call_id, info.signalled = signalled[0], True
+        info = StreamInfo(fmt.format(src, sport), fmt.format(dst, dport), ssrc, StreamStats(), first_pt=pt)
+        self._apply_sdp(info, info.dst, info.src)
+        if not info.signalled:
+            for endpoint in (info.dst, info.src):
+                self.unsignalled.setdefault(endpoint, []).append(info)
         self.streams[key] = info
         return info
+
+    def _apply_sdp(self, info: StreamInfo, *endpoints: str) -> None:
+        """Attach the SDP that asked for this stream's destination (or source) address and port."""
+        for endpoint in endpoints:
+            host, _, port = endpoint.rpartition(":")
+            found = self.sdp.get((host.strip("[]"), int(port)))
+            if found:
+                info.call_id, info.signalled = found[0], True
+                info.stats.rtpmap = dict(found[1].rtpmap)
+                return
 
     def result(self, path: Path) -> PcapResult:
         """The findings so far as a PcapResult."""

@@ -73,8 +73,9 @@ def fresh_socket(local_ip: str) -> Iterator[socket.socket]:
         sock.close()
 
 
-def ask(sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bool = False,
-        change_port: bool = False) -> StunMessage | None:
+def ask(
+    sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bool = False, change_port: bool = False
+) -> StunMessage | None:
     """One Binding request to ``dest``; None when no success response came back."""
     req = StunMessage(BINDING_REQUEST, change_ip=change_ip, change_port=change_port, software=PROBE_SOFTWARE)
     reply = transact(sock, dest, req, target.timeout_s, target.tries, target.secret)
@@ -83,8 +84,7 @@ def ask(sock: socket.socket, target: StunTarget, dest: Address, *, change_ip: bo
     return reply
 
 
-def _mapping(sock: socket.socket, target: StunTarget, first: StunMessage,
-             notes: list[str]) -> NatBehaviour:
+def _mapping(sock: socket.socket, target: StunTarget, first: StunMessage, notes: list[str]) -> NatBehaviour:
     """RFC 5780 §4.3: compare the mapped address seen by the primary and alternate addresses."""
     local = sock.getsockname()[:2]
     if first.mapped == (local[0], local[1]):

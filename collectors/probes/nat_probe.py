@@ -25,8 +25,9 @@ class NatProbeOptions:
 
 def not_assessed(server: str, reason: str) -> NatResult:
     """The result when the STUN server cannot be used."""
-    return NatResult(public_address=None, mapping="unknown", filtering="unknown", assessed=False,
-                     reason=reason, server=server)
+    return NatResult(
+        public_address=None, mapping="unknown", filtering="unknown", assessed=False, reason=reason, server=server
+    )
 
 
 def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
@@ -66,8 +67,8 @@ def _add_lifetime(result: NatResult, target: StunTarget, opts: NatProbeOptions) 
     except OSError as exc:
         result.notes.append(f"binding lifetime not measured: {exc}")
         return
-    result.binding_lifetime_s = round(est.value_s, 2)
+    result.binding_lifetime_s = round(est.value_s, 3)
     res = est.resolution_s
-    result.binding_lifetime_resolution_s = None if res is None else round(res, 2)
+    result.binding_lifetime_resolution_s = None if res is None else round(res, 3)
     result.binding_lifetime_at_least = est.dead_s is None
     result.binding_lifetime_cap_s = opts.lifetime_cap_s

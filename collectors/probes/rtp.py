@@ -26,7 +26,8 @@ MAX_DURATION_S = 300.0
 MAX_PACKETS_PER_S = 100  # ptime 10 ms at most
 MIN_PTIME_MS, MAX_PTIME_MS = 10, 120
 SPIN_NS = 1_500_000  # busy-wait the last 1.5 ms before each send
-DRAIN_S = 1.5  # wait for late echoes after the last packet
+DRAIN_MAX_S = 2.0  # wait at most this long for late echoes after the last packet
+DRAIN_IDLE_S = 0.3  # ... and stop earlier once no echo came for this long (or 3 RTTs)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,17 @@ class _Stream:
                 finally:
                     sock.setblocking(True)
 
+    def _drain_tail(self) -> None:
+        """Collect late echoes: until all are back, the path has been quiet a while, or DRAIN_MAX_S."""
+        end = time.monotonic_ns() + int(DRAIN_MAX_S * 1e9)
+        while time.monotonic_ns() < end and len(self.obs.echoes) < self.obs.sent:
+            rtts = [e.rx_ns - self.obs.send_ns[e.index] for e in self.obs.echoes[-50:]]
+            idle_ns = max(int(DRAIN_IDLE_S * 1e9), 3 * max(rtts, default=0))
+            before = len(self.obs.echoes)
+            self._drain_until(min(time.monotonic_ns() + idle_ns, end))
+            if len(self.obs.echoes) == before:
+                return
+
     def run(self) -> RtpObservations:
         s, sock = self.s, self.client.sock
         payload = max(self.shape.payload_bytes(s.ptime_ms), p.MIN_MEDIA_PAYLOAD)
@@ -139,20 +151,21 @@ class _Stream:
                 self.ts0 + i * self.shape.samples(s.ptime_ms),
                 self.session.session_id,
             )
-            packet = p.build_probe(rtp, s.dscp, payload, self.session.key)
             due = start + i * step_ns
             self._drain_until(due - SPIN_NS)
             while time.monotonic_ns() < due:
                 pass  # busy-wait: sleep() would wake up to ~1 ms late
             actual = time.monotonic_ns()
             real = time.time_ns()
+            # stamped just before sending, so late scheduling of the sender is not counted as network jitter
+            packet = p.build_probe(rtp, s.dscp, payload, self.session.key, send_us=real // 1000)
             # an ICMP error from an earlier packet surfaces here: keep the schedule
             with contextlib.suppress(OSError):
                 sock.send(packet)
             self.obs.send_ns.append(real)
             self.obs.pace_error_ns.append(actual - due)
             self.obs.sent = i + 1
-        self._drain_until(time.monotonic_ns() + int(DRAIN_S * 1e9))
+        self._drain_tail()
         self.obs.stats = self.client.stats(self.session)
         for dg in self.client.stray:
             self._absorb(dg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -57,12 +58,18 @@ def _tests(port: int, alt_port: int, extra: list[str]) -> list[_Test]:
             _Test("INVITE-large", port, big), _Test("INVITE-nonstandard-port", alt_port, inv)]
 
 
+def _rtp_port() -> int:
+    # A fresh even media port per INVITE: Linux's SIP helper drops a second INVITE whose SDP
+    # announces a media port it already expects for another call.
+    return 16384 + 2 * secrets.randbelow(8000)
+
+
 def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
                   opts: SipAlgOptions) -> tuple[str, bytes | None]:
     family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.bind((local_ip, 0))
-        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "udp")
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "udp", rtp_port=_rtp_port())
         text = build(ep)
         wire = text.encode()
         deadline = time.monotonic() + opts.timeout_s
@@ -86,7 +93,7 @@ def _exchange_tcp(local_ip: str, server: str, port: int, build: Callable[[SipEnd
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.settimeout(opts.timeout_s)
         sock.bind((local_ip, 0))
-        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "tcp")
+        ep = SipEndpoint(local_ip, sock.getsockname()[1], server, port, "tcp", rtp_port=_rtp_port())
         text = build(ep)
         try:
             sock.connect((server, port))

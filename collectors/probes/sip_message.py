@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 
 CRLF = "\r\n"
 # Header names in compact form (RFC 3261 §7.3.3) mapped to their full names.
-COMPACT = {"v": "Via", "m": "Contact", "f": "From", "t": "To", "i": "Call-ID", "l": "Content-Length",
-           "c": "Content-Type", "k": "Supported", "s": "Subject", "e": "Content-Encoding"}
+COMPACT = {
+    "v": "Via",
+    "m": "Contact",
+    "f": "From",
+    "t": "To",
+    "i": "Call-ID",
+    "l": "Content-Length",
+    "c": "Content-Type",
+    "k": "Supported",
+    "s": "Subject",
+    "e": "Content-Encoding",
+}
 
 
 @dataclass(frozen=True)
@@ -78,8 +88,27 @@ def build_register(ep: SipEndpoint, call_id: str, tag: str, branch: str, extra: 
     return CRLF.join([*lines, "Content-Length: 0", "", ""])
 
 
+def build_options(ep: SipEndpoint, call_id: str, tag: str, branch: str) -> str:
+    """An OPTIONS ping, as phones and SBCs send to check a server is alive."""
+    uri = f"sip:{ep.server}:{ep.server_port}"
+    lines = _common(ep, "OPTIONS", uri, call_id, tag, branch, uri)
+    return CRLF.join([*lines, "Accept: application/sdp", "Content-Length: 0", "", ""])
+
+
+def status_code(message: bytes) -> int | None:
+    """The status code of a SIP response (None for a request or garbage).
+
+    >>> status_code(b"SIP/2.0 200 OK\\r\\n\\r\\n")
+    200
+    """
+    first = message.split(b"\r\n", 1)[0].split()
+    if len(first) >= 2 and first[0] == b"SIP/2.0" and first[1].isdigit():
+        return int(first[1])
+    return None
+
+
 def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
-    """An audio offer (G.711, G.722, G.729, telephone-event); padded with video codecs to ``pad_to`` bytes."""
+    """An audio offer (G.711, G.722, G.729, telephone-event); padded with ICE candidates to ``pad_to`` bytes."""
     lines = [
         "v=0",
         f"o=- 4004 4004 IN IP4 {ep.local_ip}",
@@ -87,25 +116,30 @@ def build_sdp(ep: SipEndpoint, pad_to: int = 0) -> str:
         f"c=IN IP4 {ep.local_ip}",
         "t=0 0",
         f"m=audio {ep.rtp_port} RTP/AVP 0 8 9 18 101",
-        "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:9 G722/8000", "a=rtpmap:18 G729/8000",
-        "a=fmtp:18 annexb=no", "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16",
+        "a=rtpmap:0 PCMU/8000",
+        "a=rtpmap:8 PCMA/8000",
+        "a=rtpmap:9 G722/8000",
+        "a=rtpmap:18 G729/8000",
+        "a=fmtp:18 annexb=no",
+        "a=rtpmap:101 telephone-event/8000",
+        "a=fmtp:101 0-16",
         f"a=rtcp:{ep.rtp_port + 1} IN IP4 {ep.local_ip}",
-        "a=ptime:20", "a=sendrecv",
+        "a=ptime:20",
+        "a=sendrecv",
     ]
     body = CRLF.join(lines) + CRLF
-    # Large offers are real (video phones, many codecs, ICE candidates); pad with
-    # harmless video payload types until the whole message crosses the MTU.
-    pt = 96
-    if len(body) < pad_to:
-        body += f"m=video {ep.rtp_port + 2} RTP/AVP" + CRLF
-    while len(body) < pad_to and pt < 128:
-        body += f"a=rtpmap:{pt} H264/90000{CRLF}a=fmtp:{pt} profile-level-id=42e01f;packetization-mode=1{CRLF}"
-        pt += 1
+    # Large offers are real (ICE candidates, many codecs); pad with host candidates so the
+    # message crosses the MTU-ish size without adding media lines an ALG would also act on.
+    n = 1
+    while len(body) < pad_to and n < 64:
+        body += f"a=candidate:{n} 1 UDP {2130706431 - n} {ep.local_ip} {ep.rtp_port + 2 * n} typ host{CRLF}"
+        n += 1
     return body
 
 
-def build_invite(ep: SipEndpoint, call_id: str, tag: str, branch: str, pad_to: int = 0,
-                 extra: list[str] | None = None) -> str:
+def build_invite(
+    ep: SipEndpoint, call_id: str, tag: str, branch: str, pad_to: int = 0, extra: list[str] | None = None
+) -> str:
     """An INVITE with an SDP offer; with ``pad_to`` the whole message is at least that large."""
     uri = f"sip:echo@{ep.server}:{ep.server_port}"
     head = _common(ep, "INVITE", uri, call_id, tag, branch, uri)

@@ -138,7 +138,7 @@ def encode(msg: StunMessage, secret: bytes | None = None) -> bytes:
 
 
 def _check_integrity(data: bytes, offset: int, value: bytes, secret: bytes) -> bool:
-    head = bytearray(data[:HEADER.size])
+    head = bytearray(data[: HEADER.size])
     struct.pack_into("!H", head, 2, offset - HEADER.size + 24)
     mac = hmac.new(secret, bytes(head) + data[HEADER.size : offset], hashlib.sha1).digest()
     return hmac.compare_digest(mac, value)

@@ -1,0 +1,46 @@
+"""`assess probe dscp-trace`: which hop loses the DSCP marking."""
+
+from __future__ import annotations
+
+import socket
+
+import typer
+
+from assess.commands.probe_common import not_assessed
+from assess.console import err_console, print_json
+from assess.errors import NotAssessedError, UserError
+from collectors.probes.codecs import dscp_value
+from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
+
+
+def dscp_trace(
+    host: str = typer.Argument(..., help="Target address (e.g. the reflector)."),
+    dscp: str = typer.Option("ef", "--dscp", help="DSCP to send (name or 0-63)."),
+    max_hops: int = typer.Option(16, "--max-hops", min=1, max=MAX_HOPS, help="Highest TTL probed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Send one marked UDP probe per TTL and read the TOS each hop quotes back (needs root).
+
+    Hard caps: one small packet per hop (at most 30), answers awaited 2 s.
+    """
+    try:
+        value = dscp_value(dscp)
+        address = socket.gethostbyname(host)
+    except (ValueError, OSError) as exc:
+        raise UserError(f"{host} / --dscp {dscp}: {exc}") from exc
+    try:
+        result = run_dscp_trace(address, value, max_hops)
+    except NotAssessedError as exc:
+        not_assessed(exc, as_json)
+        return
+    if as_json:
+        print_json(result)
+        return
+    for hop in result.hops:
+        err_console.print(f"{hop.ttl:>2}  {hop.address or '*':<16} DSCP {hop.dscp_received}")
+    err_console.print(result.summary)
+
+
+def register(probe_app: typer.Typer) -> None:
+    """Add `assess probe dscp-trace`."""
+    probe_app.command("dscp-trace")(dscp_trace)

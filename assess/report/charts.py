@@ -1,0 +1,162 @@
+"""Report charts drawn with matplotlib as SVG text (vector in the PDF, text kept as text).
+
+Figures are built with ``matplotlib.figure.Figure`` directly (no pyplot state),
+so rendering is safe to repeat and to time.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+from collections.abc import Sequence
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from assess.models.common import Verdict
+from assess.models.probes import BandwidthResult, RtpResult
+from assess.models.site import CategoryScore
+from assess.plan import Thresholds
+
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+UP = "#1d4ed8"
+DOWN = "#0d9488"
+TARGET = "#b91c1c"
+BAND = {Verdict.GO: "#15803d", Verdict.CONDITIONAL: "#b45309", Verdict.NO_GO: "#b91c1c"}
+
+_RC: dict[str, object] = {
+    "svg.fonttype": "none",  # keep text as text: searchable, and set in the PDF's embedded font
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": INK,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "axes.titlesize": 9,
+    "axes.titleweight": "bold",
+    "axes.titlecolor": INK,
+    "legend.frameon": False,
+    "svg.hashsalt": "assess",  # stable ids: the same data gives the same SVG
+}
+
+
+def _theme() -> contextlib.AbstractContextManager[None]:
+    """The report's matplotlib style, applied only while a chart is drawn."""
+    return matplotlib.rc_context(_RC)  # type: ignore[arg-type]
+
+
+def _svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    with _theme():
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.02, metadata={"Date": None})
+    return buf.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    """An ``<img src>`` value carrying ``svg``."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _style(ax: object) -> None:
+    ax.grid(True, color=GRID, linewidth=0.6)  # type: ignore[attr-defined]
+    ax.set_axisbelow(True)  # type: ignore[attr-defined]
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+
+
+def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str:
+    """Band colour of a score."""
+    if score < no_go_below:
+        return BAND[Verdict.NO_GO]
+    return BAND[Verdict.CONDITIONAL] if score < go_at else BAND[Verdict.GO]
+
+
+def category_chart(categories: Sequence[CategoryScore]) -> str:
+    """Horizontal bars: each category's score out of 100."""
+    with _theme():
+        fig = Figure(figsize=(7.0, 0.3 * len(categories) + 0.45))
+        ax = fig.add_subplot()
+        names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
+        scores = [c.score if c.assessed else 0 for c in categories][::-1]
+        colors = [score_color(s) if c.assessed else GRID for s, c in zip(scores, categories[::-1], strict=True)]
+        bars = ax.barh(names, scores, color=colors, height=0.6)
+        for bar, score, cat in zip(bars, scores, categories[::-1], strict=True):
+            label = f"{score:.0f}" if cat.assessed else "–"
+            ax.text(min(score, 100) + 1.5, bar.get_y() + bar.get_height() / 2, label, va="center", color=INK)
+        ax.set_xlim(0, 108)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        _style(ax)
+        ax.grid(False, axis="y")
+        ax.tick_params(axis="y", length=0, labelsize=8.5, labelcolor=INK)
+        return _svg(fig)
+
+
+def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
+    """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
+    t = [s.t_s for s in rtp.timeline]
+    with _theme():
+        fig = Figure(figsize=(6.8, 2.3))
+        jit, loss = fig.subplots(2, 1, sharex=True)
+        jit.plot(t, [s.jitter_up_ms for s in rtp.timeline], color=UP, lw=1.1, label="up (to far end)")
+        jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
+        jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
+        jit.set_ylabel("jitter (ms)")
+        jit.set_ylim(bottom=0)
+        jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
+        width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
+        loss.bar([x - width / 2 for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
+        loss.bar([x + width / 2 for x in t], [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
+        loss.axhline(thresholds.loss_pct, color=TARGET, lw=0.9, ls="--")
+        loss.set_ylabel("loss (%)")
+        loss.set_xlabel("time (s)")
+        for ax in (jit, loss):
+            _style(ax)
+        return _svg(fig)
+
+
+def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
+    """Histogram of round-trip times with the median and the RTT target."""
+    with _theme():
+        fig = Figure(figsize=(3.3, 1.75))
+        ax = fig.add_subplot()
+        ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85)
+        ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
+        target = thresholds.rtt_ms or 2 * thresholds.one_way_delay_ms
+        if target <= max(rtp.rtt_samples_ms) * 1.5:
+            ax.axvline(target, color=TARGET, lw=0.9, ls="--", label=f"target {target:g} ms")
+        ax.set_xlabel("round-trip time (ms)")
+        ax.set_ylabel("samples")
+        ax.legend(fontsize=7)
+        _style(ax)
+        return _svg(fig)
+
+
+def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
+    """Measured capacity each way, split into peak voice load and what is left."""
+    voice = (bw.voice_load_kbps or 0) / 1000
+    with _theme():
+        fig = Figure(figsize=(3.3, 1.75))
+        ax = fig.add_subplot()
+        dirs = ["up", "down"]
+        caps = [bw.up_mbps, bw.down_mbps]
+        ax.bar(dirs, [voice, voice], color=TARGET, width=0.55, label=f"peak voice {voice:.1f} Mbit/s")
+        ax.bar(
+            dirs,
+            [max(c - voice, 0) for c in caps],
+            bottom=[voice, voice],
+            color=DOWN,
+            width=0.55,
+            label="left for data",
+        )
+        for i, cap in enumerate(caps):
+            pct = 100 * (cap - voice) / cap if cap else 0
+            ax.text(i, cap, f"{cap:.1f} Mbit/s\n{pct:.0f} % free", ha="center", va="bottom", fontsize=7, color=INK)
+        ax.set_ylim(0, max(caps) * 1.7 if max(caps) else 1)
+        ax.set_ylabel("Mbit/s")
+        ax.legend(fontsize=6.5, loc="upper left")
+        ax.set_title(f"headroom target {min_headroom_pct:g} %", fontsize=7.5, color=MUTED, fontweight="normal")
+        _style(ax)
+        return _svg(fig)

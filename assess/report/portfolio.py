@@ -1,0 +1,113 @@
+"""Portfolio across sites: build it from site results (with drift) and render ``portfolio.pdf``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assess.drift import compute_drift
+from assess.models.common import CATEGORY_TITLES, Category, Severity, Verdict
+from assess.models.findings import Finding
+from assess.models.site import Portfolio, PortfolioSite, SiteResult
+from assess.report.render import check_page_size, render_html, write_pdf
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
+
+def worst_findings(result: SiteResult, limit: int = 3) -> list[str]:
+    """The site's most severe open findings as ``VQnnn title``, one per rule."""
+    open_ = sorted((f for f in result.findings if f.failed), key=lambda f: (_SEVERITY_RANK[f.severity], f.id))
+    seen: dict[str, Finding] = {}
+    for f in open_:
+        seen.setdefault(f.id, f)
+    return [f"{f.id} {f.title}" for f in list(seen.values())[:limit]]
+
+
+def build_portfolio(
+    site_results: Sequence[SiteResult], company: str, *, consultant: str = "", page_size: str = "A4"
+) -> Portfolio:
+    """All sites side by side: verdicts, scores, worst findings, category scores and drift."""
+    stamps = [r.generated_at for r in site_results if r.generated_at is not None]
+    return Portfolio(
+        company=company,
+        consultant=consultant,
+        page_size=check_page_size(page_size),
+        generated_at=max(stamps) if stamps else datetime.now(UTC),
+        sites=[
+            PortfolioSite(
+                site=r.site,
+                title=r.title,
+                score=r.score,
+                verdict=r.verdict,
+                worst_findings=worst_findings(r),
+                categories={str(c.category): c.score for c in r.categories if c.assessed},
+            )
+            for r in site_results
+        ],
+        drift=compute_drift(site_results),
+    )
+
+
+@dataclass
+class PortfolioView:
+    """Everything the portfolio template reads."""
+
+    portfolio: Portfolio
+    company: str
+    consultant: str
+    page_size: str
+    date: str
+    counts: dict[str, int]
+    columns: list[tuple[str, str]]
+    average: float | None
+
+
+def portfolio_view(portfolio: Portfolio, *, company: str, consultant: str, page_size: str) -> PortfolioView:
+    """The view of the portfolio report."""
+    when = portfolio.generated_at or datetime.now(UTC)
+    scores = [s.score for s in portfolio.sites]
+    return PortfolioView(
+        portfolio=portfolio,
+        company=company,
+        consultant=consultant,
+        page_size=check_page_size(page_size),
+        date=when.strftime("%d %B %Y"),
+        counts={str(v): sum(1 for s in portfolio.sites if s.verdict == v) for v in Verdict},
+        columns=[(str(c), CATEGORY_TITLES[c]) for c in Category],
+        average=sum(scores) / len(scores) if scores else None,
+    )
+
+
+def render_portfolio(
+    portfolio: Portfolio,
+    site_results: Sequence[SiteResult],
+    out_dir: Path,
+    *,
+    company: str,
+    consultant: str,
+    page_size: str = "A4",
+    formats: Iterable[str] = ("pdf", "json"),
+) -> list[Path]:
+    """Write ``portfolio.pdf`` (and ``portfolio.html`` when asked) into ``out_dir``.
+
+    ``site_results`` is accepted for callers that have them; everything shown comes from ``portfolio``.
+    """
+    del site_results  # the portfolio already carries what the report shows
+    wanted = set(formats)
+    if not wanted & {"pdf", "html"}:
+        return []
+    view = portfolio_view(portfolio, company=company, consultant=consultant, page_size=page_size)
+    html = render_html("portfolio.html.j2", v=view)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "html" in wanted:
+        path = out_dir / "portfolio.html"
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    if "pdf" in wanted:
+        path = out_dir / "portfolio.pdf"
+        write_pdf(html, path)
+        written.append(path)
+    return written

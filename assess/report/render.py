@@ -1,0 +1,97 @@
+"""Jinja2 environment and the HTML → PDF step (WeasyPrint)."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from assess.models.site import SiteResult
+from assess.report.charts import score_color
+
+PAGE_SIZES = ("A4", "Letter")
+
+# WeasyPrint and fontTools log every unsupported CSS property and font subset at WARNING/INFO.
+for _name in ("weasyprint", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def _cls(value: object) -> str:
+    """CSS class fragment: ``NO-GO`` → ``no-go``, ``n/a`` → ``n-a``."""
+    return str(value).lower().replace("/", "-").replace(" ", "-")
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.0f}" if round(value) else "±0"
+
+
+def _num(value: float | None, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    sep = "" if not unit or unit.startswith(" ") or unit == "%" else " "
+    return f"{value:.{digits}f}{sep}{unit}"
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "—"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _platform_of(device: str, result: SiteResult) -> str:
+    return next((d.platform for d in result.devices if d.name == device), device)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment (templates and CSS ship in the ``report_templates`` package)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("report_templates"))),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        cls=_cls,
+        score=_score,
+        signed=_signed,
+        num=_num,
+        first_line=_first_line,
+        band_color=score_color,
+        platform_of=_platform_of,
+    )
+    return env
+
+
+def css() -> str:
+    """The report style sheet."""
+    return resources.files("report_templates").joinpath("report.css").read_text(encoding="utf-8")
+
+
+def render_html(template: str, **context: object) -> str:
+    """Render ``template`` with the style sheet inlined (one self-contained HTML file)."""
+    return environment().get_template(template).render(css=css(), **context)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Lay out ``html`` with WeasyPrint and write the PDF (fonts embedded and subset)."""
+    from weasyprint import HTML  # imported late: it is slow to import and only the PDF step needs it
+
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+
+
+def check_page_size(page_size: str) -> str:
+    """``a4``/``letter`` in any case → ``A4``/``Letter``."""
+    for size in PAGE_SIZES:
+        if page_size.lower() == size.lower():
+            return size
+    from assess.errors import UserError
+
+    raise UserError(f"unknown page size {page_size!r}: choose A4 or Letter")

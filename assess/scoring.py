@@ -1,0 +1,234 @@
+"""Findings → category scores, a 0–100 site score, a verdict with its rule, and the actions to GO.
+
+The numbers (weights, penalties, bands) come from :mod:`assess.scoring_config`;
+the rules that use them are here and documented in ``docs/scoring.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, Field
+
+from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
+from assess.models.findings import Finding
+from assess.models.site import Action, CategoryScore
+from assess.scoring_config import ScoringConfig, default_scoring_config, thresholds_for_profile
+
+__all__ = ["SiteScore", "score_site", "thresholds_for_profile"]
+
+_NOT_PASS = (Status.FAIL, Status.WARN, Status.UNKNOWN)
+
+
+class SiteScore(BaseModel):
+    """What scoring concluded about one site."""
+
+    score: float = Field(ge=0, le=100)
+    raw_score: float = Field(ge=0, le=100, description="weighted mean before the verdict-band cap")
+    verdict: Verdict
+    verdict_reason: str
+    categories: list[CategoryScore]
+    actions: list[Action]
+    profile: str = "g114"
+
+
+def score_site(findings: list[Finding], *, profile: str = "g114", weights: ScoringConfig | None = None) -> SiteScore:
+    """Score a site's findings and decide GO / CONDITIONAL / NO-GO."""
+    cfg = weights or default_scoring_config()
+    categories = category_scores(findings, cfg)
+    raw = raw_score(categories, cfg)
+    verdict, reason = decide_verdict(findings, categories, raw, cfg)
+    return SiteScore(
+        score=round(capped(raw, verdict, cfg), 1),
+        raw_score=round(raw, 1),
+        verdict=verdict,
+        verdict_reason=reason,
+        categories=categories,
+        actions=actions_to_go(findings, verdict, cfg),
+        profile=profile,
+    )
+
+
+def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[CategoryScore]:
+    """One score per category: 100 minus the costs of its findings that are not a pass."""
+    by_cat: dict[Category, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_cat[f.category].append(f)
+    out = []
+    for cat in Category:
+        judged = [f for f in by_cat[cat] if f.status != Status.NA]
+        out.append(
+            CategoryScore(
+                category=cat,
+                title=CATEGORY_TITLES[cat],
+                score=round(max(0.0, 100.0 - _category_cost(judged, cfg)), 1),
+                weight=round(cfg.weight(cat), 4),
+                failed=sum(f.status in (Status.FAIL, Status.WARN) for f in judged),
+                passed=sum(f.status == Status.PASS for f in judged),
+                unknown=sum(f.status == Status.UNKNOWN for f in judged),
+                assessed=bool(judged),
+            )
+        )
+    return out
+
+
+def _category_cost(findings: Sequence[Finding], cfg: ScoringConfig) -> float:
+    """Sum of costs; a rule's repeats on other subjects cost ``repeat_factor`` of theirs."""
+    by_rule: dict[str, list[float]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.id].append(cfg.cost(f.severity, f.status))
+    total = 0.0
+    for costs in by_rule.values():
+        costs.sort(reverse=True)
+        total += costs[0] + cfg.repeat_factor * sum(costs[1:])
+    return total
+
+
+def raw_score(categories: Sequence[CategoryScore], cfg: ScoringConfig) -> float:
+    """Weighted mean of the assessed categories (0 when nothing could be assessed)."""
+    assessed = [c for c in categories if c.assessed]
+    total_weight = sum(cfg.weights[c.category] for c in assessed)
+    if total_weight <= 0:
+        return 0.0
+    return sum(c.score * cfg.weights[c.category] for c in assessed) / total_weight
+
+
+def capped(raw: float, verdict: Verdict, cfg: ScoringConfig) -> float:
+    """The raw score held inside the band of its verdict (NO-GO < no_go_below <= CONDITIONAL < go_at)."""
+    if verdict == Verdict.NO_GO:
+        return min(raw, cfg.no_go_below - 1)
+    if verdict == Verdict.CONDITIONAL:
+        return min(raw, cfg.go_at - 1)
+    return raw
+
+
+def _ids(findings: Iterable[Finding]) -> str:
+    ids = list(dict.fromkeys(f.id for f in findings))
+    shown = ", ".join(ids[:4])
+    return shown + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def decide_verdict(
+    findings: Sequence[Finding], categories: Sequence[CategoryScore], raw: float, cfg: ScoringConfig
+) -> tuple[Verdict, str]:
+    """The verdict and the first rule (in order) that decided it."""
+    crit_fail = [f for f in findings if f.severity == Severity.CRITICAL and f.status == Status.FAIL]
+    if crit_fail:
+        rules = {f.id for f in crit_fail}
+        return Verdict.NO_GO, f"NO-GO: {_count(len(rules), 'critical check')} failed ({_ids(crit_fail)})"
+    if not any(c.assessed for c in categories):
+        return Verdict.NO_GO, "NO-GO: nothing could be assessed at this site"
+    if raw < cfg.no_go_below:
+        return Verdict.NO_GO, f"NO-GO: score {raw:.0f} is below {cfg.no_go_below:.0f}"
+    high_fail = [f for f in findings if f.severity == Severity.HIGH and f.status == Status.FAIL]
+    if high_fail:
+        n = _count(len({f.id for f in high_fail}), "high-severity check")
+        return Verdict.CONDITIONAL, f"CONDITIONAL: {n} failed ({_ids(high_fail)})"
+    crit_open = [f for f in findings if f.severity == Severity.CRITICAL and f.status in (Status.WARN, Status.UNKNOWN)]
+    if crit_open:
+        return Verdict.CONDITIONAL, (
+            f"CONDITIONAL: critical {_count(len({f.id for f in crit_open}), 'check')} "
+            f"not confirmed as passed ({_ids(crit_open)})"
+        )
+    missing = [c.title for c in categories if c.category in cfg.required_categories and not c.assessed]
+    if missing:
+        return Verdict.CONDITIONAL, f"CONDITIONAL: no evidence for {', '.join(missing)}"
+    if raw < cfg.go_at:
+        return Verdict.CONDITIONAL, f"CONDITIONAL: score {raw:.0f} is below {cfg.go_at:.0f}"
+    return Verdict.GO, f"GO: no critical or high-severity failures and score {raw:.0f} ≥ {cfg.go_at:.0f}"
+
+
+def _blocks(group: Sequence[Finding]) -> Verdict | None:
+    """The verdict this group of findings alone holds the site at, if any."""
+    if any(f.severity == Severity.CRITICAL and f.status == Status.FAIL for f in group):
+        return Verdict.NO_GO
+    if any(f.severity == Severity.HIGH and f.status == Status.FAIL for f in group):
+        return Verdict.CONDITIONAL
+    if any(f.severity == Severity.CRITICAL and f.status in (Status.WARN, Status.UNKNOWN) for f in group):
+        return Verdict.CONDITIONAL
+    return None
+
+
+def _resolved(findings: Sequence[Finding], rule_ids: set[str]) -> list[Finding]:
+    """The findings as they would be with every finding of ``rule_ids`` passing."""
+    return [f.model_copy(update={"status": Status.PASS}) if f.id in rule_ids else f for f in findings]
+
+
+def _subject(f: Finding) -> str | None:
+    return f.device or f.link
+
+
+def _action(rule_id: str, group: Sequence[Finding], gain: float) -> Action:
+    worst = min(group, key=lambda f: list(Severity).index(f.severity))
+    unverified = all(f.status == Status.UNKNOWN for f in group)
+    subjects = list(dict.fromkeys(s for f in group if (s := _subject(f))))
+    return Action(
+        finding_id=rule_id,
+        title=("Verify: " if unverified else "") + worst.title,
+        severity=str(worst.severity),
+        device=worst.device,
+        link=worst.link,
+        remediation=worst.remediation,
+        score_gain=round(gain, 1),
+        kind="verify" if unverified else "fix",
+        subjects=subjects,
+        blocks=_blocks(group),
+    )
+
+
+def candidate_actions(findings: Sequence[Finding], cfg: ScoringConfig) -> list[Action]:
+    """One action per rule not passing, with the raw-score gain of fixing it everywhere."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.status in _NOT_PASS:
+            groups[f.id].append(f)
+    base = raw_score(category_scores(findings, cfg), cfg)
+    out = []
+    for rule_id, group in groups.items():
+        gain = raw_score(category_scores(_resolved(findings, {rule_id}), cfg), cfg) - base
+        out.append(_action(rule_id, group, gain))
+    level = {Verdict.NO_GO: 2, Verdict.CONDITIONAL: 1, None: 0}
+    out.sort(key=lambda a: (-level[a.blocks], -a.score_gain, a.finding_id))
+    return out
+
+
+def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringConfig) -> list[Action]:
+    """The shortest list of actions that turns the verdict to GO, most impact first.
+
+    Every action that alone holds the verdict below GO is needed; categories without
+    evidence must be assessed; then the biggest score gains until the score reaches GO.
+    """
+    if verdict == Verdict.GO:
+        return []
+    candidates = candidate_actions(findings, cfg)
+    chosen = [a for a in candidates if a.blocks is not None]
+    rest = [a for a in candidates if a.blocks is None]
+    done = {a.finding_id for a in chosen}
+    categories = category_scores(_resolved(findings, done), cfg)
+    for cat in categories:
+        if cat.category in cfg.required_categories and not cat.assessed:
+            chosen.append(
+                Action(
+                    finding_id="",
+                    title=f"Collect evidence for {cat.title}",
+                    severity="high",
+                    remediation="Give the plan the devices or links this category needs and run the survey again.",
+                    kind="assess",
+                    blocks=Verdict.CONDITIONAL,
+                )
+            )
+    while rest and raw_score(category_scores(_resolved(findings, done), cfg), cfg) < cfg.go_at:
+        nxt = rest.pop(0)  # sorted by gain already
+        chosen.append(nxt)
+        done.add(nxt.finding_id)
+    return chosen
+
+
+def improvements(findings: Sequence[Finding], cfg: ScoringConfig | None = None) -> list[Action]:
+    """Every open rule as an action, most impact first (for sites already GO)."""
+    return candidate_actions(findings, cfg or default_scoring_config())

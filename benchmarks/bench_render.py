@@ -1,0 +1,140 @@
+"""Render benchmark: one site report and a 100-site portfolio, split into where the time goes.
+
+Phases: view (scoring data → rows and matplotlib SVG charts), template (Jinja2 → HTML),
+layout (WeasyPrint HTML → pages) and write (pages → PDF bytes, fonts subset and embedded).
+Figures are measured in one run and printed; nothing is asserted.
+
+    .venv/bin/python -m benchmarks.bench_render [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from weasyprint import HTML
+
+from assess.models.site import SiteResult
+from assess.report import build_portfolio
+from assess.report.portfolio import portfolio_view
+from assess.report.render import render_html
+from assess.report.view import site_view
+from benchmarks.common import Row
+from tests.report_fixtures import all_sites
+
+T = TypeVar("T")
+COMPANY = "Northwind Logistics Ltd"
+TITLE = "Report rendering: one site PDF and a 100-site portfolio PDF, by phase"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Wall and CPU seconds of one phase (CPU matters on a shared machine)."""
+
+    wall: float
+    cpu: float
+
+    def row(self, metric: str) -> Row:
+        return Row(metric, round(self.wall, 3), "s", f"CPU {self.cpu:.2f} s")
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, Phase]:
+    cpu0, start = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, Phase(time.perf_counter() - start, time.process_time() - cpu0)
+
+
+def _total(*phases: Phase) -> Phase:
+    return Phase(sum(p.wall for p in phases), sum(p.cpu for p in phases))
+
+
+def many_sites(n: int) -> list[SiteResult]:
+    """``n`` sites cycled from the three fixture sites, each with its own name."""
+    base = all_sites()
+    out = []
+    for i in range(n):
+        site = base[i % 3].model_copy(deep=True)
+        site.site, site.title = f"{site.site}-{i:03d}", f"{site.title} #{i:03d}"
+        out.append(site)
+    return out
+
+
+def bench_site(site: SiteResult, tmp: Path) -> list[Row]:
+    """Phases of rendering one site report to PDF."""
+    view, t_view = _timed(lambda: site_view(site, company=COMPANY, consultant="Jane Doe", page_size="A4"))
+    html, t_tpl = _timed(lambda: render_html("site.html.j2", v=view))
+    doc, t_layout = _timed(lambda: HTML(string=html, base_url=str(tmp)).render())
+    _, t_write = _timed(lambda: doc.write_pdf(str(tmp / "report.pdf")))
+    return [
+        t_view.row("site: view + matplotlib charts"),
+        t_tpl.row("site: Jinja2 template"),
+        t_layout.row("site: WeasyPrint layout"),
+        t_write.row("site: PDF write (fonts subset)"),
+        _total(t_view, t_tpl, t_layout, t_write).row("site: total"),
+        Row("site: pages", float(len(doc.pages)), "pages"),
+    ]
+
+
+def bench_portfolio(n: int, tmp: Path) -> list[Row]:
+    """Phases of building and rendering an ``n``-site portfolio to PDF."""
+    sites = many_sites(n)
+    pf, t_build = _timed(lambda: build_portfolio(sites, COMPANY, consultant="Jane Doe"))
+    view = portfolio_view(pf, company=COMPANY, consultant="Jane Doe", page_size="A4")
+    html, t_tpl = _timed(lambda: render_html("portfolio.html.j2", v=view))
+    doc, t_layout = _timed(lambda: HTML(string=html, base_url=str(tmp)).render())
+    _, t_write = _timed(lambda: doc.write_pdf(str(tmp / "portfolio.pdf")))
+    return [
+        t_build.row(f"portfolio {n}: build + drift"),
+        t_tpl.row(f"portfolio {n}: Jinja2 template"),
+        t_layout.row(f"portfolio {n}: WeasyPrint layout"),
+        t_write.row(f"portfolio {n}: PDF write (fonts subset)"),
+        _total(t_build, t_tpl, t_layout, t_write).row(f"portfolio {n}: total"),
+        Row(f"portfolio {n}: pages", float(len(doc.pages)), "pages"),
+    ]
+
+
+def run(portfolio_sites: int = 100) -> list[Row]:
+    """Every figure of this benchmark, measured once."""
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        warm = all_sites()[2]
+        site_view(warm, company=COMPANY, consultant="", page_size="A4")  # imports and font cache, not measured
+        rows = bench_site(warm, tmp)
+        rows += bench_portfolio(portfolio_sites, tmp)
+    return rows
+
+
+def _profile_layout(n: int) -> str:
+    sites = many_sites(n)
+    pf = build_portfolio(sites, COMPANY)
+    html = render_html("portfolio.html.j2", v=portfolio_view(pf, company=COMPANY, consultant="", page_size="A4"))
+    prof = cProfile.Profile()
+    prof.enable()
+    HTML(string=html).render().write_pdf()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(12)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=100, help="sites in the portfolio (default 100)")
+    parser.add_argument("--profile", action="store_true", help="also print the top functions of the portfolio layout")
+    args = parser.parse_args()
+    for row in run(args.sites):
+        print(f"{row.metric:<42} {row.value or 0:9.3f} {row.unit:<6} {row.note}")
+    if args.profile:
+        print(_profile_layout(args.sites))
+
+
+if __name__ == "__main__":
+    main()

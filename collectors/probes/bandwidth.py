@@ -1,0 +1,88 @@
+"""`assess probe bandwidth`: TCP capacity both ways and UDP loss at voice load, via iperf3.
+
+Safety: every test is capped in rate (``max_mbps``, never above the contracted capacity plus a
+margin unless forced) and duration (at most 30 s each, 4 tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assess.capacity import IP_UDP_RTP_BYTES, payload_bytes, per_call_kbps
+from assess.models.probes import BandwidthResult
+from collectors.probes.iperf3 import run_iperf3
+
+MAX_DURATION_S = 30.0
+MAX_RATE_MBPS = 1000.0
+CONTRACT_MARGIN = 0.10  # may exceed the contracted rate by 10 % (to see the shaper) but no more
+
+
+@dataclass(frozen=True)
+class BandwidthSettings:
+    """What to test and within which limits."""
+
+    host: str
+    port: int = 5201
+    duration_s: float = 5.0
+    max_mbps: float = 100.0
+    contracted_up_mbps: float | None = None
+    contracted_down_mbps: float | None = None
+    force: bool = False
+    calls: int = 10
+    codec: str = "g711"
+    ptime_ms: int = 20
+
+    def check(self) -> None:
+        """Enforce the caps; ValueError with the reason."""
+        if not 0 < self.duration_s <= MAX_DURATION_S:
+            raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s per test")
+        if not 0 < self.max_mbps <= MAX_RATE_MBPS:
+            raise ValueError(f"max rate must be more than 0 and at most {MAX_RATE_MBPS:.0f} Mbit/s")
+        for name, contracted in (("up", self.contracted_up_mbps), ("down", self.contracted_down_mbps)):
+            if contracted is not None and self.max_mbps > contracted * (1 + CONTRACT_MARGIN) and not self.force:
+                raise ValueError(
+                    f"--max-mbps {self.max_mbps:g} exceeds the contracted {name} rate {contracted:g} Mbit/s by more "
+                    f"than {CONTRACT_MARGIN:.0%}: this could disturb the customer's traffic (use --force to insist)"
+                )
+
+    def cap(self, contracted: float | None) -> float:
+        """Rate cap of one direction in Mbit/s."""
+        if contracted is None or self.force:
+            return self.max_mbps
+        return min(self.max_mbps, contracted * (1 + CONTRACT_MARGIN))
+
+    @property
+    def voice_kbps(self) -> float:
+        """Peak voice load, one direction, at layer 2 (from `assess capacity`)."""
+        return per_call_kbps(self.codec, self.ptime_ms) * self.calls
+
+
+def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
+    """Four iperf3 runs: TCP up, TCP down, UDP voice load up and down."""
+    s.check()
+    up = run_iperf3(s.host, s.port, ["-b", f"{s.cap(s.contracted_up_mbps):g}M"], s.duration_s, udp=False)
+    down = run_iperf3(s.host, s.port, ["-R", "-b", f"{s.cap(s.contracted_down_mbps):g}M"], s.duration_s, udp=False)
+    # UDP as voice: the codec's real datagram size (never fragments) at the peak-call rate, paced
+    size = int(payload_bytes(s.codec, s.ptime_ms) + IP_UDP_RTP_BYTES - 28)
+    rate_kbps = max(s.calls, 1) * size * 8 * 1000 / s.ptime_ms / 1000
+    udp_args = ["-u", "-b", f"{rate_kbps:.0f}K", "-l", str(min(size, 1200)), "--pacing-timer", "1000"]
+    udp_up = run_iperf3(s.host, s.port, udp_args, min(s.duration_s, 10), udp=True)
+    udp_down = run_iperf3(s.host, s.port, [*udp_args, "-R"], min(s.duration_s, 10), udp=True)
+    voice_mbps = s.voice_kbps / 1000.0
+    loss_up, loss_down = udp_up.udp_loss_pct or 0.0, udp_down.udp_loss_pct or 0.0
+    return BandwidthResult(
+        up_mbps=round(up.received_mbps, 3),
+        down_mbps=round(down.received_mbps, 3),
+        udp_loss_pct=round(max(loss_up, loss_down), 3),
+        rtt_ms=None if up.mean_rtt_ms is None else round(up.mean_rtt_ms, 3),
+        udp_jitter_ms=round(max(udp_up.udp_jitter_ms or 0.0, udp_down.udp_jitter_ms or 0.0), 3),
+        voice_load_kbps=round(s.voice_kbps, 3),
+        headroom_up_mbps=round(up.received_mbps - voice_mbps, 3),
+        headroom_down_mbps=round(down.received_mbps - voice_mbps, 3),
+        udp_loss_up_pct=round(loss_up, 3),
+        udp_loss_down_pct=round(loss_down, 3),
+        max_mbps=s.max_mbps,
+        duration_s=s.duration_s,
+        calls=s.calls,
+        codec=s.codec,
+    )

@@ -1,0 +1,106 @@
+"""Run the iperf3 binary and read its ``--json`` output (the stable interface)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ValidationError
+
+from assess.errors import NotAssessedError
+
+
+class Iperf3Outcome(BaseModel):
+    """The figures of one iperf3 run that the probes use."""
+
+    received_mbps: float
+    sent_mbps: float
+    mean_rtt_ms: float | None = None
+    udp_loss_pct: float | None = None
+    udp_jitter_ms: float | None = None
+    udp_packets: int | None = None
+
+
+class _Sum(BaseModel):
+    bits_per_second: float = 0.0
+    lost_percent: float | None = None
+    jitter_ms: float | None = None
+    packets: int | None = None
+
+
+class _Sender(BaseModel):
+    mean_rtt: float | None = None  # µs, Linux TCP only
+
+
+class _Stream(BaseModel):
+    sender: _Sender | None = None
+
+
+class _End(BaseModel):
+    sum_sent: _Sum | None = None
+    sum_received: _Sum | None = None
+    sum: _Sum | None = None
+    streams: list[_Stream] = []
+
+
+class _Report(BaseModel):
+    """The part of iperf3's JSON report the probes read (extra keys ignored)."""
+
+    end: _End | None = None
+    error: str | None = None
+
+
+def _parse(report: _Report, udp: bool) -> Iperf3Outcome:
+    end = report.end
+    if end is None or end.sum_sent is None or (end.sum_received or end.sum) is None:
+        raise ValueError("no 'end' summary")
+    received = end.sum_received or end.sum
+    assert received is not None
+    if udp:
+        summary = end.sum or received
+        return Iperf3Outcome(
+            received_mbps=received.bits_per_second / 1e6,
+            sent_mbps=end.sum_sent.bits_per_second / 1e6,
+            udp_loss_pct=summary.lost_percent,
+            udp_jitter_ms=summary.jitter_ms,
+            udp_packets=summary.packets,
+        )
+    rtts = [st.sender.mean_rtt for st in end.streams if st.sender and st.sender.mean_rtt is not None]
+    return Iperf3Outcome(
+        received_mbps=received.bits_per_second / 1e6,
+        sent_mbps=end.sum_sent.bits_per_second / 1e6,
+        mean_rtt_ms=sum(rtts) / len(rtts) / 1000.0 if rtts else None,
+    )
+
+
+def run_iperf3(
+    host: str, port: int, args: Sequence[str], duration_s: float, udp: bool, binary: str = "iperf3"
+) -> Iperf3Outcome:
+    """One iperf3 client run; NotAssessedError with iperf3's own message when it fails."""
+    exe = shutil.which(binary)
+    label = f"{host}:{port}"
+    if exe is None:
+        raise NotAssessedError(label, "iperf3 is not installed (Debian package iperf3)")
+    argv = [exe, "-c", host, "-p", str(port), "-t", f"{duration_s:g}", "--json", "--connect-timeout", "3000", *args]
+    for attempt in range(3):
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=duration_s + 20, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise NotAssessedError(label, f"iperf3 did not finish within {duration_s + 20:.0f} s") from exc
+        try:
+            report = _Report.model_validate_json(proc.stdout)
+        except ValidationError:
+            report = _Report(error=(proc.stderr or proc.stdout).strip()[:200] or f"exit {proc.returncode}")
+        error = report.error
+        if error and "busy" in error and attempt < 2:
+            time.sleep(1.0)  # the server runs one test at a time
+            continue
+        if error:
+            raise NotAssessedError(label, f"iperf3: {error}")
+        try:
+            return _parse(report, udp)
+        except ValueError as exc:
+            raise NotAssessedError(label, f"iperf3 output lacks {exc}") from exc
+    raise NotAssessedError(label, "iperf3 server stayed busy")

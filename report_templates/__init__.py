@@ -1,0 +1,1 @@
+"""Jinja2 templates and CSS of the site and portfolio reports (shipped as package data)."""

@@ -1,0 +1,92 @@
+"""Checklist marking from evidence, drift between sites and the before/after comparison."""
+
+from __future__ import annotations
+
+from assess.drift import compute_drift
+from assess.models.common import Status, Verdict
+from assess.report import build_portfolio
+from assess.report.checklist import build_checklist
+from assess.report.compare import compare_sites
+from tests.report_fixtures import branch_site, hq_site, remediated, warehouse_site
+
+
+def test_checklist_ticks_qos_and_firewall_when_evidence_passes() -> None:
+    items = {i.title: i for i in build_checklist(hq_site())}
+    qos = next(i for t, i in items.items() if t.startswith("QoS"))
+    fw = next(i for t, i in items.items() if t.startswith("Firewall"))
+    # hq has one LAN QoS warning (VQ103), so QoS stays open; its firewall evidence all passes
+    assert qos.mark == "open" and "VQ103" in qos.basis
+    assert fw.mark == "done" and "no SIP ALG on hq-inet" in fw.basis
+
+
+def test_checklist_marks_failures_from_probes_and_findings() -> None:
+    items = {i.title: i for i in build_checklist(warehouse_site())}
+    fw = next(i for t, i in items.items() if t.startswith("Firewall"))
+    assert fw.mark == "open"
+    assert "VQ301" in fw.basis and "12500/udp" in fw.basis and "SIP ALG rewrote" in fw.basis
+
+
+def test_checklist_leaves_what_the_tool_cannot_know_to_the_consultant() -> None:
+    items = {i.title: i.mark for i in build_checklist(hq_site())}
+    for title in (
+        "Numbering, caller ID and call routing confirmed",
+        "Support coverage set for cutover day",
+        "Pilot issues resolved or formally deferred",
+        "Fallback and rollback verified",
+    ):
+        assert items[title] == "manual"
+
+
+def test_checklist_unverified_checks_are_not_ticked() -> None:
+    site = hq_site()
+    site.findings = [f.model_copy(update={"status": Status.UNKNOWN}) if f.id == "VQ302" else f for f in site.findings]
+    fw = next(i for i in build_checklist(site) if i.title.startswith("Firewall"))
+    assert fw.mark == "manual" and "VQ302" in fw.basis
+
+
+def test_checklist_without_any_evidence_is_manual() -> None:
+    site = hq_site()
+    site.findings, site.probes = [], []
+    assert {i.mark for i in build_checklist(site)} == {"manual"}
+
+
+def test_drift_shows_the_differing_values_per_layer() -> None:
+    drift = {d.layer: d for d in compute_drift([hq_site(), branch_site(), warehouse_site()])}
+    assert drift["SIP ALG"].values == {
+        "hq": "SIP ALG disabled",
+        "branch-york": "SIP ALG disabled",
+        "warehouse": "SIP ALG enabled",
+    }
+    assert drift["SIP ALG"].details == {"warehouse": ["SIP ALG enabled"]}  # the odd one out of the majority
+    assert drift["RTP port range"].details["warehouse"] == ["UDP 10000-10999"]
+    assert drift["QoS policy"].values["warehouse"] == "not seen"
+    assert "VOICE (ef): priority 20 %" in drift["QoS policy"].details["branch-york"]
+    assert "Priority classes" not in drift  # VOICE everywhere QoS was seen
+
+
+def test_identical_sites_do_not_drift() -> None:
+    a, b = hq_site(), hq_site()
+    b.site = "hq2"
+    assert compute_drift([a, b]) == []
+
+
+def test_portfolio_lists_sites_worst_findings_and_drift() -> None:
+    pf = build_portfolio([hq_site(), branch_site(), warehouse_site()], "Northwind")
+    by_site = {s.site: s for s in pf.sites}
+    assert by_site["warehouse"].verdict == Verdict.NO_GO
+    assert by_site["warehouse"].worst_findings[0].startswith("VQ201")
+    assert by_site["hq"].categories["lan_qos"] == 98.0
+    assert {d.layer for d in pf.drift} >= {"SIP ALG", "Voice VLAN scheme", "UDP timeout"}
+
+
+def test_before_after_lists_fixed_new_and_still_open() -> None:
+    before = warehouse_site()
+    after = remediated(before)
+    cmp = compare_sites(before, after)
+    assert cmp.verdict_before == Verdict.NO_GO and cmp.verdict_after != Verdict.NO_GO
+    assert cmp.score_delta > 0
+    assert {c.id for c in cmp.fixed} == {"VQ201", "VQ301", "VQ302"}
+    assert [c.id for c in cmp.new] == ["VQ503"]
+    assert "VQ102" in {c.id for c in cmp.still_open}
+    loss = next(m for m in cmp.measurements if m.metric == "Packet loss")
+    assert (loss.before, loss.after, loss.improved) == (2.8, 0.3, True)
