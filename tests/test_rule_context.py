@@ -1,44 +1,45 @@
-"""Building site contexts from a plan, and drift across the sites of a survey."""
+"""Drift across the sites of a survey: each site's context sees the other sites."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from assess.models.common import Status
 from assess.models.facts import DeviceFacts
 from assess.models.site import DeviceRecord
-from assess.plan import parse_plan
-from checks.context import site_context, with_peers
-from checks.drift import SipAlgDrift
+from assess.plan import Voice
+from checks.base import SiteContext
+from checks.drift import SipAlgDrift, UdpTimeoutDrift
 from checks.engine import run_rules
 
-PLAN = """
-company: Example
-voice: {peak_calls: 12, keepalive_interval_s: 30}
-sites:
-  - {name: hq, links: [{name: fibre, contracted_up_mbps: 100, contracted_down_mbps: 100}]}
-  - {name: branch, voice: {peak_calls: 4}}
-  - {name: warehouse}
-"""
+
+def site(name: str, alg: str, timeout: int, voice: Voice | None = None) -> SiteContext:
+    facts = DeviceFacts(platform="fortinet", sip_alg=alg, nat_enabled=True, udp_timeout_s=timeout)  # type: ignore[arg-type]
+    return SiteContext(
+        site=name, voice=voice or Voice(), devices=(DeviceRecord(name="fw", platform="fortinet", facts=facts),)
+    )
 
 
-def fw(state: str) -> tuple[DeviceRecord, ...]:
-    facts = DeviceFacts(platform="fortinet", sip_alg=state, nat_enabled=True)  # type: ignore[arg-type]
-    return (DeviceRecord(name="fw", platform="fortinet", facts=facts),)
-
-
-def test_site_context_takes_the_sites_own_voice_or_the_plan_default() -> None:
-    plan = parse_plan(PLAN)
-    hq, branch = (site_context(plan, s) for s in plan.sites[:2])
-    assert hq.voice.peak_calls == 12 and hq.links[0].name == "fibre"
-    assert branch.voice.peak_calls == 4 and branch.links == ()
+def with_peers(contexts: list[SiteContext]) -> list[SiteContext]:
+    return [replace(c, other_sites=tuple(o for o in contexts if o is not c)) for c in contexts]
 
 
 def test_the_one_site_with_the_alg_on_is_reported_as_drift_and_the_others_pass() -> None:
-    plan = parse_plan(PLAN)
-    states = {"hq": "disabled", "branch": "enabled", "warehouse": "disabled"}
-    contexts = with_peers([site_context(plan, s, fw(states[s.name])) for s in plan.sites])
-    assert [len(c.other_sites) for c in contexts] == [2, 2, 2]
-    assert all(not o.other_sites for c in contexts for o in c.other_sites)
+    contexts = with_peers([site("hq", "disabled", 900), site("branch", "enabled", 900), site("wh", "disabled", 900)])
     verdicts = {c.site: run_rules([SipAlgDrift], c)[0] for c in contexts}
     assert verdicts["branch"].status == Status.WARN
     assert "enabled" in verdicts["branch"].evidence and "hq: disabled" in verdicts["branch"].evidence
-    assert verdicts["hq"].status == verdicts["warehouse"].status == Status.PASS
+    assert verdicts["hq"].status == verdicts["wh"].status == Status.PASS
+
+
+def test_without_a_plan_target_the_majority_is_the_standard_and_a_tie_has_none() -> None:
+    three = with_peers([site("hq", "disabled", 900), site("branch", "disabled", 30), site("wh", "disabled", 900)])
+    assert [run_rules([UdpTimeoutDrift], c)[0].status for c in three] == [Status.PASS, Status.WARN, Status.PASS]
+    two = with_peers([site("hq", "disabled", 900), site("branch", "disabled", 30)])
+    assert [run_rules([UdpTimeoutDrift], c)[0].status for c in two] == [Status.WARN, Status.WARN]
+
+
+def test_the_plans_alg_intent_beats_a_majority_of_sites_that_left_it_on() -> None:
+    contexts = with_peers([site("hq", "disabled", 900), site("branch", "enabled", 900), site("wh", "enabled", 900)])
+    statuses = {c.site: run_rules([SipAlgDrift], c)[0].status for c in contexts}
+    assert statuses == {"hq": Status.PASS, "branch": Status.WARN, "wh": Status.WARN}
