@@ -27,6 +27,8 @@ from checks.qos import (
     shaper_kbps,
 )
 
+NO_EF_QUEUE = "no EF priority queue"
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -48,7 +50,7 @@ def qos_setting(ctx: SiteContext) -> Setting | None:
             policy = output_policy(facts, port)
             queue = ef_queue(facts, policy) if policy else None
             if policy is None or queue is None:
-                values.add("no EF priority queue")
+                values.add(NO_EF_QUEUE)
                 continue
             rate = egress_rate_kbps(facts, port, link_for_port(port, ctx, facts))
             size = queue_size_kbps(queue, rate)
@@ -120,14 +122,21 @@ class _DriftRule(SiteRule):
         """The value the plan asks for at this site, when it sets one (the plan beats the majority)."""
         return None
 
+    def comparable(self, setting: Setting) -> bool:
+        """False for a value that can never be the standard (e.g. no QoS at all)."""
+        return True
+
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         if not ctx.other_sites:
             yield na("no other site to compare with")
             return
         mine = self.setting(ctx)
-        others = {o.site: s for o in ctx.other_sites if (s := self.setting(o)) is not None}
+        others = {o.site: s for o in ctx.other_sites if (s := self.setting(o)) is not None and self.comparable(s)}
         if mine is None:
             yield unknown(f"{self.aspect} not known at this site")
+            return
+        if not self.comparable(mine):
+            yield na(f"{self.aspect}: {mine.value} (judged by its own rule, not compared)", mine.lines)
             return
         if not others:
             yield na(f"no other site has a known {self.aspect}", f"{ctx.site}: {mine.value}")
@@ -187,6 +196,11 @@ class QosPolicyDrift(_DriftRule):
 
     def setting(self, ctx: SiteContext) -> Setting | None:
         return qos_setting(ctx)
+
+    def comparable(self, setting: Setting) -> bool:
+        # sites without any EF queue fail VQ201; letting them out-vote the sites that have one
+        # would flag the well-configured site as the odd one out
+        return setting.value != NO_EF_QUEUE
 
 
 class VoiceVlanDrift(_DriftRule):
