@@ -8,7 +8,7 @@ from assess.models.common import Category, Severity, Status
 from assess.models.site import LinkProbes
 from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
-from checks.common import na, unknown
+from checks.common import na, nat_or_filter, unknown
 from checks.nat_timeouts import refresh_interval_s
 
 RFC4787_MIN_BINDING_S = 120  # RFC 4787 REQ-5: UDP mapping timer must not expire in less than 2 minutes
@@ -174,7 +174,11 @@ class SipAlgConfigMatchesPath(SiteRule):
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         measured = [(p.link, p.sip_alg) for p in ctx.probes if p.sip_alg is not None]
-        configured = {d.name: d.facts.sip_alg for d in ctx.devices if d.facts and d.facts.sip_alg != "unknown"}
+        configured = {
+            d.name: d.facts.sip_alg
+            for d in ctx.devices
+            if d.facts and d.facts.sip_alg != "unknown" and nat_or_filter(d.facts)
+        }
         if not measured or not configured:
             yield unknown("needs both a SIP ALG probe and a parsed SIP ALG state")
             return
