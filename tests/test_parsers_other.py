@@ -56,7 +56,7 @@ def test_warehouse_mikrotik_sample_tells_the_demo_story() -> None:
     assert facts.udp_timeout_s == 10
     assert facts.dscp_remarks
     wide_open = [r for r in facts.firewall_rules if r.action == "permit" and r.direction == "forward from WAN"]
-    assert wide_open and wide_open[0].protocol == "any" and wide_open[0].dst_ports == []
+    assert wide_open and wide_open[0].protocol == "udp" and wide_open[0].dst_ports == []
 
 
 def test_junos_policy_resolves_address_sets_and_application_sets() -> None:
