@@ -72,6 +72,14 @@ def test_junos_inactive_statements_are_ignored() -> None:
     assert all(r.name != "old-test" for r in facts.firewall_rules)
 
 
+def test_panos_set_format_gives_the_same_rules_as_the_xml() -> None:
+    def rules(case: str) -> list[tuple[object, ...]]:
+        facts = parse_device("paloalto_panos", read_outputs(FIXTURES / "paloalto_panos" / case))
+        return [(r.name, r.action, r.protocol, r.sources, r.destinations, r.dst_ports) for r in facts.firewall_rules]
+
+    assert rules("pa-problems-set-format") == rules("pa-problems")
+
+
 def test_routeros_disabled_port_forward_opens_nothing() -> None:
     facts = parse_device("mikrotik_routeros", read_outputs(FIXTURES / "mikrotik_routeros" / "ros6-problems"))
     assert [r.name for r in facts.firewall_rules if r.direction == "dstnat"] == ["PBX SIP"]
