@@ -67,6 +67,33 @@ def test_junos_policy_resolves_address_sets_and_application_sets() -> None:
     assert facts.ef_priority_egresses() == ["ge-0/0/0"]
 
 
+JUNOS_FILTER = """## Last commit: 2026-11-01 10:00:00 UTC by ops
+set version 22.4R2.8
+set system host-name MX-EDGE
+set policy-options prefix-list SIP-PROVIDER 203.0.113.10/32
+set firewall family inet filter WAN-IN term SIP from source-prefix-list SIP-PROVIDER
+set firewall family inet filter WAN-IN term SIP from protocol udp
+set firewall family inet filter WAN-IN term SIP from destination-port 5060
+set firewall family inet filter WAN-IN term SIP then accept
+set firewall family inet filter WAN-IN term RTP from protocol udp
+set firewall family inet filter WAN-IN term RTP from destination-port [ 10000-20000 ]
+set firewall family inet filter WAN-IN term RTP then count rtp
+set firewall family inet filter WAN-IN term RTP then accept
+set firewall family inet filter WAN-IN term LAST then discard
+"""
+
+
+def test_junos_router_filter_terms_become_rules_and_no_srx_means_alg_unknown() -> None:
+    facts = parse_device("juniper_junos", {"show configuration | display set": JUNOS_FILTER})
+    got = [(r.name, r.action, r.protocol, r.sources, r.dst_ports) for r in facts.firewall_rules]
+    assert got == [
+        ("WAN-IN term SIP", "permit", "udp", ["203.0.113.10/32"], [(5060, 5060)]),
+        ("WAN-IN term RTP", "permit", "udp", ["any"], [(10000, 20000)]),
+        ("WAN-IN term LAST", "deny", "any", ["any"], []),
+    ]
+    assert facts.sip_alg == "unknown" and facts.nat_enabled is None
+
+
 def test_junos_inactive_statements_are_ignored() -> None:
     facts = parse_device("juniper_junos", read_outputs(FIXTURES / "juniper_junos" / "srx-branch-problems"))
     assert all(r.name != "old-test" for r in facts.firewall_rules)

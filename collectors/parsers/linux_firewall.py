@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shlex
 
 from assess.models.facts import FirewallRule, SipAlgState
-from collectors.parsers.common import dscp_name, port_ranges
+from collectors.parsers.common import dscp_name, port_ranges, shell_words
 from collectors.parsers.firewall import Action, Protocol, Service, build_rules
 from collectors.parsers.linux_nft import Ruleset
 
@@ -111,10 +110,7 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
     """ACCEPT/DROP/REJECT rules of the filter table's FORWARD and INPUT chains."""
     rules: list[FirewallRule] = []
     for rule in ruleset.rules:
-        try:
-            words = shlex.split(rule.text)
-        except ValueError:
-            words = rule.text.split()
+        words = shell_words(rule.text)
         target = _ipt_option(words, "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
         if rule.table != "filter" or rule.hook not in FILTER_HOOKS or verdict is None:

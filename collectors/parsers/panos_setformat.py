@@ -9,10 +9,10 @@ the text; the tables below list the places the voice audit reads.
 from __future__ import annotations
 
 import re
-import shlex
 
 from lxml import etree
 
+from collectors.parsers.common import shell_words
 from collectors.parsers.panos_xml import Element
 
 # Paths (tags only, relative to shared / device / vsys) whose children are named entries.
@@ -57,13 +57,6 @@ def looks_like_panos_set(text: str) -> bool:
     return bool(re.search(r"^set (deviceconfig system hostname|rulebase security rules|zone \S+ network) ", text, re.M))
 
 
-def _words(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError:
-        return line.replace('"', " ").split()
-
-
 def _child(parent: Element, tag: str, name: str | None = None) -> Element:
     for node in parent.iterfind(tag):
         if name is None or node.get("name") == name:
@@ -80,7 +73,7 @@ def set_lines_to_config(text: str) -> Element:
     device = _child(_child(config, "devices"), "entry", "localhost.localdomain")
     vsys = _child(_child(device, "vsys"), "entry", "vsys1")
     for line in text.splitlines():
-        words = [w for w in _words(line.strip()) if w not in ("[", "]")]
+        words = [w for w in shell_words(line.strip()) if w not in ("[", "]")]
         if len(words) < 3 or words[0] != "set" or not re.fullmatch(r"[\w.-]+", words[1]):
             continue
         words = words[1:]
