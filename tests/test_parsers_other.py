@@ -107,6 +107,15 @@ def test_panos_set_format_gives_the_same_rules_as_the_xml() -> None:
     assert rules("pa-problems-set-format") == rules("pa-problems")
 
 
+def test_empty_nft_ruleset_means_nothing_is_filtered() -> None:
+    facts = parse_device("linux", {"nft list ruleset": "", "tc qdisc show": "qdisc noqueue 0: dev lo root refcnt 2\n"})
+    assert [(r.name, r.action, r.protocol) for r in facts.firewall_rules] == [
+        ("forward policy accept", "permit", "any"),
+        ("input policy accept", "permit", "any"),
+    ]
+    assert facts.sip_alg == "disabled" and facts.nat_enabled is False and facts.ef_priority is False
+
+
 def test_routeros_disabled_port_forward_opens_nothing() -> None:
     facts = parse_device("mikrotik_routeros", read_outputs(FIXTURES / "mikrotik_routeros" / "ros6-problems"))
     assert [r.name for r in facts.firewall_rules if r.direction == "dstnat"] == ["PBX SIP"]

@@ -86,12 +86,12 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
 
 
 def policy_rules(ruleset: Ruleset) -> list[FirewallRule]:
-    """An implicit permit-all for a filter hook whose base chains all have policy accept."""
+    """An implicit permit-all for a filter hook without base chains or whose base chains all accept."""
     rules: list[FirewallRule] = []
     for hook in FILTER_HOOKS:
         chains = [c for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies]
-        if chains and all(ruleset.policies[c] == "accept" for c in chains):
-            evidence = "; ".join(f"{c} policy accept" for c in chains)
+        if all(ruleset.policies[c] == "accept" for c in chains):
+            evidence = "; ".join(f"{c} policy accept" for c in chains) or f"no base chain on the {hook} hook"
             rules.extend(
                 build_rules(f"{hook} policy accept", "permit", [Service("any")], ["any"], ["any"], hook, evidence)
             )
