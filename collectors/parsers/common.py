@@ -153,6 +153,19 @@ def duration_s(text: str) -> int | None:
     return sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
 
 
+def status_field(text: str, *labels: str) -> str | None:
+    """Value of the first ``Label: value`` line with one of ``labels`` (status/version outputs).
+
+    >>> status_field("Model: srx300\\nJunos: 21.4R3-S5.4", "Junos", "JUNOS")
+    '21.4R3-S5.4'
+    """
+    for label in labels:
+        match = re.search(rf"^\s*{re.escape(label)}\s*:\s*(\S.*?)\s*$", text, re.M)
+        if match:
+            return match.group(1)
+    return None
+
+
 def add_evidence(evidence: dict[str, str], fact: str, line: str) -> None:
     """Append one source line to the evidence kept for ``fact``."""
     line = line.strip()

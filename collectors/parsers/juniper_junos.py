@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Vlan
 from collectors.parsers import junos_cos, junos_security
-from collectors.parsers.common import add_evidence, pick_output, vlan_ids
+from collectors.parsers.common import add_evidence, pick_output, status_field, vlan_ids
 from collectors.parsers.junos_config import Path, as_set_line, load_paths, looks_like_junos, with_prefix
 
 PLATFORM = "juniper_junos"
@@ -37,6 +37,9 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     facts.hostname = next((p[2] for p in with_prefix(paths, "system", "host-name", None)), None)
     facts.vendor_os_version = next((p[1] for p in with_prefix(paths, "version", None)), None)
+    version_text = outputs.get("show version", "")
+    facts.vendor_os_version = facts.vendor_os_version or status_field(version_text, "Junos", "JUNOS OS Kernel")
+    facts.hostname = facts.hostname or status_field(version_text, "Hostname")
     _fill_switching(facts, paths)
     _fill_cos(facts, paths, outputs.get(COS_COMMAND, ""))
     _fill_security(facts, paths, is_srx)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from assess.models.facts import DeviceFacts, Port, Vlan
 from collectors.parsers import mikrotik_firewall, mikrotik_qos
-from collectors.parsers.common import add_evidence, duration_s, pick_output, vlan_ids
+from collectors.parsers.common import add_evidence, duration_s, pick_output, status_field, vlan_ids
 from collectors.parsers.routeros_export import RosCommand, in_menu, load_export, looks_like_routeros, routeros_version
 
 PLATFORM = "mikrotik_routeros"
@@ -35,7 +35,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     identity = in_menu(commands, "system identity")
     facts.hostname = identity[0].get("name") or None if identity else None
-    version = routeros_version(text)
+    version = routeros_version(text) or status_field(outputs.get("/system resource print", ""), "version")
     facts.vendor_os_version = f"RouterOS {version}" if version else None
     _fill_ports(facts, commands)
     facts.class_maps, facts.policies, facts.attachments = mikrotik_qos.queues(commands)
@@ -61,6 +61,7 @@ def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     else:
         facts.sip_alg = "enabled" if sip.enabled else "disabled"
         facts.sip_alg_evidence = sip.source
+        facts.sip_timeout_s = duration_s(sip.get("sip-timeout")) if sip.get("sip-timeout") else None
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
 from collectors.parsers import panos_policy
-from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges
+from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
 from collectors.parsers.panos_setformat import looks_like_panos_set, set_lines_to_config
 from collectors.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
 
@@ -46,7 +46,9 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     facts.hostname = text_of(device, "deviceconfig/system/hostname") or None
     version = config.get("detail-version") or config.get("version")
+    version = version or status_field(outputs.get("show system info", ""), "sw-version")
     facts.vendor_os_version = f"PAN-OS {version}" if version else None
+    facts.hostname = facts.hostname or status_field(outputs.get("show system info", ""), "hostname")
     _fill_interfaces(facts, device, vsys)
     _fill_qos(facts, device, vsys)
     facts.firewall_rules = panos_policy.firewall_rules(config, vsys, facts.parse_warnings)
