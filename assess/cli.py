@@ -8,8 +8,15 @@ import typer
 
 from assess import __version__
 from assess.commands import capacity as capacity_cmd
-from assess.commands import device_cmds, plan_cmds, probe_rtp, reflector_cmd, report_cmd
-from assess.commands import device_cmds, plan_cmds, probe_bandwidth, probe_dscp_trace, probe_rtp, reflector_cmd
+from assess.commands import (
+    device_cmds,
+    plan_cmds,
+    probe_bandwidth,
+    probe_dscp_trace,
+    probe_rtp,
+    reflector_cmd,
+    report_cmd,
+)
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
 from assess.commands import probe_nat as probe_nat_cmd
