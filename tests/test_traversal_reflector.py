@@ -110,3 +110,20 @@ def test_range_sampling_keeps_edges_and_spacing():
 
 def test_blocked_spans_group_consecutive_samples():
     assert spans([3, 4, 9], [1, 3, 4, 5, 9]) == [(3, 4), (9, 9)]
+
+
+def test_run_traversal_fills_the_link_probes_from_the_plan(reflector):
+    from assess.models.site import LinkProbes
+    from assess.plan import Endpoint, Link, Voice
+    from collectors.probes.traversal_suite import TraversalOptions, run_traversal
+
+    link = Link(name="wan1", contracted_up_mbps=10, contracted_down_mbps=10,
+                reflector=Endpoint(host="127.0.0.1", port=reflector["ctrl"]))
+    voice = Voice(rtp_ports=(20000, 20999), sip_domain="voip.example.test")  # no DNS server given: skipped
+    opts = TraversalOptions(lifetime_cap_s=0.5, timeout_s=0.6, reflector_stun_port=reflector["stun"],
+                            sip_port=reflector["sip"], sip_alt_port=reflector["alt"])
+    probes = run_traversal(link, voice, LinkProbes(link="wan1"), opts)
+    assert probes.nat is not None and probes.nat.mapping == "no-nat"
+    assert probes.sip_alg is not None and probes.sip_alg.sip_alg_detected is False
+    assert probes.ports is not None and 20000 in probes.ports.tested_udp and 20999 in probes.ports.tested_udp
+    assert probes.sip_path is None
