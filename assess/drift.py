@@ -2,11 +2,14 @@
 
 Each layer reduces a site's device facts to comparable lines (e.g. ``VOICE:
 priority 30 %``); a layer drifts when two sites with evidence show different
-lines. Sites without evidence for a layer are shown but never count as drift.
+lines. A site's details are the lines that set it apart from the de-facto
+standard (the setting most sites share, else what every site has). Sites
+without evidence for a layer are shown but never count as drift.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from assess.models.facts import DeviceFacts
@@ -94,12 +97,25 @@ def compute_drift(sites: Sequence[SiteResult]) -> list[DriftItem]:
         seen = {site: frozenset(lines) for site, lines in per_site.items() if lines}
         if len(set(seen.values())) < 2:
             continue
-        common = frozenset.intersection(*seen.values())
+        reference = _reference(list(seen.values()))
         items.append(
             DriftItem(
                 layer=name,
                 values={site: "; ".join(lines) if lines else NOT_SEEN for site, lines in per_site.items()},
-                details={site: [ln for ln in lines if ln not in common] for site, lines in per_site.items() if lines},
+                details={
+                    site: [ln for ln in lines if ln not in reference]
+                    for site, lines in per_site.items()
+                    if lines and frozenset(lines) != reference
+                },
             )
         )
     return items
+
+
+def _reference(values: list[frozenset[str]]) -> frozenset[str]:
+    """The setting most sites share (the de-facto standard), else the lines every site has."""
+    counts = Counter(values)
+    best, n = counts.most_common(1)[0]
+    if n >= 2 and list(counts.values()).count(n) == 1:
+        return best
+    return frozenset.intersection(*values)

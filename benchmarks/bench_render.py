@@ -27,25 +27,33 @@ from assess.report import build_portfolio
 from assess.report.portfolio import portfolio_view
 from assess.report.render import render_html
 from assess.report.view import site_view
+from benchmarks.common import Row
 from tests.report_fixtures import all_sites
 
 T = TypeVar("T")
 COMPANY = "Northwind Logistics Ltd"
+TITLE = "Report rendering: one site PDF and a 100-site portfolio PDF, by phase"
 
 
 @dataclass(frozen=True)
-class Row:
-    """One measured figure."""
+class Phase:
+    """Wall and CPU seconds of one phase (CPU matters on a shared machine)."""
 
-    name: str
-    value: float
-    unit: str
+    wall: float
+    cpu: float
+
+    def row(self, metric: str) -> Row:
+        return Row(metric, round(self.wall, 3), "s", f"CPU {self.cpu:.2f} s")
 
 
-def _timed(fn: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
+def _timed(fn: Callable[[], T]) -> tuple[T, Phase]:
+    cpu0, start = time.process_time(), time.perf_counter()
     out = fn()
-    return out, time.perf_counter() - start
+    return out, Phase(time.perf_counter() - start, time.process_time() - cpu0)
+
+
+def _total(*phases: Phase) -> Phase:
+    return Phase(sum(p.wall for p in phases), sum(p.cpu for p in phases))
 
 
 def many_sites(n: int) -> list[SiteResult]:
@@ -65,13 +73,12 @@ def bench_site(site: SiteResult, tmp: Path) -> list[Row]:
     html, t_tpl = _timed(lambda: render_html("site.html.j2", v=view))
     doc, t_layout = _timed(lambda: HTML(string=html, base_url=str(tmp)).render())
     _, t_write = _timed(lambda: doc.write_pdf(str(tmp / "report.pdf")))
-    total = t_view + t_tpl + t_layout + t_write
     return [
-        Row("site: view + charts", t_view, "s"),
-        Row("site: template", t_tpl, "s"),
-        Row("site: WeasyPrint layout", t_layout, "s"),
-        Row("site: PDF write (fonts)", t_write, "s"),
-        Row("site: total", total, "s"),
+        t_view.row("site: view + matplotlib charts"),
+        t_tpl.row("site: Jinja2 template"),
+        t_layout.row("site: WeasyPrint layout"),
+        t_write.row("site: PDF write (fonts subset)"),
+        _total(t_view, t_tpl, t_layout, t_write).row("site: total"),
         Row("site: pages", float(len(doc.pages)), "pages"),
     ]
 
@@ -85,11 +92,11 @@ def bench_portfolio(n: int, tmp: Path) -> list[Row]:
     doc, t_layout = _timed(lambda: HTML(string=html, base_url=str(tmp)).render())
     _, t_write = _timed(lambda: doc.write_pdf(str(tmp / "portfolio.pdf")))
     return [
-        Row(f"portfolio {n}: build + drift", t_build, "s"),
-        Row(f"portfolio {n}: template", t_tpl, "s"),
-        Row(f"portfolio {n}: WeasyPrint layout", t_layout, "s"),
-        Row(f"portfolio {n}: PDF write (fonts)", t_write, "s"),
-        Row(f"portfolio {n}: total", t_build + t_tpl + t_layout + t_write, "s"),
+        t_build.row(f"portfolio {n}: build + drift"),
+        t_tpl.row(f"portfolio {n}: Jinja2 template"),
+        t_layout.row(f"portfolio {n}: WeasyPrint layout"),
+        t_write.row(f"portfolio {n}: PDF write (fonts subset)"),
+        _total(t_build, t_tpl, t_layout, t_write).row(f"portfolio {n}: total"),
         Row(f"portfolio {n}: pages", float(len(doc.pages)), "pages"),
     ]
 
@@ -124,7 +131,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also print the top functions of the portfolio layout")
     args = parser.parse_args()
     for row in run(args.sites):
-        print(f"{row.name:<40} {row.value:9.3f} {row.unit}")
+        print(f"{row.metric:<42} {row.value or 0:9.3f} {row.unit:<6} {row.note}")
     if args.profile:
         print(_profile_layout(args.sites))
 

@@ -168,7 +168,12 @@ def _finding(
     message: str = "",
 ) -> Finding:
     title, sev, cat, rationale = CATALOGUE[fid]
-    remediation = REMEDIATION.get(fid, {}).get(platform, f"See the {platform} configuration guide for {title.lower()}.")
+    fallback = (
+        f"Raise a ticket with the WAN provider (target: {title.lower()}), then run the link probes again."
+        if device is None
+        else f"Change the {platform} configuration of {device} so that: {title.lower()}."
+    )
+    remediation = REMEDIATION.get(fid, {}).get(platform, fallback)
     return Finding(
         id=fid,
         title=title,
@@ -732,7 +737,10 @@ def remediated(site: SiteResult) -> SiteResult:
         f.model_copy(update={"status": Status.PASS}) if f.severity == Severity.CRITICAL and f.failed else f
         for f in site.findings
     ]
-    findings.append(_finding("VQ503", Status.FAIL, device=site.devices[-1].name, evidence="new: end of support"))
+    last = site.devices[-1]
+    findings.append(
+        _finding("VQ503", Status.FAIL, device=last.name, platform=last.platform, evidence="new: end of support")
+    )
     probes = []
     for p in site.probes:
         rtp = p.rtp.model_copy(update={"loss_pct": 0.3, "mos": 4.2}) if p.rtp else None

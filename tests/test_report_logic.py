@@ -57,6 +57,7 @@ def test_drift_shows_the_differing_values_per_layer() -> None:
         "branch-york": "SIP ALG disabled",
         "warehouse": "SIP ALG enabled",
     }
+    assert drift["SIP ALG"].details == {"warehouse": ["SIP ALG enabled"]}  # the odd one out of the majority
     assert drift["RTP port range"].details["warehouse"] == ["UDP 10000-10999"]
     assert drift["QoS policy"].values["warehouse"] == "not seen"
     assert "VOICE (ef): priority 20 %" in drift["QoS policy"].details["branch-york"]

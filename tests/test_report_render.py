@@ -95,7 +95,7 @@ def test_pdf_shows_what_changed_since_the_previous_run(site_after: tuple[SiteRes
     assert "What changed since 20 November 2026" in text
     assert "NO-GO → CONDITIONAL" in text
     assert "3 fixed · 1 new" in text
-    assert re.search(r"Packet loss 2\.8 ?% 0\.3 ?% better", text)
+    assert re.search(r"Packet loss 2\.80 ?% 0\.30 ?% better", text)
 
 
 def test_no_raw_python_reprs_in_reports(site_after: tuple[SiteResult, Path], portfolio_letter: Path) -> None:

@@ -45,15 +45,23 @@ def report(
     written: list[Path] = []
     for site in sites:
         site_dir = out_dir / site.site
-        written += render_site(site, site_dir, company=company, consultant=consultant, page_size=size,
-                               formats=fmt, previous=previous.get(site.site))
+        written += render_site(
+            site,
+            site_dir,
+            company=company,
+            consultant=consultant,
+            page_size=size,
+            formats=fmt,
+            previous=previous.get(site.site),
+        )
         if "json" in fmt and site.site in previous:
             path = site_dir / "comparison.json"
             write_atomic(path, compare_sites(previous[site.site], site).model_dump_json(indent=2))
             written.append(path)
     portfolio = build_portfolio(sites, company, consultant=consultant, page_size=size)
-    written += render_portfolio(portfolio, sites, out_dir, company=company, consultant=consultant, page_size=size,
-                                formats=fmt)
+    written += render_portfolio(
+        portfolio, sites, out_dir, company=company, consultant=consultant, page_size=size, formats=fmt
+    )
     if "json" in fmt:
         write_atomic(out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))
         written.append(out_dir / "portfolio.json")

@@ -98,14 +98,14 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
     t = [s.t_s for s in rtp.timeline]
     with _theme():
-        fig = Figure(figsize=(6.6, 3.3))
+        fig = Figure(figsize=(6.8, 2.3))
         jit, loss = fig.subplots(2, 1, sharex=True)
         jit.plot(t, [s.jitter_up_ms for s in rtp.timeline], color=UP, lw=1.1, label="up (to far end)")
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
         jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
         jit.set_ylabel("jitter (ms)")
         jit.set_ylim(bottom=0)
-        jit.legend(loc="upper right", ncols=3, fontsize=7)
+        jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
         loss.bar([x - width / 2 for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
         loss.bar([x + width / 2 for x in t], [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
@@ -120,7 +120,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
 def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Histogram of round-trip times with the median and the RTT target."""
     with _theme():
-        fig = Figure(figsize=(3.2, 2.2))
+        fig = Figure(figsize=(3.3, 1.75))
         ax = fig.add_subplot()
         ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85)
         ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
@@ -138,7 +138,7 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
     """Measured capacity each way, split into peak voice load and what is left."""
     voice = (bw.voice_load_kbps or 0) / 1000
     with _theme():
-        fig = Figure(figsize=(3.2, 2.2))
+        fig = Figure(figsize=(3.3, 1.75))
         ax = fig.add_subplot()
         dirs = ["up", "down"]
         caps = [bw.up_mbps, bw.down_mbps]
@@ -154,9 +154,9 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
         for i, cap in enumerate(caps):
             pct = 100 * (cap - voice) / cap if cap else 0
             ax.text(i, cap, f"{cap:.1f} Mbit/s\n{pct:.0f} % free", ha="center", va="bottom", fontsize=7, color=INK)
-        ax.set_ylim(0, max(caps) * 1.3 if max(caps) else 1)
+        ax.set_ylim(0, max(caps) * 1.7 if max(caps) else 1)
         ax.set_ylabel("Mbit/s")
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=6.5, loc="upper left")
         ax.set_title(f"headroom target {min_headroom_pct:g} %", fontsize=7.5, color=MUTED, fontweight="normal")
         _style(ax)
         return _svg(fig)

@@ -29,6 +29,7 @@ class MeasurementChange(BaseModel):
     before: float | None
     after: float | None
     better: str = Field(description="'lower' or 'higher': which direction is an improvement")
+    digits: int = 1
 
     @property
     def improved(self) -> bool | None:
@@ -73,15 +74,15 @@ def _change(f: Finding, before: Finding | None, after: Finding | None) -> Findin
     )
 
 
-# (metric label, unit, attribute path, better direction)
-_METRICS: tuple[tuple[str, str, str, str], ...] = (
-    ("Jitter", "ms", "rtp.jitter_ms", "lower"),
-    ("Jitter p95", "ms", "rtp.jitter_p95_ms", "lower"),
-    ("Packet loss", "%", "rtp.loss_pct", "lower"),
-    ("Round-trip time", "ms", "rtp.rtt_ms", "lower"),
-    ("MOS", "", "rtp.mos", "higher"),
-    ("Capacity up", "Mbit/s", "bandwidth.up_mbps", "higher"),
-    ("Capacity down", "Mbit/s", "bandwidth.down_mbps", "higher"),
+# (metric label, unit, attribute path, better direction, digits shown)
+_METRICS: tuple[tuple[str, str, str, str, int], ...] = (
+    ("Jitter", " ms", "rtp.jitter_ms", "lower", 1),
+    ("Jitter p95", " ms", "rtp.jitter_p95_ms", "lower", 1),
+    ("Packet loss", " %", "rtp.loss_pct", "lower", 2),
+    ("Round-trip time", " ms", "rtp.rtt_ms", "lower", 1),
+    ("MOS", "", "rtp.mos", "higher", 2),
+    ("Capacity up", " Mbit/s", "bandwidth.up_mbps", "higher", 1),
+    ("Capacity down", " Mbit/s", "bandwidth.down_mbps", "higher", 1),
 )
 
 
@@ -117,10 +118,12 @@ def compare_sites(before: SiteResult, after: SiteResult) -> SiteComparison:
     links_before = {p.link: p for p in before.probes}
     links_after = {p.link: p for p in after.probes}
     for link in dict.fromkeys([*links_before, *links_after]):
-        for label, unit, path, better in _METRICS:
+        for label, unit, path, better, digits in _METRICS:
             b, a = _metric(links_before.get(link), path), _metric(links_after.get(link), path)
             if b is not None or a is not None:
                 cmp.measurements.append(
-                    MeasurementChange(link=link, metric=label, unit=unit, before=b, after=a, better=better)
+                    MeasurementChange(
+                        link=link, metric=label, unit=unit, before=b, after=a, better=better, digits=digits
+                    )
                 )
     return cmp
