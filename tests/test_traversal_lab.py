@@ -12,7 +12,7 @@ import re
 import pytest
 
 from assess.lab import Lab, LabConfig, RouterConfig, Services
-from tests.labtools import assess_cmd, needs_lab, run_python
+from tests.labtools import needs_lab, run_python
 from tests.traversal_servers import start_dnsmasq, start_sipp_uas
 
 pytestmark = [pytest.mark.lab, needs_lab]
@@ -28,10 +28,21 @@ def lab():
         yield built
 
 
-def probe(lab: Lab, args: list[str], timeout: float = 120) -> tuple[int, dict]:
-    out = assess_cmd(lab, "laptop", ["probe", *args, "--json"], timeout=timeout)
+PROBE_SNIPPET = """
+from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.port_list import expand, parse_ports
+from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+print(({call}).model_dump_json())
+"""
+
+
+def probe(lab: Lab, call: str, timeout: float = 120) -> dict:
+    """Run one probe function in the laptop namespace (the CLI itself is tested on loopback:
+    importing only the probe keeps each run seconds shorter on a busy machine)."""
+    out = run_python(lab, "laptop", PROBE_SNIPPET.format(call=call), timeout=timeout)
     assert out.stdout.strip(), out.stderr
-    return out.returncode, json.loads(out.stdout)
+    return json.loads(out.stdout)
 
 
 NAT_SNIPPET = """
@@ -111,9 +122,9 @@ def test_binding_lifetime_matches_conntrack_udp_timeout(lab):
 
 def test_kernel_sip_helper_is_detected_and_rewritten_fields_named(lab):
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=True))
-    _, on = probe(lab, ["sip-alg", lab.far_ip])
+    on = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=False))
-    _, off = probe(lab, ["sip-alg", lab.far_ip])
+    off = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
     print(f"\nhelper on: detected={on['sip_alg_detected']} rewritten={on['rewritten']} "
           f"large_ok={on['large_message_ok']} nonstandard_altered={on['nonstandard_port_altered']}")
     print(f"helper off: detected={off['sip_alg_detected']} rewritten={off['rewritten']}")
@@ -135,7 +146,8 @@ def test_dropped_part_of_rtp_range_is_found_exactly_with_its_direction(lab):
         done = lab.exec("router", argv, timeout=10)
         assert done.returncode == 0, done.stderr
     try:
-        code, r = probe(lab, ["ports", lab.far_ip, "--udp", "5060,10000-20000", "--tcp", "5060,5061"])
+        r = probe(lab, f"probe_ports('{lab.far_ip}', PortsOptions(udp=expand(parse_ports('5060,10000-20000')), "
+                       "tcp=[5060, 5061]))")
     finally:
         lab.exec("router", ["nft", "delete", "table", "ip", "travblock"], timeout=10)
     up = [p for p in r["tested_udp"] if 12000 <= p <= 12999]
@@ -143,7 +155,7 @@ def test_dropped_part_of_rtp_range_is_found_exactly_with_its_direction(lab):
     print(f"\ntested {len(r['tested_udp'])} UDP ports; blocked out {r['blocked_udp_up']} (expected {up}), "
           f"blocked back {r['blocked_udp_down']} (expected {down}); runs {r['blocked_udp_spans']}; "
           f"TCP blocked {r['blocked_tcp']}")
-    assert code == 0 and up and down
+    assert r["assessed"] and up and down
     assert r["blocked_udp"] == sorted(up + down)
     assert r["blocked_udp_up"] == up and r["blocked_udp_down"] == down
     assert r["tested_tcp"] == [5060, 5061] and r["blocked_tcp"] == []
@@ -161,10 +173,11 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
     dns = start_dnsmasq(lab.far_ip, 53, records, netns=far)
     primary = start_sipp_uas(lab.far_ip, 5070, netns=far)
     try:
-        _, dead = probe(lab, ["sip-path", domain, "--dns", lab.far_ip, "--timeout", "1"])
+        call = f"probe_sip_path('{domain}', SipPathOptions(dns_server='{lab.far_ip}', timeout_s=1.0))"
+        dead = probe(lab, call)
         backup = start_sipp_uas(lab.far_ip2, 5071, netns=far)
         try:
-            _, both = probe(lab, ["sip-path", domain, "--dns", lab.far_ip, "--timeout", "1"])
+            both = probe(lab, call)
         finally:
             backup.stop()
     finally:
