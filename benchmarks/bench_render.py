@@ -82,6 +82,17 @@ def bench_site(site: SiteResult, tmp: Path) -> list[Row]:
     ]
 
 
+def bench_site_charts(site: SiteResult) -> list[Row]:
+    """Layout and write CPU of the site report with and without its SVG charts (what the charts cost WeasyPrint)."""
+    out = []
+    for label, with_charts in (("with charts", True), ("without charts", False)):
+        view = site_view(site, company=COMPANY, consultant="", page_size="A4", with_charts=with_charts)
+        html = render_html("site.html.j2", v=view)
+        _, t = _timed(lambda html=html: HTML(string=html).render().write_pdf())
+        out.append(t.row(f"site: layout + write {label}"))
+    return out
+
+
 def bench_portfolio(n: int, tmp: Path) -> list[Row]:
     """Phases of building and rendering an ``n``-site portfolio to PDF."""
     sites = many_sites(n)
@@ -107,6 +118,7 @@ def run(portfolio_sites: int = 100) -> list[Row]:
         warm = all_sites()[2]
         site_view(warm, company=COMPANY, consultant="", page_size="A4")  # imports and font cache, not measured
         rows = bench_site(warm, tmp)
+        rows += bench_site_charts(warm)
         rows += bench_portfolio(portfolio_sites, tmp)
         rows += bench_css_ablation(portfolio_sites)
         html = _portfolio_html(portfolio_sites)

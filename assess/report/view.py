@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Status
+from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
 from assess.models.findings import Finding
 from assess.models.site import Action, LinkProbes, SiteResult
 from assess.plan import Thresholds
@@ -222,7 +222,7 @@ def site_view(
         category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
         measurements=measurements(result, th),
         actions=actions,
-        actions_are_optional=not result.actions,
+        actions_are_optional=result.verdict == Verdict.GO,
         checklist=build_checklist(result),
         categories=category_views(result),
         links=[link_view(p, th, with_charts) for p in result.probes],
