@@ -16,6 +16,7 @@ from assess.commands import (
     probe_rtp,
     reflector_cmd,
     report_cmd,
+    survey_cmds,
 )
 from assess.commands import emodel as emodel_cmd
 from assess.commands import pcap as pcap_cmd
@@ -60,6 +61,7 @@ def _root(
 
 
 plan_cmds.register(app)
+survey_cmds.register(app)
 device_cmds.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)

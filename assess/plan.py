@@ -106,6 +106,11 @@ class Link(Strict):
     iperf3: Endpoint | None = None
     stun: Endpoint | None = None
     role: Literal["primary", "backup"] = "primary"
+    source_netns: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="measure this link from a Linux network namespace (e.g. one per WAN uplink); needs root",
+    )
 
 
 class Voice(Strict):

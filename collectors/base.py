@@ -8,8 +8,9 @@ one-line ``reason`` that the report shows as "not assessed — reason".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -57,6 +58,12 @@ class DeviceJob:
     login: Login | None
     timeout_s: float
     options: CollectOptions
+    # Set on Ctrl-C: collectors stop at the next read and report the device as interrupted.
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class Interrupted(Exception):
+    """The run was interrupted (Ctrl-C) while this device was being collected."""
 
 
 class DeviceCollection(BaseModel):

@@ -44,6 +44,8 @@ def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -
 
 def session_failure(exc: BaseException, command: str, done: int, total: int) -> str:
     """Why a session died during ``command`` (after ``done`` of ``total`` commands)."""
+    if type(exc).__name__ == "Interrupted":
+        return f"interrupted by the user (Ctrl-C) during {command!r} after {done} of {total} commands"
     if isinstance(exc, ReadTimeout):
         what = "stopped answering (no prompt before the time limit)"
     elif isinstance(exc, OSError | EOFError):

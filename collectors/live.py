@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
@@ -10,7 +11,7 @@ from typing import Any
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
 
-from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
+from collectors.base import DeviceCollection, DeviceJob, Interrupted, ProgressEvent, ProgressHook, not_assessed
 from collectors.commands import follow_ups, netmiko_device_type
 from collectors.evidence import Manifest, read_outputs, record_failure, save_output, write_manifest
 from collectors.failures import login_failure, session_failure
@@ -110,6 +111,8 @@ class NetmikoCollector:
 
     def _run(self, job: DeviceJob, manifest: Manifest, emit: ProgressHook, deadline: float) -> DeviceCollection:
         where = f"{job.device.host}:{job.device.port}"
+        if job.cancel.is_set():
+            return not_assessed(job, self.name, "interrupted by the user (Ctrl-C) before collection started")
         try:
             conn = self._login(job, manifest)
         except Exception as exc:  # any login failure is this device's reason, never the run's crash
@@ -121,7 +124,7 @@ class NetmikoCollector:
             reason = self._run_commands(conn, job, manifest, emit, deadline, failed)
         finally:
             _close(conn, graceful=not reason)
-        if not reason and job.options.napalm_getters:
+        if not reason and job.options.napalm_getters and not job.cancel.is_set():
             failed.update(run_getters(job, manifest, deadline))
         result = not_assessed(job, self.name, reason)
         result.commands = list(dict.fromkeys([*job.commands, *(c.command for c in manifest.commands)]))
@@ -140,7 +143,7 @@ class NetmikoCollector:
         failed: dict[str, str],
     ) -> str:
         pending = list(job.commands)
-        _bound_session(conn, deadline)
+        _bound_session(conn, deadline, job.cancel)
         for done, command in enumerate(_drain(pending)):
             remaining = deadline - time.monotonic()
             try:
@@ -177,8 +180,8 @@ def _drain(pending: list[str]) -> Iterator[str]:
         yield pending.pop(0)
 
 
-def _bound_session(conn: BaseConnection, deadline: float) -> None:
-    """Make netmiko notice a dead session at once and keep its waits inside the device's time limit.
+def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Event) -> None:
+    """Make netmiko notice a dead session or a Ctrl-C at once, and keep its waits inside the time limit.
 
     netmiko polls a closed channel until its read timeout (it sees "no data",
     not "closed"), and its command-echo wait is a fixed 10 s.
@@ -190,6 +193,8 @@ def _bound_session(conn: BaseConnection, deadline: float) -> None:
         return echo(cmd=cmd, read_timeout=max(1.0, min(read_timeout, deadline - time.monotonic())))
 
     def read_channel() -> str:
+        if cancel.is_set():
+            raise Interrupted("interrupted by the user (Ctrl-C)")
         data = read()
         channel = getattr(conn, "remote_conn", None)
         if not data and isinstance(channel, paramiko.Channel) and channel.closed:

@@ -48,6 +48,8 @@ def run_getters(job: DeviceJob, manifest: Manifest, deadline: float) -> dict[str
         "allow_agent": False,
         "key_file": str(login.key_file) if login.key_file else None,
         "secret": login.enable_secret.get_secret_value() if login.enable_secret else "",
+        # netmiko-based drivers (ios, nxos_ssh): no read may outlast the device's remaining budget
+        "read_timeout_override": remaining,
     }
     password = login.password.get_secret_value() if login.password else ""
     driver = get_network_driver(driver_name)(job.device.host, login.username, password, remaining, optional)

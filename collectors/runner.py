@@ -7,9 +7,13 @@ soon as each command finishes; a device that fails comes back as a
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 
 from nornir.core import Nornir
 from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
@@ -53,7 +57,13 @@ def _live_problem(device: Device) -> str:
 
 
 def _prepare(
-    site: str, device: Device, root: Path, live: bool, options: CollectOptions, cache: CredentialCache
+    site: str,
+    device: Device,
+    root: Path,
+    live: bool,
+    options: CollectOptions,
+    cache: CredentialCache,
+    cancel: threading.Event,
 ) -> DeviceJob | DeviceCollection:
     """A job for ``device``, or the result that says why it cannot be collected."""
     platform = device.platform or ""
@@ -66,6 +76,7 @@ def _prepare(
         login=None,
         timeout_s=options.timeout_s or device.timeout_s,
         options=options,
+        cancel=cancel,
     )
     if not live:
         return job
@@ -141,6 +152,26 @@ def _run_parallel(
     return results
 
 
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
+    """While collecting, a first Ctrl-C stops every device at its next read (evidence so far is kept);
+    a second one interrupts as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(_signum: int, _frame: FrameType | None) -> None:
+        cancel.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def collect_site(
     site: Site,
     evidence_root: Path,
@@ -149,8 +180,14 @@ def collect_site(
     options: CollectOptions | None = None,
     on_progress: ProgressHook | None = None,
     credentials: CredentialCache | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[DeviceCollection]:
-    """Collect every device of ``site`` (live, or from ``offline_from``); one result per device, in plan order."""
+    """Collect every device of ``site`` (live, or from ``offline_from``); one result per device, in plan order.
+
+    Setting ``cancel`` (or pressing Ctrl-C once) stops collection: each unfinished device comes back
+    "interrupted" with what it had already saved on disk.
+    """
+    cancel = cancel or threading.Event()
     options = options or CollectOptions()
     emit = _safe_hook(on_progress)
     live = offline_from is None
@@ -161,12 +198,13 @@ def collect_site(
     jobs: list[DeviceJob] = []
     # Credentials are resolved here, in the calling thread, so a prompt never races a worker.
     for device in site.devices:
-        prepared = _prepare(site.name, device, evidence_root, live, options, cache)
+        prepared = _prepare(site.name, device, evidence_root, live, options, cache, cancel)
         if isinstance(prepared, DeviceJob):
             jobs.append(prepared)
         else:
             results[device.name] = prepared
             emit(ProgressEvent("device_done", site.name, device.name, 0, 0, ok=False, reason=prepared.reason))
     if jobs:
-        results.update(_run_parallel(jobs, collector, resumed, options.workers, emit))
+        with _ctrl_c_cancels(cancel):
+            results.update(_run_parallel(jobs, collector, resumed, options.workers, emit))
     return [results[d.name] for d in site.devices]

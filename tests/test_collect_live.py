@@ -185,7 +185,7 @@ def test_emulated_ios_switch_is_collected_through_enable_mode(tmp_path: Path, mo
     creds = Credentials(username="root", password_env="SW_PASSWORD", enable_secret_env="SW_ENABLE")
     with fake_switch("lab-sw1") as port:
         device = Device(name="sw1", host="127.0.0.1", port=port, platform="cisco_ios", credentials=creds)
-        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=40)
+        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=8)
         (result,) = collect_site(Site(name="s", devices=[device]), tmp_path / "ev", options=options)
     assert result.ok, result.reason
     assert "hostname lab-sw1" in result.outputs["show running-config"]
@@ -240,3 +240,42 @@ def test_lab_site_router_is_collected_and_its_ground_truth_comes_back_as_facts(
     assert facts.sip_alg == ("enabled" if sip_helper else "disabled")
     assert facts.udp_timeout_s == 33
     assert facts.nat_enabled is True
+
+
+def test_ctrl_c_stops_every_device_quickly_and_keeps_what_was_saved(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    before = signal.getsignal(signal.SIGINT)
+    with routers(tmp_path, 2) as (first, second):
+        pressed: list[float] = []
+
+        def press_ctrl_c(event: ProgressEvent) -> None:
+            if event.device == "first" and event.kind == "command_done" and event.done == 2 and not pressed:
+                pressed.append(time.monotonic())
+                os.kill(os.getpid(), signal.SIGINT)
+
+        site = Site(
+            name="s", devices=[first.plan_device("first"), second.plan_device("second"), second.plan_device("third")]
+        )
+        options = _strict(tmp_path, first.known_hosts_line(), second.known_hosts_line()).model_copy(
+            update={"workers": 2}
+        )
+        results = collect_site(site, tmp_path / "ev", options=options, on_progress=press_ctrl_c)
+        stopped_after = time.monotonic() - pressed[0]
+        resumed = collect_site(site, tmp_path / "ev", options=options.model_copy(update={"resume": True}))
+    assert signal.getsignal(signal.SIGINT) is before, "the Ctrl-C handler is only installed while collecting"
+    by_name = {r.device: r for r in results}
+    assert stopped_after < 5, "devices stop at their next read, not at their time limit"
+    assert by_name["first"].reason.startswith("interrupted by the user (Ctrl-C)")
+    assert "after 2 of" in by_name["first"].reason
+    assert by_name["third"].reason == "interrupted by the user (Ctrl-C) before collection started"
+    # the device running alongside either finished before the key press or stopped the same way
+    assert by_name["second"].ok or by_name["second"].reason.startswith("interrupted by the user (Ctrl-C)")
+    saved = read_manifest(tmp_path / "ev" / "s" / "first")
+    assert saved is not None and [c.ok for c in saved.commands][:2] == [True, True]
+    assert (tmp_path / "ev" / "s" / "first" / "nft_list_ruleset.txt").is_file()
+    # --resume: interrupted devices are collected again, finished ones are read back, not repeated
+    assert all(r.ok for r in resumed), [r.reason for r in resumed]
+    assert {r.device: r.via for r in resumed} == {r.device: ("offline" if r.ok else "netmiko") for r in results}

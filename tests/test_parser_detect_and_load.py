@@ -48,3 +48,8 @@ def test_empty_folder_and_nameless_bundle_header_are_user_errors(tmp_path: Path)
     bad.write_text("### command:\nhostname a\n")
     with pytest.raises(UserError, match="names no command"):
         load_evidence(bad)
+
+
+def test_a_manifest_path_stands_for_its_evidence_folder() -> None:
+    case = FIXTURES / "cisco_asa" / "voice-dmz-no-sip-inspect"
+    assert load_evidence(case / "manifest.json") == load_evidence(case)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -57,7 +60,7 @@ def test_a_5_mbit_tbf_cap_is_measured_within_10_percent(lab: Lab) -> None:
     out = assess_cmd(
         lab,
         "laptop",
-        ["probe", "bandwidth", lab.far_ip, "--duration", "3", "--max-mbps", "20", "--calls", "4", "--json"],
+        ["probe", "bandwidth", lab.far_ip, "--duration", "2", "--max-mbps", "20", "--calls", "4", "--json"],
     )
     assert out.returncode == 0, out.stderr
     result = BandwidthResult.model_validate_json(out.stdout)
@@ -66,3 +69,23 @@ def test_a_5_mbit_tbf_cap_is_measured_within_10_percent(lab: Lab) -> None:
     assert abs(result.down_mbps - 5) <= 0.5
     assert result.udp_loss_pct < 1.0
     assert result.headroom_up_mbps == pytest.approx(result.up_mbps - result.voice_load_kbps / 1000, abs=0.01)
+
+
+def test_relay_killed_mid_probe_is_not_assessed_within_bounded_time(lab: Lab) -> None:
+    lab.configure_router(RouterConfig())
+    argv = [sys.executable, "-m", "tests.one_probe", "probe", "rtp", lab.far_ip, "--duration", "3", "--json"]
+    proc = lab.popen("laptop", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while lab.relay_truth().up.ipv4_packets < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)  # wait until the stream flows, then cut the path
+        lab.stop_relay()
+        cut = time.monotonic()
+        out, err = proc.communicate(timeout=60)
+        assert time.monotonic() - cut < 10
+    finally:
+        proc.kill()
+        lab.start_relay(lab.config.relay)
+    assert proc.returncode == 1, err
+    assert b'"status": "not_assessed"' in out
+    assert b"Traceback" not in err

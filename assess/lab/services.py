@@ -25,8 +25,7 @@ def start_reflector(lab: Lab) -> subprocess.Popen[bytes]:
     argv = [
         sys.executable,
         "-m",
-        "assess",
-        "reflector",
+        "assess.reflector",  # the reflector alone: starts faster than the whole CLI
         "--bind",
         lab.far_ip,
         "--bind",

@@ -47,6 +47,7 @@ class RtpResult(BaseModel):
     noise_floor_ms: float | None = None
     jitter_up_p95_ms: float | None = None
     jitter_down_p95_ms: float | None = None
+    jitter_up_last_ms: float | None = Field(default=None, description="RFC 3550 J at the end (what iperf3 reports)")
     max_loss_burst_up: int = 0
     max_loss_burst_down: int = 0
     burst_ratio: float = 1.0

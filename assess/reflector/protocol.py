@@ -39,7 +39,7 @@ STATS_REQ = 0x03
 STATS_RESP = 0x04
 
 ECHO_FIELDS = struct.Struct("!BBHII")  # kind, dscp received, original seq, reflector rx µs, reflector tx µs
-PROBE_FIELDS = struct.Struct("!BB")  # kind, DSCP requested for the echo
+PROBE_FIELDS = struct.Struct("!BBI")  # kind, DSCP requested for the echo, send time µs mod 2^32
 MIN_MEDIA_PAYLOAD = ECHO_FIELDS.size + MEDIA_TAG_LEN  # 20 bytes: fits a G.729 20 ms frame
 
 HELLO_BODY = struct.Struct("!8sHIIII")  # client nonce, first seq, first ts, clock rate, ptime µs, max packets
@@ -131,24 +131,24 @@ class Echo:
     tx_us: int
 
 
-def build_probe(rtp: Rtp, dscp_request: int, payload_len: int, key: bytes | None) -> bytes:
-    """A probe packet of exactly 12 + ``payload_len`` bytes."""
+def build_probe(rtp: Rtp, dscp_request: int, payload_len: int, key: bytes | None, send_us: int = 0) -> bytes:
+    """A probe packet of exactly 12 + ``payload_len`` bytes, stamped with its send time."""
     payload_len = max(payload_len, MIN_MEDIA_PAYLOAD)
-    body = PROBE_FIELDS.pack(KIND_PROBE, dscp_request)
+    body = PROBE_FIELDS.pack(KIND_PROBE, dscp_request, send_us & U32)
     pad = payload_len - len(body) - (MEDIA_TAG_LEN if key is not None else 0)
     return sign(key, rtp.pack() + body + bytes(pad), MEDIA_TAG_LEN)
 
 
-def parse_probe(data: bytes, key: bytes | None) -> tuple[Rtp, int]:
-    """(RTP header, requested DSCP) of an authenticated probe packet."""
+def parse_probe(data: bytes, key: bytes | None) -> tuple[Rtp, int, int]:
+    """(RTP header, requested DSCP, send time µs) of an authenticated probe packet."""
     body = verify(key, data, MEDIA_TAG_LEN)
     rtp = Rtp.unpack(body)
     if len(data) < RTP_HEADER.size + MIN_MEDIA_PAYLOAD:
         raise ProtocolError("probe payload too short")
-    kind, dscp = PROBE_FIELDS.unpack_from(body, RTP_HEADER.size)
+    kind, dscp, send_us = PROBE_FIELDS.unpack_from(body, RTP_HEADER.size)
     if kind != KIND_PROBE or (dscp > 63 and dscp != DSCP_COPY):
         raise ProtocolError("not a probe")
-    return rtp, dscp
+    return rtp, dscp, send_us
 
 
 def build_echo(echo: Echo, size: int, key: bytes | None) -> bytes:

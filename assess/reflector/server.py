@@ -167,8 +167,8 @@ class Reflector:
     def _media(self, sock: socket.socket, dg: Datagram) -> None:
         rtp = p.Rtp.unpack(dg.data)
         session = self._session_for(rtp.ssrc, dg)
-        _, dscp_request = p.parse_probe(dg.data, session.key)
-        if not session.record(rtp.seq, rtp.timestamp, dg.rx_ns, dg.tos):
+        _, dscp_request, send_us = p.parse_probe(dg.data, session.key)
+        if not session.record(rtp.seq, send_us, dg.rx_ns, dg.tos):
             self.counters.replayed += 1
             return
         session.last_seen = time.monotonic()

@@ -56,7 +56,7 @@ class Session:
         """Position of RTP sequence ``seq`` in the stream (0 = first packet)."""
         return (seq - self.hello.first_seq) & 0xFFFF
 
-    def record(self, seq: int, rtp_ts: int, rx_ns: int, tos: int | None) -> bool:
+    def record(self, seq: int, send_us: int, rx_ns: int, tos: int | None) -> bool:
         """Account for an arriving packet; False for a duplicate or out-of-range one (not echoed)."""
         index = self.index_of(seq)
         if index >= self.max_packets:
@@ -70,7 +70,7 @@ class Session:
         if index < self.highest_index:
             self.reordered += 1
         self.highest_index = max(self.highest_index, index)
-        self._jitter(rtp_ts, rx_ns)
+        self._jitter(send_us, rx_ns)
         dscp = tos >> 2 if tos is not None else DSCP_UNKNOWN
         self.dscp_counts[dscp] += 1
         if self.dscp_first == DSCP_UNKNOWN:
@@ -78,13 +78,17 @@ class Session:
         self.dscp_last = dscp
         return True
 
-    def _jitter(self, rtp_ts: int, rx_ns: int) -> None:
-        """RFC 3550 §6.4.1 interarrival jitter from arrival times and RTP timestamps."""
-        media_us = ((rtp_ts - self.hello.first_ts) & 0xFFFFFFFF) * 1e6 / self.hello.clock_rate
-        transit = rx_ns / 1000.0 - media_us
+    def _jitter(self, send_us: int, rx_ns: int) -> None:
+        """RFC 3550 §6.4.1 interarrival jitter, with the probe's send stamp as the packet's time.
+
+        The stamp (not the nominal RTP time) keeps the sender's own scheduling noise out of the
+        network figure; the probe reports that noise separately. Clocks need no sync: only
+        differences of transit times count, computed modulo 2^32 µs.
+        """
+        transit = ((rx_ns // 1000) - send_us) & 0xFFFFFFFF
         if self.prev_transit_us is not None:
-            d = abs(transit - self.prev_transit_us)
-            self.jitter_us += (d - self.jitter_us) / 16.0
+            d = ((transit - int(self.prev_transit_us) + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+            self.jitter_us += (abs(d) - self.jitter_us) / 16.0
             self.jitter_samples.append(self.jitter_us)
         self.prev_transit_us = transit
 

@@ -72,10 +72,11 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse, is_xe: bool) -> None:
     if ctx.mls_qos and not is_xe and any(a.policy == EXPEDITE for a in facts.attachments):
         add_expedite_queue(facts, conf)
     policies = {p.name: p for p in facts.policies}
-    untrust_remarked_ports(facts, policies)
+    ports = {p.name: p for p in facts.ports}
+    untrust_remarked_ports(facts, policies, ports)
     for att in facts.attachments:
         shape = policy_shape_kbps(policies.get(att.policy))
-        port = next((p for p in facts.ports if p.name == att.interface), None)
+        port = ports.get(att.interface)
         if att.direction == "output" and shape and port is not None:
             port.shape_kbps = shape
     groups = parse_object_groups(conf)
@@ -83,14 +84,14 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse, is_xe: bool) -> None:
     nat_facts(facts, conf)
 
 
-def untrust_remarked_ports(facts: DeviceFacts, policies: dict[str, QosPolicy]) -> None:
+def untrust_remarked_ports(facts: DeviceFacts, policies: dict[str, QosPolicy], ports: dict[str, Port]) -> None:
     """A port whose input policy re-marks class-default does not trust the markings it receives."""
     for att in facts.attachments:
         policy = policies.get(att.policy)
         if att.direction != "input" or policy is None:
             continue
         remark = next((c.set_dscp for c in policy.classes if c.name == "class-default" and c.set_dscp), None)
-        port = next((p for p in facts.ports if p.name == att.interface), None)
+        port = ports.get(att.interface)
         if remark and port is not None and port.mode in ("access", "trunk"):
             port.trust, port.trust_device_phone = "none", False
             port.evidence += f"\n(input policy {policy.name} sets DSCP {remark} on class-default: markings not trusted)"
@@ -129,6 +130,3 @@ def add_expedite_queue(facts: DeviceFacts, conf: CiscoConfParse) -> None:
         "\n".join(lines or ["(default Catalyst egress map: DSCP 40-47 to queue 1)"])
         + "\n`priority-queue out` makes egress queue 1 strict priority"
     )
-
-
-__all__ = ["Port", "parse", "parse_xe"]

@@ -37,7 +37,9 @@ def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     elif no_udp:
         facts.sip_alg = "disabled"
         facts.sip_alg_evidence = no_udp[0].group(0) + (
-            "" if no_tcp else "\n(SIP ALG still active for TCP 5060: add `no ip nat service sip tcp port 5060`)"
+            f"\n{no_tcp[0].group(0)}"
+            if no_tcp
+            else "\n(SIP ALG still active for TCP 5060: add `no ip nat service sip tcp port 5060`)"
         )
     else:
         facts.sip_alg = "enabled"

@@ -130,7 +130,13 @@ def _fill_cos(facts: DeviceFacts, paths: Sequence[Path], cos_output: str) -> Non
     ef_classes = {c.name for c in facts.class_maps if "ef" in c.match_dscp}
     facts.dscp_remarks = junos_cos.dscp_remarks(paths, ef_classes)
     for path in with_prefix(paths, "class-of-service"):
-        if path[1] in ("schedulers", "scheduler-maps", "classifiers", "interfaces", "traffic-control-profiles"):
+        if path[1:2] in (
+            ("schedulers",),
+            ("scheduler-maps",),
+            ("classifiers",),
+            ("interfaces",),
+            ("traffic-control-profiles",),
+        ):
             add_evidence(facts.evidence, "ef_priority", as_set_line(path))
 
 

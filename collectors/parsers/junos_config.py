@@ -1,10 +1,12 @@
 """Junos configuration text (set format or curly braces) as a flat list of set-paths.
 
 The facts parser works on set-paths only (``["security", "alg", "sip", "disable"]``),
-so both formats are reduced to them here. Curly-brace configs are read with
-ciscoconfparse2's Junos syntax (which gives every statement with its parents);
-set-format lines need no library: each line already is a path, split with shlex
-so quoted values ("Branch office") stay one token.
+so both formats are reduced to them here. Set-format lines already are paths
+(split with shlex so quoted values stay one token). Curly-brace configs are
+tokenised here too: ciscoconfparse2's Junos mode was tried, but each parse
+removes every loguru handler process-wide, prints a coloured traceback on
+malformed input and takes ~0.1 s, while the grammar needed (words, quotes,
+``{ } ; [ ]``, comments, ``inactive:``) fits in one small function.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator, Sequence
-
-from ciscoconfparse2 import CiscoConfParse
 
 from assess.errors import UserError
 
@@ -63,21 +63,46 @@ def _set_format_paths(text: str) -> list[Path]:
     return [p for p in paths if not any(p[: len(i)] == i for i in inactive)]
 
 
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{};\[\]]|[^\s{};\[\]"]+|"')
+
+
+def _brace_tokens(text: str) -> Iterator[str]:
+    """Words, quoted strings and braces of a curly-brace config, comments dropped."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    for line in text.splitlines():
+        for match in _TOKEN.finditer(line):
+            token = match.group(0)
+            if token.startswith("#"):  # a comment runs to the end of the line
+                break
+            yield token[1:-1] if len(token) > 1 and token[0] == token[-1] == '"' else token
+
+
 def _brace_paths(text: str) -> list[Path]:
-    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "/*", "*"))]
-    try:
-        parsed = CiscoConfParse(lines, syntax="junos")
-    except Exception as exc:  # the library raises bare Exceptions on malformed braces
-        raise UserError(f"cannot read the curly-brace Junos configuration: {exc}") from exc
+    """Set-paths of a curly-brace config: each ``;`` ends a statement under the open blocks."""
     paths: list[Path] = []
-    for obj in parsed.objs:
-        if obj.children:
-            continue
-        chain = [*(p.text for p in obj.all_parents), obj.text]
-        if any(part.strip().startswith("inactive:") for part in chain):
-            continue
-        paths.extend(_expand_lists([w for part in chain for w in split_words(part.strip().rstrip(";{ "))]))
-    return paths
+    stack: list[list[str]] = []
+    inactive_depth: int | None = None  # stack depth of an ``inactive:`` block being skipped
+    words: list[str] = []
+    for token in _brace_tokens(text):
+        if token == "{":
+            if inactive_depth is None and words[:1] == ["inactive:"]:
+                inactive_depth = len(stack)
+            stack.append([w for w in words if w not in ("inactive:", "protect:")])
+            words = []
+        elif token == "}":
+            words = []
+            if stack:
+                stack.pop()
+            if inactive_depth is not None and len(stack) <= inactive_depth:
+                inactive_depth = None
+        elif token == ";":
+            if inactive_depth is None and words and words[0] != "inactive:":
+                prefix = [w for block in stack for w in block]
+                paths.extend(_expand_lists([*prefix, *(w for w in words if w != "protect:")]))
+            words = []
+        else:
+            words.append(token)
+    return [p for p in paths if p]
 
 
 def _expand_lists(words: Sequence[str]) -> Iterator[Path]:

@@ -77,6 +77,8 @@ def _addresses(paths: Sequence[Path]) -> tuple[dict[str, list[str]], dict[str, l
             rest = path[path.index("address-book") + 1 :]
         else:
             continue
+        if not rest:
+            continue
         if rest[0] == "address" and len(rest) > 2:
             value = rest[3] if rest[2] in ("dns-name", "wildcard-address") and len(rest) > 3 else rest[2]
             if rest[2] == "range-address" and len(rest) > 5:

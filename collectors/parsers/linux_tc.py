@@ -3,8 +3,8 @@
 Per device: an htb tree is one QosPolicy ``tc:<dev>`` attached to the device's
 egress. A leaf class is strict priority when it has ``prio 0`` while some
 other leaf on the device has a larger (lower-priority) prio, and a guaranteed
-rate. A u32 filter matching the TOS byte 0xb8/0xfc (or flower ``ip_tos``)
-sends EF to its ``flowid`` class: ClassMatch(name=classid, match_dscp=[ef]).
+rate. A u32 filter matching the TOS byte (e.g. 0xb8/0xfc, or flower ``ip_tos``)
+sends that DSCP to its ``flowid`` class: ClassMatch(name=classid, match_dscp=[ef]).
 The commands are read per device because ``tc class show`` without ``dev``
 prints nothing.
 """
@@ -85,9 +85,9 @@ def classes(text: str) -> list[TcClass]:
     return found
 
 
-def ef_flows(text: str) -> list[str]:
-    """Class ids that filters send EF-marked packets to (u32 TOS match or flower ip_tos)."""
-    found: list[str] = []
+def dscp_flows(text: str) -> dict[str, list[str]]:
+    """Class id -> DSCP names that filters send there (u32 match on the TOS byte, or flower ip_tos)."""
+    found: dict[str, list[str]] = {}
     flowid = ""
     for line in text.splitlines():
         if match := re.search(r"\*?(?:flowid|classid) (\S+)", line):
@@ -99,8 +99,8 @@ def ef_flows(text: str) -> list[str]:
             dscp = tos_to_dscp((int(u32.group(1), 16) >> 16) & 0xFF, (int(u32.group(2), 16) >> 16) & 0xFF)
         elif tos:
             dscp = tos_to_dscp(int(tos.group(1), 16), int(tos.group(2), 16))
-        if dscp == "ef" and flowid and flowid not in found:
-            found.append(flowid)
+        if dscp and flowid and dscp not in found.setdefault(flowid, []):
+            found[flowid].append(dscp)
     return found
 
 
@@ -128,7 +128,8 @@ def qos(outputs: Mapping[str, str]) -> tuple[list[ClassMatch], list[QosPolicy], 
             )
         policies.append(policy)
         attachments.append(PolicyAttachment(interface=qdisc.dev, direction="output", policy=policy.name))
-        class_maps.extend(ClassMatch(name=f, match_dscp=["ef"]) for f in ef_flows(filter_text.get(qdisc.dev, "")))
+        flows = dscp_flows(filter_text.get(qdisc.dev, ""))
+        class_maps.extend(ClassMatch(name=flow, match_dscp=dscp) for flow, dscp in flows.items())
     return class_maps, policies, attachments
 
 

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from assess.errors import UserError
-from collectors.evidence import read_manifest, read_outputs
+from collectors.evidence import MANIFEST, read_manifest, read_outputs
 from collectors.parsers.cisco_common import RUNNING_CONFIG
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -30,6 +30,8 @@ BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 def load_evidence(path: Path) -> dict[str, str]:
     """Command -> output from an evidence folder, a saved config or a ``### command:`` bundle."""
+    if path.name == MANIFEST and path.is_file():  # pointing at the manifest means its folder
+        path = path.parent
     if path.is_dir():
         outputs = {cmd: text for cmd, text in read_outputs(path).items() if text.strip()}
         if not outputs:
@@ -79,5 +81,6 @@ def split_bundle(text: str, path: Path) -> dict[str, str]:
 
 def manifest_platform(path: Path) -> str | None:
     """The platform recorded in an evidence folder's manifest, if any."""
-    manifest = read_manifest(path) if path.is_dir() else None
+    folder = path.parent if path.name == MANIFEST else path
+    manifest = read_manifest(folder) if folder.is_dir() else None
     return manifest.platform if manifest else None

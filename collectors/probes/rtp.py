@@ -151,13 +151,14 @@ class _Stream:
                 self.ts0 + i * self.shape.samples(s.ptime_ms),
                 self.session.session_id,
             )
-            packet = p.build_probe(rtp, s.dscp, payload, self.session.key)
             due = start + i * step_ns
             self._drain_until(due - SPIN_NS)
             while time.monotonic_ns() < due:
                 pass  # busy-wait: sleep() would wake up to ~1 ms late
             actual = time.monotonic_ns()
             real = time.time_ns()
+            # stamped just before sending, so late scheduling of the sender is not counted as network jitter
+            packet = p.build_probe(rtp, s.dscp, payload, self.session.key, send_us=real // 1000)
             # an ICMP error from an earlier packet surfaces here: keep the schedule
             with contextlib.suppress(OSError):
                 sock.send(packet)

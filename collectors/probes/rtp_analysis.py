@@ -103,7 +103,7 @@ def _bin_jitter(obs: RtpObservations, echoes: list[EchoSeen], up: bool) -> dict[
     per_s = max(int(1000 / obs.settings.ptime_ms), 1)
     if up:
         order = sorted(echoes, key=lambda e: (e.refl_rx_us - echoes[0].refl_rx_us) % U32)
-        sent = [e.index * obs.settings.ptime_ms * 1000.0 for e in order]
+        sent = [obs.send_ns[e.index] / 1000.0 for e in order]
         recv = unwrap_us([e.refl_rx_us for e in order])
     else:
         order = echoes
@@ -234,6 +234,7 @@ def analyse(obs: RtpObservations) -> RtpResult:
         jitter_down_ms=round(down.jitter_mean_ms, 3),
         jitter_up_p95_ms=round(up.jitter_p95_ms, 3),
         jitter_down_p95_ms=round(down.jitter_p95_ms, 3),
+        jitter_up_last_ms=round(stats.jitter_last_us / 1000.0, 3),
         duplicates=up.duplicates + down.duplicates,
         max_loss_burst=max([*bursts(up.lost), *bursts(down.lost), 0]),
         max_loss_burst_up=max([*bursts(up.lost), 0]),

@@ -1,0 +1,145 @@
+"""`assess survey` and `assess demo`: the whole job, for a plan or for the bundled sample."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assess.console import err_console
+from assess.errors import UserError
+from assess.models.common import Verdict
+from assess.plan import load_plan
+
+if TYPE_CHECKING:
+    from assess.survey import SurveyOptions, SurveyOutcome
+
+
+class ReportFormat(StrEnum):
+    """Output formats of the reports."""
+
+    PDF = "pdf"
+    HTML = "html"
+    JSON = "json"
+
+
+class FailOn(StrEnum):
+    """When `survey`/`demo` should exit non-zero."""
+
+    NEVER = "never"
+    NO_GO = "no-go"
+
+
+VERDICT_STYLE = {Verdict.GO: "bold green", Verdict.CONDITIONAL: "bold yellow", Verdict.NO_GO: "bold red"}
+
+
+def sample_dir() -> Path:
+    """The bundled sample survey (plan.yaml + evidence/)."""
+    return Path(str(resources.files("samples")))
+
+
+def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
+    from assess.survey import run_survey  # heavy (parsers, netmiko, WeasyPrint): only when surveying
+
+    plan = load_plan(plan_path)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        outcome = run_survey(plan, opts, notify=lambda msg: progress.update(task, description=msg))
+    _summary(outcome, opts.out_dir)
+    return outcome
+
+
+def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
+    table = Table(title="Readiness by site", title_justify="left")
+    for col in ("site", "verdict", "score", "failed findings", "not assessed"):
+        table.add_column(col)
+    for r in outcome.results:
+        failed = sum(1 for f in r.findings if f.failed)
+        verdict = f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]"
+        table.add_row(r.title or r.site, verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
+    err_console.print(table)
+    err_console.print(f"reports and results in {out_dir}/ (portfolio.pdf, <site>/report.pdf, <site>/results.json)")
+
+
+def _exit_code(outcome: SurveyOutcome, fail_on: FailOn) -> int:
+    no_go = any(r.verdict is Verdict.NO_GO for r in outcome.results)
+    return 1 if fail_on is FailOn.NO_GO and no_go else 0
+
+
+def survey(
+    plan: Path = typer.Argument(..., help="The survey plan (YAML; start from `assess init`)."),
+    out: Path = typer.Option(Path("out/survey"), "--out", help="Folder for evidence, results and reports."),
+    offline: Path | None = typer.Option(
+        None, "--offline", help="Re-audit saved evidence (EVIDENCE/<site>/<device>/, <site>/_links/) instead of "
+        "logging in and probing."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: devices and "
+                                "probes already saved there are not repeated."),
+    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help="Exit 1 when any site is NO-GO (`no-go`)."),
+    accept_new_host_keys: bool = typer.Option(
+        False, "--accept-new-host-keys", help="Trust a device's SSH key on first contact and record it "
+        "(a changed key is still refused). Default: keys must already be in --known-hosts."
+    ),
+    known_hosts: Path = typer.Option(Path("~/.ssh/known_hosts"), "--known-hosts", help="SSH known_hosts file."),
+    workers: int = typer.Option(8, "--workers", min=1, max=64, help="Devices collected at the same time."),
+    formats: list[ReportFormat] = typer.Option(
+        [], "--format", help="Report formats to write (repeat: pdf, html, json); default: the plan's `report.formats`."
+    ),
+    rtp_duration: float = typer.Option(30.0, "--rtp-duration", min=1, max=300, help="Seconds of synthetic RTP "
+                                       "per link (capped at 300)."),
+) -> None:
+    """Survey every site of PLAN: collect device evidence, probe each WAN link, check, score and report.
+
+    Writes OUT/<site>/results.json and report.pdf per site and OUT/portfolio.pdf + portfolio.json.
+    Exit 0 when the run completed, whatever the verdicts (see --fail-on); 2 on a bad plan.
+    """
+    from assess.link_survey import LinkProbeOptions
+    from assess.survey import SurveyOptions
+    from collectors.base import CollectOptions
+
+    if offline is not None and not offline.is_dir():
+        raise UserError(f"--offline {offline}: no such evidence folder")
+    opts = SurveyOptions(
+        out_dir=out,
+        offline_evidence=offline,
+        resume=resume,
+        collect=CollectOptions(workers=workers, known_hosts=known_hosts, accept_new_host_keys=accept_new_host_keys),
+        probes=LinkProbeOptions(rtp_duration_s=rtp_duration),
+        formats=tuple(f.value for f in formats) or None,
+    )
+    raise typer.Exit(_exit_code(_run(plan, opts), fail_on))
+
+
+def demo(
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's results and reports."),
+    lab: bool = typer.Option(False, "--lab", help="Build the network-namespace lab (root) and survey it live."),
+    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help="Exit 1 when any site is NO-GO (`no-go`)."),
+) -> None:
+    """Run the bundled sample survey (three sites of a fictional company) end to end.
+
+    Offline by default: saved device outputs and recorded probe results are re-audited, scored and
+    rendered to OUT/portfolio.pdf and OUT/<site>/report.pdf. With --lab the same is done live against
+    a lab built from network namespaces on this machine.
+    """
+    if lab:
+        from assess.lab_demo import run_lab_demo  # imported late: only the lab needs root tools
+
+        raise typer.Exit(_exit_code(run_lab_demo(out, _run), fail_on))
+    from assess.survey import SurveyOptions
+
+    samples = sample_dir()
+    opts = SurveyOptions(out_dir=out, offline_evidence=samples / "evidence")
+    raise typer.Exit(_exit_code(_run(samples / "plan.yaml", opts), fail_on))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `survey` and `demo` to ``app``."""
+    app.command()(survey)
+    app.command()(demo)

@@ -1,0 +1,174 @@
+"""Measures one WAN link with every probe its plan entry allows, saving as it goes.
+
+Each probe runs as its own ``assess probe ... --json`` process: a probe that
+hangs is killed at its time limit, one that crashes cannot take the survey
+with it, and a link with ``source_netns`` is measured from that Linux network
+namespace. Each result is written to ``EVIDENCE/<site>/_links/<link>.json``
+the moment it is known, so a failure later (or Ctrl-C) loses nothing and
+``--resume`` skips what is already measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from assess.models.probes import BandwidthResult, RtpResult
+from assess.models.site import LinkProbes, NotAssessed
+from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+from assess.plan import Endpoint, Link, Voice
+from collectors.evidence import write_atomic
+
+LINKS_DIR = "_links"
+
+
+@dataclass(frozen=True)
+class LinkProbeOptions:
+    """Bounds and secrets for the live link probes."""
+
+    rtp_duration_s: float = 30.0
+    bandwidth_duration_s: float = 5.0
+    nat_lifetime_cap_s: float = 300.0
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class ProbeCall:
+    """One probe of a link: which result field it fills and the command that measures it."""
+
+    field: str
+    model: type[BaseModel]
+    args: list[str]
+    time_limit_s: float
+
+
+def links_dir(evidence_root: Path, site: str) -> Path:
+    """Folder of a site's recorded link probe results."""
+    return evidence_root / site / LINKS_DIR
+
+
+def load_link_probes(evidence_root: Path, site: str, link: str) -> LinkProbes | None:
+    """Recorded results of one link, or None when none were saved (or the file is unreadable)."""
+    path = links_dir(evidence_root, site) / f"{link}.json"
+    try:
+        return LinkProbes.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, UnicodeDecodeError):
+        return None
+
+
+def save_link_probes(evidence_root: Path, site: str, probes: LinkProbes) -> None:
+    """Write one link's results atomically."""
+    write_atomic(links_dir(evidence_root, site) / f"{probes.link}.json", probes.model_dump_json(indent=2))
+
+
+def _target(endpoint: Endpoint, default_port: int) -> str:
+    host = f"[{endpoint.host}]" if ":" in endpoint.host else endpoint.host
+    return f"{host}:{endpoint.port or default_port}"
+
+
+def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, Endpoint | None, ProbeCall]]:
+    """The probes of ``link`` in run order, each with the endpoint it needs (None: not in the plan)."""
+    refl, iperf, stun = link.reflector, link.iperf3, link.stun
+    udp_ports = f"5060,{voice.rtp_ports[0]}-{voice.rtp_ports[1]}"
+    tcp_ports = "5060,5061" if voice.sip_transport == "tls" else "5060"
+    cap_mbps = max(link.contracted_up_mbps, link.contracted_down_mbps)
+    return [
+        ("rtp", refl, ProbeCall("rtp", RtpResult, [
+            "rtp", _target(refl, 5004) if refl else "", "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
+            "--duration", f"{opts.rtp_duration_s:g}", "--dscp", voice.dscp_media,
+        ], opts.rtp_duration_s + 30)),
+        ("bandwidth", iperf, ProbeCall("bandwidth", BandwidthResult, [
+            "bandwidth", _target(iperf, 5201) if iperf else "", "--duration", f"{opts.bandwidth_duration_s:g}",
+            "--max-mbps", f"{cap_mbps * 1.1:g}", "--contracted-up", f"{link.contracted_up_mbps:g}",
+            "--contracted-down", f"{link.contracted_down_mbps:g}", "--calls", str(voice.peak_calls),
+            "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
+        ], 6 * opts.bandwidth_duration_s + 30)),
+        ("nat", stun, ProbeCall("nat", NatResult, [
+            "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
+        ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
+        ("sip alg", refl, ProbeCall("sip_alg", SipAlgResult, [
+            "sip-alg", refl.host if refl else "",
+        ], 60)),
+        ("ports", refl, ProbeCall("ports", PortsResult, [
+            "ports", refl.host if refl else "", "--udp", udp_ports, "--tcp", tcp_ports,
+            "--reflector-port", str((refl.port if refl else None) or 5004),
+        ], 90)),
+    ]
+
+
+def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
+    """Run one probe process; the result model, or why there is none."""
+    argv = [sys.executable, "-m", "assess", "probe", *call.args, "--json"]
+    if source_netns:
+        argv = ["ip", "netns", "exec", source_netns, *argv]
+    env = dict(os.environ)
+    env.pop("ASSESS_SECRET", None)
+    if secret:
+        env["ASSESS_SECRET"] = secret  # never on a command line, where `ps` would show it
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        return f"no answer within {call.time_limit_s:.0f} s; stopped"
+    except OSError as exc:
+        return f"could not start the probe: {exc.strerror or exc}"
+    try:
+        data = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        lines = (done.stderr or "").strip().splitlines()
+        return lines[-1] if lines else f"probe exited with code {done.returncode} and no result"
+    if isinstance(data, dict) and data.get("status") == "not_assessed":
+        return str(data.get("reason") or "not assessed")
+    try:
+        return call.model.model_validate(data)
+    except ValidationError as exc:
+        return f"unexpected probe output: {exc.errors()[0]['msg']}"
+
+
+def _unassessed_reason(result: BaseModel) -> str | None:
+    # NAT and SIP probes return a result flagged unassessed rather than failing outright
+    if getattr(result, "assessed", True) is False:
+        return str(getattr(result, "reason", "") or "not assessed")
+    return None
+
+
+def probe_link(
+    site: str,
+    link: Link,
+    voice: Voice,
+    evidence_root: Path,
+    opts: LinkProbeOptions,
+    *,
+    resume: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> tuple[LinkProbes, list[NotAssessed]]:
+    """Run every probe the link has an endpoint for; failures become not-assessed items."""
+    previous = load_link_probes(evidence_root, site, link.name) if resume else None
+    probes = previous or LinkProbes(link=link.name, source="live")
+    missing: list[NotAssessed] = []
+    for label, endpoint, call in probe_calls(link, voice, opts):
+        item = f"{link.name}: {label} probe"
+        if endpoint is None:
+            missing.append(NotAssessed(item=item, reason="no far-end endpoint for this probe in the plan"))
+            continue
+        if getattr(probes, call.field) is not None:
+            continue  # measured in an earlier, interrupted run
+        if on_step is not None:
+            on_step(f"{site}: {link.name}: {label} probe")
+        outcome = run_probe(call, link.source_netns, opts.secret)
+        if isinstance(outcome, str):
+            missing.append(NotAssessed(item=item, reason=outcome))
+            continue
+        reason = _unassessed_reason(outcome)
+        if reason:
+            missing.append(NotAssessed(item=item, reason=reason))
+            continue  # not stored, so a resumed run tries it again
+        setattr(probes, call.field, outcome)
+        save_link_probes(evidence_root, site, probes)
+    return probes, missing

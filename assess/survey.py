@@ -1,0 +1,221 @@
+"""A whole survey: collect → probe → check → score → results.json and reports, per site.
+
+Evidence is written to ``OUT/evidence`` as it is collected; results and
+reports are written once every site is gathered (drift needs all sites).
+A device or link that fails becomes "not assessed — reason"; nothing already
+collected is lost, and ``resume`` reuses what an interrupted run saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assess.errors import UserError
+from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
+from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
+from assess.plan import Plan, Site, Thresholds
+from assess.report import build_portfolio, render_portfolio, render_site
+from assess.scoring import score_site
+from assess.scoring_config import thresholds_for_profile
+from checks.base import SiteContext
+from checks.engine import run_rules
+from checks.registry import ALL_RULES
+from collectors.base import CollectOptions, DeviceCollection
+from collectors.evidence import write_atomic
+from collectors.parsers.registry import detect_platform, parse_device
+from collectors.runner import collect_site
+
+EVIDENCE = "evidence"
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SurveyOptions:
+    """How a survey runs (the command line's options)."""
+
+    out_dir: Path
+    offline_evidence: Path | None = None
+    resume: bool = False
+    collect: CollectOptions = field(default_factory=CollectOptions)
+    probes: LinkProbeOptions = field(default_factory=LinkProbeOptions)
+    formats: tuple[str, ...] | None = None
+
+
+@dataclass
+class SiteEvidence:
+    """What was gathered at one site before judging it."""
+
+    site: Site
+    devices: list[DeviceRecord] = field(default_factory=list)
+    probes: list[LinkProbes] = field(default_factory=list)
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SurveyOutcome:
+    """Where the survey wrote its results."""
+
+    results: list[SiteResult]
+    portfolio: Portfolio
+    written: list[Path]
+
+
+def device_record(collection: DeviceCollection, platform_hint: str | None) -> tuple[DeviceRecord, str | None]:
+    """Parse one collected device; the second value is why it could not be assessed, if so."""
+    record = DeviceRecord(
+        name=collection.device,
+        platform=collection.platform or platform_hint or "unknown",
+        host=collection.host,
+        collected_via=collection.via,
+        commands=list(collection.commands),
+    )
+    if not collection.ok:
+        return record, collection.reason or "collection failed"
+    platform = collection.platform or platform_hint or detect_platform(collection.outputs)
+    if platform is None:
+        return record, "platform unknown and not recognisable from the outputs; set `platform:` in the plan"
+    record.platform = platform
+    try:
+        record.facts = parse_device(platform, collection.outputs)
+    except UserError as exc:
+        return record, str(exc)
+    return record, None
+
+
+def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> None:
+    """Collect (live or offline) and parse every device of ``site``."""
+    offline = opts.offline_evidence
+    collect_opts = opts.collect.model_copy(update={"resume": opts.resume or opts.collect.resume})
+    hints = {d.name: d.platform for d in site.devices}
+    for collection in collect_site(site, opts.out_dir / EVIDENCE, offline_from=offline, options=collect_opts):
+        record, problem = device_record(collection, hints.get(collection.device))
+        evidence.devices.append(record)
+        if problem:
+            evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem))
+
+
+def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:
+    """Recorded probe results (offline) or live measurements of every link of ``site``."""
+    root = opts.out_dir / EVIDENCE
+    for link in site.links:
+        if opts.offline_evidence is not None:
+            recorded = load_link_probes(opts.offline_evidence, site.name, link.name)
+            if recorded is None:
+                reason = "no recorded probe results in the offline evidence"
+                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason))
+                continue
+            save_link_probes(root, site.name, recorded)
+            evidence.probes.append(recorded)
+            continue
+        probes, missing = probe_link(
+            site.name, link, plan.voice_for(site), root, opts.probes, resume=opts.resume, on_step=notify
+        )
+        evidence.probes.append(probes)
+        evidence.not_assessed.extend(missing)
+
+
+def thresholds_for(plan: Plan, site: Site) -> Thresholds:
+    """Explicit thresholds win; otherwise those of the site's (or plan's) profile."""
+    if site.thresholds is not None:
+        return site.thresholds
+    if "thresholds" in plan.model_fields_set:
+        return plan.thresholds
+    return thresholds_for_profile(site.profile or plan.profile)
+
+
+def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
+    """The rule context of one site (without the other sites)."""
+    site = evidence.site
+    return SiteContext(
+        site=site.name,
+        voice=plan.voice_for(site),
+        thresholds=thresholds_for(plan, site),
+        devices=tuple(evidence.devices),
+        links=tuple(site.links),
+        probes=tuple(evidence.probes),
+    )
+
+
+def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
+    """Run the rules on every site (each sees the others, for drift) and score it."""
+    contexts = [context_for(plan, ev) for ev in gathered]
+    results: list[SiteResult] = []
+    now = datetime.now(UTC)
+    for ev, ctx in zip(gathered, contexts, strict=True):
+        others = tuple(c for c in contexts if c is not ctx)
+        ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
+        findings = run_rules(ALL_RULES, ctx)
+        scored = score_site(findings, profile=ev.site.profile or plan.profile)
+        results.append(
+            SiteResult(
+                site=ev.site.name,
+                title=ev.site.title or ev.site.name,
+                score=scored.score,
+                verdict=scored.verdict,
+                verdict_reason=scored.verdict_reason,
+                findings=findings,
+                probes=ev.probes,
+                devices=ev.devices,
+                categories=scored.categories,
+                actions=scored.actions,
+                not_assessed=ev.not_assessed,
+                generated_at=now,
+            )
+        )
+    return results
+
+
+def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, notify: Notify) -> SurveyOutcome:
+    """results.json and reports per site, then the portfolio."""
+    formats = opts.formats or tuple(plan.report.formats)
+    written: list[Path] = []
+    for result in results:
+        site_dir = opts.out_dir / result.site
+        path = site_dir / "results.json"
+        write_atomic(path, result.model_dump_json(indent=2))
+        written.append(path)
+        notify(f"{result.site}: rendering report")
+        written.extend(
+            render_site(
+                result,
+                site_dir,
+                company=plan.company,
+                consultant=plan.consultant,
+                page_size=plan.report.page_size,
+                formats=formats,
+            )
+        )
+    portfolio = build_portfolio(results, plan.company)
+    write_atomic(opts.out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))
+    written.append(opts.out_dir / "portfolio.json")
+    notify("rendering portfolio")
+    written.extend(
+        render_portfolio(
+            portfolio,
+            results,
+            opts.out_dir,
+            company=plan.company,
+            consultant=plan.consultant,
+            page_size=plan.report.page_size,
+            formats=formats,
+        )
+    )
+    return SurveyOutcome(results=results, portfolio=portfolio, written=written)
+
+
+def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) -> SurveyOutcome:
+    """The whole survey of ``plan``."""
+    say = notify or (lambda _msg: None)
+    gathered: list[SiteEvidence] = []
+    for site in plan.sites:
+        evidence = SiteEvidence(site=site)
+        say(f"{site.name}: collecting {len(site.devices)} device(s)")
+        gather_devices(site, evidence, opts)
+        say(f"{site.name}: probing {len(site.links)} link(s)")
+        gather_links(plan, site, evidence, opts, say)
+        gathered.append(evidence)
+    say("checking and scoring")
+    return write_reports(plan, judge(plan, gathered), opts, say)

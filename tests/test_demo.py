@@ -1,0 +1,73 @@
+"""`assess demo`: the bundled sample survey end to end, offline, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+SITES = ("hq", "branch", "warehouse")
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    run = subprocess.run(
+        [sys.executable, "-m", "assess", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_demo_writes_contract_outputs_for_every_site(demo_out: Path) -> None:
+    for site in SITES:
+        result = json.loads((demo_out / site / "results.json").read_text())
+        assert {"site", "score", "verdict", "findings", "probes"} <= result.keys()
+        assert result["site"] == site
+        assert 0 <= result["score"] <= 100
+        assert result["verdict"] in ("GO", "CONDITIONAL", "NO-GO")
+        assert (demo_out / site / "report.pdf").stat().st_size > 10_000
+        for finding in result["findings"]:
+            assert {"id", "title", "severity", "status", "evidence", "remediation"} <= finding.keys()
+    assert (demo_out / "portfolio.pdf").is_file()
+    portfolio = json.loads((demo_out / "portfolio.json").read_text())
+    assert [s["site"] for s in portfolio["sites"]] == list(SITES)
+
+
+def test_sample_sites_get_the_verdicts_their_problems_deserve(demo_out: Path) -> None:
+    verdicts = {s: json.loads((demo_out / s / "results.json").read_text())["verdict"] for s in SITES}
+    assert verdicts["hq"] == "GO"
+    assert verdicts["warehouse"] == "NO-GO"
+    assert verdicts["branch"] != "GO"
+
+
+def test_every_device_in_the_sample_was_parsed(demo_out: Path) -> None:
+    for site in SITES:
+        result = json.loads((demo_out / site / "results.json").read_text())
+        assert result["devices"], site
+        for device in result["devices"]:
+            assert device["facts"] is not None, f"{site}/{device['name']}"
+
+
+def test_findings_of_each_site_appear_in_its_pdf(demo_out: Path) -> None:
+    result = json.loads((demo_out / "warehouse" / "results.json").read_text())
+    text = " ".join(page.extract_text() for page in PdfReader(demo_out / "warehouse" / "report.pdf").pages)
+    failed = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
+    assert failed
+    for finding in failed:
+        assert finding["id"] in text
+
+
+def test_survey_fail_on_no_go_exits_one(tmp_path: Path) -> None:
+    samples = Path(__file__).parent.parent / "samples"
+    argv = [sys.executable, "-m", "assess", "survey", str(samples / "plan.yaml"),
+            "--offline", str(samples / "evidence"),
+            "--out", str(tmp_path), "--format", "json", "--fail-on", "no-go"]
+    run = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stderr
+    assert (tmp_path / "warehouse" / "results.json").is_file()
+    assert not (tmp_path / "warehouse" / "report.pdf").exists()

@@ -1,0 +1,130 @@
+"""Juniper, FortiGate, PAN-OS, RouterOS and Linux parsers: detection, the demo samples, odd input."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assess.errors import UserError
+from collectors.evidence import read_outputs
+from collectors.parsers import common, firewall, registry
+from collectors.parsers.registry import detect_platform, parse_device
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = Path(__file__).parent.parent / "samples" / "evidence"
+PLATFORMS = ("juniper_junos", "fortinet", "paloalto_panos", "mikrotik_routeros", "linux")
+CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected_facts.json") if p.parent.parent.name in PLATFORMS)
+IDS = [f"{c.parent.name}/{c.name}" for c in CASES]
+# Cases whose whole evidence is one config file.
+SINGLE_FILE = [c for c in CASES if len(read_outputs(c)) == 1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_platform_is_detected_from_the_evidence(case: Path) -> None:
+    assert detect_platform(read_outputs(case)) == case.parent.name
+
+
+@pytest.mark.parametrize("case", SINGLE_FILE, ids=[f"{c.parent.name}/{c.name}" for c in SINGLE_FILE])
+def test_a_single_saved_file_under_any_name_parses_like_the_evidence(case: Path) -> None:
+    outputs = read_outputs(case)
+    (text,) = outputs.values()
+    alone = parse_device(case.parent.name, {"saved-config.txt": text})
+    assert alone == parse_device(case.parent.name, outputs)
+
+
+def test_branch_fortigate_sample_tells_the_demo_story() -> None:
+    facts = parse_device("fortinet", read_outputs(SAMPLES / "branch" / "br-fw1"))
+    assert facts.hostname == "BR-FW1"
+    assert facts.sip_alg == "enabled" and "proxy-based" in facts.sip_alg_evidence
+    assert facts.ef_priority is False
+    assert facts.udp_timeout_s == 60
+    assert facts.rtp_udp_ranges == [(10000, 20000)]
+    inbound = [r for r in facts.firewall_rules if r.direction == "wan1->voice"]
+    assert inbound and all(set(r.sources) == {"203.0.113.10/32", "203.0.113.11/32", "203.0.113.0/24"} for r in inbound)
+
+
+def test_warehouse_mikrotik_sample_tells_the_demo_story() -> None:
+    facts = parse_device("mikrotik_routeros", read_outputs(SAMPLES / "warehouse" / "wh-rtr1"))
+    assert facts.hostname == "WH-RTR1"
+    assert facts.sip_alg == "enabled"
+    assert facts.ef_priority is False and facts.priority_classes == []
+    assert facts.voice_vlans == []
+    assert facts.udp_timeout_s == 10
+    assert facts.dscp_remarks
+    wide_open = [r for r in facts.firewall_rules if r.action == "permit" and r.direction == "forward from WAN"]
+    assert wide_open and wide_open[0].protocol == "any" and wide_open[0].dst_ports == []
+
+
+def test_junos_policy_resolves_address_sets_and_application_sets() -> None:
+    facts = parse_device("juniper_junos", read_outputs(FIXTURES / "juniper_junos" / "srx-branch-voice-ready"))
+    rule = next(r for r in facts.firewall_rules if r.name == "SIP-FROM-PROVIDER" and r.protocol == "udp")
+    assert rule.sources == ["198.51.100.10/32", "198.51.100.11/32", "198.51.100.64/26"]
+    assert rule.dst_ports == [(5060, 5060), (10000, 20000)]
+    assert facts.ef_priority_egresses() == ["ge-0/0/0"]
+
+
+def test_junos_inactive_statements_are_ignored() -> None:
+    facts = parse_device("juniper_junos", read_outputs(FIXTURES / "juniper_junos" / "srx-branch-problems"))
+    assert all(r.name != "old-test" for r in facts.firewall_rules)
+
+
+def test_routeros_disabled_port_forward_opens_nothing() -> None:
+    facts = parse_device("mikrotik_routeros", read_outputs(FIXTURES / "mikrotik_routeros" / "ros6-problems"))
+    assert [r.name for r in facts.firewall_rules if r.direction == "dstnat"] == ["PBX SIP"]
+
+
+def test_linux_masqueraded_interface_is_the_wan() -> None:
+    facts = parse_device("linux", read_outputs(FIXTURES / "linux" / "iptables-legacy-router"))
+    assert [p.name for p in facts.ports if p.is_wan] == ["eth0"]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("outputs", [{}, {"show": ""}, {"show": "\x00\x01binary\x00"}, {"x": "hello world\n"}])
+def test_unusable_evidence_is_a_user_error(platform: str, outputs: dict[str, str]) -> None:
+    with pytest.raises(UserError):
+        parse_device(platform, outputs)
+
+
+def test_unknown_output_is_not_detected() -> None:
+    assert detect_platform({"x": "just some text\n"}) is None
+
+
+@pytest.mark.parametrize("module", [common, firewall])
+def test_helper_examples_hold(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+def _mutate(text: str, data: st.DataObject) -> str:
+    lines = text.splitlines(keepends=True)
+    kind = data.draw(st.sampled_from(["truncate", "drop", "duplicate", "garble", "insert"]))
+    if kind == "truncate":
+        return text[: data.draw(st.integers(0, len(text)))]
+    index = data.draw(st.integers(0, max(len(lines) - 1, 0)))
+    if kind == "drop":
+        del lines[index : index + data.draw(st.integers(1, 20))]
+    elif kind == "duplicate":
+        lines.insert(index, "".join(lines[index : index + 5]))
+    elif kind == "garble":
+        lines[index] = data.draw(st.text(max_size=80)) + "\n"
+    else:
+        lines.insert(index, data.draw(st.sampled_from(["}\n", "{\n", "end\n", "next\n", '"\n', "<entry>\n", "\\\n"])))
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_evidence_parses_or_fails_cleanly(case: Path, data: st.DataObject) -> None:
+    outputs = read_outputs(case)
+    command = data.draw(st.sampled_from(sorted(outputs)))
+    outputs[command] = _mutate(outputs[command], data)
+    try:
+        facts = registry.parse_device(case.parent.name, outputs)
+    except UserError as exc:
+        assert str(exc) and "\n" not in str(exc), "a user error is one line"
+        return
+    assert facts.platform == case.parent.name
