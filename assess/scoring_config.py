@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from assess.errors import UserError
 from assess.models.common import Category, Severity, Status
-from assess.plan import Plan, Site, Thresholds, describe_validation_error
+from assess.plan import Thresholds, describe_validation_error
 
 
 class Profile(Thresholds):
@@ -115,11 +115,3 @@ def thresholds_for_profile(name: str, config: ScoringConfig | None = None) -> Th
         raise UserError(f"unknown threshold profile {name!r}: choose {', '.join(profile_names(cfg))}")
     return profile.thresholds()
 
-
-def effective_thresholds(plan: Plan, site: Site, config: ScoringConfig | None = None) -> Thresholds:
-    """The targets a site is judged against: its own thresholds, else the plan's when written, else its profile's."""
-    if site.thresholds is not None:
-        return site.thresholds
-    if "thresholds" in plan.model_fields_set:
-        return plan.thresholds
-    return thresholds_for_profile(site.profile or plan.profile, config)

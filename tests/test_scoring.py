@@ -172,18 +172,3 @@ def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
 def test_sample_sites_cover_the_three_verdicts() -> None:
     assert [s.verdict for s in all_sites()] == [Verdict.GO, Verdict.CONDITIONAL, Verdict.NO_GO]
 
-
-def test_effective_thresholds_prefer_site_then_plan_then_profile() -> None:
-    from assess.plan import parse_plan
-    from assess.scoring_config import effective_thresholds
-
-    plan = parse_plan(
-        "company: x\nprofile: teams\nsites: [{name: a}, {name: b, profile: ucaas}, "
-        "{name: c, thresholds: {jitter_ms: 5}}]"
-    )
-    a, b, c = plan.sites
-    assert effective_thresholds(plan, a).jitter_ms == 15
-    assert effective_thresholds(plan, b).jitter_ms == 20
-    assert effective_thresholds(plan, c).jitter_ms == 5
-    written = parse_plan("company: x\nprofile: teams\nthresholds: {jitter_ms: 40}\nsites: [{name: a}]")
-    assert effective_thresholds(written, written.sites[0]).jitter_ms == 40
