@@ -118,3 +118,13 @@ def test_qos_drift_only_compares_voice_classes() -> None:
         ],
     )
     assert qos_policy_lines(facts) == ["q5 (46): priority unbounded"]
+
+
+def test_portfolio_tables_list_the_worst_sites_first() -> None:
+    from assess.report.portfolio import portfolio_view
+
+    pf = build_portfolio([hq_site(), branch_site(), warehouse_site()], "Northwind")
+    view = portfolio_view(pf, company="Northwind", consultant="", page_size="a4")
+    assert [s.site for s in view.ranked] == ["warehouse", "branch-york", "hq"]
+    assert [s.site for s in pf.sites] == ["hq", "branch-york", "warehouse"]  # portfolio.json keeps plan order
+    assert view.page_size == "A4"
