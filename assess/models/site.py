@@ -58,7 +58,7 @@ class CategoryScore(BaseModel):
     failed: int = 0
     passed: int = 0
     unknown: int = 0
-    assessed: bool = True
+    assessed: bool = Field(default=True, description="false: no evidence in this category (score not meaningful)")
 
 
 ActionKind = Literal["fix", "verify", "assess"]
