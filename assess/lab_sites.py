@@ -55,6 +55,35 @@ LAB_PATHS: dict[str, LabPath] = {
 }
 
 
+def _direction(imp: Impairment) -> str:
+    parts = [f"{imp.delay_ms:g} ms ± {imp.jitter_ms:g} ms"]
+    if imp.loss_pct:
+        parts.append(f"{imp.loss_pct:g} % loss")
+    if imp.ge_p_pct:
+        parts.append("bursty loss")
+    if imp.reorder:
+        parts.append("reordering")
+    return ", ".join(parts)
+
+
+def describe(path: LabPath) -> str:
+    """The lab path in words, for the recorded results' ``source``."""
+    r = path.router
+    nat = {"masquerade": "NAT (masquerade)", "masquerade-random": "NAT (fully random ports)", "none": "no NAT"}[r.nat]
+    rates = "/".join("unshaped" if v is None else f"{v:g}" for v in (r.rate_up_mbit, r.rate_down_mbit))
+    parts = [nat, f"shaped {rates} Mbit/s up/down"]
+    parts.append(f"up {_direction(path.relay.up)}; down {_direction(path.relay.down)}")
+    if r.sip_helper:
+        parts.append("kernel SIP helper on")
+    if r.dscp_up:
+        parts.append(f"DSCP re-marked to {r.dscp_up} upstream")
+    if r.udp_timeout_s:
+        parts.append(f"UDP timeout {r.udp_timeout_s} s")
+    if path.dropped_udp:
+        parts.append(f"UDP {path.dropped_udp[0]}-{path.dropped_udp[1]} dropped")
+    return "recorded on a lab path: " + "; ".join(parts)
+
+
 def lab_config(path: LabPath) -> LabConfig:
     """The lab that reproduces one WAN link."""
     return LabConfig(router=path.router, relay=path.relay, services=Services(stun=True))
@@ -94,7 +123,7 @@ def record(plan: Plan, evidence_root: Path, opts: LinkProbeOptions, only: set[st
                     probes, missing = probe_link(site.name, lab_link(link, lab), plan.voice_for(site), work, opts)
                 finally:
                     shutil.rmtree(work, ignore_errors=True)
-                probes.source = f"recorded in the lab: {path.router.model_dump_json()} {path.relay.model_dump_json()}"
+                probes.source = describe(path)
                 save_link_probes(evidence_root, site.name, probes)
                 for item in missing:
                     print(f"not assessed: {item.item}: {item.reason}")
