@@ -178,10 +178,10 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 actions=scored.actions,
                 not_assessed=ev.not_assessed,
                 generated_at=now,
+                captures=ev.captures,
                 profile=ev.site.profile or plan.profile,
                 thresholds=ctx.thresholds,
                 tool_versions=tool_versions(),
-                captures=ev.captures,
             )
         )
     return results

@@ -12,7 +12,7 @@ from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
-from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Thresholds
 
 
@@ -44,6 +44,7 @@ class LinkProbes(BaseModel):
     sip_alg: SipAlgResult | None = None
     ports: PortsResult | None = None
     dscp_trace: DscpTraceResult | None = None
+    sip_path: SignallingResult | None = None
     source: str = "recorded"
 
 
