@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from assess.commands.survey_cmds import sample_dir
 from assess.lab import Lab, LabConfig, Services
 from assess.lab.sip_domain import SipDomain
-from assess.lab_sites import lab_link
-from assess.link_survey import LinkProbeOptions, probe_link
+from assess.lab_sites import RecordOptions, lab_link, record
+from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
 from assess.models.common import Status
-from assess.plan import Link, Voice
+from assess.models.site import LinkProbes
+from assess.models.traversal import SipAlgResult
+from assess.plan import Link, Voice, load_plan
 from checks.base import SiteContext
 from checks.sip_failover import SipSignallingFailover
 from tests.labtools import needs_lab
@@ -44,3 +47,15 @@ def test_dead_backup_fails_and_live_backup_passes(tmp_path: Path) -> None:
     assert dead[1] == Status.FAIL and "prio 20 weight 50" in dead[2] and "DEAD" in dead[2]
     assert set(both[0].values()) == {True} and len(both[0]) == 4
     assert both[1] == Status.PASS and "OPTIONS 200 in" in both[2]
+
+
+def test_recorder_adds_only_sip_path_to_an_existing_recording(tmp_path: Path) -> None:
+
+    kept = SipAlgResult(sip_alg_detected=True, rewritten=["Via"])
+    save_link_probes(tmp_path, "branch", LinkProbes(link="br-broadband", sip_alg=kept))
+    rec = RecordOptions(links={"br-broadband"}, probes={"sip_path"}, resume=True)
+    record(load_plan(sample_dir() / "plan.yaml"), tmp_path, LinkProbeOptions(), rec)
+    probes = load_link_probes(tmp_path, "branch", "br-broadband")
+    assert probes is not None and probes.sip_path is not None
+    assert probes.sip_alg == kept and probes.rtp is None  # the rest of the recording untouched, nothing else run
+    assert probes.sip_path.domain == "sip.voxcarrier.example" and not probes.sip_path.failover_ready  # dead backup
