@@ -1,52 +1,40 @@
-"""Link probing in the survey: each probe is a bounded process; a resumed run keeps what was measured."""
+"""The link survey's sip-path call: built from the plan, and its not-assessed handling."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
-from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link, save_link_probes
-from assess.models.probes import RtpResult
-from assess.models.site import LinkProbes
+from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link
 from assess.plan import Link, Voice
 
-
-def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+LINK = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50)
 
 
-def _link(port: int) -> Link:
-    far = f"127.0.0.1:{port}"
-    return Link.model_validate({"name": "wan1", "contracted_up_mbps": 10, "contracted_down_mbps": 50,
-                                "reflector": far, "iperf3": far, "stun": far})
+def sip_call(link: Link, voice: Voice) -> tuple[str | None, list[str]]:
+    [(reason, call)] = [(r, c) for label, r, c in probe_calls(link, voice, LinkProbeOptions()) if label == "sip path"]
+    assert call.field == "sip_path"
+    return reason, call.args
 
 
-RECORDED_RTP = RtpResult(
-    packets_sent=500, packets_received=499, loss_pct=0.2, jitter_ms=1.5, jitter_p95_ms=3.0, rtt_ms=20.0,
-    reorder_pct=0.0, r_factor=92.0, mos=4.4, loss_up_pct=0.2, loss_down_pct=0.0, jitter_up_ms=1.5,
-    jitter_down_ms=1.0,
-)
+def test_sip_path_runs_with_the_plan_domain_and_the_links_dns_server() -> None:
+    voice = Voice(sip_domain="sip.voxcarrier.example")
+    assert sip_call(LINK, voice) == (None, ["sip-path", "sip.voxcarrier.example"])  # the system resolver
+    with_dns = LINK.model_copy(update={"dns_server": "192.0.2.53:5353"})
+    assert sip_call(with_dns, voice) == (None, ["sip-path", "sip.voxcarrier.example", "--dns", "192.0.2.53:5353"])
 
 
-def test_resumed_link_keeps_measured_probes_and_reports_dead_far_end_as_not_assessed(tmp_path: Path) -> None:
-    save_link_probes(tmp_path, "site", LinkProbes(link="wan1", rtp=RECORDED_RTP, source="live"))
-    opts = LinkProbeOptions(rtp_duration_s=2, bandwidth_duration_s=1, nat_lifetime_cap_s=0)
-    probes, missing = probe_link("site", _link(_free_udp_port()), Voice(), tmp_path, opts, resume=True)
-    assert probes.rtp == RECORDED_RTP  # not measured again
-    items = {m.item for m in missing}
-    assert "wan1: rtp probe" not in items
-    assert {"wan1: bandwidth probe", "wan1: nat probe", "wan1: sip alg probe", "wan1: ports probe"} <= items
-    assert all(m.reason and "Traceback" not in m.reason for m in missing)
-    saved = load_link_probes(tmp_path, "site", "wan1")
-    assert saved is not None and saved.rtp == RECORDED_RTP
+def test_no_sip_domain_is_not_assessed_and_nothing_else_runs_with_only(tmp_path: Path) -> None:
+    probes, missing = probe_link("s", LINK, Voice(), tmp_path, LinkProbeOptions(), only={"sip_path"})
+    assert [(m.item, m.reason) for m in missing] == [("isp1: sip path probe", "no voice.sip_domain in the plan")]
+    assert probes.sip_path is None
 
 
-def test_bandwidth_probe_is_capped_per_direction_by_the_plan() -> None:
-    calls = {c.field: c for _, _, c in probe_calls(_link(5201), Voice(peak_calls=4), LinkProbeOptions())}
-    args = calls["bandwidth"].args
-    assert args[args.index("--contracted-up") + 1] == "10"
-    assert args[args.index("--contracted-down") + 1] == "50"
-    assert float(args[args.index("--max-mbps") + 1]) <= 55
-    assert all(c.time_limit_s > 0 for c in calls.values())
+def test_silent_dns_server_gives_not_assessed_and_nothing_saved(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never answers
+        silent.bind(("127.0.0.1", 0))
+        link = LINK.model_copy(update={"dns_server": f"127.0.0.1:{silent.getsockname()[1]}"})
+        _, missing = probe_link("s", link, Voice(sip_domain="voip.example.test"), tmp_path, LinkProbeOptions(),
+                                only={"sip_path"})
+    assert len(missing) == 1 and "did not answer" in missing[0].reason, missing
+    assert load_link_probes(tmp_path, "s", "isp1") is None  # not stored: a resumed run tries again
