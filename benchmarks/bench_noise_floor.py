@@ -15,6 +15,10 @@ import sys
 
 from assess.lab import Lab, LabConfig, Services
 from assess.models.probes import RtpResult
+from benchmarks.common import Row, ratio, skipped
+
+TITLE = "RTP probe noise floor vs iperf3 UDP jitter on a clean lab path"
+PATHS = (("via relay, no impairment", True), ("direct veths", False))
 
 PACKET = 172  # G.711 20 ms: 160 B payload + 12 B RTP header
 RATE = "68.8K"  # 50 packets/s of 172 B
@@ -36,6 +40,25 @@ def _measure(lab: Lab, seconds: int) -> tuple[RtpResult, float]:
     )
     jitter = float(json.loads(iperf.stdout)["end"]["sum"]["jitter_ms"])
     return probe, jitter
+
+
+def run(seconds: int = 8) -> list[Row]:
+    """Rows for `./dev bench`: the probe's jitter figures next to iperf3's, per path."""
+    if os.geteuid() != 0:
+        return skipped("needs root (network namespaces)")
+    rows: list[Row] = []
+    for name, relay in PATHS:
+        with Lab(LabConfig(relay_enabled=relay, services=Services(stun=False))) as lab:
+            probe, iperf_jitter = _measure(lab, seconds)
+        last = probe.jitter_up_last_ms or 0.0
+        rows += [
+            Row(f"{name}: probe upstream jitter (mean RFC 3550)", probe.jitter_up_ms, "ms", f"G.711, {seconds} s"),
+            Row(f"{name}: probe upstream jitter at the last packet", last, "ms", "what iperf3 reports"),
+            Row(f"{name}: probe sender noise floor", probe.noise_floor_ms, "ms", "kept out of the up figure"),
+            Row(f"{name}: iperf3 UDP jitter", iperf_jitter, "ms", "same size and rate"),
+            Row(f"{name}: iperf3 / probe (last packet)", ratio(iperf_jitter, last) if last else None, "x", ""),
+        ]
+    return rows
 
 
 def main(seconds: int = 8) -> None:
