@@ -79,10 +79,12 @@ def lab_link(link: Link, lab: Lab) -> Link:
     })
 
 
-def record(plan: Plan, evidence_root: Path, opts: LinkProbeOptions) -> None:
-    """Measure every sample link on its lab path and save the results as recorded evidence."""
+def record(plan: Plan, evidence_root: Path, opts: LinkProbeOptions, only: set[str] | None = None) -> None:
+    """Measure every sample link (or those in ``only``) on its lab path and save the results as evidence."""
     for site in plan.sites:
         for link in site.links:
+            if only and link.name not in only:
+                continue
             path = LAB_PATHS[link.name]
             with Lab(lab_config(path)) as lab:
                 if path.dropped_udp:
@@ -107,9 +109,10 @@ def main() -> None:
     parser.add_argument("--evidence", type=Path, default=Path("samples/evidence"))
     parser.add_argument("--rtp-duration", type=float, default=20.0)
     parser.add_argument("--lifetime-cap", type=float, default=150.0)
+    parser.add_argument("--link", action="append", help="only this link (repeat for several)")
     args = parser.parse_args()
     opts = LinkProbeOptions(rtp_duration_s=args.rtp_duration, nat_lifetime_cap_s=args.lifetime_cap)
-    record(load_plan(args.plan), args.evidence, opts)
+    record(load_plan(args.plan), args.evidence, opts, set(args.link or ()))
 
 
 if __name__ == "__main__":

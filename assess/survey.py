@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assess.errors import UserError
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
+from assess.models.pcap import PcapResult
 from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
 from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
@@ -42,6 +43,7 @@ class SurveyOptions:
     collect: CollectOptions = field(default_factory=CollectOptions)
     probes: LinkProbeOptions = field(default_factory=LinkProbeOptions)
     formats: tuple[str, ...] | None = None
+    plan_dir: Path | None = None  # the plan's folder: a site's `captures` are relative to it
 
 
 @dataclass
@@ -52,6 +54,7 @@ class SiteEvidence:
     devices: list[DeviceRecord] = field(default_factory=list)
     probes: list[LinkProbes] = field(default_factory=list)
     not_assessed: list[NotAssessed] = field(default_factory=list)
+    captures: list[PcapResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,17 @@ def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOpt
         evidence.not_assessed.extend(missing)
 
 
+def gather_captures(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> None:
+    """`assess pcap` of the site's captures; an unreadable file is "not assessed", not fatal."""
+    if not site.captures:
+        return
+    from collectors.pcap.analyse import analyse_site_captures  # numpy: only when a site has captures
+
+    results, problems = analyse_site_captures(site.captures, opts.plan_dir or Path.cwd())
+    evidence.captures = results
+    evidence.not_assessed += [NotAssessed(item="capture", reason=problem) for problem in problems]
+
+
 def thresholds_for(plan: Plan, site: Site) -> Thresholds:
     """Explicit thresholds win; otherwise those of the site's (or plan's) profile."""
     if site.thresholds is not None:
@@ -163,6 +177,7 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 actions=scored.actions,
                 not_assessed=ev.not_assessed,
                 generated_at=now,
+                captures=ev.captures,
             )
         )
     return results
@@ -216,6 +231,9 @@ def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) ->
         gather_devices(site, evidence, opts)
         say(f"{site.name}: probing {len(site.links)} link(s)")
         gather_links(plan, site, evidence, opts, say)
+        if site.captures:
+            say(f"{site.name}: analysing {len(site.captures)} capture(s)")
+        gather_captures(site, evidence, opts)
         gathered.append(evidence)
     say("checking and scoring")
     return write_reports(plan, judge(plan, gathered), opts, say)

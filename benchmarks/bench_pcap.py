@@ -10,11 +10,11 @@ from pathlib import Path
 
 from benchmarks.common import Row, Timing, have, ratio, time_call, time_process
 from collectors.pcap.analyse import analyse_capture
-from tests.pcapgen import benchmark_frames, write_capture
+from tests.pcapgen import benchmark_frames, sample_call_frames, write_capture
 from tests.tshark_ref import parse_rtp_streams, tshark_command
 
 TITLE = "Capture analysis: assess pcap vs tshark -z rtp,streams"
-CALLS, PACKETS_PER_STREAM, REPEAT = 15, 10_000, 3
+CALLS, PACKETS_PER_STREAM, REPEAT = 15, 10_000, 5
 
 
 def _assess_cmd(path: Path) -> list[str]:
@@ -61,9 +61,16 @@ def run() -> list[Row]:
         cmd = tshark_command(path, heuristic=False)
         tshark = time_process(REPEAT, cmd)
         same, total = _agreement(path, subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+        tiny = write_capture(Path(tmp) / "tiny.pcap", sample_call_frames())
+        startup = [
+            Row("start-up: assess pcap on a 2,000-frame capture", time_process(REPEAT, _assess_cmd(tiny)).cpu, "s",
+                "CPU; Python, pydantic, typer, numpy and the CLI's modules"),
+            Row("start-up: tshark on the same", time_process(REPEAT, tshark_command(tiny, False)).cpu, "s", "CPU"),
+        ]  # fmt: skip
         return [
             *rows,
             *_rows("tshark -q -z rtp,streams", tshark, f"best of {REPEAT}, whole process"),
+            *startup,
             Row("speed-up, command vs tshark (wall)", ratio(tshark.wall, command.wall), "x", "target ≥ 2"),
             Row("speed-up, command vs tshark (CPU)", ratio(tshark.cpu, command.cpu), "x", "target ≥ 2"),
             Row("speed-up, analysis vs tshark (wall)", ratio(tshark.wall, analysis.wall), "x", "without start-up"),

@@ -26,6 +26,43 @@ class Row:
     note: str = ""
 
 
+def as_rows(raw: object) -> list[Row]:
+    """Rows from what a benchmark's run() returned.
+
+    Row is the shape to use; objects with ``name``/``value``/``unit`` attributes and flat
+    dicts (one figure per numeric field, labelled by the first text field) are accepted too,
+    so a benchmark written to another shape still lands in the table.
+    """
+    items = list(raw) if isinstance(raw, list | tuple) else [raw]
+    if not items:
+        return [Row("skipped", None, "", "no figures returned (cannot run here: not root, or a tool is missing)")]
+    rows: list[Row] = []
+    for item in items:
+        if isinstance(item, Row):
+            rows.append(item)
+        elif isinstance(item, dict):
+            rows += _dict_rows(item)
+        elif hasattr(item, "value"):
+            name = getattr(item, "metric", None) or getattr(item, "name", "value")
+            value = getattr(item, "value", None)
+            rows.append(Row(str(name), None if value is None else float(value), str(getattr(item, "unit", ""))))
+        else:
+            rows.append(Row("result", None, "", repr(item)[:200]))
+    return rows
+
+
+def _dict_rows(item: dict[str, object]) -> list[Row]:
+    texts = [str(v) for v in item.values() if isinstance(v, str)]
+    label = f"{texts[0]}: " if texts else ""
+    rows = []
+    for key, value in item.items():
+        if isinstance(value, bool):
+            rows.append(Row(f"{label}{key}", 1.0 if value else 0.0, "yes/no"))
+        elif isinstance(value, int | float):
+            rows.append(Row(f"{label}{key}", float(value), ""))
+    return rows
+
+
 def skipped(reason: str) -> list[Row]:
     """The single row of a benchmark that cannot run on this machine."""
     return [Row("skipped", None, "", reason)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import Row
+from benchmarks.common import Row, as_rows
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,7 +46,7 @@ def run_one(name: str) -> BenchOutcome:
     try:
         module = importlib.import_module(f"benchmarks.bench_{name}")
         title = getattr(module, "TITLE", name)
-        rows = list(module.run())
+        rows = as_rows(module.run())
     except Exception as exc:  # a broken benchmark is reported, the others still run
         last = traceback.format_exception_only(exc)[-1].strip()
         rows = [Row("error", None, "", last)]

@@ -7,6 +7,12 @@ import socket
 import paramiko
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
+from collectors.base import Interrupted
+
+
+class EnableError(Exception):
+    """Logged in, but privileged (enable) mode was refused."""
+
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
@@ -16,7 +22,11 @@ def _first_line(exc: BaseException) -> str:
 def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -> str:
     """Why a login to ``where`` failed."""
     cause = exc.__context__ or exc.__cause__
-    if type(exc).__name__ == "EnableError":
+    if isinstance(exc, Interrupted):
+        return f"interrupted by the user (Ctrl-C) while logging in to {where}"
+    if isinstance(exc, ReadTimeout):
+        return f"logged in to {where} but got no prompt within the time limit (the device hangs after login)"
+    if isinstance(exc, EnableError):
         return f"{where}: {exc}"
     if isinstance(exc, NetmikoAuthenticationException):
         return f"authentication failed for user {user!r} on {where} (wrong password or key?)"
@@ -44,7 +54,7 @@ def login_failure(exc: BaseException, user: str, where: str, known_hosts: str) -
 
 def session_failure(exc: BaseException, command: str, done: int, total: int) -> str:
     """Why a session died during ``command`` (after ``done`` of ``total`` commands)."""
-    if type(exc).__name__ == "Interrupted":
+    if isinstance(exc, Interrupted):
         return f"interrupted by the user (Ctrl-C) during {command!r} after {done} of {total} commands"
     if isinstance(exc, ReadTimeout):
         what = "stopped answering (no prompt before the time limit)"

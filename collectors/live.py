@@ -10,11 +10,12 @@ from typing import Any
 
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
+from netmiko.exceptions import ReadTimeout
 
 from collectors.base import DeviceCollection, DeviceJob, Interrupted, ProgressEvent, ProgressHook, not_assessed
 from collectors.commands import follow_ups, netmiko_device_type
 from collectors.evidence import Manifest, read_outputs, record_failure, save_output, write_manifest
-from collectors.failures import login_failure, session_failure
+from collectors.failures import EnableError, login_failure, session_failure
 from collectors.hostkeys import AcceptNewPolicy
 from collectors.napalm_getters import run_getters
 from collectors.redact import redact
@@ -60,10 +61,6 @@ def _connect_params(job: DeviceJob, device_type: str) -> dict[str, Any]:
     }
 
 
-class EnableError(Exception):
-    """Logged in, but privileged (enable) mode was refused."""
-
-
 class NetmikoCollector:
     """Collects a device over SSH with netmiko (napalm getters too where napalm has a driver)."""
 
@@ -90,10 +87,11 @@ class NetmikoCollector:
         result.host_key_policy = manifest.host_key_policy
         return result
 
-    def _login(self, job: DeviceJob, manifest: Manifest) -> BaseConnection:
+    def _login(self, job: DeviceJob, manifest: Manifest, deadline: float) -> BaseConnection:
         device_type = netmiko_device_type(job.platform)
         assert device_type is not None
         conn = ConnectHandler(**_connect_params(job, device_type))
+        _bound_session(conn, deadline, job.cancel)  # before connecting: login waits are bounded too
         policy: paramiko.MissingHostKeyPolicy = paramiko.RejectPolicy()
         if job.options.accept_new_host_keys:
             policy = AcceptNewPolicy(job.options.known_hosts_path)
@@ -114,7 +112,7 @@ class NetmikoCollector:
         if job.cancel.is_set():
             return not_assessed(job, self.name, "interrupted by the user (Ctrl-C) before collection started")
         try:
-            conn = self._login(job, manifest)
+            conn = self._login(job, manifest, deadline)
         except Exception as exc:  # any login failure is this device's reason, never the run's crash
             user = job.login.username if job.login else "?"
             return not_assessed(job, self.name, login_failure(exc, user, where, str(job.options.known_hosts_path)))
@@ -143,7 +141,6 @@ class NetmikoCollector:
         failed: dict[str, str],
     ) -> str:
         pending = list(job.commands)
-        _bound_session(conn, deadline, job.cancel)
         for done, command in enumerate(_drain(pending)):
             remaining = deadline - time.monotonic()
             try:
@@ -154,24 +151,17 @@ class NetmikoCollector:
                 reason = session_failure(exc, command, done, done + 1 + len(pending))
                 failed[command] = reason
                 record_failure(job.folder, manifest, command, reason)
-                emit(
-                    ProgressEvent(
-                        "command_done",
-                        job.site,
-                        job.device.name,
-                        done + 1,
-                        done + 1 + len(pending),
-                        command,
-                        False,
-                        reason,
-                    )
-                )
+                emit(_command_done(job, done + 1, done + 1 + len(pending), command, reason))
                 return reason
             output = str(text).lstrip("\r\n")
             save_output(job.folder, manifest, command, redact(output))
             pending.extend(follow_ups(job.platform, command, output))
-            emit(ProgressEvent("command_done", job.site, job.device.name, done + 1, done + 1 + len(pending), command))
+            emit(_command_done(job, done + 1, done + 1 + len(pending), command))
         return ""
+
+
+def _command_done(job: DeviceJob, done: int, total: int, command: str, reason: str = "") -> ProgressEvent:
+    return ProgressEvent("command_done", job.site, job.device.name, done, total, command, not reason, reason)
 
 
 def _drain(pending: list[str]) -> Iterator[str]:
@@ -184,7 +174,9 @@ def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Even
     """Make netmiko notice a dead session or a Ctrl-C at once, and keep its waits inside the time limit.
 
     netmiko polls a closed channel until its read timeout (it sees "no data",
-    not "closed"), and its command-echo wait is a fixed 10 s.
+    not "closed"), its command-echo wait is a fixed 10 s, and its login-time
+    prompt searches have their own timeouts; every read here checks the
+    device's deadline instead.
     """
     echo = conn.command_echo_read
     read = conn.read_channel
@@ -195,6 +187,8 @@ def _bound_session(conn: BaseConnection, deadline: float, cancel: threading.Even
     def read_channel() -> str:
         if cancel.is_set():
             raise Interrupted("interrupted by the user (Ctrl-C)")
+        if time.monotonic() > deadline:
+            raise ReadTimeout("device time limit reached")
         data = read()
         channel = getattr(conn, "remote_conn", None)
         if not data and isinstance(channel, paramiko.Channel) and channel.closed:

@@ -14,17 +14,24 @@ import typer
 from assess.console import err_console
 from assess.errors import UserError
 
-MODULES = {"rtp": "probe_rtp", "bandwidth": "probe_bandwidth", "dscp-trace": "probe_dscp_trace"}
-
 
 def run(argv: list[str]) -> None:
-    """Dispatch ``probe NAME ARGS``."""
-    if len(argv) < 2 or argv[0] != "probe" or argv[1] not in MODULES:
-        raise SystemExit(f"usage: python -m tests.one_probe probe {{{','.join(MODULES)}}} ARGS")
+    """Dispatch ``probe NAME ARGS`` to ``assess.commands.probe_NAME``; anything else to the full CLI."""
+    module = f"assess.commands.probe_{argv[1].replace('-', '_')}" if len(argv) > 1 and argv[0] == "probe" else ""
+    try:
+        command = import_module(module) if module else None
+    except ModuleNotFoundError:
+        command = None
+    if command is None:
+        from assess.cli import main
+
+        sys.argv = ["assess", *argv]
+        main()
+        return
     app = typer.Typer(pretty_exceptions_enable=False)
     probe_app = typer.Typer()
     app.add_typer(probe_app, name="probe")
-    import_module(f"assess.commands.{MODULES[argv[1]]}").register(probe_app)
+    command.register(probe_app)
     try:
         app(argv)
     except UserError as exc:

@@ -185,7 +185,7 @@ def test_emulated_ios_switch_is_collected_through_enable_mode(tmp_path: Path, mo
     creds = Credentials(username="root", password_env="SW_PASSWORD", enable_secret_env="SW_ENABLE")
     with fake_switch("lab-sw1") as port:
         device = Device(name="sw1", host="127.0.0.1", port=port, platform="cisco_ios", credentials=creds)
-        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=8)
+        options = CollectOptions(known_hosts=tmp_path / "kh", accept_new_host_keys=True, timeout_s=10)
         (result,) = collect_site(Site(name="s", devices=[device]), tmp_path / "ev", options=options)
     assert result.ok, result.reason
     assert "hostname lab-sw1" in result.outputs["show running-config"]
@@ -279,3 +279,21 @@ def test_ctrl_c_stops_every_device_quickly_and_keeps_what_was_saved(tmp_path: Pa
     # --resume: interrupted devices are collected again, finished ones are read back, not repeated
     assert all(r.ok for r in resumed), [r.reason for r in resumed]
     assert {r.device: r.via for r in resumed} == {r.device: ("offline" if r.ok else "netmiko") for r in results}
+
+
+def test_device_that_hangs_right_after_login_is_bounded_by_its_time_limit(tmp_path: Path) -> None:
+    import time
+
+    from assess.lab.sshd_device import start_sshd_device
+
+    router = start_sshd_device(tmp_path / "mute", force_command="sleep 60")  # authenticates, never shows a prompt
+    try:
+        site = Site(name="s", devices=[router.plan_device("mute", timeout_s=3)])
+        started = time.monotonic()
+        (result,) = collect_site(site, tmp_path / "ev", options=_strict(tmp_path, router.known_hosts_line()))
+        elapsed = time.monotonic() - started
+    finally:
+        router.stop()
+    assert not result.ok
+    assert "got no prompt within the time limit" in result.reason, result.reason
+    assert elapsed < 8, f"took {elapsed:.1f} s for a 3 s limit"

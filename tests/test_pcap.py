@@ -233,3 +233,19 @@ def test_empty_capture_and_sdp_with_a_host_name(tmp_path: Path) -> None:
     frames = [(t, f.replace(b"c=IN IP4 192.0.2.80", b"c=IN IP4 pbx.example")) for t, f in sip_frames(call)]
     result = analyse_capture(write_capture(tmp_path / "host.pcap", frames))
     assert [c.call_id for c in result.calls] == [call.call_id] and result.streams == []
+
+
+def test_survey_attaches_a_sites_captures_to_its_results(tmp_path: Path, sample: Path) -> None:
+    from assess.plan import parse_plan
+    from assess.survey import SurveyOptions, run_survey
+
+    (tmp_path / "caps").mkdir()
+    shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")
+    site = "  - name: hq\n    captures: [caps/pilot.pcap, caps/gone.pcap]\n"
+    plan = parse_plan("company: ACME\nreport:\n  formats: [json]\nsites:\n" + site)
+    outcome = run_survey(plan, SurveyOptions(out_dir=tmp_path / "out", plan_dir=tmp_path))
+    site = outcome.results[0]
+    assert [len(c.streams) for c in site.captures] == [6]
+    assert any(n.item == "capture" and "gone.pcap" in n.reason for n in site.not_assessed)
+    saved = json.loads((tmp_path / "out" / "hq" / "results.json").read_text())
+    assert len(saved["captures"][0]["streams"]) == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,16 +17,28 @@ from tests.labtools import assess_cmd, needs_lab
 pytestmark = [pytest.mark.lab, needs_lab]
 
 
+SECRET = "lab-shared-secret"  # the reflector here requires HMAC: every probe below authenticates
+WITH_SECRET = {**os.environ, "ASSESS_SECRET": SECRET}
+
+
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    with Lab(LabConfig(services=Services(stun=False))) as built:
+    with Lab(LabConfig(services=Services(stun=False, reflector_secret=SECRET))) as built:
         yield built
 
 
 def _rtp(lab: Lab) -> RtpResult:
-    out = assess_cmd(lab, "laptop", ["probe", "rtp", lab.far_ip, "--duration", "1", "--json"])
+    out = assess_cmd(lab, "laptop", ["probe", "rtp", lab.far_ip, "--duration", "1", "--json"], env=WITH_SECRET)
     assert out.returncode == 0, out.stderr
     return RtpResult.model_validate_json(out.stdout)
+
+
+def test_a_probe_with_the_wrong_secret_is_not_answered(lab: Lab) -> None:
+    env = {**os.environ, "ASSESS_SECRET": "not-the-secret"}
+    out = assess_cmd(lab, "laptop", ["probe", "rtp", lab.far_ip, "--duration", "1", "--json"], env=env)
+    assert out.returncode == 1
+    assert '"status": "not_assessed"' in out.stdout
+    assert SECRET not in out.stdout + out.stderr and "not-the-secret" not in out.stdout + out.stderr
 
 
 @pytest.mark.parametrize(
@@ -74,7 +87,7 @@ def test_a_5_mbit_tbf_cap_is_measured_within_10_percent(lab: Lab) -> None:
 def test_relay_killed_mid_probe_is_not_assessed_within_bounded_time(lab: Lab) -> None:
     lab.configure_router(RouterConfig())
     argv = [sys.executable, "-m", "tests.one_probe", "probe", "rtp", lab.far_ip, "--duration", "3", "--json"]
-    proc = lab.popen("laptop", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = lab.popen("laptop", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=WITH_SECRET)
     try:
         deadline = time.monotonic() + 60
         while lab.relay_truth().up.ipv4_packets < 10 and time.monotonic() < deadline:

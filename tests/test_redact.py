@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collectors.evidence import Manifest, save_output
 from collectors.redact import REDACTED, redact, redact_json
@@ -170,3 +172,30 @@ def test_saved_evidence_folder_contains_no_seeded_secret(tmp_path: Path) -> None
     everything = "".join(p.read_text() for p in tmp_path.iterdir())
     leaked = [s for _, _, s in SEEDED if s in everything] + [s for s in ("FortiComm", "MtComm") if s in everything]
     assert leaked == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_keeps_its_line_count_and_redaction_is_stable(text: str) -> None:
+    once = redact(text)
+    assert once.count("\n") == text.count("\n")
+    assert redact(once) == once
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(SEEDED), min_size=1, max_size=6),
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=["Cs", "Zl", "Zp"], blacklist_characters="\n\r"), max_size=40
+        ),
+        max_size=6,
+    ),
+)
+def test_seeded_secrets_mixed_with_random_lines_are_all_removed(
+    seeds: list[tuple[str, str, str]], noise: list[str]
+) -> None:
+    lines = [x for pair in zip(noise, [line for _, line, _ in seeds], strict=False) for x in pair]
+    lines += [line for _, line, _ in seeds[len(noise):]] + noise[len(seeds):]
+    out = redact("\n".join(lines))
+    assert [s for _, _, s in seeds if s in out] == []

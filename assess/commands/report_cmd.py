@@ -9,10 +9,6 @@ import typer
 from assess.console import err_console
 from assess.errors import UserError
 from assess.models.site import SiteResult
-from assess.report import build_portfolio, render_portfolio, render_site
-from assess.report.compare import compare_sites
-from assess.report.load import load_portfolio, load_site_results
-from assess.report.render import check_page_size
 from collectors.evidence import write_atomic
 
 FORMATS = ("pdf", "html", "json")
@@ -32,6 +28,12 @@ def report(
     page_size: str | None = typer.Option(None, "--page-size", help="A4 or Letter (default: from portfolio.json)."),
 ) -> None:
     """Re-render the site and portfolio reports from saved results, without measuring again."""
+    # Imported here: WeasyPrint and matplotlib take seconds, which every other command would pay for.
+    from assess.report import build_portfolio, render_portfolio, render_site
+    from assess.report.compare import compare_sites
+    from assess.report.load import load_portfolio, load_site_results
+    from assess.report.render import check_page_size
+
     bad = [f for f in fmt if f not in FORMATS]
     if bad:
         raise UserError(f"unknown format {bad[0]!r}: choose pdf, html or json")
@@ -70,6 +72,8 @@ def report(
 
 
 def _previous(old_dir: Path, sites: list[SiteResult]) -> dict[str, SiteResult]:
+    from assess.report.load import load_site_results
+
     old = {s.site: s for s in load_site_results(old_dir)}
     missing = [s.site for s in sites if s.site not in old]
     if missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,7 @@ def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
     from assess.survey import run_survey  # heavy (parsers, netmiko, WeasyPrint): only when surveying
 
     plan = load_plan(plan_path)
+    opts = dataclasses.replace(opts, plan_dir=plan_path.parent)  # captures are relative to the plan
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True
     ) as progress:

@@ -68,7 +68,7 @@ StrictModes no
 PrintMotd no
 PrintLastLog no
 LogLevel ERROR
-"""
+{extra}"""
 
 
 def netns_socket(name: str, host: str, port: int, timeout: float = 5.0) -> socket.socket:
@@ -256,14 +256,22 @@ def _wait_listening(name: str, listen: str, timeout: float) -> None:
 
 
 def start_sshd(
-    workdir: Path, netns_name: str, listen: str, *, hostname: str = "lab-router", owns_netns: bool = False
+    workdir: Path,
+    netns_name: str,
+    listen: str,
+    *,
+    hostname: str = "lab-router",
+    owns_netns: bool = False,
+    force_command: str | None = None,
 ) -> SshdDevice:
     """Start sshd inside an existing namespace (e.g. the lab's router), reachable at 127.0.0.1:<port>."""
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o700)
     Path("/run/sshd").mkdir(parents=True, exist_ok=True)
     client_key, host_key_line = _keys(workdir)
-    (workdir / "sshd_config").write_text(_SSHD_CONFIG.format(addr=listen, dir=workdir))
+    (workdir / "sshd_config").write_text(_SSHD_CONFIG.format(
+            addr=listen, dir=workdir, extra=f"ForceCommand {force_command}\n" if force_command else ""
+        ))
     sshd = subprocess.Popen(
         # its own UTS namespace too, so the device has its own hostname
         netns.ns_argv(
@@ -299,7 +307,12 @@ def start_sshd(
 
 
 def start_sshd_device(
-    workdir: Path, *, sip_helper: bool = True, udp_timeout_s: int = 45, hostname: str = "lab-router"
+    workdir: Path,
+    *,
+    sip_helper: bool = True,
+    udp_timeout_s: int = 45,
+    hostname: str = "lab-router",
+    force_command: str | None = None,
 ) -> SshdDevice:
     """Build a namespace router of its own and start its sshd (root only); call ``stop()`` when done."""
     name = f"asr-{os.getpid()}-{secrets.token_hex(3)}"
@@ -309,7 +322,7 @@ def start_sshd_device(
         netns.destroy(name)
         raise
     try:
-        return start_sshd(workdir, name, LAN_ADDR, hostname=hostname, owns_netns=True)
+        return start_sshd(workdir, name, LAN_ADDR, hostname=hostname, owns_netns=True, force_command=force_command)
     except BaseException:
         netns.destroy(name)
         raise

@@ -38,16 +38,14 @@ class BandwidthSettings:
             raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s per test")
         if not 0 < self.max_mbps <= MAX_RATE_MBPS:
             raise ValueError(f"max rate must be more than 0 and at most {MAX_RATE_MBPS:.0f} Mbit/s")
-        # cap() holds each direction to its own contracted rate, so an asymmetric link (20 up / 80 down)
-        # may be given a cap above its slower direction; refuse only a cap above every contracted rate.
-        given = [(n, c) for n, c in (("up", self.contracted_up_mbps), ("down", self.contracted_down_mbps)) if c]
-        if given and not self.force:
-            name, contracted = max(given, key=lambda item: item[1])
-            if self.max_mbps > contracted * (1 + CONTRACT_MARGIN):
-                raise ValueError(
-                    f"--max-mbps {self.max_mbps:g} exceeds the contracted {name} rate {contracted:g} Mbit/s by more "
-                    f"than {CONTRACT_MARGIN:.0%}: this could disturb the customer's traffic (use --force to insist)"
-                )
+        # Each direction is capped at its own contract by cap(); an asymmetric link may ask for up to its
+        # faster direction, but a request above every contracted rate is refused outright.
+        contracts = [c for c in (self.contracted_up_mbps, self.contracted_down_mbps) if c is not None]
+        if contracts and self.max_mbps > max(contracts) * (1 + CONTRACT_MARGIN) and not self.force:
+            raise ValueError(
+                f"--max-mbps {self.max_mbps:g} exceeds the contracted rate {max(contracts):g} Mbit/s by more "
+                f"than {CONTRACT_MARGIN:.0%}: this could disturb the customer's traffic (use --force to insist)"
+            )
 
     def cap(self, contracted: float | None) -> float:
         """Rate cap of one direction in Mbit/s."""

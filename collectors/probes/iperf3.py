@@ -75,6 +75,11 @@ def _parse(report: _Report, udp: bool) -> Iperf3Outcome:
     )
 
 
+def _server_between_tests(error: str) -> bool:
+    """iperf3 errors that mean "the server is finishing the previous test": worth one more try."""
+    return "busy" in error or "unable to receive control message" in error
+
+
 def run_iperf3(
     host: str, port: int, args: Sequence[str], duration_s: float, udp: bool, binary: str = "iperf3"
 ) -> Iperf3Outcome:
@@ -94,8 +99,8 @@ def run_iperf3(
         except ValidationError:
             report = _Report(error=(proc.stderr or proc.stdout).strip()[:200] or f"exit {proc.returncode}")
         error = report.error
-        if error and "busy" in error and attempt < 2:
-            time.sleep(1.0)  # the server runs one test at a time
+        if error and _server_between_tests(error) and attempt < 2:
+            time.sleep(1.0)  # one test at a time, and its listener restarts after each test
             continue
         if error:
             raise NotAssessedError(label, f"iperf3: {error}")
