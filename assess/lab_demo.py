@@ -105,7 +105,8 @@ def lab_plan(plan: Plan, labs: dict[str, Lab], routers: dict[str, SshdDevice]) -
     for site in plan.sites:
         device: Device = routers[site.name].plan_device(router_name(site)).model_copy(update={"role": "router"})
         links = [lab_link(link, labs[link.name]) for link in site.links]
-        sites.append(site.model_copy(update={"devices": [device], "links": links}))
+        # recorded captures are not part of a live lab run (and their paths are relative to samples/)
+        sites.append(site.model_copy(update={"devices": [device], "links": links, "captures": []}))
     return plan.model_copy(update={"sites": sites})
 
 
