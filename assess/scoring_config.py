@@ -114,3 +114,4 @@ def thresholds_for_profile(name: str, config: ScoringConfig | None = None) -> Th
     if profile is None:
         raise UserError(f"unknown threshold profile {name!r}: choose {', '.join(profile_names(cfg))}")
     return profile.thresholds()
+

@@ -19,6 +19,7 @@ from assess.models.pcap import PcapResult
 from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
 from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
+from assess.report.versions import tool_versions
 from assess.scoring import score_site
 from assess.scoring_config import thresholds_for_profile
 from checks.base import SiteContext
@@ -178,6 +179,9 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 not_assessed=ev.not_assessed,
                 generated_at=now,
                 captures=ev.captures,
+                profile=ev.site.profile or plan.profile,
+                thresholds=ctx.thresholds,
+                tool_versions=tool_versions(),
             )
         )
     return results
@@ -203,7 +207,7 @@ def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, no
                 formats=formats,
             )
         )
-    portfolio = build_portfolio(results, plan.company)
+    portfolio = build_portfolio(results, plan.company, consultant=plan.consultant, page_size=plan.report.page_size)
     write_atomic(opts.out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))
     written.append(opts.out_dir / "portfolio.json")
     notify("rendering portfolio")

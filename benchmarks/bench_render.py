@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import pstats
 import tempfile
 import time
@@ -83,6 +82,17 @@ def bench_site(site: SiteResult, tmp: Path) -> list[Row]:
     ]
 
 
+def bench_site_charts(site: SiteResult) -> list[Row]:
+    """Layout and write CPU of the site report with and without its SVG charts (what the charts cost WeasyPrint)."""
+    out = []
+    for label, with_charts in (("with charts", True), ("without charts", False)):
+        view = site_view(site, company=COMPANY, consultant="", page_size="A4", with_charts=with_charts)
+        html = render_html("site.html.j2", v=view)
+        _, t = _timed(lambda html=html: HTML(string=html).render().write_pdf())
+        out.append(t.row(f"site: layout + write {label}"))
+    return out
+
+
 def bench_portfolio(n: int, tmp: Path) -> list[Row]:
     """Phases of building and rendering an ``n``-site portfolio to PDF."""
     sites = many_sites(n)
@@ -108,32 +118,93 @@ def run(portfolio_sites: int = 100) -> list[Row]:
         warm = all_sites()[2]
         site_view(warm, company=COMPANY, consultant="", page_size="A4")  # imports and font cache, not measured
         rows = bench_site(warm, tmp)
+        rows += bench_site_charts(warm)
         rows += bench_portfolio(portfolio_sites, tmp)
+        rows += bench_css_ablation(portfolio_sites)
+        html = _portfolio_html(portfolio_sites)
+        rows += profile_areas(lambda: HTML(string=html).render().write_pdf(), f"portfolio {portfolio_sites}")
+        site_html = render_html("site.html.j2", v=site_view(warm, company=COMPANY, consultant="", page_size="A4"))
+        rows += profile_areas(lambda: HTML(string=site_html).render().write_pdf(), "site")
     return rows
 
 
-def _profile_layout(n: int) -> str:
-    sites = many_sites(n)
-    pf = build_portfolio(sites, COMPANY)
-    html = render_html("portfolio.html.j2", v=portfolio_view(pf, company=COMPANY, consultant="", page_size="A4"))
+# Where WeasyPrint's time goes, by the package directory of the function that spent it.
+AREAS: tuple[tuple[str, str], ...] = (
+    ("style cascade (weasyprint/css, tinycss2, cssselect2)", "weasyprint/css/|tinycss2/|cssselect2/"),
+    ("text shaping and line breaking (weasyprint/text, Pango)", "weasyprint/text/"),
+    ("box and table layout (weasyprint/layout)", "weasyprint/layout/"),
+    ("fonts (fontTools, HarfBuzz subset)", "fontTools/|weasyprint/pdf/fonts"),
+    ("drawing and PDF objects (weasyprint/draw, pydyf)", "weasyprint/draw/|weasyprint/pdf/|pydyf/"),
+    (
+        "HTML parsing and box building (html5lib, weasyprint/formatting_structure)",
+        "html5lib/|webencodings/|weasyprint/formatting_structure/",
+    ),
+)
+
+
+def profile_areas(fn: Callable[[], object], label: str) -> list[Row]:
+    """Share of ``fn``'s profiled time per area (profiling slows everything alike, shares hold)."""
     prof = cProfile.Profile()
     prof.enable()
-    HTML(string=html).render().write_pdf()
+    fn()
     prof.disable()
-    out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(12)
-    return out.getvalue()
+    stats = pstats.Stats(prof)
+    totals = dict.fromkeys([a for a, _ in AREAS], 0.0)
+    everything = 0.0
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        everything += tottime
+        for area, patterns in AREAS:
+            if any(p in filename for p in patterns.split("|")):
+                totals[area] += tottime
+                break
+    rows = [
+        Row(f"{label}: {area}", round(100 * t / everything, 1), "%", "share of profiled time")
+        for area, t in totals.items()
+    ]
+    rows.append(
+        Row(
+            f"{label}: other (Python, cffi, stdlib)",
+            round(100 * (everything - sum(totals.values())) / everything, 1),
+            "%",
+            "share of profiled time",
+        )
+    )
+    return rows
+
+
+def _portfolio_html(n: int, css_override: str = "") -> str:
+    pf = build_portfolio(many_sites(n), COMPANY)
+    html = render_html("portfolio.html.j2", v=portfolio_view(pf, company=COMPANY, consultant="", page_size="A4"))
+    return html.replace("</style>", css_override + "</style>", 1)
+
+
+# The first version of the style sheet: auto table layout and overflow-wrap:anywhere in cells,
+# which makes WeasyPrint measure every possible break point for min-content widths.
+OLD_CSS = "table.grid { table-layout: auto; } table.grid td, table.kv td { overflow-wrap: anywhere; }"
+
+
+def bench_css_ablation(n: int) -> list[Row]:
+    """Layout CPU of the portfolio with the current CSS and with the first version's table CSS."""
+    _, now = _timed(lambda: HTML(string=_portfolio_html(n)).render())
+    _, old = _timed(lambda: HTML(string=_portfolio_html(n, OLD_CSS)).render())
+    return [
+        Row(
+            f"portfolio {n} layout, first CSS (auto tables, wrap anywhere)",
+            round(old.wall, 3),
+            "s",
+            f"CPU {old.cpu:.2f} s",
+        ),
+        Row(f"portfolio {n} layout, current CSS", round(now.wall, 3), "s", f"CPU {now.cpu:.2f} s"),
+        Row("speed-up of the current table CSS", round(old.cpu / now.cpu, 2) if now.cpu else None, "x", "CPU ratio"),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=100, help="sites in the portfolio (default 100)")
-    parser.add_argument("--profile", action="store_true", help="also print the top functions of the portfolio layout")
     args = parser.parse_args()
     for row in run(args.sites):
         print(f"{row.metric:<42} {row.value or 0:9.3f} {row.unit:<6} {row.note}")
-    if args.profile:
-        print(_profile_layout(args.sites))
 
 
 if __name__ == "__main__":

@@ -84,15 +84,27 @@ def wan_ports(facts: DeviceFacts) -> list[Port]:
     return [p for p in up_ports(facts) if p.is_wan]
 
 
-def link_for_port(port: Port, ctx: SiteContext) -> Link | None:
-    """The planned WAN link a WAN port serves: the only link, or one named in the port description."""
+def link_for_port(port: Port, ctx: SiteContext, facts: DeviceFacts | None = None) -> Link | None:
+    """The planned WAN link a WAN port serves.
+
+    The only link; else one whose name or provider the port description mentions; else, for a
+    device with a single WAN port, the site's single primary link.
+    """
     if len(ctx.links) == 1:
         return ctx.links[0]
     text = port.description.lower()
     for link in ctx.links:
         if link.name.lower() in text or (link.provider and link.provider.lower() in text):
             return link
+    primaries = [x for x in ctx.links if x.role == "primary"]
+    if facts is not None and len(wan_ports(facts)) == 1 and len(primaries) == 1:
+        return primaries[0]
     return None
+
+
+def nat_or_filter(facts: DeviceFacts) -> bool:
+    """True for a device that NATs or filters traffic (router/firewall, not a plain switch)."""
+    return bool(facts.nat_enabled) or bool(facts.firewall_rules)
 
 
 def is_any(addresses: Iterable[str]) -> bool:

@@ -32,6 +32,15 @@ def _rule_section(rule: type[Rule]) -> list[str]:
 def render_rules_markdown() -> str:
     """The whole rules reference as markdown."""
     out = ["# Rules", "", "Generated from `checks/registry.py` by `python -m checks.docs`; do not edit.", ""]
+    out += [
+        "Adding a rule: write the class in the module of its concern (metadata as class attributes, a",
+        "docstring with What it does / Why it matters / Example / Fix, remediation for every platform",
+        "it lists plus `generic`), add it to `ALL_RULES`, append its id to `checks/ids.md` (ids are never",
+        "reused), give it `tests/rule_fixtures/<ID>.yaml` with at least a pass and a fail/warn case, put it",
+        "in a profile in `checks/profiles.yaml`, and regenerate this file. Statuses: pass, warn, fail,",
+        "unknown (data missing - never a pass), n/a; a rule that crashes yields unknown with the error.",
+        "",
+    ]
     out += ["Profiles (`checks/profiles.yaml`, each extends the one before):", ""]
     out += [f"- **{n}**: {p.description}" for n, p in load_profiles().items()] + [""]
     out += ["| id | title | severity | category | from profile |", "|---|---|---|---|---|"]

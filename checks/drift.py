@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from assess.models.common import Category, Severity, Status
+from assess.models.facts import DeviceFacts
 from checks.base import Outcome, SiteContext, SiteRule
-from checks.common import access_ports, link_for_port, na, rule_evidence, unknown, wan_ports
+from checks.common import access_ports, link_for_port, na, nat_or_filter, rule_evidence, unknown, wan_ports
 from checks.firewall import fmt_ranges
 from checks.qos import (
     SIGNALLING_NAMES,
@@ -25,6 +26,8 @@ from checks.qos import (
     queue_size_kbps,
     shaper_kbps,
 )
+
+NO_EF_QUEUE = "no EF priority queue"
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,9 @@ def qos_setting(ctx: SiteContext) -> Setting | None:
             policy = output_policy(facts, port)
             queue = ef_queue(facts, policy) if policy else None
             if policy is None or queue is None:
-                values.add("no EF priority queue")
+                values.add(NO_EF_QUEUE)
                 continue
-            rate = egress_rate_kbps(facts, port, link_for_port(port, ctx))
+            rate = egress_rate_kbps(facts, port, link_for_port(port, ctx, facts))
             size = queue_size_kbps(queue, rate)
             share = f"{100 * size / rate:.0f} %" if size and rate else "unsized"
             sig = any(set(qc.matches) & set(SIGNALLING_NAMES) for qc in flatten(facts, policy))
@@ -60,18 +63,27 @@ def qos_setting(ctx: SiteContext) -> Setting | None:
 
 
 def vlan_setting(ctx: SiteContext) -> Setting | None:
-    """Voice VLAN ids used on the site's switches."""
+    """Voice VLAN ids used on the site's switches ('as planned' when they are the site's planned VLAN)."""
     switches = [d for d in ctx.devices if d.facts is not None and access_ports(d.facts)]
     if not switches:
         return None
     vlans = sorted({v for d in switches if d.facts for v in d.facts.voice_vlans})
     lines = "\n".join(f"{d.name}: voice VLANs {d.facts.voice_vlans}" for d in switches if d.facts)
+    planned = ctx.voice.voice_vlan
+    if planned is not None and vlans == [planned]:
+        # a plan may give each site its own voice VLAN on purpose; following it is not drift
+        return Setting("as planned", f"{lines}\nplan: voice VLAN {planned}")
     return Setting(", ".join(map(str, vlans)) or "none", lines)
+
+
+def _nat_devices(ctx: SiteContext) -> list[tuple[str, DeviceFacts]]:
+    """Devices that NAT or filter (a switch's SIP ALG or UDP timeout means nothing for voice)."""
+    return [(d.name, d.facts) for d in ctx.devices if d.facts is not None and nat_or_filter(d.facts)]
 
 
 def alg_setting(ctx: SiteContext) -> Setting | None:
     """SIP ALG state of the site's NAT/firewall devices."""
-    known = [(d.name, d.facts) for d in ctx.devices if d.facts is not None and d.facts.sip_alg != "unknown"]
+    known = [(n, f) for n, f in _nat_devices(ctx) if f.sip_alg != "unknown"]
     if not known:
         return None
     lines = "\n".join(f"{n}: {f.sip_alg} {f.sip_alg_evidence.strip()}".strip() for n, f in known)
@@ -90,11 +102,11 @@ def rtp_setting(ctx: SiteContext) -> Setting | None:
 
 def timeout_setting(ctx: SiteContext) -> Setting | None:
     """UDP idle timeouts of the site's NAT/firewall devices."""
-    known = [(d.name, d.facts) for d in ctx.devices if d.facts is not None and d.facts.udp_timeout_s is not None]
+    known = [(n, f, f.udp_timeout_s) for n, f in _nat_devices(ctx) if f.udp_timeout_s is not None]
     if not known:
         return None
-    lines = "\n".join(f"{n}: {f.evidence.get('udp_timeout_s', '').strip() or f.udp_timeout_s}" for n, f in known)
-    return Setting(", ".join(f"{t} s" for t in sorted({f.udp_timeout_s for _, f in known if f.udp_timeout_s})), lines)
+    lines = "\n".join(f"{n}: {f.evidence.get('udp_timeout_s', '').strip() or t}" for n, f, t in known)
+    return Setting(", ".join(f"{t} s" for t in sorted({t for _, _, t in known})), lines)
 
 
 class _DriftRule(SiteRule):
@@ -106,19 +118,31 @@ class _DriftRule(SiteRule):
         """This rule's setting at a site (None when the site has nothing to compare)."""
         raise NotImplementedError
 
+    def planned(self, ctx: SiteContext) -> str | None:
+        """The value the plan asks for at this site, when it sets one (the plan beats the majority)."""
+        return None
+
+    def comparable(self, setting: Setting) -> bool:
+        """False for a value that can never be the standard (e.g. no QoS at all)."""
+        return True
+
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         if not ctx.other_sites:
             yield na("no other site to compare with")
             return
         mine = self.setting(ctx)
-        others = {o.site: s for o in ctx.other_sites if (s := self.setting(o)) is not None}
+        others = {o.site: s for o in ctx.other_sites if (s := self.setting(o)) is not None and self.comparable(s)}
         if mine is None:
             yield unknown(f"{self.aspect} not known at this site")
+            return
+        if not self.comparable(mine):
+            yield na(f"{self.aspect}: {mine.value} (judged by its own rule, not compared)", mine.lines)
             return
         if not others:
             yield na(f"no other site has a known {self.aspect}", f"{ctx.site}: {mine.value}")
             return
-        counts = Counter(s.value for s in others.values())
+        # the standard is the value most sites (this one included) use; a tie has no standard
+        counts = Counter([mine.value, *(s.value for s in others.values())])
         top = max(counts.values())
         usual = {v for v, n in counts.items() if n == top}
         # the differing sites' own lines go in too, so the report shows both sides of the drift
@@ -129,16 +153,19 @@ class _DriftRule(SiteRule):
                 for site, s in sorted(others.items())
             ]
         )
+        planned = self.planned(ctx)
+        if planned is not None:
+            # the plan states the company standard: it beats any majority of sites
+            usual = {planned}
         if mine.value in usual and len(usual) == 1:
-            yield Outcome(Status.PASS, f"{self.aspect} matches the other sites ({mine.value})", evidence)
+            differ = [site for site, s in others.items() if s.value != mine.value]
+            note = f"; differs at {', '.join(sorted(differ))}" if differ else ""
+            yield Outcome(Status.PASS, f"{self.aspect} is the standard one ({mine.value}){note}", evidence)
         else:
-            differ = sorted(site for site, s in others.items() if s.value != mine.value)
-            yield Outcome(
-                Status.WARN,
-                f"{self.aspect} differs: here {mine.value!r}, "
-                f"elsewhere {' | '.join(sorted(usual))!r} ({', '.join(differ)})",
-                evidence,
-            )
+            differ = [f"{site}: {s.value!r}" for site, s in sorted(others.items()) if s.value != mine.value]
+            plan = f" (plan: {planned!r})" if planned is not None else ""
+            text = f"{self.aspect} differs: here {mine.value!r}; {', '.join(differ) or 'no other site agrees'}{plan}"
+            yield Outcome(Status.WARN, text, evidence)
 
 
 _DRIFT_FIX = "Bring this site in line with the company standard (or update the standard and every site)."
@@ -169,6 +196,11 @@ class QosPolicyDrift(_DriftRule):
 
     def setting(self, ctx: SiteContext) -> Setting | None:
         return qos_setting(ctx)
+
+    def comparable(self, setting: Setting) -> bool:
+        # sites without any EF queue fail VQ201; letting them out-vote the sites that have one
+        # would flag the well-configured site as the odd one out
+        return setting.value != NO_EF_QUEUE
 
 
 class VoiceVlanDrift(_DriftRule):
@@ -222,6 +254,9 @@ class SipAlgDrift(_DriftRule):
     def setting(self, ctx: SiteContext) -> Setting | None:
         return alg_setting(ctx)
 
+    def planned(self, ctx: SiteContext) -> str | None:
+        return None if ctx.voice.sip_alg == "any" else ctx.voice.sip_alg
+
 
 class RtpRangeDrift(_DriftRule):
     """The permitted RTP range is the same as at the other sites.
@@ -247,6 +282,9 @@ class RtpRangeDrift(_DriftRule):
 
     def setting(self, ctx: SiteContext) -> Setting | None:
         return rtp_setting(ctx)
+
+    def planned(self, ctx: SiteContext) -> str | None:
+        return fmt_ranges([ctx.voice.rtp_ports])
 
 
 class UdpTimeoutDrift(_DriftRule):

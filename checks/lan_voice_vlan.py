@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import access_ports, has_phone, na, names, port_evidence, unknown, voice_ports
+from checks.common import access_ports, fact_evidence, has_phone, na, names, port_evidence, unknown, voice_ports
 from checks.platforms import SWITCHES
 
 
@@ -160,16 +160,11 @@ class VoiceVlanDefined(DeviceRule):
             return
         defined = {v.id for v in facts.vlans}
         missing = [v for v in used if v not in defined]
-        evidence = fact_lines(facts) or ", ".join(f"vlan {v.id} {v.name}".strip() for v in facts.vlans)
+        evidence = fact_evidence(facts, "vlans") or ", ".join(f"vlan {v.id} {v.name}".strip() for v in facts.vlans)
         if missing:
             yield Outcome(Status.FAIL, f"voice VLAN(s) {missing} used on ports but not defined", evidence)
         else:
             yield Outcome(Status.PASS, f"voice VLAN(s) {used} defined", evidence)
-
-
-def fact_lines(facts: DeviceFacts) -> str:
-    """The VLAN definition lines a parser kept."""
-    return facts.evidence.get("vlans", "").strip()
 
 
 class VoiceVlanDistinctFromData(DeviceRule):

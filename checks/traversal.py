@@ -8,7 +8,7 @@ from assess.models.common import Category, Severity, Status
 from assess.models.site import LinkProbes
 from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
-from checks.common import na, unknown
+from checks.common import na, nat_or_filter, unknown
 from checks.nat_timeouts import refresh_interval_s
 
 RFC4787_MIN_BINDING_S = 120  # RFC 4787 REQ-5: UDP mapping timer must not expire in less than 2 minutes
@@ -100,7 +100,10 @@ class NatBindingLifetime(LinkRule):
             yield from _capped_lifetime(life, need, what)
             return
         evidence = f"binding lifetime {life:.0f} s; plan {what} {need} s; RFC 4787 minimum {RFC4787_MIN_BINDING_S} s"
-        if life < need:
+        if nat.binding_lifetime_at_least and life < max(need, RFC4787_MIN_BINDING_S):
+            # No binding expired before the probe's cap: the lifetime is at least `life`, not `life`.
+            yield unknown(f"binding lifetime over {life:.0f} s (probe cap): raise the cap to compare", evidence)
+        elif life < need:
             yield Outcome(Status.FAIL, f"binding lifetime {life:.0f} s < {what} {need} s", evidence)
         elif life < RFC4787_MIN_BINDING_S:
             yield Outcome(Status.WARN, f"binding lifetime {life:.0f} s below RFC 4787's 120 s", evidence)
@@ -145,8 +148,8 @@ class SipAlgOnPath(LinkRule):
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         alg = probes.sip_alg
-        if alg is None:
-            yield unknown("SIP ALG probe not run on this link")
+        if alg is None or alg.sip_alg_detected is None:
+            yield unknown("SIP ALG probe not run (or not assessed) on this link")
             return
         changed = ", ".join(alg.rewritten + [f"+{a}" for a in alg.added] + [f"-{d}" for d in alg.dropped])
         evidence = f"sip_alg_detected {alg.sip_alg_detected} over {alg.transport}; changed: {changed or 'nothing'}"
@@ -186,8 +189,12 @@ class SipAlgConfigMatchesPath(SiteRule):
     }
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
-        measured = [(p.link, p.sip_alg) for p in ctx.probes if p.sip_alg is not None]
-        configured = {d.name: d.facts.sip_alg for d in ctx.devices if d.facts and d.facts.sip_alg != "unknown"}
+        measured = [(p.link, p.sip_alg) for p in ctx.probes if p.sip_alg is not None and p.sip_alg.assessed]
+        configured = {
+            d.name: d.facts.sip_alg
+            for d in ctx.devices
+            if d.facts and d.facts.sip_alg != "unknown" and nat_or_filter(d.facts)
+        }
         if not measured or not configured:
             yield unknown("needs both a SIP ALG probe and a parsed SIP ALG state")
             return

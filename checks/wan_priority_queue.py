@@ -122,7 +122,7 @@ class PriorityQueueFitsPeakCalls(DeviceRule):
             if queue is None:
                 yield Outcome(Status.NA, f"{port.name}: no EF priority queue (see VQ201)", qos_evidence(facts, port))
                 continue
-            link = link_for_port(port, ctx)
+            link = link_for_port(port, ctx, facts)
             need = peak_voice_kbps(ctx.voice, link)
             size = queue_size_kbps(queue, egress_rate_kbps(facts, port, link))
             per_call = per_call_kbps(ctx.voice, link.link_type if link else "ethernet")
@@ -174,7 +174,7 @@ class PriorityQueueNotOversized(DeviceRule):
             if queue is None:
                 yield Outcome(Status.NA, f"{port.name}: no EF priority queue (see VQ201)", qos_evidence(facts, port))
                 continue
-            rate = egress_rate_kbps(facts, port, link_for_port(port, ctx))
+            rate = egress_rate_kbps(facts, port, link_for_port(port, ctx, facts))
             size = queue_size_kbps(queue, rate)
             evidence = f"{qos_evidence(facts, port)}\negress rate {rate or '?'} kbit/s"
             if size is None and queue.cls.priority_pct is None:

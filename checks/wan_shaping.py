@@ -55,7 +55,7 @@ class ShapeToContractedRate(DeviceRule):
         if not ports:
             yield na("no WAN interface on this device")
         for port in ports:
-            link = link_for_port(port, ctx)
+            link = link_for_port(port, ctx, facts)
             shaped = shaper_kbps(facts, port)
             evidence = qos_evidence(facts, port)
             if link is None:

@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 
 from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
-from collectors.evidence import device_dir, read_manifest, read_outputs
+from collectors.evidence import Manifest, device_dir, read_manifest, read_outputs, save_output
+from collectors.redact import redact
 
 
 class OfflineCollector:
@@ -26,7 +27,9 @@ class OfflineCollector:
         if not folder.is_dir():
             return _failed(result, f"no saved evidence at {folder}")
         manifest = read_manifest(folder)
-        outputs = read_outputs(folder)
+        # Saved outputs may come from outside assess (pasted by hand): redact them again before any
+        # line can reach a finding's evidence, results.json or a report.
+        outputs = {command: redact(text) for command, text in read_outputs(folder).items()}
         result.platform = job.platform or (manifest.platform if manifest else None) or None
         result.outputs = outputs
         result.commands = list(outputs) if manifest is None else [c.command for c in manifest.commands]
@@ -41,9 +44,22 @@ class OfflineCollector:
             return _failed(result, "collection of this device was interrupted (incomplete evidence)")
         if not outputs:
             return _failed(result, f"no outputs in {folder}")
+        if job.folder.resolve() != folder.resolve():
+            _keep_copy(job, manifest, outputs)
         result.ok = True
         result.duration_s = round(time.monotonic() - started, 3)
         return result
+
+
+def _keep_copy(job: DeviceJob, source: Manifest | None, outputs: dict[str, str]) -> None:
+    """Save the redacted outputs into the run's own evidence folder, so a run's output is self-contained."""
+    copy = Manifest(device=job.device.name, platform=job.platform or (source.platform if source else None),
+                    host=job.device.host, via=f"offline copy of {source.via if source else 'saved outputs'}")
+    if source is not None:
+        copy.collected_at, copy.tool_versions = source.collected_at, source.tool_versions
+        copy.host_key_policy = source.host_key_policy
+    for command, text in outputs.items():
+        save_output(job.folder, copy, command, text)
 
 
 def _failed(result: DeviceCollection, reason: str) -> DeviceCollection:

@@ -37,7 +37,7 @@ def test_loopback_without_nat_is_classified_no_nat(coturn_port):
 def test_binding_lifetime_without_nat_reaches_the_cap(coturn_port):
     result = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=1.6, parallel=4))
     assert result.binding_lifetime_at_least is True
-    assert result.binding_lifetime_s == pytest.approx(1.6)
+    assert result.binding_lifetime_s == pytest.approx(1.6, abs=0.3)  # the idle time actually tested
 
 
 def test_cli_json_has_contract_keys(coturn_port):

@@ -44,7 +44,9 @@ def test_branch_fortigate_sample_tells_the_demo_story() -> None:
     assert facts.udp_timeout_s == 60
     assert facts.rtp_udp_ranges == [(10000, 20000)]
     inbound = [r for r in facts.firewall_rules if r.direction == "wan1->voice"]
-    assert inbound and all(set(r.sources) == {"203.0.113.10/32", "203.0.113.11/32", "203.0.113.0/24"} for r in inbound)
+    sip_in = [r for r in inbound if r.name == "Provider-SIP-in"]
+    rtp_in = [r for r in inbound if r.name == "Provider-RTP-in"]
+    assert sip_in[0].sources == ["203.0.113.10/32", "203.0.113.11/32"] and rtp_in[0].sources == ["203.0.113.0/24"]
 
 
 def test_warehouse_mikrotik_sample_tells_the_demo_story() -> None:
@@ -56,7 +58,7 @@ def test_warehouse_mikrotik_sample_tells_the_demo_story() -> None:
     assert facts.udp_timeout_s == 10
     assert facts.dscp_remarks
     wide_open = [r for r in facts.firewall_rules if r.action == "permit" and r.direction == "forward from WAN"]
-    assert wide_open and wide_open[0].protocol == "any" and wide_open[0].dst_ports == []
+    assert wide_open and wide_open[0].protocol == "udp" and wide_open[0].dst_ports == []
 
 
 def test_junos_policy_resolves_address_sets_and_application_sets() -> None:
@@ -67,9 +69,53 @@ def test_junos_policy_resolves_address_sets_and_application_sets() -> None:
     assert facts.ef_priority_egresses() == ["ge-0/0/0"]
 
 
+JUNOS_FILTER = """## Last commit: 2026-11-01 10:00:00 UTC by ops
+set version 22.4R2.8
+set system host-name MX-EDGE
+set policy-options prefix-list SIP-PROVIDER 203.0.113.10/32
+set firewall family inet filter WAN-IN term SIP from source-prefix-list SIP-PROVIDER
+set firewall family inet filter WAN-IN term SIP from protocol udp
+set firewall family inet filter WAN-IN term SIP from destination-port 5060
+set firewall family inet filter WAN-IN term SIP then accept
+set firewall family inet filter WAN-IN term RTP from protocol udp
+set firewall family inet filter WAN-IN term RTP from destination-port [ 10000-20000 ]
+set firewall family inet filter WAN-IN term RTP then count rtp
+set firewall family inet filter WAN-IN term RTP then accept
+set firewall family inet filter WAN-IN term LAST then discard
+"""
+
+
+def test_junos_router_filter_terms_become_rules_and_no_srx_means_alg_unknown() -> None:
+    facts = parse_device("juniper_junos", {"show configuration | display set": JUNOS_FILTER})
+    got = [(r.name, r.action, r.protocol, r.sources, r.dst_ports) for r in facts.firewall_rules]
+    assert got == [
+        ("WAN-IN term SIP", "permit", "udp", ["203.0.113.10/32"], [(5060, 5060)]),
+        ("WAN-IN term RTP", "permit", "udp", ["any"], [(10000, 20000)]),
+        ("WAN-IN term LAST", "deny", "any", ["any"], []),
+    ]
+    assert facts.sip_alg == "unknown" and facts.nat_enabled is None
+
+
 def test_junos_inactive_statements_are_ignored() -> None:
     facts = parse_device("juniper_junos", read_outputs(FIXTURES / "juniper_junos" / "srx-branch-problems"))
     assert all(r.name != "old-test" for r in facts.firewall_rules)
+
+
+def test_panos_set_format_gives_the_same_rules_as_the_xml() -> None:
+    def rules(case: str) -> list[tuple[object, ...]]:
+        facts = parse_device("paloalto_panos", read_outputs(FIXTURES / "paloalto_panos" / case))
+        return [(r.name, r.action, r.protocol, r.sources, r.destinations, r.dst_ports) for r in facts.firewall_rules]
+
+    assert rules("pa-problems-set-format") == rules("pa-problems")
+
+
+def test_empty_nft_ruleset_means_nothing_is_filtered() -> None:
+    facts = parse_device("linux", {"nft list ruleset": "", "tc qdisc show": "qdisc noqueue 0: dev lo root refcnt 2\n"})
+    assert [(r.name, r.action, r.protocol) for r in facts.firewall_rules] == [
+        ("forward policy accept", "permit", "any"),
+        ("input policy accept", "permit", "any"),
+    ]
+    assert facts.sip_alg == "disabled" and facts.nat_enabled is False and facts.ef_priority is False
 
 
 def test_routeros_disabled_port_forward_opens_nothing() -> None:

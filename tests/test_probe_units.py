@@ -45,7 +45,7 @@ def test_rtp_caps() -> None:
 
 
 def test_bandwidth_refuses_to_exceed_the_contract_unless_forced() -> None:
-    with pytest.raises(ValueError, match="contracted up rate 5"):
+    with pytest.raises(ValueError, match="contracted rate 5 Mbit"):
         BandwidthSettings(host="x", max_mbps=20, contracted_up_mbps=5).check()
     BandwidthSettings(host="x", max_mbps=5.5, contracted_up_mbps=5).check()
     BandwidthSettings(host="x", max_mbps=20, contracted_up_mbps=5, force=True).check()

@@ -90,3 +90,41 @@ def test_before_after_lists_fixed_new_and_still_open() -> None:
     assert "VQ102" in {c.id for c in cmp.still_open}
     loss = next(m for m in cmp.measurements if m.metric == "Packet loss")
     assert (loss.before, loss.after, loss.improved) == (2.8, 0.3, True)
+
+
+def test_unverified_checks_are_grouped_per_rule_with_their_subjects() -> None:
+    from assess.report.view import category_views
+
+    site = hq_site()
+    site.findings = [
+        f.model_copy(update={"status": Status.UNKNOWN, "message": "link was not measured"}) if f.id == "VQ401" else f
+        for f in site.findings
+    ]
+    lq = next(c for c in category_views(site) if c.key.value == "link_quality")
+    rows = {u.id: u for u in lq.unverified}
+    assert rows["VQ401"].subjects == ["hq-mpls", "hq-inet"] and rows["VQ401"].reason == "link was not measured"
+    assert all(f.id != "VQ401" for f in lq.open + lq.passed)
+
+
+def test_qos_drift_only_compares_voice_classes() -> None:
+    from assess.drift import qos_policy_lines
+    from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, QosPolicy
+
+    facts = DeviceFacts(
+        platform="arista_eos",
+        class_maps=[ClassMatch(name="q5", match_dscp=["46"]), ClassMatch(name="q7", match_dscp=["cs7"])],
+        policies=[
+            QosPolicy(name="tx", classes=[PolicyClass(name="q5", priority=True), PolicyClass(name="q7", priority=True)])
+        ],
+    )
+    assert qos_policy_lines(facts) == ["q5 (46): priority unbounded"]
+
+
+def test_portfolio_tables_list_the_worst_sites_first() -> None:
+    from assess.report.portfolio import portfolio_view
+
+    pf = build_portfolio([hq_site(), branch_site(), warehouse_site()], "Northwind")
+    view = portfolio_view(pf, company="Northwind", consultant="", page_size="a4")
+    assert [s.site for s in view.ranked] == ["warehouse", "branch-york", "hq"]
+    assert [s.site for s in pf.sites] == ["hq", "branch-york", "warehouse"]  # portfolio.json keeps plan order
+    assert view.page_size == "A4"

@@ -62,7 +62,9 @@ def test_every_fixture_file_belongs_to_a_registered_rule() -> None:
 
 
 def test_id_table_lists_every_rule_with_its_title_and_category() -> None:
-    table = {row.id: row for row in load_id_table()}
+    rows = load_id_table()
+    assert len({row.id for row in rows}) == len(rows), "an id appears twice in checks/ids.md"
+    table = {row.id: row for row in rows}
     for rule in ALL_RULES:
         row = table.get(rule.id)
         assert row is not None, f"{rule.id} missing from checks/ids.md"

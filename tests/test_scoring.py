@@ -171,3 +171,4 @@ def test_a_broken_config_is_one_line(tmp_path: Path) -> None:
 
 def test_sample_sites_cover_the_three_verdicts() -> None:
     assert [s.verdict for s in all_sites()] == [Verdict.GO, Verdict.CONDITIONAL, Verdict.NO_GO]
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -24,21 +25,49 @@ from collectors.probes.stun import BINDING_REQUEST, StunMessage, encode
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
 
 
-@pytest.fixture(scope="module")
-def reflector():
+def _start_reflector(secret: str | None) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     ctrl, sip = free_port_pair_tcp_udp()
     alt, _ = free_port_pair_tcp_udp()
     stun = free_udp_port_pair(("127.0.0.1", "127.0.0.2"))
     argv = [sys.executable, "-m", "assess", "reflector", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
             "--port", str(ctrl), "--stun-port", str(stun), "--sip-port", str(sip), "--sip-alt-port", str(alt)]
     env = {k: v for k, v in os.environ.items() if k != "ASSESS_SECRET"}
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not _tcp_open(sip):
+    if secret:
+        env["ASSESS_SECRET"] = secret
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 30  # a loaded machine needs seconds just to start Python
+    while time.monotonic() < deadline and not _tcp_open(alt):
         time.sleep(0.1)
-    yield {"ctrl": ctrl, "sip": sip, "alt": alt, "stun": stun}
+    return proc, {"ctrl": ctrl, "sip": sip, "alt": alt, "stun": stun}
+
+
+@pytest.fixture(scope="module")
+def reflector():
+    proc, ports = _start_reflector(None)
+    yield ports
     proc.terminate()
     proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def secret_reflector():
+    proc, ports = _start_reflector("s3cret-lab")
+    yield ports
+    proc.terminate()
+    proc.wait(timeout=5)
+
+
+def test_reflector_with_secret_serves_only_probes_that_know_it(secret_reflector):
+    r = secret_reflector
+    nat_ok = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, secret=b"s3cret-lab"))
+    nat_bad = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, timeout_s=0.4, secret=b"wrong"))
+    alg_ok = probe_sip_alg("127.0.0.1", r["sip"], SipAlgOptions(alt_port=r["alt"], timeout_s=1, secret=b"s3cret-lab"))
+    opts = PortsOptions(udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
+    ports_ok = probe_ports("127.0.0.1", dataclasses.replace(opts, secret="s3cret-lab"))
+    ports_bad = probe_ports("127.0.0.1", dataclasses.replace(opts, secret=None))
+    assert nat_ok.assessed and nat_ok.mapping == "no-nat" and not nat_bad.assessed
+    assert alg_ok.assessed and alg_ok.sip_alg_detected is False
+    assert ports_ok.assessed and ports_ok.blocked_udp == [] and not ports_bad.assessed
 
 
 def _tcp_open(port: int) -> bool:
@@ -110,3 +139,20 @@ def test_range_sampling_keeps_edges_and_spacing():
 
 def test_blocked_spans_group_consecutive_samples():
     assert spans([3, 4, 9], [1, 3, 4, 5, 9]) == [(3, 4), (9, 9)]
+
+
+def test_run_traversal_fills_the_link_probes_from_the_plan(reflector):
+    from assess.models.site import LinkProbes
+    from assess.plan import Endpoint, Link, Voice
+    from collectors.probes.traversal_suite import TraversalOptions, run_traversal
+
+    link = Link(name="wan1", contracted_up_mbps=10, contracted_down_mbps=10,
+                reflector=Endpoint(host="127.0.0.1", port=reflector["ctrl"]))
+    voice = Voice(rtp_ports=(20000, 20999), sip_domain="voip.example.test")  # no DNS server given: skipped
+    opts = TraversalOptions(lifetime_cap_s=0.5, timeout_s=0.6, reflector_stun_port=reflector["stun"],
+                            sip_port=reflector["sip"], sip_alt_port=reflector["alt"])
+    probes = run_traversal(link, voice, LinkProbes(link="wan1"), opts)
+    assert probes.nat is not None and probes.nat.mapping == "no-nat"
+    assert probes.sip_alg is not None and probes.sip_alg.sip_alg_detected is False
+    assert probes.ports is not None and 20000 in probes.ports.tested_udp and 20999 in probes.ports.tested_udp
+    assert probes.sip_path is None

@@ -171,8 +171,23 @@ def start_dnsmasq(listen: str, port: int, records: list[str], netns: str | None 
             f"--listen-address={listen}", "--bind-interfaces", f"--port={port}", "--user=root",
             "--pid-file=", *records]
     server = start_process(argv, netns)
-    _wait_dns(listen, port, server)
+    if netns:
+        _wait_listening(netns, port, server)
+    else:
+        _wait_dns(listen, port, server)
     return server
+
+
+def _wait_listening(netns: str, port: int, server: Server) -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ip", "netns", "exec", netns, "ss", "-Hlun", f"sport = :{port}"],
+                             capture_output=True, text=True, check=False).stdout
+        if out.strip():
+            return
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"nothing listens on UDP {port} in {netns}")
 
 
 def _wait_dns(addr: str, port: int, server: Server) -> None:
@@ -195,5 +210,8 @@ def _wait_dns(addr: str, port: int, server: Server) -> None:
 def start_sipp_uas(addr: str, port: int, netns: str | None = None) -> Server:
     """sipp as a UAS that answers OPTIONS with 200 (``-aa``), on UDP ``addr:port``."""
     server = start_process(["sipp", "-sn", "uas", "-aa", "-i", addr, "-p", str(port), "-nostdin"], netns)
-    time.sleep(0.3)
+    if netns:
+        _wait_listening(netns, port, server)
+    else:
+        time.sleep(0.3)
     return server

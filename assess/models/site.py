@@ -12,7 +12,7 @@ from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
-from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Thresholds
 
 
@@ -44,6 +44,7 @@ class LinkProbes(BaseModel):
     sip_alg: SipAlgResult | None = None
     ports: PortsResult | None = None
     dscp_trace: DscpTraceResult | None = None
+    sip_path: SignallingResult | None = None
     source: str = "recorded"
 
 
@@ -57,7 +58,7 @@ class CategoryScore(BaseModel):
     failed: int = 0
     passed: int = 0
     unknown: int = 0
-    assessed: bool = True
+    assessed: bool = Field(default=True, description="false: no evidence in this category (score not meaningful)")
 
 
 ActionKind = Literal["fix", "verify", "assess"]

@@ -87,6 +87,12 @@ class PortsResult(BaseModel):
         default_factory=list, description="ports the reflector could not open (held by another service); still tested"
     )
     unavailable_tcp: list[int] = Field(default_factory=list)
+    blocked_udp_up: list[int] = Field(
+        default_factory=list, description="blocked UDP ports whose datagrams never reached the reflector (outbound)"
+    )
+    blocked_udp_down: list[int] = Field(
+        default_factory=list, description="blocked UDP ports that reached the reflector but whose answer was lost"
+    )
     blocked_udp_spans: list[list[int]] = Field(
         default_factory=list, description="[first, last] runs of consecutive sampled UDP ports that were all blocked"
     )

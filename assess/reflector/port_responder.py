@@ -21,6 +21,9 @@ from assess.reflector.sip_wire import mask
 
 PORTS_OPEN = 0x50
 PORTS_OPEN_ACK = 0x51
+PORTS_SEEN = 0x52  # which of these UDP ports received something from me? (tells up from down)
+PORTS_SEEN_ACK = 0x53
+SEEN_HEAD = struct.Struct("!IH")  # request seq, port count (+ u16 each); the answer: seq, count, bitmap
 PROTO_UDP, PROTO_TCP = 17, 6
 OPEN_HEAD = struct.Struct("!IBHH")  # request seq, protocol, lifetime s, port count
 ACK_HEAD = struct.Struct("!IHH")  # request seq, ports opened, unavailable count (+ u16 each)
@@ -36,6 +39,17 @@ def pack_open(seq: int, proto: int, lifetime_s: int, ports: list[int]) -> bytes:
     return OPEN_HEAD.pack(seq, proto, lifetime_s, len(ports)) + struct.pack(f"!{len(ports)}H", *ports)
 
 
+def pack_seen(seq: int, ports: list[int]) -> bytes:
+    """Body of a PORTS_SEEN request."""
+    return SEEN_HEAD.pack(seq, len(ports)) + struct.pack(f"!{len(ports)}H", *ports)
+
+
+def unpack_seen(body: bytes, ports: list[int]) -> list[int]:
+    """The ports of ``ports`` that the reflector saw traffic on, from a PORTS_SEEN_ACK body."""
+    bitmap = body[SEEN_HEAD.size :]
+    return [p for i, p in enumerate(ports) if i // 8 < len(bitmap) and bitmap[i // 8] & (0x80 >> (i % 8))]
+
+
 def unpack_ack(body: bytes) -> tuple[int, list[int]]:
     """(ports opened, ports unavailable) from a PORTS_OPEN_ACK body."""
     _, opened, n = ACK_HEAD.unpack_from(body)
@@ -49,6 +63,7 @@ class _Listener:
     owner: str
     allowed: set[str] = field(default_factory=set)
     expires: float = 0.0
+    seen: set[str] = field(default_factory=set)  # sources whose datagrams arrived
 
 
 class PortResponder:
@@ -75,6 +90,21 @@ class PortResponder:
             else:
                 opened += 1
         return ACK_HEAD.pack(seq, opened, len(unavailable)) + struct.pack(f"!{len(unavailable)}H", *unavailable)
+
+    def handle_seen(self, body: bytes, source: str, local_ip: str) -> bytes | None:
+        """Which requested UDP ports received a datagram from ``source`` (bitmap answer body)."""
+        if len(body) < SEEN_HEAD.size:
+            return None
+        seq, count = SEEN_HEAD.unpack_from(body)
+        if not 0 < count <= MAX_PORTS_PER_REQUEST or len(body) < SEEN_HEAD.size + 2 * count:
+            return None
+        ports = struct.unpack_from(f"!{count}H", body, SEEN_HEAD.size)
+        bitmap = bytearray((count + 7) // 8)
+        for i, port in enumerate(ports):
+            listener = self.listeners.get((PROTO_UDP, local_ip, port))
+            if listener is not None and source in listener.seen:
+                bitmap[i // 8] |= 0x80 >> (i % 8)
+        return SEEN_HEAD.pack(seq, count) + bytes(bitmap)
 
     def _open(self, proto: int, ip: str, port: int, source: str, expires: float) -> bool:
         key = (proto, ip, port)
@@ -109,6 +139,7 @@ class PortResponder:
                 if listener.proto == PROTO_UDP:
                     data, src = listener.sock.recvfrom(2048)
                     if src[0] in listener.allowed and len(data) <= MAX_UDP_ANSWER:
+                        listener.seen.add(src[0])
                         listener.sock.sendto(mask(data), src)
                 else:
                     conn, _ = listener.sock.accept()

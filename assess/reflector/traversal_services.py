@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import dataclass
 
 from assess.console import err_console
-from assess.reflector.port_responder import PORTS_OPEN, PORTS_OPEN_ACK, PortResponder
+from assess.reflector.port_responder import PORTS_OPEN, PORTS_OPEN_ACK, PORTS_SEEN, PORTS_SEEN_ACK, PortResponder
 from assess.reflector.ratelimit import SourceLimiter
 from assess.reflector.server import Reflector, Request
 from assess.reflector.sip_echo import SipEcho, SipEchoConfig
@@ -36,7 +36,12 @@ def install(reflector: Reflector) -> PortResponder:
         local = req.datagram.local_ip or req.reflector.config.binds[0]
         return responder.handle_open(req.control.body, req.datagram.source[0], local)
 
+    def ports_seen(req: Request) -> bytes | None:
+        local = req.datagram.local_ip or req.reflector.config.binds[0]
+        return responder.handle_seen(req.control.body, req.datagram.source[0], local)
+
     reflector.register(PORTS_OPEN, PORTS_OPEN_ACK, ports_open)
+    reflector.register(PORTS_SEEN, PORTS_SEEN_ACK, ports_seen)
     return responder
 
 

@@ -14,6 +14,8 @@ from assess.models.site import Portfolio, PortfolioSite, SiteResult
 from assess.report.render import check_page_size, render_html, write_pdf
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+# Worst first: the sites that need work head the portfolio tables.
+_VERDICT_RANK = {Verdict.NO_GO: 0, Verdict.CONDITIONAL: 1, Verdict.GO: 2}
 
 
 def worst_findings(result: SiteResult, limit: int = 3) -> list[str]:
@@ -62,6 +64,7 @@ class PortfolioView:
     counts: dict[str, int]
     columns: list[tuple[str, str]]
     average: float | None
+    ranked: list[PortfolioSite]
 
 
 def portfolio_view(portfolio: Portfolio, *, company: str, consultant: str, page_size: str) -> PortfolioView:
@@ -77,6 +80,7 @@ def portfolio_view(portfolio: Portfolio, *, company: str, consultant: str, page_
         counts={str(v): sum(1 for s in portfolio.sites if s.verdict == v) for v in Verdict},
         columns=[(str(c), CATEGORY_TITLES[c]) for c in Category],
         average=sum(scores) / len(scores) if scores else None,
+        ranked=sorted(portfolio.sites, key=lambda s: (_VERDICT_RANK[s.verdict], s.score, s.site)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Status
+from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
 from assess.models.findings import Finding
 from assess.models.site import Action, LinkProbes, SiteResult
 from assess.plan import Thresholds
@@ -52,13 +52,25 @@ class LinkView:
 
 
 @dataclass
+class UnverifiedRow:
+    """One rule that could not be judged, over every subject where it could not."""
+
+    id: str
+    title: str
+    severity: str
+    subjects: list[str]
+    reason: str
+
+
+@dataclass
 class CategoryView:
-    """Findings of one category: open ones in detail, passes in a short table."""
+    """Findings of one category: failures in detail, unverified and passes in short tables."""
 
     key: Category
     title: str
     score: float | None
     open: list[Finding]
+    unverified: list[UnverifiedRow]
     passed: list[Finding]
 
 
@@ -179,8 +191,20 @@ def _finding_order(f: Finding) -> tuple[int, int, str]:
     return STATUS_ORDER.index(f.status), SEVERITY_ORDER.index(f.severity), f.id
 
 
+def unverified_rows(findings: list[Finding]) -> list[UnverifiedRow]:
+    """UNKNOWN findings grouped by rule (the same reason on many links reads once)."""
+    rows: dict[str, UnverifiedRow] = {}
+    for f in findings:
+        reason = f.message if f.message and f.message != f.title else (f.evidence.strip().splitlines() or ["—"])[0]
+        row = rows.setdefault(f.id, UnverifiedRow(f.id, f.title, str(f.severity), [], reason))
+        row.subjects.append(f.device or f.link or "site")
+        if reason != row.reason and reason not in row.reason:
+            row.reason += f"; {reason}"
+    return list(rows.values())
+
+
 def category_views(result: SiteResult) -> list[CategoryView]:
-    """Findings grouped by category, open ones first by status then severity."""
+    """Findings grouped by category, failures first by status then severity."""
     scores = {c.category: (c.score if c.assessed else None) for c in result.categories}
     views = []
     for cat in Category:
@@ -190,7 +214,8 @@ def category_views(result: SiteResult) -> list[CategoryView]:
                 key=cat,
                 title=CATEGORY_TITLES[cat],
                 score=scores.get(cat),
-                open=[f for f in found if f.status in (Status.FAIL, Status.WARN, Status.UNKNOWN)],
+                open=[f for f in found if f.status in (Status.FAIL, Status.WARN)],
+                unverified=unverified_rows([f for f in found if f.status == Status.UNKNOWN]),
                 passed=[f for f in found if f.status in (Status.PASS, Status.NA)],
             )
         )
@@ -222,7 +247,7 @@ def site_view(
         category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
         measurements=measurements(result, th),
         actions=actions,
-        actions_are_optional=not result.actions,
+        actions_are_optional=result.verdict == Verdict.GO,
         checklist=build_checklist(result),
         categories=category_views(result),
         links=[link_view(p, th, with_charts) for p in result.probes],

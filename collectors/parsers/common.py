@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterable, Mapping
+
+from netutils.vlan import vlanconfig_to_list
 
 from assess.errors import UserError
 
@@ -45,6 +48,32 @@ def pick_output(
             return command, text
     wanted = " or ".join(repr(c) for c in preferred)
     raise UserError(f"no {what} found in the evidence (expected the output of {wanted})")
+
+
+def shell_words(line: str) -> list[str]:
+    """Split a config line into words, quoted strings kept whole (plain split when a quote is unbalanced).
+
+    >>> shell_words('set name "Branch office" x'), shell_words('set comment "open')
+    (['set', 'name', 'Branch office', 'x'], ['set', 'comment', 'open'])
+    """
+    try:
+        return shlex.split(line, posix=True)
+    except ValueError:
+        return line.replace('"', " ").split()
+
+
+def vlan_ids(text: str) -> list[int]:
+    """VLAN ids in a list such as '10,20-22' (empty when the text is not a VLAN list).
+
+    >>> vlan_ids("10,20-22"), vlan_ids("DATA")
+    ([10, 20, 21, 22], [])
+    """
+    if not re.fullmatch(r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*", text):
+        return []
+    try:
+        return [v for v in vlanconfig_to_list(text) if 1 <= v <= 4094]
+    except (ValueError, IndexError):
+        return []
 
 
 def port_range(text: str) -> tuple[int, int] | None:
@@ -122,6 +151,19 @@ def duration_s(text: str) -> int | None:
     if not parts or "".join(n + u for n, u in parts) != text:
         return None
     return sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
+
+
+def status_field(text: str, *labels: str) -> str | None:
+    """Value of the first ``Label: value`` line with one of ``labels`` (status/version outputs).
+
+    >>> status_field("Model: srx300\\nJunos: 21.4R3-S5.4", "Junos", "JUNOS")
+    '21.4R3-S5.4'
+    """
+    for label in labels:
+        match = re.search(rf"^\s*{re.escape(label)}\s*:\s*(\S.*?)\s*$", text, re.M)
+        if match:
+            return match.group(1)
+    return None
 
 
 def add_evidence(evidence: dict[str, str], fact: str, line: str) -> None:

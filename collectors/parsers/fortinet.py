@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from assess.models.facts import DeviceFacts, Port, SipAlgState, Vlan
 from collectors.parsers import fortinet_policy, fortinet_qos
-from collectors.parsers.common import add_evidence, pick_output
+from collectors.parsers.common import add_evidence, pick_output, status_field
 from collectors.parsers.fortios_config import FortiNode, load_tree, looks_like_fortios, section
 
 PLATFORM = "fortinet"
@@ -36,6 +36,10 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.hostname = section(root, "system global").get("hostname") or None
     if match := re.search(r"#config-version=(\w+)-(\d+\.\d+\.\d+)-FW-build(\d+)", text[:400]):
         facts.vendor_os_version = f"FortiOS {match.group(2)} build{match.group(3)} ({match.group(1)})"
+    status = outputs.get("get system status", "")
+    if facts.vendor_os_version is None and (version := status_field(status, "Version")):
+        facts.vendor_os_version = version
+    facts.hostname = facts.hostname or status_field(status, "Hostname")
     _fill_interfaces(facts, root)
     facts.class_maps, facts.policies, facts.attachments = fortinet_qos.shaping(root)
     facts.dscp_remarks = fortinet_qos.dscp_remarks(root)

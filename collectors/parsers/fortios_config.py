@@ -11,12 +11,12 @@ running over several lines (replacement messages) is joined first.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
 from assess.errors import UserError
+from collectors.parsers.common import shell_words
 
 MAX_DEPTH = 16
 
@@ -62,13 +62,6 @@ def _logical_lines(text: str) -> Iterator[str]:
         yield pending.strip()
 
 
-def _words(line: str) -> list[str]:
-    try:
-        return shlex.split(line, posix=True)
-    except ValueError:
-        return line.replace('"', " ").split()
-
-
 def load_tree(text: str) -> FortiNode:
     """Parse FortiOS configuration text into its root node."""
     root = FortiNode(name="")
@@ -77,7 +70,7 @@ def load_tree(text: str) -> FortiNode:
     for line in _logical_lines(text):
         if not line or line.startswith("#"):
             continue
-        words = _words(line)
+        words = shell_words(line)
         if not words:
             continue
         keyword, args = words[0], words[1:]

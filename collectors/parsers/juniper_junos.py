@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from netutils.vlan import vlanconfig_to_list
-
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Vlan
 from collectors.parsers import junos_cos, junos_security
-from collectors.parsers.common import add_evidence, pick_output
+from collectors.parsers.common import add_evidence, pick_output, status_field, vlan_ids
 from collectors.parsers.junos_config import Path, as_set_line, load_paths, looks_like_junos, with_prefix
 
 PLATFORM = "juniper_junos"
@@ -39,6 +37,9 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     facts.hostname = next((p[2] for p in with_prefix(paths, "system", "host-name", None)), None)
     facts.vendor_os_version = next((p[1] for p in with_prefix(paths, "version", None)), None)
+    version_text = outputs.get("show version", "")
+    facts.vendor_os_version = facts.vendor_os_version or status_field(version_text, "Junos", "JUNOS OS Kernel")
+    facts.hostname = facts.hostname or status_field(version_text, "Hostname")
     _fill_switching(facts, paths)
     _fill_cos(facts, paths, outputs.get(COS_COMMAND, ""))
     _fill_security(facts, paths, is_srx)
@@ -57,12 +58,7 @@ def _vlan_ids(paths: Sequence[Path]) -> dict[str, int]:
 
 def _vlan_ref(ref: str, ids: Mapping[str, int]) -> list[int]:
     """VLAN ids a member reference names (a VLAN name, an id or a range)."""
-    if ref in ids:
-        return [ids[ref]]
-    try:
-        return [v for v in vlanconfig_to_list(ref) if 1 <= v <= 4094] if re.fullmatch(r"[\d,-]+", ref) else []
-    except (ValueError, IndexError):
-        return []
+    return [ids[ref]] if ref in ids else vlan_ids(ref)
 
 
 def _fill_switching(facts: DeviceFacts, paths: Sequence[Path]) -> None:
@@ -161,7 +157,7 @@ def _fill_security(facts: DeviceFacts, paths: Sequence[Path], is_srx: bool) -> N
     facts.nat_enabled, nat_line = junos_security.nat_enabled(paths, is_srx)
     add_evidence(facts.evidence, "nat_enabled", nat_line)
     apps = junos_security.applications(paths)
-    facts.firewall_rules = junos_security.firewall_rules(paths, apps)
+    facts.firewall_rules = junos_security.firewall_rules(paths, apps) + junos_security.filter_rules(paths)
     for rule in facts.firewall_rules:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence.splitlines()[0] if rule.evidence else "")
     facts.udp_timeout_s, timeout_line = junos_security.udp_timeout(paths, apps, is_srx)

@@ -12,10 +12,10 @@ malformed input and takes ~0.1 s, while the grammar needed (words, quotes,
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator, Sequence
 
 from assess.errors import UserError
+from collectors.parsers.common import shell_words
 
 Path = tuple[str, ...]
 
@@ -32,14 +32,6 @@ def looks_like_junos(text: str) -> bool:
     return bool(re.search(r"^version \S+;\s*$", head, re.M) and re.search(r"^system \{", text, re.M))
 
 
-def split_words(line: str) -> list[str]:
-    """Split a Junos statement into words, keeping quoted strings whole."""
-    try:
-        return shlex.split(line, comments=False, posix=True)
-    except ValueError:  # an unbalanced quote: fall back to plain words
-        return line.replace('"', " ").split()
-
-
 def load_paths(text: str) -> list[Path]:
     """All configured set-paths in a Junos configuration (inactive statements dropped)."""
     if _SET_LINE.search(text):
@@ -53,11 +45,11 @@ def _set_format_paths(text: str) -> list[Path]:
     paths: list[Path] = []
     inactive: list[Path] = []
     for line in text.splitlines():
-        words = split_words(line.strip())
+        words = shell_words(line.strip())
         if len(words) < 2:
             continue
         if words[0] == "set":
-            paths.append(tuple(words[1:]))
+            paths.extend(_expand_lists(words[1:]))
         elif words[0] == "deactivate":
             inactive.append(tuple(words[1:]))
     return [p for p in paths if not any(p[: len(i)] == i for i in inactive)]

@@ -160,6 +160,60 @@ def firewall_rules(paths: Sequence[Path], apps: JunosApplications) -> list[Firew
     return rules
 
 
+def _filter_term(path: Path) -> tuple[str, str, Path] | None:
+    """(filter, term, rest) of a stateless firewall filter path."""
+    if path[:3] == ("firewall", "family", "inet") and len(path) > 7 and path[3] == "filter" and path[5] == "term":
+        return path[4], path[6], path[7:]
+    if path[:2] == ("firewall", "filter") and len(path) > 5 and path[3] == "term":
+        return path[2], path[4], path[5:]
+    return None
+
+
+def filter_rules(paths: Sequence[Path]) -> list[FirewallRule]:
+    """Stateless ``firewall family inet filter`` terms (routers and switches) as FirewallRule facts."""
+    prefix_lists: dict[str, list[str]] = {}
+    for path in with_prefix(paths, "policy-options", "prefix-list", None, None):
+        prefix_lists.setdefault(path[2], []).append(path[3])
+    terms: dict[tuple[str, str], dict[str, list[str]]] = {}
+    lines: dict[tuple[str, str], list[str]] = {}
+    for path in paths:
+        found = _filter_term(path)
+        if found is None or len(found[2]) < 2:
+            continue
+        name, term, rest = found
+        fields = terms.setdefault((name, term), {})
+        lines.setdefault((name, term), []).append(as_set_line(path))
+        if rest[0] == "from" and len(rest) > 2:
+            fields.setdefault(rest[1], []).append(rest[2])
+        elif rest[0] == "then":
+            fields.setdefault("then", []).append(rest[1])
+    rules: list[FirewallRule] = []
+    for (name, term), fields in terms.items():
+        verdicts = fields.get("then", [])
+        if not any(v in ("accept", "discard", "reject") for v in verdicts):
+            continue
+        protocols = fields.get("protocol", [])
+        protocol: Protocol = (
+            "any" if not protocols else "udp" if protocols == ["udp"] else "tcp" if protocols == ["tcp"] else "other"
+        )
+        ports = tuple(r for p in fields.get("destination-port", []) if (r := _port(p)) is not None)
+        sources = fields.get("source-address", []) + [
+            a for n in fields.get("source-prefix-list", []) for a in prefix_lists.get(n, [n])
+        ]
+        rules.extend(
+            build_rules(
+                f"{name} term {term}",
+                "permit" if "accept" in verdicts else "deny",
+                [Service(protocol, ports)],
+                sources or ["any"],
+                fields.get("destination-address", []) or ["any"],
+                f"filter {name}",
+                "\n".join(lines[(name, term)]),
+            )
+        )
+    return rules
+
+
 def udp_timeout(paths: Sequence[Path], apps: JunosApplications, is_srx: bool) -> tuple[int | None, str]:
     """Shortest inactivity timeout among custom UDP applications, else the SRX default."""
     udp_apps = {n: t for n, t in apps.timeouts.items() if any(s.protocol == "udp" for s in apps.services.get(n, []))}

@@ -41,6 +41,8 @@ def detect(outputs: Mapping[str, str]) -> bool:
 
 def _ruleset(outputs: Mapping[str, str]) -> tuple[Ruleset | None, str]:
     """The nft ruleset (preferred) or iptables rules, from named commands or any output that looks right."""
+    if NFT_COMMAND in outputs and not outputs[NFT_COMMAND].strip():
+        return Ruleset(), "nft"  # an empty ruleset is evidence too: nothing is filtered
     for command, text in outputs.items():
         if command == NFT_COMMAND or (command != IPTABLES_COMMAND and looks_like_nft(text)):
             return parse_nft(check_text(text, f"output of {command!r}")), "nft"

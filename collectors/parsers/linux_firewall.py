@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shlex
 
 from assess.models.facts import FirewallRule, SipAlgState
-from collectors.parsers.common import dscp_name, port_ranges
+from collectors.parsers.common import dscp_name, port_ranges, shell_words
 from collectors.parsers.firewall import Action, Protocol, Service, build_rules
 from collectors.parsers.linux_nft import Ruleset
 
@@ -87,12 +86,12 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
 
 
 def policy_rules(ruleset: Ruleset) -> list[FirewallRule]:
-    """An implicit permit-all for a filter hook whose base chains all have policy accept."""
+    """An implicit permit-all for a filter hook without base chains or whose base chains all accept."""
     rules: list[FirewallRule] = []
     for hook in FILTER_HOOKS:
         chains = [c for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies]
-        if chains and all(ruleset.policies[c] == "accept" for c in chains):
-            evidence = "; ".join(f"{c} policy accept" for c in chains)
+        if all(ruleset.policies[c] == "accept" for c in chains):
+            evidence = "; ".join(f"{c} policy accept" for c in chains) or f"no base chain on the {hook} hook"
             rules.extend(
                 build_rules(f"{hook} policy accept", "permit", [Service("any")], ["any"], ["any"], hook, evidence)
             )
@@ -111,10 +110,7 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
     """ACCEPT/DROP/REJECT rules of the filter table's FORWARD and INPUT chains."""
     rules: list[FirewallRule] = []
     for rule in ruleset.rules:
-        try:
-            words = shlex.split(rule.text)
-        except ValueError:
-            words = rule.text.split()
+        words = shell_words(rule.text)
         target = _ipt_option(words, "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
         if rule.table != "filter" or rule.hook not in FILTER_HOOKS or verdict is None:

@@ -9,9 +9,10 @@ iptables-save one ``-A CHAIN ...`` per line under ``*table`` headers.
 from __future__ import annotations
 
 import re
-import shlex
 
 from pydantic import BaseModel, Field
+
+from collectors.parsers.common import shell_words
 
 
 class NetfilterRule(BaseModel):
@@ -107,17 +108,10 @@ def parse_iptables_save(text: str) -> Ruleset:
             ruleset.policies[f"{table}/{name}"] = rest.split()[0].lower() if rest else "-"
             ruleset.hooks[f"{table}/{name}"] = name.lower()
         elif line.startswith("-A "):
-            words = _words(line)
+            words = shell_words(line)
             chain = words[1] if len(words) > 1 else ""
             rule = NetfilterRule(family="ip", table=table, chain=chain, hook=chain.lower(), text=line, source=line)
             ruleset.rules.append(rule)
             if "--helper" in words and words[words.index("--helper") + 1 :][:1] == ["sip"]:
                 ruleset.sip_helpers.append("sip (iptables CT target)")
     return ruleset
-
-
-def _words(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError:
-        return line.split()

@@ -13,11 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from netutils.vlan import vlanconfig_to_list
-
 from assess.models.facts import DeviceFacts, Port, Vlan
 from collectors.parsers import mikrotik_firewall, mikrotik_qos
-from collectors.parsers.common import add_evidence, duration_s, pick_output
+from collectors.parsers.common import add_evidence, duration_s, pick_output, status_field, vlan_ids
 from collectors.parsers.routeros_export import RosCommand, in_menu, load_export, looks_like_routeros, routeros_version
 
 PLATFORM = "mikrotik_routeros"
@@ -37,7 +35,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     identity = in_menu(commands, "system identity")
     facts.hostname = identity[0].get("name") or None if identity else None
-    version = routeros_version(text)
+    version = routeros_version(text) or status_field(outputs.get("/system resource print", ""), "version")
     facts.vendor_os_version = f"RouterOS {version}" if version else None
     _fill_ports(facts, commands)
     facts.class_maps, facts.policies, facts.attachments = mikrotik_qos.queues(commands)
@@ -63,6 +61,7 @@ def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     else:
         facts.sip_alg = "enabled" if sip.enabled else "disabled"
         facts.sip_alg_evidence = sip.source
+        facts.sip_timeout_s = duration_s(sip.get("sip-timeout")) if sip.get("sip-timeout") else None
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
 
 
@@ -85,16 +84,9 @@ def _voice_vlan_ids(commands: list[RosCommand]) -> dict[int, str]:
             found.setdefault(int(command.get("vlan-id")), command.source)
     for command in in_menu(commands, "interface bridge vlan"):
         if _VOICE_WORDS.search(command.get("comment")):
-            for vlan in _vlan_list(command.get("vlan-ids")):
+            for vlan in vlan_ids(command.get("vlan-ids")):
                 found.setdefault(vlan, command.source)
     return found
-
-
-def _vlan_list(text: str) -> list[int]:
-    try:
-        return [v for v in vlanconfig_to_list(text) if 1 <= v <= 4094] if re.fullmatch(r"[\d,-]+", text) else []
-    except (ValueError, IndexError):
-        return []
 
 
 def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
@@ -116,9 +108,9 @@ def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     voice = _voice_vlan_ids(commands)
     bridge_vlans = in_menu(commands, "interface bridge vlan")
     # Data VLANs first, so a port already known as a trunk is not taken for a phone port.
-    bridge_vlans.sort(key=lambda c: any(v in voice for v in _vlan_list(c.get("vlan-ids"))))
+    bridge_vlans.sort(key=lambda c: any(v in voice for v in vlan_ids(c.get("vlan-ids"))))
     for command in bridge_vlans:
-        for vlan in _vlan_list(command.get("vlan-ids")):
+        for vlan in vlan_ids(command.get("vlan-ids")):
             names.setdefault(vlan, command.get("comment"))
             for name in command.get("tagged").split(","):
                 if name in ports:

@@ -7,7 +7,8 @@ whose ``real-time`` classes are strict priority; a QoS-enabled interface's
 default-group profile is an output attachment. The SIP ALG is on unless
 ``shared alg-override application sip alg-disabled yes`` or an
 application-override rule takes UDP/TCP 5060 away from App-ID.
-The set-format CLI output is not read: collect the XML.
+Set-format output (``set cli config-output-format set``; ``show``) is rebuilt
+into the same XML by panos_setformat.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from collections.abc import Mapping
 
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
 from collectors.parsers import panos_policy
-from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges
+from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
+from collectors.parsers.panos_setformat import looks_like_panos_set, set_lines_to_config
 from collectors.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
 
 PLATFORM = "paloalto_panos"
-CONFIG_COMMANDS = ("show config running", "show config merged")
+CONFIG_COMMANDS = ("show config running", "show config merged", "show")
 DEFAULT_UDP_TIMEOUT_S = 30  # PAN-OS default session timeout-udp
 WAN_ZONES = ("untrust", "outside", "internet", "wan")
 SIP_PORT = 5060
@@ -28,19 +30,25 @@ SIP_PORT = 5060
 
 def detect(outputs: Mapping[str, str]) -> bool:
     """True when some output is PAN-OS configuration XML."""
-    return any(looks_like_panos(text) for text in outputs.values())
+    return any(_looks_right(text) for text in outputs.values())
+
+
+def _looks_right(text: str) -> bool:
+    return looks_like_panos(text) or looks_like_panos_set(text)
 
 
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """PAN-OS evidence -> DeviceFacts."""
-    _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_panos, "PAN-OS configuration XML")
-    config = load_config(text)
+    _, text = pick_output(outputs, CONFIG_COMMANDS, _looks_right, "PAN-OS configuration")
+    config = load_config(text) if "<config" in text or not looks_like_panos_set(text) else set_lines_to_config(text)
     device = config.find("devices/entry")
     vsys = device.find("vsys/entry") if device is not None else None
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
     facts.hostname = text_of(device, "deviceconfig/system/hostname") or None
     version = config.get("detail-version") or config.get("version")
+    version = version or status_field(outputs.get("show system info", ""), "sw-version")
     facts.vendor_os_version = f"PAN-OS {version}" if version else None
+    facts.hostname = facts.hostname or status_field(outputs.get("show system info", ""), "hostname")
     _fill_interfaces(facts, device, vsys)
     _fill_qos(facts, device, vsys)
     facts.firewall_rules = panos_policy.firewall_rules(config, vsys, facts.parse_warnings)

@@ -10,11 +10,11 @@ handles RouterOS' double-quoted values.
 from __future__ import annotations
 
 import re
-import shlex
 
 from pydantic import BaseModel, Field
 
 from assess.errors import UserError
+from collectors.parsers.common import shell_words
 
 COMMANDS = ("add", "set", "remove", "enable", "disable", "move", "print")
 _FIND = re.compile(r"\[\s*find\s*(.*?)\s*\]")
@@ -70,13 +70,6 @@ def _joined_lines(text: str) -> list[str]:
     return lines
 
 
-def _words(text: str) -> list[str]:
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:
-        return text.replace('"', " ").split()
-
-
 def load_export(text: str) -> list[RosCommand]:
     """All add/set commands of an export, in order."""
     menu = ""
@@ -111,7 +104,7 @@ def _command(menu: str, text: str, line: str) -> RosCommand | None:
         target = find.group(1)
         rest = rest[: find.start()] + rest[find.end() :]
     attrs: dict[str, str] = {}
-    for word in _words(rest):
+    for word in shell_words(rest):
         key, sep, value = word.partition("=")
         if sep:
             attrs[key] = value

@@ -94,11 +94,14 @@ def _round(target: StunTarget, local_ip: str, delays: list[float]) -> list[_Bind
 
 def _run(sel: selectors.BaseSelector, tickler: socket.socket, target: StunTarget, bindings: list[_Binding]) -> None:
     while True:
+        for key, _ in sel.select(0):  # read what already arrived before judging any binding dead
+            _receive(key.data)
         now = time.monotonic()
         for b in bindings:
             if b.tickled_at is None and now >= b.started + b.delay_s:
                 req = StunMessage(BINDING_REQUEST, response_port=b.public_port, software=PROBE_SOFTWARE)
                 b.tid, b.tickled_at = req.transaction_id, now
+                b.delay_s = round(now - b.started, 3)  # the idle time really tested (a busy host runs late)
                 tickler.sendto(encode(req, target.secret), target.server)
             elif b.tickled_at is not None and b.alive is None and now > b.tickled_at + GRACE_S:
                 b.alive = False

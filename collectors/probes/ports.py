@@ -21,10 +21,14 @@ from assess.reflector.port_responder import (
     MAX_PORTS_PER_REQUEST,
     PORTS_OPEN,
     PORTS_OPEN_ACK,
+    PORTS_SEEN,
+    PORTS_SEEN_ACK,
     PROTO_TCP,
     PROTO_UDP,
     pack_open,
+    pack_seen,
     unpack_ack,
+    unpack_seen,
 )
 from assess.reflector.sip_wire import auth_header, mask
 from collectors.probes.port_list import spans
@@ -53,6 +57,17 @@ def _open_ports(client: ReflectorClient, session: SessionInfo, proto: int, ports
         ack = client.request(PORTS_OPEN, PORTS_OPEN_ACK, session.session_id, body, len(body) + 64, session.key)
         unavailable += unpack_ack(ack.body)[1]
     return unavailable
+
+
+def _seen(client: ReflectorClient, session: SessionInfo, ports: list[int]) -> list[int]:
+    """The UDP ports (among ``ports``) on which the reflector received our datagrams."""
+    seen: list[int] = []
+    for i in range(0, len(ports), MAX_PORTS_PER_REQUEST):
+        chunk = ports[i : i + MAX_PORTS_PER_REQUEST]
+        body = pack_seen(0, chunk)
+        ack = client.request(PORTS_SEEN, PORTS_SEEN_ACK, session.session_id, body, len(body) + 64, session.key)
+        seen += unpack_seen(ack.body, chunk)
+    return seen
 
 
 def _udp_payload(host: str, port: int, nonce: str, secret: str | None) -> bytes:
@@ -135,18 +150,27 @@ def probe_ports(host: str, opts: PortsOptions) -> PortsResult:
     except NotAssessedError as exc:
         return PortsResult(assessed=False, reason=exc.reason, server=label)
     try:
-        session = client.hello(p.Hello(new_nonce(), 0, 0, 8000, 20_000, 1))
-        unavailable_udp = _open_ports(client, session, PROTO_UDP, opts.udp) if opts.udp else []
-        unavailable_tcp = _open_ports(client, session, PROTO_TCP, opts.tcp) if opts.tcp else []
+        return _run(client, label, opts)
     except NotAssessedError as exc:
         return PortsResult(assessed=False, reason=exc.reason, server=label)
     finally:
         client.close()
+
+
+def _run(client: ReflectorClient, label: str, opts: PortsOptions) -> PortsResult:
+    session = client.hello(p.Hello(new_nonce(), 0, 0, 8000, 20_000, 1))
+    unavailable_udp = _open_ports(client, session, PROTO_UDP, opts.udp) if opts.udp else []
+    unavailable_tcp = _open_ports(client, session, PROTO_TCP, opts.tcp) if opts.tcp else []
     server = client.address[0]
     blocked_udp = udp_unanswered(server, opts.udp, opts) if opts.udp else []
     blocked_tcp = tcp_unanswered(server, opts.tcp, opts.timeout_s * 2) if opts.tcp else []
+    # Direction of each UDP block: did our datagram reach the reflector at all?
+    judged = [port for port in blocked_udp if port not in unavailable_udp]
+    seen = set(_seen(client, session, judged)) if judged else set()
     return PortsResult(
         tested_udp=opts.udp, blocked_udp=blocked_udp, tested_tcp=opts.tcp, blocked_tcp=blocked_tcp,
         server=label, unavailable_udp=unavailable_udp, unavailable_tcp=unavailable_tcp,
         blocked_udp_spans=[list(s) for s in spans(blocked_udp, opts.udp)],
+        blocked_udp_up=[port for port in judged if port not in seen],
+        blocked_udp_down=[port for port in judged if port in seen],
     )

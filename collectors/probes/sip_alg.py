@@ -17,9 +17,9 @@ from collectors.probes.sip_message import (
     build_register,
     diff_messages,
     fields,
-    message_length,
     new_ids,
 )
+from collectors.probes.sip_stream import read_messages
 from collectors.probes.target import resolve
 
 LARGE_SIZE = 1400  # over ~1300 bytes: the size at which some ALGs mangle or drop UDP SIP
@@ -104,20 +104,8 @@ def _exchange_tcp(local_ip: str, server: str, port: int, build: Callable[[SipEnd
 
 
 def _read_message(sock: socket.socket, deadline: float) -> bytes | None:
-    buf = b""
-    while (left := deadline - time.monotonic()) > 0 and len(buf) < 65536:
-        sock.settimeout(left)
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-        plain = mask(buf)
-        if (n := message_length(plain)) is not None:
-            return plain[:n]
-    return mask(buf) if buf else None
+    message, partial = read_messages(sock, deadline, lambda _: True, mask)
+    return message if message is not None else (partial or None)
 
 
 def _check(test: _Test, transport: str, sent: str, got: bytes | None) -> SipMessageCheck:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from cryptography import x509
 
-from collectors.probes.sip_message import SipEndpoint, build_options, message_length, new_ids, status_code
+from collectors.probes.sip_message import SipEndpoint, build_options, new_ids, status_code
+from collectors.probes.sip_stream import read_messages
 
 
 @dataclass
@@ -33,29 +34,11 @@ class TlsInfo:
     days_left: int | None = None
 
 
-def _read_response(sock: socket.socket, deadline: float) -> bytes | None:
-    buf = b""
-    while (left := deadline - time.monotonic()) > 0 and len(buf) < 65536:
-        sock.settimeout(left)
-        try:
-            chunk = sock.recv(65536)
-        except (TimeoutError, ssl.SSLError, OSError):
-            return None
-        if not chunk:
-            return None
-        buf += chunk
-        if (n := message_length(buf)) is not None:
-            if status_code(buf[:n]) is not None:
-                return buf[:n]
-            buf = buf[n:]  # a request from the server (e.g. its own OPTIONS): skip it
-    return None
-
-
 def options_stream(sock: socket.socket, ep: SipEndpoint, timeout_s: float) -> OptionsAnswer:
     """OPTIONS over a connected TCP or TLS socket."""
     start = time.monotonic()
     sock.sendall(build_options(ep, *new_ids()).encode())
-    reply = _read_response(sock, start + timeout_s)
+    reply, _ = read_messages(sock, start + timeout_s, lambda m: status_code(m) is not None)
     if reply is None:
         return OptionsAnswer(error=f"no SIP answer within {timeout_s:g} s")
     return OptionsAnswer(status_code(reply), round((time.monotonic() - start) * 1000, 2))

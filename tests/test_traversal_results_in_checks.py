@@ -1,0 +1,34 @@
+"""Traversal results the probes produce read correctly by the traversal rules (not-assessed, capped lifetime)."""
+
+from __future__ import annotations
+
+from assess.models.common import Status
+from assess.models.site import LinkProbes
+from assess.models.traversal import NatResult, SipAlgResult
+from assess.plan import Voice
+from checks.base import SiteContext
+from checks.traversal import NatBindingLifetime, SipAlgOnPath
+
+
+def _statuses(rule, probes: LinkProbes, voice: Voice) -> list[Status]:
+    ctx = SiteContext(site="s", voice=voice, probes=(probes,))
+    return [o.status for o in rule().check_link(None, probes, ctx)]
+
+
+def test_lifetime_that_outlived_the_probe_cap_is_unknown_not_a_failure():
+    nat = NatResult(public_address="203.0.113.1", mapping="endpoint-independent", filtering="address-dependent",
+                    binding_lifetime_s=300.0, binding_lifetime_at_least=True)
+    assert _statuses(NatBindingLifetime, LinkProbes(link="l", nat=nat), Voice(registration_interval_s=600)) == [
+        Status.UNKNOWN]
+
+
+def test_measured_short_lifetime_still_fails():
+    nat = NatResult(public_address="203.0.113.1", mapping="endpoint-independent", filtering="address-dependent",
+                    binding_lifetime_s=30.0, binding_lifetime_resolution_s=2.0)
+    assert _statuses(NatBindingLifetime, LinkProbes(link="l", nat=nat), Voice(registration_interval_s=600)) == [
+        Status.FAIL]
+
+
+def test_sip_alg_probe_not_assessed_is_unknown():
+    alg = SipAlgResult(sip_alg_detected=None, assessed=False, reason="no answer")
+    assert _statuses(SipAlgOnPath, LinkProbes(link="l", sip_alg=alg), Voice(sip_alg="enabled")) == [Status.UNKNOWN]
