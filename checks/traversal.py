@@ -96,9 +96,6 @@ class NatBindingLifetime(LinkRule):
             yield unknown("binding lifetime not measured", f"mapping {nat.mapping}")
             return
         need, what = refresh_interval_s(ctx.voice)
-        if nat.binding_lifetime_at_least:
-            yield from _capped_lifetime(life, need, what)
-            return
         evidence = f"binding lifetime {life:.0f} s; plan {what} {need} s; RFC 4787 minimum {RFC4787_MIN_BINDING_S} s"
         if nat.binding_lifetime_at_least and life < max(need, RFC4787_MIN_BINDING_S):
             # No binding expired before the probe's cap: the lifetime is at least `life`, not `life`.
@@ -109,16 +106,6 @@ class NatBindingLifetime(LinkRule):
             yield Outcome(Status.WARN, f"binding lifetime {life:.0f} s below RFC 4787's 120 s", evidence)
         else:
             yield Outcome(Status.PASS, f"binding lifetime {life:.0f} s covers the {what}", evidence)
-
-
-def _capped_lifetime(life: float, need: int, what: str) -> Iterator[Outcome]:
-    # No binding expired before the probe's time cap: ``life`` is a lower bound, so only "long enough" can be shown.
-    evidence = f"binding lifetime at least {life:.0f} s (the probe's cap); plan {what} {need} s"
-    if life >= need:
-        yield Outcome(Status.PASS, f"binding lifetime at least {life:.0f} s covers the {what}", evidence)
-    else:
-        message = f"binding lifetime at least {life:.0f} s: the probe's cap was below the {what} {need} s"
-        yield unknown(message, evidence)
 
 
 class SipAlgOnPath(LinkRule):
