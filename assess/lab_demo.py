@@ -25,7 +25,7 @@ import yaml
 
 from assess.console import err_console
 from assess.errors import UserError
-from assess.lab import Lab
+from assess.lab import Lab, netns, router
 from assess.lab.netns import LabError
 from assess.lab.sshd_device import SshdDevice, start_sshd
 from assess.lab_sites import LAB_PATHS, drop_udp_range, lab_config, lab_link
@@ -68,6 +68,25 @@ def primary_link(site: Site) -> str:
     return next((link.name for link in site.links if link.role == "primary"), site.links[0].name)
 
 
+# Links whose router is set up as the sample's well-run HQ router is: EF in a strict-priority htb class,
+# signalling in its own class (the other lab routers only shape, as the sample's weaker sites do).
+VOICE_QOS_LINKS = frozenset({"hq-fibre"})
+
+
+def voice_qos_commands(rate_mbit: float) -> list[str]:
+    """tc (without the leading ``tc``) for an htb tree on the WAN egress with EF and CS3 classes."""
+    total = int(rate_mbit * 1000)
+    return [
+        f"qdisc replace dev {router.WAN_IF} root handle 1: htb default 20",
+        f"class add dev {router.WAN_IF} parent 1: classid 1:1 htb rate {total}kbit ceil {total}kbit",
+        f"class add dev {router.WAN_IF} parent 1:1 classid 1:10 htb rate {total * 3 // 10}kbit ceil {total}kbit prio 0",
+        f"class add dev {router.WAN_IF} parent 1:1 classid 1:15 htb rate {total // 10}kbit ceil {total}kbit prio 1",
+        f"class add dev {router.WAN_IF} parent 1:1 classid 1:20 htb rate {total * 6 // 10}kbit ceil {total}kbit prio 2",
+        f"filter add dev {router.WAN_IF} parent 1: protocol ip prio 1 u32 match ip dsfield 0xb8 0xfc flowid 1:10",
+        f"filter add dev {router.WAN_IF} parent 1: protocol ip prio 2 u32 match ip dsfield 0x60 0xfc flowid 1:15",
+    ]
+
+
 def build_labs(plan: Plan, stack: ExitStack) -> dict[str, Lab]:
     """One running lab per link of the plan, each torn down when ``stack`` closes."""
     labs: dict[str, Lab] = {}
@@ -78,6 +97,9 @@ def build_labs(plan: Plan, stack: ExitStack) -> dict[str, Lab]:
                 lab = stack.enter_context(Lab(lab_config(path)))
                 if path.dropped_udp:
                     drop_udp_range(lab, path.dropped_udp)
+                if link.name in VOICE_QOS_LINKS and path.router.rate_up_mbit:
+                    for spec in voice_qos_commands(path.router.rate_up_mbit):
+                        netns.in_ns(lab.ns["router"], ["tc", *spec.split()])
             labs[link.name] = lab
     return labs
 
@@ -88,9 +110,9 @@ def start_routers(plan: Plan, labs: dict[str, Lab], workdir: Path, stack: ExitSt
     for site in plan.sites:
         lab = labs[primary_link(site)]
         with err_console.status(f"starting sshd on the lab router of {site.name}"):
-            router = start_sshd(workdir / site.name, lab.ns["router"], lab.router_lan_ip, hostname=router_name(site))
-        stack.callback(router.stop)
-        routers[site.name] = router
+            device = start_sshd(workdir / site.name, lab.ns["router"], lab.router_lan_ip, hostname=router_name(site))
+        stack.callback(device.stop)
+        routers[site.name] = device
     return routers
 
 
