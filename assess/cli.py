@@ -60,20 +60,21 @@ def _root(
     """VoIP network readiness and QoS assessment."""
 
 
-plan_cmds.register(app)
+# Order here is the order of `assess --help`: the main job first, then tools.
 survey_cmds.register(app)
+report_cmd.register(app)
 device_cmds.register(app)
+reflector_cmd.register(app)
+pcap_cmd.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
-pcap_cmd.register(app)
+plan_cmds.register(app)
+probe_rtp.register(probe_app)
+probe_bandwidth.register(probe_app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)
 probe_ports_cmd.register(probe_app)
 probe_sip_path_cmd.register(probe_app)
-reflector_cmd.register(app)
-probe_rtp.register(probe_app)
-report_cmd.register(app)
-probe_bandwidth.register(probe_app)
 probe_dscp_trace.register(probe_app)
 
 

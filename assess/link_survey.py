@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.site import LinkProbes, NotAssessed
-from assess.models.traversal import NatResult, PortsResult, SipAlgResult
+from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Endpoint, Link, Voice
 from collectors.evidence import write_atomic
 
@@ -73,33 +73,46 @@ def _target(endpoint: Endpoint, default_port: int) -> str:
     return f"{host}:{endpoint.port or default_port}"
 
 
-def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, Endpoint | None, ProbeCall]]:
-    """The probes of ``link`` in run order, each with the endpoint it needs (None: not in the plan)."""
+NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
+NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
+SIP_PATH_TIME_LIMIT_S = 180.0  # DNS plus up to 16 targets x 4 addresses, 2 s each, in practice a few seconds
+
+
+def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, str | None, ProbeCall]]:
+    """The probes of ``link`` in run order, each with why it cannot run (None: it can)."""
     refl, iperf, stun = link.reflector, link.iperf3, link.stun
     udp_ports = f"5060,{voice.rtp_ports[0]}-{voice.rtp_ports[1]}"
     tcp_ports = "5060,5061" if voice.sip_transport == "tls" else "5060"
     cap_mbps = max(link.contracted_up_mbps, link.contracted_down_mbps)
+    dns = ["--dns", link.dns_server] if link.dns_server else []  # none: the resolver of the probing host
+
+    def needs(endpoint: Endpoint | None) -> str | None:
+        return None if endpoint else NO_ENDPOINT
+
     return [
-        ("rtp", refl, ProbeCall("rtp", RtpResult, [
+        ("rtp", needs(refl), ProbeCall("rtp", RtpResult, [
             "rtp", _target(refl, 5004) if refl else "", "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
             "--duration", f"{opts.rtp_duration_s:g}", "--dscp", voice.dscp_media,
         ], opts.rtp_duration_s + 30)),
-        ("bandwidth", iperf, ProbeCall("bandwidth", BandwidthResult, [
+        ("bandwidth", needs(iperf), ProbeCall("bandwidth", BandwidthResult, [
             "bandwidth", _target(iperf, 5201) if iperf else "", "--duration", f"{opts.bandwidth_duration_s:g}",
             "--max-mbps", f"{cap_mbps * 1.1:g}", "--contracted-up", f"{link.contracted_up_mbps:g}",
             "--contracted-down", f"{link.contracted_down_mbps:g}", "--calls", str(voice.peak_calls),
             "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
         ], 6 * opts.bandwidth_duration_s + 30)),
-        ("nat", stun, ProbeCall("nat", NatResult, [
+        ("nat", needs(stun), ProbeCall("nat", NatResult, [
             "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
         ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
-        ("sip alg", refl, ProbeCall("sip_alg", SipAlgResult, [
+        ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
             "sip-alg", refl.host if refl else "",
         ], 60)),
-        ("ports", refl, ProbeCall("ports", PortsResult, [
+        ("ports", needs(refl), ProbeCall("ports", PortsResult, [
             "ports", refl.host if refl else "", "--udp", udp_ports, "--tcp", tcp_ports,
             "--reflector-port", str((refl.port if refl else None) or 5004),
         ], 90)),
+        ("sip path", None if voice.sip_domain else NO_SIP_DOMAIN, ProbeCall("sip_path", SignallingResult, [
+            "sip-path", voice.sip_domain or "", *dns,
+        ], SIP_PATH_TIME_LIMIT_S)),
     ]
 
 
@@ -147,15 +160,19 @@ def probe_link(
     *,
     resume: bool = False,
     on_step: Callable[[str], None] | None = None,
+    only: set[str] | None = None,
 ) -> tuple[LinkProbes, list[NotAssessed]]:
-    """Run every probe the link has an endpoint for; failures become not-assessed items."""
+    """Run every probe the link has an endpoint for (or those whose field is in ``only``);
+    failures become not-assessed items."""
     previous = load_link_probes(evidence_root, site, link.name) if resume else None
     probes = previous or LinkProbes(link=link.name, source="live")
     missing: list[NotAssessed] = []
-    for label, endpoint, call in probe_calls(link, voice, opts):
+    for label, cannot_run, call in probe_calls(link, voice, opts):
+        if only is not None and call.field not in only:
+            continue
         item = f"{link.name}: {label} probe"
-        if endpoint is None:
-            missing.append(NotAssessed(item=item, reason="no far-end endpoint for this probe in the plan"))
+        if cannot_run is not None:
+            missing.append(NotAssessed(item=item, reason=cannot_run))
             continue
         if getattr(probes, call.field) is not None:
             continue  # measured in an earlier, interrupted run

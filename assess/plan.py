@@ -111,6 +111,12 @@ class Link(Strict):
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
         description="measure this link from a Linux network namespace (e.g. one per WAN uplink); needs root",
     )
+    dns_server: str | None = Field(
+        default=None,
+        pattern=r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)(:[0-9]{1,5})?$",
+        max_length=255,
+        description="SERVER[:PORT] the phones use at this site, for the SIP path probe (default: system resolver)",
+    )
 
 
 class Voice(Strict):

@@ -16,6 +16,32 @@ from checks.base import Outcome, SiteContext
 STATUS_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA)
 
 
+def listed(items: Iterable[object]) -> str:
+    """Items for a sentence, never a Python list repr.
+
+    >>> listed(["203.0.113.10/32", "203.0.113.11/32"])
+    '203.0.113.10/32, 203.0.113.11/32'
+    >>> listed([])
+    'none'
+    """
+    text = ", ".join(str(i) for i in items)
+    return text or "none"
+
+
+def port_list(ports: Iterable[int], limit: int = 8) -> str:
+    """Ports for a sentence, long lists cut with a count.
+
+    >>> port_list([5060])
+    '5060'
+    >>> port_list(range(10000, 10020), limit=3)
+    '10000, 10001, 10002 … (20 ports, 10000-10019)'
+    """
+    found = sorted(set(ports))
+    if len(found) <= limit:
+        return listed(found)
+    return f"{listed(found[:limit])} … ({len(found)} ports, {found[0]}-{found[-1]})"
+
+
 def worst(statuses: Iterable[Status]) -> Status:
     """The worst of ``statuses`` (n/a when there are none)."""
     seen = set(statuses)

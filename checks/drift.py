@@ -14,7 +14,7 @@ from typing import ClassVar
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import Outcome, SiteContext, SiteRule
-from checks.common import access_ports, link_for_port, na, nat_or_filter, rule_evidence, unknown, wan_ports
+from checks.common import access_ports, link_for_port, listed, na, nat_or_filter, rule_evidence, unknown, wan_ports
 from checks.firewall import fmt_ranges
 from checks.qos import (
     SIGNALLING_NAMES,
@@ -68,7 +68,7 @@ def vlan_setting(ctx: SiteContext) -> Setting | None:
     if not switches:
         return None
     vlans = sorted({v for d in switches if d.facts for v in d.facts.voice_vlans})
-    lines = "\n".join(f"{d.name}: voice VLANs {d.facts.voice_vlans}" for d in switches if d.facts)
+    lines = "\n".join(f"{d.name}: voice VLANs {listed(d.facts.voice_vlans)}" for d in switches if d.facts)
     planned = ctx.voice.voice_vlan
     if planned is not None and vlans == [planned]:
         # a plan may give each site its own voice VLAN on purpose; following it is not drift

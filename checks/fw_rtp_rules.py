@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import is_any, rule_evidence, within
+from checks.common import is_any, listed, rule_evidence, within
 from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps
 from checks.platforms import FIREWALLS
 
@@ -76,7 +76,7 @@ class RtpOpenToProviderOnly(DeviceRule):
         elif outside:
             yield Outcome(
                 Status.WARN,
-                f"RTP permitted from outside the provider's media {ctx.voice.provider_media}",
+                f"RTP permitted from outside the provider's media ({listed(ctx.voice.provider_media)})",
                 rule_evidence(outside),
             )
         else:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import is_any, na, rule_evidence, within
+from checks.common import is_any, listed, na, rule_evidence, within
 from checks.firewall import no_rules_outcome
 from checks.platforms import FIREWALLS
 
@@ -68,7 +68,8 @@ class SipFromProviderOnly(DeviceRule):
         if open_any:
             yield Outcome(Status.FAIL, "SIP permitted from any source", rule_evidence(open_any))
         elif outside:
-            yield Outcome(Status.WARN, f"SIP permitted from outside {ctx.voice.provider_sip}", rule_evidence(outside))
+            message = f"SIP permitted from outside the provider's addresses ({listed(ctx.voice.provider_sip)})"
+            yield Outcome(Status.WARN, message, rule_evidence(outside))
         else:
             yield Outcome(Status.PASS, "SIP permits are scoped to known sources", rule_evidence(sip))
 

@@ -65,7 +65,8 @@ class UdpTimeoutCoversRefresh(DeviceRule):
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         need, what = refresh_interval_s(ctx.voice)
         timeout = facts.udp_timeout_s
-        evidence = fact_evidence(facts, "udp_timeout_s") or f"udp_timeout_s: {timeout}"
+        shown = "not found in the configuration" if timeout is None else f"{timeout} s"
+        evidence = fact_evidence(facts, "udp_timeout_s") or f"UDP idle timeout: {shown}"
         evidence += f"\nplan {what}: {need} s"
         if timeout is None and facts.nat_enabled is False and not facts.firewall_rules:
             yield na("device does no NAT or stateful filtering", evidence)

@@ -22,6 +22,7 @@ from checks.link_quality import Jitter, LossBurstsAndReordering, MosAboveMinimum
 from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
 from checks.nat_timeouts import UdpTimeoutCoversRefresh
 from checks.resilience import BackupCarriesVoice, BackupWanLink, DevicesAssessed
+from checks.sip_failover import SipSignallingFailover
 from checks.traversal import (
     LargeSipOverUdp,
     NatBindingLifetime,
@@ -100,6 +101,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SipAlgDrift,
     RtpRangeDrift,
     UdpTimeoutDrift,
+    SipSignallingFailover,
 )
 
 

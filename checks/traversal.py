@@ -8,7 +8,7 @@ from assess.models.common import Category, Severity, Status
 from assess.models.site import LinkProbes
 from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
-from checks.common import na, nat_or_filter, unknown
+from checks.common import listed, na, nat_or_filter, port_list, unknown
 from checks.nat_timeouts import refresh_interval_s
 
 RFC4787_MIN_BINDING_S = 120  # RFC 4787 REQ-5: UDP mapping timer must not expire in less than 2 minutes
@@ -188,7 +188,7 @@ class SipAlgConfigMatchesPath(SiteRule):
         conf = ", ".join(f"{k}: {v}" for k, v in configured.items())
         for link, alg in measured:
             seen = alg.sip_alg_detected
-            evidence = f"configs: {conf}\nprobe on {link}: detected {seen}, rewritten {alg.rewritten}"
+            evidence = f"configs: {conf}\nprobe on {link}: detected {seen}, rewritten: {listed(alg.rewritten)}"
             if seen and "enabled" not in configured.values():
                 yield Outcome(
                     Status.FAIL,
@@ -235,11 +235,12 @@ class VoicePortsReachable(LinkRule):
         voice_udp = [p for p in ports.blocked_udp if p in SIP_PORTS or lo <= p <= hi]
         voice_tcp = [p for p in ports.blocked_tcp if p in SIP_PORTS]
         evidence = (
-            f"tested UDP {len(ports.tested_udp)} port(s), blocked {ports.blocked_udp}; "
-            f"tested TCP {ports.tested_tcp}, blocked {ports.blocked_tcp}; plan RTP {lo}-{hi}"
+            f"tested UDP {len(ports.tested_udp)} port(s), blocked: {port_list(ports.blocked_udp)}; "
+            f"tested TCP {listed(ports.tested_tcp)}, blocked: {port_list(ports.blocked_tcp)}; plan RTP {lo}-{hi}"
         )
         if voice_udp or voice_tcp:
-            yield Outcome(Status.FAIL, f"blocked voice ports: UDP {voice_udp} TCP {voice_tcp}", evidence)
+            message = f"blocked voice ports: UDP {port_list(voice_udp)}; TCP {port_list(voice_tcp)}"
+            yield Outcome(Status.FAIL, message, evidence)
         else:
             yield Outcome(Status.PASS, "all tested SIP/RTP ports reachable", evidence)
 

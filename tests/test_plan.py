@@ -62,3 +62,12 @@ def test_endpoint_accepts_host_port_strings() -> None:
     link = plan.sites[0].links[0]
     assert link.reflector is not None and link.reflector.port == 6000
     assert link.iperf3 is not None and link.iperf3.port is None
+
+
+def test_template_documents_the_sip_path_dns_server() -> None:
+    text = plan_template().replace("# dns_server:", "dns_server:").replace("# sip_domain:", "sip_domain:")
+    plan = parse_plan(text)
+    assert plan.sites[0].links[0].dns_server == "192.0.2.53"
+    assert plan.voice.sip_domain == "sip.provider.example"
+    with pytest.raises(PlanError, match="dns_server"):
+        parse_plan(text.replace("dns_server: 192.0.2.53", "dns_server: 'a b'"))

@@ -10,6 +10,7 @@ delay that survived and the shortest that did not.
 
 from __future__ import annotations
 
+import os
 import selectors
 import socket
 import time
@@ -26,7 +27,9 @@ from collectors.probes.stun import (
     encode,
 )
 
-GRACE_S = 0.5  # how long after the tickle an answer may still arrive
+GRACE_S = 0.5  # how long after the last tickle an answer may still arrive
+TICKLES = 3  # a lost tickle or answer must not pass for an expired binding on a lossy path
+RETICKLE_S = 0.15
 CONTROL_DELAY_S = 0.2
 
 
@@ -61,6 +64,8 @@ class _Binding:
     started: float
     tid: bytes = b""
     tickled_at: float | None = None
+    last_tickle: float = 0.0
+    tickles: int = 0
     alive: bool | None = None
 
 
@@ -99,19 +104,34 @@ def _run(sel: selectors.BaseSelector, tickler: socket.socket, target: StunTarget
         now = time.monotonic()
         for b in bindings:
             if b.tickled_at is None and now >= b.started + b.delay_s:
-                req = StunMessage(BINDING_REQUEST, response_port=b.public_port, software=PROBE_SOFTWARE)
-                b.tid, b.tickled_at = req.transaction_id, now
+                b.tickled_at = now
                 b.delay_s = round(now - b.started, 3)  # the idle time really tested (a busy host runs late)
-                tickler.sendto(encode(req, target.secret), target.server)
-            elif b.tickled_at is not None and b.alive is None and now > b.tickled_at + GRACE_S:
-                b.alive = False
+                _tickle(tickler, target, b, now)
+            elif b.tickled_at is not None and b.alive is None:
+                if b.tickles < TICKLES and now >= b.last_tickle + RETICKLE_S:
+                    _tickle(tickler, target, b, now)
+                elif b.tickles >= TICKLES and now > b.last_tickle + GRACE_S:
+                    b.alive = False
         if any(b.alive is False for b in bindings) or all(b.alive is not None for b in bindings):
             return
         pending = [b.started + b.delay_s for b in bindings if b.tickled_at is None]
-        pending += [b.tickled_at + GRACE_S for b in bindings if b.tickled_at is not None and b.alive is None]
+        pending += [
+            b.last_tickle + (RETICKLE_S if b.tickles < TICKLES else GRACE_S)
+            for b in bindings
+            if b.tickled_at is not None and b.alive is None
+        ]
         timeout = max(0.0, min(pending) - time.monotonic()) if pending else 0.0
         for key, _ in sel.select(timeout):
             _receive(key.data)
+
+
+def _tickle(tickler: socket.socket, target: StunTarget, b: _Binding, now: float) -> None:
+    """Ask the server to answer to the binding's public port (same transaction on a retry)."""
+    b.tid = b.tid or os.urandom(12)
+    req = StunMessage(BINDING_REQUEST, transaction_id=b.tid, response_port=b.public_port, software=PROBE_SOFTWARE)
+    b.last_tickle = now
+    b.tickles += 1
+    tickler.sendto(encode(req, target.secret), target.server)
 
 
 def _receive(b: _Binding) -> None:
