@@ -27,6 +27,7 @@ from assess.console import err_console
 from assess.errors import UserError
 from assess.lab import Lab, netns, router
 from assess.lab.netns import LabError
+from assess.lab.sip_domain import SipDomain
 from assess.lab.sshd_device import SshdDevice, start_sshd
 from assess.lab_sites import LAB_PATHS, drop_udp_range, lab_config, lab_link
 from assess.link_survey import LinkProbeOptions
@@ -39,7 +40,10 @@ if TYPE_CHECKING:
 RunSurvey = Callable[[Path, "SurveyOptions"], "SurveyOutcome"]
 
 # Programs the labs and the live survey start; checked up front for a one-line error instead of a traceback.
-TOOLS = ("ip", "nft", "tc", "ethtool", "conntrack", "iperf3", "turnserver", "sshd", "ssh-keygen", "unshare")
+TOOLS = (
+    "ip", "nft", "tc", "ethtool", "conntrack", "iperf3", "turnserver", "sshd", "ssh-keygen", "unshare",
+    "dnsmasq", "sipp",
+)
 # Short but honest: long enough to see jitter and loss, and a NAT cap above the warehouse's 10 s and the
 # branch's 60 s UDP timeouts (hq's 300 s shows as "at least the cap").
 DEMO_PROBES = LinkProbeOptions(rtp_duration_s=10.0, bandwidth_duration_s=3.0, nat_lifetime_cap_s=70.0)
@@ -87,9 +91,11 @@ def voice_qos_commands(rate_mbit: float) -> list[str]:
     ]
 
 
-def build_labs(plan: Plan, stack: ExitStack) -> dict[str, Lab]:
-    """One running lab per link of the plan, each torn down when ``stack`` closes."""
+def build_labs(plan: Plan, stack: ExitStack) -> tuple[dict[str, Lab], dict[str, str]]:
+    """One running lab per link of the plan (and the provider's SIP domain at its far end: link -> DNS
+    server), each torn down when ``stack`` closes."""
     labs: dict[str, Lab] = {}
+    dns: dict[str, str] = {}
     for site in plan.sites:
         for link in site.links:
             path = LAB_PATHS[link.name]
@@ -100,8 +106,11 @@ def build_labs(plan: Plan, stack: ExitStack) -> dict[str, Lab]:
                 if link.name in VOICE_QOS_LINKS and path.router.rate_up_mbit:
                     for spec in voice_qos_commands(path.router.rate_up_mbit):
                         netns.in_ns(lab.ns["router"], ["tc", *spec.split()])
+                domain = plan.voice_for(site).sip_domain
+                if domain:
+                    dns[link.name] = stack.enter_context(SipDomain(lab, domain, path.sip_backup_answers)).dns_server
             labs[link.name] = lab
-    return labs
+    return labs, dns
 
 
 def start_routers(plan: Plan, labs: dict[str, Lab], workdir: Path, stack: ExitStack) -> dict[str, SshdDevice]:
@@ -121,12 +130,12 @@ def router_name(site: Site) -> str:
     return f"{site.name}-lab-rtr"
 
 
-def lab_plan(plan: Plan, labs: dict[str, Lab], routers: dict[str, SshdDevice]) -> Plan:
+def lab_plan(plan: Plan, labs: dict[str, Lab], dns: dict[str, str], routers: dict[str, SshdDevice]) -> Plan:
     """The sample plan with each site's devices replaced by its lab router and its links pointed at the labs."""
     sites = []
     for site in plan.sites:
         device: Device = routers[site.name].plan_device(router_name(site)).model_copy(update={"role": "router"})
-        links = [lab_link(link, labs[link.name]) for link in site.links]
+        links = [lab_link(link, labs[link.name], dns.get(link.name)) for link in site.links]
         # recorded captures are not part of a live lab run (and their paths are relative to samples/)
         sites.append(site.model_copy(update={"devices": [device], "links": links, "captures": []}))
     return plan.model_copy(update={"sites": sites})
@@ -149,13 +158,13 @@ def run_lab_demo(out: Path, run: RunSurvey) -> SurveyOutcome:
     out.mkdir(parents=True, exist_ok=True)
     try:
         with ExitStack() as stack:
-            labs = build_labs(plan, stack)
+            labs, dns = build_labs(plan, stack)
             # outside OUT: the routers' client keys are deleted with the labs and never reach the evidence
             keys_dir = Path(tempfile.mkdtemp(prefix="assess-lab-demo-"))
             stack.callback(shutil.rmtree, keys_dir, True)
             routers = start_routers(plan, labs, keys_dir, stack)
             plan_path, known_hosts = out / "lab-plan.yaml", out / "known_hosts"
-            write_plan(lab_plan(plan, labs, routers), plan_path)
+            write_plan(lab_plan(plan, labs, dns, routers), plan_path)
             known_hosts.write_text("".join(r.known_hosts_line() + "\n" for r in routers.values()), encoding="utf-8")
             opts = SurveyOptions(
                 out_dir=out,

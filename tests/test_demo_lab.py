@@ -105,7 +105,7 @@ def test_hq_links_are_fully_assessed(demo: DemoRun) -> None:
     assert [p["link"] for p in result["probes"]] == ["hq-fibre", "hq-backup"]
     assert result["not_assessed"] == []
     for probes in result["probes"]:
-        for name in ("rtp", "bandwidth", "nat", "sip_alg", "ports"):
+        for name in ("rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"):
             assert probes[name] is not None, f"{probes['link']}: {name}"
 
 
