@@ -88,7 +88,7 @@ class Endpoint(Strict):
     def _from_string(cls, data: object) -> object:
         if isinstance(data, str):
             host, sep, port = data.rpartition(":")
-            if sep and port.isdigit() and host and not host.endswith(":"):
+            if sep and port.isdecimal() and host and not host.endswith(":"):
                 return {"host": host.strip("[]"), "port": int(port)}
             return {"host": data}
         return data

@@ -64,8 +64,8 @@ def test_ios_llq_behind_a_shaper_counts_for_ef_and_the_port_gets_the_shaped_rate
     wan = next(p for p in facts.ports if p.name == "GigabitEthernet0/0/0")
     assert facts.ef_priority_egresses() == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/2"]
     backup = next(p for p in facts.ports if p.name == "GigabitEthernet0/0/2")
-    assert (backup.is_wan, backup.shape_kbps) == (True, 20000)
-    assert (wan.is_wan, wan.nat_side, wan.shape_kbps, wan.bandwidth_kbps) == (True, "outside", 100000, 100000)
+    assert (backup.is_wan, backup.shape_kbps) == (True, 10000)
+    assert (wan.is_wan, wan.nat_side, wan.shape_kbps, wan.bandwidth_kbps) == (True, "outside", 50000, 50000)
     assert "service-policy output WAN-SHAPER" in wan.evidence
 
 

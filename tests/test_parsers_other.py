@@ -40,7 +40,8 @@ def test_branch_fortigate_sample_tells_the_demo_story() -> None:
     facts = parse_device("fortinet", read_outputs(SAMPLES / "branch" / "br-fw1"))
     assert facts.hostname == "BR-FW1"
     assert facts.sip_alg == "enabled" and "proxy-based" in facts.sip_alg_evidence
-    assert facts.ef_priority is False
+    # EF is prioritised (shaping profile, class "voice" at priority top); the ALG is what is wrong here
+    assert facts.ef_priority is True and facts.ef_priority_egresses() == ["wan1"]
     assert facts.udp_timeout_s == 60
     assert facts.rtp_udp_ranges == [(10000, 20000)]
     inbound = [r for r in facts.firewall_rules if r.direction == "wan1->voice"]

@@ -94,6 +94,10 @@ def survey(
     formats: list[ReportFormat] = typer.Option(
         [], "--format", help="Report formats to write (repeat: pdf, html, json); default: the plan's `report.formats`."
     ),
+    secret: str | None = typer.Option(
+        None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+        help="Shared secret of the far-end reflector (prefer the environment variable).",
+    ),
     rtp_duration: float = typer.Option(30.0, "--rtp-duration", min=1, max=300, help="Seconds of synthetic RTP "
                                        "per link (capped at 300)."),
 ) -> None:
@@ -113,7 +117,7 @@ def survey(
         offline_evidence=offline,
         resume=resume,
         collect=CollectOptions(workers=workers, known_hosts=known_hosts, accept_new_host_keys=accept_new_host_keys),
-        probes=LinkProbeOptions(rtp_duration_s=rtp_duration),
+        probes=LinkProbeOptions(rtp_duration_s=rtp_duration, secret=secret),
         formats=tuple(f.value for f in formats) or None,
     )
     raise typer.Exit(_exit_code(_run(plan, opts), fail_on))

@@ -50,7 +50,7 @@ def create(ns: str) -> None:
 def pids(ns: str) -> list[int]:
     """PIDs of the processes running in ``ns``."""
     out = run(["ip", "netns", "pids", ns], check=False)
-    return [int(p) for p in out.split() if p.isdigit()]
+    return [int(p) for p in out.split() if p.isdecimal()]
 
 
 def _alive(pid: int) -> bool:

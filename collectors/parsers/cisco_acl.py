@@ -82,7 +82,7 @@ def network(addr: str, mask: str = "") -> str:
 
 def _is_dotted(token: str) -> bool:
     parts = token.split(".")
-    return len(parts) == 4 and all(p.isdigit() for p in parts)
+    return len(parts) == 4 and all(p.isdecimal() for p in parts)
 
 
 def take_address(tokens: list[str], i: int, groups: ObjectGroups) -> tuple[list[str], int]:
@@ -137,7 +137,7 @@ def _compare_ports(op: str, num: int | None) -> PortRanges:
 def parse_ace(line: str, groups: ObjectGroups, name: str, direction: str) -> list[FirewallRule]:
     """Firewall rules for one ACE line (empty for remarks and unparsable lines)."""
     tokens = line.split()
-    if tokens and tokens[0].isdigit():  # sequence number
+    if tokens and tokens[0].isdecimal():  # sequence number
         tokens = tokens[1:]
     if len(tokens) < 3 or tokens[0] not in ("permit", "deny"):
         return []
@@ -211,7 +211,7 @@ def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
 
 
 def _object_line(groups: ObjectGroups, kind: str, name: str, words: list[str]) -> None:
-    if words and words[0].isdigit():  # NX-OS sequence numbers
+    if words and words[0].isdecimal():  # NX-OS sequence numbers
         words = words[1:]
     if not words:
         return

@@ -149,7 +149,7 @@ def sip_inspection(facts: DeviceFacts, conf: CiscoConfParse) -> None:
 
 def _seconds(hms: str) -> int | None:
     parts = hms.split(":")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) < 6 for p in parts):
+    if len(parts) != 3 or not all(p.isdecimal() and len(p) < 6 for p in parts):
         return None
     return int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
 

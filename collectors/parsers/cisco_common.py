@@ -83,7 +83,7 @@ def dscp_name(token: str) -> str:
     ('ef', 'ef', 'af31', '33')
     """
     low = token.strip().lower()
-    if low.isdigit():
+    if low.isdecimal():
         return DSCP_NAMES.get(int(low), low)
     return low
 
@@ -95,7 +95,7 @@ def port_number(token: str) -> int | None:
     (5060, 5061, None, None)
     """
     low = token.lower()
-    if low.isdigit():
+    if low.isdecimal():
         num = int(low)
         return num if 0 <= num <= 65535 else None
     return NAMED_PORTS.get(low)
@@ -107,7 +107,7 @@ def bps_to_kbps(value: str, unit: str = "") -> int | None:
     >>> bps_to_kbps("100000000"), bps_to_kbps("100", "mbps"), bps_to_kbps("x")
     (100000, 100000, None)
     """
-    if not value.isdigit() or len(value) > 15:
+    if not value.isdecimal() or len(value) > 15:
         return None
     scale = {"": 0.001, "bps": 0.001, "kbps": 1, "k": 1, "mbps": 1000, "m": 1000, "gbps": 1e6, "g": 1e6}
     factor = scale.get(unit.lower())
@@ -232,6 +232,6 @@ def _vlan_list(spec: str) -> list[int]:
     ids: list[int] = []
     for part in spec.split(","):
         lo, _, hi = part.partition("-")
-        if lo.isdigit() and (hi.isdigit() or not hi) and len(lo) < 5 and len(hi) < 5:
+        if lo.isdecimal() and (hi.isdecimal() or not hi) and len(lo) < 5 and len(hi) < 5:
             ids.extend(v for v in range(int(lo), int(hi or lo) + 1) if 1 <= v <= 4094)
     return ids

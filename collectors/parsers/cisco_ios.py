@@ -121,7 +121,7 @@ def add_expedite_queue(facts: DeviceFacts, conf: CiscoConfParse) -> None:
         if m is None:
             continue
         for value in m.group(2).split():
-            if value.isdigit() and int(value) < 64:
+            if value.isdecimal() and int(value) < 64:
                 queue_of[int(value)] = int(m.group(1))
     dscps = [dscp_name(str(d)) for d in sorted(queue_of) if queue_of[d] == 1]
     facts.class_maps.append(ClassMatch(name="expedite-queue-1", match_dscp=dscps))

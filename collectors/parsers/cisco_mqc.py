@@ -43,7 +43,7 @@ def dscp_values(spec: str) -> list[str]:
     found: list[str] = []
     for token in re.split(r"[\s,]+", spec.strip()):
         lo, _, hi = token.partition("-")
-        if lo.isdigit() and hi.isdigit() and int(lo) <= int(hi) < 64:
+        if lo.isdecimal() and hi.isdecimal() and int(lo) <= int(hi) < 64:
             found.extend(dscp_name(str(v)) for v in range(int(lo), int(hi) + 1))
         elif token:
             found.append(dscp_name(token))
@@ -67,7 +67,7 @@ def parse_class_match(name: str, lines: list[str]) -> ClassMatch:
             if words[1] == "precedence" or words[1:3] == ["ip", "precedence"]:
                 # IP precedence N matches every DSCP whose top three bits are N (precedence 5 includes EF)
                 for value in words[3:] if words[1] == "ip" else words[2:]:
-                    if value.isdigit() and int(value) < 8:
+                    if value.isdecimal() and int(value) < 8:
                         cm.match_dscp.extend(
                             n
                             for d in range(int(value) * 8, int(value) * 8 + 8)

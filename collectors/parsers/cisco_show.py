@@ -43,7 +43,7 @@ def textfsm_rows(platform: str, command: str, text: str, warnings: list[str]) ->
 
 def _int(value: object) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and 1 <= int(text) <= 4094 else None
+    return int(text) if text.isdecimal() and 1 <= int(text) <= 4094 else None
 
 
 def switchports(platform: str, command: str, text: str, warnings: list[str]) -> dict[str, SwitchportState]:

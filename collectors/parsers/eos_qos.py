@@ -36,7 +36,7 @@ def dscp_classes(conf: CiscoConfParse) -> tuple[list[ClassMatch], str]:
     for m in top_lines(conf, r"^qos map dscp ([\d ]+) to traffic-class (\d)\s*$"):
         lines.append(m.group(0))
         for value in m.group(1).split():
-            if value.isdigit() and int(value) < 64:
+            if value.isdecimal() and int(value) < 64:
                 tc_of[int(value)] = int(m.group(2))
     for m in top_lines(conf, r"^qos map traffic-class (\d) to tx-queue (\d)\s*$"):
         lines.append(m.group(0))

@@ -78,7 +78,7 @@ def _fill_interfaces(facts: DeviceFacts, root: FortiNode) -> None:
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    return int(text) if text.isdecimal() and int(text) > 0 else None
 
 
 def sip_alg(root: FortiNode) -> tuple[SipAlgState, str]:
@@ -113,10 +113,10 @@ def udp_timeout(root: FortiNode) -> tuple[int | None, str]:
     for entry_id, entry in section(root, "system session-ttl").sections.get("port", FortiNode()).entries.items():
         start, end = _int(entry.get("start-port", "0")) or 0, _int(entry.get("end-port", "0")) or 0
         timeout = entry.get("timeout")
-        if entry.get("protocol") == "17" and start <= SIP_PORT <= end and timeout.isdigit():
+        if entry.get("protocol") == "17" and start <= SIP_PORT <= end and timeout.isdecimal():
             where = f"config system session-ttl / config port / edit {entry_id}"
             return int(timeout), f"{where}: protocol 17 timeout {timeout}"
     glob = section(root, "system global")
-    if glob.get("udp-idle-timer").isdigit():
+    if glob.get("udp-idle-timer").isdecimal():
         return int(glob.get("udp-idle-timer")), glob.evidence("udp-idle-timer", "config system global")
     return DEFAULT_UDP_TTL_S, "FortiOS default UDP session TTL (180 s)"

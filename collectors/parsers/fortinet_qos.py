@@ -78,7 +78,7 @@ def _profile_classes(profile: FortiNode, class_id: str, name: str, policy: QosPo
                 PolicyClass(
                     name=name,
                     priority=entry.get("priority", "high") in STRICT_PROFILE_PRIORITIES,
-                    bandwidth_pct=float(pct) if pct.isdigit() else None,
+                    bandwidth_pct=float(pct) if pct.isdecimal() else None,
                 )
             ]
     return []
@@ -88,12 +88,12 @@ def _shaper_class(name: str, shaper: FortiNode | None) -> PolicyClass:
     if shaper is None:
         return PolicyClass(name=name)
     guaranteed = shaper.get("guaranteed-bandwidth", "0")
-    kbps = int(guaranteed) if guaranteed.isdigit() else 0
+    kbps = int(guaranteed) if guaranteed.isdecimal() else 0
     return PolicyClass(
         name=name,
         priority=shaper.get("priority", "high") == "high" and kbps > 0,
         bandwidth_kbps=kbps or None,
-        shape_kbps=int(m) if (m := shaper.get("maximum-bandwidth")).isdigit() else None,
+        shape_kbps=int(m) if (m := shaper.get("maximum-bandwidth")).isdecimal() else None,
     )
 
 

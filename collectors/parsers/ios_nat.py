@@ -54,7 +54,7 @@ def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     """The shortest idle timeout a UDP flow meets: the NAT translation and a zone firewall's session."""
     candidates: list[tuple[int, str]] = []
     found = top_lines(conf, r"^ip nat translation udp-timeout (\d+|never)")
-    if found and found[0].group(1).isdigit() and len(found[0].group(1)) < 10:
+    if found and found[0].group(1).isdecimal() and len(found[0].group(1)) < 10:
         candidates.append((int(found[0].group(1)), found[0].group(0)))
     elif found:
         facts.evidence["udp_timeout_s"] = f"{found[0].group(0)} (UDP translations never expire)"

@@ -51,7 +51,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
 def _vlan_ids(paths: Sequence[Path]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for path in with_prefix(paths, "vlans", None, "vlan-id", None):
-        if path[3].isdigit() and 1 <= int(path[3]) <= 4094:
+        if path[3].isdecimal() and 1 <= int(path[3]) <= 4094:
             ids[path[1]] = int(path[3])
     return ids
 

@@ -48,7 +48,7 @@ def _schedulers(paths: Sequence[Path]) -> dict[str, PolicyClass]:
         rest = path[3:]
         if rest[:1] == ("priority",) and len(rest) > 1:
             sched.priority = rest[1] == "strict-high"
-        elif rest[:2] == ("transmit-rate", "percent") and len(rest) > 2 and rest[2].isdigit():
+        elif rest[:2] == ("transmit-rate", "percent") and len(rest) > 2 and rest[2].isdecimal():
             sched.bandwidth_pct = float(rest[2])
         elif rest[:1] == ("transmit-rate",) and len(rest) > 1:
             sched.bandwidth_kbps = rate_kbps(rest[1])

@@ -113,7 +113,7 @@ def applications(paths: Sequence[Path]) -> JunosApplications:
             protos[(name, term)] = rest[1]
         elif rest[0] == "destination-port" and (rng := _port(rest[1])) is not None:
             ports.setdefault((name, term), []).append(rng)
-        elif rest[0] == "inactivity-timeout" and rest[1].isdigit():
+        elif rest[0] == "inactivity-timeout" and rest[1].isdecimal():
             apps.timeouts[name] = int(rest[1])
     for (name, term), proto in protos.items():
         protocol: Protocol = "udp" if proto == "udp" else "tcp" if proto == "tcp" else "other"

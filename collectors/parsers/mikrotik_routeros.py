@@ -77,10 +77,11 @@ def _voice_vlan_ids(commands: list[RosCommand]) -> dict[int, str]:
     found: dict[int, str] = {}
     for command in in_menu(commands, "ip neighbor discovery-settings"):
         advertised = command.get("lldp-med-net-policy-vlan")
-        if advertised.isdigit():
+        if advertised.isdecimal():
             found[int(advertised)] = command.source
     for command in in_menu(commands, "interface vlan"):
-        if _VOICE_WORDS.search(f"{command.get('name')} {command.get('comment')}") and command.get("vlan-id").isdigit():
+        named_voice = _VOICE_WORDS.search(f"{command.get('name')} {command.get('comment')}")
+        if named_voice and command.get("vlan-id").isdecimal():
             found.setdefault(int(command.get("vlan-id")), command.source)
     for command in in_menu(commands, "interface bridge vlan"):
         if _VOICE_WORDS.search(command.get("comment")):
@@ -98,13 +99,12 @@ def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     for command in in_menu(commands, "interface bridge port"):
         port = ports.setdefault(command.get("interface"), Port(name=command.get("interface")))
         pvid = command.get("pvid", "1")
-        port.mode, port.access_vlan = "access", int(pvid) if pvid.isdigit() else 1
+        port.mode, port.access_vlan = "access", int(pvid) if pvid.isdecimal() else 1
         if command.get("frame-types") == "admit-only-vlan-tagged":
             port.mode, port.access_vlan = "trunk", None
         port.evidence = command.source
-    names = {
-        int(c.get("vlan-id")): c.get("name") for c in in_menu(commands, "interface vlan") if c.get("vlan-id").isdigit()
-    }
+    vlans = in_menu(commands, "interface vlan")
+    names = {int(c.get("vlan-id")): c.get("name") for c in vlans if c.get("vlan-id").isdecimal()}
     voice = _voice_vlan_ids(commands)
     bridge_vlans = in_menu(commands, "interface bridge vlan")
     # Data VLANs first, so a port already known as a trunk is not taken for a phone port.

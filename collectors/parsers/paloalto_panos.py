@@ -58,7 +58,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     add_evidence(facts.evidence, "nat_enabled", nat_line)
     _fill_sip_alg(facts, config, vsys)
     timeout = text_of(device, "deviceconfig/setting/session/timeout-udp")
-    facts.udp_timeout_s = int(timeout) if timeout.isdigit() else DEFAULT_UDP_TIMEOUT_S
+    facts.udp_timeout_s = int(timeout) if timeout.isdecimal() else DEFAULT_UDP_TIMEOUT_S
     add_evidence(
         facts.evidence,
         "udp_timeout_s",
@@ -85,7 +85,7 @@ def _fill_interfaces(facts: DeviceFacts, device: Element | None, vsys: Element |
             )
             facts.ports.append(port)
             tag = text_of(node, "tag")
-            if tag.isdigit() and 1 <= int(tag) <= 4094 and all(v.id != int(tag) for v in facts.vlans):
+            if tag.isdecimal() and 1 <= int(tag) <= 4094 and all(v.id != int(tag) for v in facts.vlans):
                 facts.vlans.append(Vlan(id=int(tag), name=name))
 
 

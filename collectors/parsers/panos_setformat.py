@@ -67,14 +67,18 @@ def _child(parent: Element, tag: str, name: str | None = None) -> Element:
     return node
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def set_lines_to_config(text: str) -> Element:
     """A ``<config>`` tree with the same layout as ``show config running`` for a single-vsys firewall."""
     config: Element = etree.Element("config")
     device = _child(_child(config, "devices"), "entry", "localhost.localdomain")
     vsys = _child(_child(device, "vsys"), "entry", "vsys1")
     for line in text.splitlines():
+        line = _XML_UNSAFE.sub("", line)  # lxml refuses control characters in names and text
         words = [w for w in shell_words(line.strip()) if w not in ("[", "]")]
-        if len(words) < 3 or words[0] != "set" or not re.fullmatch(r"[\w.-]+", words[1]):
+        if len(words) < 3 or words[0] != "set" or not re.fullmatch(r"[\w.-]+", words[1], re.ASCII):
             continue
         words = words[1:]
         if words[0] == "shared":
@@ -96,7 +100,7 @@ def _replay(node: Element, words: list[str]) -> None:
     path: list[str] = []
     while words:
         tag, words = words[0], words[1:]
-        if not re.fullmatch(r"[A-Za-z][\w.-]*", tag):
+        if not re.fullmatch(r"[A-Za-z][\w.-]*", tag, re.ASCII):  # lxml refuses non-ASCII tag names
             return
         node = _child(node, tag)
         path.append(tag)

@@ -68,8 +68,8 @@ def parse_sdp(body: str) -> list[SdpMedia]:
                 session_addr = addr
         elif line.startswith("m="):
             parts = line[2:].split()
-            if len(parts) >= 3 and parts[1].split("/")[0].isdigit():
-                pts = [int(p) for p in parts[3:] if p.isdigit()]
+            if len(parts) >= 3 and parts[1].split("/")[0].isdecimal():
+                pts = [int(p) for p in parts[3:] if p.isdecimal()]
                 media.append(SdpMedia(session_addr, int(parts[1].split("/")[0]), parts[0], payload_types=pts))
         elif line.startswith("a=rtpmap:") and media:
             match = re.match(r"a=rtpmap:(\d+)\s+([^/\s]+)/(\d+)", line)

@@ -29,7 +29,7 @@ def split_host_port(text: str, default_port: int) -> tuple[str, int]:
 
 
 def _port(raw: str, text: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not raw.isdecimal() or not 0 < int(raw) < 65536:
         raise UserError(f"{text!r}: port must be a number from 1 to 65535")
     return int(raw)
 
