@@ -77,3 +77,18 @@ def test_survey_fail_on_no_go_exits_one(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     assert (tmp_path / "warehouse" / "results.json").is_file()
     assert not (tmp_path / "warehouse" / "report.pdf").exists()
+
+
+def test_demo_lab_without_root_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assess import cli, lab_demo
+
+    monkeypatch.setattr(lab_demo.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(sys, "argv", ["assess", "demo", "--lab", "--out", "/nonexistent/never-written"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "needs root" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2  # one line (rich may wrap it once on a narrow terminal)

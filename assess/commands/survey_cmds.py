@@ -125,14 +125,20 @@ def survey(
 
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's results and reports."),
-    lab: bool = typer.Option(False, "--lab", help="Build the network-namespace lab (root) and survey it live."),
+    lab: bool = typer.Option(
+        False, "--lab", help="Build a network-namespace lab per sample link (root) and survey it live: SSH into "
+        "each site's lab router, probe each link through it (a few minutes)."
+    ),
     fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help="Exit 1 when any site is NO-GO (`no-go`)."),
 ) -> None:
     """Run the bundled sample survey (three sites of a fictional company) end to end.
 
     Offline by default: saved device outputs and recorded probe results are re-audited, scored and
     rendered to OUT/portfolio.pdf and OUT/<site>/report.pdf. With --lab the same is done live against
-    a lab built from network namespaces on this machine.
+    labs built from network namespaces on this machine (needs root): each site's router is a Linux
+    router in a namespace, collected over SSH (its nftables, tc and sysctl audited), and each WAN link
+    is probed through it (RTP, bandwidth, NAT, SIP ALG, ports). OUT also gets lab-plan.yaml and
+    known_hosts. Every namespace and process is removed afterwards.
     """
     if lab:
         from assess.lab_demo import run_lab_demo  # imported late: only the lab needs root tools

@@ -154,8 +154,9 @@ def _bracket(bindings: list[_Binding], low: float, high: float | None) -> tuple[
 def measure_lifetime(target: StunTarget, cap_s: float, parallel: int = 8, rounds: int = 2) -> LifetimeEstimate:
     """Bracket the binding lifetime with ``parallel`` bindings per round, never waiting past ``cap_s``."""
     local_ip = local_address_towards(target.server)
-    control = _round(target, local_ip, [CONTROL_DELAY_S])
-    if not control or not control[0].alive:
+    # up to three tries: on a lossy path one lost request or answer must not void the measurement
+    control = next((c for c in (_round(target, local_ip, [CONTROL_DELAY_S]) for _ in range(3)) if c and c[0].alive), [])
+    if not control:
         # A binding a fraction of a second old must answer; if not, the server ignores
         # RESPONSE-PORT and every later "expiry" would be a false measurement.
         raise LifetimeNotMeasured("the STUN server did not honour RESPONSE-PORT (RFC 5780 §7.5)")
