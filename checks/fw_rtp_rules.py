@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
+from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, rule_evidence, within
 from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps
@@ -30,6 +30,17 @@ RTP_FIX: dict[str, str] = {
     "src-address-list=provider-media dst-port={lo}-{hi} action=accept place-before=0",
     "linux": "nft add rule inet filter forward iifname wan0 ip saddr {src} udp dport {lo}-{hi} accept",
 }
+
+
+def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Outcome:
+    """The permits touching the plan's RTP range, or the outcome when there are none to judge."""
+    if (missing := no_rules_outcome(facts)) is not None:
+        return missing
+    lo, hi = ctx.voice.rtp_ports
+    rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+    if not rtp:
+        return Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
+    return rtp
 
 
 def rtp_fix(src: str, generic: str) -> dict[str, str]:
@@ -61,13 +72,9 @@ class RtpOpenToProviderOnly(DeviceRule):
     remediation = rtp_fix("<provider media prefix>", "Restrict RTP permits to the provider's media prefixes.")
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
-        if (missing := no_rules_outcome(facts)) is not None:
-            yield missing
-            return
-        lo, hi = ctx.voice.rtp_ports
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
-        if not rtp:
-            yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
+        rtp = rtp_permits(facts, ctx)
+        if isinstance(rtp, Outcome):
+            yield rtp
             return
         open_all = [r for r in rtp if is_any(r.sources) and is_any(r.destinations)]
         outside = [r for r in rtp if ctx.voice.provider_media and within(r.sources, ctx.voice.provider_media) is False]
@@ -146,14 +153,11 @@ class RtpPermitNotWider(DeviceRule):
     remediation = rtp_fix("<provider media prefix>", "Permit only the plan's RTP range, not all UDP ports.")
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
-        if (missing := no_rules_outcome(facts)) is not None:
-            yield missing
+        rtp = rtp_permits(facts, ctx)
+        if isinstance(rtp, Outcome):
+            yield rtp
             return
         lo, hi = ctx.voice.rtp_ports
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
-        if not rtp:
-            yield Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi}", f"RTP {lo}-{hi}")
-            return
         width = hi - lo + 1
         media = ctx.voice.provider_media
         # a wide permit from one known host (NTP, the provider) is not an open RTP range

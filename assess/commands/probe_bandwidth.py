@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import not_assessed
-from assess.console import err_console, print_json
-from assess.errors import NotAssessedError, UserError
+from assess.commands.probe_common import measure_and_report
+from assess.console import err_console
+from assess.errors import UserError
 from assess.models.probes import BandwidthResult
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS, BandwidthSettings, run_bandwidth_probe
 from collectors.probes.codecs import CODECS
@@ -50,15 +50,7 @@ def bandwidth(
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     err_console.print(f"iperf3 against {host}:{port}: 4 tests of {duration:g} s, cap {max_mbps:g} Mbit/s ...")
-    try:
-        result = run_bandwidth_probe(settings)
-    except NotAssessedError as exc:
-        not_assessed(exc, as_json)
-        return
-    if as_json:
-        print_json(result)
-    else:
-        _summary(result)
+    measure_and_report(lambda: run_bandwidth_probe(settings), as_json, _summary)
 
 
 def _summary(r: BandwidthResult) -> None:

@@ -6,9 +6,10 @@ import socket
 
 import typer
 
-from assess.commands.probe_common import not_assessed
-from assess.console import err_console, print_json
-from assess.errors import NotAssessedError, UserError
+from assess.commands.probe_common import measure_and_report
+from assess.console import err_console
+from assess.errors import UserError
+from assess.models.probes import DscpTraceResult
 from collectors.probes.codecs import dscp_value
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
 
@@ -28,14 +29,10 @@ def dscp_trace(
         address = socket.gethostbyname(host)
     except (ValueError, OSError) as exc:
         raise UserError(f"{host} / --dscp {dscp}: {exc}") from exc
-    try:
-        result = run_dscp_trace(address, value, max_hops)
-    except NotAssessedError as exc:
-        not_assessed(exc, as_json)
-        return
-    if as_json:
-        print_json(result)
-        return
+    measure_and_report(lambda: run_dscp_trace(address, value, max_hops), as_json, _summary)
+
+
+def _summary(result: DscpTraceResult) -> None:
     for hop in result.hops:
         err_console.print(f"{hop.ttl:>2}  {hop.address or '*':<16} DSCP {hop.dscp_received}")
     err_console.print(result.summary)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import not_assessed
-from assess.console import err_console, print_json
-from assess.errors import NotAssessedError, UserError
+from assess.commands.probe_common import measure_and_report
+from assess.console import err_console
+from assess.errors import UserError
 from assess.models.probes import RtpResult
 from collectors.probes.codecs import CODECS, dscp_value
 from collectors.probes.rtp import MAX_DURATION_S, RtpSettings, run_rtp_probe
@@ -54,15 +54,7 @@ def rtp(
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     err_console.print(f"probing {host}:{port} with {codec} every {ptime} ms for {duration:g} s ...")
-    try:
-        result = run_rtp_probe(settings)
-    except NotAssessedError as exc:
-        not_assessed(exc, as_json)
-        return
-    if as_json:
-        print_json(result)
-    else:
-        _summary(result)
+    measure_and_report(lambda: run_rtp_probe(settings), as_json, _summary)
 
 
 def _summary(r: RtpResult) -> None:
