@@ -6,6 +6,7 @@ The configuration *is* the ground truth a test compares measurements against.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 import secrets
 from typing import Literal
@@ -18,9 +19,16 @@ Shaper = Literal["tbf", "htb"]
 DscpName = Literal["cs0", "cs1", "cs2", "cs3", "cs4", "cs5", "cs6", "cs7", "af11", "af21", "af31", "af41", "ef"]
 
 
+_LAB_COUNTER = itertools.count()
+
+
 def unique_prefix() -> str:
-    """A namespace-name prefix unique to this process and call, e.g. ``al1234a9f``."""
-    return f"al{os.getpid() % 100000}{secrets.token_hex(2)}"
+    """A namespace-name prefix unique to this process and call, e.g. ``al123407a9``.
+
+    A per-process counter makes every lab of one process distinct (random bytes alone collide
+    by the birthday bound); the pid and a random byte separate processes.
+    """
+    return f"al{os.getpid() % 100000}{next(_LAB_COUNTER) % 256:02x}{secrets.token_hex(1)}"
 
 
 class Impairment(BaseModel):
