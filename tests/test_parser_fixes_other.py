@@ -1,0 +1,51 @@
+"""Parsing fixes found with the public corpus (Junos, FortiOS, PAN-OS, RouterOS, Linux).
+
+Each test feeds a short snippet written for the case and checks the value a reader of the snippet
+expects; the corpus itself (tests/test_corpus.py) measures the same fixes on the real files.
+"""
+
+from __future__ import annotations
+
+from collectors.parsers.registry import parse_device
+
+ROS_HEADER = "# 2026-01-05 10:00:00 by RouterOS 7.15.2\n# software id = AAAA-BBBB\n"
+
+
+def ros(text: str) -> dict[str, str]:
+    return {"/export": text}
+
+
+# ---------------------------------------------------------------- RouterOS
+
+
+def test_routeros_udp_timeout_is_the_stream_timer_replied_flows_get() -> None:
+    export = ROS_HEADER + "/ip firewall connection tracking\nset udp-stream-timeout=2m udp-timeout=10s\n"
+    assert parse_device("mikrotik_routeros", ros(export)).udp_timeout_s == 120
+
+
+def test_routeros_whole_export_with_only_the_one_way_timer_keeps_the_3_minute_stream_default() -> None:
+    export = ROS_HEADER + "/ip firewall connection tracking\nset udp-timeout=10s\n"
+    assert parse_device("mikrotik_routeros", ros(export)).udp_timeout_s == 180
+
+
+def test_routeros_pasted_section_without_header_leaves_alg_and_timer_unknown() -> None:
+    section = "/ip firewall filter\nadd action=accept chain=forward dst-port=5060 protocol=udp\n"
+    facts = parse_device("mikrotik_routeros", ros(section))
+    assert facts.udp_timeout_s is None
+    assert facts.sip_alg == "unknown"
+    assert facts.ef_priority is None
+
+
+def test_routeros_export_behind_a_long_comment_block_is_read() -> None:
+    history = "".join(f"# U filter rule added                write   2025-03-10 11:59:{i % 60:02d}\n" for i in range(120))
+    export = history + ROS_HEADER + "/system identity\nset name=edge1\n"
+    assert parse_device("mikrotik_routeros", ros(export)).hostname == "edge1"
+
+
+def test_routeros_wan_list_member_missing_from_interface_ethernet_is_a_wan_port() -> None:
+    export = ROS_HEADER + (
+        "/interface pppoe-client\nadd interface=ether1 name=pppoe-out1 user=u\n"
+        "/interface list\nadd name=WAN\n/interface list member\nadd interface=pppoe-out1 list=WAN\n"
+    )
+    facts = parse_device("mikrotik_routeros", ros(export))
+    assert [p.name for p in facts.ports if p.is_wan] == ["pppoe-out1"]
