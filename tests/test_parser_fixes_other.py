@@ -37,7 +37,7 @@ def test_routeros_pasted_section_without_header_leaves_alg_and_timer_unknown() -
 
 
 def test_routeros_export_behind_a_long_comment_block_is_read() -> None:
-    history = "".join(f"# U filter rule added                write   2025-03-10 11:59:{i % 60:02d}\n" for i in range(120))
+    history = "".join(f"# U filter rule added          write   2025-03-10 11:59:{i % 60:02d}\n" for i in range(120))
     export = history + ROS_HEADER + "/system identity\nset name=edge1\n"
     assert parse_device("mikrotik_routeros", ros(export)).hostname == "edge1"
 
@@ -49,3 +49,49 @@ def test_routeros_wan_list_member_missing_from_interface_ethernet_is_a_wan_port(
     )
     facts = parse_device("mikrotik_routeros", ros(export))
     assert [p.name for p in facts.ports if p.is_wan] == ["pppoe-out1"]
+
+
+# ---------------------------------------------------------------- Linux
+
+
+def test_linux_udp_timeout_is_the_stream_timer_not_the_one_way_timer() -> None:
+    sysctl = "net.netfilter.nf_conntrack_udp_timeout = 30\nnet.netfilter.nf_conntrack_udp_timeout_stream = 120\n"
+    assert parse_device("linux", {"sysctl -a": sysctl}).udp_timeout_s == 120
+
+
+def test_linux_sysctl_conf_alone_is_evidence_and_modern_keys_beat_legacy_ones() -> None:
+    conf = (
+        "net.ipv4.netfilter.ip_conntrack_udp_timeout_stream=90\n"
+        "net.netfilter.nf_conntrack_udp_timeout=60\n"
+        "net.netfilter.nf_conntrack_udp_timeout_stream=180\n"
+    )
+    facts = parse_device("linux", {"show running-config": conf})
+    assert facts.udp_timeout_s == 180
+    assert facts.sip_alg == "unknown"
+
+
+def test_linux_one_way_timer_alone_leaves_the_replied_flow_timer_unknown() -> None:
+    facts = parse_device("linux", {"show running-config": "net.netfilter.nf_conntrack_udp_timeout=60\n"})
+    assert facts.udp_timeout_s is None
+
+
+def test_nft_file_with_one_line_chains_and_a_helper_map_over_several_lines() -> None:
+    ruleset = (
+        "#!/usr/sbin/nft -f\n"
+        "table inet filter {\n"
+        '\tct helper sip-5060 {\n\t\ttype "sip" protocol udp;\n\t}\n'
+        "\tchain input\t{ type filter hook input priority 0; policy drop; }\n"
+        "\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n"
+        '\t\tct helper set udp dport map {\n\t\t\t69 : "tftp-69", \\\n\t\t\t5060 : "sip-5060" }\n'
+        "\t\tudp dport 10000-20000 accept # media\n\t}\n}\n"
+    )
+    facts = parse_device("linux", {"show running-config": ruleset})
+    assert facts.sip_alg == "enabled"
+    assert facts.rtp_udp_ranges == [(10000, 20000)]
+
+
+def test_nft_table_without_family_is_an_ip_table() -> None:
+    ruleset = "table nat {\n\tchain postrouting\t{ type nat hook postrouting priority 100; }\n}\n"
+    facts = parse_device("linux", {"show running-config": ruleset})
+    assert facts.sip_alg == "disabled"
+    assert facts.nat_enabled is False

@@ -32,6 +32,22 @@ ADDR_COMMAND = "ip -br addr"
 TC_QDISC_COMMAND = "tc qdisc show"
 
 
+_SYSCTL_LINE = re.compile(r"^\s*net\.(?:netfilter|ipv4|ipv6|core|bridge)\.\S+\s*=", re.M)
+_UDP_TIMERS = re.compile(
+    r"^\s*net\.(?:netfilter\.nf|ipv4\.netfilter\.ip)_conntrack_udp_timeout(_stream)?\s*=\s*(\d+)\s*$", re.M
+)
+
+
+def looks_like_sysctl(text: str) -> bool:
+    """True for ``sysctl -a`` output or a sysctl.conf (``net.x.y = value`` lines)."""
+    return bool(_SYSCTL_LINE.search(text[:20_000]))
+
+
+def _sysctl_text(outputs: Mapping[str, str]) -> str:
+    """The sysctl settings in the evidence: the collected command, or any output that is sysctl lines."""
+    return "\n".join(t for c, t in outputs.items() if c == SYSCTL_COMMAND or looks_like_sysctl(t))
+
+
 def detect(outputs: Mapping[str, str]) -> bool:
     """True when the outputs hold an nft ruleset, an iptables-save dump or tc qdisc output."""
     return TC_QDISC_COMMAND in outputs or any(
@@ -58,8 +74,11 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         if "\x00" in text:
             raise UserError(f"output of {command!r} looks like binary data, not saved command output")
     ruleset, kind = _ruleset(outputs)
-    if ruleset is None and TC_QDISC_COMMAND not in outputs:
-        raise UserError(f"no Linux router evidence found (expected {NFT_COMMAND!r}, {IPTABLES_COMMAND!r} or tc)")
+    sysctl = _sysctl_text(outputs)
+    if ruleset is None and TC_QDISC_COMMAND not in outputs and not sysctl:
+        raise UserError(
+            f"no Linux router evidence found (expected {NFT_COMMAND!r}, {IPTABLES_COMMAND!r}, tc or conntrack sysctls)"
+        )
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=TC_QDISC_COMMAND in outputs)
     facts.hostname = (
         outputs.get("hostname", "").strip().splitlines()[0] if outputs.get("hostname", "").strip() else None
@@ -79,7 +98,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     for att in facts.attachments:
         add_evidence(facts.evidence, "ef_priority", f"tc htb root qdisc on {att.interface}")
     _fill_ports(facts, outputs, linux_firewall.wan_interfaces(ruleset))
-    _fill_udp_timeout(facts, outputs.get(SYSCTL_COMMAND, ""))
+    _fill_udp_timeout(facts, sysctl)
     return facts
 
 
@@ -106,9 +125,18 @@ def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -
 
 
 def _fill_udp_timeout(facts: DeviceFacts, text: str) -> None:
-    for line in text.splitlines():
-        match = re.match(r"\s*net\.netfilter\.nf_conntrack_udp_timeout\s*=\s*(\d+)\s*$", line)
-        if match:
-            facts.udp_timeout_s = int(match.group(1))
-        if "nf_conntrack_udp_timeout" in line:
-            add_evidence(facts.evidence, "udp_timeout_s", line)
+    """The conntrack timer of replied UDP flows (RTP, SIP with keep-alives): ``nf_conntrack_udp_timeout_stream``.
+
+    ``nf_conntrack_udp_timeout`` only covers flows that never saw a reply. The legacy
+    ``net.ipv4.netfilter.ip_conntrack_*`` keys count when the ``nf_`` ones are absent.
+    """
+    one_way: int | None = None
+    for match in _UDP_TIMERS.finditer(text):
+        add_evidence(facts.evidence, "udp_timeout_s", match.group(0).strip())
+        value, modern = int(match.group(2)), ".nf_" in match.group(0)
+        if match.group(1) and (modern or facts.udp_timeout_s is None):
+            facts.udp_timeout_s = value
+        elif not match.group(1):
+            one_way = value
+    if facts.udp_timeout_s is None and one_way is not None:
+        add_evidence(facts.evidence, "udp_timeout_s", "stream timeout not shown: replied-flow timer unknown")
