@@ -95,3 +95,55 @@ def test_nft_table_without_family_is_an_ip_table() -> None:
     facts = parse_device("linux", {"show running-config": ruleset})
     assert facts.sip_alg == "disabled"
     assert facts.nat_enabled is False
+
+
+# ---------------------------------------------------------------- PAN-OS
+
+PANOS_TEXT = """config {
+  devices {
+    localhost.localdomain {
+      network {
+        interface { ethernet { ethernet1/1 { layer3 { dhcp-client { create-default-route yes; } } } } }
+      }
+      deviceconfig {
+        system {
+          hostname fw-text;
+          login-banner "line one
+# not a comment
+line three";
+        }
+        setting { session { timeout-udp 90; } }
+      }
+      vsys { vsys1 { zone { untrust { network { layer3 ethernet1/1; } } } rulebase { security { rules; } } } }
+    }
+  }
+}
+"""
+
+
+def test_panos_curly_text_format_is_read_like_set_format() -> None:
+    facts = parse_device("paloalto_panos", {"show config running": PANOS_TEXT})
+    assert facts.hostname == "fw-text"
+    assert facts.udp_timeout_s == 90
+    assert facts.sip_alg == "enabled"  # a whole config without alg-override: PAN-OS default
+    assert [p.name for p in facts.ports if p.is_wan] == ["ethernet1/1"]
+
+
+def test_panos_settings_section_alone_assumes_no_defaults() -> None:
+    section = "set deviceconfig system hostname fw1\nset deviceconfig system timezone UTC\n"
+    facts = parse_device("paloalto_panos", {"show": section})
+    assert facts.hostname == "fw1"
+    assert (facts.sip_alg, facts.udp_timeout_s, facts.ef_priority) == ("unknown", None, None)
+
+
+def test_panos_security_rules_fragment_is_read_as_the_vsys_rulebase() -> None:
+    fragment = (
+        '<rules>\n  <entry name="sip-in">\n    <from><member>untrust</member></from>\n'
+        "    <to><member>trust</member></to>\n    <source><member>any</member></source>\n"
+        "    <destination><member>any</member></destination>\n    <application><member>sip</member></application>\n"
+        "    <service><member>application-default</member></service>\n    <action>allow</action>\n"
+        "  </entry>\n</rules>"
+    )
+    facts = parse_device("paloalto_panos", {"show": fragment})
+    assert [r.name for r in facts.firewall_rules if r.action == "permit"][:1] == ["sip-in"]
+    assert facts.sip_alg == "unknown"

@@ -37,7 +37,7 @@ def load_paths(text: str) -> list[Path]:
     if _SET_LINE.search(text):
         return _set_format_paths(text)
     if "{" in text:
-        return _brace_paths(text)
+        return brace_paths(text)
     raise UserError("Junos configuration is neither in set format nor in curly-brace format")
 
 
@@ -69,8 +69,11 @@ def _brace_tokens(text: str) -> Iterator[str]:
             yield token[1:-1] if len(token) > 1 and token[0] == token[-1] == '"' else token
 
 
-def _brace_paths(text: str) -> list[Path]:
-    """Set-paths of a curly-brace config: each ``;`` ends a statement under the open blocks."""
+def brace_paths(text: str) -> list[Path]:
+    """Set-paths of a curly-brace config: each ``;`` ends a statement under the open blocks.
+
+    PAN-OS prints its text configuration in the same grammar, so its parser reuses this.
+    """
     paths: list[Path] = []
     stack: list[list[str]] = []
     inactive_depth: int | None = None  # stack depth of an ``inactive:`` block being skipped
