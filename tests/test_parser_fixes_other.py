@@ -147,3 +147,35 @@ def test_panos_security_rules_fragment_is_read_as_the_vsys_rulebase() -> None:
     facts = parse_device("paloalto_panos", {"show": fragment})
     assert [r.name for r in facts.firewall_rules if r.action == "permit"][:1] == ["sip-in"]
     assert facts.sip_alg == "unknown"
+
+
+# ---------------------------------------------------------------- FortiOS
+
+FGT_POLICY = """config firewall policy
+    edit 1
+        set srcintf "lan"
+        set dstintf "wan1"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+        set nat enable
+    next
+end
+"""
+
+
+def test_fortios_sections_without_the_backup_header_assume_no_defaults() -> None:
+    facts = parse_device("fortinet", {"show": FGT_POLICY})
+    assert (facts.sip_alg, facts.udp_timeout_s, facts.ef_priority) == ("unknown", None, None)
+
+
+def test_fortios_whole_backup_takes_the_defaults() -> None:
+    backup = "#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n" + FGT_POLICY
+    facts = parse_device("fortinet", {"show": backup})
+    assert (facts.sip_alg, facts.udp_timeout_s, facts.ef_priority) == ("enabled", 180, False)
+
+
+def test_fortios_section_that_sets_the_alg_mode_is_judged() -> None:
+    settings = "config system settings\n    set default-voip-alg-mode kernel-helper-based\n    set sip-helper disable\nend\n"
+    assert parse_device("fortinet", {"show": settings + FGT_POLICY}).sip_alg == "disabled"
