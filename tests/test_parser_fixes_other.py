@@ -177,5 +177,7 @@ def test_fortios_whole_backup_takes_the_defaults() -> None:
 
 
 def test_fortios_section_that_sets_the_alg_mode_is_judged() -> None:
-    settings = "config system settings\n    set default-voip-alg-mode kernel-helper-based\n    set sip-helper disable\nend\n"
+    settings = (
+        "config system settings\n    set default-voip-alg-mode kernel-helper-based\n    set sip-helper disable\nend\n"
+    )
     assert parse_device("fortinet", {"show": settings + FGT_POLICY}).sip_alg == "disabled"
