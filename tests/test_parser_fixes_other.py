@@ -181,3 +181,67 @@ def test_fortios_section_that_sets_the_alg_mode_is_judged() -> None:
         "config system settings\n    set default-voip-alg-mode kernel-helper-based\n    set sip-helper disable\nend\n"
     )
     assert parse_device("fortinet", {"show": settings + FGT_POLICY}).sip_alg == "disabled"
+
+
+# ---------------------------------------------------------------- Junos
+
+JUNOS_COS = """set system host-name srx1
+set interfaces ae0 unit 0 family inet address 192.0.2.1/30
+set interfaces irb unit 100 family inet address 198.51.100.1/24
+set interfaces ge-0/0/1 unit 0 family inet address 203.0.113.1/30
+set security zones security-zone untrust interfaces ae0.0
+set security zones security-zone internet interfaces irb.100
+set security zones security-zone wan interfaces ge-0/0/1.0
+set class-of-service schedulers VOICE priority strict-high
+set class-of-service schedulers VOICE transmit-rate percent 30
+set class-of-service scheduler-maps WAN forwarding-class expedited-forwarding scheduler VOICE
+set class-of-service interfaces ae0 unit 0 scheduler-map WAN
+set class-of-service interfaces irb unit 100 scheduler-map WAN
+set class-of-service interfaces ge-0/0/* scheduler-map WAN
+"""
+
+
+def test_junos_scheduler_maps_on_ae_irb_units_and_wildcards_reach_their_wan_ports() -> None:
+    facts = parse_device("juniper_junos", {"show configuration | display set": JUNOS_COS})
+    assert sorted(p.name for p in facts.ports if p.is_wan) == ["ae0", "ge-0/0/1", "irb"]
+    assert sorted(facts.ef_priority_egresses()) == ["ae0", "ge-0/0/1", "irb"]
+
+
+def test_junos_ef_class_without_a_scheduler_in_the_applied_map_is_not_prioritised() -> None:
+    config = JUNOS_COS.replace(
+        "forwarding-class expedited-forwarding scheduler VOICE", "forwarding-class best-effort scheduler VOICE"
+    )
+    config += "set class-of-service classifiers dscp VOICE-IN forwarding-class voice loss-priority low code-points ef\n"
+    facts = parse_device("juniper_junos", {"show configuration | display set": config})
+    assert facts.ef_priority is False
+
+
+JUNOS_XML = """<rpc-reply><configuration>
+  <security><policies>
+    <policy><from-zone-name>untrust</from-zone-name><to-zone-name>trust</to-zone-name>
+      <policy><name>sip-in</name>
+        <match><source-address>any</source-address><destination-address>any</destination-address>
+          <application>junos-sip</application></match>
+        <then><permit/></then>
+      </policy>
+    </policy>
+    <default-policy><permit-all/></default-policy>
+  </policies></security>
+</configuration></rpc-reply>"""
+
+
+def test_junos_xml_policies_and_default_permit_all_are_rules() -> None:
+    facts = parse_device("juniper_junos", {"show configuration | display xml": JUNOS_XML})
+    names = [r.name for r in facts.firewall_rules if r.action == "permit"]
+    assert "sip-in" in names and "default-policy" in names
+    assert facts.sip_ports_open == [5060]
+    assert facts.sip_alg == "unknown"  # one pasted hierarchy: the SRX defaults are not assumed
+
+
+def test_junos_netconf_text_reply_and_a_pasted_interfaces_stanza_are_read() -> None:
+    reply = "<rpc-reply><configuration-text>\nsystem {\n    host-name vsrx01;\n}\n</configuration-text></rpc-reply>"
+    assert parse_device("juniper_junos", {"show configuration": reply}).hostname == "vsrx01"
+    stanza = "ge-0/0/1 {\n    unit 0 {\n        family ethernet-switching {\n            vlan {\n"
+    stanza += "                members 100;\n            }\n        }\n    }\n}\n"
+    facts = parse_device("juniper_junos", {"show configuration interfaces": stanza})
+    assert [(p.name, p.access_vlan) for p in facts.ports] == [("ge-0/0/1", 100)]

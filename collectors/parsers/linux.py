@@ -49,9 +49,9 @@ def _sysctl_text(outputs: Mapping[str, str]) -> str:
 
 
 def detect(outputs: Mapping[str, str]) -> bool:
-    """True when the outputs hold an nft ruleset, an iptables-save dump or tc qdisc output."""
+    """True when the outputs hold an nft ruleset, an iptables-save dump, tc qdisc output or conntrack sysctls."""
     return TC_QDISC_COMMAND in outputs or any(
-        looks_like_nft(t) or looks_like_iptables_save(t) for t in outputs.values()
+        looks_like_nft(t) or looks_like_iptables_save(t) or looks_like_sysctl(t) for t in outputs.values()
     )
 
 
