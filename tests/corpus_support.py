@@ -71,6 +71,7 @@ BANNER_LINES = re.compile(
         \#config-version=.* | \#conf_file_ver=.* | \#buildno=.* | \#global_vdom=.* |
         \#\ \w{3}/\d{1,2}/\d{4}\ [\d:]+\ by\ RouterOS.* | \#\ \d{4}-\d{2}-\d{2}\ [\d:]+\ by\ RouterOS.* |
         \#\ software\ id\ =.* | \#\ model\ =.* | \#\ serial\ number\ =.* |
+        \#\s*(?:Version|Junos|JUNOS|Model|Hostname|version|installed-version|board-name|platform):.* |
         \#\ Generated\ by\ (?:iptables|ip6tables|xtables)-save.* | \#\ Completed\ on.* |
         \#!.* | <\?xml\ .*\?>
     )\s*$""",
