@@ -110,7 +110,7 @@ def _element_paths(node: etree._Element, prefix: Path, parent: str) -> Iterator[
         return
     keys = [c for c in children if etree.QName(c).localname in ("name", "from-zone-name", "to-zone-name")]
     here: Path = (*prefix, tag)
-    if keys and tag == "policy" and keys[0].tag == "from-zone-name":  # security policies from-zone A to-zone B
+    if keys and tag == "policy" and etree.QName(keys[0]).localname == "from-zone-name":  # from-zone A to-zone B
         zones = {etree.QName(k).localname: (k.text or "").strip() for k in keys}
         here = (*prefix, "from-zone", zones.get("from-zone-name", ""), "to-zone", zones.get("to-zone-name", ""))
     elif keys:
