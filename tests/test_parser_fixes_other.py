@@ -54,25 +54,22 @@ def test_routeros_wan_list_member_missing_from_interface_ethernet_is_a_wan_port(
 # ---------------------------------------------------------------- Linux
 
 
-def test_linux_udp_timeout_is_the_stream_timer_not_the_one_way_timer() -> None:
+def test_linux_udp_timeout_is_the_shorter_of_the_one_way_and_stream_timers() -> None:
+    sysctl = "net.netfilter.nf_conntrack_udp_timeout = 30\nnet.netfilter.nf_conntrack_udp_timeout_stream = 20\n"
+    assert parse_device("linux", {"sysctl -a": sysctl}).udp_timeout_s == 20
     sysctl = "net.netfilter.nf_conntrack_udp_timeout = 30\nnet.netfilter.nf_conntrack_udp_timeout_stream = 120\n"
-    assert parse_device("linux", {"sysctl -a": sysctl}).udp_timeout_s == 120
+    assert parse_device("linux", {"sysctl -a": sysctl}).udp_timeout_s == 30
 
 
 def test_linux_sysctl_conf_alone_is_evidence_and_modern_keys_beat_legacy_ones() -> None:
     conf = (
-        "net.ipv4.netfilter.ip_conntrack_udp_timeout_stream=90\n"
+        "net.ipv4.netfilter.ip_conntrack_udp_timeout_stream=45\n"
         "net.netfilter.nf_conntrack_udp_timeout=60\n"
         "net.netfilter.nf_conntrack_udp_timeout_stream=180\n"
     )
     facts = parse_device("linux", {"show running-config": conf})
-    assert facts.udp_timeout_s == 180
+    assert facts.udp_timeout_s == 60
     assert facts.sip_alg == "unknown"
-
-
-def test_linux_one_way_timer_alone_leaves_the_replied_flow_timer_unknown() -> None:
-    facts = parse_device("linux", {"show running-config": "net.netfilter.nf_conntrack_udp_timeout=60\n"})
-    assert facts.udp_timeout_s is None
 
 
 def test_nft_file_with_one_line_chains_and_a_helper_map_over_several_lines() -> None:

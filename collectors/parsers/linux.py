@@ -125,18 +125,19 @@ def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -
 
 
 def _fill_udp_timeout(facts: DeviceFacts, text: str) -> None:
-    """The conntrack timer of replied UDP flows (RTP, SIP with keep-alives): ``nf_conntrack_udp_timeout_stream``.
+    """The conntrack idle timer a SIP keep-alive flow lives on: the shorter of the two UDP timers.
 
-    ``nf_conntrack_udp_timeout`` only covers flows that never saw a reply. The legacy
-    ``net.ipv4.netfilter.ip_conntrack_*`` keys count when the ``nf_`` ones are absent.
+    A flow that saw a reply moves to ``nf_conntrack_udp_timeout_stream``, but recent kernels do so only once
+    it has stayed active for 2 s: a REGISTER and its 200 OK leave the entry on ``nf_conntrack_udp_timeout``
+    until the next keep-alive (the lab's warehouse router shows it: a 10 s one-way timer ends the binding
+    although the stream timer is 120 s). RTP streams get the stream timer. The shorter of the two is what
+    the keep-alive interval must beat; the legacy ``net.ipv4.netfilter.ip_conntrack_*`` keys count when
+    the ``nf_`` ones are absent.
     """
-    one_way: int | None = None
+    timers: dict[tuple[bool, bool], int] = {}  # (stream?, modern key?) -> seconds
     for match in _UDP_TIMERS.finditer(text):
         add_evidence(facts.evidence, "udp_timeout_s", match.group(0).strip())
-        value, modern = int(match.group(2)), ".nf_" in match.group(0)
-        if match.group(1) and (modern or facts.udp_timeout_s is None):
-            facts.udp_timeout_s = value
-        elif not match.group(1):
-            one_way = value
-    if facts.udp_timeout_s is None and one_way is not None:
-        add_evidence(facts.evidence, "udp_timeout_s", "stream timeout not shown: replied-flow timer unknown")
+        timers[(bool(match.group(1)), ".nf_" in match.group(0))] = int(match.group(2))
+    chosen = [timers.get((stream, True), timers.get((stream, False))) for stream in (False, True)]
+    known = [t for t in chosen if t is not None]
+    facts.udp_timeout_s = min(known) if known else None
