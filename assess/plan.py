@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assess.errors import UserError
+from assess.safe_names import SafeName, SafeRelativePath
 
 Codec = Literal["g711", "g722", "g729", "opus"]
 Dscp = Annotated[str, Field(pattern=r"^(ef|cs[0-7]|af[1-4][1-3]|default|\d{1,2})$")]
@@ -68,7 +69,7 @@ class Credentials(Strict):
 class Device(Strict):
     """A router, switch or firewall to collect evidence from."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     host: str = ""
     port: int = Field(default=22, ge=1, le=65535)
     platform: Literal[PLATFORMS] | None = None  # type: ignore[valid-type]
@@ -97,7 +98,7 @@ class Endpoint(Strict):
 class Link(Strict):
     """A WAN link of a site and the far-end services to probe it against."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     provider: str = ""
     contracted_up_mbps: float = Field(gt=0, le=100_000)
     contracted_down_mbps: float = Field(gt=0, le=100_000)
@@ -163,7 +164,7 @@ class Thresholds(Strict):
 class Site(Strict):
     """One location to survey."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     title: str = ""
     address: str = ""
     devices: list[Device] = Field(default_factory=list)
@@ -171,7 +172,7 @@ class Site(Strict):
     voice: Voice | None = None
     thresholds: Thresholds | None = None
     profile: str | None = None
-    captures: list[str] = Field(
+    captures: list[SafeRelativePath] = Field(
         default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
     )
 
@@ -250,12 +251,16 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise PlanError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
     if not isinstance(data, dict):
         raise PlanError(f"{source}: expected a mapping with 'company' and 'sites', got {type(data).__name__}")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(describe_validation_error(source, exc)) from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
 
 
 def load_plan(path: Path) -> Plan:

@@ -12,6 +12,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assess.atomic import ensure_out_dir
 from assess.console import err_console
 from assess.errors import UserError
 from assess.models.common import Verdict
@@ -113,7 +114,7 @@ def survey(
     if offline is not None and not offline.is_dir():
         raise UserError(f"--offline {offline}: no such evidence folder")
     opts = SurveyOptions(
-        out_dir=out,
+        out_dir=ensure_out_dir(out),
         offline_evidence=offline,
         resume=resume,
         collect=CollectOptions(workers=workers, known_hosts=known_hosts, accept_new_host_keys=accept_new_host_keys),
@@ -140,6 +141,7 @@ def demo(
     is probed through it (RTP, bandwidth, NAT, SIP ALG, ports). OUT also gets lab-plan.yaml and
     known_hosts. Every namespace and process is removed afterwards.
     """
+    ensure_out_dir(out)
     if lab:
         from assess.lab_demo import run_lab_demo  # imported late: only the lab needs root tools
 
