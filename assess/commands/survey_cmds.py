@@ -13,7 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assess.atomic import ensure_out_dir
-from assess.console import err_console
+from assess.console import err_console, safe_text
 from assess.errors import UserError
 from assess.models.common import Verdict
 from assess.plan import load_plan
@@ -66,7 +66,7 @@ def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
     for r in outcome.results:
         failed = sum(1 for f in r.findings if f.failed)
         verdict = f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]"
-        table.add_row(r.title or r.site, verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
+        table.add_row(safe_text(r.title or r.site), verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
     err_console.print(table)
     err_console.print(f"reports and results in {out_dir}/ (portfolio.pdf, <site>/report.pdf, <site>/results.json)")
 
