@@ -6,6 +6,7 @@ line naming the field and the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -41,6 +42,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
+
+
 class Credentials(Strict):
     """Where a device's credentials come from; never a password in the plan itself."""
 
@@ -53,6 +57,17 @@ class Credentials(Strict):
     enable_secret_env: str | None = Field(
         default=None, description="environment variable holding the enable secret (default: the login password)"
     )
+
+    @field_validator("username_env", "password_env", "enable_secret_env")
+    @classmethod
+    def _looks_like_a_variable_name(cls, value: str | None) -> str | None:
+        # A password typed here by mistake must not be kept (nor echoed in this error, nor later in a reason).
+        if value is not None and not ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "does not look like an environment variable name (A-Z, 0-9 and _): a password typed here by "
+                "mistake? The value is not shown or kept; put the password in that variable instead"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod

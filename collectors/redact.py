@@ -24,10 +24,11 @@ _SP = r"[ \t]+"
 _SECRET = r'(?:"[^"\n]*"|\S+?(?=;?(?:[ \t]|$)))'
 # Hash-type markers kept in front of a secret: IOS 0/5/7/8/9, EOS sha512, ASA pbkdf2, FortiOS ENC.
 # Atomic, so a type marker is never re-read as the secret once the secret after it is redacted.
-_TYPE = r"(?>(?:[ \t]+(?:[0-9]|sha512|pbkdf2|md5|ENC|ascii-text|hexadecimal)(?=[ \t]+\S))?)"
+_TYPE = r"(?>(?:[ \t]+(?:[0-9]|sha512|pbkdf2|md5|ENC|ascii-text|hexadecimal|clear)(?=[ \t]+\S))?)"
 _WORDS = (
     r"secret|password|passwd|psksecret|encrypted-password|auth-pwd|priv-pwd|passphrase|key-string"
     r"|authentication-key|privacy-key|phash|community-string|snmp-community-string|authpwd|privpwd"
+    r"|plain-text-password-value"
 )
 
 
@@ -53,10 +54,13 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     platforms: frozenset[str] = frozenset()  # empty: every platform
+    replacement: str = REDACTED
 
 
-def _rule(name: str, regex: str, platforms: frozenset[str] | set[str] = frozenset()) -> Rule:
-    return Rule(name, re.compile(regex, re.IGNORECASE | re.MULTILINE), frozenset(platforms))
+def _rule(
+    name: str, regex: str, platforms: frozenset[str] | set[str] = frozenset(), replacement: str = REDACTED
+) -> Rule:
+    return Rule(name, re.compile(regex, re.IGNORECASE | re.MULTILINE), frozenset(platforms), replacement)
 
 
 # Order matters: specific forms run before the generic keyword rule so their
@@ -83,15 +87,23 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     _rule("nhrp-key", r"(\bnhrp authentication" + _SP + r")" + _SECRET, CISCO_LIKE),
     _rule("eigrp-named-key", r"(\bauthentication mode hmac-sha-256(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET, CISCO_LIKE),
-    _rule("eos-auth-key", r"(\bauthentication key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET, CISCO_LIKE),
+    _rule("asa-eigrp-key", r"(\bauthentication key eigrp" + _SP + r"\d+" + _SP + r")" + _SECRET, {"cisco_asa"}),
+    _rule("eos-auth-key", r"(\bauthentication key(?:[ \t]+[0-7])?" + _SP + r")(?!eigrp\b)" + _SECRET, CISCO_LIKE),
+    _rule("eos-shared-key", r"(^[ \t]*shared-key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET, CISCO_LIKE),
     # Wireless PSKs: IOS/AireOS `set-key ascii 0 KEY`, classic AP `wpa-psk ascii 0 KEY`.
     _rule("wpa-psk", r"(\b(?:set-key|wpa-psk)" + _SP + r"(?:ascii|hex)(?:[ \t]+[0-9])?" + _SP + r")" + _SECRET,
           CISCO_LIKE),
     # Linux files: hostapd/wpa_supplicant, RADIUS clients, strongSwan secrets, snmpd.conf.
     _rule(
         "linux-assignment",
-        r"(^[ \t]*(?:wpa_passphrase|wpa_psk|psk|sae_password|password|secret|key|auth_pass|shared_secret)"
-        r"[ \t]*=[ \t]*)(?!<redacted>)(?:\"[^\"\n]*\"|\S+)",
+        r"(^[ \t]*(?:(?:wpa_passphrase|wpa_psk|psk|sae_password|password|secret|key|shared_secret)[ \t]*=[ \t]*"
+        r"|auth_pass[ \t]+))(?!<redacted>)(?:\"[^\"\n]*\"|\S+)",
+        {"linux"},
+    ),
+    # chrony.keys / ntp.keys: `ID TYPE [HEX:|ASCII:]KEY`.
+    _rule(
+        "linux-ntp-key",
+        r"(^[ \t]*\d+[ \t]+(?:M|MD5|SHA1|SHA256|SHA384|SHA512|AES128|AES256)[ \t]+(?:HEX:|ASCII:)?)" + _SECRET,
         {"linux"},
     ),
     _rule("linux-ipsec-psk", r"(:[ \t]*PSK" + _SP + r")" + _SECRET, {"linux"}),
@@ -99,7 +111,12 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule("linux-snmpv3-user", r"(\bcreateUser" + _SP + r"\S+" + _SP + r"(?:MD5|SHA\S*)" + _SP + r")" + _SECRET,
           {"linux"}),
     _rule("linux-snmpv3-priv", r"(\bcreateUser\b[^\n]*?[ \t](?:DES|AES\S*)" + _SP + r")" + _SECRET, {"linux"}),
-    _rule("xml-secret", r"(<(" + _WORDS + r"|key|pre-shared-key|private-key|certificate)>)[^<]*(?=</\2>)"),
+    # As CDATA inside XML so the document still parses (an XML reader sees the text "<redacted>").
+    _rule(
+        "xml-secret",
+        r"(<(" + _WORDS + r"|key|pre-shared-key|private-key|certificate)>)[^<]*(?=</\2>)",
+        replacement=f"<![CDATA[{REDACTED}]]>",
+    ),
     _rule("isakmp-key", r"(\bcrypto isakmp key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET, CISCO_LIKE),
     _rule("psk-address-key", r"(\bpre-shared-key\b[^\n]*?[ \t]key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET),
     _rule(
@@ -111,7 +128,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "aaa-server-key",
         r"(\b(?:tacacs-server|radius-server|server-private)\b[^\n]*?[ \t]key(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET,
     ),
-    _rule("indented-key", r"(^[ \t]*key(?:[ \t]+[0-7])?" + _SP + r")(?!chain\b|config-key\b)" + _SECRET),
+    _rule("indented-key", r"(^[ \t]*key(?:[ \t]+[0-7])?" + _SP + r")(?!chain\b|config-key\b|=[ \t])" + _SECRET),
     _rule("ospf-md5", r"(\bmessage-digest-key[ \t]+\d+[ \t]+md5(?:[ \t]+[0-7])?" + _SP + r")" + _SECRET, CISCO_LIKE),
     _rule("snmp-community", r"((?<!set )\bcommunity" + _SP + r")" + _SECRET),
     _rule(
@@ -123,7 +140,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     _rule("snmpv3-auth", r"(\bauth[ \t]+(?:md5|sha\S*)" + _SP + r")" + _SECRET),
     _rule("snmpv3-priv", r"(\bpriv(?:[ \t]+(?:des\S*|3des|aes\S*)(?:[ \t]+\d+)?)?" + _SP + r")" + _SECRET),
-    _rule("keyword-secret", r"(\b(?:" + _WORDS + r")" + _TYPE + _SP + r")(?!<redacted>)" + _SECRET),
+    _rule("keyword-secret", r"(\b(?:" + _WORDS + r")" + _TYPE + _SP + r")(?!<redacted>|=[ \t])" + _SECRET),
     _rule(
         "routeros-secret",
         r"(\b(?:password|secret|wpa-pre-shared-key|wpa2-pre-shared-key|authentication-password"
@@ -204,6 +221,10 @@ def patterns_for(platform: str | None) -> tuple[Rule, ...]:
     return PLATFORM_PATTERNS.get(platform or "", RULES)
 
 
+def _replacer(replacement: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(1) + replacement
+
+
 def redact(text: str, platform: str | None = None) -> str:
     """``text`` with every known secret form (of ``platform``, or of all) replaced by ``<redacted>``.
 
@@ -213,7 +234,7 @@ def redact(text: str, platform: str | None = None) -> str:
     'snmp-server community <redacted> RO'
     """
     for rule in patterns_for(platform):
-        text = rule.pattern.sub(lambda m: m.group(1) + REDACTED, text)
+        text = rule.pattern.sub(_replacer(rule.replacement), text)
     return "\n".join(_redact_sections(text.split("\n")))
 
 
