@@ -59,11 +59,14 @@ def _source(rnd: random.Random, sources: int) -> tuple[str, int]:
     return f"127.{(n >> 16) & 0xFF}.{(n >> 8) & 0xFF}.{(n & 0xFF) or 1}", rnd.randint(1024, 65535)
 
 
-def _templates(service: Reflector, home: tuple[str, int]) -> list[bytes]:
-    """Valid datagrams of every kind, for a session of ``home`` (the fuzz mutates and replays them)."""
+def _templates(service: Reflector, home: tuple[str, int], n: int) -> list[bytes]:
+    """Valid datagrams of every kind for a session of ``home``, fresh for step ``n`` (new sequence
+    numbers), which the fuzz then sends whole, mutated or again (a replay)."""
     key = SECRET.encode()
-    hello = p.Hello(new_nonce(), 1, 1, 8000, 20_000, 1000)
-    session, _ = service.new_session(home, hello)
+    hello = p.Hello(new_nonce(), 1, 1, 8000, 20_000, 30_000)
+    if not service.sessions:
+        service.new_session(home, hello)
+    session = next(iter(service.sessions.values()))
     cookie = service.cookies.issue(home, hello.pack())
     sk, sid = session.key, session.session_id
 
@@ -73,11 +76,11 @@ def _templates(service: Reflector, home: tuple[str, int]) -> list[bytes]:
     return [
         p.build_control(p.HELLO, 0, hello.pack(), key, size=p.HELLO_SIZE),
         p.build_control(p.HELLO, 0, hello.pack() + cookie, key, size=p.HELLO_SIZE),
-        p.build_probe(p.Rtp(0, 1, 1, sid), 46, 160, sk),
-        ctl(p.STATS_REQ, p.STATS_REQ_BODY.pack(1, 0), p.STATS_REQ_SIZE),
-        ctl(PORTS_OPEN, pack_open(1, PROTO_UDP, 1, [40000, 40001]), 200),
-        ctl(PORTS_SEEN, pack_seen(1, [40000]), 200),
-        ctl(PORTS_CLOSE, bytes(4), 80),
+        p.build_probe(p.Rtp(0, 1 + n % 30_000, n, sid), 46, 160, sk),
+        ctl(p.STATS_REQ, p.STATS_REQ_BODY.pack(n, 0), p.STATS_REQ_SIZE),
+        ctl(PORTS_OPEN, pack_open(n, PROTO_UDP, 1, [40000 + n % 50]), 200),
+        ctl(PORTS_SEEN, pack_seen(n, [40000]), 200),
+        ctl(PORTS_CLOSE, n.to_bytes(4, "big"), 80),
     ]
 
 
@@ -112,10 +115,12 @@ def phase1(count: int, sources: int, seed: int) -> ReflectorTally:
         ports = install(service)
         (sock,) = [s for s in _open(service)]
         home = ("127.0.0.1", 40999)
-        templates = _templates(service, home)
+        templates = _templates(service, home, 1)
         tally.sessions_before = len(service.sessions)
         try:
             for i in range(count):
+                if i % 50 == 0:
+                    templates = _templates(service, home, i + 2)
                 data = _mutate(rnd.choice(templates), rnd)
                 source = home if rnd.random() < 0.3 else _source(rnd, sources)
                 dg = Datagram(data, source, time.time_ns(), rnd.choice([None, 0, 184]), "127.0.0.1")
@@ -227,7 +232,7 @@ def _legitimate(port: int) -> bool:
 def run_fuzz(count: int, sources: int, seed: int, rounds: int = 5) -> ReflectorTally:
     """Both phases; the tally of what happened."""
     tally = phase1(count, sources, seed)
-    phase2(min(sources, 1000), rounds, seed, tally)
+    phase2(sources, rounds, seed, tally)
     return tally
 
 
