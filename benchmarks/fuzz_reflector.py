@@ -18,11 +18,9 @@ import argparse
 import asyncio
 import random
 import socket
-import threading
 import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from assess.reflector import protocol as p
@@ -32,6 +30,7 @@ from assess.reflector.server import Reflector, ReflectorConfig
 from assess.reflector.sockio import Datagram
 from assess.reflector.traversal_services import install
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from tests.reflector_helpers import running_reflector
 
 SECRET = "fuzz-secret"
 NO_LIMITS = RateLimits(packets_per_s=1e9, packet_burst=1e9, bytes_per_s=1e12, byte_burst=1e12)
@@ -149,34 +148,13 @@ def _open(service: Reflector) -> list[socket.socket]:
     return service.sockets
 
 
-@contextmanager
-def _running(service: Reflector, errors: list[dict[str, object]]) -> Iterator[int]:
-    ((_, port),) = service.open()
-    loop = asyncio.new_event_loop()
-    loop.set_exception_handler(lambda _loop, context: errors.append(context))
-
-    async def serve() -> None:
-        with suppress(asyncio.CancelledError):
-            await service.serve()
-
-    task = loop.create_task(serve())
-    thread = threading.Thread(target=loop.run_until_complete, args=(task,), daemon=True)
-    thread.start()
-    try:
-        yield port
-    finally:
-        loop.call_soon_threadsafe(task.cancel)
-        thread.join(timeout=5)
-        loop.close()
-
-
 def phase2(sources: int, rounds: int, seed: int, tally: ReflectorTally) -> None:
     """A replay and junk flood from ``sources`` addresses while a legitimate client is served."""
     rnd = random.Random(seed)
     errors: list[dict[str, object]] = []
     service = Reflector(ReflectorConfig(binds=["127.0.0.1"], port=0, secret=SECRET))
     install(service)
-    with _running(service, errors) as port:
+    with running_reflector(service, errors) as (_, port):
         captured = _recorded_handshake(port)  # what an eavesdropper records of a real client's HELLOs
         sessions_before = len(service.sessions)
         flooders = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(sources)]

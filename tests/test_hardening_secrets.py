@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from assess.cli import app
@@ -19,6 +18,7 @@ from assess.survey import SurveyOptions, run_survey
 from collectors.evidence import read_manifest
 from collectors.redact import PLATFORMS, redact
 from tests.secret_seeds import SEEDS, leaks, secrets_of
+from tests.test_secrets_end_to_end import output_texts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -54,16 +54,6 @@ def test_facts_and_audit_print_no_seeded_secret_in_text_or_json(platform: str, t
     assert leaks("\n".join(printed), secrets_of(platform)) == []
 
 
-def _texts(out: Path) -> dict[Path, str]:
-    texts: dict[Path, str] = {}
-    for path in out.rglob("*"):
-        if path.suffix == ".pdf":
-            texts[path] = " ".join(page.extract_text() for page in PdfReader(path).pages)
-        elif path.is_file():
-            texts[path] = path.read_text(errors="replace")
-    return texts
-
-
 def test_a_survey_of_every_platform_with_seeded_secrets_writes_none_of_them(tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     devices = []
@@ -78,7 +68,7 @@ def test_a_survey_of_every_platform_with_seeded_secrets_writes_none_of_them(tmp_
     )
     out = tmp_path / "out"
     run_survey(plan, SurveyOptions(out_dir=out, offline_evidence=evidence))
-    texts = _texts(out)
+    texts = output_texts(out)
     assert any(p.suffix == ".pdf" for p in texts) and any(p.name == "results.json" for p in texts)
     assert any("evidence" in p.parts for p in texts)  # the run's own copy of the evidence is searched too
     every = set().union(*(secrets_of(p) for p in PLATFORMS))
