@@ -22,6 +22,11 @@ class Admitter(Protocol):
         ...
 
 
+def prefix24(address: str) -> str:
+    """The /24 an IPv4 address belongs to (``192.0.2``), the unit of the per-network caps."""
+    return address.rsplit(".", 1)[0]
+
+
 COOKIE_PERIOD_S = 10.0  # a cookie is good for this bucket and the next: 10-20 s to come back
 NONCE_MEMORY = 65_536  # client nonces that opened a session recently (a replayed HELLO finds its nonce here)
 

@@ -17,6 +17,7 @@ import struct
 import time
 from dataclasses import dataclass, field
 
+from assess.reflector.admission import prefix24
 from assess.reflector.sip_wire import mask
 
 PORTS_OPEN = 0x50
@@ -71,10 +72,6 @@ class _Listener:
     seen: set[str] = field(default_factory=set)  # sources whose datagrams arrived
 
 
-def _prefix24(address: str) -> str:
-    return address.rsplit(".", 1)[0]
-
-
 class PortResponder:
     """Holds the opened ports; ``handle_open`` is the reflector control handler's core."""
 
@@ -126,7 +123,7 @@ class PortResponder:
         if (
             len(self.listeners) >= MAX_OPEN_TOTAL
             or self.per_source.get(source, 0) >= MAX_OPEN_PER_SOURCE
-            or self.per_prefix.get(_prefix24(source), 0) >= MAX_OPEN_PER_PREFIX
+            or self.per_prefix.get(prefix24(source), 0) >= MAX_OPEN_PER_PREFIX
         ):
             return False
         kind = socket.SOCK_DGRAM if proto == PROTO_UDP else socket.SOCK_STREAM
@@ -142,7 +139,7 @@ class PortResponder:
         listener = _Listener(sock, proto, source, {source}, expires)
         self.listeners[key] = listener
         self.per_source[source] = self.per_source.get(source, 0) + 1
-        self.per_prefix[_prefix24(source)] = self.per_prefix.get(_prefix24(source), 0) + 1
+        self.per_prefix[prefix24(source)] = self.per_prefix.get(prefix24(source), 0) + 1
         loop = asyncio.get_running_loop()
         loop.add_reader(sock.fileno(), self._readable, listener)
         loop.call_later(expires - time.monotonic() + 0.05, self._expire, key, source)
@@ -188,7 +185,7 @@ class PortResponder:
         if listener is None:
             return
         self.per_source[listener.owner] = max(0, self.per_source.get(listener.owner, 0) - 1)
-        prefix = _prefix24(listener.owner)
+        prefix = prefix24(listener.owner)
         self.per_prefix[prefix] = max(0, self.per_prefix.get(prefix, 0) - 1)
         with contextlib.suppress(RuntimeError, ValueError):
             asyncio.get_running_loop().remove_reader(listener.sock.fileno())

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from assess.reflector import protocol as p
-from assess.reflector.admission import HelloCookies
+from assess.reflector.admission import HelloCookies, prefix24
 from assess.reflector.ratelimit import RateLimits, SourceLimiter
 from assess.reflector.session import Session
 from assess.reflector.sockio import Datagram, enable_ancillary, receive, send
@@ -250,8 +250,8 @@ class Reflector:
         mine = sorted((s for s in self.sessions.values() if s.source[0] == source[0]), key=lambda s: s.last_seen)
         if len(mine) >= self.config.max_sessions_per_source:
             del self.sessions[mine[0].session_id]  # a source restarting its probes replaces its oldest
-        prefix = _prefix24(source[0])
-        neighbours = sum(1 for s in self.sessions.values() if _prefix24(s.source[0]) == prefix)
+        prefix = prefix24(source[0])
+        neighbours = sum(1 for s in self.sessions.values() if prefix24(s.source[0]) == prefix)
         if neighbours >= self.config.max_sessions_per_prefix:
             raise p.ProtocolError("sessions of this /24 at their limit")
         if len(self.sessions) >= self.config.max_sessions:
@@ -265,10 +265,6 @@ class Reflector:
         session = Session(session_id, source, hello, key, created=now, last_seen=now)
         self.sessions[session_id] = session
         return session, server_nonce
-
-
-def _prefix24(address: str) -> str:
-    return address.rsplit(".", 1)[0]
 
 
 def _hello(req: Request) -> bytes | None:
