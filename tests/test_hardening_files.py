@@ -82,6 +82,15 @@ def test_a_results_json_whose_site_climbs_out_makes_report_write_nothing_outside
     assert {p for p in tmp_path.rglob("*") if not p.is_relative_to(out)} == {p for p in before}
 
 
+def test_a_symlinked_site_folder_in_a_results_dir_is_not_read(tmp_path: Path) -> None:
+    results, elsewhere = tmp_path / "results", tmp_path / "elsewhere"
+    results.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "results.json").write_text(SiteResult(site="hq", score=1, verdict=Verdict.GO).model_dump_json())
+    (results / "hq").symlink_to(elsewhere)
+    _one_line_refusal(_assess("report", str(results), "--format", "json"), "outside")
+
+
 def test_a_symlinked_site_folder_in_out_is_not_written_through(tmp_path: Path) -> None:
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     out.mkdir()
