@@ -20,11 +20,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from assess.atomic import write_atomic
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.site import LinkProbes, NotAssessed
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Endpoint, Link, Voice
-from collectors.evidence import write_atomic
+from assess.safe_names import check_name, inside
 
 LINKS_DIR = "_links"
 
@@ -51,12 +52,17 @@ class ProbeCall:
 
 def links_dir(evidence_root: Path, site: str) -> Path:
     """Folder of a site's recorded link probe results."""
-    return evidence_root / site / LINKS_DIR
+    return inside(evidence_root, site, LINKS_DIR)
+
+
+def link_file(evidence_root: Path, site: str, link: str) -> Path:
+    """The JSON file of one link's results (names checked; the path stays under ``evidence_root``)."""
+    return inside(links_dir(evidence_root, site), check_name(link, "link name") + ".json")
 
 
 def load_link_probes(evidence_root: Path, site: str, link: str) -> LinkProbes | None:
     """Recorded results of one link, or None when none were saved (or the file is unreadable)."""
-    path = links_dir(evidence_root, site) / f"{link}.json"
+    path = link_file(evidence_root, site, link)
     try:
         return LinkProbes.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError, UnicodeDecodeError):
@@ -65,7 +71,7 @@ def load_link_probes(evidence_root: Path, site: str, link: str) -> LinkProbes | 
 
 def save_link_probes(evidence_root: Path, site: str, probes: LinkProbes) -> None:
     """Write one link's results atomically."""
-    write_atomic(links_dir(evidence_root, site) / f"{probes.link}.json", probes.model_dump_json(indent=2))
+    write_atomic(link_file(evidence_root, site, probes.link), probes.model_dump_json(indent=2))
 
 
 def _target(endpoint: Endpoint, default_port: int) -> str:

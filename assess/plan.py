@@ -6,6 +6,7 @@ line naming the field and the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assess.errors import UserError
+from assess.safe_names import SafeName, SafeRelativePath
 
 Codec = Literal["g711", "g722", "g729", "opus"]
 Dscp = Annotated[str, Field(pattern=r"^(ef|cs[0-7]|af[1-4][1-3]|default|\d{1,2})$")]
@@ -40,6 +42,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
+
+
 class Credentials(Strict):
     """Where a device's credentials come from; never a password in the plan itself."""
 
@@ -52,6 +57,17 @@ class Credentials(Strict):
     enable_secret_env: str | None = Field(
         default=None, description="environment variable holding the enable secret (default: the login password)"
     )
+
+    @field_validator("username_env", "password_env", "enable_secret_env")
+    @classmethod
+    def _looks_like_a_variable_name(cls, value: str | None) -> str | None:
+        # A password typed here by mistake must not be kept (nor echoed in this error, nor later in a reason).
+        if value is not None and not ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "does not look like an environment variable name (A-Z, 0-9 and _): a password typed here by "
+                "mistake? The value is not shown or kept; put the password in that variable instead"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -68,7 +84,7 @@ class Credentials(Strict):
 class Device(Strict):
     """A router, switch or firewall to collect evidence from."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     host: str = ""
     port: int = Field(default=22, ge=1, le=65535)
     platform: Literal[PLATFORMS] | None = None  # type: ignore[valid-type]
@@ -97,7 +113,7 @@ class Endpoint(Strict):
 class Link(Strict):
     """A WAN link of a site and the far-end services to probe it against."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     provider: str = ""
     contracted_up_mbps: float = Field(gt=0, le=100_000)
     contracted_down_mbps: float = Field(gt=0, le=100_000)
@@ -163,7 +179,7 @@ class Thresholds(Strict):
 class Site(Strict):
     """One location to survey."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     title: str = ""
     address: str = ""
     devices: list[Device] = Field(default_factory=list)
@@ -171,7 +187,7 @@ class Site(Strict):
     voice: Voice | None = None
     thresholds: Thresholds | None = None
     profile: str | None = None
-    captures: list[str] = Field(
+    captures: list[SafeRelativePath] = Field(
         default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
     )
 
@@ -250,12 +266,16 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise PlanError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
     if not isinstance(data, dict):
         raise PlanError(f"{source}: expected a mapping with 'company' and 'sites', got {type(data).__name__}")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(describe_validation_error(source, exc)) from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
 
 
 def load_plan(path: Path) -> Plan:

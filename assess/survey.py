@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.atomic import remove_stale, write_atomic
 from assess.errors import UserError
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
 from assess.models.pcap import PcapResult
@@ -20,13 +21,13 @@ from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio,
 from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
 from assess.report.versions import tool_versions
+from assess.safe_names import inside
 from assess.scoring import score_site
 from assess.scoring_config import thresholds_for_profile
 from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.registry import ALL_RULES
 from collectors.base import CollectOptions, DeviceCollection
-from collectors.evidence import write_atomic
 from collectors.parsers.registry import detect_platform, parse_device
 from collectors.runner import collect_site
 
@@ -187,12 +188,17 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
     return results
 
 
+STALE_SITE_REPORTS = ("report.pdf", "report.html", "comparison.json")
+STALE_PORTFOLIO_REPORTS = ("portfolio.pdf", "portfolio.html")
+
+
 def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, notify: Notify) -> SurveyOutcome:
     """results.json and reports per site, then the portfolio."""
     formats = opts.formats or tuple(plan.report.formats)
     written: list[Path] = []
     for result in results:
-        site_dir = opts.out_dir / result.site
+        site_dir = inside(opts.out_dir, result.site)
+        remove_stale(site_dir, STALE_SITE_REPORTS)  # never a new results.json beside an old report
         path = site_dir / "results.json"
         write_atomic(path, result.model_dump_json(indent=2))
         written.append(path)
@@ -208,6 +214,7 @@ def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, no
             )
         )
     portfolio = build_portfolio(results, plan.company, consultant=plan.consultant, page_size=plan.report.page_size)
+    remove_stale(opts.out_dir, STALE_PORTFOLIO_REPORTS)
     write_atomic(opts.out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))
     written.append(opts.out_dir / "portfolio.json")
     notify("rendering portfolio")

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assess.console import print_json
+from assess.console import print_json, safe_text
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
@@ -28,8 +28,10 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
     # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
     from collectors.parsers import registry
     from collectors.parsers.loader import load_evidence, manifest_platform
+    from collectors.redact import redact
 
-    outputs = load_evidence(path)
+    # Secrets go before anything is parsed: no fact, finding or line printed can carry one.
+    outputs = {command: redact(text) for command, text in load_evidence(path).items()}
     chosen = platform or registry.detect_platform(outputs) or manifest_platform(path)
     if chosen is None:
         known = ", ".join(sorted(registry.PARSERS))
@@ -49,11 +51,12 @@ def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
 
 def facts_table(facts: DeviceFacts) -> Table:
     """The CONTRACT summary of the facts as a two-column table."""
-    table = Table(title=f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip())
+    title = f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip()
+    table = Table(title=safe_text(title))
     table.add_column("fact")
     table.add_column("value", overflow="fold")
     rows: list[tuple[str, object]] = [
-        ("SIP ALG", f"{facts.sip_alg}  [dim]{facts.sip_alg_evidence}[/]"),
+        ("SIP ALG", f"{facts.sip_alg}  [dim]{safe_text(facts.sip_alg_evidence)}[/]"),
         ("voice VLANs", facts.voice_vlans),
         ("voice ports", len(facts.voice_ports)),
         ("QoS-trusting ports", len(facts.qos_trust_ports)),
@@ -66,7 +69,7 @@ def facts_table(facts: DeviceFacts) -> Table:
         ("PoE budget / used (W)", f"{facts.poe_budget_w} / {facts.poe_used_w}"),
     ]
     for key, value in rows:
-        table.add_row(key, str(value))
+        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(value))
     return table
 
 
@@ -82,8 +85,8 @@ def findings_table(findings: list[Finding]) -> Table:
             f.id,
             f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
             f"[{STATUS_STYLE[status]}]{status}[/]",
-            f.title + (f"\n[dim]{f.message}[/]" if f.message else ""),
-            f.evidence[:300],
+            safe_text(f.title) + (f"\n[dim]{safe_text(f.message)}[/]" if f.message else ""),
+            safe_text(f.evidence[:300]),
         )
     return table
 
@@ -101,7 +104,7 @@ def facts(
     out = Console(highlight=False)
     out.print(facts_table(parsed))
     for warning in parsed.parse_warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {safe_text(warning)}")
 
 
 def audit(

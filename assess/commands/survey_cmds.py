@@ -12,7 +12,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assess.console import err_console
+from assess.atomic import ensure_out_dir
+from assess.console import err_console, safe_text
 from assess.errors import UserError
 from assess.models.common import Verdict
 from assess.plan import load_plan
@@ -65,7 +66,7 @@ def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
     for r in outcome.results:
         failed = sum(1 for f in r.findings if f.failed)
         verdict = f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]"
-        table.add_row(r.title or r.site, verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
+        table.add_row(safe_text(r.title or r.site), verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
     err_console.print(table)
     err_console.print(f"reports and results in {out_dir}/ (portfolio.pdf, <site>/report.pdf, <site>/results.json)")
 
@@ -113,7 +114,7 @@ def survey(
     if offline is not None and not offline.is_dir():
         raise UserError(f"--offline {offline}: no such evidence folder")
     opts = SurveyOptions(
-        out_dir=out,
+        out_dir=ensure_out_dir(out),
         offline_evidence=offline,
         resume=resume,
         collect=CollectOptions(workers=workers, known_hosts=known_hosts, accept_new_host_keys=accept_new_host_keys),
@@ -140,6 +141,7 @@ def demo(
     is probed through it (RTP, bandwidth, NAT, SIP ALG, ports). OUT also gets lab-plan.yaml and
     known_hosts. Every namespace and process is removed afterwards.
     """
+    ensure_out_dir(out)
     if lab:
         from assess.lab_demo import run_lab_demo  # imported late: only the lab needs root tools
 

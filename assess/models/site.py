@@ -14,6 +14,7 @@ from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Thresholds
+from assess.safe_names import SafeName
 
 
 class NotAssessed(BaseModel):
@@ -82,7 +83,7 @@ class Action(BaseModel):
 class SiteResult(BaseModel):
     """The whole outcome for one site (CONTRACT.md: site, score, verdict, findings, probes)."""
 
-    site: str
+    site: SafeName  # read back from results.json and used as a folder name
     title: str = ""
     score: float
     verdict: Verdict
@@ -103,7 +104,7 @@ class SiteResult(BaseModel):
 class PortfolioSite(BaseModel):
     """A site's line in the portfolio table."""
 
-    site: str
+    site: SafeName  # read back from results.json and used as a folder name
     title: str = ""
     score: float
     verdict: Verdict

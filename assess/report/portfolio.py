@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.atomic import write_atomic
 from assess.drift import compute_drift
 from assess.models.common import CATEGORY_TITLES, Category, Severity, Verdict
 from assess.models.findings import Finding
@@ -108,7 +109,7 @@ def render_portfolio(
     written = []
     if "html" in wanted:
         path = out_dir / "portfolio.html"
-        path.write_text(html, encoding="utf-8")
+        write_atomic(path, html)
         written.append(path)
     if "pdf" in wanted:
         path = out_dir / "portfolio.pdf"
