@@ -40,6 +40,7 @@ class ScoringConfig(BaseModel):
     no_go_below: float = Field(ge=0, le=100)
     go_at: float = Field(ge=0, le=100)
     required_categories: list[Category] = Field(default_factory=list)
+    min_coverage_pct: float = Field(default=80.0, ge=0, le=100)
     profiles: dict[str, Profile] = Field(default_factory=dict)
 
     @model_validator(mode="after")

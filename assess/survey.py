@@ -98,7 +98,9 @@ def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> N
         record, problem = device_record(collection, hints.get(collection.device))
         evidence.devices.append(record)
         if problem:
-            evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem))
+            where = f" ({collection.host})" if collection.host else ""
+            fix = f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
+            evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem, to_finish=fix))
 
 
 def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:
@@ -109,7 +111,8 @@ def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOpt
             recorded = load_link_probes(opts.offline_evidence, site.name, link.name)
             if recorded is None:
                 reason = "no recorded probe results in the offline evidence"
-                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason))
+                fix = f"probe link {link.name} live (run the survey without --offline)"
+                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason, to_finish=fix))
                 continue
             save_link_probes(root, site.name, recorded)
             evidence.probes.append(recorded)
@@ -163,7 +166,8 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
         others = tuple(c for c in contexts if c is not ctx)
         ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
         findings = run_rules(ALL_RULES, ctx)
-        scored = score_site(findings, profile=ev.site.profile or plan.profile)
+        missing_devices = [d.name for d in ev.devices if d.facts is None]
+        scored = score_site(findings, profile=ev.site.profile or plan.profile, missing_devices=missing_devices)
         results.append(
             SiteResult(
                 site=ev.site.name,
@@ -171,6 +175,8 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 score=scored.score,
                 verdict=scored.verdict,
                 verdict_reason=scored.verdict_reason,
+                verdict_so_far=scored.verdict_so_far,
+                coverage=scored.coverage,
                 findings=findings,
                 probes=ev.probes,
                 devices=ev.devices,

@@ -17,10 +17,11 @@ from assess.plan import Thresholds
 
 
 class NotAssessed(BaseModel):
-    """An item the run could not assess, and why."""
+    """An item the run could not assess, why, and what to do to assess it."""
 
     item: str
     reason: str
+    to_finish: str = Field(default="", description="what to do so the next run can assess it")
 
 
 class DeviceRecord(BaseModel):
@@ -55,10 +56,43 @@ class CategoryScore(BaseModel):
     title: str
     score: float
     weight: float
-    failed: int = 0
+    failed: int = Field(default=0, description="findings that failed (warnings are counted in `warned`)")
+    warned: int = 0
     passed: int = 0
-    unknown: int = 0
+    unknown: int = Field(default=0, description="checks that apply but had no evidence")
     assessed: bool = Field(default=True, description="false: no evidence in this category (score not meaningful)")
+    coverage_pct: float | None = Field(
+        default=None, description="share of the checks that apply here which had evidence (None: none apply)"
+    )
+
+
+class Coverage(BaseModel):
+    """How much of what applies at a site had evidence; below the bar the verdict is INCOMPLETE."""
+
+    applicable: int = Field(description="checks that apply (every finding that is not n/a)")
+    evidenced: int = Field(description="of those, the ones judged from evidence (pass, warn or fail)")
+    pct: float = Field(description="evidenced / applicable in percent (0 when nothing applies)")
+    required_pct: float = Field(description="the coverage a verdict needs (scoring config `min_coverage_pct`)")
+    critical_without_evidence: list[str] = Field(
+        default_factory=list, description="ids of critical checks that apply but had no evidence"
+    )
+    categories_without_evidence: list[str] = Field(
+        default_factory=list, description="required categories whose applicable checks all lacked evidence"
+    )
+    devices_without_evidence: list[str] = Field(
+        default_factory=list, description="planned devices that could not be collected or parsed"
+    )
+
+    @property
+    def complete(self) -> bool:
+        """True when the evidence is enough for a verdict."""
+        return (
+            self.applicable > 0
+            and self.pct >= self.required_pct
+            and not self.critical_without_evidence
+            and not self.categories_without_evidence
+            and not self.devices_without_evidence
+        )
 
 
 ActionKind = Literal["fix", "verify", "assess"]
@@ -84,9 +118,13 @@ class SiteResult(BaseModel):
 
     site: str
     title: str = ""
-    score: float
+    score: float | None = Field(description="0-100; None when the verdict is INCOMPLETE")
     verdict: Verdict
     verdict_reason: str = ""
+    verdict_so_far: Verdict | None = Field(
+        default=None, description="INCOMPLETE sites: the verdict a failure already found holds it at (NO-GO so far)"
+    )
+    coverage: Coverage | None = None
     findings: list[Finding] = Field(default_factory=list)
     probes: list[LinkProbes] = Field(default_factory=list)
     devices: list[DeviceRecord] = Field(default_factory=list)
@@ -105,8 +143,11 @@ class PortfolioSite(BaseModel):
 
     site: str
     title: str = ""
-    score: float
+    score: float | None = None
     verdict: Verdict
+    verdict_so_far: Verdict | None = None
+    coverage_pct: float | None = None
+    not_assessed: list[str] = Field(default_factory=list, description="what could not be assessed, with why")
     worst_findings: list[str] = Field(default_factory=list)
     categories: dict[str, float] = Field(default_factory=dict)
 

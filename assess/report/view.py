@@ -18,6 +18,7 @@ from assess.scoring_config import profile_title, thresholds_for_profile
 DSCP_NAMES = {46: "EF", 34: "AF41", 26: "AF31", 24: "CS3", 0: "best effort", 40: "CS5", 48: "CS6"}
 SEVERITY_ORDER = list(Severity)
 STATUS_ORDER = [Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA]
+STATUS_LABELS = {Status.FAIL: "fail", Status.WARN: "warn", Status.UNKNOWN: "unverified", Status.PASS: "pass"}
 
 
 def dscp_label(value: int | None) -> str:
@@ -94,6 +95,7 @@ class SiteView:
     links: list[LinkView]
     comparison: SiteComparison | None
     severity_counts: dict[str, int]
+    status_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
@@ -253,4 +255,5 @@ def site_view(
         links=[link_view(p, th, with_charts) for p in result.probes],
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
+        status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},
     )
