@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from assess.models.facts import DeviceFacts
 from assess.models.site import DriftItem, SiteResult
+from assess.voice_qos import voice_marks
 
 NOT_SEEN = "not seen"
 
@@ -26,20 +27,16 @@ def _pct(value: float | None, kbps: int | None) -> str:
     return "unbounded"
 
 
-# Media (EF) and signalling (CS3/AF31) markings, by name and number: the classes voice relies on.
-VOICE_DSCP = frozenset({"ef", "46", "cs3", "24", "af31", "26"})
-
-
 def qos_policy_lines(facts: DeviceFacts) -> list[str]:
     """Each voice class (matching EF or CS3/AF31) with priority or a guarantee, as ``CLASS (dscp): treatment``."""
     matches = {c.name: c.match_dscp for c in facts.class_maps}
     lines = []
     for policy in facts.policies:
         for cls in policy.classes:
-            marks = matches.get(cls.name, [])
-            if not VOICE_DSCP & {m.lower() for m in marks}:
+            marks = voice_marks(matches.get(cls.name, []))
+            if not marks:
                 continue
-            dscp = f" ({','.join(m for m in marks if m.lower() in VOICE_DSCP)})"
+            dscp = f" ({','.join(marks)})"
             if cls.priority:
                 lines.append(f"{cls.name}{dscp}: priority {_pct(cls.priority_pct, cls.priority_kbps)}")
             elif cls.bandwidth_pct is not None or cls.bandwidth_kbps is not None:

@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from assess.models.facts import DeviceFacts, PolicyClass, Port, QosPolicy
+from assess.models.facts import DeviceFacts, Port, QosPolicy
 from assess.plan import Link
+from assess.voice_qos import (
+    MEDIA_DSCP,
+    SIGNALLING_DSCP,
+    QueueClass,
+    class_matches,
+    dscp_aliases,
+    ef_queue,
+    flatten,
+)
 from checks.common import same_interface
 
-EF_NAMES = ("ef", "46")
-SIGNALLING_NAMES = ("cs3", "24", "af31", "26")
+__all__ = [
+    "EF_NAMES",
+    "SIGNALLING_NAMES",
+    "ZERO_DSCP",
+    "QueueClass",
+    "class_matches",
+    "dscp_aliases",
+    "ef_queue",
+    "flatten",
+]
+
+# What voice marking is and where EF is prioritised are defined once, in assess.voice_qos.
+EF_NAMES = MEDIA_DSCP
+SIGNALLING_NAMES = SIGNALLING_DSCP
 ZERO_DSCP = ("default", "0", "cs0", "be", "000000")
-
-
-@dataclass(frozen=True)
-class QueueClass:
-    """A class of an output policy, flattened out of any parent/child nesting."""
-
-    cls: PolicyClass
-    matches: tuple[str, ...]
-    parent_shape_kbps: int | None
-
-
-def dscp_aliases(dscp: str) -> tuple[str, ...]:
-    """Names a DSCP value may be written as (``ef`` and ``46``)."""
-    table = {"ef": "46", "cs3": "24", "af31": "26", "af41": "34", "cs5": "40", "default": "0", "cs0": "0"}
-    value = dscp.lower()
-    return (value, table[value]) if value in table else (value,)
-
-
-def class_matches(facts: DeviceFacts, name: str) -> tuple[str, ...]:
-    """DSCP names a class matches (lower case); empty for class-default or unknown classes."""
-    for cm in facts.class_maps:
-        if cm.name == name:
-            return tuple(d.lower() for d in cm.match_dscp)
-    return ()
 
 
 def output_policy(facts: DeviceFacts, port: Port) -> QosPolicy | None:
