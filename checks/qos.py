@@ -41,26 +41,6 @@ def output_policy(facts: DeviceFacts, port: Port) -> QosPolicy | None:
     return None
 
 
-def flatten(facts: DeviceFacts, policy: QosPolicy, shape: int | None = None, depth: int = 0) -> list[QueueClass]:
-    """Every class of ``policy`` and its child policies, with the parent's shaper."""
-    policies = {p.name: p for p in facts.policies}
-    out: list[QueueClass] = []
-    for cls in policy.classes:
-        out.append(QueueClass(cls, class_matches(facts, cls.name), shape))
-        child = policies.get(cls.child_policy or "")
-        if child is not None and depth < 3:
-            out.extend(flatten(facts, child, cls.shape_kbps or shape, depth + 1))
-    return out
-
-
-def ef_queue(facts: DeviceFacts, policy: QosPolicy) -> QueueClass | None:
-    """The strict-priority class EF lands in, if any."""
-    for qc in flatten(facts, policy):
-        if qc.cls.priority and any(m in EF_NAMES for m in qc.matches):
-            return qc
-    return None
-
-
 def shaper_kbps(facts: DeviceFacts, port: Port) -> int | None:
     """The rate egress traffic on ``port`` is shaped to (interface shaper or a parent class shaper)."""
     if port.shape_kbps:

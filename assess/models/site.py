@@ -156,9 +156,10 @@ class DriftItem(BaseModel):
     """A standardised setting that differs between sites."""
 
     layer: str
-    values: dict[str, str]
+    rule: str = Field(default="", description="the cross-site rule whose findings this item is drawn from")
+    values: dict[str, str] = Field(description="site -> the value that rule compared")
     details: dict[str, list[str]] = Field(
-        default_factory=dict, description="site -> the configuration lines only that site has"
+        default_factory=dict, description="site -> why its finding of the rule warns"
     )
 
 
