@@ -18,6 +18,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from tests.report_consistency import report_problems
+
 
 def _closed_port() -> int:
     """A loopback port nothing listens on (bound, read, released: the kernel answers it with a refusal)."""
@@ -96,3 +98,7 @@ def test_site_pdf_first_page_says_what_was_not_assessed_and_how_to_finish(
     assert "--resume" in first
     method = " ".join(" ".join(p.extract_text() for p in pages).split())
     assert "Coverage before verdict" in method
+
+
+def test_the_incomplete_report_agrees_with_itself(silent_survey: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    assert report_problems(silent_survey[0]) == []
