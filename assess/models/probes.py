@@ -87,6 +87,8 @@ class BandwidthResult(BaseModel):
     headroom_down_mbps: float | None = None
     udp_loss_up_pct: float | None = None
     udp_loss_down_pct: float | None = None
+    udp_packets_up: int | None = Field(default=None, description="datagrams the upstream loss figure counts")
+    udp_packets_down: int | None = Field(default=None, description="datagrams the downstream loss figure counts")
     max_mbps: float | None = None
     duration_s: float | None = None
     calls: int | None = None
