@@ -47,7 +47,7 @@ def test_udp_loss_at_voice_load_matches_the_wire_both_ways(lab: Lab) -> None:
     bpf = "udp port 5201"
     with capture(lab, "laptop", "eth0", bpf) as lap_pcap, capture(lab, "far", "eth0", bpf) as far_pcap:
         out = assess_cmd(lab, "laptop", [
-            "probe", "bandwidth", f"{lab.far_ip}:5201", "--duration", "2", "--max-mbps", "20",
+            "probe", "bandwidth", f"{lab.far_ip}:5201", "--duration", "5", "--max-mbps", "20",
             "--calls", str(CALLS), "--codec", "g711", "--ptime", "20", "--json",
         ], timeout=180)
     assert out.returncode == 0, out.stderr

@@ -85,7 +85,8 @@ def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
     per_s = max(s.calls, 1) * 1000 / s.ptime_ms
     rate_kbps = per_s * size * 8 / 1000
     udp_args = ["-u", "-b", f"{rate_kbps:.0f}K", "-l", str(min(size, 1200)), "--pacing-timer", "1000"]
-    udp_s = udp_loss_duration_s(per_s)
+    # a run asked to be shorter than the 5 s default keeps its length (the datagram count says what it is worth)
+    udp_s = udp_loss_duration_s(per_s) if s.duration_s >= UDP_MIN_DURATION_S else s.duration_s
     udp_up = run_iperf3(s.host, s.port, udp_args, udp_s, udp=True)
     udp_down = run_iperf3(s.host, s.port, [*udp_args, "-R"], udp_s, udp=True)
     voice_mbps = s.voice_kbps / 1000.0
