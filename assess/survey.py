@@ -21,10 +21,10 @@ from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
 from assess.report.versions import tool_versions
 from assess.scoring import score_site
-from assess.scoring_config import thresholds_for_profile
+from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
 from checks.base import SiteContext
 from checks.engine import run_rules
-from checks.registry import ALL_RULES
+from checks.profiles import rules_for_profile
 from collectors.base import CollectOptions, DeviceCollection
 from collectors.evidence import write_atomic
 from collectors.parsers.registry import detect_platform, parse_device
@@ -135,13 +135,19 @@ def gather_captures(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> 
     evidence.not_assessed += [NotAssessed(item="capture", reason=problem) for problem in problems]
 
 
+CUSTOM_TARGETS = "custom"
+
+
 def thresholds_for(plan: Plan, site: Site) -> Thresholds:
-    """Explicit thresholds win; otherwise those of the site's (or plan's) profile."""
-    if site.thresholds is not None:
-        return site.thresholds
-    if "thresholds" in plan.model_fields_set:
-        return plan.thresholds
-    return thresholds_for_profile(site.profile or plan.profile)
+    """The site's targets: its own or the plan's, a profile's figures or figures written in the plan."""
+    targets = plan.targets_for(site)
+    return thresholds_for_profile(targets) if isinstance(targets, str) else targets
+
+
+def target_profile(plan: Plan, site: Site) -> str:
+    """The name of the site's target profile, or ``custom`` for figures written in the plan."""
+    targets = plan.targets_for(site)
+    return targets if isinstance(targets, str) else CUSTOM_TARGETS
 
 
 def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
@@ -158,16 +164,19 @@ def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
 
 
 def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
-    """Run the rules on every site (each sees the others, for drift) and score it."""
+    """Run the site's rule set on every site (each sees the others, for drift) and score it."""
     contexts = [context_for(plan, ev) for ev in gathered]
     results: list[SiteResult] = []
     now = datetime.now(UTC)
+    config = with_overrides(default_scoring_config(), plan.scoring)
     for ev, ctx in zip(gathered, contexts, strict=True):
         others = tuple(c for c in contexts if c is not ctx)
         ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
-        findings = run_rules(ALL_RULES, ctx)
+        rule_set = plan.rules_for(ev.site)
+        findings = run_rules(rules_for_profile(rule_set), ctx)
         missing_devices = [d.name for d in ev.devices if d.facts is None]
-        scored = score_site(findings, profile=ev.site.profile or plan.profile, missing_devices=missing_devices)
+        profile = target_profile(plan, ev.site)
+        scored = score_site(findings, profile=profile, weights=config, missing_devices=missing_devices)
         results.append(
             SiteResult(
                 site=ev.site.name,
@@ -185,8 +194,11 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 not_assessed=ev.not_assessed,
                 generated_at=now,
                 captures=ev.captures,
-                profile=ev.site.profile or plan.profile,
+                profile=profile,
                 thresholds=ctx.thresholds,
+                target_sources=profile_sources(profile),
+                rules=rule_set,
+                scoring_overrides=plan.scoring.describe(),
                 tool_versions=tool_versions(),
             )
         )

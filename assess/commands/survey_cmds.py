@@ -58,6 +58,8 @@ def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
     from assess.survey import run_survey  # heavy (parsers, netmiko, WeasyPrint): only when surveying
 
     plan = load_plan(plan_path)
+    for note in plan.deprecation_notes():
+        err_console.print(f"note: {plan_path}: {note}")
     opts = dataclasses.replace(opts, plan_dir=plan_path.parent)  # captures are relative to the plan
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True

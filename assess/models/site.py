@@ -132,8 +132,11 @@ class SiteResult(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     generated_at: datetime | None = None
-    profile: str = Field(default="g114", description="threshold profile the links were judged against")
+    profile: str = Field(default="g114", description="target profile the links were judged against ('custom': plan)")
     thresholds: Thresholds | None = Field(default=None, description="the link-quality targets applied")
+    target_sources: dict[str, str] = Field(default_factory=dict, description="target -> its published source")
+    rules: str = Field(default="contact-centre", description="rule set (checks/profiles.yaml) the site was judged by")
+    scoring_overrides: list[str] = Field(default_factory=list, description="the plan's changes to assess/scoring.yaml")
     tool_versions: dict[str, str] = Field(default_factory=dict, description="tool name -> version used")
     captures: list[PcapResult] = Field(default_factory=list, description="`assess pcap` of the site's captures")
 

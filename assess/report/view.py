@@ -264,7 +264,7 @@ def site_view(
         consultant=consultant,
         page_size=page_size,
         date=when.strftime("%d %B %Y"),
-        profile_title=profile_title(result.profile),
+        profile_title="set in the plan" if result.profile == "custom" else profile_title(result.profile),
         thresholds=th,
         category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
         measurements=measurements(result, th),
