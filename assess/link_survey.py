@@ -102,6 +102,7 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
         ], 6 * opts.bandwidth_duration_s + 30)),
         ("nat", needs(stun), ProbeCall("nat", NatResult, [
             "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
+            *(["--source", link.source] if link.source else []),
         ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
         ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
             "sip-alg", refl.host if refl else "",

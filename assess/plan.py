@@ -111,6 +111,11 @@ class Link(Strict):
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
         description="measure this link from a Linux network namespace (e.g. one per WAN uplink); needs root",
     )
+    source: str | None = Field(
+        default=None,
+        pattern=r"^([0-9A-Fa-f:.]{2,45}|[A-Za-z0-9_.@-]{1,15})$",
+        description="this link's own local address or interface: the NAT probe leaves by it (several WAN links)",
+    )
     dns_server: str | None = Field(
         default=None,
         pattern=r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)(:[0-9]{1,5})?$",
