@@ -102,3 +102,26 @@ def test_site_pdf_first_page_says_what_was_not_assessed_and_how_to_finish(
 
 def test_the_incomplete_report_agrees_with_itself(silent_survey: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     assert report_problems(silent_survey[0]) == []
+
+
+@pytest.mark.parametrize(
+    ("verdict", "so_far", "no_go", "incomplete"),
+    [
+        ("GO", None, 0, 0),
+        ("NO-GO", None, 1, 1),
+        ("INCOMPLETE", "NO-GO", 1, 1),  # a NO-GO cause already found fails --fail-on no-go
+        ("INCOMPLETE", None, 0, 1),
+        ("INCOMPLETE", "CONDITIONAL", 0, 1),
+    ],
+)
+def test_fail_on_follows_incomplete_and_no_go_so_far(verdict: str, so_far: str | None, no_go: int,
+                                                     incomplete: int) -> None:
+    from types import SimpleNamespace
+
+    from assess.commands.survey_cmds import FailOn, _exit_code
+    from assess.models.common import Verdict
+
+    site = SimpleNamespace(verdict=Verdict(verdict), verdict_so_far=Verdict(so_far) if so_far else None)
+    outcome = SimpleNamespace(results=[site])
+    codes = [_exit_code(outcome, f) for f in (FailOn.NEVER, FailOn.NO_GO, FailOn.INCOMPLETE)]  # type: ignore[arg-type]
+    assert codes == [0, no_go, incomplete]
