@@ -135,3 +135,15 @@ def test_portfolio_tables_list_the_worst_sites_first() -> None:
     assert [s.site for s in view.ranked] == ["warehouse", "branch-york", "hq"]
     assert [s.site for s in pf.sites] == ["hq", "branch-york", "warehouse"]  # portfolio.json keeps plan order
     assert view.page_size == "A4"
+
+
+def test_checklist_and_key_measurements_name_registered_rules_only() -> None:
+    from assess.report.checklist import CHECKLIST
+    from assess.report.view import KEY_MEASUREMENTS
+    from checks.registry import ALL_RULES
+
+    registered = {r.id for r in ALL_RULES}
+    declared = {rule for spec in CHECKLIST for rule in spec.rules} | {r for m in KEY_MEASUREMENTS for r in m.rules}
+    assert declared and declared <= registered, declared - registered
+    capacity = next(spec for spec in CHECKLIST if spec.title.startswith("Capacity"))
+    assert {"VQ408", "VQ409", "VQ210"} <= set(capacity.rules)
