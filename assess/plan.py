@@ -127,6 +127,11 @@ class Link(Strict):
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
         description="measure this link from a Linux network namespace (e.g. one per WAN uplink); needs root",
     )
+    source: str | None = Field(
+        default=None,
+        pattern=r"^([0-9A-Fa-f:.]{2,45}|[A-Za-z0-9_.@-]{1,15})$",
+        description="this link's own local address or interface: the NAT probe leaves by it (several WAN links)",
+    )
     dns_server: str | None = Field(
         default=None,
         pattern=r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)(:[0-9]{1,5})?$",
@@ -176,6 +181,46 @@ class Thresholds(Strict):
     min_headroom_pct: float = Field(default=20.0, ge=0, le=100)
 
 
+Targets = str | Thresholds  # a target profile's name (g114, teams, ucaas) or the figures themselves
+
+RULE_SETS = ("baseline", "enterprise", "contact-centre")  # checks/profiles.yaml
+
+
+class ScoringOverrides(Strict):
+    """Scoring settings a plan may change; each replaces (or, for the tables, updates) the shipped default."""
+
+    weights: dict[str, float] | None = None
+    penalties: dict[str, float] | None = None
+    status_factors: dict[str, float] | None = None
+    repeat_factor: float | None = Field(default=None, ge=0, le=1)
+    no_go_below: float | None = Field(default=None, ge=0, le=100)
+    go_at: float | None = Field(default=None, ge=0, le=100)
+    required_categories: list[str] | None = None
+    min_coverage_pct: float | None = Field(default=None, ge=0, le=100)
+
+    def describe(self) -> list[str]:
+        """``key value`` per override, for the report (empty when nothing is overridden)."""
+        out: list[str] = []
+        for key, value in self.model_dump(exclude_none=True).items():
+            if isinstance(value, dict):
+                out.extend(f"{key}.{k} {v:g}" for k, v in value.items())
+            elif isinstance(value, list):
+                out.append(f"{key} {', '.join(value)}")
+            else:
+                out.append(f"{key} {value:g}")
+        return out
+
+
+def _deprecated(model: Site | Plan, where: str) -> list[str]:
+    """Notes for the old threshold keys (``profile:``, ``thresholds:``) a plan or site still uses."""
+    notes = []
+    if "profile" in model.model_fields_set:
+        notes.append(f"{where}profile: is deprecated; write `targets: {model.profile}`")
+    if "thresholds" in model.model_fields_set:
+        notes.append(f"{where}thresholds: is deprecated; write the figures under `targets:`")
+    return notes
+
+
 class Site(Strict):
     """One location to survey."""
 
@@ -185,8 +230,10 @@ class Site(Strict):
     devices: list[Device] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     voice: Voice | None = None
-    thresholds: Thresholds | None = None
-    profile: str | None = None
+    targets: Targets | None = Field(default=None, description="this site's link-quality targets (as the plan's)")
+    rules: Literal[RULE_SETS] | None = Field(default=None, description="this site's rule set")  # type: ignore[valid-type]
+    thresholds: Thresholds | None = Field(default=None, description="deprecated: use targets")
+    profile: str | None = Field(default=None, description="deprecated: use targets")
     captures: list[SafeRelativePath] = Field(
         default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
     )
@@ -219,9 +266,16 @@ class Plan(Strict):
 
     company: str = Field(min_length=1)
     consultant: str = ""
-    profile: str = Field(default="g114", description="threshold profile: g114, teams, ucaas")
+    targets: Targets | None = Field(
+        default=None, description="link-quality targets: a profile name (g114, teams, ucaas) or the figures"
+    )
+    rules: Literal[RULE_SETS] = Field(  # type: ignore[valid-type]
+        default="contact-centre", description="rule set (checks/profiles.yaml): baseline, enterprise, contact-centre"
+    )
+    scoring: ScoringOverrides = Field(default_factory=ScoringOverrides, description="overrides of assess/scoring.yaml")
+    profile: str = Field(default="g114", description="deprecated: use targets")
     voice: Voice = Field(default_factory=Voice, description="defaults for every site")
-    thresholds: Thresholds = Field(default_factory=Thresholds)
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="deprecated: use targets")
     report: ReportOptions = Field(default_factory=ReportOptions)
     sites: list[Site] = Field(min_length=1)
 
@@ -238,8 +292,30 @@ class Plan(Strict):
         return site.voice or self.voice
 
     def thresholds_for(self, site: Site) -> Thresholds:
-        """The thresholds that apply at ``site``."""
+        """The explicit thresholds that apply at ``site`` (profiles are resolved by the survey)."""
         return site.thresholds or self.thresholds
+
+    def targets_for(self, site: Site) -> Targets:
+        """The targets of ``site``: its own, else the plan's; the old keys are read when `targets` is absent."""
+        for owner in (site, self):
+            if owner.targets is not None:
+                return owner.targets
+            if owner.thresholds is not None and "thresholds" in owner.model_fields_set:
+                return owner.thresholds
+            if owner.profile is not None and "profile" in owner.model_fields_set:
+                return owner.profile
+        return self.profile
+
+    def rules_for(self, site: Site) -> str:
+        """The rule set that applies at ``site``."""
+        return site.rules or self.rules
+
+    def deprecation_notes(self) -> list[str]:
+        """One line per old key still used (they keep working)."""
+        notes = _deprecated(self, "")
+        for site in self.sites:
+            notes += _deprecated(site, f"sites[{site.name}].")
+        return notes
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

@@ -28,7 +28,9 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def _signed(value: float) -> str:
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
     return f"{value:+.0f}" if round(value) else "±0"
 
 
