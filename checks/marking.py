@@ -116,7 +116,9 @@ class NoEfBleaching(DeviceRule):
                     bad.append(f"policy {policy.name} class {cls.name}: set dscp {cls.set_dscp}")
                     bad_classes.append(cls.name)
                 ef_seen = ef_seen or is_ef
-        lines = [ln for ln in facts.dscp_remarks if ZEROING.search(ln)]
+        # a policy class's own `set dscp` was judged above, with the classes before it; only other lines warn
+        judged = tuple(f"policy-map {p.name} class {c.name}:" for p in facts.policies for c in p.classes if c.set_dscp)
+        lines = [ln for ln in facts.dscp_remarks if ZEROING.search(ln) and not ln.startswith(judged)]
         if bad:
             yield Outcome(Status.FAIL, "EF is re-marked to DSCP 0", "\n".join(bad + lines), subjects=tuple(bad_classes))
         elif lines:

@@ -11,6 +11,7 @@ an unmistakable ``<<FILL: ...>>`` placeholder plus a line telling the consultant
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -288,6 +289,12 @@ def context(outcome: Outcome, facts: DeviceFacts, ctx: SiteContext, fill: _Fills
         "narrowed": lambda rule: narrowed(rule, ctx, fill),
         "rule_position": lambda rule: _position(facts, rule),
         "inbound_filter": _inbound_filter(facts),
+        "ef_classmap": next(
+            (c.name for c in facts.class_maps if c.match_dscp and set(c.match_dscp) <= {"ef", "46"}), None
+        ),
+        "input_policies": lambda port: [
+            a.policy for a in facts.attachments if a.direction == "input" and same_interface(a.interface, port)
+        ],
         "voice": voice,
         "voice_vlan": _voice_vlan(facts, ctx, fill),
         "rtp_low": voice.rtp_ports[0],
@@ -313,6 +320,7 @@ _ENV.filters["netmask"] = lambda prefix: str(ipaddress.ip_network(prefix, strict
 _ENV.filters["network"] = lambda prefix: str(ipaddress.ip_network(prefix, strict=False).network_address)
 _ENV.filters["wildcard"] = lambda prefix: str(ipaddress.ip_network(prefix, strict=False).hostmask)
 _ENV.filters["plen"] = lambda prefix: ipaddress.ip_network(prefix, strict=False).prefixlen
+_ENV.filters["regex"] = lambda text, pattern: (m.group(1) if (m := re.search(pattern, text, re.M)) else "")
 _ENV.filters["cisco_wildcard"] = lambda prefix: _cisco_address(prefix, mask=False)
 _ENV.filters["cisco_mask"] = lambda prefix: _cisco_address(prefix, mask=True)
 
@@ -331,8 +339,13 @@ def _cisco_address(prefix: str, mask: bool) -> str:
     return f"{net.network_address} {net.netmask if mask else net.hostmask}"
 
 
+@cache
+def _compiled(source: str) -> jinja2.Template:
+    return _ENV.from_string(source)
+
+
 def _render(text: str, values: dict[str, Any], macros: str) -> str:
-    lines = _ENV.from_string(macros + text).render(values).splitlines()
+    lines = _compiled(macros + text).render(values).splitlines()
     return "\n".join(line.rstrip() for line in lines if line.strip()).strip()
 
 
