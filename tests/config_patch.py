@@ -16,6 +16,14 @@ import re
 
 from hier_config import Host
 from hier_config.root import HConfig
+from lxml import etree
+
+from collectors.parsers.common import shell_words
+from collectors.parsers.junos_config import as_set_line, load_paths
+from collectors.parsers.panos_setformat import _replay
+from collectors.parsers.panos_xml import Element, load_config
+from tests.fortios_merge import fortios_merge
+from tests.routeros_merge import routeros_merge
 
 # hier_config's OS styles for the Cisco-like platforms (ASA reads like IOS at this level).
 HIER_OS = {"cisco_ios": "ios", "cisco_xe": "iosxe", "cisco_nxos": "nxos", "arista_eos": "eos", "cisco_asa": "ios"}
@@ -109,8 +117,69 @@ def cisco_merge(platform: str, text: str, fix: str) -> str:
     return _text(platform, future)
 
 
+def set_merge(lines: list[str], fix: str) -> list[str]:
+    """Junos / PAN-OS set format: ``set`` adds a statement (a leaf's new value replaces the old one),
+    ``delete`` removes a statement and everything under it; ``insert`` only orders policies."""
+    out = list(lines)
+    for line in (x.strip() for x in fix.splitlines()):
+        words = shell_words(line)
+        if not words or words[0] in ("#", "insert", "commit"):
+            continue
+        if words[0] == "delete":
+            prefix = words[1:]
+            out = [x for x in out if shell_words(x)[1 : 1 + len(prefix)] != prefix]
+        elif words[0] == "set" and line not in out:
+            out.append(line)
+    return out
+
+
+def junos_merge(text: str, fix: str) -> str:
+    """The Junos configuration (as ``display set``) after the fix's set/delete lines are committed."""
+    lines = [as_set_line(p) for p in load_paths(text)]
+    return "\n".join(set_merge(lines, fix)) + "\n"
+
+
+def panos_merge(text: str, fix: str) -> str:
+    """PAN-OS: set lines on set-format output; on XML, the same lines replayed into the config tree."""
+    if "<config" not in text:
+        return "\n".join(set_merge(text.splitlines(), fix)) + "\n"
+    config = load_config(text)
+    device = config.find("devices/entry")
+    vsys = device.find("vsys/entry")
+    for line in (x.strip() for x in fix.splitlines()):
+        words = [w for w in shell_words(line) if w not in ("[", "]")]
+        if len(words) < 2 or words[0] not in ("set", "delete"):
+            continue
+        scope = device if words[1] in ("deviceconfig", "network") else vsys
+        if words[0] == "set":
+            _replay(scope, words[1:])
+        else:
+            _xml_delete(scope, words[1:])
+    return etree.tostring(config, encoding="unicode")
+
+
+def _xml_delete(node: Element, words: list[str]) -> None:
+    """Remove the element a PAN-OS path names (``entry`` names resolved like the set-format reader)."""
+    for word in words:
+        found = node.find(f"entry[@name='{word}']")
+        if found is None:
+            found = node.find(word)
+        if found is None:
+            return
+        node = found
+    node.getparent().remove(node)
+
+
 def merge(platform: str, text: str, fix: str) -> str:
     """``text`` after ``fix`` is pasted on a device of ``platform``."""
     if platform in HIER_OS:
         return cisco_merge(platform, text, fix)
+    if platform == "juniper_junos":
+        return junos_merge(text, fix)
+    if platform == "paloalto_panos":
+        return panos_merge(text, fix)
+    if platform == "fortinet":
+        return fortios_merge(text, fix)
+    if platform == "mikrotik_routeros":
+        return routeros_merge(text, fix)
     raise NotImplementedError(platform)

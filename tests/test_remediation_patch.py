@@ -40,6 +40,17 @@ VOICE = Voice.model_validate(
 # What the consultant's plan says where the device alone cannot tell (read from each config):
 # the access switch uses VLANs 1, 10 and 99 only, so the plan gives its phones a new VLAN 110.
 PLAN_VOICE_VLAN = {"cisco_nxos/access-no-classification": 110}
+# The WAN contract of each firewall/router's site, as the plan would give it: from the WAN port's own
+# description or queue where the config states it ("WAN DSL 20/5", max-limit=20M/5M, "ISP fibre 100M"),
+# else a typical small-office broadband contract the consultant took from the customer's bill.
+PLAN_LINK = {
+    "juniper_junos/srx-branch-problems": (5, 20),
+    "mikrotik_routeros/ros6-problems": (5, 20),
+    "paloalto_panos/pa-voice-ready": (100, 100),
+    "fortinet/fgt-problems": (10, 50),
+    "paloalto_panos/pa-problems": (10, 50),
+    "paloalto_panos/pa-problems-set-format": (10, 50),
+}
 # Which saved output holds the configuration a fix is merged into, per platform.
 CONFIG_OUTPUT = {
     "cisco_ios": ("show running-config",),
@@ -59,6 +70,9 @@ RANK = {Status.PASS: 0, Status.NA: 0, Status.UNKNOWN: 1, Status.WARN: 2, Status.
 def _context(case: str, outputs: Mapping[str, str]) -> SiteContext:
     platform, _, name = case.partition("/")
     links = SPEC["cases"].get(case, {}).get("links") or []
+    if case in PLAN_LINK:
+        up, down = PLAN_LINK[case]
+        links = [{"name": "wan", "contracted_up_mbps": up, "contracted_down_mbps": down}]
     return SiteContext(
         site="s",
         voice=VOICE.model_copy(update={"voice_vlan": PLAN_VOICE_VLAN.get(case)}),
