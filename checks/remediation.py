@@ -97,11 +97,6 @@ class WanEgress:
     signalling_kbps: int
     uses_percent: bool
 
-    @property
-    def rate_kbps(self) -> int | None:
-        """The rate percentages refer to: the shaper, else the contract."""
-        return self.shape_kbps or self.contract_kbps
-
 
 def _wan_egress(facts: DeviceFacts, port: Port, ctx: SiteContext) -> WanEgress:
     policy = output_policy(facts, port)
@@ -113,7 +108,8 @@ def _wan_egress(facts: DeviceFacts, port: Port, ctx: SiteContext) -> WanEgress:
     contract = round(link.contracted_up_mbps * 1000) if link else None
     shape = shaper_kbps(facts, port)
     voice = int(-(-peak_voice_kbps(ctx.voice, link) // 1))
-    rate = shape or contract
+    # size for the real bottleneck: a shaper above the contract (or a shared 1 Gbit/s shaper) is not it
+    rate = min((r for r in (shape, contract) if r), default=None)
     # the queue holds the peak calls; it stays within a third of the link unless the calls need more (VQ210)
     size = max(voice, min(rate * MAX_PRIORITY_SHARE, voice * PRIORITY_HEADROOM)) if rate else voice
     return WanEgress(
