@@ -90,6 +90,7 @@ class WanEgress:
     classes: tuple[str, ...]
     shape_kbps: int | None
     contract_kbps: int | None
+    contract_down_kbps: int | None
     link: str | None
     voice_kbps: int
     priority_kbps: int
@@ -120,6 +121,7 @@ def _wan_egress(facts: DeviceFacts, port: Port, ctx: SiteContext) -> WanEgress:
         classes=tuple(q.cls.name for q in queues),
         shape_kbps=shape,
         contract_kbps=contract,
+        contract_down_kbps=round(link.contracted_down_mbps * 1000) if link else None,
         link=link.name if link else None,
         voice_kbps=voice,
         priority_kbps=int(size),

@@ -60,7 +60,7 @@ CONFIG_OUTPUT = {
     "arista_eos": ("show running-config",),
     "juniper_junos": ("show configuration | display set", "show configuration"),
     "fortinet": ("show full-configuration", "show"),
-    "mikrotik_routeros": ("export verbose", "export"),
+    "mikrotik_routeros": ("/export verbose", "/export"),
     "paloalto_panos": ("show", "show config running"),
 }
 # Severity of a status for "no other rule gets worse" (n/a and pass are equally good).
