@@ -234,6 +234,20 @@ def _inbound_filter(facts: DeviceFacts) -> InboundFilter | None:
     return None
 
 
+# Zone names firewalls give the Internet side (the same list the Junos and PAN-OS parsers use).
+WAN_ZONE_NAMES = ("untrust", "internet", "outside", "wan")
+
+
+def _wan_zone(facts: DeviceFacts) -> str | None:
+    """The zone (or interface) rules name for the Internet side, from the rules' own directions."""
+    wans = [p.name for p in wan_ports(facts)]
+    for rule in facts.firewall_rules:
+        side = rule.direction.split("->")[0].strip() if "->" in rule.direction else ""
+        if side and (side.lower() in WAN_ZONE_NAMES or side in wans):
+            return side
+    return None
+
+
 def needed_udp_timeout_s(ctx: SiteContext) -> int:
     """The UDP idle timeout a fix sets: what the phones need, rounded up to a whole minute."""
     need, _ = refresh_interval_s(ctx.voice)
@@ -287,6 +301,7 @@ def context(outcome: Outcome, facts: DeviceFacts, ctx: SiteContext, fill: _Fills
         "narrowed": lambda rule: narrowed(rule, ctx, fill),
         "rule_position": lambda rule: _position(facts, rule),
         "inbound_filter": _inbound_filter(facts),
+        "wan_zone": _wan_zone(facts),
         "ef_classmap": next(
             (c.name for c in facts.class_maps if c.match_dscp and set(c.match_dscp) <= {"ef", "46"}), None
         ),

@@ -150,11 +150,17 @@ def panos_merge(text: str, fix: str) -> str:
         words = [w for w in shell_words(line) if w not in ("[", "]")]
         if len(words) < 2 or words[0] not in ("set", "delete"):
             continue
-        scope = device if words[1] in ("deviceconfig", "network") else vsys
+        path = words[1:]
+        scope = device if path[0] in ("deviceconfig", "network") else vsys
+        if path[0] == "shared":
+            scope = config.find("shared")
+            if scope is None:
+                scope = etree.SubElement(config, "shared")
+            path = path[1:]
         if words[0] == "set":
-            _replay(scope, words[1:])
+            _replay(scope, path)
         else:
-            _xml_delete(scope, words[1:])
+            _xml_delete(scope, path)
     return etree.tostring(config, encoding="unicode")
 
 
