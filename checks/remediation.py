@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import jinja2
@@ -22,7 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assess.models.facts import SIP_PORTS, DeviceFacts, FirewallRule, PolicyClass, Port, QosPolicy
-from assess.models.remediation import FILL_MARK, Phase, RemediationBlock
+from assess.models.findings import Finding
+from assess.models.remediation import FILL_MARK, PHASE_ORDER, Phase, RemediationBlock
 from assess.plan import Voice
 from checks.base import Outcome, SiteContext
 from checks.common import link_for_port, same_interface, wan_ports
@@ -174,7 +176,8 @@ def narrowed(rule: FirewallRule, ctx: SiteContext, fill: _Fills) -> list[Permit]
     sip_src = voice.provider_sip or [fill("provider SIP prefix", "the provider's signalling addresses")]
     media_src = voice.provider_media or [fill("provider media prefix", "the provider's media addresses")]
     out: list[Permit] = []
-    for port in SIP_PORTS:
+    # SIP over UDP/TCP is 5060; 5061 is SIP over TLS, TCP only
+    for port in SIP_PORTS if protocol == "tcp" else SIP_PORTS[:1]:
         if any(a <= port <= b for a, b in ranges):
             out += [Permit(protocol, src, tuple(rule.destinations), port, port) for src in sip_src]
     if protocol == "udp" and any(a <= hi and lo <= b for a, b in ranges):
@@ -393,3 +396,29 @@ def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteCo
 def has_placeholder(text: str) -> bool:
     """True when ``text`` still holds a ``<<FILL: ...>>`` placeholder."""
     return FILL_MARK in text
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One block of a device's remediation plan, with every finding it closes."""
+
+    number: int
+    block: RemediationBlock
+    rules: tuple[str, ...]
+
+
+def plan_steps(findings: Iterable[Finding]) -> dict[str, list[PlanStep]]:
+    """Per device, the rendered fixes in a safe order (PHASE_ORDER), identical blocks merged."""
+    grouped: dict[str, dict[str, tuple[RemediationBlock, list[str]]]] = {}
+    for f in findings:
+        if f.fix is None or not f.failed or f.device is None:
+            continue
+        blocks = grouped.setdefault(f.device, {})
+        block, rules = blocks.setdefault(f.fix.config, (f.fix, []))
+        if f.id not in rules:
+            rules.append(f.id)
+    plan: dict[str, list[PlanStep]] = {}
+    for device, blocks in grouped.items():
+        ordered = sorted(blocks.values(), key=lambda br: (PHASE_ORDER.index(br[0].phase), br[1][0]))
+        plan[device] = [PlanStep(i, block, tuple(rules)) for i, (block, rules) in enumerate(ordered, 1)]
+    return plan
