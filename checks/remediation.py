@@ -336,6 +336,7 @@ _ENV.filters["netmask"] = lambda prefix: str(ipaddress.ip_network(prefix, strict
 _ENV.filters["network"] = lambda prefix: str(ipaddress.ip_network(prefix, strict=False).network_address)
 _ENV.filters["wildcard"] = lambda prefix: str(ipaddress.ip_network(prefix, strict=False).hostmask)
 _ENV.filters["plen"] = lambda prefix: ipaddress.ip_network(prefix, strict=False).prefixlen
+_ENV.tests["match"] = lambda value, pattern: re.match(pattern, str(value)) is not None
 _ENV.filters["regex"] = lambda text, pattern: (m.group(1) if (m := re.search(pattern, text, re.M)) else "")
 _ENV.filters["cisco_wildcard"] = lambda prefix: _cisco_address(prefix, mask=False)
 _ENV.filters["cisco_mask"] = lambda prefix: _cisco_address(prefix, mask=True)

@@ -68,6 +68,9 @@ QUEUE = Scenario(
         "nft add rule inet filter forward ct state established,related accept",
         'nft add rule inet filter forward iifname "wan0" udp dport 5060 ip saddr 203.0.113.10 accept',
         'nft add rule inet filter forward iifname "wan0" udp dport 10000-15000 ip saddr 203.0.113.0/24 accept',
+        "nft add table ip nat",
+        "nft add chain ip nat postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'",
+        'nft add rule ip nat postrouting oifname "wan0" masquerade',
         "tc qdisc del dev wan0 root",
         "tc qdisc add dev wan0 root handle 1: htb default 20",
         "tc class add dev wan0 parent 1: classid 1:1 htb rate 5mbit",
@@ -82,9 +85,18 @@ QUEUE = Scenario(
     voice=Voice(keepalive_interval_s=30, sip_transport="tls", **PROVIDER),
     failing=frozenset({"VQ202", "VQ205", "VQ303", "VQ305"}),
 )
-# The EF class may take 4 of the 5 Mbit/s: an oversized strict-priority queue.
+# The EF class may take 4 of the 5 Mbit/s: an oversized strict-priority queue (firewall scoped right).
 OVERSIZED = Scenario(
     setup=(
+        "nft flush ruleset",
+        "nft add table inet filter",
+        "nft add chain inet filter forward '{ type filter hook forward priority filter; policy drop; }'",
+        "nft add rule inet filter forward ct state established,related accept",
+        'nft add rule inet filter forward iifname "wan0" udp dport 5060 ip saddr 203.0.113.10 accept',
+        'nft add rule inet filter forward iifname "wan0" udp dport 10000-20000 ip saddr 203.0.113.0/24 accept',
+        "nft add table ip nat",
+        "nft add chain ip nat postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'",
+        'nft add rule ip nat postrouting oifname "wan0" masquerade',
         "tc qdisc del dev wan0 root",
         "tc qdisc add dev wan0 root handle 1: htb default 20",
         "tc class add dev wan0 parent 1: classid 1:1 htb rate 5mbit",
