@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 import jinja2
@@ -61,6 +61,7 @@ class PlatformTemplates(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     platform: str
+    apply: str = Field(min_length=1, description="how to apply the blocks safely on this platform, and undo them")
     references: list[str] = Field(min_length=1)
     macros: str = ""
     rules: dict[str, RuleTemplate]
@@ -415,7 +416,7 @@ def plan_steps(findings: Iterable[Finding]) -> dict[str, list[PlanStep]]:
         if f.fix is None or not f.failed or f.device is None:
             continue
         blocks = grouped.setdefault(f.device, {})
-        block, rules = blocks.setdefault(f.fix.config, (f.fix, []))
+        _, rules = blocks.setdefault(f.fix.config, (f.fix, []))
         if f.id not in rules:
             rules.append(f.id)
     plan: dict[str, list[PlanStep]] = {}

@@ -12,6 +12,7 @@ from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
+from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
 
@@ -94,6 +95,8 @@ class SiteView:
     links: list[LinkView]
     comparison: SiteComparison | None
     severity_counts: dict[str, int]
+    remediation: list[DevicePlan] = field(default_factory=list)
+    fix_steps: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
@@ -253,4 +256,6 @@ def site_view(
         links=[link_view(p, th, with_charts) for p in result.probes],
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
+        remediation=remediation_plans(result),
+        fix_steps=step_numbers(result),
     )
