@@ -86,7 +86,10 @@ def test_audit_runs_registered_rules_and_reports_findings(monkeypatch: pytest.Mo
     assert [(f["id"], f["status"]) for f in good["findings"]] == [("VQ301", "pass")]
     finding = bad["findings"][0]
     assert (finding["status"], finding["severity"]) == ("fail", "high")
-    assert finding["remediation"].splitlines()[:2] == ["no ip nat service sip udp port 5060", "no ip nat service sip tcp port 5060"]
+    assert finding["remediation"].splitlines()[:2] == [
+        "no ip nat service sip udp port 5060",
+        "no ip nat service sip tcp port 5060",
+    ]
     assert finding["fix"]["device"] == "hq-rtr1" and finding["fix"]["phase"] == "alg"
     assert finding["fix"]["rollback"].splitlines()[0] == "ip nat service sip udp port 5060"
     assert "no ip nat service sip udp port 5060" in finding["evidence"]

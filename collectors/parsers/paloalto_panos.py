@@ -93,8 +93,9 @@ def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) 
     """QoS profiles (real-time = strict priority), QoS-enabled interfaces and QoS policy rules."""
     for profile in entries(device, "network/qos/profile"):
         policy = QosPolicy(name=profile.get("name", ""))
+        percent = profile.find("class-bandwidth-type/percentage") is not None
         for node in profile.iterfind(".//class/entry"):
-            policy.classes.append(_profile_class(node))
+            policy.classes.append(_profile_class(node, percent))
         facts.policies.append(policy)
     for intf in entries(device, "network/qos/interface"):
         profile_name = text_of(intf, "regular-traffic/default-group/qos-profile")
@@ -118,10 +119,9 @@ def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) 
     facts.class_maps = list(classes.values())
 
 
-def _profile_class(node: Element) -> PolicyClass:
+def _profile_class(node: Element, percent: bool) -> PolicyClass:
     """A QoS profile class: real-time is strict priority, capped by its egress-max; egress-guaranteed
     is its guarantee (Mbit/s or percent, as the profile's class-bandwidth-type says)."""
-    percent = node.getparent().getparent().tag == "percentage"
     cls = PolicyClass(name=node.get("name", ""), priority=text_of(node, "priority") == "real-time")
     for field, tag in (("guaranteed", "class-bandwidth/egress-guaranteed"), ("max", "class-bandwidth/egress-max")):
         try:
