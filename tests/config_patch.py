@@ -61,6 +61,22 @@ def _ios_acl_order(config: HConfig) -> None:
             acl.add_child(text)
 
 
+# Commands IOS replaces in place (a new value keeps the lines nested under the old one).
+REPLACING = ("shape average ", "set dscp ", "priority ")
+
+
+def _replace_in_place(node: HConfig) -> None:
+    """Where a fix gave a REPLACING command a new value, the old line goes and its children move over."""
+    for child in list(node.children):
+        _replace_in_place(child)
+    for prefix in REPLACING:
+        same = [c for c in node.children if c.text.startswith(prefix)]
+        for old in same[1:]:  # future() lists the fix's line first
+            for grandchild in old.children:
+                same[0].add_deep_copy_of(grandchild)
+            node.del_child(old)
+
+
 def _class_default_last(config: HConfig) -> None:
     """A policy-map's class-default is evaluated (and printed) last whatever order it was entered in."""
     for policy in config.children:
@@ -113,6 +129,7 @@ def cisco_merge(platform: str, text: str, fix: str) -> str:
     future = running.future(_hconfig(platform, fix))
     if platform in ("cisco_ios", "cisco_xe"):
         _ios_acl_order(future)
+        _replace_in_place(future)
     _class_default_last(future)
     return _text(platform, future)
 

@@ -87,13 +87,17 @@ def routeros_merge(text: str, fix: str) -> str:
         for line in fixes[menu]:
             words = shell_words(line)
             if words[0] == "add":
-                args = _attrs(words[1:])
-                place = args.pop("place-before", None)
+                before = re.search(r"place-before=(\d+|\[\s*find\s*(.*?)\s*\])", line)
+                args = _attrs(shell_words(line[: before.start()] + line[before.end() :] if before else line)[1:])
                 new = _render("add", "", args)
-                if place is not None and place.isdecimal():
-                    items.insert(int(place), new)
-                else:
+                if before is None:
                     items.append(new)
+                elif before.group(1).isdecimal():
+                    items.insert(int(before.group(1)), new)
+                else:
+                    criteria = _attrs(shell_words(before.group(2)))
+                    hits = [i for i, x in enumerate(items) if x.startswith("add") and _matches(x, criteria)]
+                    items.insert(hits[0] if hits else len(items), new)
             elif words[0] == "remove":
                 find = _FIND.search(line)
                 criteria = _attrs(shell_words(find.group(1))) if find else {}
