@@ -104,4 +104,5 @@ def routeros_merge(text: str, fix: str) -> str:
                 items[:] = [x for x in items if not (x.startswith("add") and _matches(x, criteria))]
             elif words[0] == "set":
                 _set(items, words, line)
-    return "\n".join(f"{m}\n" + "\n".join(menus[m]) for m in order) + "\n"
+    header = [line for line in text.splitlines() if line.startswith("#")]  # the export's own banner
+    return "\n".join(header + [f"{m}\n" + "\n".join(menus[m]) for m in order]) + "\n"
