@@ -19,6 +19,15 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
+def to_provider(rule: FirewallRule, provider: list[str]) -> bool:
+    """True for a permit going out to the provider (every destination inside its prefixes).
+
+    Such a rule is the site's own calls leaving, not the outside getting in: its source is
+    the voice LAN by design and must not be judged, nor "fixed", as an open inbound permit.
+    """
+    return bool(provider) and not is_any(rule.destinations) and within(rule.destinations, provider) is True
+
+
 def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
     """True when a permit rule lets UDP through to some port in [low, high]."""
     if rule.action != "permit" or rule.protocol not in ("udp", "any"):
