@@ -303,24 +303,28 @@ def _vlan_list(spec: str) -> list[int]:
     return ids
 
 
-# Lines only a whole `show running-config` carries (headers, version, the closing `end`).
-_WHOLE_CONFIG_MARKER = re.compile(
-    r"^(Building configuration|Current configuration :|!Command: show running-config|: Saved|ASA Version \S|"
-    r"! device: |version \S+|end|: end)\s*$",
+# Headers only a whole `show running-config` carries; `version` and the closing `end` also appear in
+# pasted fragments, so they count only next to a `hostname` line.
+_WHOLE_CONFIG_HEADER = re.compile(
+    r"^(Building configuration|Current configuration :|! ?Command: (show running-config|Checkpoint)|: Saved|"
+    r"ASA Version \S|! device: )",
     re.MULTILINE,
 )
+_WHOLE_CONFIG_MARKER = re.compile(r"^(version \S+|end|: end)\s*$", re.MULTILINE)
 # A CLI prompt left in a pasted output: `sw1#show running-config`, `fw1(config)#`, `leaf1>`.
 _PROMPT = re.compile(r"^([A-Za-z][\w.-]{0,62})(?:\([\w-]+\))?[#>]\s*(?:(?:show|sh|more|term\S*)\b.*)?$", re.MULTILINE)
 
 
 def is_whole_config(text: str) -> bool:
-    """True for a complete running config (hostname plus a header, ``version`` or closing ``end``).
+    """True for a complete running config: a show-command header, or a hostname with ``version``/``end``.
 
     Only then does a missing section mean the device's default; in a pasted snippet it means unknown.
 
     >>> is_whole_config("hostname r1\\ninterface Gi0/0\\nend\\n"), is_whole_config("hostname r1\\ninterface Gi0/0\\n")
     (True, False)
     """
+    if _WHOLE_CONFIG_HEADER.search(text):
+        return True
     return bool(re.search(r"^hostname\s+\S", text, re.MULTILINE)) and bool(_WHOLE_CONFIG_MARKER.search(text))
 
 
