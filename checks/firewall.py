@@ -19,11 +19,21 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
+def opens_everything_inbound(rule: FirewallRule) -> bool:
+    """An ACL entry ``permit ip any any`` applied inbound or globally (Cisco ``access-group``): all traffic in.
+
+    Other port-less any-protocol permits (a LAN-to-WAN forward, a conntrack-established accept) are
+    general policy, not an opening for SIP/RTP from outside.
+    """
+    inbound = rule.direction == "global" or rule.direction.endswith(" in")
+    permit_all = rule.action == "permit" and rule.protocol == "any" and not rule.dst_ports
+    return permit_all and inbound and is_any(rule.sources)
+
+
 def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
     """True when a permit rule lets UDP through to some port in [low, high]."""
     if rule.action != "permit" or rule.protocol not in ("udp", "any"):
         return False
-    # 'permit ip any any' (no ports, any protocol) is general policy, judged elsewhere
     return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, media or []))
 
 
@@ -32,6 +42,8 @@ def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
+    if opens_everything_inbound(rule):
+        return [(1, 65535)]
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
     if is_any(rule.sources) or (media and within(rule.sources, media) is not False):

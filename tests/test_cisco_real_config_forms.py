@@ -197,3 +197,30 @@ def test_eos_default_strict_priority_queues_only_for_a_whole_config() -> None:
     assert (_facts("arista_eos", snippet).priority_classes, _facts("arista_eos", snippet).ef_priority) == ([], None)
     whole = _facts("arista_eos", "hostname leaf1\n!\n" + snippet + "!\nend\n")
     assert whole.ef_priority is True and "tx-queue-5" in whole.priority_classes
+
+
+# --- a permit-everything ACL applied inbound opens SIP and RTP (rules, not just facts) -----------------
+
+
+def _statuses(platform: str, text: str) -> dict[str, str]:
+    from assess.commands.device_cmds import audit_findings
+
+    return {f.id: f.status.value for f in audit_findings(_facts(platform, text), "dev")}
+
+
+def test_asa_global_permit_ip_any_any_opens_sip_and_rtp_from_anywhere() -> None:
+    found = _statuses("cisco_asa", "access-list all extended permit ip any any\naccess-group all global\n")
+    assert {k: found[k] for k in ("VQ302", "VQ303", "VQ304", "VQ308")} == {
+        "VQ302": "fail",  # RTP open any to any
+        "VQ303": "pass",  # the plan's RTP range does get through
+        "VQ304": "fail",  # SIP from any source
+        "VQ308": "warn",  # far wider than the RTP range
+    }
+
+
+def test_return_traffic_permits_do_not_count_as_sip_openings() -> None:
+    text = (
+        "interface GigabitEthernet0/0\n ip address 192.0.2.2 255.255.255.0\n ip access-group IN in\n!\n"
+        "ip access-list extended IN\n permit tcp any any established\n permit udp host 192.0.2.1 eq ntp any\n"
+    )
+    assert _statuses("cisco_ios", text)["VQ304"] == "n/a"
