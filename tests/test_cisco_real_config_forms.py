@@ -224,3 +224,10 @@ def test_return_traffic_permits_do_not_count_as_sip_openings() -> None:
         "ip access-list extended IN\n permit tcp any any established\n permit udp host 192.0.2.1 eq ntp any\n"
     )
     assert _statuses("cisco_ios", text)["VQ304"] == "n/a"
+
+
+def test_a_paste_that_lost_its_indentation_keeps_interface_lines_with_their_interface() -> None:
+    flat = "interface range fa0/1 - 2\nswitchport mode access\nswitchport voice vlan 20\nexit\nvlan 20\nname VOICE\n"
+    facts = _facts("cisco_ios", flat)
+    assert facts.voice_ports == ["FastEthernet0/1", "FastEthernet0/2"]
+    assert [v.id for v in facts.vlans] == [20]

@@ -196,9 +196,40 @@ def clean_config(text: str) -> list[str]:
     return [line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith(":")]
 
 
+# Interface sub-commands that are never global: flush left after an `interface` line (a paste that lost
+# its indentation, or typed config-mode input) they still belong to that interface.
+_INTERFACE_ONLY = re.compile(
+    r"^(switchport(?! default)|channel-group |description |(no )?shutdown$|ip address |ipv6 address |"
+    r"spanning-tree (portfast(?! (edge )?(default|bpdu))|bpduguard|link-type)|mls qos trust |auto qos voip|"
+    r"trust device |qos trust |storm-control |power inline |speed |duplex |ip access-group |"
+    r"ip nat (inside|outside)$|service-policy (input|output) |priority-queue out$|encapsulation |nameif |"
+    r"security-level )"
+)
+
+
+def indent_flat_interfaces(lines: list[str]) -> list[str]:
+    """Re-indent interface sub-commands a paste left at column 0 (only after an ``interface`` line).
+
+    >>> indent_flat_interfaces(["interface Gi0/1", "switchport mode access", "vlan 10", "description x"])
+    ['interface Gi0/1', ' switchport mode access', 'vlan 10', 'description x']
+    """
+    out: list[str] = []
+    in_interface = False
+    for line in lines:
+        if line[:1].isspace():
+            out.append(line)
+            continue
+        if in_interface and _INTERFACE_ONLY.match(line):
+            out.append(" " + line)
+            continue
+        in_interface = line.startswith("interface ")
+        out.append(line)
+    return out
+
+
 def parse_config(text: str) -> CiscoConfParse:
     """A ciscoconfparse2 tree of a Cisco-like config (indentation defines hierarchy)."""
-    lines = [ln.replace("\t", " ") for ln in clean_config(text)]
+    lines = indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)])
     try:
         return CiscoConfParse(lines, syntax="ios", ignore_blank_lines=True)
     except Exception as exc:  # the library raises assorted errors on malformed input
