@@ -19,14 +19,14 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
-def opens_everything_inbound(rule: FirewallRule) -> bool:
-    """An ACL entry ``permit ip any any`` applied inbound or globally (Cisco ``access-group``): all traffic in.
+def opens_all_udp_inbound(rule: FirewallRule) -> bool:
+    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``): every UDP port in.
 
-    Other port-less any-protocol permits (a LAN-to-WAN forward, a conntrack-established accept) are
-    general policy, not an opening for SIP/RTP from outside.
+    Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
+    not an opening for SIP/RTP from outside.
     """
     inbound = rule.direction == "global" or rule.direction.endswith(" in")
-    permit_all = rule.action == "permit" and rule.protocol == "any" and not rule.dst_ports
+    permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
     return permit_all and inbound and is_any(rule.sources)
 
 
@@ -42,7 +42,7 @@ def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
-    if opens_everything_inbound(rule):
+    if opens_all_udp_inbound(rule):
         return [(1, 65535)]
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
