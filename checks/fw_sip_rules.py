@@ -8,12 +8,17 @@ from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
-from checks.firewall import no_rules_outcome, to_provider
+from checks.firewall import no_rules_outcome, opens_all_udp_inbound, to_provider
 from checks.platforms import FIREWALLS
 
 
 def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
-    return [r for r in facts.firewall_rules if r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))]
+    """Permits naming the SIP port, and inbound port-less ``permit ip|udp any ...`` entries (SIP gets in too)."""
+    return [
+        r
+        for r in facts.firewall_rules
+        if (r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))) or opens_all_udp_inbound(r)
+    ]
 
 
 class SipFromProviderOnly(DeviceRule):
