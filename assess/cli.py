@@ -10,6 +10,7 @@ from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import (
     device_cmds,
+    farend_cmd,
     plan_cmds,
     probe_bandwidth,
     probe_dscp_trace,
@@ -65,6 +66,7 @@ survey_cmds.register(app)
 report_cmd.register(app)
 device_cmds.register(app)
 reflector_cmd.register(app)
+farend_cmd.register(app)
 pcap_cmd.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)

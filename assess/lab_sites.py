@@ -96,7 +96,7 @@ def describe(path: LabPath) -> str:
 
 def lab_config(path: LabPath) -> LabConfig:
     """The lab that reproduces one WAN link."""
-    return LabConfig(router=path.router, relay=path.relay, services=Services(stun=True))
+    return LabConfig(router=path.router, relay=path.relay, services=Services(stun=True, farend=True))
 
 
 def drop_udp_range(lab: Lab, ports: tuple[int, int]) -> None:

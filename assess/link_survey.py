@@ -11,21 +11,22 @@ the moment it is known, so a failure later (or Ctrl-C) loses nothing and
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from assess.atomic import write_atomic
+from assess.farend.precheck import FarendChecks, blocked_probes
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.site import LinkProbes, NotAssessed
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Endpoint, Link, Voice
 from assess.safe_names import check_name, inside
+from assess.secret_env import secret_env
 
 LINKS_DIR = "_links"
 
@@ -38,6 +39,7 @@ class LinkProbeOptions:
     bandwidth_duration_s: float = 5.0
     nat_lifetime_cap_s: float = 300.0
     secret: str | None = None
+    farend_checks: FarendChecks | None = field(default_factory=FarendChecks, compare=False)  # None: no check
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,9 @@ def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> 
     argv = [sys.executable, "-m", "assess", "probe", *call.args, "--json"]
     if source_netns:
         argv = ["ip", "netns", "exec", source_netns, *argv]
-    env = dict(os.environ)
-    env.pop("ASSESS_SECRET", None)
-    if secret:
-        env["ASSESS_SECRET"] = secret  # never on a command line, where `ps` would show it
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s, env=env, check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s,
+                              env=secret_env(secret), check=False)
     except subprocess.TimeoutExpired:
         return f"no answer within {call.time_limit_s:.0f} s; stopped"
     except OSError as exc:
@@ -173,6 +172,8 @@ def probe_link(
     previous = load_link_probes(evidence_root, site, link.name) if resume else None
     probes = previous or LinkProbes(link=link.name, source="live")
     missing: list[NotAssessed] = []
+    checks = opts.farend_checks
+    blocked = blocked_probes(checks.dead_services(link, opts.secret)) if checks is not None else {}
     for label, cannot_run, call in probe_calls(link, voice, opts):
         if only is not None and call.field not in only:
             continue
@@ -182,6 +183,9 @@ def probe_link(
             continue
         if getattr(probes, call.field) is not None:
             continue  # measured in an earlier, interrupted run
+        if call.field in blocked:  # its far-end service did not answer the check: do not wait for it again
+            missing.append(NotAssessed(item=item, reason=blocked[call.field]))
+            continue
         if on_step is not None:
             on_step(f"{site}: {link.name}: {label} probe")
         outcome = run_probe(call, link.source_netns, opts.secret)
