@@ -15,6 +15,7 @@ from assess.commands import (
     probe_bandwidth,
     probe_dscp_trace,
     probe_rtp,
+    probe_stamp,
     reflector_cmd,
     report_cmd,
     survey_cmds,
@@ -72,6 +73,7 @@ emodel_cmd.register(app)
 capacity_cmd.register(app)
 plan_cmds.register(app)
 probe_rtp.register(probe_app)
+probe_stamp.register(probe_app)
 probe_bandwidth.register(probe_app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)

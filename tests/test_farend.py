@@ -71,7 +71,7 @@ def _assess(args: list[str], secret: str | None) -> subprocess.CompletedProcess[
 @pytest.fixture(scope="module")
 def farend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     ports = {"reflector": _free_port(socket.SOCK_DGRAM), "iperf3": _free_port(socket.SOCK_STREAM),
-             "stun": _free_port(socket.SOCK_DGRAM, pair=True)}
+             "stun": _free_port(socket.SOCK_DGRAM, pair=True), "stamp": _free_port(socket.SOCK_DGRAM)}
     log = tmp_path_factory.mktemp("farend") / "farend.log"
     env = {**os.environ, "ASSESS_SECRET": SECRET}
     argv = [sys.executable, "-m", "assess.farend", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
@@ -96,19 +96,20 @@ def _check(farend: Running, secret: str | None, *extra: str) -> tuple[int, dict[
 
 def test_every_service_is_up_and_says_so_in_its_status_line(farend: Running) -> None:
     text = farend.text()
-    for service in ("reflector", "iperf3", "stun"):
+    for service in ("reflector", "iperf3", "stun", "stamp"):
         assert re.search(rf"farend: {service}\s+up ", text), text
     assert "RFC 5780 (two addresses" in text
     assert SECRET not in text
     code, services = _check(farend, SECRET)
     assert code == 0 and all(s["ok"] for s in services.values()), services
-    assert set(services) >= {"reflector", "iperf3", "stun"}
+    assert set(services) == {"reflector", "iperf3", "stun", "stamp"}
+    assert "authenticated mode, Class-of-Service TLV supported" in str(services["stamp"]["detail"])
 
 
 def test_check_with_a_wrong_secret_names_the_services_that_need_it(farend: Running) -> None:
     code, services = _check(farend, "not-the-secret")
     assert code == 1
-    assert not services["reflector"]["ok"] and not services["stun"]["ok"]
+    assert not services["reflector"]["ok"] and not services["stun"]["ok"] and not services["stamp"]["ok"]
     assert services["iperf3"]["ok"]  # iperf3 has no shared secret
 
 

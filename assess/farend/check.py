@@ -18,6 +18,8 @@ from assess.errors import NotAssessedError
 from assess.farend.config import SERVICES, FarendPorts
 from assess.reflector import protocol as p
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from collectors.probes.stamp import stamp_ping
+from collectors.probes.stamp_wire import FLAG_UNRECOGNIZED, TLV_CLASS_OF_SERVICE
 from collectors.probes.stun import BINDING_REQUEST, BINDING_SUCCESS, PROBE_SOFTWARE, StunMessage, transact
 from collectors.probes.target import resolve
 
@@ -91,12 +93,25 @@ def check_iperf3(host: str, port: int, secret: str | None, timeout_s: float) -> 
     raise CheckFailed(f"TCP {host}:{port} answered, but not like an iperf3 server ({state!r})")
 
 
+def check_stamp(host: str, port: int, secret: str | None, timeout_s: float) -> str:
+    """A STAMP test packet (authenticated mode with the secret) must come back reflected."""
+    answer = stamp_ping(host, port, secret, timeout_s)
+    if answer is None:
+        mode = "authenticated" if secret else "unauthenticated"
+        raise CheckFailed(f"no STAMP reflection ({mode} mode) from {host}:{port} within {timeout_s:g} s")
+    cos = any(t.type == TLV_CLASS_OF_SERVICE and not t.flags & FLAG_UNRECOGNIZED for t in answer.packet.tlvs)
+    return f"test packet reflected ({'authenticated' if secret else 'unauthenticated'} mode" + (
+        ", Class-of-Service TLV supported)" if cos else ", no Class-of-Service TLV)")
+
+
 class CheckFailed(Exception):
     """A service did not answer as it should; the message says how."""
 
 
 Checker = Callable[[str, int, "str | None", float], str]
-CHECKS: dict[str, Checker] = {"reflector": check_reflector, "iperf3": check_iperf3, "stun": check_stun}
+CHECKS: dict[str, Checker] = {
+    "reflector": check_reflector, "iperf3": check_iperf3, "stun": check_stun, "stamp": check_stamp,
+}
 
 
 def check_farend(

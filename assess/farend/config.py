@@ -21,7 +21,7 @@ class FarendPorts(BaseModel):
     reflector: int = Field(default=5004, ge=1, le=65535)
     iperf3: int = Field(default=5201, ge=0, le=65535)
     stun: int = Field(default=3478, ge=0, le=65534, description="and the next port (RFC 5780 alternate port)")
-    stamp: int = Field(default=0, ge=0, le=65535)  # STAMP_PORT once the STAMP reflector is in
+    stamp: int = Field(default=STAMP_PORT, ge=0, le=65535)
 
     def enabled(self) -> list[str]:
         """The services with a port, in SERVICES order."""

@@ -1,5 +1,6 @@
 """Runs every far-end service in one process: reflector (with its STUN responder and SIP echo),
-the STAMP session-reflector, and iperf3 as a managed child; stops them all on SIGTERM or Ctrl-C.
+the STAMP session-reflector (RFC 8762; authenticated mode with the secret), and iperf3 as a
+managed child; stops them all on SIGTERM or Ctrl-C.
 
 After start-up the runner checks its own services over the loopback path (the same check
 `assess farend --check` does from the laptop) and prints one status line per service.
@@ -15,7 +16,9 @@ from collections.abc import Callable
 from assess.farend.check import check_farend
 from assess.farend.config import FarendConfig
 from assess.farend.iperf3_child import Iperf3Child, iperf3_argv
+from assess.reflector.ratelimit import SourceLimiter
 from assess.reflector.server import Reflector, ReflectorConfig
+from assess.reflector.stamp_reflector import StampConfig, StampReflector
 from assess.reflector.traversal_services import TraversalOptions, install, serve_with_traversal
 
 Status = Callable[[str], None]
@@ -42,6 +45,9 @@ class Farend:
         self.reflector = Reflector(ReflectorConfig(binds=cfg.binds, port=cfg.ports.reflector, secret=cfg.secret))
         self.port_responder = install(self.reflector)
         self.iperf3: Iperf3Child | None = None
+        key = cfg.secret.encode() if cfg.secret else None
+        stamp_budget = SourceLimiter(self.reflector.config.limits)  # per source, like every other service
+        self.stamp = StampReflector(StampConfig(cfg.binds, cfg.ports.stamp, key), stamp_budget)
 
     def open(self) -> None:
         """Bind the reflector's sockets and start iperf3 (OSError when a port is taken)."""
@@ -57,6 +63,11 @@ class Farend:
         """Serve until cancelled; always stops the iperf3 child."""
         cfg = self.cfg
         traversal = TraversalOptions(stun_port=cfg.ports.stun, sip_ports=cfg.sip_ports)
+        if cfg.ports.stamp:
+            try:
+                await self.stamp.start()
+            except OSError as exc:
+                self.status(f"stamp      DEAD: cannot listen on UDP {cfg.ports.stamp}: {exc.strerror or exc}")
         tasks = [asyncio.create_task(serve_with_traversal(self.reflector, self.port_responder, traversal))]
         if self.iperf3 is not None:
             tasks.append(asyncio.create_task(self.iperf3.watch()))
@@ -68,6 +79,7 @@ class Farend:
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.gather(*tasks, return_exceptions=True)
+            self.stamp.close()
             if self.iperf3 is not None:
                 self.iperf3.stop()
 

@@ -121,6 +121,7 @@ def start_services(lab: Lab) -> None:
     if svc.farend:
         start_farend(lab)
         wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "assess farend did not start")
+        wait_for(lambda: listening(far, "udp", svc.stamp_port), 5.0, "assess farend: no STAMP reflector")
         if svc.iperf3:
             wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "assess farend: iperf3 did not start")
         if svc.stun:
