@@ -88,7 +88,7 @@ SIP_PATH_TIME_LIMIT_S = 180.0  # DNS plus up to 16 targets x 4 addresses, 2 s ea
 
 def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, str | None, ProbeCall]]:
     """The probes of ``link`` in run order, each with why it cannot run (None: it can)."""
-    refl, iperf, stun = link.reflector, link.iperf3, link.stun
+    refl, iperf = link.reflector, link.iperf3
     udp_ports = f"5060,{voice.rtp_ports[0]}-{voice.rtp_ports[1]}"
     tcp_ports = "5060,5061" if voice.sip_transport == "tls" else "5060"
     cap_mbps = max(link.contracted_up_mbps, link.contracted_down_mbps)
@@ -108,9 +108,7 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
             "--contracted-down", f"{link.contracted_down_mbps:g}", "--calls", str(voice.peak_calls),
             "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
         ], 6 * opts.bandwidth_duration_s + 30)),
-        ("nat", needs(stun), ProbeCall("nat", NatResult, [
-            "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
-        ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
+        nat_call(link, opts),
         ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
             "sip-alg", refl.host if refl else "",
         ], 60)),
@@ -122,6 +120,16 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
             "sip-path", voice.sip_domain or "", *dns,
         ], SIP_PATH_TIME_LIMIT_S)),
     ]
+
+
+def nat_call(link: Link, opts: LinkProbeOptions) -> tuple[str, str | None, ProbeCall]:
+    """The NAT probe: RFC 5780 against ``stun``, else mapping only from two public ``stun_servers``."""
+    if link.stun is None and len(link.stun_servers) == 2:
+        first, second = (_target(e, 3478) for e in link.stun_servers)
+        return "nat", None, ProbeCall("nat", NatResult, ["nat", first, "--public-pair", second], 30)
+    return ("nat", None if link.stun else NO_ENDPOINT, ProbeCall("nat", NatResult, [
+        "nat", _target(link.stun, 3478) if link.stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
+    ], 2 * opts.nat_lifetime_cap_s + 60))  # a first search up to the cap, then a refining one
 
 
 def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
