@@ -157,3 +157,11 @@ def test_sigterm_stops_every_service_and_the_child(farend: Running) -> None:
 def test_bad_bind_is_one_line_exit_2() -> None:
     done = _assess(["farend", "--bind", "not-an-address"], None)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "not an IPv4 address" in done.stderr
+
+
+def test_check_names_every_service_that_does_not_answer() -> None:
+    ports = FarendPorts(reflector=_free_port(socket.SOCK_DGRAM), iperf3=_free_port(socket.SOCK_STREAM),
+                        stun=_free_port(socket.SOCK_DGRAM, pair=True), stamp=_free_port(socket.SOCK_DGRAM))
+    found = check_farend("127.0.0.1", ports, SECRET, timeout_s=0.6)
+    assert [(s.service, s.target) for s in found.dead] == [
+        (name, f"127.0.0.1:{getattr(ports, name)}") for name in ("reflector", "iperf3", "stun", "stamp")]

@@ -37,6 +37,7 @@ class StampTruth:
     loss_up_pct: float
     loss_down_pct: float
     jitter_up_ms: float
+    jitter_down_ms: float
     rtt_median_ms: float
 
 
@@ -73,6 +74,7 @@ def stamp_truth(laptop: list[UdpPacket], far: list[UdpPacket], far_ip: str) -> S
         loss_up_pct=100 * (len(tx) - len(arrived)) / len(tx),
         loss_down_pct=100 * (len(echo_far) - len(set(echo_lap) & set(echo_far))) / len(echo_far),
         jitter_up_ms=_rfc3550_mean_ms([(tx[s], rx_far[s]) for s in arrived]),
+        jitter_down_ms=_rfc3550_mean_ms([(echo_far[s], echo_lap[s]) for s in echo_lap if s in echo_far]),
         rtt_median_ms=statistics.median(rtts),
     )
 
@@ -92,7 +94,8 @@ def test_stamp_probe_matches_the_wire_within_the_rtp_probes_tolerances(lab: Lab)
         f"\nupstream jitter: stamp {result.jitter_up_ms:.2f} ms  wire {truth.jitter_up_ms:.2f} ms"
         f"\nrtt median: stamp {result.rtt_ms:.2f} ms  wire {truth.rtt_median_ms:.2f} ms"
         f"\ndownstream: loss {result.loss_down_pct} % (wire {truth.loss_down_pct:.2f} %), "
-        f"jitter {result.jitter_down_ms:.3f} ms; dscp {result.dscp_at_far_end}/{result.dscp_on_return}"
+        f"jitter {result.jitter_down_ms:.3f} ms (wire {truth.jitter_down_ms:.3f} ms); "
+        f"dscp {result.dscp_at_far_end}/{result.dscp_on_return}"
     )
     assert truth.sent == result.packets_sent
     assert truth.loss_up_pct > 0.3  # the relay really dropped packets on this run
@@ -101,6 +104,16 @@ def test_stamp_probe_matches_the_wire_within_the_rtp_probes_tolerances(lab: Lab)
     assert abs(result.jitter_up_ms - truth.jitter_up_ms) <= 0.2 * truth.jitter_up_ms
     assert abs(result.rtt_ms - truth.rtt_median_ms) <= 3.0
     assert result.loss_down_pct == truth.loss_down_pct == 0.0
-    assert result.jitter_down_ms < 1.0
+    # The clean direction: the RTP test asserts jitter < 1 ms there, an assumption about the path that
+    # a loaded machine breaks (the userspace relay itself added 1.5-2.6 ms at load 16); the probe is held
+    # to the wire instead, with the upstream tolerance.
+    assert abs(result.jitter_down_ms - truth.jitter_down_ms) <= 0.2 * truth.jitter_down_ms + 0.05
     assert result.dscp_at_far_end == result.dscp_on_return == 46
     assert result.cos_tlv_supported is True and result.reflector_stateful is True
+
+
+def test_farend_check_from_the_laptop_passes_through_the_nat(lab: Lab) -> None:
+    out = assess_cmd(lab, "laptop", ["farend", "--check", lab.far_ip, "--stun-port", "0",
+                                     "--stamp-port", str(STAMP_PORT), "--json"])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "DEAD" not in out.stdout and '"ok": false' not in out.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -23,22 +24,27 @@ FIELD_SERVICE = {"rtp": "reflector", "sip_alg": "reflector", "ports": "reflector
 """Which far-end service each link probe (by its result field) needs."""
 DEFAULT_PORTS = {"reflector": 5004, "iperf3": 5201, "stun": 3478}
 CHECK_TIME_LIMIT_S = 30.0
+CHECK_VALID_S = 300.0  # a far end checked longer ago is checked again (options objects can live long)
 
 
 @dataclass
 class FarendChecks:
-    """Check results kept for the run: each far end (per source namespace) is checked once."""
+    """Check results kept for a while: each far end (per source namespace) is checked once per
+    CHECK_VALID_S, not once per link."""
 
-    done: dict[tuple[str | None, str, tuple[tuple[str, int], ...]], dict[str, str]] = field(default_factory=dict)
+    done: dict[tuple[str | None, str, tuple[tuple[str, int], ...]], tuple[float, dict[str, str]]] = field(
+        default_factory=dict)
 
     def dead_services(self, link: Link, secret: str | None) -> dict[str, str]:
         """Service name -> why it is dead, for the far ends of ``link``."""
         dead: dict[str, str] = {}
         for host, services in _far_ends(link).items():
             key = (link.source_netns, host, tuple(sorted(services.items())))
-            if key not in self.done:
-                self.done[key] = _check(host, services, link.source_netns, secret)
-            dead.update(self.done[key])
+            checked_at, found = self.done.get(key, (-CHECK_VALID_S, {}))
+            if time.monotonic() - checked_at >= CHECK_VALID_S:
+                found = _check(host, services, link.source_netns, secret)
+                self.done[key] = (time.monotonic(), found)
+            dead.update(found)
         return dead
 
 
