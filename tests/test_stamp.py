@@ -24,13 +24,13 @@ from tests.stamp_reference import reference_reflector
 def test_stateful_reference_reflector_splits_loss_by_direction() -> None:
     # every 10th request lost before the reflector, every 20th reflection lost on the way back
     with reference_reflector(drop_up_every=10, drop_down_every=20) as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, duration_s=1.0, interval_ms=10.0))
+        r = run_stamp(StampSettings(host=host, port=port, duration_s=2.0, interval_ms=20.0))
     assert r.packets_sent == 100 and r.mode == "unauthenticated"
     assert r.reflector_stateful is True
     assert r.loss_up_pct == pytest.approx(10.0, abs=1.01)  # 10 of the first ~100
     assert r.loss_down_pct == pytest.approx(5.6, abs=1.2)  # 4 or 5 of the ~90 that arrived
     assert r.loss_pct == pytest.approx(100.0 * (100 - r.packets_received) / 100)
-    assert 0 < r.rtt_ms < 20 and r.jitter_up_ms < 5
+    assert 0 < r.rtt_min_ms <= r.rtt_ms <= r.rtt_p95_ms  # loopback, but a loaded machine: no absolute bound
     # a plain RFC 8762 reflector drops the Class-of-Service TLV: the result says so
     assert r.cos_tlv_supported is False and r.dscp_at_far_end is None
     assert any("Class-of-Service" in n for n in r.notes)
@@ -39,7 +39,7 @@ def test_stateful_reference_reflector_splits_loss_by_direction() -> None:
 
 def test_stateless_reference_reflector_gives_round_trip_loss_only() -> None:
     with reference_reflector(stateful=False, drop_up_every=10) as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, duration_s=1.0, interval_ms=10.0))
+        r = run_stamp(StampSettings(host=host, port=port, duration_s=2.0, interval_ms=20.0))
     assert r.loss_up_pct is None and r.loss_down_pct is None
     assert r.loss_pct == pytest.approx(10.0, abs=1.01)
     assert any("stateless" in n for n in r.notes)
@@ -47,7 +47,7 @@ def test_stateless_reference_reflector_gives_round_trip_loss_only() -> None:
 
 def test_authenticated_mode_with_the_key_and_not_assessed_without_it() -> None:
     with reference_reflector(key=b"stamp-key") as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, secret="stamp-key", duration_s=1.0, interval_ms=10.0))
+        r = run_stamp(StampSettings(host=host, port=port, secret="stamp-key", duration_s=2.0, interval_ms=20.0))
         assert r.mode == "authenticated" and r.packets_received == r.packets_sent == 100
         started = time.monotonic()
         with pytest.raises(NotAssessedError, match="no STAMP reflection"):
@@ -105,7 +105,7 @@ def test_sender_against_the_far_end_reflector_on_loopback() -> None:
         refl = StampReflector(StampConfig(binds=["127.0.0.1"], port=port, key=b"s"), SourceLimiter(RateLimits()))
         await refl.start()
         try:
-            settings = StampSettings(host="127.0.0.1", port=port, secret="s", duration_s=1.0, interval_ms=10.0)
+            settings = StampSettings(host="127.0.0.1", port=port, secret="s", duration_s=2.0, interval_ms=20.0)
             return await asyncio.to_thread(run_stamp, settings)
         finally:
             refl.close()

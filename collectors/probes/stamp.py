@@ -1,7 +1,8 @@
 """`assess probe stamp`: an RFC 8762 STAMP session-sender against any session-reflector.
 
 Sends one test packet every ``interval_ms`` for ``duration_s`` (caps: >= 10 ms, <= 300 s, one
-packet of 44-140 bytes, i.e. under 120 kbit/s), waits 2 s for the last answers, then computes:
+packet of 44-140 bytes, i.e. under 120 kbit/s), waits for the last answers (4 x the slowest RTT
+seen, 0.5-2 s), then computes:
 
 * RTT = (T4 - T1) - (T3 - T2): the reflector's residence time removed;
 * per-direction delay variation from each direction's own transit series (T2 - T1 up, T4 - T3
@@ -42,7 +43,8 @@ from collectors.probes.stamp_wire import (
 
 MIN_INTERVAL_MS = 10.0
 MAX_DURATION_S = 300.0
-DRAIN_S = 2.0
+DRAIN_S = 2.0  # the longest wait for the last answers; 4 x the slowest RTT seen, at least DRAIN_MIN_S
+DRAIN_MIN_S = 0.5
 FIRST_ANSWER_S = 2.0  # nothing back by then (a few packets sent): not assessed, do not keep sending
 
 
@@ -118,7 +120,8 @@ def _session(sock: socket.socket, s: StampSettings, key: bytes | None, label: st
         with contextlib.suppress(OSError):  # ICMP unreachable from an earlier packet: it counts as lost
             sock.send(pack_sender(packet, key))
         sent_at[seq] = t1
-    _collect(sock, time.monotonic() + DRAIN_S, sent_at, samples, key)
+    slowest_s = max(((x.t4 - x.t1) / 1e9 for x in samples), default=DRAIN_S)
+    _collect(sock, time.monotonic() + min(DRAIN_S, max(DRAIN_MIN_S, 4 * slowest_s)), sent_at, samples, key)
     return count, samples
 
 
