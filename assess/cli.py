@@ -10,10 +10,12 @@ from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import (
     device_cmds,
+    farend_cmd,
     plan_cmds,
     probe_bandwidth,
     probe_dscp_trace,
     probe_rtp,
+    probe_stamp,
     reflector_cmd,
     report_cmd,
     survey_cmds,
@@ -65,11 +67,13 @@ survey_cmds.register(app)
 report_cmd.register(app)
 device_cmds.register(app)
 reflector_cmd.register(app)
+farend_cmd.register(app)
 pcap_cmd.register(app)
 emodel_cmd.register(app)
 capacity_cmd.register(app)
 plan_cmds.register(app)
 probe_rtp.register(probe_app)
+probe_stamp.register(probe_app)
 probe_bandwidth.register(probe_app)
 probe_nat_cmd.register(probe_app)
 probe_sip_alg_cmd.register(probe_app)

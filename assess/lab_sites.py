@@ -104,7 +104,7 @@ def lab_config(path: LabPath) -> LabConfig:
     index = list(LAB_PATHS.values()).index(path)
     wan = f"198.18.{16 + index}.0/24"  # inside the benchmarking range 198.18.0.0/15, clear of the LAN's
     return LabConfig(
-        router=path.router, relay=path.relay, services=Services(stun=True), addressing=Addressing(wan=wan)
+        router=path.router, relay=path.relay, services=Services(stun=True, farend=True), addressing=Addressing(wan=wan)
     )
 
 

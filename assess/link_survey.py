@@ -11,21 +11,22 @@ the moment it is known, so a failure later (or Ctrl-C) loses nothing and
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from assess.atomic import write_atomic
+from assess.farend.precheck import FarendChecks, blocked_probes
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.site import LinkProbes, NotAssessed
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Endpoint, Link, Voice
 from assess.safe_names import check_name, inside
+from assess.secret_env import secret_env
 
 LINKS_DIR = "_links"
 
@@ -38,6 +39,7 @@ class LinkProbeOptions:
     bandwidth_duration_s: float = 5.0
     nat_lifetime_cap_s: float = 300.0
     secret: str | None = None
+    farend_checks: FarendChecks | None = field(default_factory=FarendChecks, compare=False)  # None: no check
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ SIP_PATH_TIME_LIMIT_S = 180.0  # DNS plus up to 16 targets x 4 addresses, 2 s ea
 
 def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, str | None, ProbeCall]]:
     """The probes of ``link`` in run order, each with why it cannot run (None: it can)."""
-    refl, iperf, stun = link.reflector, link.iperf3, link.stun
+    refl, iperf = link.reflector, link.iperf3
     udp_ports = f"5060,{voice.rtp_ports[0]}-{voice.rtp_ports[1]}"
     tcp_ports = "5060,5061" if voice.sip_transport == "tls" else "5060"
     cap_mbps = max(link.contracted_up_mbps, link.contracted_down_mbps)
@@ -106,10 +108,7 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
             "--contracted-down", f"{link.contracted_down_mbps:g}", "--calls", str(voice.peak_calls),
             "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
         ], 6 * opts.bandwidth_duration_s + 30)),
-        ("nat", needs(stun), ProbeCall("nat", NatResult, [
-            "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
-            *(["--source", link.source] if link.source else []),
-        ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
+        nat_call(link, opts),
         ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
             "sip-alg", refl.host if refl else "",
         ], 60)),
@@ -142,17 +141,25 @@ def finish_step(link: Link, call: ProbeCall, cannot_run: str | None) -> str:
     )
 
 
+def nat_call(link: Link, opts: LinkProbeOptions) -> tuple[str, str | None, ProbeCall]:
+    """The NAT probe: RFC 5780 against ``stun``, else mapping only from two public ``stun_servers``."""
+    if link.stun is None and len(link.stun_servers) == 2:
+        first, second = (_target(e, 3478) for e in link.stun_servers)
+        return "nat", None, ProbeCall("nat", NatResult, ["nat", first, "--public-pair", second], 30)
+    return ("nat", None if link.stun else NO_ENDPOINT, ProbeCall("nat", NatResult, [
+        "nat", _target(link.stun, 3478) if link.stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
+        *(["--source", link.source] if link.source else []),
+    ], 2 * opts.nat_lifetime_cap_s + 60))  # a first search up to the cap, then a refining one
+
+
 def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
     """Run one probe process; the result model, or why there is none."""
     argv = [sys.executable, "-m", "assess", "probe", *call.args, "--json"]
     if source_netns:
         argv = ["ip", "netns", "exec", source_netns, *argv]
-    env = dict(os.environ)
-    env.pop("ASSESS_SECRET", None)
-    if secret:
-        env["ASSESS_SECRET"] = secret  # never on a command line, where `ps` would show it
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s, env=env, check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s,
+                              env=secret_env(secret), check=False)
     except subprocess.TimeoutExpired:
         return f"no answer within {call.time_limit_s:.0f} s; stopped"
     except OSError as exc:
@@ -193,6 +200,8 @@ def probe_link(
     previous = load_link_probes(evidence_root, site, link.name) if resume else None
     probes = previous or LinkProbes(link=link.name, source="live")
     missing: list[NotAssessed] = []
+    checks = opts.farend_checks
+    blocked = blocked_probes(checks.dead_services(link, opts.secret)) if checks is not None else {}
     for label, cannot_run, call in probe_calls(link, voice, opts):
         if only is not None and call.field not in only:
             continue
@@ -203,6 +212,9 @@ def probe_link(
             continue
         if getattr(probes, call.field) is not None:
             continue  # measured in an earlier, interrupted run
+        if call.field in blocked:  # its far-end service did not answer the check: do not wait for it again
+            missing.append(NotAssessed(item=item, reason=blocked[call.field], to_finish=to_finish))
+            continue
         if on_step is not None:
             on_step(f"{site}: {link.name}: {label} probe")
         outcome = run_probe(call, link.source_netns, opts.secret)

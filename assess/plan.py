@@ -121,6 +121,10 @@ class Link(Strict):
     reflector: Endpoint | None = None
     iperf3: Endpoint | None = None
     stun: Endpoint | None = None
+    stun_servers: list[Endpoint] = Field(
+        default_factory=list, max_length=2,
+        description="two independent binding-only STUN servers: NAT mapping (not filtering) when `stun` is not set",
+    )
     role: Literal["primary", "backup"] = "primary"
     source_netns: str | None = Field(
         default=None,

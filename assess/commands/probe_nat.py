@@ -6,6 +6,7 @@ import typer
 
 from assess.commands.probe_output import emit, secret_bytes
 from collectors.probes.nat_probe import DEFAULT_STUN_PORT, NatProbeOptions, probe_nat
+from collectors.probes.nat_public import classify_mapping
 from collectors.probes.target import split_host_port
 
 
@@ -22,6 +23,11 @@ def nat(
         None, "--source", help="Leave by this local address or interface (one WAN link of several; an "
         "interface needs root)."
     ),
+    public_pair: str | None = typer.Option(
+        None, "--public-pair", metavar="HOST[:PORT]",
+        help="A second, independent binding-only STUN server: classify mapping only from the two "
+             "(no RFC 5780 server needed; filtering and binding lifetime are not measured).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Classify the NAT (mapping, filtering, hairpinning, port preservation) and measure how long
@@ -34,6 +40,13 @@ def nat(
     assessed" (exit 1) after a few seconds.
     """
     host, port = split_host_port(target, DEFAULT_STUN_PORT)
+    if public_pair is not None:
+        servers = [(host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)]
+        result = classify_mapping(servers, timeout)
+        emit(result, as_json, [("public address", f"{result.public_address}:{result.public_port}"),
+                               ("mapping", result.mapping), ("filtering", result.filtering),
+                               *(("note", n) for n in result.notes)])
+        return
     opts = NatProbeOptions(timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
                            secret=secret_bytes(secret), source=source)
     result = probe_nat(host, port, opts)

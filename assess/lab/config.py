@@ -109,6 +109,8 @@ class Services(BaseModel):
     iperf3_port: int = Field(default=5201, ge=1, le=65535)
     stun: bool = False
     stun_port: int = Field(default=3478, ge=1, le=65535)
+    farend: bool = Field(default=False, description="one `assess farend` instead of reflector, iperf3 and coturn")
+    stamp_port: int = Field(default=8862, ge=1, le=65535, description="STAMP port of `assess farend`")
 
 
 class LabConfig(BaseModel):

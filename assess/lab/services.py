@@ -1,13 +1,14 @@
-"""Far-end services of the lab: `assess reflector`, an iperf3 server and coturn (STUN, RFC 5780)."""
+"""Far-end services of the lab: `assess farend` (everything in one command), or one by one
+`assess reflector`, an iperf3 server and coturn (STUN, RFC 5780) when a test wants a peer tool."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 from assess.lab import netns
+from assess.secret_env import secret_env
 
 if TYPE_CHECKING:
     from assess.lab.lab import Lab
@@ -17,6 +18,24 @@ def listening(ns: str, proto: str, port: int) -> bool:
     """True when something in ``ns`` listens on ``proto`` ("udp"/"tcp") ``port``."""
     flag = "-Hlun" if proto == "udp" else "-Hltn"
     return bool(netns.in_ns(ns, ["ss", flag, f"sport = :{port}"], check=False).strip())
+
+
+def start_farend(lab: Lab) -> subprocess.Popen[bytes]:
+    """Start `assess farend` on both far-end addresses: reflector, iperf3, STUN (RFC 5780) and STAMP."""
+    svc = lab.config.services
+    argv = [
+        sys.executable, "-m", "assess.farend",
+        "--bind", lab.far_ip, "--bind", lab.far_ip2,
+        "--reflector-port", str(svc.reflector_port),
+        "--iperf3-port", str(svc.iperf3_port if svc.iperf3 else 0),
+        "--stun-port", str(svc.stun_port if svc.stun else 0),
+        "--stamp-port", str(svc.stamp_port),
+        "--log-dir", str(lab.workdir),
+    ]
+    log = (lab.workdir / "farend.log").open("ab")
+    proc = lab.popen("far", argv, stdout=log, stderr=log, env=secret_env(svc.reflector_secret))
+    log.close()
+    return proc
 
 
 def start_reflector(lab: Lab) -> subprocess.Popen[bytes]:
@@ -34,12 +53,8 @@ def start_reflector(lab: Lab) -> subprocess.Popen[bytes]:
         str(svc.reflector_port),
         *svc.reflector_args,
     ]
-    env = dict(os.environ)
-    env.pop("ASSESS_SECRET", None)
-    if svc.reflector_secret is not None:
-        env["ASSESS_SECRET"] = svc.reflector_secret  # via the environment: never on a command line
     log = (lab.workdir / "reflector.log").open("ab")
-    proc = lab.popen("far", argv, stdout=log, stderr=log, env=env)
+    proc = lab.popen("far", argv, stdout=log, stderr=log, env=secret_env(svc.reflector_secret))
     log.close()
     return proc
 
@@ -103,6 +118,15 @@ def start_services(lab: Lab) -> None:
     from assess.lab.lab import wait_for
 
     svc, far = lab.config.services, lab.ns["far"]
+    if svc.farend:
+        start_farend(lab)
+        wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "assess farend did not start")
+        wait_for(lambda: listening(far, "udp", svc.stamp_port), 5.0, "assess farend: no STAMP reflector")
+        if svc.iperf3:
+            wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "assess farend: iperf3 did not start")
+        if svc.stun:
+            wait_for(lambda: listening(far, "udp", svc.stun_port), 10.0, "assess farend: no STUN responder")
+        return
     if svc.reflector:
         start_reflector(lab)
         wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "the reflector did not start")
