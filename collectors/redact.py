@@ -143,3 +143,43 @@ def redact_json(value: JsonValue) -> JsonValue:
     if isinstance(value, dict):
         return {k: redact_json(v) for k, v in value.items()}
     return value
+
+
+# The secret forms each platform's syntax uses, by rule name (the platform units point here). ``redact`` still
+# runs every rule on every output: a secret in another platform's form must not slip through a mislabelled file.
+_IOS_LIKE: Final = (
+    "isakmp-key",
+    "psk-address-key",
+    "pre-shared-key",
+    "aaa-server-key",
+    "indented-key",
+    "ospf-md5",
+    "snmp-community",
+    "snmp-host-community",
+    "snmpv3-auth",
+    "snmpv3-priv",
+    "keyword-secret",
+    "crypt-hash",
+)
+PLATFORM_RULES: Final[dict[str, tuple[str, ...]]] = {
+    "cisco_ios": _IOS_LIKE,
+    "cisco_xe": _IOS_LIKE,
+    "cisco_nxos": _IOS_LIKE,
+    "cisco_asa": _IOS_LIKE,
+    "arista_eos": _IOS_LIKE,
+    "juniper_junos": ("pre-shared-key", "snmp-community", "keyword-secret", "crypt-hash"),
+    "fortinet": ("fortios-enc", "keyword-secret", "crypt-hash"),
+    "paloalto_panos": ("xml-secret", "keyword-secret", "crypt-hash"),
+    "mikrotik_routeros": ("routeros-secret", "crypt-hash"),
+    "linux": ("keyword-secret", "crypt-hash"),
+}
+
+
+def rules_for(platform: str) -> tuple[Rule, ...]:
+    """The secret rules written for ``platform``'s syntax (empty for an unknown platform).
+
+    >>> [rule.name for rule in rules_for("mikrotik_routeros")]
+    ['routeros-secret', 'crypt-hash']
+    """
+    names = PLATFORM_RULES.get(platform, ())
+    return tuple(rule for rule in RULES if rule.name in names)

@@ -23,6 +23,7 @@ from pathlib import Path
 from assess.errors import UserError
 from collectors.evidence import MANIFEST, read_manifest, read_outputs
 from collectors.parsers.cisco_common import RUNNING_CONFIG
+from collectors.platforms.registry import unit
 
 MAX_BYTES = 50 * 1024 * 1024
 BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -77,6 +78,18 @@ def split_bundle(text: str, path: Path) -> dict[str, str]:
     if not any(v.strip() for v in outputs.values()):
         raise UserError(f"{path}: the bundle holds no output")
     return outputs
+
+
+def as_config_of(platform: str, outputs: dict[str, str]) -> dict[str, str]:
+    """A single saved file (read as ``show running-config``) keyed by the command showing ``platform``'s config.
+
+    >>> as_config_of("fortinet", {"show running-config": "config system global"})
+    {'show full-configuration': 'config system global'}
+    """
+    found = unit(platform)
+    if found is None or found.config_command is None or set(outputs) != {RUNNING_CONFIG}:
+        return outputs
+    return {found.config_command: outputs[RUNNING_CONFIG]}
 
 
 def manifest_platform(path: Path) -> str | None:

@@ -1,0 +1,125 @@
+"""Saved terminal output back to what the device printed: one normaliser for every platform.
+
+Configs reach the audit pasted from terminal sessions, chat and Markdown notes. Before detection or parsing,
+every output loses what the terminal or the paste added: ANSI/VT100 sequences, ``--More--`` paging prompts and
+the backspaces/spaces that erase them, backspace overstrikes, carriage returns (CRLF and lone CR redraws),
+the prompt and echoed command lines, and the Markdown fence (with its prose) around a config. Without this, a
+``--More--`` glued to ``interface GigabitEthernet1/0/5`` hides that port from the parser, silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes.
+_CURSOR_LEFT: Final = re.compile(r"\x1b\[(\d*)D")
+_ANSI: Final = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+# Paging prompts printed between two pages: Cisco/Arista/Fortinet `--More--`, ASA `<--- More --->`, Junos
+# `---(more 45%)---`, RouterOS `-- [Q quit|D dump|down]`; and less's own status lines.
+_PAGER: Final = re.compile(r" ?(?:--+ ?[Mm]ore ?--+|<-+ More -+>|-+\(more(?: \d+%)?\)-+|-- \[Q quit\|[^\]\n]*\]) ?")
+_PAGER_LINE: Final = re.compile(r"^[ \t]*(?:\(END\)|lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?)[ \t]*$")
+# A prompt, alone or followed by the command it runs: `sw1#`, `sw1(config-if)#`, `FGT (global) #`,
+# `admin@PA-220>`, `user@srx>`, `[admin@MikroTik] >`, `[admin@MikroTik] /ip firewall>`, `root@r1:~#`, `$ cmd`.
+_PROMPT: Final = re.compile(
+    r"^(?:"
+    r"[A-Za-z0-9][\w.\-/:]*(?: ?\([\w.\-:/ ]+\))?[ ]?[#>]"  # Cisco / Arista / ASA / FortiOS / PAN-OS
+    r"|\[[\w.\-]+@[^\]\n]+\][ ]?(?:/[\w /-]*)?>"  # RouterOS
+    r"|[\w.\-]+@[\w.\-]+(?::[^\s#$]*)?[#$>]"  # Linux shells, Junos, PAN-OS
+    r"|\[[\w.\-]+@[\w.\-]+[^\]\n]*\][#$]"  # [root@host ~]#
+    r"|[$]"  # a bare shell prompt (not `#`: RouterOS and iptables-save headers are `# ...` comments)
+    r")(?:[ \t]*\S.*)?[ \t]*$"
+)
+# Junos prints the routing-engine role on its own line before each prompt.
+_JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
+_FENCE: Final = re.compile(r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$")
+
+
+def normalise(text: str) -> str:
+    """``text`` without terminal and paste artefacts; idempotent.
+
+    >>> normalise("sw1#show run\\r\\n\\x1b[1minterface Gi1/0/1\\x1b[0m\\r\\n --More-- \\b\\b\\b\\b\\b\\b\\b\\b\\b\\b"
+    ...           "          \\b\\b\\b\\b\\b\\b\\b\\b\\b\\b switchport voice vlan 20\\r\\nsw1#")
+    'interface Gi1/0/1\\n switchport voice vlan 20\\n'
+    """
+    text = text.replace("\r\n", "\n")
+    text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), text)
+    text = _ANSI.sub("", text)
+    text = unfence(text)
+    lines = [_strip_pager(_replay(line)) for line in text.split("\n")]
+    kept = "\n".join(line for line in lines if not _is_session_line(line)).strip("\n")
+    return kept + "\n" if kept.strip() else ""
+
+
+def _replay(line: str) -> str:
+    """The line as a terminal shows it: a backspace moves left, a CR returns to column 0, both overwrite.
+
+    >>> _replay("abc\\b\\bXY")
+    'aXY'
+    >>> _replay("--More--\\r        \\rinterface Gi1")
+    'interface Gi1'
+    """
+    if "\b" not in line and "\r" not in line:
+        return line
+    screen: list[str] = []
+    col = 0
+    for char in line:
+        if char == "\b":
+            col = max(col - 1, 0)
+        elif char == "\r":
+            col = 0
+        else:
+            if col < len(screen):
+                screen[col] = char
+            else:
+                screen.append(char)
+            col += 1
+    return "".join(screen).rstrip()
+
+
+def _strip_pager(line: str) -> str:
+    """The line without a paging prompt, nor the spaces that erased it when a log dropped the backspaces.
+
+    The device erases ` --More-- ` with as many spaces as it is long; any space beyond those is the
+    indentation of the line that follows, and is kept.
+
+    >>> _strip_pager(" --More-- " + " " * 10 + " switchport voice vlan 20")
+    ' switchport voice vlan 20'
+    """
+    if _PAGER_LINE.match(line):
+        return ""
+    match = _PAGER.search(line)
+    if match is None:
+        return line
+    rest = line[match.end() :]
+    erased = min(len(rest) - len(rest.lstrip(" ")), len(match.group(0)))
+    return _strip_pager(line[: match.start()] + rest[erased:])
+
+
+def _is_session_line(line: str) -> bool:
+    return bool(_PROMPT.match(line) or _JUNOS_RE_LINE.match(line))
+
+
+def unfence(text: str) -> str:
+    """The contents of the Markdown code fences in ``text``, or ``text`` itself when it has no closed fence.
+
+    Prose around and between fences is dropped; the blocks are joined in order.
+
+    >>> unfence("Here is the switch:\\n```\\nhostname sw1\\n```\\nThanks")
+    'hostname sw1\\n'
+    """
+    if "```" not in text and "~~~" not in text:
+        return text
+    blocks: list[str] = []
+    current: list[str] | None = None
+    marker = ""
+    for line in text.split("\n"):
+        fence = _FENCE.match(line)
+        if current is None and fence:
+            current, marker = [], fence.group(1)
+        elif current is not None and fence and fence.group(1)[:3] == marker[:3] and not line.strip()[3:].strip("`~"):
+            blocks.append("".join(f"{body}\n" for body in current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return "".join(blocks) if blocks else text

@@ -1,0 +1,65 @@
+"""Cisco IOS (classic): Catalyst access switches and ISR G2 routers."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from collectors.platforms.base import Cue, ParserRef, Platform, cue
+from collectors.redact import rules_for
+
+NAME: Final = "cisco_ios"
+COMMANDS: Final = (
+    "show running-config",
+    "show version",
+    "show interfaces switchport",
+    "show mls qos interface",
+    "show policy-map interface",
+    "show lldp neighbors detail",
+    "show power inline",
+)
+
+# Syntax IOS and IOS-XE share (cisco_xe uses these too); what tells them apart is in each unit's own cues.
+IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
+    cue(r"^Building configuration\.\.\.|^Current configuration : \d+ bytes", 2, "IOS `show running-config` header"),
+    cue(
+        r"^interface (Fast|Gigabit|TenGigabit|TwoGigabit|FiveGigabit)Ethernet\d+/\d+",
+        2,
+        "IOS interface names (GigabitEthernet0/1)",
+    ),
+    cue(r"^interface (Serial|Dialer|ATM|Cellular|Virtual-Template|BVI|Multilink)\d", 3, "IOS WAN interfaces"),
+    cue(r"^ switchport voice vlan \d+", 3, "`switchport voice vlan`"),
+    cue(r"^ spanning-tree portfast", 1, "`spanning-tree portfast` on a port"),
+    cue(r"^service (timestamps|password-encryption|pad|tcp-keepalives)", 2, "IOS `service` lines"),
+    cue(r"^boot-(start|end)-marker", 3, "`boot-start-marker`"),
+    cue(r"^ ip nat (inside|outside)$|^ip nat inside source ", 2, "IOS `ip nat inside/outside`"),
+    cue(r"^ip access-list (extended|standard) \S+", 2, "`ip access-list extended`"),
+    cue(r"^voice service voip|^dial-peer voice \d+|^sip-ua$|^telephony-service", 3, "CUBE/CME voice config"),
+    cue(r"^ip inspect name |^zone-pair security |^class-map type inspect ", 3, "CBAC / zone-based firewall"),
+    cue(r"^line (vty|con) \d", 1, "`line vty`"),
+    cue(r"^ ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+", 1, "dotted-mask `ip address` on interfaces"),
+    cue(r"^ (no )?ip route-cache|^ip cef$|^ip classless$", 1, "IOS `ip cef`/`ip classless`"),
+    cue(
+        r"^ +srr-queue |^ +priority-queue out$|^ +auto qos ", 3, "Catalyst `srr-queue`/`priority-queue out`/`auto qos`"
+    ),
+    cue(r"Cisco IOS Software|Internetwork Operating System Software", 3, "`show version` says Cisco IOS"),
+    cue(r"^ +Administrative Mode: |^ +Voice VLAN: ", 2, "`show interfaces switchport` output"),
+)
+
+PLATFORM: Final = Platform(
+    name=NAME,
+    title="Cisco IOS",
+    commands=COMMANDS,
+    config_command="show running-config",
+    parser=ParserRef("collectors.parsers.cisco_ios", "parse"),
+    cues=(
+        *IOS_FAMILY_CUES,
+        cue(r"^version 1[0-5]\.\d+\s*$", 4, "`version 12/15` (classic IOS stops at 15)"),
+        cue(r"^mls qos\b|^ mls qos ", 3, "`mls qos` (Catalyst classic IOS)"),
+        cue(r"^switch \d+ provision ws-c(2960|3560|3750)", 2, "a classic-IOS Catalyst stack member"),
+        cue(r"^interface FastEthernet", 1, "FastEthernet ports"),
+        cue(r"^IOS \(tm\)|, Version 1[0-5]\.\d", 3, "`show version` of a classic IOS release"),
+    ),
+    secret_rules=rules_for(NAME),
+    traits=frozenset({"switch", "wan_qos", "firewall", "marking"}),
+    needs_enable=True,
+)

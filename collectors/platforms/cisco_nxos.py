@@ -1,0 +1,43 @@
+"""Cisco NX-OS: Nexus switches."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from collectors.platforms.base import ParserRef, Platform, cue
+from collectors.redact import rules_for
+
+NAME: Final = "cisco_nxos"
+
+PLATFORM: Final = Platform(
+    name=NAME,
+    title="Cisco NX-OS",
+    commands=(
+        "show running-config",
+        "show version",
+        "show interface switchport",
+        "show policy-map interface",
+        "show lldp neighbors detail",
+    ),
+    config_command="show running-config",
+    parser=ParserRef("collectors.parsers.cisco_nxos"),
+    cues=(
+        cue(r"^feature \S+", 5, "`feature` lines"),
+        cue(r"^!Command: show running-config|^!Time: ", 3, "NX-OS `!Command:`/`!Time:` header"),
+        cue(r"^version \d+\.\d+\(\d+\)", 3, "`version 9.3(8)` (NX-OS numbering)"),
+        cue(r"^interface Ethernet\d+/\d+", 2, "Ethernet1/1 port names"),
+        cue(r"^interface port-channel\d+", 2, "lower-case `port-channel`", ignore_case=False),
+        cue(r"^interface mgmt0", 4, "`interface mgmt0`"),
+        cue(r"^vdc \S+ id \d+|^boot nxos |^copp profile ", 4, "`vdc`/`boot nxos`/`copp profile`"),
+        cue(r"^ +spanning-tree port type edge", 3, "`spanning-tree port type edge`"),
+        cue(r"^(class-map|policy-map) type (qos|queuing|network-qos) ", 3, "`policy-map type queuing`"),
+        cue(r"^system qos$|^ +service-policy type (qos|queuing) ", 3, "`system qos`"),
+        cue(r"^vpc domain \d+|^ +vpc peer-link", 3, "`vpc domain`"),
+        cue(r"^username \S+ password 5 \S+ +role ", 2, "NX-OS `username … role`"),
+        cue(r"^ +ip address \d+\.\d+\.\d+\.\d+/\d+", 1, "prefix-length interface addresses"),
+        cue(r"Cisco Nexus Operating System|NX-OS", 8, "`show version` says NX-OS"),
+        cue(r"^ +Switchport Monitor: ", 3, "NX-OS `show interface switchport` output"),
+    ),
+    secret_rules=rules_for(NAME),
+    traits=frozenset({"switch", "marking"}),
+)
