@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes.
+# CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes. Cursor-left and
+# erase-in-line are replayed (pagers erase their prompt with them); the rest only styles the text.
 _CURSOR_LEFT: Final = re.compile(r"\x1b\[(\d*)D")
+_ERASE_TO_END: Final = re.compile(r"\x1b\[0?K")
+_ERASE_LINE: Final = re.compile(r"\x1b\[2K")
+_EOL, _WHOLE = "\ue000", "\ue001"  # private-use stand-ins for the two erase sequences while replaying
 _ANSI: Final = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 # Paging prompts printed between two pages: Cisco/Arista/Fortinet `--More--`, ASA `<--- More --->`, Junos
 # `---(more 45%)---`, RouterOS `-- [Q quit|D dump|down]`; and less's own status lines.
@@ -44,7 +48,7 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n")
     text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), text)
-    text = _ANSI.sub("", text)
+    text = _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
     text = unfence(text)
     lines = [_strip_pager(_replay(line)) for line in text.split("\n")]
     kept = "\n".join(line for line in lines if not _is_session_line(line)).strip("\n")
@@ -58,8 +62,10 @@ def _replay(line: str) -> str:
     'aXY'
     >>> _replay("--More--\\r        \\rinterface Gi1")
     'interface Gi1'
+    >>> _replay("lines 1-40 \\r" + _EOL + "  <a/>")
+    '  <a/>'
     """
-    if "\b" not in line and "\r" not in line:
+    if "\b" not in line and "\r" not in line and _EOL not in line and _WHOLE not in line:
         return line
     screen: list[str] = []
     col = 0
@@ -68,6 +74,10 @@ def _replay(line: str) -> str:
             col = max(col - 1, 0)
         elif char == "\r":
             col = 0
+        elif char == _EOL:
+            del screen[col:]
+        elif char == _WHOLE:
+            screen = [" "] * col
         else:
             if col < len(screen):
                 screen[col] = char

@@ -11,7 +11,7 @@ import pkgutil
 from typing import Final
 
 # The modules of this package that are the layer itself, not a platform.
-LAYER_MODULES: Final = frozenset({"base", "detection", "registry"})
+LAYER_MODULES: Final = frozenset({"base", "detection", "docs", "registry"})
 
 # Discovered from the files, without importing them: the plan validates against these names and must
 # not pay for importing every unit.

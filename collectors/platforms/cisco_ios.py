@@ -42,7 +42,8 @@ IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
         r"^ +srr-queue |^ +priority-queue out$|^ +auto qos ", 3, "Catalyst `srr-queue`/`priority-queue out`/`auto qos`"
     ),
     cue(r"Cisco IOS Software|Internetwork Operating System Software", 3, "`show version` says Cisco IOS"),
-    cue(r"^ +Administrative Mode: |^ +Voice VLAN: ", 2, "`show interfaces switchport` output"),
+    cue(r"^Administrative Mode: |^Administrative Trunking Encapsulation: ", 3, "`show interfaces switchport` output"),
+    cue(r"^Name: (Gi|Fa|Te|Tw|Fi)\d+/\d+", 2, "short IOS port names (Gi1/0/5) in show output"),
 )
 
 PLATFORM: Final = Platform(

@@ -36,7 +36,7 @@ PLATFORM: Final = Platform(
         cue(r"^username \S+ password 5 \S+ +role ", 2, "NX-OS `username … role`"),
         cue(r"^ +ip address \d+\.\d+\.\d+\.\d+/\d+", 1, "prefix-length interface addresses"),
         cue(r"Cisco Nexus Operating System|NX-OS", 8, "`show version` says NX-OS"),
-        cue(r"^ +Switchport Monitor: ", 3, "NX-OS `show interface switchport` output"),
+        cue(r"^ +Switchport Monitor: ", 4, "NX-OS `show interface switchport` output"),
     ),
     secret_rules=rules_for(NAME),
     traits=frozenset({"switch", "marking"}),
