@@ -53,6 +53,7 @@ def test_every_unit_declares_every_part(name: str) -> None:
     assert unit.config_command is None or unit.config_command in unit.commands
     assert set(unit.follow_ups) <= set(unit.commands)
     assert callable(unit.parser.resolve()), "the parser reference resolves to the parse function"
+    assert unit.parser.resolve()(unit.blank_evidence).platform == name, "a blank config parses (defaults only)"
     assert len(unit.cues) >= 5 and all(c.weight > 0 and c.why.strip() for c in unit.cues)
     assert unit.secret_rules, "secret rules come from collectors/redact.py, keyed by platform"
     assert {r.name for r in unit.secret_rules} == set(redact.PLATFORM_RULES[name]), "a rule name matches no rule"

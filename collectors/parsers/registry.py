@@ -8,10 +8,12 @@ before it is detected or parsed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from collectors.parsers.normalise import normalise
+from collectors.parsers.understood import understanding_warnings
 from collectors.platforms.registry import UNITS, detect
 
 __all__ = ["PARSERS", "detect", "detect_platform", "normalised", "parse_device"]
@@ -32,7 +34,17 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
     if parser is None:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
-    return parser(normalised(outputs))
+    clean = normalised(outputs)
+    facts = parser(clean)
+    warnings = understanding_warnings(facts, blank_facts(platform), clean)
+    facts.parse_warnings.extend(w for w in warnings if w not in facts.parse_warnings)
+    return facts
+
+
+@cache
+def blank_facts(platform: str) -> DeviceFacts:
+    """What ``platform``'s parser makes of a blank configuration: its defaults alone."""
+    return PARSERS[platform](UNITS[platform].blank_evidence)
 
 
 def detect_platform(outputs: Mapping[str, str]) -> str | None:

@@ -15,6 +15,7 @@ PLATFORM: Final = Platform(
     commands=("show running-config", "show version", "show qos interfaces", "show lldp neighbors detail"),
     config_command="show running-config",
     parser=ParserRef("collectors.parsers.arista_eos"),
+    blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^! device: \S+ \(.*EOS-", 8, "`! device: … EOS-` header"),
         cue(r"^Arista (DCS|CCS|vEOS|cEOS)|^Software image version: \d", 8, "`show version` says Arista"),

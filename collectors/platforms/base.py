@@ -73,6 +73,9 @@ class Platform:
     # The command whose output is the whole configuration (a single saved file is read as its output).
     config_command: str | None
     parser: ParserRef
+    # Outputs of a device configured with nothing: what the parser answers from the platform's defaults alone.
+    # Facts equal to these mean the parser recognised nothing in the real outputs.
+    blank_evidence: Mapping[str, str]
     cues: tuple[Cue, ...]
     secret_rules: tuple[Rule, ...]
     traits: frozenset[Trait]

@@ -15,6 +15,7 @@ PLATFORM: Final = Platform(
     commands=("show running-config", "show version"),
     config_command="show running-config",
     parser=ParserRef("collectors.parsers.cisco_asa"),
+    blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^ASA Version \d|Cisco Adaptive Security Appliance Software", 8, "ASA version header"),
         cue(r"^ nameif \S+", 5, "`nameif` on interfaces"),

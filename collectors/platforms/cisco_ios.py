@@ -52,6 +52,7 @@ PLATFORM: Final = Platform(
     commands=COMMANDS,
     config_command="show running-config",
     parser=ParserRef("collectors.parsers.cisco_ios", "parse"),
+    blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         *IOS_FAMILY_CUES,
         cue(r"^version 1[0-5]\.\d+\s*$", 4, "`version 12/15` (classic IOS stops at 15)"),

@@ -21,6 +21,7 @@ PLATFORM: Final = Platform(
     ),
     config_command="show running-config",
     parser=ParserRef("collectors.parsers.cisco_nxos"),
+    blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^feature \S+", 5, "`feature` lines"),
         cue(r"^!Command: show running-config|^!Time: ", 3, "NX-OS `!Command:`/`!Time:` header"),

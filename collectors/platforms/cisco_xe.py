@@ -16,6 +16,7 @@ PLATFORM: Final = Platform(
     commands=cisco_ios.COMMANDS,
     config_command="show running-config",
     parser=ParserRef("collectors.parsers.cisco_ios", "parse_xe"),
+    blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         *cisco_ios.IOS_FAMILY_CUES,
         cue(r"^version (1[6-9]|[2-9]\d)\.\d+\s*$", 4, "`version 16/17` (IOS-XE numbering)"),

@@ -15,6 +15,7 @@ PLATFORM: Final = Platform(
     commands=("show full-configuration", "get system status"),
     config_command="show full-configuration",
     parser=ParserRef("collectors.parsers.fortinet"),
+    blank_evidence={"show full-configuration": "config system global\n    set hostname blank\nend\n"},
     cues=(
         cue(r"#config-version=FG", 8, "`#config-version=FG…` header"),
         cue(

@@ -19,6 +19,7 @@ PLATFORM: Final = Platform(
     commands=("show configuration | display set", "show version", "show class-of-service interface"),
     config_command="show configuration | display set",
     parser=ParserRef("collectors.parsers.juniper_junos"),
+    blank_evidence={"show configuration | display set": "set system host-name blank\n"},
     cues=(
         cue(r"^## Last (commit|changed): ", 6, "`## Last commit:` header"),
         cue(rf"^set {_TOP} ", 5, "`set system|interfaces|security …` lines"),

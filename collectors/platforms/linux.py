@@ -35,6 +35,7 @@ PLATFORM: Final = Platform(
     ),
     config_command=None,  # rules, queues and timers come from several commands
     parser=ParserRef("collectors.parsers.linux"),
+    blank_evidence={"nft list ruleset": ""},
     cues=(
         cue(r"^table (ip|ip6|inet|arp|bridge|netdev) \S+ \{", 6, "nft `table inet … {`"),
         cue(

@@ -15,6 +15,7 @@ PLATFORM: Final = Platform(
     commands=("/export verbose", "/system resource print"),
     config_command="/export verbose",
     parser=ParserRef("collectors.parsers.mikrotik_routeros"),
+    blank_evidence={"/export verbose": "/system identity\nset name=blank\n"},
     cues=(
         cue(r"^# .* by RouterOS \d", 8, "`# … by RouterOS` export header"),
         cue(

@@ -15,6 +15,7 @@ PLATFORM: Final = Platform(
     commands=("show config running", "show system info"),
     config_command="show config running",
     parser=ParserRef("collectors.parsers.paloalto_panos"),
+    blank_evidence={"show config running": "set deviceconfig system hostname blank\n"},
     cues=(
         cue(r"<config\s+version=\"\d", 8, "`<config version=…>` XML"),
         cue(r"<(devices|deviceconfig|vsys|rulebase|mgt-config)>", 5, "PAN-OS XML elements"),
