@@ -110,6 +110,10 @@ def test_prose_around_a_fenced_config_goes() -> None:
     assert unfence(text) == "hostname r1\n!\ninterface Gi0/0\nhostname s1\n"
 
 
+def test_a_config_indented_as_a_whole_is_dedented() -> None:
+    assert normalise("    interface Gi0/1\n     switchport voice vlan 20\n") == "interface Gi0/1\n switchport voice vlan 20\n"
+
+
 def test_an_unclosed_fence_is_left_alone() -> None:
     text = "```\nhostname r1\n"
     assert unfence(text) == text

@@ -10,6 +10,7 @@ the prompt and echoed command lines, and the Markdown fence (with its prose) aro
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Final
 
 # CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes. Cursor-left and
@@ -51,8 +52,17 @@ def normalise(text: str) -> str:
     text = _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
     text = unfence(text)
     lines = [_strip_pager(_replay(line)) for line in text.split("\n")]
-    kept = "\n".join(line for line in lines if not _is_session_line(line)).strip("\n")
+    kept = _undent("\n".join(line for line in lines if not _is_session_line(line)).strip("\n"))
     return kept + "\n" if kept.strip() else ""
+
+
+def _undent(text: str) -> str:
+    """A config pasted as an indented block (Markdown, e-mail) loses the indentation every line shares.
+
+    Only from 4 columns on: show outputs indent all their lines by one or two spaces by design.
+    """
+    margin = min((len(line) - len(line.lstrip()) for line in text.split("\n") if line.strip()), default=0)
+    return textwrap.dedent(text) if margin >= 4 else text
 
 
 def _replay(line: str) -> str:

@@ -20,30 +20,48 @@ COMMANDS: Final = (
 
 # Syntax IOS and IOS-XE share (cisco_xe uses these too); what tells them apart is in each unit's own cues.
 IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
-    cue(r"^Building configuration\.\.\.|^Current configuration : \d+ bytes", 2, "IOS `show running-config` header"),
     cue(
-        r"^interface (Fast|Gigabit|TenGigabit|TwoGigabit|FiveGigabit)Ethernet\d+/\d+",
+        r"^[ \t]*Building configuration\.\.\.|^[ \t]*Current configuration : \d+ bytes",
+        2,
+        "IOS `show running-config` header",
+    ),
+    cue(
+        r"^[ \t]*interface (Fast|Gigabit|TenGigabit|TwoGigabit|FiveGigabit)Ethernet\d+/\d+",
         2,
         "IOS interface names (GigabitEthernet0/1)",
     ),
-    cue(r"^interface (Serial|Dialer|ATM|Cellular|Virtual-Template|BVI|Multilink)\d", 3, "IOS WAN interfaces"),
-    cue(r"^ switchport voice vlan \d+", 3, "`switchport voice vlan`"),
-    cue(r"^ spanning-tree portfast", 1, "`spanning-tree portfast` on a port"),
-    cue(r"^service (timestamps|password-encryption|pad|tcp-keepalives)", 2, "IOS `service` lines"),
-    cue(r"^boot-(start|end)-marker", 3, "`boot-start-marker`"),
-    cue(r"^ ip nat (inside|outside)$|^ip nat inside source ", 2, "IOS `ip nat inside/outside`"),
-    cue(r"^ip access-list (extended|standard) \S+", 2, "`ip access-list extended`"),
-    cue(r"^voice service voip|^dial-peer voice \d+|^sip-ua$|^telephony-service", 3, "CUBE/CME voice config"),
-    cue(r"^ip inspect name |^zone-pair security |^class-map type inspect ", 3, "CBAC / zone-based firewall"),
-    cue(r"^line (vty|con) \d", 1, "`line vty`"),
-    cue(r"^ ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+", 1, "dotted-mask `ip address` on interfaces"),
-    cue(r"^ (no )?ip route-cache|^ip cef$|^ip classless$", 1, "IOS `ip cef`/`ip classless`"),
+    cue(r"^[ \t]*interface (Serial|Dialer|ATM|Cellular|Virtual-Template|BVI|Multilink)\d", 3, "IOS WAN interfaces"),
+    cue(r"^[ \t]*switchport voice vlan \d+", 3, "`switchport voice vlan`"),
+    cue(r"^[ \t]*spanning-tree portfast", 1, "`spanning-tree portfast` on a port"),
+    cue(r"^[ \t]*service (timestamps|password-encryption|pad|tcp-keepalives)", 2, "IOS `service` lines"),
+    cue(r"^[ \t]*boot-(start|end)-marker", 3, "`boot-start-marker`"),
+    cue(r"^[ \t]*ip nat (inside|outside)$|^[ \t]*ip nat inside source ", 2, "IOS `ip nat inside/outside`"),
+    cue(r"^[ \t]*ip access-list (extended|standard) \S+", 2, "`ip access-list extended`"),
     cue(
-        r"^ +srr-queue |^ +priority-queue out$|^ +auto qos ", 3, "Catalyst `srr-queue`/`priority-queue out`/`auto qos`"
+        r"^[ \t]*voice service voip|^[ \t]*dial-peer voice \d+|^[ \t]*sip-ua$|^[ \t]*telephony-service",
+        3,
+        "CUBE/CME voice config",
+    ),
+    cue(
+        r"^[ \t]*ip inspect name |^[ \t]*zone-pair security |^[ \t]*class-map type inspect ",
+        3,
+        "CBAC / zone-based firewall",
+    ),
+    cue(r"^[ \t]*line (vty|con) \d", 1, "`line vty`"),
+    cue(r"^[ \t]*ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+", 1, "dotted-mask `ip address` on interfaces"),
+    cue(r"^[ \t]*(no )?ip route-cache|^[ \t]*ip cef$|^[ \t]*ip classless$", 1, "IOS `ip cef`/`ip classless`"),
+    cue(
+        r"^[ \t]*srr-queue |^[ \t]*priority-queue out$|^[ \t]*auto qos ",
+        3,
+        "Catalyst `srr-queue`/`priority-queue out`/`auto qos`",
     ),
     cue(r"Cisco IOS Software|Internetwork Operating System Software", 3, "`show version` says Cisco IOS"),
-    cue(r"^Administrative Mode: |^Administrative Trunking Encapsulation: ", 3, "`show interfaces switchport` output"),
-    cue(r"^Name: (Gi|Fa|Te|Tw|Fi)\d+/\d+", 2, "short IOS port names (Gi1/0/5) in show output"),
+    cue(
+        r"^[ \t]*Administrative Mode: |^[ \t]*Administrative Trunking Encapsulation: ",
+        3,
+        "`show interfaces switchport` output",
+    ),
+    cue(r"^[ \t]*Name: (Gi|Fa|Te|Tw|Fi)\d+/\d+", 2, "short IOS port names (Gi1/0/5) in show output"),
 )
 
 PLATFORM: Final = Platform(
@@ -55,11 +73,11 @@ PLATFORM: Final = Platform(
     blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         *IOS_FAMILY_CUES,
-        cue(r"^version 1[0-5]\.\d+\s*$", 4, "`version 12/15` (classic IOS stops at 15)"),
-        cue(r"^mls qos\b|^ mls qos ", 3, "`mls qos` (Catalyst classic IOS)"),
-        cue(r"^switch \d+ provision ws-c(2960|3560|3750)", 2, "a classic-IOS Catalyst stack member"),
-        cue(r"^interface FastEthernet", 1, "FastEthernet ports"),
-        cue(r"^IOS \(tm\)|, Version 1[0-5]\.\d", 3, "`show version` of a classic IOS release"),
+        cue(r"^[ \t]*version 1[0-5]\.\d+\s*$", 4, "`version 12/15` (classic IOS stops at 15)"),
+        cue(r"^[ \t]*mls qos\b|^[ \t]*mls qos ", 3, "`mls qos` (Catalyst classic IOS)"),
+        cue(r"^[ \t]*switch \d+ provision ws-c(2960|3560|3750)", 2, "a classic-IOS Catalyst stack member"),
+        cue(r"^[ \t]*interface FastEthernet", 1, "FastEthernet ports"),
+        cue(r"^[ \t]*IOS \(tm\)|, Version 1[0-5]\.\d", 3, "`show version` of a classic IOS release"),
     ),
     secret_rules=rules_for(NAME),
     traits=frozenset({"switch", "wan_qos", "firewall", "marking"}),

@@ -17,19 +17,19 @@ PLATFORM: Final = Platform(
     parser=ParserRef("collectors.parsers.mikrotik_routeros"),
     blank_evidence={"/export verbose": "/system identity\nset name=blank\n"},
     cues=(
-        cue(r"^# .* by RouterOS \d", 8, "`# … by RouterOS` export header"),
+        cue(r"^[ \t]*# .* by RouterOS \d", 8, "`# … by RouterOS` export header"),
         cue(
-            r"^/(ip|ipv6|interface|system|queue|routing|tool|user|snmp|ppp|radius|certificate)( [\w-]+)*\s*$",
+            r"^[ \t]*/(ip|ipv6|interface|system|queue|routing|tool|user|snmp|ppp|radius|certificate)( [\w-]+)*\s*$",
             5,
             "`/ip …` menu paths",
         ),
-        cue(r"^/ip firewall (filter|nat|mangle|service-port|connection tracking)", 3, "`/ip firewall …`"),
+        cue(r"^[ \t]*/ip firewall (filter|nat|mangle|service-port|connection tracking)", 3, "`/ip firewall …`"),
         cue(
-            r"^add (\S+=\S+ )*(chain|action|name|interface|address|list|protocol|dst-port|max-limit)=",
+            r"^[ \t]*add (\S+=\S+ )*(chain|action|name|interface|address|list|protocol|dst-port|max-limit)=",
             4,
             "`add key=value` lines",
         ),
-        cue(r"^set \[ find |default-name=ether\d", 4, "`set [ find default-name=ether1 ]`"),
+        cue(r"^[ \t]*set \[ find |default-name=ether\d", 4, "`set [ find default-name=ether1 ]`"),
         cue(r"\bether\d+\b|\bbridge\d*\b.*\bvlan-id=", 2, "ether1 port names"),
         cue(
             r"^\s*(board-name|architecture-name): |^\s*version: \S+ \((stable|long-term|testing)\)",
