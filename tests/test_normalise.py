@@ -111,7 +111,8 @@ def test_prose_around_a_fenced_config_goes() -> None:
 
 
 def test_a_config_indented_as_a_whole_is_dedented() -> None:
-    assert normalise("    interface Gi0/1\n     switchport voice vlan 20\n") == "interface Gi0/1\n switchport voice vlan 20\n"
+    pasted = "    interface Gi0/1\n     switchport voice vlan 20\n"
+    assert normalise(pasted) == "interface Gi0/1\n switchport voice vlan 20\n"
 
 
 def test_an_unclosed_fence_is_left_alone() -> None:
