@@ -144,6 +144,54 @@ set udp-stream-timeout=3m
 }
 """,
 }
+# More partial configs in the shapes tickets and e-mails carry them.
+MORE_SNIPPETS: list[tuple[str, str]] = [
+    (
+        "cisco_ios",
+        "hostname BRANCH-R1\ninterface GigabitEthernet0/0\n ip address 198.51.100.2 255.255.255.252\n ip nat outside\n"
+        "interface GigabitEthernet0/1\n ip address 10.1.1.1 255.255.255.0\n ip nat inside\n"
+        "ip nat inside source list 1 interface GigabitEthernet0/0 overload\nline vty 0 4\n",
+    ),
+    ("cisco_ios", "interface Serial0/0/0\n bandwidth 2048\n service-policy output WAN-QOS\n"),
+    (
+        "cisco_xe",
+        "interface GigabitEthernet1\n ip address dhcp\n negotiation auto\nplatform qfp utilization monitor load 80\n",
+    ),
+    (
+        "cisco_nxos",
+        "interface Ethernet1/5\n  switchport access vlan 20\n  spanning-tree port type edge\n  no shutdown\n",
+    ),
+    (
+        "cisco_asa",
+        "object network PBX\n host 10.10.0.5\n nat (inside,outside) static 198.51.100.10\ntimeout udp 0:02:00\n",
+    ),
+    (
+        "arista_eos",
+        "interface Ethernet12\n   description desk phone\n   switchport access vlan 20\n   spanning-tree portfast\n",
+    ),
+    (
+        "juniper_junos",
+        "interfaces {\n    ge-0/0/0 {\n        unit 0 {\n            family inet {\n"
+        "                address 198.51.100.2/30;\n            }\n        }\n    }\n}\n",
+    ),
+    ("fortinet", 'config system interface\n    edit "port1"\n        set ip 10.0.0.1 255.255.255.0\n    next\nend\n'),
+    (
+        "paloalto_panos",
+        '<entry name="allow-sip">\n  <from>\n    <member>untrust</member>\n  </from>\n  <application>\n'
+        "    <member>sip</member>\n  </application>\n  <action>allow</action>\n</entry>\n",
+    ),
+    ("mikrotik_routeros", "/queue tree\nadd max-limit=20M name=wan-root parent=ether1\n"),
+    ("linux", "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A FORWARD -p udp --dport 5060 -j ACCEPT\nCOMMIT\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("platform", "text"), MORE_SNIPPETS, ids=[f"{p}-{i}" for i, (p, _) in enumerate(MORE_SNIPPETS)]
+)
+def test_more_partial_configs_are_detected(platform: str, text: str) -> None:
+    assert detect_platform({"pasted.txt": text}) == platform
+
+
 SHOW_OUTPUTS = {
     "cisco_ios": """Name: Gi1/0/5
 Switchport: Enabled

@@ -32,6 +32,7 @@ IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
     ),
     cue(r"^[ \t]*interface (Serial|Dialer|ATM|Cellular|Virtual-Template|BVI|Multilink)\d", 3, "IOS WAN interfaces"),
     cue(r"^[ \t]*switchport voice vlan \d+", 3, "`switchport voice vlan`"),
+    cue(r"^interface \S+\n \S", 1, "1-space indentation under interfaces"),
     cue(r"^[ \t]*spanning-tree portfast", 1, "`spanning-tree portfast` on a port"),
     cue(r"^[ \t]*service (timestamps|password-encryption|pad|tcp-keepalives)", 2, "IOS `service` lines"),
     cue(r"^[ \t]*boot-(start|end)-marker", 3, "`boot-start-marker`"),
