@@ -13,12 +13,13 @@ from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.site import DeviceRecord
+from collectors.platforms import NAMES as PLATFORM_NAMES
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
     "or a device evidence folder."
 )
-PLATFORM_HELP = "Platform (cisco_ios, cisco_xe, cisco_nxos, cisco_asa, arista_eos ...); auto-detected when omitted."
+PLATFORM_HELP = f"Platform ({', '.join(PLATFORM_NAMES)}); auto-detected from the syntax when omitted."
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown": "magenta", "n/a": "dim"}
 

@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 from collectors.parsers.normalise import normalise
 from collectors.platforms.base import Platform
 
-HEAD_CHARS: Final = 300_000  # the evidence is in the first pages; megabytes more only cost time
+# The evidence is nearly always on the first pages: weigh those, and read further only when they do not decide.
+# (Each cue is a regex pass over the text; megabytes would cost seconds.)
+WINDOWS: Final = (32_000, 400_000)
 MIN_SCORE: Final = 4  # less than one strong cue is no recognition
 AMBIGUOUS_RATIO: Final = 0.75  # a runner-up from another family this close to the winner: ask the user
 COMMAND_WEIGHT: Final = 3
@@ -62,8 +64,16 @@ class Detection(BaseModel):
 def detect(outputs: Mapping[str, str], units: Iterable[Platform]) -> Detection:
     """Weigh the evidence in ``outputs`` (command -> text) for each unit and pick the platform."""
     units = list(units)
-    texts = [normalise(text[:HEAD_CHARS]) for text in outputs.values()]
-    found = {u.name: _evidence(u, texts, outputs.keys(), units) for u in units}
+    for window in WINDOWS:
+        found = _weigh([normalise(text[:window]) for text in outputs.values()], outputs.keys(), units)
+        if found.platform is not None or all(len(text) <= window for text in outputs.values()):
+            break
+    return found
+
+
+def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> Detection:
+    """The detection from these (normalised) texts."""
+    found = {u.name: _evidence(u, texts, commands, units) for u in units}
     scores = {name: sum(weight for weight, _ in cues) for name, cues in found.items()}
     order = sorted(units, key=lambda u: (-scores[u.name], u.variant_of is not None, u.name))
     ranked = {u.name: scores[u.name] for u in order}
