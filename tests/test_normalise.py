@@ -30,6 +30,18 @@ def test_facts_through_a_captured_session_equal_the_clean_files_facts(case: Path
     assert noisy == clean
 
 
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_facts_of_outputs_pasted_into_markdown_with_crlf_equal_the_clean_files_facts(case: Path) -> None:
+    platform = case.parent.name
+    clean_outputs = read_outputs(case)
+    pasted = {
+        command: "Output from the site visit:\r\n```text\r\n" + text.replace("\n", "\r\n") + "```\r\nEnd of paste.\r\n"
+        for command, text in clean_outputs.items()
+    }
+    clean = parse_device(platform, clean_outputs).model_dump(mode="json")
+    assert parse_device(platform, pasted).model_dump(mode="json") == clean
+
+
 def test_without_the_normaliser_the_same_noise_loses_a_voice_port() -> None:
     # Proves the noise above is the kind that bites: the bare parser drops a phone port behind a pager prompt.
     case = FIXTURES / "cisco_ios" / "access-switch-voice-ready"

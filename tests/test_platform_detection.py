@@ -287,3 +287,9 @@ def test_facts_and_audit_say_which_platform_and_why(tmp_path: Path) -> None:
     assert "nameif" in audit["facts"]["platform_evidence"]
     given = json.loads(CliRunner().invoke(app, ["facts", str(cfg), "--json", "--platform", "cisco_asa"]).output)
     assert given["platform_evidence"] == "given with --platform"
+
+
+def test_evidence_past_the_first_window_is_still_read() -> None:
+    # 40 kB of banner-free filler (comment lines) before the first telling line.
+    text = "!\n" * 20_000 + SNIPPETS["cisco_asa"]
+    assert detect_platform({"show running-config": text}) == "cisco_asa"
