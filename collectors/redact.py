@@ -145,8 +145,8 @@ def redact_json(value: JsonValue) -> JsonValue:
     return value
 
 
-# The secret forms each platform's syntax uses, by rule name (the platform units point here). ``redact`` still
-# runs every rule on every output: a secret in another platform's form must not slip through a mislabelled file.
+# The secret forms each platform's syntax uses, by rule name. ``redact`` still runs every rule on every output:
+# a secret in another platform's form must not slip through a mislabelled file.
 _IOS_LIKE: Final = (
     "isakmp-key",
     "psk-address-key",
@@ -161,7 +161,7 @@ _IOS_LIKE: Final = (
     "keyword-secret",
     "crypt-hash",
 )
-PLATFORM_RULES: Final[dict[str, tuple[str, ...]]] = {
+_RULE_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "cisco_ios": _IOS_LIKE,
     "cisco_xe": _IOS_LIKE,
     "cisco_nxos": _IOS_LIKE,
@@ -173,13 +173,16 @@ PLATFORM_RULES: Final[dict[str, tuple[str, ...]]] = {
     "mikrotik_routeros": ("routeros-secret", "crypt-hash"),
     "linux": ("keyword-secret", "crypt-hash"),
 }
+PLATFORM_PATTERNS: Final[dict[str, tuple[Rule, ...]]] = {
+    platform: tuple(rule for rule in RULES if rule.name in names) for platform, names in _RULE_NAMES.items()
+}
+"""The secret patterns of each platform (the platform units point here), in the order they run."""
 
 
-def rules_for(platform: str) -> tuple[Rule, ...]:
-    """The secret rules written for ``platform``'s syntax (empty for an unknown platform).
+def patterns_for(platform: str | None) -> tuple[Rule, ...]:
+    """One platform's patterns; every platform's for None or an unknown name (the safe side).
 
-    >>> [rule.name for rule in rules_for("mikrotik_routeros")]
+    >>> [rule.name for rule in patterns_for("mikrotik_routeros")]
     ['routeros-secret', 'crypt-hash']
     """
-    names = PLATFORM_RULES.get(platform, ())
-    return tuple(rule for rule in RULES if rule.name in names)
+    return PLATFORM_PATTERNS.get(platform or "", RULES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "arista_eos"
 
@@ -44,6 +44,6 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*qos trust (dscp|cos)", 2, "`qos trust dscp`"),
         cue(r"^[ \t]*username \S+ .*secret sha512 ", 3, "`secret sha512`"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"switch", "wan_qos", "marking"}),
 )

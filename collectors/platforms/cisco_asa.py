@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "cisco_asa"
 
@@ -34,7 +34,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*: Saved|^[ \t]*: Hardware: ", 3, "ASA `: Saved` header"),
         cue(r"^[ \t]*pager lines \d+|^[ \t]*mtu \S+ \d+$|^[ \t]*icmp unreachable ", 3, "`pager lines`/`mtu IF N`"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"firewall", "stateful_firewall"}),
     needs_enable=True,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import Cue, ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "cisco_ios"
 COMMANDS: Final = (
@@ -80,7 +80,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*interface FastEthernet", 1, "FastEthernet ports"),
         cue(r"^[ \t]*IOS \(tm\)|, Version 1[0-5]\.\d", 3, "`show version` of a classic IOS release"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"switch", "wan_qos", "firewall", "marking"}),
     needs_enable=True,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "cisco_nxos"
 
@@ -40,6 +40,6 @@ PLATFORM: Final = Platform(
         cue(r"Cisco Nexus Operating System|NX-OS", 8, "`show version` says NX-OS"),
         cue(r"^[ \t]*Switchport Monitor: ", 4, "NX-OS `show interface switchport` output"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"switch", "marking"}),
 )

@@ -6,7 +6,7 @@ from typing import Final
 
 from collectors.platforms import cisco_ios
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "cisco_xe"
 
@@ -35,7 +35,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*ip http client ", 1, "`ip http client`"),
         cue(r"Cisco IOS[ -]XE Software|IOSXE|IOS-XE", 5, "`show version` says IOS-XE"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=cisco_ios.PLATFORM.traits,
     variant_of=cisco_ios.NAME,
     needs_enable=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "fortinet"
 
@@ -34,6 +34,6 @@ PLATFORM: Final = Platform(
         cue(r"^\s+set \S+ ", 1, "indented `set` lines"),
         cue(r"^Version: Forti(Gate|OS|Wifi)|^Virus-DB: ", 8, "`get system status` says FortiGate"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"wan_qos", "firewall", "stateful_firewall"}),
 )

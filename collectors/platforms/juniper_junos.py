@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "juniper_junos"
 _TOP = (
@@ -34,6 +34,6 @@ PLATFORM: Final = Platform(
         cue(r"^Physical interface: \S+|^\{(master|backup|primary|secondary)(:\S+)?\}$", 4, "Junos operational output"),
         cue(r"^Model: (srx|ex|mx|qfx|ptx|acx|vsrx|vmx)|^JUNOS |^Junos: \d", 6, "`show version` says Junos"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"switch", "wan_qos", "firewall", "stateful_firewall", "marking"}),
 )

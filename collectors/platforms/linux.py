@@ -6,7 +6,7 @@ from typing import Final
 
 from collectors.parsers.linux_tc import root_qdiscs
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "linux"
 TC_QDISC: Final = "tc qdisc show"
@@ -56,7 +56,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*net\.(netfilter|ipv4)\.\S+ = ", 5, "sysctl output"),
         cue(r"^[ \t]*(lo|eth\d+|ens\d+|enp\S+|wan\d+|lan\d+)\s+(UP|DOWN|UNKNOWN)\s", 3, "`ip -br addr` output"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"wan_qos", "firewall", "marking"}),
     follow_ups={TC_QDISC: tc_per_device},
 )

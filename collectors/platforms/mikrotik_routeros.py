@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "mikrotik_routeros"
 
@@ -37,6 +37,6 @@ PLATFORM: Final = Platform(
             "`/system resource print` output",
         ),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"wan_qos", "firewall", "marking"}),
 )

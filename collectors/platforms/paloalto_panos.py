@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from collectors.platforms.base import ParserRef, Platform, cue
-from collectors.redact import rules_for
+from collectors.redact import patterns_for
 
 NAME: Final = "paloalto_panos"
 
@@ -34,6 +34,6 @@ PLATFORM: Final = Platform(
         cue(r"\bip-netmask\b|\bsource-user\b|\bdisable-server-response-inspection\b", 3, "PAN-OS rule keywords"),
         cue(r"^sw-version: \d|^model: PA-|^app-version: ", 6, "`show system info` says PAN-OS"),
     ),
-    secret_rules=rules_for(NAME),
+    secret_rules=patterns_for(NAME),
     traits=frozenset({"wan_qos", "firewall", "stateful_firewall"}),
 )
