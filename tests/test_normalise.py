@@ -127,6 +127,19 @@ def test_a_config_indented_as_a_whole_is_dedented() -> None:
     assert normalise(pasted) == "interface Gi0/1\n switchport voice vlan 20\n"
 
 
+def test_a_markdown_howto_wrapped_in_one_more_fence_keeps_its_config_not_its_prose() -> None:
+    howto = (
+        "## Configuring the CUBE\n\nUse the [console](https://example.net/console) and enter `configure terminal`:\n\n"
+        "```\nvoice service voip\n mode border-element\n```\n\n### Dial peers\n\n"
+        "- one dial-peer per direction, as the [vendor guide](https://example.net/guide) shows\n"
+        "- the codec class is `voice class codec 1`\n\n```\ndial-peer voice 100 voip\n session protocol sipv2\n```\n"
+    )
+    wrapped = f"The customer sent this:\n```\n{howto}```\nThanks\n"
+    kept = unfence(wrapped)
+    assert "voice service voip\n mode border-element\n" in kept and "dial-peer voice 100 voip\n" in kept
+    assert "Configuring the CUBE" not in kept and "vendor guide" not in kept
+
+
 def test_an_unclosed_fence_is_left_alone() -> None:
     text = "```\nhostname r1\n"
     assert unfence(text) == text

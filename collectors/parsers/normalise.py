@@ -38,6 +38,9 @@ _PROMPT: Final = re.compile(
 # Junos prints the routing-engine role on its own line before each prompt.
 _JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
 _FENCE: Final = re.compile(r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$")
+# Markdown markup (bullets, numbered items, `## Headings`, links, images, `code`, quotes) or a sentence of
+# twelve words or more. Not `# heading`: shell, nft, RouterOS and sysctl comments look the same.
+_PROSE: Final = re.compile(r"^\s*([-*+]\s+\S|\d+\.\s|>\s|#{2,6} [A-Z])|\]\(|`[^`\n]+`|(\b\w+\W+){11,}\w+[.:!?]\s*$")
 
 
 def normalise(text: str) -> str:
@@ -123,23 +126,44 @@ def _is_session_line(line: str) -> bool:
 def unfence(text: str) -> str:
     """The contents of the Markdown code fences in ``text``, or ``text`` itself when it has no closed fence.
 
-    Prose around and between fences is dropped; the blocks are joined in order.
+    Prose around and between fences is dropped; the blocks are joined in order. A Markdown document that was
+    itself wrapped in a fence turns the parity around (its prose lands "inside"): when the fenced lines are
+    mostly prose and the rest is not, the rest is the config.
 
     >>> unfence("Here is the switch:\\n```\\nhostname sw1\\n```\\nThanks")
     'hostname sw1\\n'
     """
     if "```" not in text and "~~~" not in text:
         return text
-    blocks: list[str] = []
-    current: list[str] | None = None
-    marker = ""
+    inside: list[str] = []
+    outside: list[str] = []
+    block: list[str] | None = None
+    opener = ""
     for line in text.split("\n"):
         fence = _FENCE.match(line)
-        if current is None and fence:
-            current, marker = [], fence.group(1)
-        elif current is not None and fence and fence.group(1)[:3] == marker[:3] and not line.strip()[3:].strip("`~"):
-            blocks.append("".join(f"{body}\n" for body in current))
-            current = None
-        elif current is not None:
-            current.append(line)
-    return "".join(blocks) if blocks else text
+        if block is None and fence:
+            block, opener = [], fence.group(1)
+        elif block is not None and fence and _closes(opener, line):
+            inside.extend(block)
+            block = None
+        else:
+            (block if block is not None else outside).append(line)
+    if not inside:
+        return text
+    outside.extend(block or [])  # a fence left open at the end was never a block
+    # Flip only on a clear case: fenced lines mostly prose, the rest mostly not.
+    flipped = _prose_share(inside) > 0.6 and _prose_share(outside) < 0.2
+    kept = outside if flipped else inside
+    return "".join(f"{line}\n" for line in kept)
+
+
+def _closes(opener: str, line: str) -> bool:
+    """A closing fence: the opener's character, at least as many of them, and nothing after (CommonMark)."""
+    mark = line.strip()
+    return bool(mark) and set(mark) == {opener[0]} and len(mark) >= len(opener)
+
+
+def _prose_share(lines: list[str]) -> float:
+    """The share of non-blank lines that read as Markdown prose rather than device output."""
+    filled = [line for line in lines if line.strip()]
+    return sum(1 for line in filled if _PROSE.search(line)) / len(filled) if filled else 0.0

@@ -26,7 +26,15 @@ PLATFORM: Final = Platform(
             "`access-group … interface`",
         ),
         cue(r"^[ \t]*same-security-traffic permit ", 5, "`same-security-traffic`"),
-        cue(r"^[ \t]*access-list \S+ extended (permit|deny) ", 4, "`access-list NAME extended`"),
+        cue(r"^[ \t]*access-list \S+ (line \d+ )?extended (permit|deny) ", 4, "`access-list NAME extended`"),
+        cue(r"^[ \t]*(network|service|port|protocol|icmp)-object ", 5, "`network-object`/`service-object` members"),
+        cue(r"\(hitcnt=\d+\)", 5, "`show access-list` hit counters"),
+        cue(
+            r"^[ \t]*aaa-server \S+ protocol |^[ \t]*aaa authentication (ssh|serial|http|enable|telnet) console "
+            r"|^[ \t]*logging asdm|^[ \t]*asdm (image|history)|^[ \t]*http server enable",
+            5,
+            "ASA `aaa-server … protocol`/`asdm`",
+        ),
         cue(r"^[ \t]*object network \S+$|^[ \t]*object service \S+$", 3, "`object network`"),
         cue(r"^[ \t]*?nat \(\S+,\S+\) ", 4, "ASA `nat (inside,outside)`"),
         cue(r"^[ \t]*timeout (xlate|conn|udp|sip|sip_media) \d+:\d\d:\d\d", 4, "`timeout udp h:mm:ss`"),

@@ -24,7 +24,9 @@ PLATFORM: Final = Platform(
     blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^[ \t]*feature \S+", 5, "`feature` lines"),
-        cue(r"^interface \S+\n {2}\S", 2, "2-space indentation under interfaces"),
+        cue(r"^\S[^\n]*\n {2}\S", 2, "2-space indentation of sub-commands"),
+        cue(r"^ {2}\d+ (permit|deny|remark) ", 3, "sequence-numbered ACL entries"),
+        cue(r"^[ \t]*(vn-segment \d+|mode fabricpath|state suspend)$|^vlan \d+[,-][\d,-]+$", 3, "NX-OS `vlan` forms"),
         cue(r"^[ \t]*!Command: show running-config|^[ \t]*!Time: ", 3, "NX-OS `!Command:`/`!Time:` header"),
         cue(r"^[ \t]*version \d+\.\d+\(\d+\)", 3, "`version 9.3(8)` (NX-OS numbering)"),
         cue(r"^[ \t]*interface Ethernet\d+/\d+", 2, "Ethernet1/1 port names"),

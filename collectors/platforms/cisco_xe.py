@@ -25,7 +25,8 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*switch \d+ provision (c9|ws-c3[68]50)", 3, "a Catalyst 9000/3850 stack member"),
         cue(r"^[ \t]*boot system (switch all )?(flash|bootflash):packages\.conf|\.SPA\.bin", 3, "IOS-XE boot image"),
         cue(r"^[ \t]*vrf definition Mgmt-(vrf|intf)", 3, "the IOS-XE management VRF"),
-        cue(r"^[ \t]*interface GigabitEthernet\d+$", 2, "router ports numbered GigabitEthernet1"),
+        cue(r"^[ \t]*int(erface)? GigabitEthernet\d+$", 2, "router ports numbered GigabitEthernet1"),
+        cue(r"^[ \t]*voice class (tenant|dpg) \d+", 2, "CUBE tenants / dial-peer groups (IOS-XE 16+)"),
         cue(r"^[ \t]*interface (AppGigabitEthernet|TwentyFiveGigE|HundredGigE)", 3, "Catalyst 9000 port names"),
         cue(
             r"^[ \t]*memory free low-watermark|^[ \t]*subscriber templating|^[ \t]*service call-home",

@@ -23,8 +23,14 @@ PLATFORM: Final = Platform(
     cues=(
         cue(r"^## Last (commit|changed): ", 6, "`## Last commit:` header"),
         cue(rf"^set {_TOP} ", 5, "`set system|interfaces|security …` lines"),
-        cue(rf"^{_TOP} \{{\s*$", 5, "curly-brace top-level stanzas"),
-        cue(r"^version \S+;\s*$", 4, "`version …;`"),
+        cue(rf"^[ \t]*{_TOP} \{{\s*$", 5, "curly-brace top-level stanzas"),
+        cue(r"^[ \t]*version \S+;\s*$", 4, "`version …;`"),
+        cue(
+            r"<rpc-reply\b|xmlns:junos=|<configuration-text>|<configuration[ >]",
+            5,
+            "Junos XML (rpc-reply/configuration)",
+        ),
+        cue(r"<(from-zone-name|to-zone-name|security-zone|host-inbound-traffic|unit|family)>", 4, "Junos XML elements"),
         cue(r"\b(ge|xe|et|fe|mge)-\d+/\d+/\d+", 4, "ge-0/0/0 port names"),
         cue(r"\bunit \d+ family (inet|inet6|ethernet-switching)|\bfamily ethernet-switching", 4, "`unit N family …`"),
         cue(
