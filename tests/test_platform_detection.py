@@ -293,3 +293,9 @@ def test_evidence_past_the_first_window_is_still_read() -> None:
     # 40 kB of banner-free filler (comment lines) before the first telling line.
     text = "!\n" * 20_000 + SNIPPETS["cisco_asa"]
     assert detect_platform({"show running-config": text}) == "cisco_asa"
+
+
+def test_a_sample_config_commented_out_line_by_line_is_still_recognised() -> None:
+    sample = "!! OUTBOUND NAT\n! object network obj-any\n! subnet 0.0.0.0 0.0.0.0\n! nat (inside,outside) dynamic interface\n"
+    found = detect({"sample.txt": sample})
+    assert found.platform == "cisco_asa" and all("(in comments)" in reason for reason in found.reasons)

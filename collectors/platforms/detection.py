@@ -9,6 +9,7 @@ its own. The answer is ambiguous when another family scores close to the winner.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
@@ -23,6 +24,7 @@ WINDOWS: Final = (32_000, 400_000)
 MIN_SCORE: Final = 4  # less than one strong cue is no recognition
 AMBIGUOUS_RATIO: Final = 0.75  # a runner-up from another family this close to the winner: ask the user
 COMMAND_WEIGHT: Final = 3
+_COMMENT: Final = re.compile(r"^[ \t]*[!#]+[ \t]?", re.MULTILINE)
 # Keeps one weak cue from claiming certainty: confidence = top / (top + runner-up + PRIOR).
 PRIOR: Final = 2.0
 
@@ -65,9 +67,16 @@ def detect(outputs: Mapping[str, str], units: Iterable[Platform]) -> Detection:
     """Weigh the evidence in ``outputs`` (command -> text) for each unit and pick the platform."""
     units = list(units)
     for window in WINDOWS:
-        found = _weigh([normalise(text[:window]) for text in outputs.values()], outputs.keys(), units)
+        texts = [normalise(text[:window]) for text in outputs.values()]
+        found = _weigh(texts, outputs.keys(), units)
         if found.platform is not None or all(len(text) <= window for text in outputs.values()):
             break
+    if found.platform is None and not found.ambiguous:
+        # A sample config whose lines are all commented out (`! nat (inside,outside) …`) still shows its syntax.
+        uncommented = _weigh([_COMMENT.sub("", text) for text in texts], outputs.keys(), units)
+        if uncommented.platform is not None:
+            reasons = [f"{why} (in comments)" for why in uncommented.reasons]
+            return uncommented.model_copy(update={"reasons": reasons})
     return found
 
 
