@@ -296,6 +296,9 @@ def test_evidence_past_the_first_window_is_still_read() -> None:
 
 
 def test_a_sample_config_commented_out_line_by_line_is_still_recognised() -> None:
-    sample = "!! OUTBOUND NAT\n! object network obj-any\n! subnet 0.0.0.0 0.0.0.0\n! nat (inside,outside) dynamic interface\n"
+    sample = (
+        "!! OUTBOUND NAT\n! object network obj-any\n"
+        "! subnet 0.0.0.0 0.0.0.0\n! nat (inside,outside) dynamic interface\n"
+    )
     found = detect({"sample.txt": sample})
     assert found.platform == "cisco_asa" and all("(in comments)" in reason for reason in found.reasons)
