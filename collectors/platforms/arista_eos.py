@@ -20,7 +20,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*! device: \S+ \(.*EOS-", 8, "`! device: … EOS-` header"),
         cue(r"^[ \t]*Arista (DCS|CCS|vEOS|cEOS)|^[ \t]*Software image version: \d", 8, "`show version` says Arista"),
         cue(r"^[ \t]*! Command: show running-config", 3, "EOS `! Command:` header"),
-        cue(r"^\S[^\n]*\n {3}\S", 3, "3-space indentation of sub-commands"),
+        cue(r"^[A-Za-z][^\n]*\n {3}[A-Za-z0-9]", 3, "3-space indentation of sub-commands"),
         cue(r"^ {3}\d+ (permit|deny|remark) ", 3, "sequence-numbered ACL entries"),
         cue(r"^[ \t]*interface Ethernet\d+$|^[ \t]*interface Management\d+$", 3, "Ethernet1 / Management1 port names"),
         cue(r"^[ \t]*interface Port-Channel\d+", 3, "`Port-Channel` spelling", ignore_case=False),

@@ -32,7 +32,7 @@ IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
     ),
     cue(r"^[ \t]*interface (Serial|Dialer|ATM|Cellular|Virtual-Template|BVI|Multilink)\d", 3, "IOS WAN interfaces"),
     cue(r"^[ \t]*switchport voice vlan \d+", 3, "`switchport voice vlan`"),
-    cue(r"^\S[^\n]*\n \S", 1, "1-space indentation of sub-commands"),
+    cue(r"^[A-Za-z][^\n]*\n [A-Za-z0-9]", 1, "1-space indentation of sub-commands"),
     cue(r"^[ \t]*switchport trunk (encapsulation dot1q|pruning vlan)", 3, "`switchport trunk encapsulation dot1q`"),
     cue(r"^[ \t]*access-list (1?\d{1,2}|[12]\d{3}) (permit|deny|remark) ", 2, "numbered `access-list 1 permit`"),
     cue(r"^[ \t]*banner (motd|login|exec) \^C", 2, "`banner motd ^C` delimiters"),

@@ -24,7 +24,7 @@ PLATFORM: Final = Platform(
     blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^[ \t]*feature \S+", 5, "`feature` lines"),
-        cue(r"^\S[^\n]*\n {2}\S", 2, "2-space indentation of sub-commands"),
+        cue(r"^[A-Za-z][^\n]*\n {2}[A-Za-z0-9]", 2, "2-space indentation of sub-commands"),
         cue(r"^ {2}\d+ (permit|deny|remark) ", 3, "sequence-numbered ACL entries"),
         cue(r"^[ \t]*(vn-segment \d+|mode fabricpath|state suspend)$|^vlan \d+[,-][\d,-]+$", 3, "NX-OS `vlan` forms"),
         cue(r"^[ \t]*!Command: show running-config|^[ \t]*!Time: ", 3, "NX-OS `!Command:`/`!Time:` header"),
