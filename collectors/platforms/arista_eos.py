@@ -22,10 +22,13 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*! Command: show running-config", 3, "EOS `! Command:` header"),
         cue(r"^[A-Za-z][^\n]*\n {3}[A-Za-z0-9]", 3, "3-space indentation of sub-commands"),
         cue(r"^ {3}\d+ (permit|deny|remark) ", 3, "sequence-numbered ACL entries"),
-        cue(r"^[ \t]*interface Ethernet\d+$|^[ \t]*interface Management\d+$", 3, "Ethernet1 / Management1 port names"),
+        # Bare Ethernet1 is EOS's naming (NX-OS always has a slot; IOS's Ethernet0 routers start at 0).
+        cue(r"^[ \t]*interface Ethernet[1-9]\d*$", 4, "Ethernet1 port names (no slot)"),
+        cue(r"^[ \t]*interface Management\d+$", 3, "Management1 port name"),
         cue(r"^[ \t]*interface Port-Channel\d+", 3, "`Port-Channel` spelling", ignore_case=False),
         cue(r"^[ \t]*switchport phone (vlan|trunk) |^[ \t]*switchport mode trunk phone", 5, "`switchport phone vlan`"),
         cue(r"^[ \t]*tx-queue \d", 5, "`tx-queue` blocks"),
+        cue(r"^[ \t]*vrf instance \S+", 4, "`vrf instance`"),
         cue(r"^[ \t]*daemon \S+|^[ \t]*management api (http-commands|gnmi|netconf)", 4, "`daemon`/`management api`"),
         cue(
             r"^[ \t]*service routing protocols model |^[ \t]*no aaa root|^[ \t]*transceiver qsfp default-mode ",

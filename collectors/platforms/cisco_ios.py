@@ -89,6 +89,12 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*mls qos\b|^[ \t]*mls qos ", 3, "`mls qos` (Catalyst classic IOS)"),
         cue(r"^[ \t]*switch \d+ provision ws-c(2960|3560|3750)", 2, "a classic-IOS Catalyst stack member"),
         cue(r"^[ \t]*interface FastEthernet", 1, "FastEthernet ports"),
+        # ISR G2 / Catalyst access ports are slot/port; IOS-XE's only two-level port is the Mgmt-vrf one.
+        cue(
+            r"^[ \t]*int(erface)? GigabitEthernet\d+/\d+[ \t]*\n(?![ \t]*vrf forwarding Mgmt)",
+            2,
+            "two-level port names (GigabitEthernet0/1)",
+        ),
         cue(r"^[ \t]*IOS \(tm\)|, Version 1[0-5]\.\d", 3, "`show version` of a classic IOS release"),
     ),
     secret_rules=patterns_for(NAME),

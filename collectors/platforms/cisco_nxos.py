@@ -24,9 +24,12 @@ PLATFORM: Final = Platform(
     blank_evidence={"show running-config": "hostname blank\n"},
     cues=(
         cue(r"^[ \t]*feature \S+", 5, "`feature` lines"),
+        cue(
+            r"^[ \t]*vrf context \S+|^[ \t]*system (jumbomtu|default switchport)", 5, "`vrf context`/`system jumbomtu`"
+        ),
         cue(r"^[A-Za-z][^\n]*\n {2}[A-Za-z0-9]", 2, "2-space indentation of sub-commands"),
         cue(r"^ {2}\d+ (permit|deny|remark) ", 3, "sequence-numbered ACL entries"),
-        cue(r"^[ \t]*(vn-segment \d+|mode fabricpath|state suspend)$|^vlan \d+[,-][\d,-]+$", 3, "NX-OS `vlan` forms"),
+        cue(r"^[ \t]*(vn-segment \d+|mode fabricpath|state suspend)$", 3, "NX-OS `vlan` sub-commands"),
         cue(r"^[ \t]*!Command: show running-config|^[ \t]*!Time: ", 3, "NX-OS `!Command:`/`!Time:` header"),
         cue(r"^[ \t]*version \d+\.\d+\(\d+\)", 3, "`version 9.3(8)` (NX-OS numbering)"),
         cue(r"^[ \t]*interface Ethernet\d+/\d+", 2, "Ethernet1/1 port names"),
