@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from assess.cli import app
 from collectors.evidence import read_outputs
 from collectors.parsers.registry import detect, detect_platform
+from collectors.platforms.detection import Detection
 from collectors.platforms.registry import UNITS
 from tests.detection_variants import crlf_in_markdown, without_banners
 from tests.session_noise import captured_session
@@ -284,3 +285,14 @@ def test_a_sample_config_commented_out_line_by_line_is_still_recognised() -> Non
     )
     found = detect({"sample.txt": sample})
     assert found.platform == "cisco_asa" and all("(in comments)" in reason for reason in found.reasons)
+
+
+def test_an_ambiguous_answer_names_two_families_not_ios_and_its_variant() -> None:
+    tied = Detection(ambiguous=True, runner_up="cisco_nxos", scores={"cisco_ios": 10, "cisco_xe": 10, "cisco_nxos": 9})
+    assert tied.candidates() == ["cisco_ios", "cisco_nxos"]
+    pasted = (
+        "interface GigabitEthernet1/0/5\n switchport voice vlan 120\n switchport trunk encapsulation dot1q\n"
+        " spanning-tree portfast\n!\n" + SNIPPETS["cisco_nxos"]
+    )
+    found = detect({"c": pasted})
+    assert found.ambiguous and found.candidates() == ["cisco_nxos", "cisco_ios"]

@@ -39,9 +39,12 @@ class Detection(BaseModel):
     scores: dict[str, int] = Field(default_factory=dict, description="platform -> evidence score, best first")
     reasons: list[str] = Field(default_factory=list, description="the winner's cues found, strongest first")
 
-    def candidates(self, count: int = 2) -> list[str]:
-        """The best-scoring platforms, best first."""
-        return [name for name, score in self.scores.items() if score > 0][:count]
+    def candidates(self) -> list[str]:
+        """The two platforms to choose between: the best, and the runner-up of another family when ambiguous."""
+        best = [name for name, score in self.scores.items() if score > 0][:2]
+        if self.ambiguous and self.runner_up is not None:
+            return [best[0], self.runner_up]
+        return best
 
     def summary(self) -> str:
         """One line: what was detected and why.
