@@ -25,7 +25,7 @@ class ConfigUnderstood(DeviceRule):
         (terminal length 0), or report the construct
     """
 
-    id = "VQ510"
+    id = "VQ511"
     title = "Device configuration understood"
     severity = Severity.MEDIUM
     category = Category.RESILIENCE

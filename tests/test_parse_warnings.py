@@ -62,5 +62,5 @@ def test_the_warning_reaches_the_audit_findings(tmp_path: Path) -> None:
     cfg.write_text(ROUTING_ONLY["cisco_ios"])
     result = CliRunner().invoke(app, ["audit", str(cfg), "--platform", "cisco_ios", "--json"])
     audit = json.loads(result.output)
-    [finding] = [f for f in audit["findings"] if f["id"] == "VQ510"]
+    [finding] = [f for f in audit["findings"] if f["id"] == "VQ511"]
     assert finding["status"] == "warn" and NOTHING in finding["evidence"]
