@@ -104,6 +104,7 @@ def test_prompt_and_echoed_command_lines_go(line: str) -> None:
         '<entry name="vsys1">',
         "ip -br addr",
         "lo               UNKNOWN        127.0.0.1/8",
+        "Device#   PID                   SN",
     ],
 )
 def test_config_header_and_comment_lines_stay(line: str) -> None:

@@ -33,7 +33,7 @@ _PROMPT: Final = re.compile(
     r"|[\w.\-]+@[\w.\-]+(?::[^\s#$]*)?[#$>]"  # Linux shells, Junos, PAN-OS
     r"|\[[\w.\-]+@[\w.\-]+[^\]\n]*\][#$]"  # [root@host ~]#
     r"|[$]"  # a bare shell prompt (not `#`: RouterOS and iptables-save headers are `# ...` comments)
-    r")(?:[ \t]*\S.*)?[ \t]*$"
+    r")(?: ?\S.*)?[ \t]*$"  # the echoed command follows at once or after one space (a table header has more)
 )
 # Junos prints the routing-engine role on its own line before each prompt.
 _JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
