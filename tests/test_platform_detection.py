@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
+from assess.commands.device_cmds import load_facts
 from collectors.evidence import read_outputs
 from collectors.parsers.registry import detect, detect_platform
 from collectors.platforms.detection import Detection
@@ -296,3 +297,12 @@ def test_an_ambiguous_answer_names_two_families_not_ios_and_its_variant() -> Non
     )
     found = detect({"c": pasted})
     assert found.ambiguous and found.candidates() == ["cisco_nxos", "cisco_ios"]
+
+
+@pytest.mark.parametrize("platform", sorted(SNIPPETS))
+def test_a_partial_config_goes_through_assess_facts_on_its_detected_platform(platform: str, tmp_path: Path) -> None:
+    # A lone file is read as `show running-config`, then keyed by the detected platform's configuration command.
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(SNIPPETS[platform])
+    facts = load_facts(pasted, None)
+    assert facts.platform == platform and facts.platform_evidence.startswith(f"{platform} detected")
