@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from assess.commands.device_cmds import load_facts
 from collectors.evidence import read_outputs
+from collectors.parsers.loader import load_evidence
 from collectors.parsers.normalise import normalise, unfence
 from collectors.parsers.registry import PARSERS, parse_device
 from tests.session_noise import captured_session
@@ -151,3 +153,28 @@ def test_normalising_twice_changes_nothing(case: Path) -> None:
     for text in noisy_outputs(case).values():
         once = normalise(text)
         assert normalise(once) == once
+
+
+def test_a_session_log_of_several_abbreviated_commands_gives_the_evidence_folders_facts(tmp_path: Path) -> None:
+    case = FIXTURES / "cisco_ios" / "access-switch-voice-ready"
+    outputs = read_outputs(case)
+    typed = {
+        "show running-config": "sh run",
+        "show version": "sh ver",
+        "show interfaces switchport": "sh int switchport",
+        "show mls qos interface": "sh mls qos int",
+        "show power inline": "sh power inline",
+    }
+    log = "\r\n".join(
+        ["login as: netadmin", "hq-sw1>enable", "hq-sw1#terminal length 24"]
+        + [captured_session("cisco_ios", typed[command], outputs[command]) for command in typed]
+        + ["hq-sw1#exit"]
+    )
+    path = tmp_path / "putty.log"
+    path.write_bytes(log.encode())
+    loaded = load_evidence(path)
+    assert {"show running-config", "show version", "show interfaces switchport"} <= set(loaded)
+    clean = parse_device("cisco_ios", {command: outputs[command] for command in typed})
+    assert load_facts(path, None).model_dump(exclude={"platform_evidence"}) == clean.model_dump(
+        exclude={"platform_evidence"}
+    )

@@ -33,8 +33,9 @@ _PROMPT: Final = re.compile(
     r"|[\w.\-]+@[\w.\-]+(?::[^\s#$]*)?[#$>]"  # Linux shells, Junos, PAN-OS
     r"|\[[\w.\-]+@[\w.\-]+[^\]\n]*\][#$]"  # [root@host ~]#
     r"|[$]"  # a bare shell prompt (not `#`: RouterOS and iptables-save headers are `# ...` comments)
-    r")(?: ?\S.*)?[ \t]*$"  # the echoed command follows at once or after one space (a table header has more)
+    r")(?: ?(?P<command>\S.*?))?[ \t]*$"  # the echoed command: at once or after one space (a table header has more)
 )
+_PROMPT_LINES: Final = re.compile(_PROMPT.pattern, re.MULTILINE)
 # Junos prints the routing-engine role on its own line before each prompt.
 _JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
 _FENCE: Final = re.compile(r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$")
@@ -50,13 +51,42 @@ def normalise(text: str) -> str:
     ...           "          \\b\\b\\b\\b\\b\\b\\b\\b\\b\\b switchport voice vlan 20\\r\\nsw1#")
     'interface Gi1/0/1\\n switchport voice vlan 20\\n'
     """
+    lines = _resolved(unfence(_without_escapes(text)))
+    kept = _undent("\n".join(line for line in lines if not is_session_line(line)).strip("\n"))
+    return kept + "\n" if kept.strip() else ""
+
+
+def terminal_lines(text: str) -> list[str]:
+    """The lines as the terminal showed them: escapes, overstrikes, CR redraws and pager prompts resolved."""
+    return _resolved(_without_escapes(text))
+
+
+def _resolved(text: str) -> list[str]:
+    return [_strip_pager(_replay(line)) for line in text.split("\n")]
+
+
+def echoed_command(line: str) -> str | None:
+    """The command typed at a prompt on this (terminal) line, or None when the line is no prompt with a command.
+
+    >>> echoed_command("hq-sw1#sh run")
+    'sh run'
+    >>> echoed_command("hq-sw1#") is None
+    True
+    """
+    match = _PROMPT.match(line)
+    return match.group("command") if match else None
+
+
+def looks_like_session(text: str) -> bool:
+    """True when ``text`` holds two or more prompts with a typed command (a cheap test before splitting)."""
+    return sum(1 for match in _PROMPT_LINES.finditer(_without_escapes(text)) if match.group("command")) >= 2
+
+
+def _without_escapes(text: str) -> str:
+    """CRLF as LF, cursor-left as backspaces, erase-in-line as markers for the replay, other escapes gone."""
     text = text.replace("\r\n", "\n")
     text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), text)
-    text = _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
-    text = unfence(text)
-    lines = [_strip_pager(_replay(line)) for line in text.split("\n")]
-    kept = _undent("\n".join(line for line in lines if not _is_session_line(line)).strip("\n"))
-    return kept + "\n" if kept.strip() else ""
+    return _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
 
 
 def _undent(text: str) -> str:
@@ -119,7 +149,8 @@ def _strip_pager(line: str) -> str:
     return _strip_pager(line[: match.start()] + rest[erased:])
 
 
-def _is_session_line(line: str) -> bool:
+def is_session_line(line: str) -> bool:
+    """True for a prompt (with or without a command) or Junos's routing-engine line before one."""
     return bool(_PROMPT.match(line) or _JUNOS_RE_LINE.match(line))
 
 
