@@ -1,6 +1,6 @@
 """Read what ``assess facts`` / ``assess audit`` are given into command -> output.
 
-Three forms are accepted:
+Four forms are accepted:
 
 - a device evidence folder (``<command>.txt`` files + ``manifest.json``, as a
   survey writes them);
@@ -13,6 +13,9 @@ Three forms are accepted:
       ...
       ### command: show lldp neighbors detail
       ...
+
+- a saved terminal session (PuTTY/SecureCRT log) that ran two or more of the collected commands at a
+  prompt, typed in full or abbreviated (``sw1#sh run``): split at the prompts.
 """
 
 from __future__ import annotations
