@@ -24,7 +24,7 @@ from assess.commands import probe_nat as probe_nat_cmd
 from assess.commands import probe_ports as probe_ports_cmd
 from assess.commands import probe_sip_alg as probe_sip_alg_cmd
 from assess.commands import probe_sip_path as probe_sip_path_cmd
-from assess.console import err_console
+from assess.console import err_console, safe_text
 from assess.errors import UserError
 
 app = typer.Typer(
@@ -83,8 +83,12 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {safe_text(exc)}", soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]")
         sys.exit(130)
+    except OSError as exc:  # a file the user pointed at that cannot be written or read: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        err_console.print(f"[bold red]error:[/] {safe_text(where)}{safe_text(exc.strerror or exc)}", soft_wrap=True)
+        sys.exit(UserError.exit_code)

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 err_console = Console(stderr=True, highlight=False)
+
+# C0/C1 controls (ESC among them; tab and newline kept), and the invisible bidirectional overrides
+# that can make a terminal line read differently from its bytes.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise(value: object) -> str:
+    """``value`` as text with control characters (ESC among them) shown as ``\\xNN``: for plain output."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       str(value))
+
+
+def safe_text(value: object) -> str:
+    r"""Text that came from outside (a device, a plan, a capture) made inert for a rich console.
+
+    Control characters are shown as ``\xNN`` (no raw escape sequence reaches the terminal) and
+    rich markup is escaped (``[red]`` is printed, not obeyed).
+
+    >>> print(safe_text("r1\x1b[2J[bold]x[/]"))
+    r1\x1b[2J\[bold]x\[/]
+    """
+    return escape(neutralise(value))
 
 
 def print_json(data: BaseModel | dict[str, object] | list[object]) -> None:

@@ -1,128 +1,56 @@
-"""Configuration drift: where sites differ on the layers that should be standard everywhere.
+"""Configuration drift across sites, drawn from the cross-site findings themselves (VQ504-VQ508).
 
-Each layer reduces a site's device facts to comparable lines (e.g. ``VOICE:
-priority 30 %``); a layer drifts when two sites with evidence show different
-lines. A site's details are the lines that set it apart from the de-facto
-standard (the setting most sites share, else what every site has). Sites
-without evidence for a layer are shown but never count as drift.
+Each drift rule compares one standardised setting of its site with the other sites and
+records the per-site values it compared (``Finding.compared``); the portfolio shows a
+setting as drift when some site's finding of that rule warns. No value is computed here
+again, so the portfolio and the site reports cannot disagree. What the plan sets per
+site (its voice VLAN, its provider addresses) is compared as "as planned" by the rules,
+so following the plan is never drift.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from assess.models.facts import DeviceFacts
+from assess.models.common import Status
+from assess.models.findings import Finding
 from assess.models.site import DriftItem, SiteResult
+from checks.registry import ALL_RULES
 
 NOT_SEEN = "not seen"
 
 
-def _pct(value: float | None, kbps: int | None) -> str:
-    if value is not None:
-        return f"{value:g} %"
-    if kbps is not None:
-        return f"{kbps} kbit/s"
-    return "unbounded"
+def drift_aspects() -> dict[str, str]:
+    """Rule id -> the setting it compares across sites, for every cross-site rule."""
+    return {rule.id: aspect for rule in ALL_RULES if isinstance(aspect := getattr(rule, "aspect", None), str)}
 
 
-# Media (EF) and signalling (CS3/AF31) markings, by name and number: the classes voice relies on.
-VOICE_DSCP = frozenset({"ef", "46", "cs3", "24", "af31", "26"})
-
-
-def qos_policy_lines(facts: DeviceFacts) -> list[str]:
-    """Each voice class (matching EF or CS3/AF31) with priority or a guarantee, as ``CLASS (dscp): treatment``."""
-    matches = {c.name: c.match_dscp for c in facts.class_maps}
-    lines = []
-    for policy in facts.policies:
-        for cls in policy.classes:
-            marks = matches.get(cls.name, [])
-            if not VOICE_DSCP & {m.lower() for m in marks}:
-                continue
-            dscp = f" ({','.join(m for m in marks if m.lower() in VOICE_DSCP)})"
-            if cls.priority:
-                lines.append(f"{cls.name}{dscp}: priority {_pct(cls.priority_pct, cls.priority_kbps)}")
-            elif cls.bandwidth_pct is not None or cls.bandwidth_kbps is not None:
-                lines.append(f"{cls.name}{dscp}: bandwidth {_pct(cls.bandwidth_pct, cls.bandwidth_kbps)}")
-    return lines
-
-
-def _priority_classes(facts: DeviceFacts) -> list[str]:
-    return list(facts.priority_classes)
-
-
-def _ef_priority(facts: DeviceFacts) -> list[str]:
-    if facts.ef_priority is None:
-        return []
-    return ["EF in strict priority" if facts.ef_priority else "EF not in strict priority"]
-
-
-def _voice_vlans(facts: DeviceFacts) -> list[str]:
-    return [f"voice VLAN {v}" for v in facts.voice_vlans]
-
-
-def _sip_alg(facts: DeviceFacts) -> list[str]:
-    # Only devices that do NAT or declare the state matter; a switch's "unknown" is noise.
-    if facts.sip_alg == "unknown":
-        return []
-    return [f"SIP ALG {facts.sip_alg}"]
-
-
-def _rtp_ranges(facts: DeviceFacts) -> list[str]:
-    return [f"UDP {lo}-{hi}" for lo, hi in facts.rtp_udp_ranges]
-
-
-def _udp_timeout(facts: DeviceFacts) -> list[str]:
-    return [] if facts.udp_timeout_s is None else [f"UDP timeout {facts.udp_timeout_s} s"]
-
-
-LAYERS: tuple[tuple[str, Callable[[DeviceFacts], list[str]]], ...] = (
-    ("QoS policy", qos_policy_lines),
-    ("Priority classes", _priority_classes),
-    ("EF priority", _ef_priority),
-    ("Voice VLAN scheme", _voice_vlans),
-    ("SIP ALG", _sip_alg),
-    ("RTP port range", _rtp_ranges),
-    ("UDP timeout", _udp_timeout),
-)
-
-
-def site_lines(site: SiteResult, layer: Callable[[DeviceFacts], list[str]]) -> list[str]:
-    """The layer's lines over all devices of ``site``, in first-seen order, without repeats."""
-    lines: list[str] = []
-    for dev in site.devices:
-        if dev.facts is not None:
-            lines.extend(line for line in layer(dev.facts) if line not in lines)
-    return lines
+def per_site_values(findings: Sequence[tuple[str, Finding]]) -> dict[str, str]:
+    """Site -> value, from the values each finding compared; a site's own finding has the last word."""
+    values: dict[str, str] = {}
+    for _, finding in findings:
+        values.update(finding.compared)
+    for site, finding in findings:
+        if site in finding.compared:
+            values[site] = finding.compared[site]
+    return values
 
 
 def compute_drift(sites: Sequence[SiteResult]) -> list[DriftItem]:
-    """One item per standardised layer on which sites with evidence differ."""
+    """One item per compared setting on which some site's drift finding warns."""
     items = []
-    for name, layer in LAYERS:
-        per_site = {s.site: site_lines(s, layer) for s in sites}
-        seen = {site: frozenset(lines) for site, lines in per_site.items() if lines}
-        if len(set(seen.values())) < 2:
+    for rule_id, aspect in drift_aspects().items():
+        found = [(s.site, f) for s in sites for f in s.findings if f.id == rule_id]
+        warned = {site: f for site, f in found if f.status == Status.WARN}
+        if not warned:
             continue
-        reference = _reference(list(seen.values()))
+        values = per_site_values(found)
         items.append(
             DriftItem(
-                layer=name,
-                values={site: "; ".join(lines) if lines else NOT_SEEN for site, lines in per_site.items()},
-                details={
-                    site: [ln for ln in lines if ln not in reference]
-                    for site, lines in per_site.items()
-                    if lines and frozenset(lines) != reference
-                },
+                layer=aspect[:1].upper() + aspect[1:],
+                rule=rule_id,
+                values={s.site: values.get(s.site, NOT_SEEN) for s in sites},
+                details={site: [f.message] for site, f in warned.items()},
             )
         )
     return items
-
-
-def _reference(values: list[frozenset[str]]) -> frozenset[str]:
-    """The setting most sites share (the de-facto standard), else the lines every site has."""
-    counts = Counter(values)
-    best, n = counts.most_common(1)[0]
-    if n >= 2 and list(counts.values()).count(n) == 1:
-        return best
-    return frozenset.intersection(*values)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services, netns
-from assess.lab.config import RouterConfig
+from assess.lab.config import Addressing, RouterConfig
 from assess.lab.sip_domain import SipDomain
 from assess.link_survey import LinkProbeOptions, probe_calls, probe_link, save_link_probes
 from assess.models.site import LinkProbes, NotAssessed
@@ -95,8 +95,17 @@ def describe(path: LabPath) -> str:
 
 
 def lab_config(path: LabPath) -> LabConfig:
-    """The lab that reproduces one WAN link."""
-    return LabConfig(router=path.router, relay=path.relay, services=Services(stun=True))
+    """The lab that reproduces one WAN link, on its own WAN subnet.
+
+    Each link gets its own public (WAN) addresses, as real links from different providers have:
+    with one subnet for all, two links of a site would show the same public address and VQ510
+    could not tell them apart.
+    """
+    index = list(LAB_PATHS.values()).index(path)
+    wan = f"198.18.{16 + index}.0/24"  # inside the benchmarking range 198.18.0.0/15, clear of the LAN's
+    return LabConfig(
+        router=path.router, relay=path.relay, services=Services(stun=True), addressing=Addressing(wan=wan)
+    )
 
 
 def drop_udp_range(lab: Lab, ports: tuple[int, int]) -> None:

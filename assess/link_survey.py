@@ -20,11 +20,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from assess.atomic import write_atomic
 from assess.models.probes import BandwidthResult, RtpResult
 from assess.models.site import LinkProbes, NotAssessed
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Endpoint, Link, Voice
-from collectors.evidence import write_atomic
+from assess.safe_names import check_name, inside
 
 LINKS_DIR = "_links"
 
@@ -51,12 +52,17 @@ class ProbeCall:
 
 def links_dir(evidence_root: Path, site: str) -> Path:
     """Folder of a site's recorded link probe results."""
-    return evidence_root / site / LINKS_DIR
+    return inside(evidence_root, site, LINKS_DIR)
+
+
+def link_file(evidence_root: Path, site: str, link: str) -> Path:
+    """The JSON file of one link's results (names checked; the path stays under ``evidence_root``)."""
+    return inside(links_dir(evidence_root, site), check_name(link, "link name") + ".json")
 
 
 def load_link_probes(evidence_root: Path, site: str, link: str) -> LinkProbes | None:
     """Recorded results of one link, or None when none were saved (or the file is unreadable)."""
-    path = links_dir(evidence_root, site) / f"{link}.json"
+    path = link_file(evidence_root, site, link)
     try:
         return LinkProbes.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError, UnicodeDecodeError):
@@ -65,7 +71,7 @@ def load_link_probes(evidence_root: Path, site: str, link: str) -> LinkProbes | 
 
 def save_link_probes(evidence_root: Path, site: str, probes: LinkProbes) -> None:
     """Write one link's results atomically."""
-    write_atomic(links_dir(evidence_root, site) / f"{probes.link}.json", probes.model_dump_json(indent=2))
+    write_atomic(link_file(evidence_root, site, probes.link), probes.model_dump_json(indent=2))
 
 
 def _target(endpoint: Endpoint, default_port: int) -> str:
@@ -102,6 +108,7 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
         ], 6 * opts.bandwidth_duration_s + 30)),
         ("nat", needs(stun), ProbeCall("nat", NatResult, [
             "nat", _target(stun, 3478) if stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
+            *(["--source", link.source] if link.source else []),
         ], 2 * opts.nat_lifetime_cap_s + 60)),  # a first search up to the cap, then a refining one
         ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
             "sip-alg", refl.host if refl else "",
@@ -114,6 +121,25 @@ def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[
             "sip-path", voice.sip_domain or "", *dns,
         ], SIP_PATH_TIME_LIMIT_S)),
     ]
+
+
+_ENDPOINT_KEY = {"rtp": "reflector", "sip_alg": "reflector", "ports": "reflector", "bandwidth": "iperf3", "nat": "stun"}
+_FAR_END_SERVICE = {"reflector": "`assess reflector`", "iperf3": "an iperf3 server", "stun": "a STUN server"}
+
+
+def finish_step(link: Link, call: ProbeCall, cannot_run: str | None) -> str:
+    """What to do so the next run can measure this probe of ``link``."""
+    if call.field == "sip_path":
+        return "set voice.sip_domain in the plan" if cannot_run else "check the site's DNS server and the SIP domain"
+    key = _ENDPOINT_KEY[call.field]
+    if cannot_run is not None:
+        return f"give link {link.name} a `{key}:` endpoint in the plan"
+    where = f"{call.args[1]} ({_FAR_END_SERVICE[key]})"
+    source = f" from network namespace {link.source_netns}" if link.source_netns else ""
+    return (
+        f"make the far end answer at {where}{source}: start `assess farend` there and check it with "
+        f"`assess farend --check`, or correct `{key}:` of link {link.name}"
+    )
 
 
 def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
@@ -171,8 +197,9 @@ def probe_link(
         if only is not None and call.field not in only:
             continue
         item = f"{link.name}: {label} probe"
+        to_finish = finish_step(link, call, cannot_run)
         if cannot_run is not None:
-            missing.append(NotAssessed(item=item, reason=cannot_run))
+            missing.append(NotAssessed(item=item, reason=cannot_run, to_finish=to_finish))
             continue
         if getattr(probes, call.field) is not None:
             continue  # measured in an earlier, interrupted run
@@ -180,11 +207,11 @@ def probe_link(
             on_step(f"{site}: {link.name}: {label} probe")
         outcome = run_probe(call, link.source_netns, opts.secret)
         if isinstance(outcome, str):
-            missing.append(NotAssessed(item=item, reason=outcome))
+            missing.append(NotAssessed(item=item, reason=outcome, to_finish=to_finish))
             continue
         reason = _unassessed_reason(outcome)
         if reason:
-            missing.append(NotAssessed(item=item, reason=reason))
+            missing.append(NotAssessed(item=item, reason=reason, to_finish=to_finish))
             continue  # not stored, so a resumed run tries it again
         setattr(probes, call.field, outcome)
         save_link_probes(evidence_root, site, probes)

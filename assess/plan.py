@@ -6,6 +6,7 @@ line naming the field and the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assess.errors import UserError
+from assess.safe_names import SafeName, SafeRelativePath
 from collectors.platforms import NAMES as PLATFORM_NAMES
 
 Codec = Literal["g711", "g722", "g729", "opus"]
@@ -30,6 +32,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
+
+
 class Credentials(Strict):
     """Where a device's credentials come from; never a password in the plan itself."""
 
@@ -42,6 +47,17 @@ class Credentials(Strict):
     enable_secret_env: str | None = Field(
         default=None, description="environment variable holding the enable secret (default: the login password)"
     )
+
+    @field_validator("username_env", "password_env", "enable_secret_env")
+    @classmethod
+    def _looks_like_a_variable_name(cls, value: str | None) -> str | None:
+        # A password typed here by mistake must not be kept (nor echoed in this error, nor later in a reason).
+        if value is not None and not ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "does not look like an environment variable name (A-Z, 0-9 and _): a password typed here by "
+                "mistake? The value is not shown or kept; put the password in that variable instead"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -58,7 +74,7 @@ class Credentials(Strict):
 class Device(Strict):
     """A router, switch or firewall to collect evidence from."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     host: str = ""
     port: int = Field(default=22, ge=1, le=65535)
     platform: Literal[PLATFORMS] | None = None  # type: ignore[valid-type]
@@ -87,7 +103,7 @@ class Endpoint(Strict):
 class Link(Strict):
     """A WAN link of a site and the far-end services to probe it against."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     provider: str = ""
     contracted_up_mbps: float = Field(gt=0, le=100_000)
     contracted_down_mbps: float = Field(gt=0, le=100_000)
@@ -100,6 +116,11 @@ class Link(Strict):
         default=None,
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
         description="measure this link from a Linux network namespace (e.g. one per WAN uplink); needs root",
+    )
+    source: str | None = Field(
+        default=None,
+        pattern=r"^([0-9A-Fa-f:.]{2,45}|[A-Za-z0-9_.@-]{1,15})$",
+        description="this link's own local address or interface: the NAT probe leaves by it (several WAN links)",
     )
     dns_server: str | None = Field(
         default=None,
@@ -150,18 +171,60 @@ class Thresholds(Strict):
     min_headroom_pct: float = Field(default=20.0, ge=0, le=100)
 
 
+Targets = str | Thresholds  # a target profile's name (g114, teams, ucaas) or the figures themselves
+
+RULE_SETS = ("baseline", "enterprise", "contact-centre")  # checks/profiles.yaml
+
+
+class ScoringOverrides(Strict):
+    """Scoring settings a plan may change; each replaces (or, for the tables, updates) the shipped default."""
+
+    weights: dict[str, float] | None = None
+    penalties: dict[str, float] | None = None
+    status_factors: dict[str, float] | None = None
+    repeat_factor: float | None = Field(default=None, ge=0, le=1)
+    no_go_below: float | None = Field(default=None, ge=0, le=100)
+    go_at: float | None = Field(default=None, ge=0, le=100)
+    required_categories: list[str] | None = None
+    min_coverage_pct: float | None = Field(default=None, ge=0, le=100)
+
+    def describe(self) -> list[str]:
+        """``key value`` per override, for the report (empty when nothing is overridden)."""
+        out: list[str] = []
+        for key, value in self.model_dump(exclude_none=True).items():
+            if isinstance(value, dict):
+                out.extend(f"{key}.{k} {v:g}" for k, v in value.items())
+            elif isinstance(value, list):
+                out.append(f"{key} {', '.join(value)}")
+            else:
+                out.append(f"{key} {value:g}")
+        return out
+
+
+def _deprecated(model: Site | Plan, where: str) -> list[str]:
+    """Notes for the old threshold keys (``profile:``, ``thresholds:``) a plan or site still uses."""
+    notes = []
+    if "profile" in model.model_fields_set:
+        notes.append(f"{where}profile: is deprecated; write `targets: {model.profile}`")
+    if "thresholds" in model.model_fields_set:
+        notes.append(f"{where}thresholds: is deprecated; write the figures under `targets:`")
+    return notes
+
+
 class Site(Strict):
     """One location to survey."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName  # becomes a folder or file name: one rule (assess/safe_names.py)
     title: str = ""
     address: str = ""
     devices: list[Device] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     voice: Voice | None = None
-    thresholds: Thresholds | None = None
-    profile: str | None = None
-    captures: list[str] = Field(
+    targets: Targets | None = Field(default=None, description="this site's link-quality targets (as the plan's)")
+    rules: Literal[RULE_SETS] | None = Field(default=None, description="this site's rule set")  # type: ignore[valid-type]
+    thresholds: Thresholds | None = Field(default=None, description="deprecated: use targets")
+    profile: str | None = Field(default=None, description="deprecated: use targets")
+    captures: list[SafeRelativePath] = Field(
         default_factory=list, description="pcap/pcapng files of real calls at the site, relative to the plan file"
     )
 
@@ -193,9 +256,16 @@ class Plan(Strict):
 
     company: str = Field(min_length=1)
     consultant: str = ""
-    profile: str = Field(default="g114", description="threshold profile: g114, teams, ucaas")
+    targets: Targets | None = Field(
+        default=None, description="link-quality targets: a profile name (g114, teams, ucaas) or the figures"
+    )
+    rules: Literal[RULE_SETS] = Field(  # type: ignore[valid-type]
+        default="contact-centre", description="rule set (checks/profiles.yaml): baseline, enterprise, contact-centre"
+    )
+    scoring: ScoringOverrides = Field(default_factory=ScoringOverrides, description="overrides of assess/scoring.yaml")
+    profile: str = Field(default="g114", description="deprecated: use targets")
     voice: Voice = Field(default_factory=Voice, description="defaults for every site")
-    thresholds: Thresholds = Field(default_factory=Thresholds)
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="deprecated: use targets")
     report: ReportOptions = Field(default_factory=ReportOptions)
     sites: list[Site] = Field(min_length=1)
 
@@ -212,8 +282,30 @@ class Plan(Strict):
         return site.voice or self.voice
 
     def thresholds_for(self, site: Site) -> Thresholds:
-        """The thresholds that apply at ``site``."""
+        """The explicit thresholds that apply at ``site`` (profiles are resolved by the survey)."""
         return site.thresholds or self.thresholds
+
+    def targets_for(self, site: Site) -> Targets:
+        """The targets of ``site``: its own, else the plan's; the old keys are read when `targets` is absent."""
+        for owner in (site, self):
+            if owner.targets is not None:
+                return owner.targets
+            if owner.thresholds is not None and "thresholds" in owner.model_fields_set:
+                return owner.thresholds
+            if owner.profile is not None and "profile" in owner.model_fields_set:
+                return owner.profile
+        return self.profile
+
+    def rules_for(self, site: Site) -> str:
+        """The rule set that applies at ``site``."""
+        return site.rules or self.rules
+
+    def deprecation_notes(self) -> list[str]:
+        """One line per old key still used (they keep working)."""
+        notes = _deprecated(self, "")
+        for site in self.sites:
+            notes += _deprecated(site, f"sites[{site.name}].")
+        return notes
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
@@ -240,12 +332,16 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise PlanError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
     if not isinstance(data, dict):
         raise PlanError(f"{source}: expected a mapping with 'company' and 'sites', got {type(data).__name__}")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(describe_validation_error(source, exc)) from None
+    except RecursionError:
+        raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
 
 
 def load_plan(path: Path) -> Plan:

@@ -1,7 +1,9 @@
-"""Findings → category scores, a 0–100 site score, a verdict with its rule, and the actions to GO.
+"""Findings → category scores, coverage, a 0–100 site score, a verdict with its rule, and the actions to GO.
 
-The numbers (weights, penalties, bands) come from :mod:`assess.scoring_config`;
-the rules that use them are here and documented in ``docs/scoring.md``.
+The numbers (weights, penalties, bands, the coverage a verdict needs) come from
+:mod:`assess.scoring_config`; the rules that use them are here and documented in
+``docs/scoring.md``. Coverage comes before the verdict: a site whose evidence does
+not cover what a verdict needs is INCOMPLETE, with no score.
 """
 
 from __future__ import annotations
@@ -13,41 +15,133 @@ from pydantic import BaseModel, Field
 
 from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
 from assess.models.findings import Finding
-from assess.models.site import Action, CategoryScore
+from assess.models.site import Action, CategoryScore, Coverage
 from assess.scoring_config import ScoringConfig, default_scoring_config, thresholds_for_profile
 
 __all__ = ["SiteScore", "score_site", "thresholds_for_profile"]
 
 _NOT_PASS = (Status.FAIL, Status.WARN, Status.UNKNOWN)
+_JUDGED = (Status.PASS, Status.WARN, Status.FAIL)  # an outcome drawn from evidence
 
 
 class SiteScore(BaseModel):
     """What scoring concluded about one site."""
 
-    score: float = Field(ge=0, le=100)
+    score: float | None = Field(description="None when the verdict is INCOMPLETE")
     raw_score: float = Field(ge=0, le=100, description="weighted mean before the verdict-band cap")
     verdict: Verdict
     verdict_reason: str
+    verdict_so_far: Verdict | None = None
+    coverage: Coverage
     categories: list[CategoryScore]
     actions: list[Action]
     profile: str = "g114"
 
 
-def score_site(findings: list[Finding], *, profile: str = "g114", weights: ScoringConfig | None = None) -> SiteScore:
-    """Score a site's findings and decide GO / CONDITIONAL / NO-GO."""
+def has_evidence(finding: Finding) -> bool:
+    """True when the finding was judged from evidence (pass, warn or fail), not unknown or n/a."""
+    return finding.status in _JUDGED
+
+
+def score_site(
+    findings: list[Finding],
+    *,
+    profile: str = "g114",
+    weights: ScoringConfig | None = None,
+    missing_devices: Sequence[str] = (),
+) -> SiteScore:
+    """Score a site's findings and decide GO / CONDITIONAL / NO-GO, or INCOMPLETE without enough evidence.
+
+    ``missing_devices`` are planned devices that gave no facts: their checks cannot even be listed.
+    """
     cfg = weights or default_scoring_config()
     categories = category_scores(findings, cfg)
     raw = raw_score(categories, cfg)
+    covered = coverage(findings, categories, cfg, missing_devices)
     verdict, reason = decide_verdict(findings, categories, raw, cfg)
+    so_far = None
+    if not covered.complete:
+        so_far, known = verdict_so_far(findings)
+        verdict, reason = Verdict.INCOMPLETE, incomplete_reason(covered, so_far, known)
     return SiteScore(
-        score=round(capped(raw, verdict, cfg), 1),
+        score=None if verdict == Verdict.INCOMPLETE else round(capped(raw, verdict, cfg), 1),
         raw_score=round(raw, 1),
         verdict=verdict,
         verdict_reason=reason,
+        verdict_so_far=so_far,
+        coverage=covered,
         categories=categories,
         actions=actions_to_go(findings, verdict, cfg),
         profile=profile,
     )
+
+
+def verdict_so_far(findings: Sequence[Finding]) -> tuple[Verdict | None, str]:
+    """The verdict failures already found hold a site at, whatever the missing evidence shows, and why.
+
+    A critical failure is NO-GO so far, a high one CONDITIONAL so far; nothing else is known
+    until the evidence is complete (a score over part of the checks claims too much).
+    """
+    for severity, verdict in ((Severity.CRITICAL, Verdict.NO_GO), (Severity.HIGH, Verdict.CONDITIONAL)):
+        failed = [f for f in findings if f.severity == severity and f.status == Status.FAIL]
+        if failed:
+            n = _count(len({f.id for f in failed}), f"{severity} check")
+            return verdict, f"{n} failed ({_ids(failed)})"
+    return None, ""
+
+
+def coverage(
+    findings: Sequence[Finding],
+    categories: Sequence[CategoryScore],
+    cfg: ScoringConfig,
+    missing_devices: Sequence[str] = (),
+) -> Coverage:
+    """How many of the checks that apply had evidence, and which critical checks, categories or devices had none.
+
+    A required category counts as without evidence when checks of it apply and none was judged; one
+    with no applicable check at all is outside the plan's scope (the verdict rules make it CONDITIONAL).
+    """
+    applicable = [f for f in findings if f.status != Status.NA]
+    evidenced = [f for f in applicable if has_evidence(f)]
+    return Coverage(
+        applicable=len(applicable),
+        evidenced=len(evidenced),
+        pct=round(100.0 * len(evidenced) / len(applicable), 1) if applicable else 0.0,
+        required_pct=cfg.min_coverage_pct,
+        critical_without_evidence=list(
+            dict.fromkeys(f.id for f in applicable if f.severity == Severity.CRITICAL and not has_evidence(f))
+        ),
+        categories_without_evidence=[
+            c.title
+            for c in categories
+            if c.category in cfg.required_categories and not c.assessed and c.coverage_pct is not None
+        ],
+        devices_without_evidence=list(missing_devices),
+    )
+
+
+def incomplete_reason(covered: Coverage, so_far: Verdict | None, known: str) -> str:
+    """One line: why the verdict is INCOMPLETE, and the failure already known (``NO-GO so far``) if any."""
+    parts = []
+    if covered.critical_without_evidence:
+        ids = covered.critical_without_evidence
+        parts.append(f"no evidence for {_count(len(ids), 'critical check')} ({', '.join(ids[:4])})")
+    if covered.devices_without_evidence:
+        devices = covered.devices_without_evidence
+        parts.append(f"{'device' if len(devices) == 1 else 'devices'} {', '.join(devices)} not collected")
+    if covered.categories_without_evidence:
+        parts.append(f"no evidence for {', '.join(covered.categories_without_evidence)}")
+    if covered.applicable == 0:
+        parts.append("nothing at this site could be assessed")
+    elif covered.pct < covered.required_pct:
+        parts.append(
+            f"{covered.evidenced} of {covered.applicable} applicable checks had evidence "
+            f"({covered.pct:.0f} %, {covered.required_pct:.0f} % needed)"
+        )
+    head = "INCOMPLETE"
+    if so_far is not None:
+        head += f" ({so_far} so far: {known})"
+    return f"{head}: {'; '.join(parts)}"
 
 
 def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[CategoryScore]:
@@ -57,17 +151,20 @@ def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[Cat
         by_cat[f.category].append(f)
     out = []
     for cat in Category:
-        judged = [f for f in by_cat[cat] if f.status != Status.NA]
+        applicable = [f for f in by_cat[cat] if f.status != Status.NA]
+        evidenced = sum(has_evidence(f) for f in applicable)
         out.append(
             CategoryScore(
                 category=cat,
                 title=CATEGORY_TITLES[cat],
-                score=round(max(0.0, 100.0 - _category_cost(judged, cfg)), 1),
+                score=round(max(0.0, 100.0 - _category_cost(applicable, cfg)), 1),
                 weight=round(cfg.weight(cat), 4),
-                failed=sum(f.status in (Status.FAIL, Status.WARN) for f in judged),
-                passed=sum(f.status == Status.PASS for f in judged),
-                unknown=sum(f.status == Status.UNKNOWN for f in judged),
-                assessed=bool(judged),
+                failed=sum(f.status == Status.FAIL for f in applicable),
+                warned=sum(f.status == Status.WARN for f in applicable),
+                passed=sum(f.status == Status.PASS for f in applicable),
+                unknown=sum(f.status == Status.UNKNOWN for f in applicable),
+                assessed=evidenced > 0,
+                coverage_pct=round(100.0 * evidenced / len(applicable), 1) if applicable else None,
             )
         )
     return out
@@ -95,7 +192,10 @@ def raw_score(categories: Sequence[CategoryScore], cfg: ScoringConfig) -> float:
 
 
 def capped(raw: float, verdict: Verdict, cfg: ScoringConfig) -> float:
-    """The raw score held inside the band of its verdict (NO-GO < no_go_below <= CONDITIONAL < go_at)."""
+    """The raw score held inside the band of its verdict (NO-GO < no_go_below <= CONDITIONAL < go_at).
+
+    Only for GO, CONDITIONAL and NO-GO: an INCOMPLETE site has no score.
+    """
     if verdict == Verdict.NO_GO:
         return min(raw, cfg.no_go_below - 1)
     if verdict == Verdict.CONDITIONAL:
@@ -116,27 +216,29 @@ def _count(n: int, what: str) -> str:
 def decide_verdict(
     findings: Sequence[Finding], categories: Sequence[CategoryScore], raw: float, cfg: ScoringConfig
 ) -> tuple[Verdict, str]:
-    """The verdict and the first rule (in order) that decided it."""
+    """The verdict the evidence supports and the first rule (in order) that decided it.
+
+    Coverage is judged apart (:func:`coverage`): without enough evidence the site is INCOMPLETE
+    and this verdict is kept only as what a failure already found holds it at.
+    """
     crit_fail = [f for f in findings if f.severity == Severity.CRITICAL and f.status == Status.FAIL]
     if crit_fail:
         rules = {f.id for f in crit_fail}
         return Verdict.NO_GO, f"NO-GO: {_count(len(rules), 'critical check')} failed ({_ids(crit_fail)})"
-    if not any(c.assessed for c in categories):
-        return Verdict.NO_GO, "NO-GO: nothing could be assessed at this site"
     if raw < cfg.no_go_below:
         return Verdict.NO_GO, f"NO-GO: score {raw:.0f} is below {cfg.no_go_below:.0f}"
     high_fail = [f for f in findings if f.severity == Severity.HIGH and f.status == Status.FAIL]
     if high_fail:
         n = _count(len({f.id for f in high_fail}), "high-severity check")
         return Verdict.CONDITIONAL, f"CONDITIONAL: {n} failed ({_ids(high_fail)})"
-    crit_open = [f for f in findings if f.severity == Severity.CRITICAL and f.status in (Status.WARN, Status.UNKNOWN)]
+    crit_open = [f for f in findings if f.severity == Severity.CRITICAL and f.status == Status.WARN]
     if crit_open:
         return Verdict.CONDITIONAL, (
             f"CONDITIONAL: critical {_count(len({f.id for f in crit_open}), 'check')} "
             f"not confirmed as passed ({_ids(crit_open)})"
         )
     missing = [c.title for c in categories if c.category in cfg.required_categories and not c.assessed]
-    if missing:
+    if missing:  # nothing in the plan for it (with checks that lacked evidence the site is INCOMPLETE)
         return Verdict.CONDITIONAL, f"CONDITIONAL: no evidence for {', '.join(missing)}"
     if raw < cfg.go_at:
         return Verdict.CONDITIONAL, f"CONDITIONAL: score {raw:.0f} is below {cfg.go_at:.0f}"
@@ -149,7 +251,9 @@ def _blocks(group: Sequence[Finding]) -> Verdict | None:
         return Verdict.NO_GO
     if any(f.severity == Severity.HIGH and f.status == Status.FAIL for f in group):
         return Verdict.CONDITIONAL
-    if any(f.severity == Severity.CRITICAL and f.status in (Status.WARN, Status.UNKNOWN) for f in group):
+    if any(f.severity == Severity.CRITICAL and f.status == Status.UNKNOWN for f in group):
+        return Verdict.INCOMPLETE
+    if any(f.severity == Severity.CRITICAL and f.status == Status.WARN for f in group):
         return Verdict.CONDITIONAL
     return None
 
@@ -192,7 +296,7 @@ def candidate_actions(findings: Sequence[Finding], cfg: ScoringConfig) -> list[A
     for rule_id, group in groups.items():
         gain = raw_score(category_scores(_resolved(findings, {rule_id}), cfg), cfg) - base
         out.append(_action(rule_id, group, gain))
-    level = {Verdict.NO_GO: 2, Verdict.CONDITIONAL: 1, None: 0}
+    level = {Verdict.NO_GO: 3, Verdict.INCOMPLETE: 2, Verdict.CONDITIONAL: 1, Verdict.GO: 0, None: 0}
     out.sort(key=lambda a: (-level[a.blocks], -a.score_gain, a.finding_id))
     return out
 
@@ -219,7 +323,7 @@ def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringCon
                     severity="high",
                     remediation="Give the plan the devices or links this category needs and run the survey again.",
                     kind="assess",
-                    blocks=Verdict.CONDITIONAL,
+                    blocks=Verdict.CONDITIONAL if cat.coverage_pct is None else Verdict.INCOMPLETE,
                 )
             )
     while rest and raw_score(category_scores(_resolved(findings, done), cfg), cfg) < cfg.go_at:

@@ -15,17 +15,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from assess.errors import UserError
 from assess.models.common import Category, Severity, Status
-from assess.plan import Thresholds, describe_validation_error
+from assess.plan import ScoringOverrides, Thresholds, describe_validation_error
 
 
 class Profile(Thresholds):
-    """A named set of link-quality targets (G.114, Teams, UCaaS provider ...)."""
+    """A named set of link-quality targets (G.114, Teams, UCaaS provider ...) and where each comes from."""
 
     title: str = ""
+    sources: dict[str, str] = Field(default_factory=dict, description="target name -> its published source")
 
     def thresholds(self) -> Thresholds:
         """The plan-level Thresholds of this profile."""
-        return Thresholds.model_validate(self.model_dump(exclude={"title"}))
+        return Thresholds.model_validate(self.model_dump(exclude={"title", "sources"}))
 
 
 class ScoringConfig(BaseModel):
@@ -40,6 +41,7 @@ class ScoringConfig(BaseModel):
     no_go_below: float = Field(ge=0, le=100)
     go_at: float = Field(ge=0, le=100)
     required_categories: list[Category] = Field(default_factory=list)
+    min_coverage_pct: float = Field(default=80.0, ge=0, le=100)
     profiles: dict[str, Profile] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -115,3 +117,20 @@ def thresholds_for_profile(name: str, config: ScoringConfig | None = None) -> Th
         raise UserError(f"unknown threshold profile {name!r}: choose {', '.join(profile_names(cfg))}")
     return profile.thresholds()
 
+
+
+def with_overrides(config: ScoringConfig, overrides: ScoringOverrides, source: str = "plan scoring") -> ScoringConfig:
+    """``config`` with a plan's overrides applied (tables updated key by key); one-line UserError if invalid."""
+    data = config.model_dump(mode="json")
+    for key, value in overrides.model_dump(exclude_none=True).items():
+        data[key] = {**data[key], **value} if isinstance(value, dict) else value
+    try:
+        return ScoringConfig.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(source, exc)) from None
+
+
+def profile_sources(name: str, config: ScoringConfig | None = None) -> dict[str, str]:
+    """Where each target of profile ``name`` comes from (empty for an unknown name)."""
+    profile = (config or default_scoring_config()).profiles.get(name)
+    return dict(profile.sources) if profile else {}

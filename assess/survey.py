@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.atomic import remove_stale, write_atomic
 from assess.errors import UserError
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
 from assess.models.pcap import PcapResult
@@ -20,13 +21,13 @@ from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio,
 from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
 from assess.report.versions import tool_versions
+from assess.safe_names import inside
 from assess.scoring import score_site
-from assess.scoring_config import thresholds_for_profile
+from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
 from checks.base import SiteContext
 from checks.engine import run_rules
-from checks.registry import ALL_RULES
+from checks.profiles import rules_for_profile
 from collectors.base import CollectOptions, DeviceCollection
-from collectors.evidence import write_atomic
 from collectors.parsers.registry import detect, parse_device
 from collectors.runner import collect_site
 
@@ -102,7 +103,9 @@ def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> N
         record, problem = device_record(collection, hints.get(collection.device))
         evidence.devices.append(record)
         if problem:
-            evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem))
+            where = f" ({collection.host})" if collection.host else ""
+            fix = f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
+            evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem, to_finish=fix))
 
 
 def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:
@@ -113,7 +116,8 @@ def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOpt
             recorded = load_link_probes(opts.offline_evidence, site.name, link.name)
             if recorded is None:
                 reason = "no recorded probe results in the offline evidence"
-                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason))
+                fix = f"probe link {link.name} live (run the survey without --offline)"
+                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason, to_finish=fix))
                 continue
             save_link_probes(root, site.name, recorded)
             evidence.probes.append(recorded)
@@ -136,13 +140,19 @@ def gather_captures(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> 
     evidence.not_assessed += [NotAssessed(item="capture", reason=problem) for problem in problems]
 
 
+CUSTOM_TARGETS = "custom"
+
+
 def thresholds_for(plan: Plan, site: Site) -> Thresholds:
-    """Explicit thresholds win; otherwise those of the site's (or plan's) profile."""
-    if site.thresholds is not None:
-        return site.thresholds
-    if "thresholds" in plan.model_fields_set:
-        return plan.thresholds
-    return thresholds_for_profile(site.profile or plan.profile)
+    """The site's targets: its own or the plan's, a profile's figures or figures written in the plan."""
+    targets = plan.targets_for(site)
+    return thresholds_for_profile(targets) if isinstance(targets, str) else targets
+
+
+def target_profile(plan: Plan, site: Site) -> str:
+    """The name of the site's target profile, or ``custom`` for figures written in the plan."""
+    targets = plan.targets_for(site)
+    return targets if isinstance(targets, str) else CUSTOM_TARGETS
 
 
 def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
@@ -159,15 +169,19 @@ def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
 
 
 def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
-    """Run the rules on every site (each sees the others, for drift) and score it."""
+    """Run the site's rule set on every site (each sees the others, for drift) and score it."""
     contexts = [context_for(plan, ev) for ev in gathered]
     results: list[SiteResult] = []
     now = datetime.now(UTC)
+    config = with_overrides(default_scoring_config(), plan.scoring)
     for ev, ctx in zip(gathered, contexts, strict=True):
         others = tuple(c for c in contexts if c is not ctx)
         ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
-        findings = run_rules(ALL_RULES, ctx)
-        scored = score_site(findings, profile=ev.site.profile or plan.profile)
+        rule_set = plan.rules_for(ev.site)
+        findings = run_rules(rules_for_profile(rule_set), ctx)
+        missing_devices = [d.name for d in ev.devices if d.facts is None]
+        profile = target_profile(plan, ev.site)
+        scored = score_site(findings, profile=profile, weights=config, missing_devices=missing_devices)
         results.append(
             SiteResult(
                 site=ev.site.name,
@@ -175,6 +189,8 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 score=scored.score,
                 verdict=scored.verdict,
                 verdict_reason=scored.verdict_reason,
+                verdict_so_far=scored.verdict_so_far,
+                coverage=scored.coverage,
                 findings=findings,
                 probes=ev.probes,
                 devices=ev.devices,
@@ -183,12 +199,19 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
                 not_assessed=ev.not_assessed,
                 generated_at=now,
                 captures=ev.captures,
-                profile=ev.site.profile or plan.profile,
+                profile=profile,
                 thresholds=ctx.thresholds,
+                target_sources=profile_sources(profile),
+                rules=rule_set,
+                scoring_overrides=plan.scoring.describe(),
                 tool_versions=tool_versions(),
             )
         )
     return results
+
+
+STALE_SITE_REPORTS = ("report.pdf", "report.html", "comparison.json")
+STALE_PORTFOLIO_REPORTS = ("portfolio.pdf", "portfolio.html")
 
 
 def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, notify: Notify) -> SurveyOutcome:
@@ -196,7 +219,8 @@ def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, no
     formats = opts.formats or tuple(plan.report.formats)
     written: list[Path] = []
     for result in results:
-        site_dir = opts.out_dir / result.site
+        site_dir = inside(opts.out_dir, result.site)
+        remove_stale(site_dir, STALE_SITE_REPORTS)  # never a new results.json beside an old report
         path = site_dir / "results.json"
         write_atomic(path, result.model_dump_json(indent=2))
         written.append(path)
@@ -212,6 +236,7 @@ def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, no
             )
         )
     portfolio = build_portfolio(results, plan.company, consultant=plan.consultant, page_size=plan.report.page_size)
+    remove_stale(opts.out_dir, STALE_PORTFOLIO_REPORTS)
     write_atomic(opts.out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))
     written.append(opts.out_dir / "portfolio.json")
     notify("rendering portfolio")

@@ -57,6 +57,7 @@ class Outcome:
     device: str | None = None
     link: str | None = None
     platform: str | None = None
+    compared: tuple[tuple[str, str], ...] = ()  # cross-site rules: (site, value) pairs they compared
 
 
 class Rule:

@@ -29,6 +29,7 @@ class ConfigUnderstood(DeviceRule):
     title = "Device configuration understood"
     severity = Severity.MEDIUM
     category = Category.RESILIENCE
+    since = "0.2.0"
     rationale = "Findings are only as good as the facts parsed from the device; unread input must be visible."
     remediation = {
         "generic": "Check that the platform is right (pass --platform), save the outputs again from a session "

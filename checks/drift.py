@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from assess.models.common import Category, Severity, Status
@@ -97,7 +97,11 @@ def rtp_setting(ctx: SiteContext) -> Setting | None:
         return None
     ranges = sorted({r for f in devices for r in f.rtp_udp_ranges})
     rules = [r for f in devices for r in f.firewall_rules if r.protocol in ("udp", "any") and r.dst_ports]
-    return Setting(fmt_ranges(ranges) or "none", rule_evidence(rules) or "(no UDP permits)")
+    # a UDP permit without ports opens every RTP port (VQ302 judges its sources); it is not "no permit"
+    every_port = [r for f in devices for r in f.firewall_rules if r.action == "permit" and r.protocol == "udp"
+                  and not r.dst_ports]
+    value = "all UDP ports" if every_port else fmt_ranges(ranges) or "none"
+    return Setting(value, rule_evidence(every_port + rules) or "(no UDP permits)")
 
 
 def timeout_setting(ctx: SiteContext) -> Setting | None:
@@ -136,7 +140,8 @@ class _DriftRule(SiteRule):
             yield unknown(f"{self.aspect} not known at this site")
             return
         if not self.comparable(mine):
-            yield na(f"{self.aspect}: {mine.value} (judged by its own rule, not compared)", mine.lines)
+            outcome = na(f"{self.aspect}: {mine.value} (judged by its own rule, not compared)", mine.lines)
+            yield replace(outcome, compared=((ctx.site, mine.value),))
             return
         if not others:
             yield na(f"no other site has a known {self.aspect}", f"{ctx.site}: {mine.value}")
@@ -153,6 +158,7 @@ class _DriftRule(SiteRule):
                 for site, s in sorted(others.items())
             ]
         )
+        compared = ((ctx.site, mine.value), *((site, s.value) for site, s in sorted(others.items())))
         planned = self.planned(ctx)
         if planned is not None:
             # the plan states the company standard: it beats any majority of sites
@@ -160,12 +166,13 @@ class _DriftRule(SiteRule):
         if mine.value in usual and len(usual) == 1:
             differ = [site for site, s in others.items() if s.value != mine.value]
             note = f"; differs at {', '.join(sorted(differ))}" if differ else ""
-            yield Outcome(Status.PASS, f"{self.aspect} is the standard one ({mine.value}){note}", evidence)
+            text = f"{self.aspect} is the standard one ({mine.value}){note}"
+            yield Outcome(Status.PASS, text, evidence, compared=compared)
         else:
             differ = [f"{site}: {s.value!r}" for site, s in sorted(others.items()) if s.value != mine.value]
             plan = f" (plan: {planned!r})" if planned is not None else ""
             text = f"{self.aspect} differs: here {mine.value!r}; {', '.join(differ) or 'no other site agrees'}{plan}"
-            yield Outcome(Status.WARN, text, evidence)
+            yield Outcome(Status.WARN, text, evidence, compared=compared)
 
 
 _DRIFT_FIX = "Bring this site in line with the company standard (or update the standard and every site)."

@@ -22,6 +22,7 @@ def _finding(rule: type[Rule], outcome: Outcome) -> Finding:
         rationale=rule.rationale,
         device=outcome.device,
         link=outcome.link,
+        compared=dict(outcome.compared),
     )
 
 

@@ -77,8 +77,7 @@ class PacketLoss(_RtpRule):
     }
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
-        worst = max(rtp.loss_pct, rtp.loss_up_pct, rtp.loss_down_pct)
-        return judge(worst, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
+        return judge(rtp.worst_loss_pct, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
 
 
 class Jitter(_RtpRule):
@@ -108,8 +107,7 @@ class Jitter(_RtpRule):
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         limit = ctx.thresholds.jitter_ms
-        worst = max(rtp.jitter_ms, rtp.jitter_up_ms, rtp.jitter_down_ms)
-        outcome = judge(worst, limit, "jitter", "ms", rtp_numbers(rtp))
+        outcome = judge(rtp.worst_jitter_ms, limit, "jitter", "ms", rtp_numbers(rtp))
         if outcome.status == Status.PASS and rtp.jitter_p95_ms > limit:
             return Outcome(Status.WARN, f"jitter p95 {rtp.jitter_p95_ms:.1f} ms above {limit:g}", outcome.evidence)
         return outcome
@@ -141,11 +139,11 @@ class OneWayDelay(_RtpRule):
     }
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
-        evidence = rtp_numbers(rtp) + f"; one way ~ RTT/2 = {rtp.rtt_ms / 2:.1f} ms"
+        evidence = rtp_numbers(rtp) + f"; one way ~ RTT/2 = {rtp.one_way_delay_ms:.1f} ms"
         rtt_limit = ctx.thresholds.rtt_ms
         if rtt_limit is not None and rtp.rtt_ms > rtt_limit:
             return Outcome(Status.FAIL, f"RTT {rtp.rtt_ms:.1f} ms above the {rtt_limit:g} ms target", evidence)
-        return judge(rtp.rtt_ms / 2, ctx.thresholds.one_way_delay_ms, "one-way delay", "ms", evidence)
+        return judge(rtp.one_way_delay_ms, ctx.thresholds.one_way_delay_ms, "one-way delay", "ms", evidence)
 
 
 class MosAboveMinimum(_RtpRule):

@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from assess.models.facts import DeviceFacts, PolicyClass, Port, QosPolicy
+from assess.models.facts import DeviceFacts, Port, QosPolicy
 from assess.plan import Link
+from assess.voice_qos import (
+    MEDIA_DSCP,
+    SIGNALLING_DSCP,
+    QueueClass,
+    class_matches,
+    dscp_aliases,
+    ef_queue,
+    flatten,
+)
 from checks.common import same_interface
 
-EF_NAMES = ("ef", "46")
-SIGNALLING_NAMES = ("cs3", "24", "af31", "26")
+__all__ = [
+    "EF_NAMES",
+    "SIGNALLING_NAMES",
+    "ZERO_DSCP",
+    "QueueClass",
+    "class_matches",
+    "dscp_aliases",
+    "ef_queue",
+    "flatten",
+]
+
+# What voice marking is and where EF is prioritised are defined once, in assess.voice_qos.
+EF_NAMES = MEDIA_DSCP
+SIGNALLING_NAMES = SIGNALLING_DSCP
 ZERO_DSCP = ("default", "0", "cs0", "be", "000000")
-
-
-@dataclass(frozen=True)
-class QueueClass:
-    """A class of an output policy, flattened out of any parent/child nesting."""
-
-    cls: PolicyClass
-    matches: tuple[str, ...]
-    parent_shape_kbps: int | None
-
-
-def dscp_aliases(dscp: str) -> tuple[str, ...]:
-    """Names a DSCP value may be written as (``ef`` and ``46``)."""
-    table = {"ef": "46", "cs3": "24", "af31": "26", "af41": "34", "cs5": "40", "default": "0", "cs0": "0"}
-    value = dscp.lower()
-    return (value, table[value]) if value in table else (value,)
-
-
-def class_matches(facts: DeviceFacts, name: str) -> tuple[str, ...]:
-    """DSCP names a class matches (lower case); empty for class-default or unknown classes."""
-    for cm in facts.class_maps:
-        if cm.name == name:
-            return tuple(d.lower() for d in cm.match_dscp)
-    return ()
 
 
 def output_policy(facts: DeviceFacts, port: Port) -> QosPolicy | None:
@@ -43,26 +38,6 @@ def output_policy(facts: DeviceFacts, port: Port) -> QosPolicy | None:
     for att in facts.attachments:
         if att.direction == "output" and same_interface(att.interface, port.name):
             return policies.get(att.policy)
-    return None
-
-
-def flatten(facts: DeviceFacts, policy: QosPolicy, shape: int | None = None, depth: int = 0) -> list[QueueClass]:
-    """Every class of ``policy`` and its child policies, with the parent's shaper."""
-    policies = {p.name: p for p in facts.policies}
-    out: list[QueueClass] = []
-    for cls in policy.classes:
-        out.append(QueueClass(cls, class_matches(facts, cls.name), shape))
-        child = policies.get(cls.child_policy or "")
-        if child is not None and depth < 3:
-            out.extend(flatten(facts, child, cls.shape_kbps or shape, depth + 1))
-    return out
-
-
-def ef_queue(facts: DeviceFacts, policy: QosPolicy) -> QueueClass | None:
-    """The strict-priority class EF lands in, if any."""
-    for qc in flatten(facts, policy):
-        if qc.cls.priority and any(m in EF_NAMES for m in qc.matches):
-            return qc
     return None
 
 

@@ -8,13 +8,14 @@ A live survey writes exactly what ``assess survey --offline EVIDENCE`` reads bac
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
+
+from assess.atomic import write_atomic
+from assess.safe_names import SafeName, inside
 
 MANIFEST = "manifest.json"
 
@@ -23,7 +24,7 @@ class CommandRecord(BaseModel):
     """One command run on a device and where its output is."""
 
     command: str
-    file: str
+    file: SafeName  # a plain name: a manifest can only name files inside its own folder
     ok: bool = True
     error: str = ""
 
@@ -56,22 +57,9 @@ def command_filename(command: str) -> str:
     return f"{slug or 'output'}.txt"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a crash never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def device_dir(root: Path, site: str, device: str) -> Path:
-    """Folder holding one device's evidence."""
-    return root / site / device
+    """Folder holding one device's evidence (both names checked; the path stays under ``root``)."""
+    return inside(root, site, device)
 
 
 def save_output(folder: Path, manifest: Manifest, command: str, text: str) -> None:
@@ -104,15 +92,19 @@ def read_manifest(folder: Path) -> Manifest | None:
 
 
 def read_outputs(folder: Path) -> dict[str, str]:
-    """Command -> output for a device folder (manifest order; without one, file name -> text)."""
+    """Command -> output for a device folder (manifest order; without one, file name -> text).
+
+    Every file read must resolve inside ``folder`` (UnsafePathError otherwise: a symbolic link out).
+    """
     manifest = read_manifest(folder)
     outputs: dict[str, str] = {}
     if manifest is not None:
         for rec in manifest.commands:
-            path = folder / rec.file
+            path = inside(folder, rec.file)
             if rec.ok and path.is_file():
                 outputs[rec.command] = path.read_text(encoding="utf-8", errors="replace")
         return outputs
-    for path in sorted(folder.glob("*.txt")):
+    for found in sorted(folder.glob("*.txt")):
+        path = inside(folder, found.name)
         outputs[path.stem.replace("_", " ")] = path.read_text(encoding="utf-8", errors="replace")
     return outputs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from assess.errors import UserError
 from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
 from collectors.evidence import Manifest, device_dir, read_manifest, read_outputs, save_output
 from collectors.redact import redact
@@ -29,7 +30,10 @@ class OfflineCollector:
         manifest = read_manifest(folder)
         # Saved outputs may come from outside assess (pasted by hand): redact them again before any
         # line can reach a finding's evidence, results.json or a report.
-        outputs = {command: redact(text) for command, text in read_outputs(folder).items()}
+        try:
+            outputs = {command: redact(text) for command, text in read_outputs(folder).items()}
+        except UserError as exc:  # a manifest entry or file that leads out of the folder
+            return _failed(result, str(exc))
         result.platform = job.platform or (manifest.platform if manifest else None) or None
         result.outputs = outputs
         result.commands = list(outputs) if manifest is None else [c.command for c in manifest.commands]

@@ -757,3 +757,18 @@ def remediated(site: SiteResult) -> SiteResult:
             "actions": scored.actions,
         }
     )
+
+
+def with_drift(sites: list[SiteResult]) -> list[SiteResult]:
+    """``sites`` with the findings of the real cross-site (drift) rules added, as a survey judges them."""
+    from checks.base import SiteContext
+    from checks.drift import QosPolicyDrift, RtpRangeDrift, SipAlgDrift, UdpTimeoutDrift, VoiceVlanDrift
+    from checks.engine import run_rules
+
+    contexts = [SiteContext(site=s.site, devices=tuple(s.devices)) for s in sites]
+    out = []
+    for site, ctx in zip(sites, contexts, strict=True):
+        ctx = SiteContext(site=ctx.site, devices=ctx.devices, other_sites=tuple(c for c in contexts if c is not ctx))
+        drift = run_rules([QosPolicyDrift, VoiceVlanDrift, SipAlgDrift, RtpRangeDrift, UdpTimeoutDrift], ctx)
+        out.append(site.model_copy(update={"findings": [*site.findings, *drift]}))
+    return out

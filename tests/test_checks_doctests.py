@@ -6,10 +6,12 @@ import doctest
 
 import pytest
 
+from assess import voice_qos
 from checks import profiles, voice_load
+from collectors.probes import bandwidth
 
 
-@pytest.mark.parametrize("module", [profiles, voice_load], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [profiles, voice_load, voice_qos, bandwidth], ids=lambda m: m.__name__)
 def test_docstring_examples_hold(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted and not result.failed

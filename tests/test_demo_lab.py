@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.labtools import needs_lab
+from tests.report_consistency import report_problems
 
 pytestmark = [pytest.mark.lab, needs_lab, pytest.mark.timeout(600)]
 
@@ -107,6 +108,18 @@ def test_hq_links_are_fully_assessed(demo: DemoRun) -> None:
     for probes in result["probes"]:
         for name in ("rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"):
             assert probes[name] is not None, f"{probes['link']}: {name}"
+
+
+def test_each_hq_link_shows_its_own_public_address(demo: DemoRun) -> None:
+    result = demo.result("hq")
+    addresses = {p["link"]: p["nat"]["public_address"] for p in result["probes"]}
+    assert len(set(addresses.values())) == 2, addresses
+    [own_path] = [f for f in result["findings"] if f["id"] == "VQ510"]
+    assert own_path["status"] == "pass" and all(a in own_path["message"] for a in addresses.values())
+
+
+def test_live_reports_agree_with_their_findings_everywhere(demo: DemoRun) -> None:
+    assert report_problems(demo.out) == []
 
 
 def test_nothing_is_left_behind(demo: DemoRun) -> None:

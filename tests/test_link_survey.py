@@ -38,3 +38,12 @@ def test_silent_dns_server_gives_not_assessed_and_nothing_saved(tmp_path: Path) 
                                 only={"sip_path"})
     assert len(missing) == 1 and "did not answer" in missing[0].reason, missing
     assert load_link_probes(tmp_path, "s", "isp1") is None  # not stored: a resumed run tries again
+
+
+def test_the_nat_probe_leaves_by_the_links_own_source() -> None:
+    link = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50, stun="198.51.100.10")
+    [nat] = [c for label, _, c in probe_calls(link, Voice(), LinkProbeOptions()) if label == "nat"]
+    assert "--source" not in nat.args  # no source in the plan: the default route
+    own = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50, stun="198.51.100.10", source="wwan0")
+    [nat] = [c for label, _, c in probe_calls(own, Voice(), LinkProbeOptions()) if label == "nat"]
+    assert nat.args[-2:] == ["--source", "wwan0"]

@@ -60,3 +60,27 @@ def test_bad_port_is_a_usage_error():
     out = CliRunner().invoke(app, ["probe", "nat", "127.0.0.1:99999"])
     assert isinstance(out.exception, UserError)  # main() turns it into one line and exit 2
     assert "port must be" in str(out.exception)
+
+
+def test_each_link_leaves_by_its_own_source_and_the_report_can_tell_them_apart(coturn_port):
+    from assess.models.site import LinkProbes
+    from checks.base import SiteContext
+    from checks.engine import run_rules
+    from checks.link_paths import LinksLeaveByOwnPath
+
+    primary = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.3"))
+    backup = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.4"))
+    # no NAT on loopback: the address the server saw is the source each probe was bound to
+    assert (primary.public_address, primary.source) == ("127.0.0.3", "127.0.0.3")
+    assert (backup.public_address, backup.source) == ("127.0.0.4", "127.0.0.4")
+    by_device = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="lo"))
+    assert by_device.assessed and by_device.public_address == by_device.local_address == "127.0.0.1"
+
+    def verdict(a, b):
+        probes = (LinkProbes(link="fibre", nat=a), LinkProbes(link="lte", nat=b))
+        return run_rules([LinksLeaveByOwnPath], SiteContext(site="hq", probes=probes))[0]
+
+    assert verdict(primary, backup).status == "pass"
+    same = verdict(primary, primary)
+    assert same.status == "warn" and "both probes left by the same path" in same.message
+    assert "127.0.0.3" in same.message

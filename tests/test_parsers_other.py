@@ -56,7 +56,7 @@ def test_warehouse_mikrotik_sample_tells_the_demo_story() -> None:
     assert facts.sip_alg == "enabled"
     assert facts.ef_priority is False and facts.priority_classes == []
     assert facts.voice_vlans == []
-    assert facts.udp_timeout_s == 10
+    assert facts.udp_timeout_s == 180  # udp-stream-timeout=3m: what replied flows get (udp-timeout=10s is one-way)
     assert facts.dscp_remarks
     wide_open = [r for r in facts.firewall_rules if r.action == "permit" and r.direction == "forward from WAN"]
     assert wide_open and wide_open[0].protocol == "udp" and wide_open[0].dst_ports == []

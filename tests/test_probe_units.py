@@ -68,6 +68,26 @@ def test_iperf3_reports_are_read_for_tcp_and_udp() -> None:
     assert _parse(udp, udp=True).udp_loss_pct == 1.5
 
 
+def test_udp_loss_is_the_receivers_report_not_the_senders() -> None:
+    # iperf3 3.12 -u client output (recorded in the lab, 2 % loss path): the sender's own summary knows no loss
+    udp = _Report.model_validate_json(
+        '{"end": {"sum": {"bits_per_second": 1.74e6, "lost_percent": 0, "packets": 12674},'
+        ' "sum_sent": {"bits_per_second": 1.74e6, "lost_packets": 0, "lost_percent": 0, "packets": 12674},'
+        ' "sum_received": {"bits_per_second": 1.69e6, "jitter_ms": 0.31, "lost_packets": 256,'
+        ' "lost_percent": 2.0199, "packets": 12674}}}'
+    )
+    out = _parse(udp, udp=True)
+    assert (out.udp_loss_pct, out.udp_packets, out.udp_jitter_ms) == (2.0199, 12674, 0.31)
+
+
+def test_voice_load_udp_runs_long_enough_to_count_loss() -> None:
+    from collectors.probes.bandwidth import udp_loss_duration_s
+
+    # one G.711 call (50 datagrams/s) for the old 5 s was 250 datagrams: one lost read 0.4 %
+    assert udp_loss_duration_s(50) * 50 >= 1500 and udp_loss_duration_s(50) <= 30
+    assert udp_loss_duration_s(500) * 500 == 3000
+
+
 def test_iperf3_without_a_server_is_not_assessed() -> None:
     from collectors.probes.iperf3 import run_iperf3
 

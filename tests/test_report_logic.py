@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assess.drift import compute_drift
-from assess.models.common import Status, Verdict
+from assess.models.common import Category, Severity, Status, Verdict
+from assess.models.findings import Finding
 from assess.report import build_portfolio
 from assess.report.checklist import build_checklist
 from assess.report.compare import compare_sites
@@ -16,14 +17,24 @@ def test_checklist_ticks_qos_and_firewall_when_evidence_passes() -> None:
     fw = next(i for t, i in items.items() if t.startswith("Firewall"))
     # hq has one LAN QoS warning (VQ103), so QoS stays open; its firewall evidence all passes
     assert qos.mark == "open" and "VQ103" in qos.basis
-    assert fw.mark == "done" and "no SIP ALG on hq-inet" in fw.basis
+    assert fw.mark == "done" and fw.basis.startswith("Verified: 5 checks passed (VQ301, VQ302")
 
 
-def test_checklist_marks_failures_from_probes_and_findings() -> None:
+def test_checklist_marks_failures_from_findings() -> None:
     items = {i.title: i for i in build_checklist(warehouse_site())}
     fw = next(i for t, i in items.items() if t.startswith("Firewall"))
     assert fw.mark == "open"
-    assert "VQ301" in fw.basis and "12500/udp" in fw.basis and "SIP ALG rewrote" in fw.basis
+    assert "VQ301" in fw.basis and "VQ302" in fw.basis
+
+
+def test_capacity_item_follows_udp_loss_at_voice_load_by_rule_id() -> None:
+    site = hq_site()
+    site.findings.append(
+        Finding(id="VQ409", title="UDP loss at voice load within threshold", severity=Severity.HIGH,
+                category=Category.LINK_QUALITY, status=Status.FAIL, message="UDP loss 1.80 % at load", link="hq-inet")
+    )
+    capacity = next(i for i in build_checklist(site) if i.title.startswith("Capacity"))
+    assert capacity.mark == "open" and "VQ409" in capacity.basis and "VQ409" in capacity.rules
 
 
 def test_checklist_leaves_what_the_tool_cannot_know_to_the_consultant() -> None:
@@ -50,24 +61,34 @@ def test_checklist_without_any_evidence_is_manual() -> None:
     assert {i.mark for i in build_checklist(site)} == {"manual"}
 
 
-def test_drift_shows_the_differing_values_per_layer() -> None:
-    drift = {d.layer: d for d in compute_drift([hq_site(), branch_site(), warehouse_site()])}
-    assert drift["SIP ALG"].values == {
-        "hq": "SIP ALG disabled",
-        "branch-york": "SIP ALG disabled",
-        "warehouse": "SIP ALG enabled",
-    }
-    assert drift["SIP ALG"].details == {"warehouse": ["SIP ALG enabled"]}  # the odd one out of the majority
-    assert drift["RTP port range"].details["warehouse"] == ["UDP 10000-10999"]
-    assert drift["QoS policy"].values["warehouse"] == "not seen"
-    assert "VOICE (ef): priority 20 %" in drift["QoS policy"].details["branch-york"]
-    assert "Priority classes" not in drift  # VOICE everywhere QoS was seen
+def _drift_finding(rule_id: str, status: Status, compared: dict[str, str], message: str = "") -> Finding:
+    return Finding(
+        id=rule_id, title="x consistent with other sites", severity=Severity.LOW, category=Category.RESILIENCE,
+        status=status, message=message or f"{rule_id} {status}", compared=compared,
+    )
 
 
-def test_identical_sites_do_not_drift() -> None:
-    a, b = hq_site(), hq_site()
-    b.site = "hq2"
-    assert compute_drift([a, b]) == []
+def test_drift_is_drawn_from_the_drift_findings_and_their_compared_values() -> None:
+    hq, branch, warehouse = hq_site(), branch_site(), warehouse_site()
+    seen = {"hq": "disabled", "branch-york": "disabled", "warehouse": "enabled"}
+    hq.findings.append(_drift_finding("VQ506", Status.PASS, seen))
+    branch.findings.append(_drift_finding("VQ506", Status.PASS, seen))
+    warehouse.findings.append(_drift_finding("VQ506", Status.WARN, seen, "SIP ALG state differs: here 'enabled'"))
+    # the voice VLAN rule passed everywhere ("as planned"): per-site VLANs the plan sets are not drift
+    for site in (hq, branch, warehouse):
+        site.findings.append(_drift_finding("VQ505", Status.PASS, {"hq": "as planned", "branch-york": "as planned"}))
+    drift = {d.rule: d for d in compute_drift([hq, branch, warehouse])}
+    assert set(drift) == {"VQ506"}
+    assert drift["VQ506"].layer == "SIP ALG state" and drift["VQ506"].values == seen
+    assert drift["VQ506"].details == {"warehouse": ["SIP ALG state differs: here 'enabled'"]}
+
+
+def test_a_sites_own_finding_gives_its_value_and_unseen_sites_say_so() -> None:
+    hq, branch, warehouse = hq_site(), branch_site(), warehouse_site()
+    hq.findings.append(_drift_finding("VQ507", Status.WARN, {"hq": "10000-10999", "branch-york": "stale"}))
+    branch.findings.append(_drift_finding("VQ507", Status.PASS, {"branch-york": "10000-20000", "hq": "10000-10999"}))
+    drift = compute_drift([hq, branch, warehouse])
+    assert [d.values for d in drift] == [{"hq": "10000-10999", "branch-york": "10000-20000", "warehouse": "not seen"}]
 
 
 def test_portfolio_lists_sites_worst_findings_and_drift() -> None:
@@ -76,7 +97,7 @@ def test_portfolio_lists_sites_worst_findings_and_drift() -> None:
     assert by_site["warehouse"].verdict == Verdict.NO_GO
     assert by_site["warehouse"].worst_findings[0].startswith("VQ201")
     assert by_site["hq"].categories["lan_qos"] == 98.0
-    assert {d.layer for d in pf.drift} >= {"SIP ALG", "Voice VLAN scheme", "UDP timeout"}
+    assert pf.drift == compute_drift([hq_site(), branch_site(), warehouse_site()])
 
 
 def test_before_after_lists_fixed_new_and_still_open() -> None:
@@ -106,20 +127,6 @@ def test_unverified_checks_are_grouped_per_rule_with_their_subjects() -> None:
     assert all(f.id != "VQ401" for f in lq.open + lq.passed)
 
 
-def test_qos_drift_only_compares_voice_classes() -> None:
-    from assess.drift import qos_policy_lines
-    from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, QosPolicy
-
-    facts = DeviceFacts(
-        platform="arista_eos",
-        class_maps=[ClassMatch(name="q5", match_dscp=["46"]), ClassMatch(name="q7", match_dscp=["cs7"])],
-        policies=[
-            QosPolicy(name="tx", classes=[PolicyClass(name="q5", priority=True), PolicyClass(name="q7", priority=True)])
-        ],
-    )
-    assert qos_policy_lines(facts) == ["q5 (46): priority unbounded"]
-
-
 def test_portfolio_tables_list_the_worst_sites_first() -> None:
     from assess.report.portfolio import portfolio_view
 
@@ -128,3 +135,15 @@ def test_portfolio_tables_list_the_worst_sites_first() -> None:
     assert [s.site for s in view.ranked] == ["warehouse", "branch-york", "hq"]
     assert [s.site for s in pf.sites] == ["hq", "branch-york", "warehouse"]  # portfolio.json keeps plan order
     assert view.page_size == "A4"
+
+
+def test_checklist_and_key_measurements_name_registered_rules_only() -> None:
+    from assess.report.checklist import CHECKLIST
+    from assess.report.view import KEY_MEASUREMENTS
+    from checks.registry import ALL_RULES
+
+    registered = {r.id for r in ALL_RULES}
+    declared = {rule for spec in CHECKLIST for rule in spec.rules} | {r for m in KEY_MEASUREMENTS for r in m.rules}
+    assert declared and declared <= registered, declared - registered
+    capacity = next(spec for spec in CHECKLIST if spec.title.startswith("Capacity"))
+    assert {"VQ408", "VQ409", "VQ210"} <= set(capacity.rules)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from assess.errors import UserError
 from assess.models.site import SiteResult
 from assess.report import build_portfolio, render_portfolio, render_site
-from tests.report_fixtures import all_sites, remediated, warehouse_site
+from tests.report_fixtures import all_sites, remediated, warehouse_site, with_drift
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def site_after(tmp_path_factory: pytest.TempPathFactory) -> tuple[SiteResult, Pa
 
 @pytest.fixture(scope="module")
 def portfolio_letter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sites = all_sites()
+    sites = with_drift(all_sites())
     pf = build_portfolio(sites, "Northwind Logistics Ltd", consultant="Jane Doe", page_size="Letter")
     out = tmp_path_factory.mktemp("pf")
     render_portfolio(pf, sites, out, company=pf.company, consultant=pf.consultant, page_size="Letter", formats=("pdf",))
@@ -125,7 +125,7 @@ def test_portfolio_letter_has_every_site_and_drift(portfolio_letter: Path) -> No
     text = pdf_text(portfolio_letter)
     for site in all_sites():
         assert site.title in text
-    assert "Configuration drift" in text and "SIP ALG enabled" in text and "UDP 10000-10999" in text
+    assert "Configuration drift" in text and "SIP ALG state (VQ506)" in text and "10000-10999" in text
 
 
 def test_unknown_page_size_is_a_user_error(tmp_path: Path) -> None:

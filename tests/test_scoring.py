@@ -49,10 +49,39 @@ def test_high_warning_alone_stays_go() -> None:
     assert s.score == pytest.approx(100 - 0.2 * 10, abs=0.1)  # half of 20 points on a 20 % weight
 
 
-@pytest.mark.parametrize("status", [Status.UNKNOWN, Status.WARN])
-def test_critical_check_not_confirmed_is_conditional(status: Status) -> None:
-    s = score_site([*baseline(), f("VQ301", Severity.CRITICAL, Category.FIREWALL_NAT, status)])
+def test_critical_check_only_warned_is_conditional() -> None:
+    s = score_site([*baseline(), f("VQ301", Severity.CRITICAL, Category.FIREWALL_NAT, Status.WARN)])
     assert s.verdict == Verdict.CONDITIONAL and "not confirmed" in s.verdict_reason
+
+
+def test_critical_check_without_evidence_is_incomplete_with_no_score() -> None:
+    s = score_site([*baseline(), f("VQ301", Severity.CRITICAL, Category.FIREWALL_NAT, Status.UNKNOWN)])
+    assert s.verdict == Verdict.INCOMPLETE and s.score is None and s.verdict_so_far is None
+    assert s.verdict_reason == "INCOMPLETE: no evidence for 1 critical check (VQ301)"
+    assert s.coverage.critical_without_evidence == ["VQ301"]
+    # 5 of the 6 applicable checks had evidence: 83.3 %, above the 80 % bar; the critical gap alone decides
+    assert (s.coverage.evidenced, s.coverage.applicable, s.coverage.pct) == (5, 6, 83.3)
+
+
+def test_low_coverage_is_incomplete_even_without_a_critical_gap() -> None:
+    gaps = [f(f"VQ6{i:02d}", Severity.LOW, Category.LAN_QOS, Status.UNKNOWN) for i in range(2)]
+    s = score_site([*baseline(), *gaps])  # 5 judged of 7: 71 % < 80 %
+    assert s.verdict == Verdict.INCOMPLETE and s.score is None
+    assert "5 of 7 applicable checks had evidence (71 %, 80 % needed)" in s.verdict_reason
+    lan = next(c for c in s.categories if c.category == Category.LAN_QOS)
+    assert lan.coverage_pct == pytest.approx(100 / 3, abs=0.1) and lan.unknown == 2
+
+
+def test_a_known_critical_failure_stays_visible_as_no_go_so_far() -> None:
+    findings = [
+        *baseline(),
+        f("VQ201", Severity.CRITICAL, Category.WAN_QOS, Status.FAIL),
+        f("VQ401", Severity.CRITICAL, Category.LINK_QUALITY, Status.UNKNOWN),
+    ]
+    s = score_site(findings)
+    assert s.verdict == Verdict.INCOMPLETE and s.verdict_so_far == Verdict.NO_GO and s.score is None
+    assert s.verdict_reason.startswith("INCOMPLETE (NO-GO so far: 1 critical check failed (VQ201)):")
+    assert [a.blocks for a in s.actions][:2] == [Verdict.NO_GO, Verdict.INCOMPLETE]
 
 
 def test_unknown_costs_points_unlike_a_pass() -> None:
@@ -66,9 +95,15 @@ def test_unknown_costs_points_unlike_a_pass() -> None:
 def test_not_applicable_is_neither_pass_nor_evidence() -> None:
     findings = [x for x in baseline() if x.category != Category.LINK_QUALITY]
     findings.append(f("VQ401", Severity.HIGH, Category.LINK_QUALITY, Status.NA))
-    s = score_site(findings)
+    s = score_site(findings)  # nothing in the plan for link quality: a gap in scope, not in evidence
     assert s.verdict == Verdict.CONDITIONAL and "no evidence for Link quality" in s.verdict_reason
     assert [a.kind for a in s.actions] == ["assess"]
+
+
+def test_a_planned_device_not_collected_makes_the_site_incomplete() -> None:
+    s = score_site(baseline(), missing_devices=["sw2"])
+    assert s.verdict == Verdict.INCOMPLETE and s.score is None
+    assert s.verdict_reason == "INCOMPLETE: device sw2 not collected"
 
 
 def test_resilience_is_not_required_for_go() -> None:
@@ -94,9 +129,18 @@ def test_low_score_without_blocking_finding_is_conditional_then_no_go() -> None:
     assert s.verdict == Verdict.CONDITIONAL and "below 75" in s.verdict_reason
 
 
-def test_nothing_assessed_is_no_go() -> None:
+def test_nothing_assessed_is_incomplete_without_a_score() -> None:
     s = score_site([])
-    assert s.verdict == Verdict.NO_GO and s.score == 0 and "nothing" in s.verdict_reason
+    assert s.verdict == Verdict.INCOMPLETE and s.score is None and "nothing" in s.verdict_reason
+
+
+def test_only_unknowns_in_a_category_is_no_evidence_for_it() -> None:
+    findings = [x for x in baseline() if x.category != Category.LINK_QUALITY]
+    findings += [f(f"VQ40{i}", Severity.MEDIUM, Category.LINK_QUALITY, Status.UNKNOWN) for i in range(2)]
+    s = score_site(findings)
+    link = next(c for c in s.categories if c.category == Category.LINK_QUALITY)
+    assert not link.assessed and link.coverage_pct == 0
+    assert s.verdict == Verdict.INCOMPLETE and "no evidence for Link quality" in s.verdict_reason
 
 
 def test_a_rule_repeated_on_devices_costs_more_but_not_linearly() -> None:

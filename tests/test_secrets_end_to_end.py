@@ -37,7 +37,8 @@ def _seed(evidence: Path) -> list[str]:
     return secrets
 
 
-def _texts(out: Path) -> dict[Path, str]:
+def output_texts(out: Path) -> dict[Path, str]:
+    """Every file under ``out`` as text (a PDF as the text of its pages)."""
     texts: dict[Path, str] = {}
     for path in out.rglob("*"):
         if path.suffix == ".pdf":
@@ -56,7 +57,7 @@ def test_seeded_secrets_are_in_no_output_file(tmp_path: Path) -> None:
     data["report"]["formats"] = ["pdf", "html", "json"]
     out = tmp_path / "out"
     run_survey(Plan.model_validate(data), SurveyOptions(out_dir=out, offline_evidence=evidence))
-    texts = _texts(out)
+    texts = output_texts(out)
     assert any(p.suffix == ".pdf" for p in texts) and any(p.suffix == ".html" for p in texts)
     leaks = [(str(p.relative_to(out)), s) for p, text in texts.items() for s in secrets if s in text]
     assert leaks == []

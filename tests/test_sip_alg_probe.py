@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assess.cli import app
 from assess.reflector.sip_echo import SipEcho, SipEchoConfig
-from assess.reflector.sip_wire import auth_header, authentic, mask
+from assess.reflector.sip_wire import authentic, mask, sign
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg, summarise
 from collectors.probes.sip_message import (
     SipEndpoint,
@@ -61,7 +61,7 @@ def test_compact_header_forms_compare_equal_to_full_names():
 
 
 def test_auth_header_is_checked_with_the_secret_and_age():
-    msg = f"OPTIONS sip:x SIP/2.0\r\n{auth_header(b'k')}\r\n\r\n".encode()
+    msg = sign("OPTIONS sip:x SIP/2.0\r\n\r\n", b"k").encode()
     assert authentic(msg, b"k") and not authentic(msg, b"other")
     assert not authentic(msg, b"k", now=time.time() + 600)
 

@@ -22,6 +22,10 @@ def _show(result: CapacityResult) -> None:
     err_console.print(table)
 
 
+MAX_CALLS = 1_000_000  # beyond any single site; Erlang B sizing stops at 1,000,000 channels too
+MAX_ERLANGS = 100_000.0
+
+
 def _check(calls: int | None, erlangs: float | None, gos: float, codec: str, link: str, crtp: bool) -> None:
     if (calls is None) == (erlangs is None):
         raise UserError("give either --calls N or --erlangs E")
@@ -37,20 +41,27 @@ def _check(calls: int | None, erlangs: float | None, gos: float, codec: str, lin
 
 def capacity_command(
     codec: str = typer.Option(..., "--codec", help="g711, g722, g729 or opus (32 kbit/s)."),
-    calls: int | None = typer.Option(None, "--calls", min=0, help="Concurrent calls to carry."),
-    erlangs: float | None = typer.Option(None, "--erlangs", min=0.0, help="Busy-hour traffic in Erlangs."),
+    calls: int | None = typer.Option(None, "--calls", min=0, max=MAX_CALLS, help="Concurrent calls to carry."),
+    erlangs: float | None = typer.Option(
+        None, "--erlangs", min=0.0, max=MAX_ERLANGS, help="Busy-hour traffic in Erlangs."
+    ),
     gos: float = typer.Option(0.01, "--gos", help="Grade of service with --erlangs: blocking probability (0.01)."),
     ptime: float = typer.Option(20.0, "--ptime", min=5.0, max=120.0, help="Packetisation time, ms."),
     link: str = typer.Option("ethernet", "--link", help="ethernet, ppp, mpls (2 labels) or ipsec (tunnel, AES)."),
     crtp: bool = typer.Option(False, "--crtp", help="Compressed RTP headers (RFC 2508, 2 bytes)."),
-    codec_kbps: float | None = typer.Option(None, "--codec-kbps", min=1.0, help="Override the codec bit rate."),
+    codec_kbps: float | None = typer.Option(
+        None, "--codec-kbps", min=1.0, max=100_000.0, help="Override the codec bit rate."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
 ) -> None:
     """Per-call and total voice bandwidth, with Erlang B channel sizing when given Erlangs."""
     codec, link = codec.lower(), link.lower()
     _check(calls, erlangs, gos, codec, link, crtp)
     layer: LinkLayer = link  # type: ignore[assignment]  # checked against LINK_LAYERS above
-    result = capacity(codec, ptime, layer, crtp, calls=calls, erlangs=erlangs, gos=gos, codec_kbps=codec_kbps)
+    try:
+        result = capacity(codec, ptime, layer, crtp, calls=calls, erlangs=erlangs, gos=gos, codec_kbps=codec_kbps)
+    except ValueError as exc:  # e.g. a grade of service no channel count up to the limit reaches
+        raise UserError(str(exc)) from None
     if as_json:
         print_json(result)
     else:

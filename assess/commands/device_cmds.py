@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assess.console import print_json
+from assess.console import print_json, safe_text
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
@@ -29,8 +29,11 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
     # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
     from collectors.parsers import registry
     from collectors.parsers.loader import as_config_of, load_evidence
+    from collectors.redact import redact
 
-    outputs = load_evidence(path)
+    # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
+    # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
+    outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(path)).items()}
     chosen, why = (platform, "given with --platform") if platform else _detected_platform(path, outputs)
     facts = registry.parse_device(chosen, as_config_of(chosen, outputs))
     facts.platform_evidence = why
@@ -69,11 +72,12 @@ def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
 
 def facts_table(facts: DeviceFacts) -> Table:
     """The CONTRACT summary of the facts as a two-column table."""
-    table = Table(title=f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip())
+    title = f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip()
+    table = Table(title=safe_text(title))
     table.add_column("fact")
     table.add_column("value", overflow="fold")
     rows: list[tuple[str, object]] = [
-        ("SIP ALG", f"{facts.sip_alg}  [dim]{facts.sip_alg_evidence}[/]"),
+        ("SIP ALG", f"{facts.sip_alg}  [dim]{safe_text(facts.sip_alg_evidence)}[/]"),
         ("voice VLANs", facts.voice_vlans),
         ("voice ports", len(facts.voice_ports)),
         ("QoS-trusting ports", len(facts.qos_trust_ports)),
@@ -86,7 +90,7 @@ def facts_table(facts: DeviceFacts) -> Table:
         ("PoE budget / used (W)", f"{facts.poe_budget_w} / {facts.poe_used_w}"),
     ]
     for key, value in rows:
-        table.add_row(key, str(value))
+        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(value))
     return table
 
 
@@ -102,8 +106,8 @@ def findings_table(findings: list[Finding]) -> Table:
             f.id,
             f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
             f"[{STATUS_STYLE[status]}]{status}[/]",
-            f.title + (f"\n[dim]{f.message}[/]" if f.message else ""),
-            f.evidence[:300],
+            safe_text(f.title) + (f"\n[dim]{safe_text(f.message)}[/]" if f.message else ""),
+            safe_text(f.evidence[:300]),
         )
     return table
 
@@ -122,7 +126,7 @@ def facts(
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     for warning in parsed.parse_warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]warning:[/] {safe_text(warning)}")
 
 
 def audit(

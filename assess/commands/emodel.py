@@ -36,14 +36,20 @@ def _show(result: EModelResult) -> None:
         err_console.print(f"[yellow]note:[/] {CODECS[str(result.codec)].source}")
 
 
+MAX_MS = 60_000.0  # a minute of one-way delay or jitter: far past where the E-model's R reaches 0
+
+
 def emodel_command(
     codec: str = typer.Option(..., "--codec", help="g711 (with PLC), g729 (G.729A+VAD), g722 or opus."),
-    delay_ms: float = typer.Option(0.0, "--delay-ms", min=0.0, help="One-way mouth-to-ear delay Ta (T = Ta, Tr = 2T)."),
+    delay_ms: float = typer.Option(
+        0.0, "--delay-ms", min=0.0, max=MAX_MS, help="One-way mouth-to-ear delay Ta (T = Ta, Tr = 2T)."
+    ),
     jitter_ms: float = typer.Option(
-        0.0, "--jitter-ms", min=0.0, help="Interarrival jitter; adds a jitter buffer of 2x this to the delay."
+        0.0, "--jitter-ms", min=0.0, max=MAX_MS,
+        help="Interarrival jitter; adds a jitter buffer of 2x this to the delay.",
     ),
     loss_pct: float = typer.Option(0.0, "--loss-pct", min=0.0, max=100.0, help="Random packet loss, percent."),
-    burst_ratio: float = typer.Option(1.0, "--burst-ratio", min=1.0, help="Burst ratio (1 = random loss)."),
+    burst_ratio: float = typer.Option(1.0, "--burst-ratio", min=1.0, max=1000.0, help="Burst ratio (1 = random loss)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
 ) -> None:
     """ITU-T G.107 E-model: R-factor and MOS (codec impairments from G.113 Appendix I)."""

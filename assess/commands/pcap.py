@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from assess.console import err_console, print_json
+from assess.console import err_console, print_json, safe_text
 from assess.errors import UserError
 
 if TYPE_CHECKING:
@@ -20,13 +20,14 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def _show(result: PcapResult) -> None:
-    table = Table(title=f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s)")
+    table = Table(title=safe_text(f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s)"))
     for col in ("SSRC", "from", "to", "payload", "pkts", "lost", "loss %", "dup", "ooo", "jitter ms", "max jit", "MOS"):
         table.add_column(col, justify="right" if col not in ("SSRC", "from", "to", "payload") else "left")
     for s in result.streams:
         table.add_row(
-            s.ssrc, s.src, s.dst, s.payload, str(s.packets), str(s.lost), _fmt(s.loss_pct), str(s.duplicates),
-            str(s.out_of_order), _fmt(s.jitter_ms, 3), _fmt(s.max_jitter_ms, 3), _fmt(s.mos),
+            *(safe_text(v) for v in (s.ssrc, s.src, s.dst, s.payload)), str(s.packets), str(s.lost),
+            _fmt(s.loss_pct), str(s.duplicates), str(s.out_of_order), _fmt(s.jitter_ms, 3),
+            _fmt(s.max_jitter_ms, 3), _fmt(s.mos),
         )  # fmt: skip
     err_console.print(table)
     if result.calls:
@@ -35,7 +36,8 @@ def _show(result: PcapResult) -> None:
             calls.add_column(col)
         for c in result.calls:
             codes = " ".join(str(code) for code in c.responses)
-            calls.add_row(c.call_id, c.from_uri, c.to_uri, codes, _fmt(c.setup_time_ms, 0), ", ".join(c.streams))
+            calls.add_row(*(safe_text(v) for v in (c.call_id, c.from_uri, c.to_uri, codes, _fmt(c.setup_time_ms, 0),
+                                                   ", ".join(c.streams))))
         err_console.print(calls)
     if not result.streams:
         err_console.print("no RTP streams found")

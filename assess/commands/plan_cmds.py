@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from assess.atomic import write_atomic
 from assess.console import err_console
 from assess.errors import UserError
 from assess.models.site import Portfolio, SiteResult
@@ -24,11 +25,16 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a commented survey-plan template to edit for your customer."""
+    if path.is_dir():
+        raise UserError(f"{path} is a directory: give the plan file's name, e.g. {path / 'plan.yaml'}")
     if path.exists() and not force:
         raise UserError(f"{path} already exists (use --force to overwrite)")
     text = plan_template()
     parse_plan(text, "template")  # the template must always be a valid plan
-    path.write_text(text, encoding="utf-8")
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the plan: {exc.strerror or exc}") from None
     err_console.print(f"wrote {path}: edit the sites, devices and links, then run `assess survey {path}`")
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 import typer
 from pydantic import BaseModel
 
-from assess.console import err_console, print_json
+from assess.console import err_console, print_json, safe_text
 from assess.errors import NotAssessedError
 
 R = TypeVar("R", bound=BaseModel)
@@ -18,7 +18,7 @@ NOT_ASSESSED_EXIT = 1
 
 def not_assessed(exc: NotAssessedError, as_json: bool) -> None:
     """Report a probe that could not measure, then exit 1 (the run itself was valid)."""
-    err_console.print(f"[yellow]not assessed[/]: {exc.item}: {exc.reason}", soft_wrap=True)
+    err_console.print(f"[yellow]not assessed[/]: {safe_text(exc.item)}: {safe_text(exc.reason)}", soft_wrap=True)
     if as_json:
         print_json({"status": "not_assessed", "item": exc.item, "reason": exc.reason})
     raise typer.Exit(NOT_ASSESSED_EXIT)

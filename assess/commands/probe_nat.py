@@ -18,6 +18,10 @@ def nat(
     parallel: int = typer.Option(8, "--parallel", min=2, max=32, help="Bindings tested in parallel per round."),
     timeout: float = typer.Option(1.5, "--timeout", min=0.2, max=10, help="Seconds to wait for each STUN answer."),
     secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    source: str | None = typer.Option(
+        None, "--source", help="Leave by this local address or interface (one WAN link of several; an "
+        "interface needs root)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Classify the NAT (mapping, filtering, hairpinning, port preservation) and measure how long
@@ -31,7 +35,7 @@ def nat(
     """
     host, port = split_host_port(target, DEFAULT_STUN_PORT)
     opts = NatProbeOptions(timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
-                           secret=secret_bytes(secret))
+                           secret=secret_bytes(secret), source=source)
     result = probe_nat(host, port, opts)
     lifetime = "-" if result.binding_lifetime_s is None else (
         f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least
@@ -39,6 +43,7 @@ def nat(
     )
     emit(result, as_json, [
         ("public address", f"{result.public_address}:{result.public_port}"),
+        ("left by", result.source or result.local_address or "-"),
         ("mapping", result.mapping),
         ("filtering", result.filtering),
         ("hairpinning", result.hairpinning),

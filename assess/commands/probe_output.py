@@ -7,7 +7,7 @@ import os
 import typer
 from pydantic import BaseModel
 
-from assess.console import err_console, print_json
+from assess.console import err_console, neutralise, print_json, safe_text
 
 NOT_ASSESSED_EXIT = 1
 
@@ -31,7 +31,7 @@ def emit(result: BaseModel, as_json: bool, summary: list[tuple[str, object]]) ->
         print_json(result)
     else:
         for key, value in summary:
-            typer.echo(f"{key:<24} {value}")
+            typer.echo(f"{key:<24} {neutralise(value)}")
     if not assessed:
-        err_console.print(f"[yellow]not assessed:[/] {getattr(result, 'reason', '')}", soft_wrap=True)
+        err_console.print(f"[yellow]not assessed:[/] {safe_text(getattr(result, 'reason', ''))}", soft_wrap=True)
         raise typer.Exit(NOT_ASSESSED_EXIT)

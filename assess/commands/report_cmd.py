@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
+from assess.atomic import ensure_out_dir, write_atomic
 from assess.console import err_console
 from assess.errors import UserError
 from assess.models.site import SiteResult
-from collectors.evidence import write_atomic
+from assess.safe_names import inside
 
 FORMATS = ("pdf", "html", "json")
 
@@ -43,10 +44,10 @@ def report(
     consultant = consultant if consultant is not None else (saved.consultant if saved else "")
     size = check_page_size(page_size or (saved.page_size if saved else "A4"))
     previous = _previous(compare, sites) if compare else {}
-    out_dir = out or results_dir
+    out_dir = ensure_out_dir(out or results_dir)
     written: list[Path] = []
     for site in sites:
-        site_dir = out_dir / site.site
+        site_dir = inside(out_dir, site.site)  # the site name came from a file: it must stay under --out
         written += render_site(
             site,
             site_dir,

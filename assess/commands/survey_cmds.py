@@ -12,9 +12,10 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assess.console import err_console
+from assess.atomic import ensure_out_dir
+from assess.console import err_console, safe_text
 from assess.errors import UserError
-from assess.models.common import Verdict
+from assess.models.common import Status, Verdict
 from assess.plan import load_plan
 
 if TYPE_CHECKING:
@@ -33,10 +34,20 @@ class FailOn(StrEnum):
     """When `survey`/`demo` should exit non-zero."""
 
     NEVER = "never"
-    NO_GO = "no-go"
+    NO_GO = "no-go"  # a site is NO-GO, or INCOMPLETE with a NO-GO cause already found
+    INCOMPLETE = "incomplete"  # as no-go, and also any site the evidence could not decide
 
 
-VERDICT_STYLE = {Verdict.GO: "bold green", Verdict.CONDITIONAL: "bold yellow", Verdict.NO_GO: "bold red"}
+VERDICT_STYLE = {
+    Verdict.GO: "bold green",
+    Verdict.CONDITIONAL: "bold yellow",
+    Verdict.NO_GO: "bold red",
+    Verdict.INCOMPLETE: "bold magenta",
+}
+FAIL_ON_HELP = (
+    "Exit 1 when any site is NO-GO or 'INCOMPLETE, NO-GO so far' (`no-go`), or also when any site is "
+    "INCOMPLETE (`incomplete`)."
+)
 
 
 def sample_dir() -> Path:
@@ -48,6 +59,8 @@ def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
     from assess.survey import run_survey  # heavy (parsers, netmiko, WeasyPrint): only when surveying
 
     plan = load_plan(plan_path)
+    for note in plan.deprecation_notes():
+        err_console.print(f"note: {plan_path}: {note}")
     opts = dataclasses.replace(opts, plan_dir=plan_path.parent)  # captures are relative to the plan
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True
@@ -60,19 +73,38 @@ def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
 
 def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
     table = Table(title="Readiness by site", title_justify="left")
-    for col in ("site", "verdict", "score", "failed findings", "not assessed"):
-        table.add_column(col)
+    table.add_column("site")
+    table.add_column("verdict", no_wrap=True)
+    for col in ("score", "coverage", "fail", "warn", "unknown", "not assessed"):
+        table.add_column(col, justify="right")
     for r in outcome.results:
-        failed = sum(1 for f in r.findings if f.failed)
+        counts = {s: sum(1 for f in r.findings if f.status == s) for s in (Status.FAIL, Status.WARN, Status.UNKNOWN)}
         verdict = f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]"
-        table.add_row(r.title or r.site, verdict, f"{r.score:.0f}", str(failed), str(len(r.not_assessed)))
+        if r.verdict_so_far is not None:
+            verdict += f" ({r.verdict_so_far.value} so far)"
+        table.add_row(
+            safe_text(r.title or r.site),
+            verdict,
+            "–" if r.score is None else f"{r.score:.0f}",
+            "–" if r.coverage is None else f"{r.coverage.pct:.0f} %",
+            *(str(n) for n in counts.values()),
+            str(len(r.not_assessed)),
+        )
     err_console.print(table)
+    for r in outcome.results:
+        if r.verdict is Verdict.INCOMPLETE:
+            err_console.print(f"{r.site}: {r.verdict_reason}")
     err_console.print(f"reports and results in {out_dir}/ (portfolio.pdf, <site>/report.pdf, <site>/results.json)")
 
 
 def _exit_code(outcome: SurveyOutcome, fail_on: FailOn) -> int:
-    no_go = any(r.verdict is Verdict.NO_GO for r in outcome.results)
-    return 1 if fail_on is FailOn.NO_GO and no_go else 0
+    no_go = any(Verdict.NO_GO in (r.verdict, r.verdict_so_far) for r in outcome.results)
+    incomplete = any(r.verdict is Verdict.INCOMPLETE for r in outcome.results)
+    if fail_on is FailOn.NO_GO:
+        return 1 if no_go else 0
+    if fail_on is FailOn.INCOMPLETE:
+        return 1 if no_go or incomplete else 0
+    return 0
 
 
 def survey(
@@ -84,7 +116,7 @@ def survey(
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: devices and "
                                 "probes already saved there are not repeated."),
-    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help="Exit 1 when any site is NO-GO (`no-go`)."),
+    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help=FAIL_ON_HELP),
     accept_new_host_keys: bool = typer.Option(
         False, "--accept-new-host-keys", help="Trust a device's SSH key on first contact and record it "
         "(a changed key is still refused). Default: keys must already be in --known-hosts."
@@ -113,7 +145,7 @@ def survey(
     if offline is not None and not offline.is_dir():
         raise UserError(f"--offline {offline}: no such evidence folder")
     opts = SurveyOptions(
-        out_dir=out,
+        out_dir=ensure_out_dir(out),
         offline_evidence=offline,
         resume=resume,
         collect=CollectOptions(workers=workers, known_hosts=known_hosts, accept_new_host_keys=accept_new_host_keys),
@@ -129,7 +161,7 @@ def demo(
         False, "--lab", help="Build a network-namespace lab per sample link (root) and survey it live: SSH into "
         "each site's lab router, probe each link through it (a few minutes)."
     ),
-    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help="Exit 1 when any site is NO-GO (`no-go`)."),
+    fail_on: FailOn = typer.Option(FailOn.NEVER, "--fail-on", help=FAIL_ON_HELP),
 ) -> None:
     """Run the bundled sample survey (three sites of a fictional company) end to end.
 
@@ -140,6 +172,7 @@ def demo(
     is probed through it (RTP, bandwidth, NAT, SIP ALG, ports). OUT also gets lab-plan.yaml and
     known_hosts. Every namespace and process is removed afterwards.
     """
+    ensure_out_dir(out)
     if lab:
         from assess.lab_demo import run_lab_demo  # imported late: only the lab needs root tools
 

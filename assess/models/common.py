@@ -50,3 +50,4 @@ class Verdict(StrEnum):
     GO = "GO"
     CONDITIONAL = "CONDITIONAL"
     NO_GO = "NO-GO"
+    INCOMPLETE = "INCOMPLETE"  # the evidence does not cover what a verdict needs (docs/scoring.md)

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from assess.voice_qos import ef_priority_egresses
+
 SipAlgState = Literal["enabled", "disabled", "unknown"]
 PortMode = Literal["access", "trunk", "routed", "unknown"]
 Trust = Literal["none", "dscp", "cos", "phone", "unknown"]
@@ -211,25 +213,5 @@ class DeviceFacts(BaseModel):
         ]
 
     def ef_priority_egresses(self) -> list[str]:
-        """Interfaces whose output policy puts EF into a strict-priority class."""
-        ef_classes = {c.name for c in self.class_maps if "ef" in c.match_dscp or "46" in c.match_dscp}
-        policies = {p.name: p for p in self.policies}
-        egresses: list[str] = []
-        for att in self.attachments:
-            policy = policies.get(att.policy)
-            if att.direction != "output" or policy is None:
-                continue
-            if self._policy_prioritises(policy, ef_classes, policies, depth=0):
-                egresses.append(att.interface)
-        return egresses
-
-    def _policy_prioritises(
-        self, policy: QosPolicy, ef_classes: set[str], policies: dict[str, QosPolicy], depth: int
-    ) -> bool:
-        for cls in policy.classes:
-            if cls.priority and cls.name in ef_classes:
-                return True
-            child = policies.get(cls.child_policy or "")
-            if child is not None and depth < 3 and self._policy_prioritises(child, ef_classes, policies, depth + 1):
-                return True
-        return False
+        """Interfaces whose output policy puts EF into a strict-priority class (see :mod:`assess.voice_qos`)."""
+        return ef_priority_egresses(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assess.models.common import Category, Severity, Status
 
@@ -21,6 +21,9 @@ class Finding(BaseModel):
     rationale: str = ""
     device: str | None = None
     link: str | None = None
+    compared: dict[str, str] = Field(
+        default_factory=dict, description="cross-site rules: site -> the value this finding compared"
+    )
 
     @property
     def failed(self) -> bool:

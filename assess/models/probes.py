@@ -58,6 +58,21 @@ class RtpResult(BaseModel):
     rtt_samples_ms: list[float] = Field(default_factory=list)
     timeline: list[RtpSample] = Field(default_factory=list)
 
+    @property
+    def worst_loss_pct(self) -> float:
+        """Loss in the worse direction (or overall, if higher): what the loss target is judged on."""
+        return max(self.loss_pct, self.loss_up_pct, self.loss_down_pct)
+
+    @property
+    def worst_jitter_ms(self) -> float:
+        """Mean RFC 3550 jitter in the worse direction: what the jitter target is judged on."""
+        return max(self.jitter_ms, self.jitter_up_ms, self.jitter_down_ms)
+
+    @property
+    def one_way_delay_ms(self) -> float:
+        """One-way delay estimated as RTT/2 (no clock sync needed): what the G.114 target is judged on."""
+        return self.rtt_ms / 2
+
 
 class BandwidthResult(BaseModel):
     """iperf3 capacity in both directions and UDP loss at voice load."""
@@ -72,6 +87,8 @@ class BandwidthResult(BaseModel):
     headroom_down_mbps: float | None = None
     udp_loss_up_pct: float | None = None
     udp_loss_down_pct: float | None = None
+    udp_packets_up: int | None = Field(default=None, description="datagrams the upstream loss figure counts")
+    udp_packets_down: int | None = Field(default=None, description="datagrams the downstream loss figure counts")
     max_mbps: float | None = None
     duration_s: float | None = None
     calls: int | None = None

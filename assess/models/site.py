@@ -14,13 +14,15 @@ from assess.models.pcap import PcapResult
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Thresholds
+from assess.safe_names import SafeName
 
 
 class NotAssessed(BaseModel):
-    """An item the run could not assess, and why."""
+    """An item the run could not assess, why, and what to do to assess it."""
 
     item: str
     reason: str
+    to_finish: str = Field(default="", description="what to do so the next run can assess it")
 
 
 class DeviceRecord(BaseModel):
@@ -55,10 +57,43 @@ class CategoryScore(BaseModel):
     title: str
     score: float
     weight: float
-    failed: int = 0
+    failed: int = Field(default=0, description="findings that failed (warnings are counted in `warned`)")
+    warned: int = 0
     passed: int = 0
-    unknown: int = 0
+    unknown: int = Field(default=0, description="checks that apply but had no evidence")
     assessed: bool = Field(default=True, description="false: no evidence in this category (score not meaningful)")
+    coverage_pct: float | None = Field(
+        default=None, description="share of the checks that apply here which had evidence (None: none apply)"
+    )
+
+
+class Coverage(BaseModel):
+    """How much of what applies at a site had evidence; below the bar the verdict is INCOMPLETE."""
+
+    applicable: int = Field(description="checks that apply (every finding that is not n/a)")
+    evidenced: int = Field(description="of those, the ones judged from evidence (pass, warn or fail)")
+    pct: float = Field(description="evidenced / applicable in percent (0 when nothing applies)")
+    required_pct: float = Field(description="the coverage a verdict needs (scoring config `min_coverage_pct`)")
+    critical_without_evidence: list[str] = Field(
+        default_factory=list, description="ids of critical checks that apply but had no evidence"
+    )
+    categories_without_evidence: list[str] = Field(
+        default_factory=list, description="required categories whose applicable checks all lacked evidence"
+    )
+    devices_without_evidence: list[str] = Field(
+        default_factory=list, description="planned devices that could not be collected or parsed"
+    )
+
+    @property
+    def complete(self) -> bool:
+        """True when the evidence is enough for a verdict."""
+        return (
+            self.applicable > 0
+            and self.pct >= self.required_pct
+            and not self.critical_without_evidence
+            and not self.categories_without_evidence
+            and not self.devices_without_evidence
+        )
 
 
 ActionKind = Literal["fix", "verify", "assess"]
@@ -82,11 +117,15 @@ class Action(BaseModel):
 class SiteResult(BaseModel):
     """The whole outcome for one site (CONTRACT.md: site, score, verdict, findings, probes)."""
 
-    site: str
+    site: SafeName  # read back from results.json and used as a folder name
     title: str = ""
-    score: float
+    score: float | None = Field(description="0-100; None when the verdict is INCOMPLETE")
     verdict: Verdict
     verdict_reason: str = ""
+    verdict_so_far: Verdict | None = Field(
+        default=None, description="INCOMPLETE sites: the verdict a failure already found holds it at (NO-GO so far)"
+    )
+    coverage: Coverage | None = None
     findings: list[Finding] = Field(default_factory=list)
     probes: list[LinkProbes] = Field(default_factory=list)
     devices: list[DeviceRecord] = Field(default_factory=list)
@@ -94,8 +133,11 @@ class SiteResult(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     generated_at: datetime | None = None
-    profile: str = Field(default="g114", description="threshold profile the links were judged against")
+    profile: str = Field(default="g114", description="target profile the links were judged against ('custom': plan)")
     thresholds: Thresholds | None = Field(default=None, description="the link-quality targets applied")
+    target_sources: dict[str, str] = Field(default_factory=dict, description="target -> its published source")
+    rules: str = Field(default="contact-centre", description="rule set (checks/profiles.yaml) the site was judged by")
+    scoring_overrides: list[str] = Field(default_factory=list, description="the plan's changes to assess/scoring.yaml")
     tool_versions: dict[str, str] = Field(default_factory=dict, description="tool name -> version used")
     captures: list[PcapResult] = Field(default_factory=list, description="`assess pcap` of the site's captures")
 
@@ -103,10 +145,13 @@ class SiteResult(BaseModel):
 class PortfolioSite(BaseModel):
     """A site's line in the portfolio table."""
 
-    site: str
+    site: SafeName  # read back from results.json and used as a folder name
     title: str = ""
-    score: float
+    score: float | None = None
     verdict: Verdict
+    verdict_so_far: Verdict | None = None
+    coverage_pct: float | None = None
+    not_assessed: list[str] = Field(default_factory=list, description="what could not be assessed, with why")
     worst_findings: list[str] = Field(default_factory=list)
     categories: dict[str, float] = Field(default_factory=dict)
 
@@ -115,9 +160,10 @@ class DriftItem(BaseModel):
     """A standardised setting that differs between sites."""
 
     layer: str
-    values: dict[str, str]
+    rule: str = Field(default="", description="the cross-site rule whose findings this item is drawn from")
+    values: dict[str, str] = Field(description="site -> the value that rule compared")
     details: dict[str, list[str]] = Field(
-        default_factory=dict, description="site -> the configuration lines only that site has"
+        default_factory=dict, description="site -> why its finding of the rule warns"
     )
 
 

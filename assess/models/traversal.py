@@ -34,6 +34,7 @@ class NatResult(BaseModel):
     firewall_filtering: NatBehaviour | None = None
     binding_lifetime_at_least: bool = False
     binding_lifetime_cap_s: float | None = None
+    source: str | None = Field(default=None, description="the link's source (address or interface) the probe left by")
     notes: list[str] = Field(default_factory=list)
 
 

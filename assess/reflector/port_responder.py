@@ -17,6 +17,7 @@ import struct
 import time
 from dataclasses import dataclass, field
 
+from assess.reflector.admission import prefix24
 from assess.reflector.sip_wire import mask
 
 PORTS_OPEN = 0x50
@@ -29,8 +30,13 @@ OPEN_HEAD = struct.Struct("!IBHH")  # request seq, protocol, lifetime s, port co
 ACK_HEAD = struct.Struct("!IHH")  # request seq, ports opened, unavailable count (+ u16 each)
 MAX_PORTS_PER_REQUEST = 128
 MAX_LIFETIME_S = 60
-MAX_OPEN_PER_SOURCE = 256
+PORTS_CLOSE = 0x54  # release every port I opened (the probe sends it when done)
+PORTS_CLOSE_ACK = 0x55
+CLOSE_HEAD = struct.Struct("!I")  # request seq; the answer: seq
 MAX_OPEN_TOTAL = 1024
+# Shares of the pool: any four sources (or two /24s) together leave room for a fifth at its full share.
+MAX_OPEN_PER_SOURCE = 192
+MAX_OPEN_PER_PREFIX = 384
 MAX_UDP_ANSWER = 512
 
 
@@ -72,6 +78,7 @@ class PortResponder:
     def __init__(self) -> None:
         self.listeners: dict[tuple[int, str, int], _Listener] = {}
         self.per_source: dict[str, int] = {}
+        self.per_prefix: dict[str, int] = {}
 
     def handle_open(self, body: bytes, source: str, local_ip: str) -> bytes | None:
         """Open the requested ports for ``source``; returns the ACK body (or None when malformed)."""
@@ -113,7 +120,11 @@ class PortResponder:
             known.allowed.add(source)
             known.expires = max(known.expires, expires)
             return True
-        if len(self.listeners) >= MAX_OPEN_TOTAL or self.per_source.get(source, 0) >= MAX_OPEN_PER_SOURCE:
+        if (
+            len(self.listeners) >= MAX_OPEN_TOTAL
+            or self.per_source.get(source, 0) >= MAX_OPEN_PER_SOURCE
+            or self.per_prefix.get(prefix24(source), 0) >= MAX_OPEN_PER_PREFIX
+        ):
             return False
         kind = socket.SOCK_DGRAM if proto == PROTO_UDP else socket.SOCK_STREAM
         sock = socket.socket(socket.AF_INET, kind)
@@ -128,6 +139,7 @@ class PortResponder:
         listener = _Listener(sock, proto, source, {source}, expires)
         self.listeners[key] = listener
         self.per_source[source] = self.per_source.get(source, 0) + 1
+        self.per_prefix[prefix24(source)] = self.per_prefix.get(prefix24(source), 0) + 1
         loop = asyncio.get_running_loop()
         loop.add_reader(sock.fileno(), self._readable, listener)
         loop.call_later(expires - time.monotonic() + 0.05, self._expire, key, source)
@@ -156,12 +168,25 @@ class PortResponder:
                                                   source)
             return
         self.close_one(key)
-        self.per_source[listener.owner] = max(0, self.per_source.get(listener.owner, 0) - 1)
+
+    def handle_close(self, body: bytes, source: str) -> bytes | None:
+        """Release the ports ``source`` opened (shared ones stop answering it); the ACK body."""
+        if len(body) < CLOSE_HEAD.size:
+            return None
+        for key, listener in list(self.listeners.items()):
+            listener.allowed.discard(source)
+            if listener.owner == source or not listener.allowed:
+                self.close_one(key)
+        return body[: CLOSE_HEAD.size]
 
     def close_one(self, key: tuple[int, str, int]) -> None:
+        """Stop listening on one port and give its place back to its owner's share."""
         listener = self.listeners.pop(key, None)
         if listener is None:
             return
+        self.per_source[listener.owner] = max(0, self.per_source.get(listener.owner, 0) - 1)
+        prefix = prefix24(listener.owner)
+        self.per_prefix[prefix] = max(0, self.per_prefix.get(prefix, 0) - 1)
         with contextlib.suppress(RuntimeError, ValueError):
             asyncio.get_running_loop().remove_reader(listener.sock.fileno())
         listener.sock.close()

@@ -37,6 +37,8 @@ HELLO = 0x01
 HELLO_ACK = 0x02
 STATS_REQ = 0x03
 STATS_RESP = 0x04
+HELLO_RETRY = 0x05  # "come back with this cookie": the answer to a HELLO without a valid one
+COOKIE_LEN = 16  # the cookie follows the HELLO body (inside its padding) when the probe returns it
 
 ECHO_FIELDS = struct.Struct("!BBHII")  # kind, dscp received, original seq, reflector rx µs, reflector tx µs
 PROBE_FIELDS = struct.Struct("!BBI")  # kind, DSCP requested for the echo, send time µs mod 2^32

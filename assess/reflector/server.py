@@ -10,6 +10,7 @@ rejection, and no answer larger than its request.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import socket
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from assess.reflector import protocol as p
+from assess.reflector.admission import HelloCookies, prefix24
 from assess.reflector.ratelimit import RateLimits, SourceLimiter
 from assess.reflector.session import Session
 from assess.reflector.sockio import Datagram, enable_ancillary, receive, send
@@ -34,6 +36,7 @@ class ReflectorConfig(BaseModel):
     limits: RateLimits = Field(default_factory=RateLimits)
     max_sessions: int = Field(default=256, gt=0)
     max_sessions_per_source: int = Field(default=8, gt=0)
+    max_sessions_per_prefix: int = Field(default=32, gt=0, description="sessions of one /24 (many sources)")
     session_idle_s: float = Field(default=30.0, gt=0)
 
 
@@ -47,6 +50,7 @@ class Counters(BaseModel):
     unauthenticated: int = 0
     replayed: int = 0
     oversize: int = 0
+    cookies: int = 0  # HELLOs answered with a cookie only (no state kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ class Reflector:
         self.secret = config.secret.encode() if config.secret else None
         self.limiter = SourceLimiter(config.limits)
         self.sessions: dict[int, Session] = {}
+        self.cookies = HelloCookies()
         self.counters = Counters()
         self.sockets: list[socket.socket] = []
         self.handlers: dict[int, ControlHandler] = {p.HELLO: _hello, p.STATS_REQ: _stats}
@@ -90,8 +95,8 @@ class Reflector:
         """Bind one UDP socket per address; returns the bound (address, port)s."""
         bound = []
         for addr in self.config.binds:
+            # No SO_REUSEADDR/SO_REUSEPORT: no other process may bind our port and read our traffic.
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             enable_ancillary(sock, pktinfo=addr == "0.0.0.0")
             sock.bind((addr, self.config.port))
@@ -196,12 +201,32 @@ class Reflector:
         control = p.parse_control(dg.data, key)
         if session is not None:
             self._check_request_seq(session, control.body)
+        elif msg_type == p.HELLO and not self._admit_hello(sock, dg, control.body, key):
+            return
         body = handler(Request(control, dg, session, self))
         if body is None:
             return
         # A HELLO_ACK is keyed with the shared secret: the probe has no session key yet.
         out = p.build_control(self.response_types[msg_type], control.session_id, body, key)
         self.reply(sock, dg, out)
+
+    def _admit_hello(self, sock: socket.socket, dg: Datagram, body: bytes, key: bytes | None) -> bool:
+        """True for a HELLO back with a valid cookie and a fresh nonce; else answer a cookie (or nothing)."""
+        hello, cookie = body[: p.HELLO_BODY.size], body[p.HELLO_BODY.size : p.HELLO_BODY.size + p.COOKIE_LEN]
+        nonce = p.Hello.unpack(hello).client_nonce
+        if self.cookies.valid(dg.source, hello, cookie):
+            if self.cookies.first_use(nonce):
+                return True
+            self.counters.replayed += 1  # the same HELLO again: it opened its session already
+            return False
+        retry = p.build_control(p.HELLO_RETRY, 0, self.cookies.issue(dg.source, hello), key)
+        if len(retry) <= len(dg.data):  # never larger than the request, like every answer
+            self.counters.cookies += 1
+            with contextlib.suppress(OSError):
+                send(sock, retry, dg.source, local_ip=dg.local_ip)
+        else:
+            self.counters.oversize += 1
+        return False
 
     def _check_request_seq(self, session: Session, body: bytes) -> None:
         if len(body) < SEQ_FIELD:
@@ -224,7 +249,11 @@ class Reflector:
         self._expire(time.monotonic())
         mine = sorted((s for s in self.sessions.values() if s.source[0] == source[0]), key=lambda s: s.last_seen)
         if len(mine) >= self.config.max_sessions_per_source:
-            del self.sessions[mine[0].session_id]
+            del self.sessions[mine[0].session_id]  # a source restarting its probes replaces its oldest
+        prefix = prefix24(source[0])
+        neighbours = sum(1 for s in self.sessions.values() if prefix24(s.source[0]) == prefix)
+        if neighbours >= self.config.max_sessions_per_prefix:
+            raise p.ProtocolError("sessions of this /24 at their limit")
         if len(self.sessions) >= self.config.max_sessions:
             raise p.ProtocolError("session table full")
         session_id = 0

@@ -12,7 +12,15 @@ import contextlib
 from dataclasses import dataclass
 
 from assess.console import err_console
-from assess.reflector.port_responder import PORTS_OPEN, PORTS_OPEN_ACK, PORTS_SEEN, PORTS_SEEN_ACK, PortResponder
+from assess.reflector.port_responder import (
+    PORTS_CLOSE,
+    PORTS_CLOSE_ACK,
+    PORTS_OPEN,
+    PORTS_OPEN_ACK,
+    PORTS_SEEN,
+    PORTS_SEEN_ACK,
+    PortResponder,
+)
 from assess.reflector.ratelimit import SourceLimiter
 from assess.reflector.server import Reflector, Request
 from assess.reflector.sip_echo import SipEcho, SipEchoConfig
@@ -40,7 +48,11 @@ def install(reflector: Reflector) -> PortResponder:
         local = req.datagram.local_ip or req.reflector.config.binds[0]
         return responder.handle_seen(req.control.body, req.datagram.source[0], local)
 
+    def ports_close(req: Request) -> bytes | None:
+        return responder.handle_close(req.control.body, req.datagram.source[0])
+
     reflector.register(PORTS_OPEN, PORTS_OPEN_ACK, ports_open)
+    reflector.register(PORTS_CLOSE, PORTS_CLOSE_ACK, ports_close)
     reflector.register(PORTS_SEEN, PORTS_SEEN_ACK, ports_seen)
     return responder
 

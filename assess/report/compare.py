@@ -43,8 +43,8 @@ class SiteComparison(BaseModel):
     """What changed at a site between two runs."""
 
     site: str
-    score_before: float
-    score_after: float
+    score_before: float | None  # None: that run was INCOMPLETE
+    score_after: float | None
     verdict_before: Verdict
     verdict_after: Verdict
     fixed: list[FindingChange] = Field(default_factory=list)
@@ -54,8 +54,10 @@ class SiteComparison(BaseModel):
     generated_before: str = ""
 
     @property
-    def score_delta(self) -> float:
-        """Score after minus score before."""
+    def score_delta(self) -> float | None:
+        """Score after minus score before (None when either run had no score)."""
+        if self.score_after is None or self.score_before is None:
+            return None
         return round(self.score_after - self.score_before, 1)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from assess.errors import UserError
 from assess.models.site import Portfolio, SiteResult
 from assess.plan import describe_validation_error
+from assess.safe_names import inside
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,7 +28,8 @@ def load_site_results(results_dir: Path) -> list[SiteResult]:
     """Every ``<site>/results.json`` under ``results_dir``, in portfolio order when known."""
     if not results_dir.is_dir():
         raise UserError(f"{results_dir}: no such results directory")
-    files = sorted(results_dir.glob("*/results.json"))
+    # Each file must resolve inside results_dir: a symlinked site folder cannot make us read elsewhere.
+    files = [inside(results_dir, f.parent.name, f.name) for f in sorted(results_dir.glob("*/results.json"))]
     if not files:
         raise UserError(f"{results_dir}: no <site>/results.json found (run `assess survey` first)")
     sites = [_load(f, SiteResult) for f in files]
@@ -41,4 +43,4 @@ def load_site_results(results_dir: Path) -> list[SiteResult]:
 def load_portfolio(results_dir: Path) -> Portfolio | None:
     """``portfolio.json`` of a results directory, or None when it has none."""
     path = results_dir / "portfolio.json"
-    return _load(path, Portfolio) if path.is_file() else None
+    return _load(inside(results_dir, path.name), Portfolio) if path.is_file() else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.atomic import write_atomic
 from assess.drift import compute_drift
 from assess.models.common import CATEGORY_TITLES, Category, Severity, Verdict
 from assess.models.findings import Finding
@@ -15,7 +16,7 @@ from assess.report.render import check_page_size, render_html, write_pdf
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 # Worst first: the sites that need work head the portfolio tables.
-_VERDICT_RANK = {Verdict.NO_GO: 0, Verdict.CONDITIONAL: 1, Verdict.GO: 2}
+_VERDICT_RANK = {Verdict.NO_GO: 0, Verdict.INCOMPLETE: 1, Verdict.CONDITIONAL: 2, Verdict.GO: 3}
 
 
 def worst_findings(result: SiteResult, limit: int = 3) -> list[str]:
@@ -43,6 +44,9 @@ def build_portfolio(
                 title=r.title,
                 score=r.score,
                 verdict=r.verdict,
+                verdict_so_far=r.verdict_so_far,
+                coverage_pct=r.coverage.pct if r.coverage is not None else None,
+                not_assessed=[f"{n.item}: {n.reason}" for n in r.not_assessed],
                 worst_findings=worst_findings(r),
                 categories={str(c.category): c.score for c in r.categories if c.assessed},
             )
@@ -70,17 +74,21 @@ class PortfolioView:
 def portfolio_view(portfolio: Portfolio, *, company: str, consultant: str, page_size: str) -> PortfolioView:
     """The view of the portfolio report."""
     when = portfolio.generated_at or datetime.now(UTC)
-    scores = [s.score for s in portfolio.sites]
+    scores = [s.score for s in portfolio.sites if s.score is not None]  # an INCOMPLETE site has none
     return PortfolioView(
         portfolio=portfolio,
         company=company,
         consultant=consultant,
         page_size=check_page_size(page_size),
         date=when.strftime("%d %B %Y"),
-        counts={str(v): sum(1 for s in portfolio.sites if s.verdict == v) for v in Verdict},
+        counts={
+            str(v): n
+            for v in Verdict
+            if (n := sum(1 for s in portfolio.sites if s.verdict == v)) or v != Verdict.INCOMPLETE
+        },
         columns=[(str(c), CATEGORY_TITLES[c]) for c in Category],
         average=sum(scores) / len(scores) if scores else None,
-        ranked=sorted(portfolio.sites, key=lambda s: (_VERDICT_RANK[s.verdict], s.score, s.site)),
+        ranked=sorted(portfolio.sites, key=lambda s: (_VERDICT_RANK[s.verdict], s.score or 0.0, s.site)),
     )
 
 
@@ -108,7 +116,7 @@ def render_portfolio(
     written = []
     if "html" in wanted:
         path = out_dir / "portfolio.html"
-        path.write_text(html, encoding="utf-8")
+        write_atomic(path, html)
         written.append(path)
     if "pdf" in wanted:
         path = out_dir / "portfolio.pdf"

@@ -28,7 +28,9 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def _signed(value: float) -> str:
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
     return f"{value:+.0f}" if round(value) else "±0"
 
 
@@ -81,10 +83,13 @@ def render_html(template: str, **context: object) -> str:
 
 
 def write_pdf(html: str, path: Path) -> None:
-    """Lay out ``html`` with WeasyPrint and write the PDF (fonts embedded and subset)."""
+    """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset)."""
     from weasyprint import HTML  # imported late: it is slow to import and only the PDF step needs it
 
-    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+    from assess.atomic import write_atomic
+
+    pdf = HTML(string=html, base_url=str(path.parent)).write_pdf()
+    write_atomic(path, pdf if isinstance(pdf, bytes) else b"")
 
 
 def check_page_size(page_size: str) -> str:

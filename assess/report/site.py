@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from assess.atomic import write_atomic
 from assess.models.site import SiteResult
 from assess.report.render import check_page_size, render_html, write_pdf
 from assess.report.view import site_view
@@ -35,7 +36,7 @@ def render_site(
     written = []
     if "html" in wanted:
         path = out_dir / "report.html"
-        path.write_text(html, encoding="utf-8")
+        write_atomic(path, html)
         written.append(path)
     if "pdf" in wanted:
         path = out_dir / "report.pdf"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
 from assess.models.findings import Finding
+from assess.models.probes import RtpResult
 from assess.models.site import Action, LinkProbes, SiteResult
 from assess.plan import Thresholds
 from assess.report import charts
@@ -18,6 +20,8 @@ from assess.scoring_config import profile_title, thresholds_for_profile
 DSCP_NAMES = {46: "EF", 34: "AF41", 26: "AF31", 24: "CS3", 0: "best effort", 40: "CS5", 48: "CS6"}
 SEVERITY_ORDER = list(Severity)
 STATUS_ORDER = [Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA]
+DSCP_RULES = ("VQ406", "VQ407", "VQ209")  # kept upstream, kept downstream, not bleached by a config
+STATUS_LABELS = {Status.FAIL: "fail", Status.WARN: "warn", Status.UNKNOWN: "unverified", Status.PASS: "pass"}
 
 
 def dscp_label(value: int | None) -> str:
@@ -30,13 +34,19 @@ def dscp_label(value: int | None) -> str:
 
 @dataclass
 class Measurement:
-    """One key measurement of a link against its target."""
+    """One key measurement of a link against its target, marked by the finding of the rule that judged it."""
 
     link: str
     metric: str
     value: str
     target: str
-    ok: bool | None
+    status: str = "unknown"
+    rules: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool | None:
+        """True only when every rule behind the row passed; False when one failed; None otherwise."""
+        return {"pass": True, "fail": False}.get(self.status)
 
 
 @dataclass
@@ -47,7 +57,7 @@ class LinkView:
     timeline_svg: str = ""
     rtt_svg: str = ""
     headroom_svg: str = ""
-    dscp_ok: bool | None = None
+    dscp_status: str = "unknown"
     dscp_path: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -94,82 +104,94 @@ class SiteView:
     links: list[LinkView]
     comparison: SiteComparison | None
     severity_counts: dict[str, int]
+    status_counts: dict[str, int] = field(default_factory=dict)
+    dscp_rules: tuple[str, ...] = DSCP_RULES
 
 
 def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}{unit}"
 
 
+def _rtp(fmt: Callable[[RtpResult], str]) -> Callable[[LinkProbes], str | None]:
+    return lambda p: fmt(p.rtp) if p.rtp is not None else None
+
+
+def _dscp_value(p: LinkProbes) -> str | None:
+    r = p.rtp
+    if r is None or r.dscp_sent is None:
+        return None
+    return f"{dscp_label(r.dscp_at_far_end)} / {dscp_label(r.dscp_on_return)}"
+
+
+@dataclass(frozen=True)
+class KeyMeasurement:
+    """A row of the key measurements: what is shown, and the rules whose findings mark it.
+
+    The value is display only; the mark is never recomputed here: it is the status of the
+    findings of ``rules`` on the link (and, for site- or device-wide rules, at the site).
+    A row whose value comes from a rule's own words (``value`` None) shows that finding's message.
+    """
+
+    metric: str
+    rules: tuple[str, ...]
+    value: Callable[[LinkProbes], str | None] | None
+    target: Callable[[Thresholds], str | None]
+
+
+KEY_MEASUREMENTS: tuple[KeyMeasurement, ...] = (
+    KeyMeasurement("Jitter (worse direction)", ("VQ402",),
+                   _rtp(lambda r: _fmt(r.worst_jitter_ms, " ms")), lambda t: f"≤ {t.jitter_ms:g} ms"),
+    KeyMeasurement("Packet loss (worse direction)", ("VQ401",),
+                   _rtp(lambda r: _fmt(r.worst_loss_pct, " %", 2)), lambda t: f"≤ {t.loss_pct:g} %"),
+    KeyMeasurement("One-way delay (RTT/2)", ("VQ403",),
+                   _rtp(lambda r: _fmt(r.one_way_delay_ms, " ms")), lambda t: f"≤ {t.one_way_delay_ms:g} ms"),
+    KeyMeasurement("Round-trip time", ("VQ403",), _rtp(lambda r: _fmt(r.rtt_ms, " ms")),
+                   lambda t: None if t.rtt_ms is None else f"≤ {t.rtt_ms:g} ms"),
+    KeyMeasurement("MOS (E-model)", ("VQ404",), _rtp(lambda r: _fmt(r.mos, "", 2)), lambda t: f"≥ {t.mos_min:g}"),
+    KeyMeasurement("DSCP EF at far end / on return (configs too)", DSCP_RULES,
+                   _dscp_value, lambda t: "EF (46) / EF (46)"),
+    KeyMeasurement("Headroom at peak voice", ("VQ408",), None, lambda t: f"≥ {t.min_headroom_pct:g} %"),
+    KeyMeasurement("UDP loss at voice load (iperf3)", ("VQ409",),
+                   lambda p: _fmt(p.bandwidth.udp_loss_pct, " %", 2) if p.bandwidth else None,
+                   lambda t: f"≤ {t.loss_pct:g} %"),
+)
+
+
+def rows_status(findings: Sequence[Finding]) -> str:
+    """One mark for several findings: fail over warn over unknown; pass only when all judged ones passed."""
+    statuses = {f.status for f in findings if f.status != Status.NA}
+    for status in (Status.FAIL, Status.WARN, Status.UNKNOWN):
+        if status in statuses:
+            return str(status)
+    return "pass" if statuses else "unknown"
+
+
+def _findings_for(result: SiteResult, rules: tuple[str, ...], link: str) -> list[Finding]:
+    """Findings of ``rules`` on ``link``, plus those of the same rules judged on a device or the site."""
+    return [f for f in result.findings if f.id in rules and (f.link == link or f.link is None)]
+
+
 def measurements(result: SiteResult, th: Thresholds) -> list[Measurement]:
-    """Key link measurements against the thresholds, link by link."""
+    """Key link measurements against the targets, link by link, each marked by its rules' findings."""
     rows: list[Measurement] = []
     for p in result.probes:
-        if p.rtp is not None:
-            r = p.rtp
-            one_way = r.rtt_ms / 2
-            rows += [
-                Measurement(
-                    p.link,
-                    "Jitter (mean)",
-                    _fmt(r.jitter_ms, " ms"),
-                    f"≤ {th.jitter_ms:g} ms",
-                    r.jitter_ms <= th.jitter_ms,
-                ),
-                Measurement(
-                    p.link, "Packet loss", _fmt(r.loss_pct, " %", 2), f"≤ {th.loss_pct:g} %", r.loss_pct <= th.loss_pct
-                ),
-                Measurement(
-                    p.link,
-                    "One-way delay (RTT/2)",
-                    _fmt(one_way, " ms"),
-                    f"≤ {th.one_way_delay_ms:g} ms",
-                    one_way <= th.one_way_delay_ms,
-                ),
-                Measurement(p.link, "MOS (E-model)", _fmt(r.mos, "", 2), f"≥ {th.mos_min:g}", r.mos >= th.mos_min),
-            ]
-            if th.rtt_ms is not None:
-                rows.append(
-                    Measurement(
-                        p.link, "Round-trip time", _fmt(r.rtt_ms, " ms"), f"≤ {th.rtt_ms:g} ms", r.rtt_ms <= th.rtt_ms
-                    )
-                )
-            ok = _dscp_ok(p)
-            rows.append(
-                Measurement(
-                    p.link,
-                    "DSCP EF kept both ways",
-                    "yes" if ok else ("no" if ok is False else "not measured"),
-                    "yes",
-                    ok,
-                )
-            )
-        voice_kbps = p.bandwidth.voice_load_kbps if p.bandwidth is not None else None
-        if p.bandwidth is not None and voice_kbps:
-            bw = p.bandwidth
-            worst = min(bw.up_mbps, bw.down_mbps)
-            free = 100 * (worst - voice_kbps / 1000) / worst if worst else 0.0
-            rows.append(
-                Measurement(
-                    p.link,
-                    "Headroom at peak voice",
-                    _fmt(free, " %", 0),
-                    f"≥ {th.min_headroom_pct:g} %",
-                    free >= th.min_headroom_pct,
-                )
-            )
+        for spec in KEY_MEASUREMENTS:
+            target = spec.target(th)
+            found = _findings_for(result, spec.rules, p.link)
+            if spec.value is None:
+                own = [f for f in found if f.link == p.link and f.status != Status.NA]
+                value = own[0].message if own and own[0].status != Status.UNKNOWN else None
+            else:
+                value = spec.value(p)
+            if value is None or target is None:
+                continue
+            rows.append(Measurement(p.link, spec.metric, value, target, rows_status(found), spec.rules))
     return rows
 
 
-def _dscp_ok(p: LinkProbes) -> bool | None:
-    r = p.rtp
-    if r is None or r.dscp_sent is None or r.dscp_at_far_end is None:
-        return None
-    return r.dscp_at_far_end == r.dscp_sent and (r.dscp_on_return in (None, r.dscp_sent))
-
-
-def link_view(p: LinkProbes, th: Thresholds, with_charts: bool) -> LinkView:
-    """Charts and DSCP path of one link."""
-    view = LinkView(probes=p, dscp_ok=_dscp_ok(p))
+def link_view(result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bool) -> LinkView:
+    """Charts and DSCP path of one link (the DSCP mark is its rules' outcome)."""
+    view = LinkView(probes=p, dscp_status=rows_status(_findings_for(result, DSCP_RULES, p.link)))
     if p.rtp is not None:
         view.dscp_path = [
             ("sent", dscp_label(p.rtp.dscp_sent)),
@@ -242,7 +264,7 @@ def site_view(
         consultant=consultant,
         page_size=page_size,
         date=when.strftime("%d %B %Y"),
-        profile_title=profile_title(result.profile),
+        profile_title="set in the plan" if result.profile == "custom" else profile_title(result.profile),
         thresholds=th,
         category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
         measurements=measurements(result, th),
@@ -250,7 +272,8 @@ def site_view(
         actions_are_optional=result.verdict == Verdict.GO,
         checklist=build_checklist(result),
         categories=category_views(result),
-        links=[link_view(p, th, with_charts) for p in result.probes],
+        links=[link_view(result, p, th, with_charts) for p in result.probes],
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
+        status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},
     )

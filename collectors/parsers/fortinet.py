@@ -28,11 +28,22 @@ def detect(outputs: Mapping[str, str]) -> bool:
     return any(looks_like_fortios(text) for text in outputs.values())
 
 
+_SHAPING_SECTIONS = ("firewall shaping-policy", "firewall shaper traffic-shaper", "firewall shaping-profile")
+
+
+def is_whole_backup(text: str) -> bool:
+    """True for a whole backup, which FortiOS always starts with ``#config-version=``: what it omits is at its
+    default. Sections copied out of one (no header) say nothing about the rest."""
+    return bool(re.search(r"^#config-version=", text[:20_000], re.M))
+
+
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """FortiGate evidence -> DeviceFacts."""
     _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_fortios, "FortiOS configuration")
     root = load_tree(text)
-    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    whole = is_whole_backup(text)
+    shaping_seen = any(section(root, name).entries or section(root, name).settings for name in _SHAPING_SECTIONS)
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=whole or shaping_seen)
     facts.hostname = section(root, "system global").get("hostname") or None
     if match := re.search(r"#config-version=(\w+)-(\d+\.\d+\.\d+)-FW-build(\d+)", text[:400]):
         facts.vendor_os_version = f"FortiOS {match.group(2)} build{match.group(3)} ({match.group(1)})"
@@ -48,9 +59,11 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence.splitlines()[0])
     facts.nat_enabled, nat_line = fortinet_policy.nat_enabled(root)
     add_evidence(facts.evidence, "nat_enabled", nat_line)
-    facts.sip_alg, facts.sip_alg_evidence = sip_alg(root)
+    facts.sip_alg, facts.sip_alg_evidence = sip_alg(root) if whole or _alg_configured(root) else _partial()
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
     facts.udp_timeout_s, timeout_line = udp_timeout(root)
+    if not whole and facts.udp_timeout_s == DEFAULT_UDP_TTL_S and timeout_line.startswith("FortiOS default"):
+        facts.udp_timeout_s, timeout_line = None, "partial configuration: no session-ttl or udp-idle-timer"
     add_evidence(facts.evidence, "udp_timeout_s", timeout_line)
     if not facts.policies:
         add_evidence(facts.evidence, "ef_priority", "no firewall shaping-policy: no traffic is prioritised")
@@ -79,6 +92,18 @@ def _fill_interfaces(facts: DeviceFacts, root: FortiNode) -> None:
 
 def _int(text: str) -> int | None:
     return int(text) if text.isdecimal() and int(text) > 0 else None
+
+
+def _alg_configured(root: FortiNode) -> bool:
+    """True when the text says something about the SIP ALG or helper (so a section can be judged)."""
+    settings = section(root, "system settings")
+    voip_policy = any(e.get("voip-profile") for e in section(root, "firewall policy").entries.values())
+    said = settings.get("default-voip-alg-mode") or settings.get("sip-helper")
+    return bool(said or section(root, "system session-helper").entries or voip_policy)
+
+
+def _partial() -> tuple[SipAlgState, str]:
+    return "unknown", "partial configuration: no system settings, session helpers or VoIP profiles to judge by"
 
 
 def sip_alg(root: FortiNode) -> tuple[SipAlgState, str]:

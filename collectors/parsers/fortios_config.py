@@ -46,7 +46,7 @@ class FortiNode(BaseModel):
 
 def looks_like_fortios(text: str) -> bool:
     """True for FortiOS configuration output."""
-    head = text[:4000]
+    head = text[:20_000]  # backup tools put 'get system status' (several KB) before the config
     return "#config-version=FG" in head or bool(re.search(r"^config (system|firewall) \S", head, re.M))
 
 

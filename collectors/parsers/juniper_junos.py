@@ -9,13 +9,21 @@ class-of-service or security policies, and set-paths are already structured.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Mapping, Sequence
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Vlan
 from collectors.parsers import junos_cos, junos_security
 from collectors.parsers.common import add_evidence, pick_output, status_field, vlan_ids
-from collectors.parsers.junos_config import Path, as_set_line, load_paths, looks_like_junos, with_prefix
+from collectors.parsers.junos_config import (
+    Path,
+    as_set_line,
+    is_whole_config,
+    load_paths,
+    looks_like_junos,
+    with_prefix,
+)
 
 PLATFORM = "juniper_junos"
 CONFIG_COMMANDS = ("show configuration | display set", "show configuration")
@@ -33,8 +41,12 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """Junos evidence -> DeviceFacts."""
     command, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_junos, "Junos configuration")
     paths = load_paths(text)
+    whole = is_whole_config(paths)
     is_srx = any(p[0] == "security" for p in paths) or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, "")
-    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    # SRX defaults (SIP ALG on, 60 s UDP) hold for a whole SRX configuration, not for one pasted hierarchy.
+    srx_defaults = is_srx and (whole or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, ""))
+    cos_seen = any(p[0] == "class-of-service" for p in paths) or bool(outputs.get(COS_COMMAND, "").strip())
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=whole or cos_seen)
     facts.hostname = next((p[2] for p in with_prefix(paths, "system", "host-name", None)), None)
     facts.vendor_os_version = next((p[1] for p in with_prefix(paths, "version", None)), None)
     version_text = outputs.get("show version", "")
@@ -42,7 +54,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.hostname = facts.hostname or status_field(version_text, "Hostname")
     _fill_switching(facts, paths)
     _fill_cos(facts, paths, outputs.get(COS_COMMAND, ""))
-    _fill_security(facts, paths, is_srx)
+    _fill_security(facts, paths, srx_defaults)
     if not paths:
         facts.parse_warnings.append(f"no configuration statements in the output of {command!r}")
     return facts
@@ -115,7 +127,7 @@ def _fill_cos(facts: DeviceFacts, paths: Sequence[Path], cos_output: str) -> Non
     """Classifiers, scheduler-maps, their attachments and DSCP rewrites."""
     facts.class_maps = junos_cos.class_maps(paths)
     facts.policies = junos_cos.policies(paths)
-    configured = junos_cos.attachments(paths)
+    configured = _on_ports(junos_cos.attachments(paths), [p.name for p in facts.ports])
     facts.attachments = configured + _cos_show_attachments(cos_output, configured)
     for name, trust in junos_cos.trusting_interfaces(paths).items():
         port = next((p for p in facts.ports if p.name == name), None)
@@ -134,6 +146,22 @@ def _fill_cos(facts: DeviceFacts, paths: Sequence[Path], cos_output: str) -> Non
             ("traffic-control-profiles",),
         ):
             add_evidence(facts.evidence, "ef_priority", as_set_line(path))
+
+
+def _on_ports(found: Sequence[PolicyAttachment], ports: Sequence[str]) -> list[PolicyAttachment]:
+    """Attachments on the ports the audit judges: a unit's scheduler map (``ae0 unit 0``, ``irb unit 100``)
+    shapes that unit's traffic out of its port, and a wildcard (``ge-0/0/*``, ``all``) covers every port it
+    matches."""
+    out: list[PolicyAttachment] = []
+    for att in found:
+        name = att.interface.split(".")[0]
+        wildcard = name == "all" or any(c in name for c in "*?[")
+        targets = [p for p in ports if name == "all" or fnmatch.fnmatchcase(p, name)] if wildcard else [name]
+        for target in targets:
+            moved = att.model_copy(update={"interface": target})
+            if moved not in out:
+                out.append(moved)
+    return out
 
 
 def _cos_show_attachments(text: str, known: Sequence[PolicyAttachment]) -> list[PolicyAttachment]:

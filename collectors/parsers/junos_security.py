@@ -150,14 +150,30 @@ def firewall_rules(paths: Sequence[Path], apps: JunosApplications) -> list[Firew
             build_rules(
                 name,
                 action,
-                resolve_services(fields.get("application", ["any"]), apps.groups, services),
+                _services(fields.get("application", ["any"]), apps, services),
                 resolve_members(fields.get("source-address", ["any"]), groups, leaves),
                 resolve_members(fields.get("destination-address", ["any"]), groups, leaves),
                 direction,
                 "\n".join(lines[(direction, name)]),
             )
         )
-    return rules
+    return rules + _default_policy(paths)
+
+
+def _services(names: list[str], apps: JunosApplications, services: dict[str, list[Service]]) -> list[Service]:
+    """The applications' services; a predefined application this parser does not list (junos-dhcp-relay,
+    junos-finger ...) is one narrow application, not 'no traffic' and not every port."""
+    known = resolve_services(names, apps.groups, services)
+    unknown = [n for n in names if n not in services and n not in apps.groups]
+    return known + ([Service("other")] if unknown else [])
+
+
+def _default_policy(paths: Sequence[Path]) -> list[FirewallRule]:
+    """``security policies default-policy permit-all``: every flow no policy matched is permitted."""
+    found = next(with_prefix(paths, "security", "policies", "default-policy", "permit-all"), None)
+    if found is None:
+        return []
+    return build_rules("default-policy", "permit", [ANY_SERVICE], ["any"], ["any"], "default", as_set_line(found))
 
 
 def _filter_term(path: Path) -> tuple[str, str, Path] | None:

@@ -32,10 +32,26 @@ ADDR_COMMAND = "ip -br addr"
 TC_QDISC_COMMAND = "tc qdisc show"
 
 
+_SYSCTL_LINE = re.compile(r"^\s*net\.(?:netfilter|ipv4|ipv6|core|bridge)\.\S+\s*=", re.M)
+_UDP_TIMERS = re.compile(
+    r"^\s*net\.(?:netfilter\.nf|ipv4\.netfilter\.ip)_conntrack_udp_timeout(_stream)?\s*=\s*(\d+)\s*$", re.M
+)
+
+
+def looks_like_sysctl(text: str) -> bool:
+    """True for ``sysctl -a`` output or a sysctl.conf (``net.x.y = value`` lines)."""
+    return bool(_SYSCTL_LINE.search(text[:20_000]))
+
+
+def _sysctl_text(outputs: Mapping[str, str]) -> str:
+    """The sysctl settings in the evidence: the collected command, or any output that is sysctl lines."""
+    return "\n".join(t for c, t in outputs.items() if c == SYSCTL_COMMAND or looks_like_sysctl(t))
+
+
 def detect(outputs: Mapping[str, str]) -> bool:
-    """True when the outputs hold an nft ruleset, an iptables-save dump or tc qdisc output."""
+    """True when the outputs hold an nft ruleset, an iptables-save dump, tc qdisc output or conntrack sysctls."""
     return TC_QDISC_COMMAND in outputs or any(
-        looks_like_nft(t) or looks_like_iptables_save(t) for t in outputs.values()
+        looks_like_nft(t) or looks_like_iptables_save(t) or looks_like_sysctl(t) for t in outputs.values()
     )
 
 
@@ -58,8 +74,11 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         if "\x00" in text:
             raise UserError(f"output of {command!r} looks like binary data, not saved command output")
     ruleset, kind = _ruleset(outputs)
-    if ruleset is None and TC_QDISC_COMMAND not in outputs:
-        raise UserError(f"no Linux router evidence found (expected {NFT_COMMAND!r}, {IPTABLES_COMMAND!r} or tc)")
+    sysctl = _sysctl_text(outputs)
+    if ruleset is None and TC_QDISC_COMMAND not in outputs and not sysctl:
+        raise UserError(
+            f"no Linux router evidence found (expected {NFT_COMMAND!r}, {IPTABLES_COMMAND!r}, tc or conntrack sysctls)"
+        )
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=TC_QDISC_COMMAND in outputs)
     facts.hostname = (
         outputs.get("hostname", "").strip().splitlines()[0] if outputs.get("hostname", "").strip() else None
@@ -79,7 +98,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     for att in facts.attachments:
         add_evidence(facts.evidence, "ef_priority", f"tc htb root qdisc on {att.interface}")
     _fill_ports(facts, outputs, linux_firewall.wan_interfaces(ruleset))
-    _fill_udp_timeout(facts, outputs.get(SYSCTL_COMMAND, ""))
+    _fill_udp_timeout(facts, sysctl)
     return facts
 
 
@@ -106,9 +125,19 @@ def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -
 
 
 def _fill_udp_timeout(facts: DeviceFacts, text: str) -> None:
-    for line in text.splitlines():
-        match = re.match(r"\s*net\.netfilter\.nf_conntrack_udp_timeout\s*=\s*(\d+)\s*$", line)
-        if match:
-            facts.udp_timeout_s = int(match.group(1))
-        if "nf_conntrack_udp_timeout" in line:
-            add_evidence(facts.evidence, "udp_timeout_s", line)
+    """The conntrack idle timer a SIP keep-alive flow lives on: the shorter of the two UDP timers.
+
+    A flow that saw a reply moves to ``nf_conntrack_udp_timeout_stream``, but recent kernels do so only once
+    it has stayed active for 2 s: a REGISTER and its 200 OK leave the entry on ``nf_conntrack_udp_timeout``
+    until the next keep-alive (the lab's warehouse router shows it: a 10 s one-way timer ends the binding
+    although the stream timer is 120 s). RTP streams get the stream timer. The shorter of the two is what
+    the keep-alive interval must beat; the legacy ``net.ipv4.netfilter.ip_conntrack_*`` keys count when
+    the ``nf_`` ones are absent.
+    """
+    timers: dict[tuple[bool, bool], int] = {}  # (stream?, modern key?) -> seconds
+    for match in _UDP_TIMERS.finditer(text):
+        add_evidence(facts.evidence, "udp_timeout_s", match.group(0).strip())
+        timers[(bool(match.group(1)), ".nf_" in match.group(0))] = int(match.group(2))
+    chosen = [timers.get((stream, True), timers.get((stream, False))) for stream in (False, True)]
+    known = [t for t in chosen if t is not None]
+    facts.udp_timeout_s = min(known) if known else None

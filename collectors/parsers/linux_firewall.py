@@ -150,8 +150,10 @@ def sip_alg(ruleset: Ruleset | None) -> tuple[SipAlgState, str]:
     if ruleset is None:
         return "unknown", "no netfilter ruleset in the evidence"
     for rule in ruleset.rules:
-        assigned = re.search(r'ct helper set "?([^"\s]+)"?', rule.text)
-        if assigned and assigned.group(1) in ruleset.sip_helpers:
+        assigned = rule.text.partition("ct helper set")[2]
+        # 'ct helper set "sip-5060"' or a map: 'ct helper set udp dport map { 5060 : "sip-5060" }'
+        names = re.findall(r'"([^"]+)"|(\S+)', assigned)
+        if any((quoted or bare) in ruleset.sip_helpers for quoted, bare in names):
             return "enabled", rule.source
         if "--helper sip" in rule.text:
             return "enabled", rule.source

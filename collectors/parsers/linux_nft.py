@@ -9,6 +9,7 @@ iptables-save one ``-A CHAIN ...`` per line under ``*table`` headers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
@@ -36,9 +37,18 @@ class Ruleset(BaseModel):
     hooks: dict[str, str] = Field(default_factory=dict, description="table/chain -> hook of a base chain")
 
 
+_FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
+_TABLE = re.compile(rf"table\s+(?:({'|'.join(_FAMILIES)})\s+)?(\S+)\s*\{{")
+# Statements that open a block of their own (everything else inside a chain is a rule).
+_BLOCK = re.compile(
+    r"(?:table\s+(?:\w+\s+)?\S+|(?:chain|set|map|counter|quota|flowtable|limit|ct\s+helper|ct\s+timeout)\s+\S+)\s*\{"
+)
+HEAD_CHARS = 20_000
+
+
 def looks_like_nft(text: str) -> bool:
-    """True for ``nft list ruleset`` output."""
-    return bool(re.search(r"^table (ip|ip6|inet|arp|bridge|netdev) \S+ \{", text[:4000], re.M))
+    """True for an nftables ruleset (``nft list ruleset`` output or an ``nft -f`` file)."""
+    return bool(re.search(rf"^\s*{_TABLE.pattern}", text[:HEAD_CHARS], re.M))
 
 
 def looks_like_iptables_save(text: str) -> bool:
@@ -53,16 +63,15 @@ def parse_nft(text: str) -> Ruleset:
     block = ""  # the kind of block we are in: chain, set, map, ct helper ...
     helper = ""
     set_name = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if match := re.match(r"table (\S+) (\S+) \{", line):
-            family, table, block = match.group(1), match.group(2), "table"
-        elif match := re.match(r"chain (\S+) \{", line):
+    for line in _statements(text):
+        if match := _TABLE.match(line):
+            family, table, block = match.group(1) or "ip", match.group(2), "table"
+        elif match := re.match(r"chain\s+(\S+)\s*\{", line):
             chain, hook, block = match.group(1), "", "chain"
-        elif match := re.match(r"(set|map) (\S+) \{", line):
+        elif match := re.match(r"(set|map)\s+(\S+)\s*\{", line):
             block, set_name = "set", match.group(2)
             ruleset.sets.setdefault(set_name, [])
-        elif match := re.match(r"ct helper (\S+) \{", line):
+        elif match := re.match(r"ct\s+helper\s+(\S+)\s*\{", line):
             block, helper = "helper", match.group(1).strip('"')
         elif line == "}":
             block = "table" if block in ("chain", "set", "helper") else ""
@@ -78,6 +87,49 @@ def parse_nft(text: str) -> Ruleset:
                 NetfilterRule(family=family, table=table, chain=chain, hook=hook, text=line, source=source)
             )
     return ruleset
+
+
+def _statements(text: str) -> Iterator[str]:
+    """One nft statement per item: continuations joined, comments dropped, one-line blocks opened.
+
+    ``nft -f`` files put short chains on one line (``chain input { type filter hook input priority 0; }``)
+    and spread anonymous maps over several (``ct helper set udp dport map {`` ... ``}``).
+    """
+    pending = ""
+    for raw in text.replace("\\\n", " ").splitlines():
+        line = _without_comment(raw).strip()
+        if not line:
+            continue
+        pending = f"{pending} {line}" if pending else line
+        depth = pending.count("{") - pending.count("}")
+        if depth > 0 and not _BLOCK.match(pending):
+            continue  # a rule whose anonymous set or map goes on over the next lines
+        pending, statement = "", pending
+        yield from _opened(statement)
+    if pending:
+        yield pending
+
+
+def _opened(statement: str) -> Iterator[str]:
+    """``chain x { a; b; }`` as ``chain x {``, ``a``, ``b``, ``}``; anything else as it is."""
+    match = re.fullmatch(r"(.*?\{)(.*)\}\s*;?", statement)
+    if match is None or not _BLOCK.match(statement) or "{" in match.group(2):
+        yield statement
+        return
+    yield match.group(1)
+    yield from (part.strip() for part in match.group(2).split(";") if part.strip())
+    yield "}"
+
+
+def _without_comment(line: str) -> str:
+    """The line up to a ``#`` that is not inside a quoted string."""
+    quoted = False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:i]
+    return line
 
 
 def _chain_hook(line: str, where: str, ruleset: Ruleset) -> str:

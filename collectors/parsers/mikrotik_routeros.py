@@ -16,11 +16,20 @@ from collections.abc import Mapping
 from assess.models.facts import DeviceFacts, Port, Vlan
 from collectors.parsers import mikrotik_firewall, mikrotik_qos
 from collectors.parsers.common import add_evidence, duration_s, pick_output, status_field, vlan_ids
-from collectors.parsers.routeros_export import RosCommand, in_menu, load_export, looks_like_routeros, routeros_version
+from collectors.parsers.routeros_export import (
+    RosCommand,
+    in_menu,
+    is_whole_export,
+    load_export,
+    looks_like_routeros,
+    routeros_version,
+)
 
 PLATFORM = "mikrotik_routeros"
 CONFIG_COMMANDS = ("/export verbose", "/export", "export verbose", "export")
 _VOICE_WORDS = re.compile(r"\b(voice|voip)\b", re.I)
+# RouterOS' udp-stream-timeout default (3m in v6 and v7): the timer of every UDP flow that saw a reply.
+DEFAULT_UDP_STREAM_TIMEOUT_S = 180
 
 
 def detect(outputs: Mapping[str, str]) -> bool:
@@ -32,7 +41,9 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """RouterOS evidence -> DeviceFacts."""
     _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_routeros, "RouterOS export")
     commands = load_export(text)
-    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    whole = is_whole_export(text)
+    queues_seen = any(c.menu.startswith("queue") or c.menu == "ip firewall mangle" for c in commands)
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=whole or queues_seen)
     identity = in_menu(commands, "system identity")
     facts.hostname = identity[0].get("name") or None if identity else None
     version = routeros_version(text) or status_field(outputs.get("/system resource print", ""), "version")
@@ -46,17 +57,19 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     nat = [c for c in in_menu(commands, "ip firewall nat") if c.get("action") in ("masquerade", "src-nat")]
     facts.nat_enabled = bool(nat)
     add_evidence(facts.evidence, "nat_enabled", nat[0].source if nat else "no masquerade/src-nat rule")
-    _fill_sip_alg(facts, commands)
-    _fill_udp_timeout(facts, commands)
+    _fill_sip_alg(facts, commands, whole)
+    _fill_udp_timeout(facts, commands, whole)
     return facts
 
 
-def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand]) -> None:
-    """The SIP helper (service-port sip) is enabled unless set disabled=yes."""
+def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand], whole: bool) -> None:
+    """The SIP helper (service-port sip) is enabled unless set disabled=yes (unknown in a pasted section)."""
     sip = next(
         (c for c in in_menu(commands, "ip firewall service-port", enabled_only=False) if c.target == "sip"), None
     )
-    if sip is None:
+    if sip is None and not whole:
+        facts.sip_alg_evidence = "no /ip firewall service-port sip line in this partial export"
+    elif sip is None:
         facts.sip_alg, facts.sip_alg_evidence = "enabled", "/ip firewall service-port sip not changed (on by default)"
     else:
         facts.sip_alg = "enabled" if sip.enabled else "disabled"
@@ -65,11 +78,21 @@ def _fill_sip_alg(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
 
 
-def _fill_udp_timeout(facts: DeviceFacts, commands: list[RosCommand]) -> None:
-    for command in in_menu(commands, "ip firewall connection tracking"):
-        if "udp-timeout" in command.attrs:
-            facts.udp_timeout_s = duration_s(command.get("udp-timeout"))
-            add_evidence(facts.evidence, "udp_timeout_s", command.source)
+def _fill_udp_timeout(facts: DeviceFacts, commands: list[RosCommand], whole: bool) -> None:
+    """The idle timer of replied UDP flows (RTP, SIP with keep-alives): ``udp-stream-timeout``.
+
+    ``udp-timeout`` (10s by default) only covers flows that never saw a reply, so it says nothing
+    about a call or a registration; it is kept as evidence next to the stream timer.
+    """
+    tracking = in_menu(commands, "ip firewall connection tracking")
+    stream = next((c for c in reversed(tracking) if "udp-stream-timeout" in c.attrs), None)
+    for command in tracking:
+        add_evidence(facts.evidence, "udp_timeout_s", command.source)
+    if stream is not None:
+        facts.udp_timeout_s = duration_s(stream.get("udp-stream-timeout"))
+    elif whole:
+        facts.udp_timeout_s = DEFAULT_UDP_STREAM_TIMEOUT_S
+        add_evidence(facts.evidence, "udp_timeout_s", "udp-stream-timeout not changed (3m by default)")
 
 
 def _voice_vlan_ids(commands: list[RosCommand]) -> dict[int, str]:
@@ -119,8 +142,10 @@ def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     for line in voice.values():
         add_evidence(facts.evidence, "voice_vlans", line)
     wan = {c.get("interface") for c in in_menu(commands, "interface list member") if c.get("list") == "WAN"}
-    for name in wan & set(ports):
-        ports[name].is_wan, ports[name].nat_side, ports[name].mode = True, "outside", "routed"
+    # A WAN member need not appear under /interface ethernet (unchanged ports, pppoe-out1, lte1 ...).
+    for name in sorted(wan - {""}):
+        port = ports.setdefault(name, Port(name=name))
+        port.is_wan, port.nat_side, port.mode = True, "outside", "routed"
     facts.ports = list(ports.values())
 
 

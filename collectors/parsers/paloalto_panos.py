@@ -13,12 +13,18 @@ into the same XML by panos_setformat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
 from collectors.parsers import panos_policy
 from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
-from collectors.parsers.panos_setformat import looks_like_panos_set, set_lines_to_config
+from collectors.parsers.panos_setformat import (
+    looks_like_panos_set,
+    looks_like_panos_text,
+    set_lines_to_config,
+    text_to_set_lines,
+)
 from collectors.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
 
 PLATFORM = "paloalto_panos"
@@ -34,16 +40,36 @@ def detect(outputs: Mapping[str, str]) -> bool:
 
 
 def _looks_right(text: str) -> bool:
-    return looks_like_panos(text) or looks_like_panos_set(text)
+    return looks_like_panos(text) or looks_like_panos_set(text) or looks_like_panos_text(text)
+
+
+def _config(text: str) -> Element:
+    """The config tree of XML, set-format or curly-brace text output."""
+    if "<config" in text or looks_like_panos(text):
+        return load_config(text)
+    if looks_like_panos_text(text) and not looks_like_panos_set(text):
+        return set_lines_to_config(text_to_set_lines(text))
+    return set_lines_to_config(text)
+
+
+def is_whole_config(text: str) -> bool:
+    """True for a whole configuration (device settings, network and policy all present, if empty):
+    what it omits is at its default. A section (system settings, users, one rulebase) says nothing
+    about the rest, so the defaults are not assumed there."""
+    return all(re.search(rf"\b{word}\b", text) for word in ("deviceconfig", "network")) and bool(
+        re.search(r"\b(rulebase|zone)\b", text)
+    )
 
 
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """PAN-OS evidence -> DeviceFacts."""
     _, text = pick_output(outputs, CONFIG_COMMANDS, _looks_right, "PAN-OS configuration")
-    config = load_config(text) if "<config" in text or not looks_like_panos_set(text) else set_lines_to_config(text)
+    config = _config(text)
+    whole = is_whole_config(text)
     device = config.find("devices/entry")
     vsys = device.find("vsys/entry") if device is not None else None
-    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=True)
+    qos_seen = device is not None and device.find("network/qos") is not None
+    facts = DeviceFacts(platform=PLATFORM, qos_config_seen=whole or qos_seen)
     facts.hostname = text_of(device, "deviceconfig/system/hostname") or None
     version = config.get("detail-version") or config.get("version")
     version = version or status_field(outputs.get("show system info", ""), "sw-version")
@@ -56,14 +82,14 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence)
     facts.nat_enabled, nat_line = panos_policy.nat_enabled(vsys)
     add_evidence(facts.evidence, "nat_enabled", nat_line)
-    _fill_sip_alg(facts, config, vsys)
+    _fill_sip_alg(facts, config, vsys, whole)
     timeout = text_of(device, "deviceconfig/setting/session/timeout-udp")
-    facts.udp_timeout_s = int(timeout) if timeout.isdecimal() else DEFAULT_UDP_TIMEOUT_S
-    add_evidence(
-        facts.evidence,
-        "udp_timeout_s",
-        f"deviceconfig setting session timeout-udp {timeout}" if timeout else "PAN-OS default timeout-udp 30 s",
-    )
+    if timeout.isdecimal():
+        facts.udp_timeout_s = int(timeout)
+        add_evidence(facts.evidence, "udp_timeout_s", f"deviceconfig setting session timeout-udp {timeout}")
+    elif whole:
+        facts.udp_timeout_s = DEFAULT_UDP_TIMEOUT_S
+        add_evidence(facts.evidence, "udp_timeout_s", "PAN-OS default timeout-udp 30 s")
     return facts
 
 
@@ -120,13 +146,16 @@ def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) 
     facts.class_maps = list(classes.values())
 
 
-def _fill_sip_alg(facts: DeviceFacts, config: Element, vsys: Element | None) -> None:
+def _fill_sip_alg(facts: DeviceFacts, config: Element, vsys: Element | None, whole: bool) -> None:
     override = config.find("shared/alg-override/application/entry[@name='sip']")
+    overrides = entries(vsys, "rulebase/application-override/rules")
     if override is not None and text_of(override, "alg-disabled") == "yes":
         facts.sip_alg, facts.sip_alg_evidence = "disabled", "set shared alg-override application sip alg-disabled yes"
+    elif not whole and override is None and not overrides:
+        facts.sip_alg_evidence = "partial configuration: no alg-override or application-override to judge by"
     else:
         facts.sip_alg, facts.sip_alg_evidence = "enabled", "no alg-override for sip: the SIP ALG is on by default"
-        for rule in entries(vsys, "rulebase/application-override/rules"):
+        for rule in overrides:
             ports = port_ranges(text_of(rule, "port"), ",")
             if text_of(rule, "disabled") != "yes" and any(lo <= SIP_PORT <= hi for lo, hi in ports):
                 app = text_of(rule, "application")

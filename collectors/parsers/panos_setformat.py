@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from collectors.parsers.common import shell_words
+from collectors.parsers.junos_config import brace_paths
 from collectors.parsers.panos_xml import Element
 
 # Paths (tags only, relative to shared / device / vsys) whose children are named entries.
@@ -55,6 +56,26 @@ _DEVICE_ROOTS = ("deviceconfig", "network")
 def looks_like_panos_set(text: str) -> bool:
     """True for PAN-OS configuration in set format."""
     return bool(re.search(r"^set (deviceconfig system hostname|rulebase security rules|zone \S+ network) ", text, re.M))
+
+
+def looks_like_panos_text(text: str) -> bool:
+    """True for PAN-OS configuration in the curly-brace text format (``config { ... }``)."""
+    return bool(re.search(r"^\s*config\s*\{", text[:4000], re.M)) and bool(
+        re.search(r"^\s*(mgt-config|devices|deviceconfig|shared|vsys)\s*\{", text[:20_000], re.M)
+    )
+
+
+def text_to_set_lines(text: str) -> str:
+    """The curly-brace text format as set lines (``config``/``devices <name>`` levels dropped)."""
+    # a quoted value (login banner) may run over several lines: keep it one token
+    text = re.sub(r'"[^"]*"', lambda m: m.group(0).replace("\n", " "), text)
+    lines: list[str] = []
+    for path in brace_paths(text):
+        words = list(path[1:] if path[:1] == ("config",) else path)
+        if words[:1] == ["devices"] and len(words) > 2:
+            words = words[2:]
+        lines.append("set " + " ".join(f'"{w}"' if re.search(r"\s", w) or not w else w for w in words))
+    return "\n".join(lines)
 
 
 def _child(parent: Element, tag: str, name: str | None = None) -> Element:

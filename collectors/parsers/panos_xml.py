@@ -22,13 +22,30 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_commen
 
 
 def looks_like_panos(text: str) -> bool:
-    """True for PAN-OS configuration XML."""
+    """True for PAN-OS configuration XML (a whole config, or a security-rules fragment)."""
     head = text[:4000]
-    return bool(re.search(r"<config\s+version=\"\d", head)) or ("<devices>" in head and "<vsys>" in text[:200000])
+    if re.search(r"<config\s+version=\"\d", head) or ("<devices>" in head and "<vsys>" in text[:200000]):
+        return True
+    return _is_rules_fragment(head)
+
+
+def _is_rules_fragment(head: str) -> bool:
+    """A ``<rules>`` element of ``<entry>`` rules with PAN-OS rule fields (as iron-skillet snippets are)."""
+    return bool(re.search(r"^\s*<rules>\s*<entry name=", head, re.M)) and "<action>" in head
 
 
 def load_config(text: str) -> Element:
-    """The ``<config>`` element of a PAN-OS configuration (CLI output or API response)."""
+    """The ``<config>`` element of a PAN-OS configuration (CLI output or API response).
+
+    A bare security ``<rules>`` fragment is placed where it sits in a single-vsys firewall.
+    """
+    if "<config" not in text and _is_rules_fragment(text[:4000]):
+        start = text.find("<rules>")
+        text = (
+            "<config><devices><entry name='localhost.localdomain'><vsys><entry name='vsys1'><rulebase><security>"
+            f"{text[start : text.rfind('</rules>') + len('</rules>')]}"
+            "</security></rulebase></entry></vsys></entry></devices></config>"
+        )
     start = text.find("<config")
     end = text.rfind("</config>")
     if start < 0 or end < start:

@@ -44,10 +44,21 @@ class RosCommand(BaseModel):
         return self.attrs.get("disabled", "no") not in ("yes", "true")
 
 
+# Backup tools put 'system resource' and undo-history comments (several KB) before the export.
+HEAD_CHARS = 20_000
+_EXPORT_HEADER = re.compile(r"^#.*(?:\bby RouterOS \d|software id = \S)", re.M)
+
+
 def looks_like_routeros(text: str) -> bool:
     """True for a RouterOS export."""
-    head = text[:3000]
-    return bool(re.search(r"^# .* by RouterOS \d", head, re.M) or re.search(r"^/(ip|interface|system) \w", head, re.M))
+    head = text[:HEAD_CHARS]
+    return bool(_EXPORT_HEADER.search(head) or re.search(r"^/(ip|interface|system|queue|routing) \w", head, re.M))
+
+
+def is_whole_export(text: str) -> bool:
+    """True when the text carries the header ``/export`` writes: it is the whole configuration, so what it
+    omits is at its default. A pasted section has no header and says nothing about the rest."""
+    return bool(_EXPORT_HEADER.search(text[:HEAD_CHARS]))
 
 
 def routeros_version(text: str) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import numpy.typing as npt
 
 from assess.errors import UserError
 from assess.models.pcap import PcapResult
+from assess.safe_names import check_relative, inside
 from collectors.pcap.decode import Datagrams, decode
 from collectors.pcap.reader import CHUNK_BYTES, iter_chunks
 from collectors.pcap.report import call_results, stream_result
@@ -235,9 +236,11 @@ def analyse_site_captures(captures: list[str], plan_dir: Path) -> tuple[list[Pca
     results: list[PcapResult] = []
     problems: list[str] = []
     for name in captures:
-        path = Path(name) if Path(name).is_absolute() else plan_dir / name
         try:
+            path = inside(plan_dir, *PurePosixPath(check_relative(name, "capture")).parts)
             results.append(analyse_capture(path))
         except UserError as exc:
             problems.append(str(exc))
+        except (OSError, ValueError, OverflowError, MemoryError) as exc:  # this capture only is not assessed
+            problems.append(f"{name}: cannot be analysed: {exc}")
     return results, problems

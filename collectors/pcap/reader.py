@@ -62,6 +62,19 @@ _PCAP_MAGICS = {
 }
 
 
+class CaptureDamaged(UserError):
+    """A capture whose structure is impossible or cut short: named with how far reading got."""
+
+
+MAX_FRAME = 1 << 20  # a captured frame larger than this is a corrupt length field (tcpdump's snaplen max: 256 KiB)
+MAX_BLOCK = MAX_FRAME + 4096
+INT64_MAX = (1 << 63) - 1
+
+
+def _truncated(path: Path, at: int, packets: int) -> CaptureDamaged:
+    return CaptureDamaged(f"{path}: truncated mid-packet at byte {at} (read {packets} packets before it)")
+
+
 def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> Iterator[FrameChunk]:
     if magic not in _PCAP_MAGICS:
         raise UserError(f"{path} is neither pcap nor pcapng (magic {magic.hex()})")
@@ -71,33 +84,39 @@ def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> It
         raise UserError(f"{path}: truncated pcap header")
     linktype = struct.unpack(endian + "I", header[16:20])[0] & 0x0FFFFFFF
     dtype = np.dtype(endian + "u4")
-    rest = b""
+    rest, base, packets = b"", 24, 0  # base: file offset of data[0]
     while True:
         data = rest + fh.read(chunk_bytes)
         if not data:
             return
-        offs = _walk_records(data, endian)
+        offs = _walk_records(data, endian, path, base)
         if not offs and len(data) == len(rest):  # no progress and no more input: a truncated tail
-            return
+            raise _truncated(path, base, packets)
         if offs:
             starts = np.array(offs, np.int64)
             last = offs[-1]
-            rest = data[last + 16 + struct.unpack_from(endian + "I", data, last + 8)[0] :]
+            used = last + 16 + struct.unpack_from(endian + "I", data, last + 8)[0]
+            rest, base, packets = data[used:], base + used, packets + len(offs)
             words = np.frombuffer(data, np.uint8)[starts[:, None] + np.arange(16)].copy().view(dtype).astype(np.int64)
+            if (words[:, 1] * frac_to_ns >= 1_000_000_000).any():
+                raise CaptureDamaged(f"{path}: impossible timestamp (fraction of a second >= 1 s) near byte {base}")
             ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
             yield FrameChunk(data, starts + 16, words[:, 2], np.full(len(offs), linktype), ts)
         else:
             rest = data
 
 
-def _walk_records(data: bytes, endian: str) -> list[int]:
+def _walk_records(data: bytes, endian: str, path: Path, base: int) -> list[int]:
     """Offsets of the complete pcap record headers in ``data`` (the one sequential step)."""
     incl_at = struct.Struct(endian + "I").unpack_from
     offs: list[int] = []
     append = offs.append
     pos, end = 0, len(data) - 16
     while pos <= end:
-        nxt = pos + 16 + incl_at(data, pos + 8)[0]
+        incl = incl_at(data, pos + 8)[0]
+        if incl > MAX_FRAME:
+            raise CaptureDamaged(f"{path}: impossible record length {incl} at byte {base + pos}")
+        nxt = pos + 16 + incl
         if nxt > end + 16:
             break
         append(pos)
@@ -112,17 +131,23 @@ class _Interface:
     ns_den: int
 
 
+MAX_DECIMAL_RESOLUTION = 15  # 10^-15 s: finer than any capture hardware
+MAX_BINARY_RESOLUTION = 50
+
+
 def _tsresol(options: bytes, endian: str) -> tuple[int, int]:
     pos = 0
     while pos + 4 <= len(options):
         code, length = struct.unpack_from(endian + "HH", options, pos)
         if code == 0:
             break
-        if code == 9 and length >= 1:
+        if code == 9 and length >= 1 and pos + 4 < len(options):
             value = options[pos + 4]
-            if value & 0x80:
-                return 1_000_000_000, 2 ** (value & 0x7F)
             exp = value & 0x7F
+            if exp > (MAX_BINARY_RESOLUTION if value & 0x80 else MAX_DECIMAL_RESOLUTION):
+                raise ValueError(f"impossible timestamp resolution (option value {value:#x})")
+            if value & 0x80:
+                return 1_000_000_000, 2**exp
             return (10 ** (9 - exp), 1) if exp <= 9 else (1, 10 ** (exp - 9))
         pos += 4 + ((length + 3) & ~3)
     return 1000, 1  # default: microseconds
@@ -132,14 +157,33 @@ def _pcapng_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> 
     data = magic + fh.read(chunk_bytes)
     endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
     interfaces: list[_Interface] = []
+    base, packets = 0, 0  # file offset of data[0], packets read so far
     while True:
-        chunk, consumed = _pcapng_walk(data, endian, interfaces)
+        try:
+            chunk, consumed = _pcapng_walk(data, endian, interfaces)
+        except ValueError as exc:
+            raise CaptureDamaged(f"{path}: {exc} (block at byte {base + _at(exc)}, after {packets} packets)") from None
         if chunk is not None:
+            packets += len(chunk)
             yield chunk
         more = fh.read(chunk_bytes)
         if not more:
+            if consumed < len(data):
+                raise _truncated(path, base + consumed, packets)
             return
-        data = data[consumed:] + more
+        data, base = data[consumed:] + more, base + consumed
+
+
+class BlockError(ValueError):
+    """An impossible pcapng block, with its offset in the buffer being walked."""
+
+    def __init__(self, message: str, at: int) -> None:
+        super().__init__(message)
+        self.at = at
+
+
+def _at(exc: ValueError) -> int:
+    return exc.at if isinstance(exc, BlockError) else 0
 
 
 def _pcapng_walk(data: bytes, endian: str, interfaces: list[_Interface]) -> tuple[FrameChunk | None, int]:
@@ -153,22 +197,35 @@ def _pcapng_walk(data: bytes, endian: str, interfaces: list[_Interface]) -> tupl
     pos, end = 0, len(data)
     while pos + 12 <= end:
         btype, blen = head.unpack_from(data, pos)
-        if blen < 12 or pos + blen > end:
+        if blen < 12 or blen % 4 or blen > MAX_BLOCK:
+            raise BlockError(f"impossible block length {blen}", pos)
+        if pos + blen > end:
             break
         if btype == PCAPNG_SHB:
             endian = "<" if data[pos + 8 : pos + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+            head, epb = struct.Struct(endian + "II"), struct.Struct(endian + "IIIII")
             interfaces.clear()
-        elif btype == 1:  # interface description
+        elif btype == 1 and blen >= 20:  # interface description
             link = struct.unpack_from(endian + "H", data, pos + 8)[0]
-            num, den = _tsresol(data[pos + 16 : pos + blen - 4], endian)
+            try:
+                num, den = _tsresol(data[pos + 16 : pos + blen - 4], endian)
+            except ValueError as exc:
+                raise BlockError(str(exc), pos) from None
             interfaces.append(_Interface(link, num, den))
         elif btype == 6 and interfaces:  # enhanced packet
+            if blen < 32:
+                raise BlockError(f"impossible packet block length {blen}", pos)
             iface, hi, lo, caplen, _orig = epb.unpack_from(data, pos + 8)
+            if caplen > blen - 32:
+                raise BlockError(f"packet length {caplen} larger than its block ({blen})", pos)
             itf = interfaces[iface] if iface < len(interfaces) else interfaces[0]
+            stamp = ((hi << 32) | lo) * itf.ns_num // itf.ns_den
+            if stamp > INT64_MAX:
+                raise BlockError("impossible timestamp (beyond the year 2262)", pos)
             offs.append(pos + 28)
             lens.append(caplen)
             links.append(itf.linktype)
-            stamps.append(((hi << 32) | lo) * itf.ns_num // itf.ns_den)
+            stamps.append(stamp)
         pos += blen
     if not offs:
         return None, pos

@@ -1,7 +1,9 @@
 """`assess probe bandwidth`: TCP capacity both ways and UDP loss at voice load, via iperf3.
 
 Safety: every test is capped in rate (``max_mbps``, never above the contracted capacity plus a
-margin unless forced) and duration (at most 30 s each, 4 tests).
+margin unless forced) and duration (at most 30 s each, 4 tests). UDP loss at voice load is read
+from the receiver's own report (the far end's upstream, ours downstream) over enough datagrams
+to resolve a fraction of a percent; see docs/link-probes.md for how it compares with the wire.
 """
 
 from __future__ import annotations
@@ -15,6 +17,19 @@ from collectors.probes.iperf3 import run_iperf3
 MAX_DURATION_S = 30.0
 MAX_RATE_MBPS = 1000.0
 CONTRACT_MARGIN = 0.10  # may exceed the contracted rate by 10 % (to see the shaper) but no more
+# Loss is a count: at 2 % a test of 250 datagrams (one G.711 call for 5 s) reads 0.4 % or 3.6 % by
+# chance alone (one datagram is 0.4 points). 3000 datagrams put one standard error near 0.25 points.
+UDP_LOSS_DATAGRAMS = 3000
+UDP_MIN_DURATION_S = 5.0
+
+
+def udp_loss_duration_s(datagrams_per_s: float) -> float:
+    """Seconds of voice-load UDP that send ``UDP_LOSS_DATAGRAMS`` (at least 5 s, at most the 30 s cap).
+
+    >>> udp_loss_duration_s(500), udp_loss_duration_s(50), udp_loss_duration_s(5000)
+    (6.0, 30.0, 5.0)
+    """
+    return min(MAX_DURATION_S, max(UDP_MIN_DURATION_S, UDP_LOSS_DATAGRAMS / max(datagrams_per_s, 1e-9)))
 
 
 @dataclass(frozen=True)
@@ -64,12 +79,16 @@ def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
     s.check()
     up = run_iperf3(s.host, s.port, ["-b", f"{s.cap(s.contracted_up_mbps):g}M"], s.duration_s, udp=False)
     down = run_iperf3(s.host, s.port, ["-R", "-b", f"{s.cap(s.contracted_down_mbps):g}M"], s.duration_s, udp=False)
-    # UDP as voice: the codec's real datagram size (never fragments) at the peak-call rate, paced
+    # UDP as voice: the codec's real datagram size (never fragments) at the peak-call rate, paced, for
+    # enough datagrams that the loss figure is a measurement and not the luck of a few packets
     size = int(payload_bytes(s.codec, s.ptime_ms) + IP_UDP_RTP_BYTES - 28)
-    rate_kbps = max(s.calls, 1) * size * 8 * 1000 / s.ptime_ms / 1000
+    per_s = max(s.calls, 1) * 1000 / s.ptime_ms
+    rate_kbps = per_s * size * 8 / 1000
     udp_args = ["-u", "-b", f"{rate_kbps:.0f}K", "-l", str(min(size, 1200)), "--pacing-timer", "1000"]
-    udp_up = run_iperf3(s.host, s.port, udp_args, min(s.duration_s, 10), udp=True)
-    udp_down = run_iperf3(s.host, s.port, [*udp_args, "-R"], min(s.duration_s, 10), udp=True)
+    # a run asked to be shorter than the 5 s default keeps its length (the datagram count says what it is worth)
+    udp_s = udp_loss_duration_s(per_s) if s.duration_s >= UDP_MIN_DURATION_S else s.duration_s
+    udp_up = run_iperf3(s.host, s.port, udp_args, udp_s, udp=True)
+    udp_down = run_iperf3(s.host, s.port, [*udp_args, "-R"], udp_s, udp=True)
     voice_mbps = s.voice_kbps / 1000.0
     loss_up, loss_down = udp_up.udp_loss_pct or 0.0, udp_down.udp_loss_pct or 0.0
     return BandwidthResult(
@@ -83,6 +102,8 @@ def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
         headroom_down_mbps=round(down.received_mbps - voice_mbps, 3),
         udp_loss_up_pct=round(loss_up, 3),
         udp_loss_down_pct=round(loss_down, 3),
+        udp_packets_up=udp_up.udp_packets,
+        udp_packets_down=udp_down.udp_packets,
         max_mbps=s.max_mbps,
         duration_s=s.duration_s,
         calls=s.calls,

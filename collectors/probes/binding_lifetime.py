@@ -16,7 +16,7 @@ import socket
 import time
 from dataclasses import dataclass
 
-from collectors.probes.nat_behaviour import StunTarget, ask, local_address_towards
+from collectors.probes.nat_behaviour import StunTarget, ask, source_address, udp_socket
 from collectors.probes.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
@@ -70,8 +70,7 @@ class _Binding:
 
 
 def _open(target: StunTarget, local_ip: str, delay_s: float) -> _Binding | None:
-    sock = socket.socket(socket.AF_INET6 if ":" in local_ip else socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((local_ip, 0))
+    sock = udp_socket(local_ip, target.device)
     reply = ask(sock, target, target.server)
     if reply is None or reply.mapped is None:
         sock.close()
@@ -83,8 +82,7 @@ def _round(target: StunTarget, local_ip: str, delays: list[float]) -> list[_Bind
     """Open one binding per delay, tickle each once when due; stop at the first expiry."""
     bindings = [b for d in delays if (b := _open(target, local_ip, d)) is not None]
     sel = selectors.DefaultSelector()
-    tickler = socket.socket(socket.AF_INET6 if ":" in local_ip else socket.AF_INET, socket.SOCK_DGRAM)
-    tickler.bind((local_ip, 0))
+    tickler = udp_socket(local_ip, target.device)
     try:
         for b in bindings:
             sel.register(b.sock, selectors.EVENT_READ, b)
@@ -153,7 +151,7 @@ def _bracket(bindings: list[_Binding], low: float, high: float | None) -> tuple[
 
 def measure_lifetime(target: StunTarget, cap_s: float, parallel: int = 8, rounds: int = 2) -> LifetimeEstimate:
     """Bracket the binding lifetime with ``parallel`` bindings per round, never waiting past ``cap_s``."""
-    local_ip = local_address_towards(target.server)
+    local_ip = source_address(target)
     # up to three tries: on a lossy path one lost request or answer must not void the measurement
     control = next((c for c in (_round(target, local_ip, [CONTROL_DELAY_S]) for _ in range(3)) if c and c[0].alive), [])
     if not control:

@@ -59,7 +59,11 @@ def _parse(report: _Report, udp: bool) -> Iperf3Outcome:
     received = end.sum_received or end.sum
     assert received is not None
     if udp:
-        summary = end.sum or received
+        # The receiver's view, whichever side received: its sequence gaps over the highest sequence it
+        # saw. `end.sum` changes meaning with the direction and the iperf3 version (sender's or
+        # receiver's figures); `sum_received` is always the receiver's (iperf3 >= 3.10, else `sum`).
+        summary = end.sum_received or end.sum
+        assert summary is not None
         return Iperf3Outcome(
             received_mbps=received.bits_per_second / 1e6,
             sent_mbps=end.sum_sent.bits_per_second / 1e6,

@@ -8,6 +8,7 @@ failure of RFC 3489 clients described in LAB-NOTES.md).
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,18 @@ class StunTarget:
     timeout_s: float = 1.5
     tries: int = 3
     secret: bytes | None = None
+    source: str | None = None  # the link's own source: a local address, or an interface to leave by
+
+    @property
+    def device(self) -> str | None:
+        """The interface every socket must leave by, when the source names one (not an address)."""
+        if self.source is None:
+            return None
+        try:
+            ipaddress.ip_address(self.source)
+        except ValueError:
+            return self.source
+        return None
 
 
 @dataclass
@@ -53,21 +66,43 @@ class Behaviour:
     notes: list[str]
 
 
-def local_address_towards(server: Address) -> str:
-    """The source address the kernel picks to reach ``server`` (no packet is sent)."""
+def udp_socket(local_ip: str, device: str | None = None) -> socket.socket:
+    """A UDP socket on a new ephemeral port of ``local_ip``, leaving by ``device`` when given (needs root)."""
+    family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        if device:
+            # the route of the link's own interface, whatever the main table says (a second WAN link)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, device.encode())
+        sock.bind((local_ip, 0))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def local_address_towards(server: Address, device: str | None = None) -> str:
+    """The source address the kernel picks to reach ``server`` (by ``device`` when given; no packet is sent)."""
     family = socket.AF_INET6 if ":" in server[0] else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        if device:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, device.encode())
         probe.connect(server)
         return str(probe.getsockname()[0])
 
 
+def source_address(target: StunTarget) -> str:
+    """The local address every probe socket binds to: the link's source address, else the kernel's choice."""
+    if target.source is not None and target.device is None:
+        return target.source
+    return local_address_towards(target.server, target.device)
+
+
 @contextmanager
-def fresh_socket(local_ip: str) -> Iterator[socket.socket]:
-    """A UDP socket on a new ephemeral port of ``local_ip``."""
-    family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_DGRAM)
+def fresh_socket(local_ip: str, device: str | None = None) -> Iterator[socket.socket]:
+    """A UDP socket on a new ephemeral port of ``local_ip`` (leaving by ``device`` when given)."""
+    sock = udp_socket(local_ip, device)
     try:
-        sock.bind((local_ip, 0))
         yield sock
     finally:
         sock.close()
@@ -118,7 +153,7 @@ def _answered_from_elsewhere(reply: StunMessage | None, target: StunTarget, chan
 def _filtering(local_ip: str, target: StunTarget, notes: list[str]) -> NatBehaviour:
     """RFC 5780 §4.4, each test on its own fresh socket."""
     for change_ip, verdict in ((True, "endpoint-independent"), (False, "address-dependent")):
-        with fresh_socket(local_ip) as sock:
+        with fresh_socket(local_ip, target.device) as sock:
             if ask(sock, target, target.server) is None:
                 notes.append("the server stopped answering during the filtering tests")
                 return "unknown"
@@ -133,7 +168,7 @@ def _filtering(local_ip: str, target: StunTarget, notes: list[str]) -> NatBehavi
 
 def hairpinning(local_ip: str, target: StunTarget) -> bool | None:
     """RFC 5780 §4.5: does a packet sent to our own public mapping come back to us?"""
-    with fresh_socket(local_ip) as sock_a, fresh_socket(local_ip) as sock_b:
+    with fresh_socket(local_ip, target.device) as sock_a, fresh_socket(local_ip, target.device) as sock_b:
         first = ask(sock_a, target, target.server)
         if first is None or first.mapped is None:
             return None
@@ -151,9 +186,9 @@ def hairpinning(local_ip: str, target: StunTarget) -> bool | None:
 
 def discover(target: StunTarget, check_hairpin: bool = True) -> Behaviour:
     """Classify the NAT between this host and ``target``; raises StunUnreachable if silent."""
-    local_ip = local_address_towards(target.server)
+    local_ip = source_address(target)
     notes: list[str] = []
-    with fresh_socket(local_ip) as sock:
+    with fresh_socket(local_ip, target.device) as sock:
         first = ask(sock, target, target.server)
         if first is None or first.mapped is None:
             raise StunUnreachable(f"no STUN answer from {target.server[0]}:{target.server[1]}")

@@ -21,6 +21,7 @@ class NatProbeOptions:
     parallel: int = 8
     rounds: int = 2
     secret: bytes | None = None
+    source: str | None = None  # the link's own source address or interface (several WAN links)
 
 
 def not_assessed(server: str, reason: str) -> NatResult:
@@ -35,7 +36,7 @@ def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
     label = f"{host}:{port}"
     try:
         addr = resolve(host, port)
-        target = StunTarget(addr, timeout_s=opts.timeout_s, secret=opts.secret)
+        target = StunTarget(addr, timeout_s=opts.timeout_s, secret=opts.secret, source=opts.source)
         found = discover(target)
     except StunUnreachable as exc:
         return not_assessed(label, str(exc))
@@ -51,6 +52,7 @@ def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
         hairpinning=found.hairpinning,
         port_preserved=found.port_preserved,
         server=label,
+        source=opts.source,
         notes=found.notes,
     )
     if opts.lifetime_cap_s > 0:

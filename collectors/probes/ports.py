@@ -7,6 +7,7 @@ answer came back through the NAT; a TCP port when the handshake completes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import socket
@@ -19,6 +20,8 @@ from assess.reflector import protocol as p
 from assess.reflector.port_responder import (
     MAX_LIFETIME_S,
     MAX_PORTS_PER_REQUEST,
+    PORTS_CLOSE,
+    PORTS_CLOSE_ACK,
     PORTS_OPEN,
     PORTS_OPEN_ACK,
     PORTS_SEEN,
@@ -30,7 +33,7 @@ from assess.reflector.port_responder import (
     unpack_ack,
     unpack_seen,
 )
-from assess.reflector.sip_wire import auth_header, mask
+from assess.reflector.sip_wire import mask, sign
 from collectors.probes.port_list import spans
 from collectors.probes.reflector_client import ReflectorClient, SessionInfo, new_nonce
 
@@ -46,6 +49,14 @@ class PortsOptions:
     tries: int = 3
     rate_pps: float = 200.0
     secret: str | None = None
+
+
+def _release(client: ReflectorClient, session: SessionInfo) -> None:
+    """Give the opened ports back at once (they would expire anyway): other probes share the pool."""
+    body = bytes(4)
+    # An old reflector or a lost answer: the ports close at the end of their lifetime anyway.
+    with contextlib.suppress(NotAssessedError):
+        client.request(PORTS_CLOSE, PORTS_CLOSE_ACK, session.session_id, body, len(body) + 64, session.key, tries=2)
 
 
 def _open_ports(client: ReflectorClient, session: SessionInfo, proto: int, ports: list[int]) -> list[int]:
@@ -72,9 +83,8 @@ def _seen(client: ReflectorClient, session: SessionInfo, ports: list[int]) -> li
 
 def _udp_payload(host: str, port: int, nonce: str, secret: str | None) -> bytes:
     # SIP-shaped so the SIP echo on 5060 answers it exactly like the port responder does.
-    auth = f"{auth_header(secret.encode())}\r\n" if secret else ""
-    return (f"OPTIONS sip:port-{port}@{host} SIP/2.0\r\nX-Assess-Port: {port}.{nonce}\r\n{auth}"
-            "Content-Length: 0\r\n\r\n").encode()
+    text = f"OPTIONS sip:port-{port}@{host} SIP/2.0\r\nX-Assess-Port: {port}.{nonce}\r\nContent-Length: 0\r\n\r\n"
+    return (sign(text, secret.encode()) if secret else text).encode()
 
 
 def udp_unanswered(server: str, ports: list[int], opts: PortsOptions) -> list[int]:
@@ -159,14 +169,17 @@ def probe_ports(host: str, opts: PortsOptions) -> PortsResult:
 
 def _run(client: ReflectorClient, label: str, opts: PortsOptions) -> PortsResult:
     session = client.hello(p.Hello(new_nonce(), 0, 0, 8000, 20_000, 1))
-    unavailable_udp = _open_ports(client, session, PROTO_UDP, opts.udp) if opts.udp else []
-    unavailable_tcp = _open_ports(client, session, PROTO_TCP, opts.tcp) if opts.tcp else []
-    server = client.address[0]
-    blocked_udp = udp_unanswered(server, opts.udp, opts) if opts.udp else []
-    blocked_tcp = tcp_unanswered(server, opts.tcp, opts.timeout_s * 2) if opts.tcp else []
-    # Direction of each UDP block: did our datagram reach the reflector at all?
-    judged = [port for port in blocked_udp if port not in unavailable_udp]
-    seen = set(_seen(client, session, judged)) if judged else set()
+    try:
+        unavailable_udp = _open_ports(client, session, PROTO_UDP, opts.udp) if opts.udp else []
+        unavailable_tcp = _open_ports(client, session, PROTO_TCP, opts.tcp) if opts.tcp else []
+        server = client.address[0]
+        blocked_udp = udp_unanswered(server, opts.udp, opts) if opts.udp else []
+        blocked_tcp = tcp_unanswered(server, opts.tcp, opts.timeout_s * 2) if opts.tcp else []
+        # Direction of each UDP block: did our datagram reach the reflector at all?
+        judged = [port for port in blocked_udp if port not in unavailable_udp]
+        seen = set(_seen(client, session, judged)) if judged else set()
+    finally:
+        _release(client, session)
     return PortsResult(
         tested_udp=opts.udp, blocked_udp=blocked_udp, tested_tcp=opts.tcp, blocked_tcp=blocked_tcp,
         server=label, unavailable_udp=unavailable_udp, unavailable_tcp=unavailable_tcp,

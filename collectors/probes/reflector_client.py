@@ -59,10 +59,18 @@ class ReflectorClient:
         self.sock.close()
 
     def request(
-        self, msg_type: int, answer_type: int, session_id: int, body: bytes, size: int, key: bytes | None
+        self,
+        msg_type: int,
+        answer_type: int,
+        session_id: int,
+        body: bytes,
+        size: int,
+        key: bytes | None,
+        tries: int | None = None,
     ) -> p.Control:
-        """Send a control message (re-sent up to ``tries`` times) and return the matching answer."""
-        for _ in range(self.tries):
+        """Send a control message (re-sent up to ``tries`` times, default the client's) and return the answer."""
+        tries = tries or self.tries
+        for _ in range(tries):
             if session_id:
                 self.request_seq += 1  # a retry is a new request: the reflector rejects repeats
                 body = self.request_seq.to_bytes(4, "big") + body[4:]
@@ -76,8 +84,8 @@ class ReflectorClient:
                 return answer
         raise NotAssessedError(
             self.label,
-            f"no answer from the reflector at {self.label} ({self.tries} tries in "
-            f"{self.tries * self.timeout_s:.1f} s): is `assess reflector` running there, with the same secret?",
+            f"no answer from the reflector at {self.label} ({tries} tries in "
+            f"{tries * self.timeout_s:.1f} s): is `assess reflector` running there, with the same secret?",
         )
 
     def _await(self, answer_type: int, session_id: int, key: bytes | None) -> p.Control | None:
@@ -103,13 +111,26 @@ class ReflectorClient:
         return None
 
     def hello(self, hello: p.Hello) -> SessionInfo:
-        """Open a session; NotAssessedError after bounded retries."""
-        ack = self.request(p.HELLO, p.HELLO_ACK, 0, hello.pack(), p.HELLO_SIZE, self.secret)
-        server_nonce, max_packets, session_id = p.HELLO_ACK_BODY.unpack_from(ack.body)
-        key = None
-        if self.secret is not None:
-            key = p.session_key(self.secret, hello.client_nonce, server_nonce, session_id)
-        return SessionInfo(session_id, key, max_packets)
+        """Open a session (HELLO, cookie, HELLO with the cookie); NotAssessedError after bounded retries.
+
+        A lost answer to the second HELLO restarts the exchange with a fresh nonce: the reflector
+        opens a session only once per nonce, so resending the same HELLO would be refused as a replay.
+        """
+        for attempt in range(self.tries):
+            if attempt:
+                hello = dataclasses.replace(hello, client_nonce=new_nonce())
+            retry = self.request(p.HELLO, p.HELLO_RETRY, 0, hello.pack(), p.HELLO_SIZE, self.secret)
+            cookie = retry.body[: p.COOKIE_LEN]
+            try:
+                ack = self.request(p.HELLO, p.HELLO_ACK, 0, hello.pack() + cookie, p.HELLO_SIZE, self.secret, tries=1)
+            except NotAssessedError:
+                continue
+            server_nonce, max_packets, session_id = p.HELLO_ACK_BODY.unpack_from(ack.body)
+            key = None
+            if self.secret is not None:
+                key = p.session_key(self.secret, hello.client_nonce, server_nonce, session_id)
+            return SessionInfo(session_id, key, max_packets)
+        raise NotAssessedError(self.label, f"the reflector at {self.label} sent cookies but opened no session")
 
     def stats(self, session: SessionInfo) -> p.Stats:
         """The far end's statistics with the whole arrival bitmap (several padded requests if needed)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assess.models.traversal import SipAlgResult, SipMessageCheck
-from assess.reflector.sip_wire import auth_header, mask
+from assess.reflector.sip_wire import mask, sign
 from collectors.probes.nat_behaviour import local_address_towards
 from collectors.probes.sip_message import (
     SipEndpoint,
@@ -44,15 +44,18 @@ class _Test:
     build: Callable[[SipEndpoint], str]
 
 
-def _tests(port: int, alt_port: int, extra: list[str]) -> list[_Test]:
+def _tests(port: int, alt_port: int, secret: bytes | None) -> list[_Test]:
+    def signed(text: str) -> str:
+        return sign(text, secret) if secret else text
+
     def reg(ep: SipEndpoint) -> str:
-        return build_register(ep, *new_ids(), extra=extra)
+        return signed(build_register(ep, *new_ids()))
 
     def inv(ep: SipEndpoint) -> str:
-        return build_invite(ep, *new_ids(), extra=extra)
+        return signed(build_invite(ep, *new_ids()))
 
     def big(ep: SipEndpoint) -> str:
-        return build_invite(ep, *new_ids(), pad_to=LARGE_SIZE, extra=extra)
+        return signed(build_invite(ep, *new_ids(), pad_to=LARGE_SIZE))
 
     return [_Test("REGISTER", port, reg), _Test("INVITE", port, inv),
             _Test("INVITE-large", port, big), _Test("INVITE-nonstandard-port", alt_port, inv)]
@@ -167,10 +170,9 @@ def probe_sip_alg(host: str, port: int, opts: SipAlgOptions) -> SipAlgResult:
     except OSError as exc:
         return SipAlgResult(sip_alg_detected=None, assessed=False, transport=opts.transport, server=label,
                             reason=f"cannot reach {label}: {exc.strerror or exc}")
-    extra = [auth_header(opts.secret)] if opts.secret else []
     exchange = _exchange_tcp if opts.transport == "tcp" else _exchange_udp
     checks = []
-    for test in _tests(port, opts.alt_port, extra):
+    for test in _tests(port, opts.alt_port, opts.secret):
         sent, got = exchange(local_ip, server, test.port, test.build, opts)
         checks.append(_check(test, opts.transport, sent, got))
     return summarise(checks, opts.transport, label)
