@@ -15,21 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assess.errors import UserError
 from assess.safe_names import SafeName, SafeRelativePath
+from collectors.platforms import NAMES as PLATFORM_NAMES
 
 Codec = Literal["g711", "g722", "g729", "opus"]
 Dscp = Annotated[str, Field(pattern=r"^(ef|cs[0-7]|af[1-4][1-3]|default|\d{1,2})$")]
-PLATFORMS = (
-    "cisco_ios",
-    "cisco_xe",
-    "cisco_nxos",
-    "cisco_asa",
-    "juniper_junos",
-    "arista_eos",
-    "fortinet",
-    "paloalto_panos",
-    "mikrotik_routeros",
-    "linux",
-)
+PLATFORMS = PLATFORM_NAMES  # one per unit in collectors/platforms/
 
 
 class PlanError(UserError):

@@ -28,7 +28,7 @@ from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.profiles import rules_for_profile
 from collectors.base import CollectOptions, DeviceCollection
-from collectors.parsers.registry import detect_platform, parse_device
+from collectors.parsers.registry import detect, parse_device
 from collectors.runner import collect_site
 
 EVIDENCE = "evidence"
@@ -79,14 +79,18 @@ def device_record(collection: DeviceCollection, platform_hint: str | None) -> tu
     )
     if not collection.ok:
         return record, collection.reason or "collection failed"
-    platform = collection.platform or platform_hint or detect_platform(collection.outputs)
+    platform, why = collection.platform or platform_hint, "given in the plan or the evidence manifest"
     if platform is None:
-        return record, "platform unknown and not recognisable from the outputs; set `platform:` in the plan"
+        detection = detect(collection.outputs)
+        platform, why = detection.platform, detection.summary()
+    if platform is None:
+        return record, f"platform not recognisable from the outputs ({why}); set `platform:` in the plan"
     record.platform = platform
     try:
         record.facts = parse_device(platform, collection.outputs)
     except UserError as exc:
         return record, str(exc)
+    record.facts.platform_evidence = why
     return record, None
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import Outcome
 from checks.common import is_any, na, unknown, within
-
-# Platforms that filter by default: no parsed rule there means missing data, not 'no firewall'.
-STATEFUL_FIREWALLS = ("cisco_asa", "fortinet", "paloalto_panos", "juniper_junos")
+from checks.platforms import STATEFUL_FIREWALLS
 
 
 def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:

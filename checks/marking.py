@@ -9,9 +9,9 @@ from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, PolicyClass, QosPolicy
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na
+from checks.platforms import MARKING as MARKING_PLATFORMS
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, ZERO_DSCP, class_matches, dscp_aliases
 
-MARKING_PLATFORMS = ("cisco_ios", "cisco_xe", "cisco_nxos", "juniper_junos", "arista_eos", "mikrotik_routeros", "linux")
 # Lines that set DSCP to 0 in the syntaxes parsers keep in ``dscp_remarks``.
 ZEROING = re.compile(
     r"(set[ -]dscp|dscp set|--set-dscp(-class)?|new-dscp=|dscp-marking|diffservcode-\w+|dscp)\s*[= ]?\s*"

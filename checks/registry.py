@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checks.base import DeviceRule, Rule
+from checks.config_understood import ConfigUnderstood
 from checks.drift import QosPolicyDrift, RtpRangeDrift, SipAlgDrift, UdpTimeoutDrift, VoiceVlanDrift
 from checks.fw_rtp_rules import RtpOpenToProviderOnly, RtpPermitNotWider, RtpRangeCovered
 from checks.fw_sip_alg import NoAlgBehindSbc, SipAlgMatchesPlan
@@ -104,6 +105,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UdpTimeoutDrift,
     SipSignallingFailover,
     LinksLeaveByOwnPath,
+    ConfigUnderstood,
 )
 
 

@@ -13,14 +13,13 @@ from netmiko import BaseConnection, ConnectHandler
 from netmiko.exceptions import ReadTimeout
 
 from collectors.base import DeviceCollection, DeviceJob, Interrupted, ProgressEvent, ProgressHook, not_assessed
-from collectors.commands import follow_ups, netmiko_device_type
+from collectors.commands import follow_ups, needs_enable, netmiko_device_type
 from collectors.evidence import Manifest, read_outputs, record_failure, save_output, write_manifest
 from collectors.failures import EnableError, login_failure, session_failure
 from collectors.hostkeys import AcceptNewPolicy
 from collectors.napalm_getters import run_getters
 from collectors.redact import redact
 
-_ENABLE_PLATFORMS = frozenset({"cisco_ios", "cisco_xe", "cisco_asa"})
 _CONNECT_CAP_S = 15.0
 
 
@@ -99,7 +98,7 @@ class NetmikoCollector:
         conn._open()  # netmiko's own connect step, after our host-key policy is in place
         if isinstance(policy, AcceptNewPolicy) and policy.accepted:
             manifest.host_key_policy += f" (first contact: accepted {policy.accepted})"
-        if job.platform in _ENABLE_PLATFORMS and not conn.check_enable_mode():
+        if needs_enable(job.platform) and not conn.check_enable_mode():
             try:
                 conn.enable()
             except ValueError:

@@ -18,6 +18,8 @@ from typing import Final
 
 from pydantic import JsonValue
 
+from collectors.platforms import NAMES as PLATFORM_NAMES
+
 REDACTED: Final = "<redacted>"
 _SP = r"[ \t]+"
 # A secret token: a quoted string, or a word (a trailing ';' of brace-style configs is kept).
@@ -32,18 +34,7 @@ _WORDS = (
 )
 
 
-PLATFORMS: Final = (
-    "cisco_ios",
-    "cisco_xe",
-    "cisco_nxos",
-    "cisco_asa",
-    "arista_eos",
-    "juniper_junos",
-    "fortinet",
-    "paloalto_panos",
-    "mikrotik_routeros",
-    "linux",
-)
+PLATFORMS: Final = PLATFORM_NAMES  # one per unit in collectors/platforms/
 CISCO_LIKE: Final = frozenset({"cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa", "arista_eos"})
 
 
@@ -247,3 +238,4 @@ def redact_json(value: JsonValue, platform: str | None = None) -> JsonValue:
     if isinstance(value, dict):
         return {k: redact_json(v, platform) for k, v in value.items()}
     return value
+

@@ -107,6 +107,19 @@ class Case:
     def rules(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in (self.label.get("rules") or {}).items()}
 
+    def detection_is_right(self, detected: str | None) -> bool:
+        """Whether a detector's answer matches what a reader can tell from the text alone.
+
+        A case's ``detection:`` label names, where the text cannot tell them apart, every platform it
+        admits (``admits``) and whether refusing to guess is right (``ambiguous: true``), with the reason;
+        without it only the labelled platform is right.
+        """
+        label = self.label.get("detection") or {}
+        admits = set(label.get("admits") or ()) | {self.platform}
+        if detected is None:
+            return bool(label.get("ambiguous"))
+        return detected in admits
+
 
 def load_cases(root: Path = CORPUS) -> list[Case]:
     """Every case folder under ``root`` (one with an ``expected.yaml``)."""

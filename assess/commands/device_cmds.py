@@ -13,30 +13,51 @@ from assess.errors import UserError
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.site import DeviceRecord
+from collectors.platforms import NAMES as PLATFORM_NAMES
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
     "or a device evidence folder."
 )
-PLATFORM_HELP = "Platform (cisco_ios, cisco_xe, cisco_nxos, cisco_asa, arista_eos ...); auto-detected when omitted."
+PLATFORM_HELP = f"Platform ({', '.join(PLATFORM_NAMES)}); auto-detected from the syntax when omitted."
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown": "magenta", "n/a": "dim"}
 
 
 def load_facts(path: Path, platform: str | None) -> DeviceFacts:
-    """Parse ``path`` with the given or detected platform's parser."""
+    """Parse ``path`` with the given or detected platform's parser; the facts say why that platform."""
     # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
     from collectors.parsers import registry
-    from collectors.parsers.loader import load_evidence, manifest_platform
+    from collectors.parsers.loader import as_config_of, load_evidence
     from collectors.redact import redact
 
-    # Secrets go before anything is parsed: no fact, finding or line printed can carry one.
-    outputs = {command: redact(text) for command, text in load_evidence(path).items()}
-    chosen = platform or registry.detect_platform(outputs) or manifest_platform(path)
-    if chosen is None:
-        known = ", ".join(sorted(registry.PARSERS))
-        raise UserError(f"{path}: could not recognise the platform; pass --platform (one of: {known})")
-    return registry.parse_device(chosen, outputs)
+    # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
+    # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
+    outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(path)).items()}
+    chosen, why = (platform, "given with --platform") if platform else _detected_platform(path, outputs)
+    facts = registry.parse_device(chosen, as_config_of(chosen, outputs))
+    facts.platform_evidence = why
+    return facts
+
+
+def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
+    """(platform, why) from the outputs' syntax, else the evidence manifest; UserError when neither says."""
+    from collectors.parsers import registry
+    from collectors.parsers.loader import manifest_platform
+
+    detection = registry.detect(outputs)
+    if detection.platform is not None:
+        return detection.platform, detection.summary()
+    if (recorded := manifest_platform(path)) is not None:
+        return recorded, "recorded in the evidence manifest"
+    if detection.ambiguous:
+        first, second = detection.candidates()
+        raise UserError(
+            f"{path}: the platform is ambiguous ({first} scores {detection.scores[first]}, {second} "
+            f"{detection.scores[second]}); pass --platform {first} or --platform {second}"
+        )
+    known = ", ".join(sorted(registry.PARSERS))
+    raise UserError(f"{path}: could not recognise the platform; pass --platform (one of: {known})")
 
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
@@ -102,6 +123,7 @@ def facts(
         print_json(parsed)
         return
     out = Console(highlight=False)
+    out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     for warning in parsed.parse_warnings:
         out.print(f"[yellow]warning:[/] {safe_text(warning)}")
@@ -119,6 +141,7 @@ def audit(
         print_json({"facts": parsed.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]})
         return
     out = Console(highlight=False)
+    out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     out.print(findings_table(findings) if findings else "no findings (no rule applies to this device)")
 

@@ -130,6 +130,7 @@ class DeviceFacts(BaseModel):
     """Everything the checks know about one device, whatever its vendor."""
 
     platform: str
+    platform_evidence: str = Field(default="", description="why this platform: detected (and from what) or given")
     hostname: str | None = None
     vendor_os_version: str | None = None
     vlans: list[Vlan] = Field(default_factory=list)

@@ -1,6 +1,6 @@
 """Read what ``assess facts`` / ``assess audit`` are given into command -> output.
 
-Three forms are accepted:
+Four forms are accepted:
 
 - a device evidence folder (``<command>.txt`` files + ``manifest.json``, as a
   survey writes them);
@@ -13,6 +13,9 @@ Three forms are accepted:
       ...
       ### command: show lldp neighbors detail
       ...
+
+- a saved terminal session (PuTTY/SecureCRT log) that ran two or more of the collected commands at a
+  prompt, typed in full or abbreviated (``sw1#sh run``): split at the prompts.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from pathlib import Path
 from assess.errors import UserError
 from collectors.evidence import MANIFEST, read_manifest, read_outputs
 from collectors.parsers.cisco_common import RUNNING_CONFIG
+from collectors.parsers.normalise import echoed_command, is_session_line, looks_like_session, terminal_lines
+from collectors.platforms.registry import UNITS, unit
 
 MAX_BYTES = 50 * 1024 * 1024
 BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -42,7 +47,7 @@ def load_evidence(path: Path) -> dict[str, str]:
     text = _read_text(path)
     if BUNDLE_HEADER.search(text):
         return split_bundle(text, path)
-    return {RUNNING_CONFIG: text}
+    return split_session(text) or {RUNNING_CONFIG: text}
 
 
 def _read_text(path: Path) -> str:
@@ -77,6 +82,54 @@ def split_bundle(text: str, path: Path) -> dict[str, str]:
     if not any(v.strip() for v in outputs.values()):
         raise UserError(f"{path}: the bundle holds no output")
     return outputs
+
+
+def split_session(text: str) -> dict[str, str]:
+    """Command -> output of a saved terminal session that ran two or more known commands ({} for anything else).
+
+    A command typed in short (``sh run``) counts when it abbreviates a command some platform collects (an
+    abbreviation of two, ``sh int switchport``, keys the output under both); other commands' output is left out.
+
+    >>> split_session("sw1#sh ver\\nCisco IOS Software\\nsw1#sh run\\nhostname sw1\\nsw1#")
+    {'show version': 'Cisco IOS Software\\n', 'show running-config': 'hostname sw1\\n'}
+    """
+    if not looks_like_session(text):
+        return {}
+    known = {command for unit in UNITS.values() for command in unit.commands}
+    outputs: dict[str, list[str]] = {}
+    current: list[list[str]] = []
+    for line in terminal_lines(text):
+        if is_session_line(line):
+            typed = echoed_command(line) or ""
+            current = [outputs.setdefault(command, []) for command in _expansions(typed, known)]
+        else:
+            for lines in current:
+                lines.append(line)
+    found = {command: "".join(f"{line}\n" for line in lines) for command, lines in outputs.items() if any(lines)}
+    return found if len({tuple(lines) for lines in outputs.values() if any(lines)}) >= 2 else {}
+
+
+def _expansions(typed: str, known: set[str]) -> list[str]:
+    """The known commands ``typed`` abbreviates word by word (``sh run`` is ``show running-config``)."""
+    words = typed.lower().split()
+    return sorted(
+        command
+        for command in known
+        if len(command.split()) == len(words)
+        and all(c.startswith(w) for w, c in zip(words, command.lower().split(), strict=True))
+    )
+
+
+def as_config_of(platform: str, outputs: dict[str, str]) -> dict[str, str]:
+    """A single saved file (read as ``show running-config``) keyed by the command showing ``platform``'s config.
+
+    >>> as_config_of("fortinet", {"show running-config": "config system global"})
+    {'show full-configuration': 'config system global'}
+    """
+    found = unit(platform)
+    if found is None or found.config_command is None or set(outputs) != {RUNNING_CONFIG}:
+        return outputs
+    return {found.config_command: outputs[RUNNING_CONFIG]}
 
 
 def manifest_platform(path: Path) -> str | None:

@@ -1,59 +1,31 @@
-"""Platform name -> parser, and platform auto-detection.
+"""Platform name -> parser, and platform auto-detection (both generated from collectors/platforms).
 
-Each parser is a pure function ``parse(outputs) -> DeviceFacts`` where
-``outputs`` maps a command (as run on the device) to its saved output.
+Each parser is a pure function ``parse(outputs) -> DeviceFacts`` where ``outputs`` maps a command (as run
+on the device) to its saved output. Every output is normalised (terminal and paste artefacts removed)
+before it is detected or parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers import (
-    arista_eos,
-    cisco_asa,
-    cisco_ios,
-    cisco_nxos,
-    detect,
-    fortinet,
-    juniper_junos,
-    linux,
-    mikrotik_routeros,
-    paloalto_panos,
-)
+from collectors.parsers.normalise import normalise
+from collectors.parsers.understood import understanding_warnings
+from collectors.platforms.registry import UNITS, detect
+
+__all__ = ["PARSERS", "detect", "detect_platform", "normalised", "parse_device"]
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
-Detector = Callable[[Mapping[str, str]], bool]
 
-# Explicit table: add one line per platform (no import-time registration).
-PARSERS: dict[str, Parser] = {
-    "cisco_ios": cisco_ios.parse,
-    "cisco_xe": cisco_ios.parse_xe,
-    "cisco_nxos": cisco_nxos.parse,
-    "cisco_asa": cisco_asa.parse,
-    "arista_eos": arista_eos.parse,
-    juniper_junos.PLATFORM: juniper_junos.parse,
-    fortinet.PLATFORM: fortinet.parse,
-    mikrotik_routeros.PLATFORM: mikrotik_routeros.parse,
-    paloalto_panos.PLATFORM: paloalto_panos.parse,
-    linux.PLATFORM: linux.parse,
-}
+PARSERS: dict[str, Parser] = {name: platform.parser.resolve() for name, platform in UNITS.items()}
 
-# Tried in order, first yes wins: most specific first, plain IOS (the most permissive) last.
-# Other platforms add one (platform, detector) line above the IOS family.
-DETECTORS: tuple[tuple[str, Detector], ...] = (
-    (juniper_junos.PLATFORM, juniper_junos.detect),
-    (fortinet.PLATFORM, fortinet.detect),
-    (mikrotik_routeros.PLATFORM, mikrotik_routeros.detect),
-    (paloalto_panos.PLATFORM, paloalto_panos.detect),
-    (linux.PLATFORM, linux.detect),
-    ("cisco_asa", detect.is_asa),
-    ("cisco_nxos", detect.is_nxos),
-    ("arista_eos", detect.is_eos),
-    ("cisco_xe", detect.is_ios_xe),
-    ("cisco_ios", detect.is_ios),
-)
+
+def normalised(outputs: Mapping[str, str]) -> dict[str, str]:
+    """Every output without terminal and paste artefacts (``--More--``, ANSI, prompts, CRLF, fences)."""
+    return {command: normalise(text) for command, text in outputs.items()}
 
 
 def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
@@ -62,12 +34,19 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
     if parser is None:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
-    return parser(outputs)
+    clean = normalised(outputs)
+    facts = parser(clean)
+    warnings = understanding_warnings(facts, blank_facts(platform), clean)
+    facts.parse_warnings.extend(w for w in warnings if w not in facts.parse_warnings)
+    return facts
+
+
+@cache
+def blank_facts(platform: str) -> DeviceFacts:
+    """What ``platform``'s parser makes of a blank configuration: its defaults alone."""
+    return PARSERS[platform](UNITS[platform].blank_evidence)
 
 
 def detect_platform(outputs: Mapping[str, str]) -> str | None:
-    """The platform whose banners/syntax the outputs show, or None when none matches."""
-    for platform, detector in DETECTORS:
-        if detector(outputs):
-            return platform
-    return None
+    """The platform the outputs' syntax shows, or None when none (or no single one) is recognised."""
+    return detect(outputs).platform
