@@ -1,13 +1,27 @@
-"""Ground truth of an RTP probe run computed from captures at both ends (same kernel clock)."""
+"""Ground truth of an RTP probe run computed from captures at both ends (same kernel clock).
+
+Independent of the product's analysis: packets are decoded here from the layout in
+docs/reflector-protocol.md (RTP header, then kind byte, ...), jitter comes from the RFC 3550
+reference in tests/rfc3550_ref.py, and nothing is imported from `assess.reflector` or
+`collectors.probes`. Upstream jitter is the one-way transit of each probe packet, laptop capture
+(sent) to far capture (arrived), in arrival order.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
+import struct
 from dataclasses import dataclass
 
 from assess.lab.capture import UdpPacket
-from assess.reflector import protocol as p
-from collectors.probes.rtp_analysis import rfc3550_series
+from tests.rfc3550_ref import jitter_series
+
+RTP_HEADER_LEN = 12
+KIND_PROBE = 0x11  # first payload byte of a probe packet (docs/reflector-protocol.md)
+KIND_ECHO = 0x12
+SEQ = struct.Struct("!H")  # RTP sequence number, header bytes 2-3
+ECHO_ORIG_SEQ_AT = RTP_HEADER_LEN + 2  # echo payload: kind (1), DSCP received (1), original seq (2), ...
 
 
 @dataclass
@@ -16,6 +30,9 @@ class WireTruth:
     arrived_far: int
     loss_up_pct: float
     jitter_up_ms: float
+    jitter_up_last_ms: float
+    jitter_up_max_ms: float
+    jitter_up_p95_ms: float
     rtt_median_ms: float
     echoes_sent: int
     echoes_back: int
@@ -23,29 +40,36 @@ class WireTruth:
 
 
 def _kind(pkt: UdpPacket) -> int | None:
-    if p.is_media(pkt.payload) and len(pkt.payload) > p.RTP_HEADER.size:
-        return pkt.payload[p.RTP_HEADER.size]
+    data = pkt.payload
+    if len(data) > RTP_HEADER_LEN and data[0] >> 6 == 2:  # RTP version 2
+        return data[RTP_HEADER_LEN]
     return None
 
 
 def _seq(pkt: UdpPacket) -> int:
-    return p.Rtp.unpack(pkt.payload).seq
+    return int(SEQ.unpack_from(pkt.payload, 2)[0])
+
+
+def nearest_rank(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least pct % of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(pct / 100.0 * len(ordered)), 1) - 1] if ordered else 0.0
 
 
 def wire_truth(laptop: list[UdpPacket], far: list[UdpPacket], far_ip: str, port: int) -> WireTruth:
     """Loss, RFC 3550 jitter (one-way transit from both captures) and RTT of the probe stream."""
-    tx = {_seq(k): k.time_s for k in laptop if k.dst == far_ip and k.dport == port and _kind(k) == p.KIND_PROBE}
-    rx_far = [k for k in far if k.dst == far_ip and k.dport == port and _kind(k) == p.KIND_PROBE]
-    arrivals = {}
-    for k in rx_far:
-        arrivals.setdefault(_seq(k), k.time_s)
+    tx = {_seq(k): k.time_s for k in laptop if k.dst == far_ip and k.dport == port and _kind(k) == KIND_PROBE}
+    arrivals: dict[int, float] = {}
+    for k in far:
+        if k.dst == far_ip and k.dport == port and _kind(k) == KIND_PROBE:
+            arrivals.setdefault(_seq(k), k.time_s)
     ordered = sorted((t, s) for s, t in arrivals.items() if s in tx)
-    series = rfc3550_series([tx[s] * 1e6 for _, s in ordered], [t * 1e6 for t, _ in ordered])
-    echoes_far = [k for k in far if k.src == far_ip and k.sport == port and _kind(k) == p.KIND_ECHO]
-    echoes_lap = [k for k in laptop if k.src == far_ip and k.sport == port and _kind(k) == p.KIND_ECHO]
+    series_us = jitter_series([tx[s] * 1e6 for _, s in ordered], [t * 1e6 for t, _ in ordered])
+    echoes_far = [k for k in far if k.src == far_ip and k.sport == port and _kind(k) == KIND_ECHO]
+    echoes_lap = [k for k in laptop if k.src == far_ip and k.sport == port and _kind(k) == KIND_ECHO]
     rtts = []
     for k in echoes_lap:
-        orig = p.ECHO_FIELDS.unpack_from(k.payload, p.RTP_HEADER.size)[2]
+        orig = SEQ.unpack_from(k.payload, ECHO_ORIG_SEQ_AT)[0]
         if orig in tx:
             rtts.append((k.time_s - tx[orig]) * 1000.0)
     sent, arrived = len(tx), len(set(arrivals) & set(tx))
@@ -54,7 +78,10 @@ def wire_truth(laptop: list[UdpPacket], far: list[UdpPacket], far_ip: str, port:
         sent=sent,
         arrived_far=arrived,
         loss_up_pct=100.0 * (sent - arrived) / sent if sent else 0.0,
-        jitter_up_ms=statistics.fmean(series) / 1000.0 if series else 0.0,
+        jitter_up_ms=statistics.fmean(series_us) / 1000.0 if series_us else 0.0,
+        jitter_up_last_ms=series_us[-1] / 1000.0 if series_us else 0.0,
+        jitter_up_max_ms=max(series_us, default=0.0) / 1000.0,
+        jitter_up_p95_ms=nearest_rank(series_us, 95) / 1000.0,
         rtt_median_ms=statistics.median(rtts) if rtts else 0.0,
         echoes_sent=e_sent,
         echoes_back=e_back,
