@@ -16,6 +16,7 @@ from netutils.interface import canonical_interface_name
 
 from assess.errors import UserError
 from assess.models.facts import Vlan
+from collectors.parsers.common import check_text
 
 RUNNING_CONFIG = "show running-config"
 MAX_CONFIG_LINES = 200_000
@@ -168,9 +169,27 @@ def top_lines(conf: CiscoConfParse, regex: str) -> list[re.Match[str]]:
     return found
 
 
+# Top-level lines one of these configs cannot be without (IOS, IOS-XE, NX-OS, ASA, EOS).
+CONFIG_CUE = re.compile(
+    r"^(?:!|:|(?:hostname|switchname|version|interface|vlan|class-map|policy-map|ip|ipv6|no|service|logging|ntp"
+    r"|snmp-server|spanning-tree|aaa|username|line|router|access-list|object|object-group|feature|boot|enable"
+    r"|end|ASA Version|Building configuration|Current configuration)\b)",
+    re.MULTILINE,
+)
+
+
 def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> str:
-    """The running config among the outputs ('' when it was not collected)."""
-    return outputs.get(command, "")
+    """The running config among the outputs ('' when it was not collected).
+
+    Raises UserError when the output is binary or holds no line of a Cisco-style config at all,
+    rather than returning empty facts for something that was never a config.
+    """
+    text = outputs.get(command, "")
+    if text.strip():
+        check_text(text, f"output of {command!r}")
+        if not CONFIG_CUE.search(text):
+            raise UserError(f"output of {command!r} holds no configuration line (hostname, interface, ...)")
+    return text
 
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
