@@ -172,3 +172,25 @@ def test_a_tag_wrong_in_any_single_byte_is_refused(length: int) -> None:
             p.verify(key, bytes(forged), length)
     with pytest.raises(p.ProtocolError, match="bad authenticator"):
         p.verify(b"another key", signed, length)
+
+
+# --- redaction ----------------------------------------------------------------------------------
+
+
+def test_a_redaction_rule_is_case_insensitive_and_anchored_per_line() -> None:
+    from collectors.redact import _rule
+
+    rule = _rule("demo", r"^([ \t]*key )\S+")
+    assert rule.name == "demo"
+    assert rule.pattern.sub(lambda m: m.group(1) + "<x>", "hostname r1\n KEY s3cr3t") == "hostname r1\n KEY <x>"
+
+
+def test_redact_json_reaches_strings_inside_lists_and_objects() -> None:
+    from collectors.redact import redact_json
+
+    value = {"a": ["enable secret 5 $1$abc", {"b": "snmp-server community s3cr3t RO"}], "n": 3, "t": None}
+    assert redact_json(value) == {
+        "a": ["enable secret 5 <redacted>", {"b": "snmp-server community <redacted> RO"}],
+        "n": 3,
+        "t": None,
+    }
