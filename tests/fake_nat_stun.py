@@ -43,9 +43,10 @@ def _plain_address(kind: int, addr: Endpoint) -> bytes:
     return struct.pack("!HH", kind, len(value)) + value
 
 
-def binding_success(tid: bytes, mapped: Endpoint, origin: Endpoint, other: Endpoint) -> bytes:
-    body = _xor_address(XOR_MAPPED_ADDRESS, mapped, tid)
-    body += _plain_address(RESPONSE_ORIGIN, origin) + _plain_address(OTHER_ADDRESS, other)
+def binding_success(tid: bytes, mapped: Endpoint, origin: Endpoint, other: Endpoint | None) -> bytes:
+    body = _xor_address(XOR_MAPPED_ADDRESS, mapped, tid) + _plain_address(RESPONSE_ORIGIN, origin)
+    if other is not None:
+        body += _plain_address(OTHER_ADDRESS, other)
     return HEADER.pack(BINDING_SUCCESS, len(body), MAGIC, tid) + body
 
 
@@ -94,10 +95,21 @@ class Mapping:
 class FakeNatStun:
     """The server and NAT; use as a context manager. ``port`` and ``port + 1`` on both addresses."""
 
-    def __init__(self, mapping: str, filtering: str, *, hairpin: bool = False, lifetime_s: float = 3600.0) -> None:
+    def __init__(
+        self,
+        mapping: str = "endpoint-independent",
+        filtering: str = "endpoint-independent",
+        *,
+        hairpin: bool = False,
+        lifetime_s: float = 3600.0,
+        faults: frozenset[str] = frozenset(),
+    ) -> None:
+        """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
+        (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
+        where it arrived), "ignore-response-port" (RESPONSE-PORT not honoured)."""
         assert mapping in CLASSES and filtering in CLASSES
         self.mapping_class, self.filtering_class = mapping, filtering
-        self.hairpin, self.lifetime_s = hairpin, lifetime_s
+        self.hairpin, self.lifetime_s, self.faults = hairpin, lifetime_s, faults
         self.mappings: dict[tuple[object, ...], Mapping] = {}
         self.by_public_port: dict[int, Mapping] = {}
         self.server: dict[Endpoint, socket.socket] = {}
@@ -202,15 +214,23 @@ class FakeNatStun:
 
     def _request(self, here: Endpoint, data: bytes, src: Endpoint) -> None:
         req = parse_request(data)
-        if req is None:
+        if req is None or (here[0] == ALTERNATE_IP and "silent-alternate" in self.faults):
             return
-        m = self._outbound(src, here)
         other_ip = ALTERNATE_IP if here[0] == PRIMARY_IP else PRIMARY_IP
         other_port = self.port + 1 if here[1] == self.port else self.port
         origin = (other_ip if req.change_ip else here[0], other_port if req.change_port else here[1])
+        if "ignore-change" in self.faults:
+            origin = here
+        other = None if "no-other" in self.faults else (ALTERNATE_IP, self.port + 1)
+        if "ignore-response-port" in self.faults:
+            req.response_port = None
+        if "no-nat" in self.faults:
+            to = (src[0], req.response_port) if req.response_port is not None else src
+            self.server[origin].sendto(binding_success(req.tid, src, origin, other), to)
+            return
+        m = self._outbound(src, here)
         port = req.response_port if req.response_port is not None else m.public_port
         internal = self._inbound(port, origin)
         if internal is None:
             return  # the NAT drops the answer
-        reply = binding_success(req.tid, (PUBLIC_IP, m.public_port), origin, (ALTERNATE_IP, self.port + 1))
-        self.server[origin].sendto(reply, internal)
+        self.server[origin].sendto(binding_success(req.tid, (PUBLIC_IP, m.public_port), origin, other), internal)

@@ -10,8 +10,8 @@ import itertools
 
 import pytest
 
-from collectors.probes.binding_lifetime import measure_lifetime
-from collectors.probes.nat_behaviour import StunTarget, discover
+from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
+from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from tests.fake_nat_stun import CLASSES, PUBLIC_IP, FakeNatStun
 
@@ -57,3 +57,39 @@ def test_binding_lifetime_longer_than_the_cap_reaches_the_cap() -> None:
         est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=0.8, parallel=2)
     assert est.dead_s is None and est.alive_s == pytest.approx(0.8, abs=0.15)
     assert est.value_s == est.alive_s and est.resolution_s is None
+
+
+def test_no_nat_is_seen_as_such_with_the_port_preserved() -> None:
+    with FakeNatStun(faults=frozenset({"no-nat"})) as nat:
+        found = discover(StunTarget(nat.address, **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("no-nat", "endpoint-independent", None)
+    assert found.port_preserved is True and found.public == found.local
+
+
+@pytest.mark.parametrize(
+    ("fault", "mapping", "filtering", "note"),
+    [
+        ("no-other", "unknown", "unknown", "server sent no OTHER-ADDRESS: it cannot classify mapping or filtering"),
+        ("silent-alternate", "unknown", "endpoint-independent",
+         "no answer from the server's alternate address 127.0.0.2"),
+        ("ignore-change", "endpoint-independent", "unknown",
+         "the server ignored CHANGE-REQUEST: filtering not classified"),
+    ],
+)  # fmt: skip
+def test_a_server_that_cannot_classify_says_why(fault: str, mapping: str, filtering: str, note: str) -> None:
+    with FakeNatStun(faults=frozenset({fault})) as nat:
+        found = discover(StunTarget(nat.address, **FAST), check_hairpin=False)
+    assert (found.mapping, found.filtering) == (mapping, filtering)
+    assert found.notes == [note]
+
+
+def test_a_silent_server_is_unreachable() -> None:
+    with FakeNatStun() as nat:
+        port = nat.port
+    with pytest.raises(StunUnreachable, match=f"no STUN answer from 127.0.0.1:{port}"):
+        discover(StunTarget(("127.0.0.1", port), timeout_s=0.3, tries=1))
+
+
+def test_lifetime_needs_a_server_that_honours_response_port() -> None:
+    with FakeNatStun(faults=frozenset({"ignore-response-port"})) as nat, pytest.raises(LifetimeNotMeasured):
+        measure_lifetime(StunTarget(nat.address, **FAST), cap_s=1.0, parallel=2)
