@@ -2,6 +2,7 @@
 
     python -m benchmarks.mutation_score              # table of modules (./dev mutate prints it)
     python -m benchmarks.mutation_score --survivors  # also every surviving mutant's name
+    python -m benchmarks.mutation_score --diffs      # ... with the line it changes (via `mutmut show`)
 
 Killed = a test failed, timed out or the mutant crashed the run; survived = every covering test
 passed; "no tests" = no selected test even calls the function (counted as surviving: nothing
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +73,17 @@ def table(scores: list[ModuleScore]) -> str:
     return "\n".join(lines)
 
 
+def changed_line(name: str) -> str:
+    """The original and mutated line of a mutant, from `mutmut show`."""
+    shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], capture_output=True, text=True).stdout
+    lines = [ln[1:].strip() for ln in shown.splitlines() if ln[:1] in "-+" and ln[:3] not in ("---", "+++")]
+    return "  =>  ".join(lines[:2]) if lines else "(no diff shown)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list every surviving mutant")
+    parser.add_argument("--diffs", action="store_true", help="list every surviving mutant with its change")
     args = parser.parse_args(argv)
     scores = module_scores()
     if not scores:
@@ -85,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{unchecked} mutants not checked (run interrupted?): not in the score")
     below = [s.module for s in scores if s.score_pct is not None and s.score_pct < BAR_PCT]
     print(f"\nbelow the {BAR_PCT:.0f} % bar: {', '.join(below) or 'none'}")
-    if args.survivors:
+    if args.survivors or args.diffs:
         for s in scores:
             for name in [*s.survived, *s.no_tests]:
-                print(name)
+                print(f"{name}: {changed_line(name)}" if args.diffs else name)
     return 0
 
 

@@ -97,7 +97,7 @@ def _observations() -> RtpObservations:
     return RtpObservations(settings, N, send_ns, PACE_ERROR_NS, echoes, stats)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut maps a mutant to the tests that call it, setup included
 def result() -> RtpResult:
     return analyse(_observations())
 
