@@ -251,3 +251,11 @@ def test_missing_reflector_statistics_is_refused() -> None:
     obs.stats = None
     with pytest.raises(ValueError, match="without the reflector's statistics"):
         analyse(obs)
+
+
+@pytest.mark.parametrize(("packets", "samples"), [(600, 600), (999, 999), (1000, 500), (1499, 750), (1500, 500)])
+def test_rtt_samples_are_every_nth_with_n_the_whole_number_of_500s(packets: int, samples: int) -> None:
+    from tests.test_rtp_analysis import _observations as clean_stream
+
+    result = analyse(clean_stream(packets, set(), set(), 46, 46 << 2))
+    assert len(result.rtt_samples_ms) == samples  # every (packets // 500)-th RTT, at least every one
