@@ -116,6 +116,8 @@ def test_egress_rate_prefers_shaper_then_contract_then_port_speed() -> None:
     assert egress_rate_kbps(bare, bare_port, link) == 20_000.0
     assert egress_rate_kbps(bare, bare_port, None) == 100_000.0
     assert egress_rate_kbps(bare, Port(name="Gi0/2"), None) is None
+    flat = _facts([QosPolicy(name="FLAT", classes=[PolicyClass(name="VOICE", priority=True)])], attach="FLAT")
+    assert shaper_kbps(flat, flat.ports[0]) is None  # a policy without a shaper shapes nothing
     own = Port(name="Gi0/3", shape_kbps=8_000)
     assert shaper_kbps(_facts(_hierarchy(), port=own), own) == 8_000
 
