@@ -49,6 +49,10 @@ def test_erlang_b_first_steps_by_hand() -> None:
     assert erlang_b(2, 1.0) == pytest.approx(0.2)  # E^2/2 / (1 + E + E^2/2)
 
 
+def test_default_grade_of_service_is_one_percent() -> None:
+    assert channels_for(4.46) == 10  # B(9, 4.46) = 0.023, B(10, 4.46) = 0.00999
+
+
 def test_any_blocking_allowed_still_needs_one_channel() -> None:
     assert channels_for(5.0, gos=1.0) == 1
 
@@ -76,8 +80,8 @@ def test_capacity_for_calls_has_no_gos_or_blocking() -> None:
 
 
 def test_capacity_for_erlangs_reports_gos_and_the_blocking_reached() -> None:
-    r = capacity("g711", erlangs=4.46, gos=0.02)
-    assert (r.channels, r.erlangs, r.gos, r.calls) == (channels_for(4.46, 0.02), 4.46, 0.02, None)
-    assert r.blocking == erlang_b(r.channels, 4.46) and r.blocking <= 0.02
+    r = capacity("g711", erlangs=4.46, gos=0.05)
+    assert (r.channels, r.erlangs, r.gos, r.calls) == (8, 4.46, 0.05, None)  # B(8, 4.46) = 0.047
+    assert r.blocking == erlang_b(8, 4.46) and r.blocking <= 0.05
     assert capacity("g711", erlangs=0.0).channels == 0
     assert capacity("g711", erlangs=4.46).gos == 0.01  # the default grade of service
