@@ -5,8 +5,11 @@
 Inputs are mutated windows of the recorded outputs in ``tests/fixtures/<platform>/``
 (lines dropped, duplicated, swapped, truncated, numbers made huge or negative, bytes
 flipped, random binary) plus whole random outputs. A parser may reject an input only
-with ``UserError`` (one clear line for the user); anything else is a crash and is
-printed with the input that caused it. Never asserts a time; prints counts and rate.
+with ``UserError`` (one clear line for the user) naming one of its known reasons
+(tests/parser_refusals.py: binary, empty, the format gone); any other exception is a
+crash, a refusal for another reason is a wrong refusal, and facts for outputs that are
+all binary are junk accepted. Each is printed with the input that caused it. Never
+asserts a time; prints counts and rate.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 from assess.errors import UserError
 from collectors.evidence import read_outputs
 from collectors.parsers.registry import detect_platform, parse_device
+from tests.parser_refusals import known_refusal
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 Case = tuple[str, dict[str, str]]
@@ -111,6 +115,7 @@ class Tally:
     inputs: int = 0
     rejected: int = 0
     crashes: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # refused for an unknown reason, or binary accepted
 
 
 def fuzz(seed: int, count: int) -> Tally:
@@ -125,8 +130,12 @@ def fuzz(seed: int, count: int) -> Tally:
         try:
             detect_platform(sample)
             parse_device(platform, sample)
-        except UserError:
+            if sample and all("\x00" in text for text in sample.values()) and len(tally.wrong) < 20:
+                tally.wrong.append(f"{platform}: binary outputs accepted\ninput: {sample!r:.600}")
+        except UserError as exc:
             tally.rejected += 1
+            if not known_refusal(platform, str(exc)) and len(tally.wrong) < 20:
+                tally.wrong.append(f"{platform}: refused for an unknown reason: {exc}\ninput: {sample!r:.600}")
         except Exception:  # the point of the fuzzer: anything but UserError is a crash
             if len(tally.crashes) < 20:
                 tally.crashes.append(f"{platform}: {traceback.format_exc(limit=3)}\ninput: {sample!r:.600}")
@@ -147,14 +156,16 @@ def main() -> None:
     elapsed = time.monotonic() - started
     total = sum(t.inputs for t in tallies)
     crashes = [c for t in tallies for c in t.crashes]
-    for crash in crashes:
-        print(crash, end="\n\n")
+    wrong = [w for t in tallies for w in t.wrong]
+    for report in [*crashes, *wrong]:
+        print(report, end="\n\n")
     print(
         f"parser fuzz: {total} inputs over {len(load_cases())} fixtures, "
         f"{sum(t.rejected for t in tallies)} rejected with a clear error, {len(crashes)} crashes, "
+        f"{len(wrong)} wrong refusals or junk accepted, "
         f"{elapsed:.0f} s ({total / elapsed:.0f} inputs/s, {args.workers} workers)"
     )
-    raise SystemExit(1 if crashes else 0)
+    raise SystemExit(1 if crashes or wrong else 0)
 
 
 if __name__ == "__main__":

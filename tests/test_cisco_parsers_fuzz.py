@@ -1,4 +1,11 @@
-"""Property tests: mutated real outputs never crash a Cisco/Arista parser (only UserError may escape)."""
+"""Property tests: a Cisco/Arista parser returns facts for odd-but-valid outputs and refuses junk for its reason.
+
+Odd-but-valid: real outputs with lines dropped, duplicated, cut, indented or given huge numbers,
+as long as the running config keeps a line no config is without (``hostname``, ``interface``,
+``!``): then the parser must return facts, never refuse. Junk: a running config with a NUL byte
+must be refused as binary data; text with no configuration line at all must be refused as such.
+Any other refusal, or facts for junk, fails.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from hypothesis import strategies as st
 from assess.errors import UserError
 from collectors.evidence import read_outputs
 from collectors.parsers.registry import detect_platform, parse_device
+from tests.parser_refusals import BINARY, CISCO_NOT_A_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLATFORMS = ("cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa", "arista_eos")
@@ -47,11 +55,34 @@ def mutated_lines(draw: st.DrawFn, lines: list[str]) -> list[str]:
     return out
 
 
-def _parse_or_user_error(platform: str, outputs: dict[str, str]) -> None:
+CONFIG = "show running-config"
+NOT_A_CONFIG = CISCO_NOT_A_CONFIG
+
+
+def expected_refusal(outputs: dict[str, str]) -> str | None:
+    """The reason the parser must give for these outputs; None when it must return facts.
+
+    "" means either is right: the mutation removed every line a config is known by, so facts
+    (from the show outputs) or the not-a-config refusal are both acceptable.
+    """
+    config = outputs.get(CONFIG, "")
+    if "\x00" in config:
+        return BINARY
+    lines = config.splitlines()
+    if not config.strip() or any(ln.startswith(("hostname ", "interface ", "!")) for ln in lines):
+        return None
+    return ""
+
+
+def _parse_as_expected(platform: str, outputs: dict[str, str], expected: str | None) -> None:
     try:
         facts = parse_device(platform, outputs)
-    except UserError:
+    except UserError as exc:
+        assert expected is not None, f"odd but valid input refused: {exc}"
+        assert (expected or NOT_A_CONFIG) in str(exc) and "\n" not in str(exc)
         return
+    assert not expected, f"junk accepted, expected a refusal because it {expected}"
+    assert facts.platform == platform
     facts.model_dump_json()  # the computed CONTRACT keys must not crash either
     detect_platform(outputs)
 
@@ -60,10 +91,10 @@ def _parse_or_user_error(platform: str, outputs: dict[str, str]) -> None:
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(data=st.data())
-def test_mutated_real_outputs_parse_or_raise_user_error(data: st.DataObject) -> None:
+def test_mutated_real_outputs_give_facts_or_the_right_refusal(data: st.DataObject) -> None:
     platform, outputs = data.draw(st.sampled_from(CASES))
     mutated = {cmd: "\n".join(data.draw(mutated_lines(text.splitlines()), label=cmd)) for cmd, text in outputs.items()}
-    _parse_or_user_error(platform, mutated)
+    _parse_as_expected(platform, mutated, expected_refusal(mutated))
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
@@ -73,8 +104,16 @@ def test_mutated_real_outputs_parse_or_raise_user_error(data: st.DataObject) -> 
                              "show interfaces switchport", "show mls qos interface", "show version"]),
     raw=st.binary(max_size=400),
 )  # fmt: skip
-def test_random_bytes_as_any_output_parse_or_raise_user_error(platform: str, command: str, raw: bytes) -> None:
-    _parse_or_user_error(platform, {command: raw.decode("utf-8", errors="replace")})
+def test_random_bytes_with_a_nul_are_refused_as_binary(platform: str, command: str, raw: bytes) -> None:
+    outputs = {command: (raw + b"\x00").decode("utf-8", errors="replace")}
+    _parse_as_expected(platform, outputs, BINARY if command == CONFIG else None)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(platform=st.sampled_from(PLATFORMS), junk=st.text(alphabet="0123456789#$%&*+-=<>?@[]^_{}~ \t\n", min_size=1))
+def test_text_without_any_config_line_is_refused_as_not_a_config(platform: str, junk: str) -> None:
+    expected = NOT_A_CONFIG if junk.strip() else None
+    _parse_as_expected(platform, {CONFIG: junk}, expected)
 
 
 def test_cases_are_loaded() -> None:

@@ -13,6 +13,7 @@ from assess.errors import UserError
 from collectors.evidence import read_outputs
 from collectors.parsers import common, firewall, registry
 from collectors.parsers.registry import detect_platform, parse_device
+from tests.parser_refusals import ARTEFACTS_ONLY, BINARY, EMPTY, STRUCTURAL_REFUSALS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).parent.parent / "samples" / "evidence"
@@ -162,16 +163,41 @@ def _mutate(text: str, data: st.DataObject) -> str:
     return "".join(lines)
 
 
+def allowed_refusals(platform: str, damaged: str) -> tuple[str, ...]:
+    """What a refusal of ``damaged`` may say; empty when the parser must return facts."""
+    if "\x00" in damaged:
+        return (BINARY,)
+    if not damaged.strip():
+        return EMPTY
+    return STRUCTURAL_REFUSALS[platform]
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_mutated_evidence_parses_or_fails_cleanly(case: Path, data: st.DataObject) -> None:
-    outputs = read_outputs(case)
+def test_mutated_evidence_gives_facts_or_the_right_refusal(case: Path, data: st.DataObject) -> None:
+    platform, outputs = case.parent.name, read_outputs(case)
     command = data.draw(st.sampled_from(sorted(outputs)))
     outputs[command] = _mutate(outputs[command], data)
+    allowed = allowed_refusals(platform, outputs[command])
     try:
-        facts = registry.parse_device(case.parent.name, outputs)
+        facts = registry.parse_device(platform, outputs)
     except UserError as exc:
-        assert str(exc) and "\n" not in str(exc), "a user error is one line"
+        assert any(reason in str(exc) for reason in allowed), f"refused for the wrong reason: {exc}"
+        assert "\n" not in str(exc), "a user error is one line"
         return
-    assert facts.platform == case.parent.name
+    assert BINARY not in allowed, "binary input accepted"
+    assert facts.platform == platform
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@settings(max_examples=20, deadline=None)
+@given(junk=st.text(alphabet="0123456789#$%&*+-=?@^_~ \t\n", min_size=1).filter(str.strip))
+def test_text_of_no_format_is_refused_for_its_reason(platform: str, junk: str) -> None:
+    # Linux evidence is several outputs; junk saved under no known command name must be refused.
+    case = next(c for c in CASES if c.parent.name == platform)
+    commands = ["saved.txt"] if platform == "linux" else list(read_outputs(case))
+    with pytest.raises(UserError) as refused:
+        registry.parse_device(platform, dict.fromkeys(commands, junk))
+    reasons = (*STRUCTURAL_REFUSALS[platform], ARTEFACTS_ONLY)  # junk of prompt characters alone is artefacts
+    assert any(reason in str(refused.value) for reason in reasons), str(refused.value)

@@ -169,8 +169,14 @@ def _statuses(findings: list[Finding]) -> dict[str, Status]:
     return {rid: worst(f.status for f in findings if f.id == rid) for rid in {f.id for f in findings}}
 
 
+# A parse warning (VQ511) asks for better evidence or a parser fix, not a configuration change.
+NOT_A_CONFIG_FINDING = {"VQ511"}
 SUBJECTS = _fixture_subjects() + _sample_subjects()
-CASES = [(n, rid) for n, subject in enumerate(SUBJECTS) for rid in sorted({f.id for f in subject.audit() if f.failed})]
+CASES = [
+    (n, rid)
+    for n, subject in enumerate(SUBJECTS)
+    for rid in sorted({f.id for f in subject.audit() if f.failed} - NOT_A_CONFIG_FINDING)
+]
 
 
 def _config_key(platform: str, outputs: Mapping[str, str]) -> str:

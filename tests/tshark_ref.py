@@ -25,6 +25,8 @@ class TsharkStream:
     max_delta: str
     mean_jitter: str
     max_jitter: str
+    src: str = ""
+    dst: str = ""
 
 
 def tshark_command(path: Path, heuristic: bool = True) -> list[str]:
@@ -33,18 +35,32 @@ def tshark_command(path: Path, heuristic: bool = True) -> list[str]:
     return [*cmd, "--enable-heuristic", "rtp_udp"] if heuristic else cmd
 
 
-def parse_rtp_streams(output: str) -> dict[str, TsharkStream]:
-    """Rows of `-z rtp,streams` output keyed by SSRC as 0x%08x."""
-    rows = {}
+def parse_rtp_rows(output: str) -> list[TsharkStream]:
+    """Rows of `-z rtp,streams` output, SSRC as 0x%08x, with the source and destination address."""
+    rows = []
     for line in output.splitlines():
         m = _ROW.match(line)
         if m:
-            ssrc = m.group(5).lower()
-            rows[ssrc] = TsharkStream(ssrc, int(m.group(7)), int(m.group(8)), m.group(11), m.group(13), m.group(14))
+            g = m.group
+            rows.append(TsharkStream(g(5).lower(), int(g(7)), int(g(8)), g(11), g(13), g(14), g(1), g(3)))
     return rows
+
+
+def parse_rtp_streams(output: str) -> dict[str, TsharkStream]:
+    """Rows of `-z rtp,streams` output keyed by SSRC as 0x%08x."""
+    return {row.ssrc: row for row in parse_rtp_rows(output)}
+
+
+def _run(path: Path, heuristic: bool) -> str:
+    out = subprocess.run(tshark_command(path, heuristic), capture_output=True, text=True, check=True, timeout=300)
+    return out.stdout
 
 
 def tshark_streams(path: Path, heuristic: bool = True) -> dict[str, TsharkStream]:
     """Run tshark on ``path`` and parse its RTP stream table."""
-    out = subprocess.run(tshark_command(path, heuristic), capture_output=True, text=True, check=True, timeout=300)
-    return parse_rtp_streams(out.stdout)
+    return parse_rtp_streams(_run(path, heuristic))
+
+
+def tshark_rows(path: Path, heuristic: bool = True) -> list[TsharkStream]:
+    """Run tshark on ``path``: every row of its RTP stream table (both directions of one SSRC too)."""
+    return parse_rtp_rows(_run(path, heuristic))

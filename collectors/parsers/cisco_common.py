@@ -17,6 +17,8 @@ from netutils.interface import canonical_interface_name
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts, Vlan
+from collectors.parsers.common import check_text
+from collectors.parsers.normalise import prompt_host
 
 RUNNING_CONFIG = "show running-config"
 MAX_CONFIG_LINES = 200_000
@@ -265,9 +267,27 @@ def top_lines(conf: CiscoConfParse, regex: str) -> list[re.Match[str]]:
     return found
 
 
+# Top-level lines one of these configs cannot be without (IOS, IOS-XE, NX-OS, ASA, EOS).
+CONFIG_CUE = re.compile(
+    r"^(?:!|:|(?:hostname|switchname|version|interface|vlan|class-map|policy-map|ip|ipv6|no|service|logging|ntp"
+    r"|snmp-server|spanning-tree|aaa|username|line|router|access-list|object|object-group|feature|boot|enable"
+    r"|end|ASA Version|Building configuration|Current configuration)\b)",
+    re.MULTILINE,
+)
+
+
 def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> str:
-    """The running config among the outputs ('' when it was not collected)."""
-    return outputs.get(command, "")
+    """The running config among the outputs ('' when it was not collected).
+
+    Raises UserError when the output is binary or holds no line of a Cisco-style config at all,
+    rather than returning empty facts for something that was never a config.
+    """
+    text = outputs.get(command, "")
+    if text.strip():
+        check_text(text, f"output of {command!r}")
+        if not CONFIG_CUE.search(text):
+            raise UserError(f"output of {command!r} holds no configuration line (hostname, interface, ...)")
+    return text
 
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
@@ -342,8 +362,6 @@ _WHOLE_CONFIG_HEADER = re.compile(
     re.MULTILINE,
 )
 _WHOLE_CONFIG_MARKER = re.compile(r"^(version \S+|end|: end)\s*$", re.MULTILINE)
-# A CLI prompt left in a pasted output: `sw1#show running-config`, `fw1(config)#`, `leaf1>`.
-_PROMPT = re.compile(r"^([A-Za-z][\w.-]{0,62})(?:\([\w-]+\))?[#>]\s*(?:(?:show|sh|more|term\S*)\b.*)?$", re.MULTILINE)
 
 
 def is_whole_config(text: str) -> bool:
@@ -369,8 +387,8 @@ def hostname(conf: CiscoConfParse, text: str) -> tuple[str | None, str]:
     """
     if found := top_lines(conf, r"^hostname\s+(\S+)"):
         return found[0].group(1), found[0].group(0)
-    if prompt := _PROMPT.search(text):
-        return prompt.group(1), f"prompt: {prompt.group(0).strip()}"
+    if prompt := prompt_host(text):
+        return prompt[0], f"prompt: {prompt[1]}"
     return None, ""
 
 

@@ -77,6 +77,24 @@ def echoed_command(line: str) -> str | None:
     return match.group("command") if match else None
 
 
+_PROMPT_HOST: Final = re.compile(r"^([A-Za-z][\w.-]{0,62})(?: ?\([\w.\-:/ ]+\))? ?[#>]")
+
+
+def prompt_host(text: str) -> tuple[str, str] | None:
+    """(host name, the prompt line) from the first CLI prompt with a typed command left in ``text``.
+
+    >>> prompt_host("sw-2#show running-config | section interface\ninterface Gi0/1")
+    ('sw-2', 'sw-2#show running-config | section interface')
+    >>> prompt_host("interface Gi0/1\n description uplink") is None
+    True
+    """
+    for match in _PROMPT_LINES.finditer(_without_escapes(text)):
+        host = _PROMPT_HOST.match(match.group(0))
+        if match.group("command") and host:
+            return host.group(1), match.group(0).strip()
+    return None
+
+
 def looks_like_session(text: str) -> bool:
     """True when ``text`` holds two or more prompts with a typed command (a cheap test before splitting)."""
     return sum(1 for match in _PROMPT_LINES.finditer(_without_escapes(text)) if match.group("command")) >= 2

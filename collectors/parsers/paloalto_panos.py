@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from assess.errors import UserError
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
 from collectors.parsers import panos_policy
 from collectors.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
@@ -49,7 +50,9 @@ def _config(text: str) -> Element:
         return load_config(text)
     if looks_like_panos_text(text) and not looks_like_panos_set(text):
         return set_lines_to_config(text_to_set_lines(text))
-    return set_lines_to_config(text)
+    if looks_like_panos_set(text):
+        return set_lines_to_config(text)
+    raise UserError("the configuration holds no PAN-OS <config> element, set commands or configuration text")
 
 
 def is_whole_config(text: str) -> bool:

@@ -12,7 +12,7 @@ from functools import cache
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from collectors.parsers.normalise import normalise
+from collectors.parsers.normalise import normalise, prompt_host
 from collectors.parsers.understood import understanding_warnings
 from collectors.platforms.registry import UNITS, detect
 
@@ -35,10 +35,28 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     clean = normalised(outputs)
+    _refuse_artefacts_only(outputs, clean)
     facts = parser(clean)
+    _hostname_from_prompt(facts, outputs)
     warnings = understanding_warnings(facts, blank_facts(platform), clean)
     facts.parse_warnings.extend(w for w in warnings if w not in facts.parse_warnings)
     return facts
+
+
+def _refuse_artefacts_only(raw: Mapping[str, str], clean: Mapping[str, str]) -> None:
+    """Evidence that was text before normalising and is nothing after held only prompts and paging."""
+    texts = [c for c, text in raw.items() if text.strip()]
+    if texts and not any(text.strip() for text in clean.values()):
+        raise UserError(f"output of {texts[0]!r} holds no configuration line, only terminal artefacts (prompts, pager)")
+
+
+def _hostname_from_prompt(facts: DeviceFacts, raw: Mapping[str, str]) -> None:
+    """A paste without a ``hostname`` line still names its device in the prompt normalising removed."""
+    if facts.hostname is not None:
+        return
+    found = next((p for text in raw.values() if (p := prompt_host(text))), None)
+    if found is not None:
+        facts.hostname, facts.evidence["hostname"] = found[0], f"prompt: {found[1]}"
 
 
 @cache

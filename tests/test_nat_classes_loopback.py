@@ -1,0 +1,95 @@
+"""NAT classification against a fake NAT of every RFC 4787 class, on loopback (no lab, seconds).
+
+The expected class is the one the fake NAT was built as (tests/fake_nat_stun.py): a swap of two
+mapping or filtering classes in the product, a lost hairpin or a wrong lifetime bracket fails here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
+from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
+from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from tests.fake_nat_stun import CLASSES, PUBLIC_IP, FakeNatStun
+
+FAST = {"timeout_s": 0.6, "tries": 2}  # a filtered answer costs this long; generous for a busy machine
+
+
+@pytest.mark.parametrize(("mapping", "filtering"), list(itertools.product(CLASSES, CLASSES)))
+def test_each_mapping_and_filtering_class_is_named_as_built(mapping: str, filtering: str) -> None:
+    with FakeNatStun(mapping, filtering) as nat:
+        found = discover(StunTarget(nat.address, **FAST), check_hairpin=False)
+    assert (found.mapping, found.filtering) == (mapping, filtering)
+    assert found.public[0] == PUBLIC_IP and found.other == ("127.0.0.2", nat.port + 1)
+    assert found.port_preserved is (found.public[1] == found.local[1])
+    assert found.notes == []
+
+
+@pytest.mark.parametrize("hairpin", [True, False])
+def test_hairpinning_is_seen_only_when_the_nat_loops_back(hairpin: bool) -> None:
+    with FakeNatStun("endpoint-independent", "endpoint-independent", hairpin=hairpin) as nat:
+        found = discover(StunTarget(nat.address, **FAST))
+    assert found.hairpinning is hairpin
+
+
+def test_probe_nat_reports_the_classes_under_their_contract_keys() -> None:
+    with FakeNatStun("address-dependent", "address-and-port-dependent") as nat:
+        result = probe_nat("127.0.0.1", nat.port, NatProbeOptions(timeout_s=0.6, lifetime_cap_s=0))
+    assert result.assessed
+    assert (result.mapping, result.filtering) == ("address-dependent", "address-and-port-dependent")
+    assert result.firewall_filtering is None and result.public_address == PUBLIC_IP
+
+
+def test_binding_lifetime_bracket_holds_the_nats_timeout() -> None:
+    with FakeNatStun("endpoint-independent", "address-and-port-dependent", lifetime_s=0.9) as nat:
+        est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=2.0, parallel=4)
+    assert est.dead_s is not None
+    assert est.alive_s < 0.9 <= est.dead_s  # the true lifetime lies in (alive, dead]
+    assert est.dead_s - est.alive_s <= 0.5  # two rounds of four: (2.0 / 4) then a fifth of that
+    assert est.rounds == 2
+
+
+def test_binding_lifetime_longer_than_the_cap_reaches_the_cap() -> None:
+    with FakeNatStun("endpoint-independent", "endpoint-independent", lifetime_s=30.0) as nat:
+        est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=0.8, parallel=2)
+    assert est.dead_s is None and est.alive_s == pytest.approx(0.8, abs=0.15)
+    assert est.value_s == est.alive_s and est.resolution_s is None
+
+
+def test_no_nat_is_seen_as_such_with_the_port_preserved() -> None:
+    with FakeNatStun(faults=frozenset({"no-nat"})) as nat:
+        found = discover(StunTarget(nat.address, **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("no-nat", "endpoint-independent", None)
+    assert found.port_preserved is True and found.public == found.local
+
+
+@pytest.mark.parametrize(
+    ("fault", "mapping", "filtering", "note"),
+    [
+        ("no-other", "unknown", "unknown", "server sent no OTHER-ADDRESS: it cannot classify mapping or filtering"),
+        ("silent-alternate", "unknown", "endpoint-independent",
+         "no answer from the server's alternate address 127.0.0.2"),
+        ("ignore-change", "endpoint-independent", "unknown",
+         "the server ignored CHANGE-REQUEST: filtering not classified"),
+    ],
+)  # fmt: skip
+def test_a_server_that_cannot_classify_says_why(fault: str, mapping: str, filtering: str, note: str) -> None:
+    with FakeNatStun(faults=frozenset({fault})) as nat:
+        found = discover(StunTarget(nat.address, **FAST), check_hairpin=False)
+    assert (found.mapping, found.filtering) == (mapping, filtering)
+    assert found.notes == [note]
+
+
+def test_a_silent_server_is_unreachable() -> None:
+    with FakeNatStun() as nat:
+        port = nat.port
+    with pytest.raises(StunUnreachable, match=f"no STUN answer from 127.0.0.1:{port}"):
+        discover(StunTarget(("127.0.0.1", port), timeout_s=0.3, tries=1))
+
+
+def test_lifetime_needs_a_server_that_honours_response_port() -> None:
+    with FakeNatStun(faults=frozenset({"ignore-response-port"})) as nat, pytest.raises(LifetimeNotMeasured):
+        measure_lifetime(StunTarget(nat.address, **FAST), cap_s=1.0, parallel=2)
