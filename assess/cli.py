@@ -10,6 +10,7 @@ from assess import __version__
 from assess.commands import capacity as capacity_cmd
 from assess.commands import (
     device_cmds,
+    monitor_cmd,
     plan_cmds,
     probe_bandwidth,
     probe_dscp_trace,
@@ -63,6 +64,7 @@ def _root(
 # Order here is the order of `assess --help`: the main job first, then tools.
 survey_cmds.register(app)
 report_cmd.register(app)
+monitor_cmd.register(app)
 device_cmds.register(app)
 reflector_cmd.register(app)
 pcap_cmd.register(app)
