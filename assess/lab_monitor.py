@@ -5,7 +5,8 @@
 Builds one lab per sample link (as ``assess demo --lab`` does), writes DIR/lab-plan.yaml pointing at
 them, runs ``assess monitor`` on it as a child process (SIGTERM/Ctrl-C are passed on), and tears every
 lab down by PID afterwards. ``--episode LINK:START:END`` gives one link a loss and jitter episode
-(seconds after its lab starts) on top of its own impairment: a busy hour the monitor should find.
+(seconds after its lab starts) on top of its own impairment: a busy hour the monitor should find;
+``--outage`` makes a far end unreachable for a while.
 Needs root. Used to record samples/monitor/monitor.sqlite.
 """
 
@@ -29,11 +30,17 @@ EPISODE_UP = Impairment(delay_ms=30, jitter_ms=25, loss_pct=3.0)
 EPISODE_DOWN = Impairment(delay_ms=20, jitter_ms=10, loss_pct=1.5)
 
 
-def episode_relay(link: str, start_s: float, end_s: float) -> RelayConfig:
-    """The link's own relay with the busy-hour episode between ``start_s`` and ``end_s``."""
-    own = LAB_PATHS[link].relay
-    return own.model_copy(update={"episodes": [Episode(start_s=start_s, end_s=end_s, up=EPISODE_UP,
-                                                       down=EPISODE_DOWN)]})
+OUTAGE = Impairment(loss_pct=100.0)
+
+
+def with_episodes(specs: list[str], outage: bool, relays: dict[str, RelayConfig]) -> None:
+    """Add ``LINK:START:END`` episodes (the busy-hour impairment, or a total outage) to the links' relays."""
+    for spec in specs:
+        link, start, end = spec.split(":")
+        relay = relays.get(link, LAB_PATHS[link].relay)
+        impairments = (OUTAGE, OUTAGE) if outage else (EPISODE_UP, EPISODE_DOWN)
+        episode = Episode(start_s=float(start), end_s=float(end), up=impairments[0], down=impairments[1])
+        relays[link] = relay.model_copy(update={"episodes": [*relay.episodes, episode]})
 
 
 def monitor_plan(plan: Plan, stack: ExitStack, relays: dict[str, RelayConfig]) -> Plan:
@@ -68,12 +75,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plan", type=Path, default=Path("samples/plan.yaml"))
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--episode", action="append", default=[], metavar="LINK:START:END")
+    parser.add_argument("--episode", action="append", default=[], metavar="LINK:START:END",
+                        help="loss and jitter on LINK from START to END seconds after its lab starts")
+    parser.add_argument("--outage", action="append", default=[], metavar="LINK:START:END",
+                        help="LINK's far end unreachable (all packets dropped) from START to END seconds")
     args, monitor_args = parser.parse_known_args()
-    relays = {}
-    for spec in args.episode:
-        link, start, end = spec.split(":")
-        relays[link] = episode_relay(link, float(start), float(end))
+    relays: dict[str, RelayConfig] = {}
+    with_episodes(args.episode, False, relays)
+    with_episodes(args.outage, True, relays)
     sys.exit(run(args.plan, args.out, monitor_args, relays))
 
 
