@@ -104,28 +104,43 @@ class Store:
     """The monitoring store of one survey folder; safe to share between the monitor's threads."""
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
+        """Open (and with ``create``, create or upgrade) the store; without ``create`` it is opened read-only."""
         if not create and not path.is_file():
             raise UserError(f"{path}: no monitoring store")
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
         try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")  # a sample acknowledged is a sample on disk
-            self._migrate()
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=FULL")  # a sample acknowledged is a sample on disk
+            else:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=10)
+            self._migrate(write=create)
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path}: not a usable monitoring store: {exc}") from None
 
-    def _migrate(self) -> None:
+    def _migrate(self, *, write: bool) -> None:
         found = self._db.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         version = self.meta("schema_version") if found else None
         if version is not None and int(version) > SCHEMA_VERSION:
             raise UserError(f"{self.path}: written by a newer assess (store schema {version}, this one reads "
                             f"up to {SCHEMA_VERSION})")
+        if not write:
+            if version is None:
+                raise UserError(f"{self.path}: not a monitoring store (no schema version)")
+            return
         self._db.executescript(_SCHEMA)
         self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def compact(self) -> None:
+        """Fold the write-ahead log into the file and leave it a single self-contained file (for shipping)."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("PRAGMA journal_mode=DELETE")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

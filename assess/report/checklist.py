@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from assess.models.common import Category, Severity, Status
 from assess.models.findings import Finding
 from assess.models.site import SiteResult
+from assess.report.pilot_view import pilot_period_note
 
 Mark = Literal["done", "open", "manual"]
 
@@ -105,6 +106,7 @@ def build_checklist(site: SiteResult) -> list[ChecklistItem]:
     mark, basis = _judge(pick(_in(Category.FIREWALL_NAT)), port_fail, port_pass, "firewall and NAT")
     items.append(ChecklistItem(title="Firewall and NAT rules validated for signalling and RTP", mark=mark, basis=basis))
     mark, basis = _judge(pick(_in(Category.LINK_QUALITY)), [], [], "link quality")
+    basis += pilot_period_note(site)
     items.append(
         ChecklistItem(title="Every WAN link within the jitter, loss, delay and MOS targets", mark=mark, basis=basis)
     )

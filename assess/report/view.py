@@ -12,6 +12,7 @@ from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
+from assess.report.pilot_view import PilotView, pilot_views
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
 
@@ -92,6 +93,7 @@ class SiteView:
     checklist: list[ChecklistItem]
     categories: list[CategoryView]
     links: list[LinkView]
+    pilots: list[PilotView]
     comparison: SiteComparison | None
     severity_counts: dict[str, int]
 
@@ -251,6 +253,7 @@ def site_view(
         checklist=build_checklist(result),
         categories=category_views(result),
         links=[link_view(p, th, with_charts) for p in result.probes],
+        pilots=pilot_views(result, th, with_charts),
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
     )
