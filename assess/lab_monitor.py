@@ -25,9 +25,10 @@ from assess.lab_demo import build_labs, check_can_build, write_plan
 from assess.lab_sites import LAB_PATHS, lab_link
 from assess.plan import Plan, load_plan
 
-# The episode: what a saturated upload with no voice priority does to the stream.
-EPISODE_UP = Impairment(delay_ms=30, jitter_ms=25, loss_pct=3.0)
-EPISODE_DOWN = Impairment(delay_ms=20, jitter_ms=10, loss_pct=1.5)
+# The episode: a saturated upload queue (a backup running) without a voice priority queue: queueing delay
+# that comes and goes, so heavy jitter and reordering upstream, a little more loss both ways.
+EPISODE_UP = Impairment(delay_ms=60, jitter_ms=55, loss_pct=0.5, reorder=True)
+EPISODE_DOWN = Impairment(delay_ms=16, jitter_ms=6, loss_pct=0.3)
 
 
 OUTAGE = Impairment(loss_pct=100.0)
