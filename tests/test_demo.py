@@ -92,3 +92,15 @@ def test_demo_lab_without_root_is_one_clear_line(
     err = capsys.readouterr().err
     assert "needs root" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2  # one line (rich may wrap it once on a narrow terminal)
+
+
+def test_the_recorded_pilot_store_gives_each_site_its_pilot_page(demo_out: Path) -> None:
+    for site in SITES:
+        result = json.loads((demo_out / site / "results.json").read_text())
+        pilots = [p["pilot"] for p in result["probes"] if p.get("pilot")]
+        assert pilots and all(p["intervals"] >= 50 and p["busy_hour"] for p in pilots), site
+        text = "".join(page.extract_text() for page in PdfReader(demo_out / site / "report.pdf").pages)
+        assert "Link quality over the pilot" in text and "at survey time" in text
+        assert "Judged on pilot monitoring" in text  # the checklist's link-quality item cites the period
+        share = [f for f in result["findings"] if f["id"] == "VQ411"]
+        assert {f["link"] for f in share} == {p["link"] for p in pilots}

@@ -128,6 +128,19 @@ def test_monitor_refuses_a_stream_longer_than_half_the_interval(tmp_path: Path) 
     assert "--rtp-duration 6" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_series_is_continued_with_its_own_interval_only(tmp_path: Path) -> None:
+    store = Store(tmp_path / "monitor.sqlite")
+    store.init_meta("interval_s", "300")
+    store.close()
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("company: X\nsites:\n- name: hq\n  links:\n  - {name: fibre, contracted_up_mbps: 10, "
+                    "contracted_down_mbps: 10, reflector: '127.0.0.1:9'}\n")
+    done = subprocess.run([sys.executable, "-m", "assess", "monitor", str(plan), "--out", str(tmp_path),
+                           "--interval", "60"], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 2
+    assert "every 300 s" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_a_dead_far_end_is_probed_at_most_once_a_minute_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text("company: X\nsites:\n- name: hq\n  links:\n  - {name: fibre, contracted_up_mbps: 10, "

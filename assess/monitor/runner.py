@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.errors import UserError
 from assess.monitor.light_probes import LightProbeOptions, measure_link
 from assess.monitor.metrics import MonitorMetrics
 from assess.monitor.schedule import ClockWatch, slot_at, slot_time
@@ -87,11 +87,12 @@ class Monitor:
         self.store.init_meta("utc_offset_s", str(int(offset.total_seconds()) if offset else 0))
         stored_interval = float(self.store.init_meta("interval_s", repr(opts.interval_s)))
         if abs(stored_interval - opts.interval_s) > 1e-6:
-            # a new interval starts a new series grid from the last one's end; the old samples stay
-            self.epoch = self.started_at
-            self.store.set_meta("epoch", repr(self.epoch))
-            self.store.set_meta("interval_s", repr(opts.interval_s))
-        self.run_id = self.store.start_run(os.getpid(), self.started_at, opts.interval_s, " ".join(sys.argv[1:]))
+            self.store.close()  # one series, one grid: intervals of two lengths would not compare
+            raise UserError(f"{self.store.path} holds a series measured every {stored_interval:g} s: continue it "
+                            f"with --interval {stored_interval:g}, or start another in a new --out")
+        # the options, not argv: a --secret given on the command line must never reach the store
+        options = f"--interval {opts.interval_s:g} --rtp-duration {opts.probes.rtp_duration_s:g}"
+        self.run_id = self.store.start_run(os.getpid(), self.started_at, opts.interval_s, options)
 
     # -- one link ---------------------------------------------------------------------------
     def _wait_until(self, t: float) -> bool:
