@@ -108,6 +108,7 @@ def test_busy_hour_failing_share_percentiles_and_events_from_a_hand_labelled_day
     by_kind = {(e.kind, e.started_at, e.ended_at) for e in s.events}
     assert ("loss", T0 + 3600, T0 + 3600 + 1800) in by_kind
     assert ("jitter", T0 + 3600, T0 + 3600 + 1800) in by_kind
+    assert ("mos", T0 + 3600, T0 + 3600 + 1800) in by_kind
     assert ("unreachable", T0 + 7200, T0 + 7200 + 900) in by_kind
     assert ("public address", T0 + 9000, None) in by_kind
     assert ("dscp", T0 + 9000, None) in by_kind

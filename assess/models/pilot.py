@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-EventKind = Literal["loss", "jitter", "unreachable", "public address", "dscp"]
+EventKind = Literal["loss", "jitter", "rtt", "mos", "unreachable", "public address", "dscp"]
 
 
 class PilotPoint(BaseModel):

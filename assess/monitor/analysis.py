@@ -136,7 +136,7 @@ def _address_events(samples: list[Sample]) -> list[PilotEvent]:
 
 
 def events_of(samples: list[Sample], points: list[PilotPoint], th: Thresholds) -> list[PilotEvent]:
-    """Loss and jitter episodes, far-end outages, DSCP rewriting and public-address changes, by start."""
+    """Loss, jitter, RTT and MOS episodes, far-end outages, DSCP rewriting and public-address changes, by start."""
     ok = [p for p in points if p.status != "error"]
     by_slot = {s.slot: s for s in samples}
 
@@ -150,6 +150,10 @@ def events_of(samples: list[Sample], points: list[PilotPoint], th: Thresholds) -
                lambda r: f"loss above {th.loss_pct:g} %: " + _peak(r, "loss_up_pct", "loss_down_pct", "%")),
         *_runs(ok, "jitter", lambda p: (_worse(p.jitter_up_ms, p.jitter_down_ms) or 0) > th.jitter_ms,
                lambda r: f"jitter above {th.jitter_ms:g} ms: " + _peak(r, "jitter_up_ms", "jitter_down_ms", "ms")),
+        *_runs(ok, "rtt", lambda p: (p.rtt_ms or 0) > rtt_target(th),
+               lambda r: f"RTT above {rtt_target(th):g} ms: up to {max(p.rtt_ms or 0 for p in r):.0f} ms"),
+        *_runs(ok, "mos", lambda p: p.mos is not None and p.mos < th.mos_min,
+               lambda r: f"MOS below {th.mos_min:g}: down to {min(p.mos or 0 for p in r):.2f}"),
         *_runs(ok, "unreachable", lambda p: p.status == "unreachable",
                lambda r: f"far end did not answer ({by_slot[r[0].slot].reason or 'no answer'})"),
         *_runs([p for p in ok if p.dscp_preserved is not None], "dscp", lambda p: p.dscp_preserved is False,
