@@ -12,6 +12,8 @@ from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.pilot_charts import clock_label, heatmap_chart, series_chart
 
+MAX_EVENT_ROWS = 12  # the longest events; results.json lists them all
+
 
 @dataclass
 class PercentileRow:
@@ -45,6 +47,7 @@ class PilotView:
     percentiles: list[PercentileRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
     gaps: list[EventRow] = field(default_factory=list)
+    events_left_out: int = 0
     series_svg: str = ""
     heatmap_svg: str = ""
 
@@ -89,11 +92,13 @@ def pilot_view(p: PilotLinkSummary, th: Thresholds, with_charts: bool = True) ->
         _row("Round-trip time", p.rtt_ms, " ms", f"≤ {rtt_target(th):g} ms", 1),
         _row("MOS (low side: p95 = 95 % of intervals at least)", p.mos, "", f"≥ {th.mos_min:g}"),
     ]
+    longest = sorted(p.events, key=lambda e: -e.intervals)[:MAX_EVENT_ROWS]
     view.events = [
         EventRow(e.kind, _at(e.started_at, off), "ongoing" if e.ended_at is None else _at(e.ended_at, off),
                  "" if e.ended_at is None else _span(e.ended_at - e.started_at), e.detail)
-        for e in p.events
+        for e in p.events if e in longest
     ]
+    view.events_left_out = len(p.events) - len(view.events)
     view.gaps = [EventRow("not measured", _at(g.started_at, off), _at(g.ended_at, off),
                           _span(g.ended_at - g.started_at), f"{g.intervals} interval(s): {g.cause}") for g in p.gaps]
     if with_charts and any(pt.status == "ok" for pt in p.series):
