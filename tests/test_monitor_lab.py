@@ -24,6 +24,7 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
 
+from assess.errors import UserError
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.config import Episode
 from assess.monitor.analysis import summarise_store
@@ -74,9 +75,10 @@ def _wait_for(predicate: object, timeout_s: float) -> None:
 
 
 def _stored(out: Path) -> list[float]:
-    if not (out / "monitor.sqlite").is_file():
+    try:
+        store = Store(out / "monitor.sqlite", create=False)
+    except UserError:  # not there yet, or the monitor is creating its tables this instant
         return []
-    store = Store(out / "monitor.sqlite", create=False)
     try:
         return [s.started_at for s in store.samples()]
     finally:
