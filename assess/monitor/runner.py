@@ -76,6 +76,7 @@ class Monitor:
         self.jobs, self.opts, self.notify = jobs, opts, notify
         self.store = Store(opts.out_dir / STORE_NAME)
         self.stop = threading.Event()
+        self.signalled = False  # set by SIGTERM/SIGINT; the main loop turns it into ``stop``
         self.clock = ClockWatch()
         self.metrics = MonitorMetrics()
         self.started_at = time.time()
@@ -164,12 +165,17 @@ class Monitor:
                    for job in self.jobs]
         for thread in threads:
             thread.start()
+        beat = 0.0
         while any(t.is_alive() for t in threads):
-            self.store.heartbeat(self.run_id, time.time())
+            if self.signalled:
+                self.stop.set()  # here, not in the signal handler: Event.set takes a lock a second signal could hit
+            if time.monotonic() - beat >= HEARTBEAT_S:
+                self.store.heartbeat(self.run_id, time.time())
+                beat = time.monotonic()
             for thread in threads:
-                thread.join(HEARTBEAT_S / len(threads))
+                thread.join(0.5 / len(threads))
         self.clock.stop()
-        cause = "SIGTERM or Ctrl-C" if self.stop.is_set() else "duration over"
+        cause = "SIGTERM or Ctrl-C" if self.signalled else "duration over"
         self.store.end_run(self.run_id, time.time(), cause)
         self.store.close()
         return cause
@@ -180,7 +186,7 @@ def run_monitor(plan: Plan, opts: MonitorOptions, notify: Notify) -> str:
     monitor = Monitor(jobs_of(plan, opts.sites), opts, notify)
 
     def _stop(_sig: int, _frame: object) -> None:
-        monitor.stop.set()
+        monitor.signalled = True  # a plain assignment: safe however many signals arrive, however nested
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
