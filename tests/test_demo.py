@@ -40,7 +40,9 @@ def test_demo_writes_contract_outputs_for_every_site(demo_out: Path) -> None:
 
 def test_sample_sites_get_the_verdicts_their_problems_deserve(demo_out: Path) -> None:
     verdicts = {s: json.loads((demo_out / s / "results.json").read_text())["verdict"] for s in SITES}
-    assert verdicts == {"hq": "GO", "branch": "CONDITIONAL", "warehouse": "NO-GO"}
+    # hq would be GO on its survey alone; the recorded pilot (samples/monitor) saw its backup link's far end
+    # drop out and its MOS dip in 3 of 39 intervals (VQ411, high): CONDITIONAL
+    assert verdicts == {"hq": "CONDITIONAL", "branch": "CONDITIONAL", "warehouse": "NO-GO"}
 
 
 def test_findings_read_as_sentences_not_python_reprs(demo_out: Path) -> None:
