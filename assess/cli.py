@@ -11,6 +11,7 @@ from assess.commands import capacity as capacity_cmd
 from assess.commands import (
     device_cmds,
     farend_cmd,
+    monitor_cmd,
     plan_cmds,
     probe_bandwidth,
     probe_dscp_trace,
@@ -65,6 +66,7 @@ def _root(
 # Order here is the order of `assess --help`: the main job first, then tools.
 survey_cmds.register(app)
 report_cmd.register(app)
+monitor_cmd.register(app)
 device_cmds.register(app)
 reflector_cmd.register(app)
 farend_cmd.register(app)

@@ -25,7 +25,7 @@ import yaml
 
 from assess.console import err_console
 from assess.errors import UserError
-from assess.lab import Lab, netns, router
+from assess.lab import Lab, RelayConfig, netns, router
 from assess.lab.netns import LabError
 from assess.lab.sip_domain import SipDomain
 from assess.lab.sshd_device import SshdDevice, start_sshd
@@ -91,16 +91,20 @@ def voice_qos_commands(rate_mbit: float) -> list[str]:
     ]
 
 
-def build_labs(plan: Plan, stack: ExitStack) -> tuple[dict[str, Lab], dict[str, str]]:
+def build_labs(plan: Plan, stack: ExitStack, relays: dict[str, RelayConfig] | None = None
+               ) -> tuple[dict[str, Lab], dict[str, str]]:
     """One running lab per link of the plan (and the provider's SIP domain at its far end: link -> DNS
-    server), each torn down when ``stack`` closes."""
+    server), each torn down when ``stack`` closes; ``relays`` replaces the impairment of some links."""
     labs: dict[str, Lab] = {}
     dns: dict[str, str] = {}
     for site in plan.sites:
         for link in site.links:
             path = LAB_PATHS[link.name]
             with err_console.status(f"building the lab of {site.name}/{link.name}"):
-                lab = stack.enter_context(Lab(lab_config(path)))
+                config = lab_config(path)
+                if relays and link.name in relays:
+                    config = config.model_copy(update={"relay": relays[link.name]})
+                lab = stack.enter_context(Lab(config))
                 if path.dropped_udp:
                     drop_udp_range(lab, path.dropped_udp)
                 if link.name in VOICE_QOS_LINKS and path.router.rate_up_mbit:

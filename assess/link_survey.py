@@ -152,29 +152,39 @@ def nat_call(link: Link, opts: LinkProbeOptions) -> tuple[str, str | None, Probe
     ], 2 * opts.nat_lifetime_cap_s + 60))  # a first search up to the cap, then a refining one
 
 
-def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
-    """Run one probe process; the result model, or why there is none."""
+def probe_command(call: ProbeCall, source_netns: str | None, secret: str | None) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of one probe process (the secret travels in the environment, never argv)."""
     argv = [sys.executable, "-m", "assess", "probe", *call.args, "--json"]
     if source_netns:
         argv = ["ip", "netns", "exec", source_netns, *argv]
+    return argv, secret_env(secret)
+
+
+def read_probe_output(call: ProbeCall, stdout: str, stderr: str, returncode: int) -> BaseModel | str:
+    """The result model a finished probe process printed, or why there is none."""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s,
-                              env=secret_env(secret), check=False)
-    except subprocess.TimeoutExpired:
-        return f"no answer within {call.time_limit_s:.0f} s; stopped"
-    except OSError as exc:
-        return f"could not start the probe: {exc.strerror or exc}"
-    try:
-        data = json.loads(done.stdout)
+        data = json.loads(stdout)
     except json.JSONDecodeError:
-        lines = (done.stderr or "").strip().splitlines()
-        return lines[-1] if lines else f"probe exited with code {done.returncode} and no result"
+        lines = (stderr or "").strip().splitlines()
+        return lines[-1] if lines else f"probe exited with code {returncode} and no result"
     if isinstance(data, dict) and data.get("status") == "not_assessed":
         return str(data.get("reason") or "not assessed")
     try:
         return call.model.model_validate(data)
     except ValidationError as exc:
         return f"unexpected probe output: {exc.errors()[0]['msg']}"
+
+
+def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
+    """Run one probe process; the result model, or why there is none."""
+    argv, env = probe_command(call, source_netns, secret)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        return f"no answer within {call.time_limit_s:.0f} s; stopped"
+    except OSError as exc:
+        return f"could not start the probe: {exc.strerror or exc}"
+    return read_probe_output(call, done.stdout, done.stderr, done.returncode)
 
 
 def _unassessed_reason(result: BaseModel) -> str | None:

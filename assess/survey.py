@@ -18,6 +18,8 @@ from assess.errors import UserError
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
 from assess.models.pcap import PcapResult
 from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
+from assess.monitor.pilot_results import apply_store
+from assess.monitor.store import STORE_NAME
 from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio, render_site
 from assess.report.versions import tool_versions
@@ -46,6 +48,7 @@ class SurveyOptions:
     probes: LinkProbeOptions = field(default_factory=LinkProbeOptions)
     formats: tuple[str, ...] | None = None
     plan_dir: Path | None = None  # the plan's folder: a site's `captures` are relative to it
+    monitor_store: Path | None = None  # `assess monitor`'s store (default: OUT/monitor.sqlite when present)
 
 
 @dataclass
@@ -269,4 +272,5 @@ def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) ->
         gather_captures(site, evidence, opts)
         gathered.append(evidence)
     say("checking and scoring")
-    return write_reports(plan, judge(plan, gathered), opts, say)
+    results = apply_store(judge(plan, gathered), opts.monitor_store or opts.out_dir / STORE_NAME)
+    return write_reports(plan, results, opts, say)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from assess.models.common import Category, Severity, Status
+from assess.models.pilot import HourProfile, PilotLinkSummary
 from assess.models.probes import RtpResult
 from assess.models.site import LinkProbes
 from assess.plan import Link
@@ -37,11 +39,31 @@ def judge(value: float, limit: float, what: str, unit: str, evidence: str) -> Ou
     return Outcome(Status.PASS, f"{text} within the {limit:g} {unit} threshold", evidence)
 
 
+def pilot_numbers(pilot: PilotLinkSummary, busy: HourProfile, rtp: RtpResult | None) -> str:
+    """The pilot's period and busy hour as evidence text, with the one-shot figures as "at survey time"."""
+    start = datetime.fromtimestamp(pilot.period_start, UTC).strftime("%Y-%m-%d %H:%M")
+    end = datetime.fromtimestamp(pilot.period_end, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"pilot monitoring {start} - {end}: {pilot.intervals} intervals of {pilot.interval_s:g} s "
+        f"({pilot.measured} measured, {pilot.unreachable} far end unreachable, {pilot.not_measured} not measured), "
+        f"{pilot.failing_share_pct:.1f} % failing the targets; busy hour {busy.key:02d}:00-{busy.key:02d}:59 "
+        f"({busy.intervals} intervals, {busy.failing_share_pct:.1f} % failing): loss {busy.loss_pct or 0:.2f} %, "
+        f"jitter {busy.jitter_ms or 0:.1f} ms, RTT {busy.rtt_ms or 0:.1f} ms, MOS {busy.mos or 0:.2f}"
+    )
+    return text + (f"; at survey time: {rtp_numbers(rtp)}" if rtp is not None else "")
+
+
 class _RtpRule(LinkRule):
-    """A link rule that needs the RTP probe."""
+    """A link rule that needs the RTP probe; with pilot monitoring it judges the busy hour instead."""
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
-        if probes.rtp is None:
+        pilot = probes.pilot
+        busy = pilot.busy_hour if pilot is not None else None
+        outcome = self.judge_busy_hour(busy, ctx) if pilot is not None and busy and busy.mos is not None else None
+        if outcome is not None and pilot is not None and busy is not None:
+            yield Outcome(outcome.status, f"busy hour of the pilot: {outcome.message}",
+                          pilot_numbers(pilot, busy, probes.rtp))
+        elif probes.rtp is None:
             yield unknown("RTP probe not run on this link")
         else:
             yield self.judge_rtp(probes.rtp, ctx)
@@ -49,6 +71,10 @@ class _RtpRule(LinkRule):
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         """The outcome for one RTP measurement."""
         raise NotImplementedError
+
+    def judge_busy_hour(self, busy: HourProfile, ctx: SiteContext) -> Outcome | None:
+        """The outcome for the pilot's busy hour (evidence filled in by the caller); None: judge the survey's."""
+        return None
 
 
 class PacketLoss(_RtpRule):
@@ -78,6 +104,9 @@ class PacketLoss(_RtpRule):
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         return judge(rtp.worst_loss_pct, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
+
+    def judge_busy_hour(self, busy: HourProfile, ctx: SiteContext) -> Outcome:
+        return judge(busy.loss_pct or 0.0, ctx.thresholds.loss_pct, "mean loss", "%", "")
 
 
 class Jitter(_RtpRule):
@@ -112,6 +141,9 @@ class Jitter(_RtpRule):
             return Outcome(Status.WARN, f"jitter p95 {rtp.jitter_p95_ms:.1f} ms above {limit:g}", outcome.evidence)
         return outcome
 
+    def judge_busy_hour(self, busy: HourProfile, ctx: SiteContext) -> Outcome:
+        return judge(busy.jitter_ms or 0.0, ctx.thresholds.jitter_ms, "mean jitter", "ms", "")
+
 
 class OneWayDelay(_RtpRule):
     """One-way delay (RTT/2) stays under G.114's 150 ms (or the plan's threshold).
@@ -145,6 +177,13 @@ class OneWayDelay(_RtpRule):
             return Outcome(Status.FAIL, f"RTT {rtp.rtt_ms:.1f} ms above the {rtt_limit:g} ms target", evidence)
         return judge(rtp.one_way_delay_ms, ctx.thresholds.one_way_delay_ms, "one-way delay", "ms", evidence)
 
+    def judge_busy_hour(self, busy: HourProfile, ctx: SiteContext) -> Outcome:
+        rtt = busy.rtt_ms or 0.0
+        rtt_limit = ctx.thresholds.rtt_ms
+        if rtt_limit is not None and rtt > rtt_limit:
+            return Outcome(Status.FAIL, f"median RTT {rtt:.1f} ms above the {rtt_limit:g} ms target")
+        return judge(rtt / 2, ctx.thresholds.one_way_delay_ms, "one-way delay (median RTT/2)", "ms", "")
+
 
 class MosAboveMinimum(_RtpRule):
     """The E-model MOS of the measured link reaches the plan's minimum.
@@ -175,6 +214,10 @@ class MosAboveMinimum(_RtpRule):
         need = ctx.thresholds.mos_min
         status = Status.PASS if rtp.mos >= need else Status.FAIL
         return Outcome(status, f"MOS {rtp.mos:.2f} (R {rtp.r_factor:.1f}) vs minimum {need:g}", rtp_numbers(rtp))
+
+    def judge_busy_hour(self, busy: HourProfile, ctx: SiteContext) -> Outcome:
+        need, mos = ctx.thresholds.mos_min, busy.mos or 0.0
+        return Outcome(Status.PASS if mos >= need else Status.FAIL, f"mean MOS {mos:.2f} vs minimum {need:g}")
 
 
 class LossBurstsAndReordering(_RtpRule):

@@ -20,6 +20,7 @@ from checks.lan_voice_vlan import (
 from checks.link_capacity import ContractDelivered, UdpLossAtVoiceLoad, VoiceHeadroom
 from checks.link_dscp import DscpPreservedDownstream, DscpPreservedUpstream
 from checks.link_paths import LinksLeaveByOwnPath
+from checks.link_pilot import PilotIntervalsWithinTargets
 from checks.link_quality import Jitter, LossBurstsAndReordering, MosAboveMinimum, OneWayDelay, PacketLoss
 from checks.marking import NoEfBleaching, VoiceMarkingMatchesPlan
 from checks.nat_timeouts import UdpTimeoutCoversRefresh
@@ -94,6 +95,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     VoiceHeadroom,
     UdpLossAtVoiceLoad,
     ContractDelivered,
+    PilotIntervalsWithinTargets,
     # VQ5xx resilience, operations & drift between sites
     BackupWanLink,
     BackupCarriesVoice,

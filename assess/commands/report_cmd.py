@@ -38,7 +38,7 @@ def report(
     bad = [f for f in fmt if f not in FORMATS]
     if bad:
         raise UserError(f"unknown format {bad[0]!r}: choose pdf, html or json")
-    sites = load_site_results(results_dir)
+    sites = _with_monitoring(results_dir, load_site_results(results_dir))
     saved = load_portfolio(results_dir)
     company = company or (saved.company if saved else "") or "Customer"
     consultant = consultant if consultant is not None else (saved.consultant if saved else "")
@@ -70,6 +70,20 @@ def report(
         written.append(out_dir / "portfolio.json")
     for path in written:
         err_console.print(f"wrote {path}")
+
+
+def _with_monitoring(results_dir: Path, sites: list[SiteResult]) -> list[SiteResult]:
+    """The sites judged again with RESULTS_DIR/monitor.sqlite when present; their results.json updated."""
+    from assess.monitor.pilot_results import apply_store
+    from assess.monitor.store import STORE_NAME
+
+    store = results_dir / STORE_NAME
+    updated = apply_store(sites, store)
+    for before, after in zip(sites, updated, strict=True):
+        if after is not before:
+            write_atomic(results_dir / after.site / "results.json", after.model_dump_json(indent=2))
+            err_console.print(f"{after.site}: link quality judged on the pilot monitoring in {store}")
+    return updated
 
 
 def _previous(old_dir: Path, sites: list[SiteResult]) -> dict[str, SiteResult]:

@@ -180,7 +180,8 @@ def demo(
     from assess.survey import SurveyOptions
 
     samples = sample_dir()
-    opts = SurveyOptions(out_dir=out, offline_evidence=samples / "evidence")
+    opts = SurveyOptions(out_dir=out, offline_evidence=samples / "evidence",
+                         monitor_store=samples / "monitor" / "monitor.sqlite")
     raise typer.Exit(_exit_code(_run(samples / "plan.yaml", opts), fail_on))
 
 

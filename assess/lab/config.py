@@ -46,6 +46,17 @@ class Impairment(BaseModel):
     reorder: bool = Field(default=False, description="let jitter reorder packets (else FIFO)")
 
 
+class Episode(BaseModel):
+    """A stretch of time (seconds after the relay starts) with other impairments than the relay's own."""
+
+    model_config = {"extra": "forbid"}
+
+    start_s: float = Field(ge=0)
+    end_s: float = Field(gt=0)
+    up: Impairment | None = Field(default=None, description="None: the relay's own upstream impairment")
+    down: Impairment | None = None
+
+
 class RelayConfig(BaseModel):
     """The userspace impairment relay between the site router and the routed hop."""
 
@@ -54,6 +65,15 @@ class RelayConfig(BaseModel):
     up: Impairment = Field(default_factory=Impairment, description="site -> far end")
     down: Impairment = Field(default_factory=Impairment, description="far end -> site")
     seed: int | None = None
+    episodes: list[Episode] = Field(default_factory=list, description="impairment that changes over time")
+
+    def impairment_at(self, direction: str, elapsed_s: float) -> Impairment:
+        """The impairment of ``direction`` (up/down) ``elapsed_s`` after the relay started."""
+        for ep in self.episodes:
+            spec = ep.up if direction == "up" else ep.down
+            if spec is not None and ep.start_s <= elapsed_s < ep.end_s:
+                return spec
+        return self.up if direction == "up" else self.down
 
 
 class RouterConfig(BaseModel):

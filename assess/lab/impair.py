@@ -42,6 +42,7 @@ class RelayTruth(BaseModel):
     up: DirectionTruth = DirectionTruth()
     down: DirectionTruth = DirectionTruth()
     version: int = 0
+    started_at: float | None = None  # wall clock when the relay started: episodes are relative to it
 
 
 class DirectionImpairer:

@@ -50,6 +50,8 @@ class Relay:
         self.version = 0
         self.stop = False
         self.flush_now = True
+        self.config = config
+        self.started_wall, self.started_mono = time.time(), time.monotonic()
 
     def _receive(self, direction: str) -> None:
         sock = self.socks[direction]
@@ -63,7 +65,10 @@ class Relay:
             if frame[12:14] != b"\x08\x00":
                 self.out[direction].send(frame)
                 continue
-            due = self.dirs[direction].decide(time.monotonic())
+            now = time.monotonic()
+            if self.config.episodes:
+                self.dirs[direction].spec = self.config.impairment_at(direction, now - self.started_mono)
+            due = self.dirs[direction].decide(now)
             if due is not None and len(self.heap) < MAX_HELD:
                 heapq.heappush(self.heap, (due, next(self.counter), direction, frame))
 
@@ -78,7 +83,8 @@ class Relay:
     def write_truth(self) -> None:
         """Atomically write the ground truth JSON."""
         self.version += 1
-        truth = RelayTruth(up=self.dirs["up"].truth, down=self.dirs["down"].truth, version=self.version)
+        truth = RelayTruth(up=self.dirs["up"].truth, down=self.dirs["down"].truth, version=self.version,
+                           started_at=self.started_wall)
         tmp = self.truth_path.with_suffix(".tmp")
         tmp.write_text(truth.model_dump_json(), encoding="utf-8")
         os.replace(tmp, self.truth_path)

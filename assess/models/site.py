@@ -11,6 +11,7 @@ from assess.models.common import Category, Verdict
 from assess.models.facts import DeviceFacts
 from assess.models.findings import Finding
 from assess.models.pcap import PcapResult
+from assess.models.pilot import PilotLinkSummary
 from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from assess.plan import Thresholds
@@ -48,6 +49,7 @@ class LinkProbes(BaseModel):
     dscp_trace: DscpTraceResult | None = None
     sip_path: SignallingResult | None = None
     source: str = "recorded"
+    pilot: PilotLinkSummary | None = None  # `assess monitor` over days, when a monitoring store exists
 
 
 class CategoryScore(BaseModel):

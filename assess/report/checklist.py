@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from assess.models.common import Severity, Status
 from assess.models.findings import Finding
 from assess.models.site import SiteResult
+from assess.report.pilot_view import pilot_period_note
 
 Mark = Literal["done", "open", "manual"]
 
@@ -40,6 +41,7 @@ class ChecklistSpec:
     rules: tuple[str, ...] = ()
     what: str = ""
     manual_basis: str = ""
+    pilot_note: bool = False  # judged on the pilot's monitoring when there is one: say which period
 
 
 # The checklist is declared here, by rule id; nothing is picked by a finding's title.
@@ -51,7 +53,12 @@ CHECKLIST: tuple[ChecklistSpec, ...] = (
         "QoS",
     ),
     ChecklistSpec("Firewall and NAT rules validated for signalling and RTP", _ids((301, 314)), "firewall and NAT"),
-    ChecklistSpec("Every WAN link within the jitter, loss, delay and MOS targets", _ids((401, 405)), "link quality"),
+    ChecklistSpec(
+        "Every WAN link within the jitter, loss, delay and MOS targets",
+        (*_ids((401, 405)), "VQ411"),
+        "link quality",
+        pilot_note=True,
+    ),
     ChecklistSpec("Capacity for the peak number of calls", ("VQ202", "VQ210", "VQ408", "VQ409", "VQ410"), "capacity"),
     ChecklistSpec(
         "Numbering, caller ID and call routing confirmed",
@@ -114,4 +121,9 @@ def checklist_item(spec: ChecklistSpec, findings: Sequence[Finding]) -> Checklis
 
 def build_checklist(site: SiteResult) -> list[ChecklistItem]:
     """The cutover checklist for ``site``."""
-    return [checklist_item(spec, site.findings) for spec in CHECKLIST]
+    items = [checklist_item(spec, site.findings) for spec in CHECKLIST]
+    # the link-quality line cites the pilot's monitoring period when link quality was judged on it
+    return [
+        item.model_copy(update={"basis": item.basis + pilot_period_note(site)}) if spec.pilot_note else item
+        for spec, item in zip(CHECKLIST, items, strict=True)
+    ]

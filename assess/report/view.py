@@ -14,6 +14,7 @@ from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
+from assess.report.pilot_view import PilotView, pilot_views
 from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
@@ -103,6 +104,7 @@ class SiteView:
     checklist: list[ChecklistItem]
     categories: list[CategoryView]
     links: list[LinkView]
+    pilots: list[PilotView]
     comparison: SiteComparison | None
     severity_counts: dict[str, int]
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -276,6 +278,7 @@ def site_view(
         checklist=build_checklist(result),
         categories=category_views(result),
         links=[link_view(result, p, th, with_charts) for p in result.probes],
+        pilots=pilot_views(result, th, with_charts),
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
         status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},
