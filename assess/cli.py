@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from functools import cache
 from typing import Any
@@ -14,6 +15,10 @@ from typer.main import get_group
 from assess import __version__
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
 from assess.errors import UserError
+
+# pydantic looks for plugins through every installed distribution's entry points the first time a
+# model is built (~0.1 s of a light command's start-up); assess uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @cache
