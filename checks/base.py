@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
+from assess.models.facts import DeviceFacts, FirewallRule
 from assess.models.site import DeviceRecord, LinkProbes
 from assess.plan import Link, Thresholds, Voice
 
@@ -58,6 +58,8 @@ class Outcome:
     link: str | None = None
     platform: str | None = None
     compared: tuple[tuple[str, str], ...] = ()  # cross-site rules: (site, value) pairs they compared
+    subjects: tuple[str, ...] = ()  # interfaces, policies or classes at fault, for the rendered fix
+    rules: tuple[FirewallRule, ...] = ()  # firewall rules at fault, for the rendered fix
 
 
 class Rule:
@@ -68,20 +70,13 @@ class Rule:
     severity: ClassVar[Severity]
     category: ClassVar[Category]
     rationale: ClassVar[str]
-    remediation: ClassVar[dict[str, str]]
+    remediation: ClassVar[str]  # what to do, in words; device commands come from the platform templates
     platforms: ClassVar[tuple[str, ...]] = ()
     since: ClassVar[str] = "0.1.0"
 
     def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
         """Yield one outcome per subject judged."""
         raise NotImplementedError
-
-    @classmethod
-    def remediation_for(cls, platform: str | None) -> str:
-        """The remediation text for ``platform``, falling back to the generic one."""
-        if platform and platform in cls.remediation:
-            return cls.remediation[platform]
-        return cls.remediation.get("generic", "")
 
 
 class DeviceRule(Rule):
@@ -99,6 +94,8 @@ class DeviceRule(Rule):
                     device=outcome.device or dev.name,
                     link=outcome.link,
                     platform=dev.platform,
+                    subjects=outcome.subjects,
+                    rules=outcome.rules,
                 )
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:

@@ -20,9 +20,9 @@ def listed(items: Iterable[object]) -> str:
     """Items for a sentence, never a Python list repr.
 
     >>> listed(["203.0.113.10/32", "203.0.113.11/32"])
-    '203.0.113.10/32, 203.0.113.11/32'
+    "203.0.113.10/32, 203.0.113.11/32"
     >>> listed([])
-    'none'
+    "none"
     """
     text = ", ".join(str(i) for i in items)
     return text or "none"
@@ -32,9 +32,9 @@ def port_list(ports: Iterable[int], limit: int = 8) -> str:
     """Ports for a sentence, long lists cut with a count.
 
     >>> port_list([5060])
-    '5060'
+    "5060"
     >>> port_list(range(10000, 10020), limit=3)
-    '10000, 10001, 10002 … (20 ports, 10000-10019)'
+    "10000, 10001, 10002 … (20 ports, 10000-10019)"
     """
     found = sorted(set(ports))
     if len(found) <= limit:
@@ -63,6 +63,11 @@ def names(ports: Iterable[Port], limit: int = 8) -> str:
     items = [p.name for p in ports]
     more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more
+
+
+def port_names(ports: Iterable[Port]) -> tuple[str, ...]:
+    """The names of ``ports``, as the subjects of an outcome."""
+    return tuple(p.name for p in ports)
 
 
 def rule_evidence(rules: Iterable[FirewallRule]) -> str:

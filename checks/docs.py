@@ -24,8 +24,13 @@ def _rule_section(rule: type[Rule]) -> list[str]:
         f"{', '.join(rule.platforms) or 'any (probe/site data)'}"
     )
     out += ["", summary, "", body.strip(), "", f"*Rationale:* {rule.rationale}", ""]
-    for platform, text in rule.remediation.items():
-        out += [f"*Fix on {platform}:*", "", "```", text, "```", ""]
+    out += [f"*Fix:* {rule.remediation}", ""]
+    if rule.platforms:
+        out += [
+            "Device commands are rendered from the device's own facts and the site's plan by the templates in",
+            f"`collectors/platforms/remediation/<platform>.yaml` ({', '.join(rule.platforms)}).",
+            "",
+        ]
     return out
 
 
@@ -34,9 +39,10 @@ def render_rules_markdown() -> str:
     out = ["# Rules", "", "Generated from `checks/registry.py` by `python -m checks.docs`; do not edit.", ""]
     out += [
         "Adding a rule: write the class in the module of its concern (metadata as class attributes, a",
-        "docstring with What it does / Why it matters / Example / Fix, remediation for every platform",
-        "it lists plus `generic`), add it to `ALL_RULES`, append its id to `checks/ids.md` (ids are never",
-        "reused), give it `tests/rule_fixtures/<ID>.yaml` with at least a pass and a fail/warn case, put it",
+        "docstring with What it does / Why it matters / Example / Fix, a one-line remediation), give every",
+        "platform it lists a template in `collectors/platforms/remediation/<platform>.yaml`, add it to",
+        "`ALL_RULES`, append its id to `checks/ids.md` (ids are never reused), give it",
+        "`tests/rule_fixtures/<ID>.yaml` with at least a pass and a fail/warn case, put it",
         "in a profile in `checks/profiles.yaml`, and regenerate this file. Statuses: pass, warn, fail,",
         "unknown (data missing - never a pass), n/a; a rule that crashes yields unknown with the error.",
         "",

@@ -198,7 +198,7 @@ class QosPolicyDrift(_DriftRule):
     severity = Severity.LOW
     category = Category.RESILIENCE
     rationale = "Sites with different QoS designs behave differently under load; calls between them suffer."
-    remediation = {"generic": _DRIFT_FIX}
+    remediation = _DRIFT_FIX
     aspect = "WAN QoS policy"
 
     def setting(self, ctx: SiteContext) -> Setting | None:
@@ -229,7 +229,7 @@ class VoiceVlanDrift(_DriftRule):
     severity = Severity.INFO
     category = Category.RESILIENCE
     rationale = "A common voice VLAN scheme lets one template serve every site."
-    remediation = {"generic": _DRIFT_FIX}
+    remediation = _DRIFT_FIX
     aspect = "voice VLAN"
 
     def setting(self, ctx: SiteContext) -> Setting | None:
@@ -255,7 +255,7 @@ class SipAlgDrift(_DriftRule):
     severity = Severity.LOW
     category = Category.RESILIENCE
     rationale = "An ALG state differing from other sites often follows a firmware upgrade or swap."
-    remediation = {"generic": _DRIFT_FIX}
+    remediation = _DRIFT_FIX
     aspect = "SIP ALG state"
 
     def setting(self, ctx: SiteContext) -> Setting | None:
@@ -284,7 +284,7 @@ class RtpRangeDrift(_DriftRule):
     severity = Severity.LOW
     category = Category.RESILIENCE
     rationale = "Phones use one RTP range everywhere; a site permitting another has one-way audio."
-    remediation = {"generic": _DRIFT_FIX}
+    remediation = _DRIFT_FIX
     aspect = "permitted RTP range"
 
     def setting(self, ctx: SiteContext) -> Setting | None:
@@ -313,7 +313,7 @@ class UdpTimeoutDrift(_DriftRule):
     severity = Severity.LOW
     category = Category.RESILIENCE
     rationale = "Keep-alives are global; a site with a shorter UDP timeout loses inbound calls."
-    remediation = {"generic": _DRIFT_FIX}
+    remediation = _DRIFT_FIX
     aspect = "UDP timeout"
 
     def setting(self, ctx: SiteContext) -> Setting | None:

@@ -6,10 +6,25 @@ from collections.abc import Iterable
 
 from assess.models.common import Status
 from assess.models.findings import Finding
+from assess.models.remediation import RemediationBlock
 from checks.base import Outcome, Rule, SiteContext
+from checks.remediation import render_block
+
+_TO_FIX = (Status.FAIL, Status.WARN)
 
 
-def _finding(rule: type[Rule], outcome: Outcome) -> Finding:
+def _fix(rule: type[Rule], outcome: Outcome, ctx: SiteContext) -> RemediationBlock | None:
+    """The device-specific fix of a failing outcome (None for links, sites and passes)."""
+    if outcome.status not in _TO_FIX or outcome.device is None:
+        return None
+    record = next((d for d in ctx.devices if d.name == outcome.device), None)
+    if record is None or record.facts is None:
+        return None
+    return render_block(rule.id, outcome, record.facts, ctx)
+
+
+def _finding(rule: type[Rule], outcome: Outcome, ctx: SiteContext) -> Finding:
+    fix = _fix(rule, outcome, ctx)
     return Finding(
         id=rule.id,
         title=rule.title,
@@ -18,7 +33,8 @@ def _finding(rule: type[Rule], outcome: Outcome) -> Finding:
         status=outcome.status,
         message=outcome.message,
         evidence=outcome.evidence,
-        remediation=rule.remediation_for(outcome.platform),
+        remediation=fix.as_text() if fix is not None else rule.remediation,
+        fix=fix,
         rationale=rule.rationale,
         device=outcome.device,
         link=outcome.link,
@@ -31,9 +47,9 @@ def run_rules(rules: Iterable[type[Rule]], ctx: SiteContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(_finding(rule, o) for o in rule().evaluate(ctx))
+            findings.extend(_finding(rule, o, ctx) for o in rule().evaluate(ctx))
         except Exception as exc:  # a broken rule must be visible, never a pass
             findings.append(
-                _finding(rule, Outcome(Status.UNKNOWN, f"rule error: {type(exc).__name__}: {exc}", repr(exc)))
+                _finding(rule, Outcome(Status.UNKNOWN, f"rule error: {type(exc).__name__}: {exc}", repr(exc)), ctx)
             )
     return findings

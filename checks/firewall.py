@@ -19,11 +19,30 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
+def to_provider(rule: FirewallRule, provider: list[str]) -> bool:
+    """True for a permit going out to the provider (every destination inside its prefixes).
+
+    Such a rule is the site's own calls leaving, not the outside getting in: its source is
+    the voice LAN by design and must not be judged, nor "fixed", as an open inbound permit.
+    """
+    return bool(provider) and not is_any(rule.destinations) and within(rule.destinations, provider) is True
+
+
+def opens_all_udp_inbound(rule: FirewallRule) -> bool:
+    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``): every UDP port in.
+
+    Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
+    not an opening for SIP/RTP from outside.
+    """
+    inbound = rule.direction == "global" or rule.direction.endswith(" in")
+    permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
+    return permit_all and inbound and is_any(rule.sources)
+
+
 def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
     """True when a permit rule lets UDP through to some port in [low, high]."""
     if rule.action != "permit" or rule.protocol not in ("udp", "any"):
         return False
-    # 'permit ip any any' (no ports, any protocol) is general policy, judged elsewhere
     return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, media or []))
 
 
@@ -32,6 +51,8 @@ def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
+    if opens_all_udp_inbound(rule):
+        return [(1, 65535)]
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
     if is_any(rule.sources) or (media and within(rule.sources, media) is not False):

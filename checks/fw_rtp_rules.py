@@ -8,28 +8,8 @@ from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, rule_evidence, within
-from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps
+from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps, to_provider
 from checks.platforms import FIREWALLS
-
-RTP_FIX: dict[str, str] = {
-    "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit udp {src} any range {lo} {hi}",
-    "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit udp {src} any range {lo} {hi}",
-    "cisco_asa": "object-group network PROVIDER-MEDIA\n network-object {src}\n"
-    "access-list OUTSIDE-IN extended permit udp object-group PROVIDER-MEDIA any range {lo} {hi}",
-    "juniper_junos": "set applications application RTP protocol udp destination-port {lo}-{hi}\n"
-    "set security policies from-zone untrust to-zone trust policy RTP match source-address PROVIDER-MEDIA "
-    "destination-address PHONES application RTP\nset security policies from-zone untrust to-zone trust policy RTP "
-    "then permit",
-    "fortinet": "config firewall service custom\n edit RTP\n  set udp-portrange {lo}-{hi}\n next\nend\n"
-    "config firewall policy\n edit 0\n  set srcintf wan1\n  set dstintf internal\n  set srcaddr PROVIDER-MEDIA\n"
-    "  set dstaddr PHONES\n  set service RTP\n  set action accept\n next\nend",
-    "paloalto_panos": "set service RTP protocol udp port {lo}-{hi}\n"
-    "set rulebase security rules RTP from untrust to trust source PROVIDER-MEDIA destination PHONES "
-    "service RTP application any action allow",
-    "mikrotik_routeros": "/ip firewall filter add chain=forward in-interface=ether1 protocol=udp "
-    "src-address-list=provider-media dst-port={lo}-{hi} action=accept place-before=0",
-    "linux": "nft add rule inet filter forward iifname wan0 ip saddr {src} udp dport {lo}-{hi} accept",
-}
 
 
 def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Outcome:
@@ -41,11 +21,6 @@ def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Ou
     if not rtp:
         return Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
     return rtp
-
-
-def rtp_fix(src: str, generic: str) -> dict[str, str]:
-    """The RTP permit recipe per platform."""
-    return {**{k: v.format(src=src, lo="10000", hi="20000") for k, v in RTP_FIX.items()}, "generic": generic}
 
 
 class RtpOpenToProviderOnly(DeviceRule):
@@ -69,22 +44,31 @@ class RtpOpenToProviderOnly(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "An RTP range open to any source exposes phones to RTP injection and floods."
     platforms = FIREWALLS
-    remediation = rtp_fix("<provider media prefix>", "Restrict RTP permits to the provider's media prefixes.")
+    remediation = "Restrict RTP permits to the provider's media prefixes."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         rtp = rtp_permits(facts, ctx)
         if isinstance(rtp, Outcome):
             yield rtp
             return
-        open_all = [r for r in rtp if is_any(r.sources) and is_any(r.destinations)]
-        outside = [r for r in rtp if ctx.voice.provider_media and within(r.sources, ctx.voice.provider_media) is False]
+        inbound = [r for r in rtp if not to_provider(r, [*ctx.voice.provider_media, *ctx.voice.provider_sip])]
+        open_all = [r for r in inbound if is_any(r.sources) and is_any(r.destinations)]
+        outside = [
+            r for r in inbound if ctx.voice.provider_media and within(r.sources, ctx.voice.provider_media) is False
+        ]
         if open_all:
-            yield Outcome(Status.FAIL, "RTP permitted from any source to any destination", rule_evidence(open_all))
+            yield Outcome(
+                Status.FAIL,
+                "RTP permitted from any source to any destination",
+                rule_evidence(open_all),
+                rules=tuple(open_all),
+            )
         elif outside:
             yield Outcome(
                 Status.WARN,
                 f"RTP permitted from outside the provider's media ({listed(ctx.voice.provider_media)})",
                 rule_evidence(outside),
+                rules=tuple(outside),
             )
         else:
             yield Outcome(Status.PASS, "RTP permits are scoped by source", rule_evidence(rtp))
@@ -111,7 +95,7 @@ class RtpRangeCovered(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "A partly open RTP range gives one-way audio on some calls only."
     platforms = FIREWALLS
-    remediation = rtp_fix("<provider media prefix>", "Permit the whole RTP range of the plan (UDP) for voice.")
+    remediation = "Permit the whole RTP range of the plan (UDP) for voice."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         if (missing := no_rules_outcome(facts)) is not None:
@@ -150,7 +134,7 @@ class RtpPermitNotWider(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "Permitting all high UDP ports for voice exposes every UDP service behind the firewall."
     platforms = FIREWALLS
-    remediation = rtp_fix("<provider media prefix>", "Permit only the plan's RTP range, not all UDP ports.")
+    remediation = "Permit only the plan's RTP range, not all UDP ports."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         rtp = rtp_permits(facts, ctx)
@@ -161,13 +145,16 @@ class RtpPermitNotWider(DeviceRule):
         width = hi - lo + 1
         media = ctx.voice.provider_media
         # a wide permit from one known host (NTP, the provider) is not an open RTP range
-        unscoped = [r for r in rtp if is_any(r.sources) or (media and within(r.sources, media) is False)]
+        inbound = [r for r in rtp if not to_provider(r, [*media, *ctx.voice.provider_sip])]
+        unscoped = [r for r in inbound if is_any(r.sources) or (media and within(r.sources, media) is False)]
         wide = [
             r
             for r in unscoped
             if not r.dst_ports or any(h - low + 1 > 2 * width for low, h in r.dst_ports if low <= hi and lo <= h)
         ]
         if wide:
-            yield Outcome(Status.WARN, f"UDP permitted far beyond the RTP range {lo}-{hi}", rule_evidence(wide))
+            yield Outcome(
+                Status.WARN, f"UDP permitted far beyond the RTP range {lo}-{hi}", rule_evidence(wide), rules=tuple(wide)
+            )
         else:
             yield Outcome(Status.PASS, f"RTP permits stay within about the range {lo}-{hi}", rule_evidence(rtp))

@@ -10,20 +10,6 @@ from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na, unknown
 from checks.platforms import FIREWALLS
 
-ALG_FIX: dict[str, str] = {
-    "cisco_ios": "no ip nat service sip udp port 5060\nno ip nat service sip tcp port 5060",
-    "cisco_xe": "no ip nat service sip udp port 5060\nno ip nat service sip tcp port 5060",
-    "cisco_asa": "policy-map global_policy\n class inspection_default\n  no inspect sip",
-    "juniper_junos": "set security alg sip disable",
-    "fortinet": "config system settings\n set default-voip-alg-mode kernel-helper-based\n set sip-expectation disable\n"
-    " set sip-nat-trace disable\nend\nconfig system session-helper\n delete <id of the sip entry>\nend",
-    "paloalto_panos": "set shared alg-override application sip alg-disabled yes",
-    "mikrotik_routeros": "/ip firewall service-port disable sip",
-    "linux": "nft delete rule inet filter <chain> handle <handle of 'ct helper set \"sip\"'>\n"
-    "echo 'install nf_conntrack_sip /bin/false' > /etc/modprobe.d/no-sip-alg.conf; modprobe -r nf_nat_sip "
-    "nf_conntrack_sip",
-}
-
 
 def _alg_evidence(facts: DeviceFacts) -> str:
     return facts.sip_alg_evidence.strip() or f"sip_alg: {facts.sip_alg} (parser kept no ALG lines)"
@@ -55,7 +41,7 @@ class SipAlgMatchesPlan(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "An unwanted SIP ALG rewrites SIP/SDP and causes one-way audio and failed registrations."
     platforms = FIREWALLS
-    remediation = {**ALG_FIX, "generic": "Disable the SIP ALG / SIP helper (or enable it if the provider requires it)."}
+    remediation = "Disable the SIP ALG / SIP helper (or enable it if the provider requires it)."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         want = ctx.voice.sip_alg
@@ -92,7 +78,7 @@ class NoAlgBehindSbc(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "An ALG and an SBC both rewriting SIP/SDP produce wrong media addresses."
     platforms = FIREWALLS
-    remediation = {**ALG_FIX, "generic": "Disable the SIP ALG on every firewall in front of the SBC."}
+    remediation = "Disable the SIP ALG on every firewall in front of the SBC."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         evidence = _alg_evidence(facts)

@@ -8,12 +8,17 @@ from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
-from checks.firewall import no_rules_outcome
+from checks.firewall import no_rules_outcome, opens_all_udp_inbound, to_provider
 from checks.platforms import FIREWALLS
 
 
 def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
-    return [r for r in facts.firewall_rules if r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))]
+    """Permits naming the SIP port, and inbound port-less ``permit ip|udp any ...`` entries (SIP gets in too)."""
+    return [
+        r
+        for r in facts.firewall_rules
+        if (r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))) or opens_all_udp_inbound(r)
+    ]
 
 
 class SipFromProviderOnly(DeviceRule):
@@ -37,23 +42,7 @@ class SipFromProviderOnly(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "SIP open to any source invites scanning, registration hijack and toll fraud."
     platforms = FIREWALLS
-    remediation = {
-        "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit udp <provider prefix> <wildcard> any eq 5060\n"
-        " deny udp any any eq 5060",
-        "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit udp <provider prefix> <wildcard> any eq 5060\n"
-        " deny udp any any eq 5060",
-        "cisco_asa": "object-group network PROVIDER-SIP\n network-object <provider prefix> <mask>\n"
-        "access-list OUTSIDE-IN extended permit udp object-group PROVIDER-SIP any eq sip",
-        "juniper_junos": "set security policies from-zone untrust to-zone trust policy SIP match source-address "
-        "PROVIDER-SIP destination-address PBX application junos-sip",
-        "fortinet": "config firewall policy\n edit <id>\n  set srcaddr PROVIDER-SIP\n  set service SIP\n next\nend",
-        "paloalto_panos": "set rulebase security rules SIP source PROVIDER-SIP application sip "
-        "service application-default",
-        "mikrotik_routeros": "/ip firewall filter add chain=forward protocol=udp dst-port=5060 "
-        "src-address-list=!provider-sip action=drop",
-        "linux": "nft add rule inet filter forward udp dport 5060 ip saddr != @provider_sip drop",
-        "generic": "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else.",
-    }
+    remediation = "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         if (missing := no_rules_outcome(facts)) is not None:
@@ -63,13 +52,14 @@ class SipFromProviderOnly(DeviceRule):
         if not sip:
             yield na("no rule permits SIP")
             return
-        open_any = [r for r in sip if is_any(r.sources)]
-        outside = [r for r in sip if ctx.voice.provider_sip and within(r.sources, ctx.voice.provider_sip) is False]
+        inbound = [r for r in sip if not to_provider(r, [*ctx.voice.provider_sip, *ctx.voice.provider_media])]
+        open_any = [r for r in inbound if is_any(r.sources)]
+        outside = [r for r in inbound if ctx.voice.provider_sip and within(r.sources, ctx.voice.provider_sip) is False]
         if open_any:
-            yield Outcome(Status.FAIL, "SIP permitted from any source", rule_evidence(open_any))
+            yield Outcome(Status.FAIL, "SIP permitted from any source", rule_evidence(open_any), rules=tuple(open_any))
         elif outside:
             message = f"SIP permitted from outside the provider's addresses ({listed(ctx.voice.provider_sip)})"
-            yield Outcome(Status.WARN, message, rule_evidence(outside))
+            yield Outcome(Status.WARN, message, rule_evidence(outside), rules=tuple(outside))
         else:
             yield Outcome(Status.PASS, "SIP permits are scoped to known sources", rule_evidence(sip))
 
@@ -94,20 +84,7 @@ class SipTlsPermitted(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "TLS signalling needs TCP 5061; a firewall opening only 5060 blocks registration."
     platforms = FIREWALLS
-    remediation = {
-        "cisco_ios": "ip access-list extended OUTSIDE-IN\n permit tcp <provider prefix> <wildcard> any eq 5061",
-        "cisco_xe": "ip access-list extended OUTSIDE-IN\n permit tcp <provider prefix> <wildcard> any eq 5061",
-        "cisco_asa": "access-list OUTSIDE-IN extended permit tcp object-group PROVIDER-SIP any eq 5061",
-        "juniper_junos": "set applications application SIP-TLS protocol tcp destination-port 5061\n"
-        "set security policies from-zone untrust to-zone trust policy SIP-TLS match application SIP-TLS",
-        "fortinet": "config firewall service custom\n edit SIP-TLS\n  set tcp-portrange 5061\n next\nend",
-        "paloalto_panos": "set service SIP-TLS protocol tcp port 5061\n"
-        "set rulebase security rules SIP-TLS service SIP-TLS source PROVIDER-SIP action allow",
-        "mikrotik_routeros": "/ip firewall filter add chain=forward protocol=tcp dst-port=5061 "
-        "src-address-list=provider-sip action=accept",
-        "linux": "nft add rule inet filter forward ip saddr @provider_sip tcp dport 5061 accept",
-        "generic": "Permit TCP 5061 from the provider's signalling addresses when SIP runs over TLS.",
-    }
+    remediation = "Permit TCP 5061 from the provider's signalling addresses when SIP runs over TLS."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         if ctx.voice.sip_transport != "tls":

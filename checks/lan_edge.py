@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts, Port
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import na, names, port_evidence, voice_ports
+from checks.common import na, names, port_evidence, port_names, voice_ports
 from checks.platforms import SWITCHES
 
 
@@ -15,7 +15,7 @@ def _judge(ports: list[Port], flag: str, what: str, bad: Status) -> Outcome:
     off = [p for p in ports if getattr(p, flag) is False]
     unseen = [p for p in ports if getattr(p, flag) is None]
     if off:
-        return Outcome(bad, f"no {what} on phone port(s) {names(off)}", port_evidence(off))
+        return Outcome(bad, f"no {what} on phone port(s) {names(off)}", port_evidence(off), subjects=port_names(off))
     if unseen:
         return Outcome(Status.UNKNOWN, f"{what} state not visible on {names(unseen)}", port_evidence(unseen))
     return Outcome(Status.PASS, f"{what} on all {len(ports)} phone port(s)", port_evidence(ports))
@@ -41,14 +41,7 @@ class PortfastOnPhonePorts(DeviceRule):
     category = Category.LAN_QOS
     rationale = "Non-edge ports block for 30 s after each flap, so phones lose DHCP and registration."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/5\n spanning-tree portfast\n spanning-tree bpduguard enable",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n spanning-tree portfast\n spanning-tree bpduguard enable",
-        "cisco_nxos": "interface Ethernet1/5\n spanning-tree port type edge\n spanning-tree bpduguard enable",
-        "juniper_junos": "set protocols rstp interface ge-0/0/5 edge\nset protocols rstp bpdu-block-on-edge",
-        "arista_eos": "interface Ethernet5\n spanning-tree portfast\n spanning-tree bpduguard enable",
-        "generic": "Make phone ports STP edge ports (portfast) with BPDU guard.",
-    }
+    remediation = "Make phone ports STP edge ports (portfast) with BPDU guard."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = voice_ports(facts)
@@ -75,15 +68,7 @@ class StormControlOnPhonePorts(DeviceRule):
     category = Category.LAN_QOS
     rationale = "A broadcast storm from one port disrupts every phone in the voice VLAN."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/5\n storm-control broadcast level 1.00\n storm-control action trap",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n storm-control broadcast level 1.00\n storm-control action trap",
-        "cisco_nxos": "interface Ethernet1/5\n storm-control broadcast level 1.00",
-        "juniper_junos": "set forwarding-options storm-control-profiles SC all bandwidth-percentage 1\n"
-        "set interfaces ge-0/0/5 unit 0 family ethernet-switching storm-control SC",
-        "arista_eos": "interface Ethernet5\n storm-control broadcast level 1",
-        "generic": "Limit broadcast/multicast on access ports to about 1 % of line rate.",
-    }
+    remediation = "Limit broadcast/multicast on access ports to about 1 % of line rate."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = voice_ports(facts)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import fact_evidence, na, names, port_evidence, voice_ports
+from checks.common import fact_evidence, na, names, port_evidence, port_names, voice_ports
 
 # A typical desk phone is IEEE 802.3af class 2 (up to 6.49 W at the PD); 7 W per port leaves
 # a little margin for cable loss, as switch vendors' PoE calculators do.
@@ -35,15 +35,7 @@ class LldpMedNetworkPolicy(DeviceRule):
     category = Category.LAN_QOS
     rationale = "Third-party phones learn voice VLAN and DSCP only from the LLDP-MED network policy."
     platforms = ("cisco_ios", "cisco_xe", "juniper_junos", "arista_eos")
-    remediation = {
-        "cisco_ios": "lldp run\nnetwork-policy profile 1\n voice vlan 110 cos 5\n"
-        "interface GigabitEthernet1/0/5\n network-policy 1\n lldp med-tlv-select network-policy",
-        "cisco_xe": "lldp run\nnetwork-policy profile 1\n voice vlan 110 cos 5\n"
-        "interface GigabitEthernet1/0/5\n network-policy 1",
-        "juniper_junos": "set protocols lldp interface all\nset protocols lldp-med interface all",
-        "arista_eos": "lldp run\ninterface Ethernet5\n switchport phone vlan 110\n lldp transmit\n lldp receive",
-        "generic": "Enable LLDP and LLDP-MED with a network policy (voice VLAN, CoS 5, DSCP 46) on phone ports.",
-    }
+    remediation = "Enable LLDP and LLDP-MED with a network policy (voice VLAN, CoS 5, DSCP 46) on phone ports."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = [p for p in voice_ports(facts) if p.voice_vlan is not None]
@@ -53,7 +45,9 @@ class LldpMedNetworkPolicy(DeviceRule):
         off = [p for p in ports if p.lldp_med_voice is False]
         unseen = [p for p in ports if p.lldp_med_voice is None]
         if off:
-            yield Outcome(Status.WARN, f"no LLDP-MED network policy on {names(off)}", port_evidence(off))
+            yield Outcome(
+                Status.WARN, f"no LLDP-MED network policy on {names(off)}", port_evidence(off), subjects=port_names(off)
+            )
         elif unseen:
             yield Outcome(Status.UNKNOWN, f"LLDP-MED state not visible on {names(unseen)}", port_evidence(unseen))
         else:
@@ -80,16 +74,7 @@ class PoeBudgetForPhones(DeviceRule):
     category = Category.LAN_QOS
     rationale = "An exhausted PoE budget leaves phones unpowered, typically after a reload."
     platforms = ("cisco_ios", "cisco_xe", "juniper_junos", "arista_eos")
-    remediation = {
-        "cisco_ios": "power inline consumption default 7000\n! add or upgrade the PoE power supply; "
-        "check 'show power inline'",
-        "cisco_xe": "power supply stack-power ...  ! or add a PSU\ninterface GigabitEthernet1/0/5\n"
-        " power inline port priority high",
-        "juniper_junos": "set poe management class\nset poe interface ge-0/0/5 priority high\n"
-        "! add a PSU; check 'show poe controller'",
-        "arista_eos": "interface Ethernet5\n poe priority high\n! add a PSU; check 'show poe'",
-        "generic": "Give the switch enough PoE power for every phone (7 W each) plus margin, or add a PSU.",
-    }
+    remediation = "Give the switch enough PoE power for every phone (7 W each) plus margin, or add a PSU."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         phones = [p for p in voice_ports(facts) if p.poe is not False]
@@ -108,8 +93,18 @@ class PoeBudgetForPhones(DeviceRule):
             f"{len(phones)} phone port(s) x {WATTS_PER_PHONE} W = {need:.0f} W"
         )
         if facts.poe_budget_w < need:
-            yield Outcome(Status.FAIL, f"PoE budget {facts.poe_budget_w:.0f} W < {need:.0f} W needed", evidence)
+            yield Outcome(
+                Status.FAIL,
+                f"PoE budget {facts.poe_budget_w:.0f} W < {need:.0f} W needed",
+                evidence,
+                subjects=port_names(phones),
+            )
         elif used is not None and used > POE_WARN_FRACTION * facts.poe_budget_w:
-            yield Outcome(Status.WARN, f"PoE {used:.0f} of {facts.poe_budget_w:.0f} W in use (>90 %)", evidence)
+            yield Outcome(
+                Status.WARN,
+                f"PoE {used:.0f} of {facts.poe_budget_w:.0f} W in use (>90 %)",
+                evidence,
+                subjects=port_names(phones),
+            )
         else:
             yield Outcome(Status.PASS, f"PoE budget {facts.poe_budget_w:.0f} W covers {need:.0f} W", evidence)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import access_ports, na, names, port_evidence, voice_ports
+from checks.common import access_ports, na, names, port_evidence, port_names, voice_ports
 from checks.platforms import SWITCHES
 
 
@@ -31,16 +31,7 @@ class TrustAtPhonePorts(DeviceRule):
     category = Category.LAN_QOS
     rationale = "Without trust at the phone port the access switch re-marks voice to best effort."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "mls qos\ninterface GigabitEthernet1/0/5\n mls qos trust device cisco-phone\n mls qos trust cos",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n trust device cisco-phone\n"
-        " no service-policy input <policy re-marking to default>",
-        "cisco_nxos": "interface Ethernet1/5\n no service-policy type qos input <re-marking policy>"
-        "   ! NX-OS trusts DSCP by default",
-        "juniper_junos": "set class-of-service interfaces ge-0/0/5 unit 0 classifiers dscp VOICE-TRUST",
-        "arista_eos": "interface Ethernet5\n qos trust dscp\n switchport phone trust tagged",
-        "generic": "Trust DSCP (or CoS from a detected phone) on ports where phones connect.",
-    }
+    remediation = "Trust DSCP (or CoS from a detected phone) on ports where phones connect."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = voice_ports(facts)
@@ -51,7 +42,12 @@ class TrustAtPhonePorts(DeviceRule):
         untrusted = [p for p in ports if p.trust == "none" and not p.trust_device_phone]
         unclear = [p for p in ports if p not in trusted and p not in untrusted]
         if untrusted:
-            yield Outcome(Status.FAIL, f"phone port(s) not trusted: {names(untrusted)}", port_evidence(untrusted))
+            yield Outcome(
+                Status.FAIL,
+                f"phone port(s) not trusted: {names(untrusted)}",
+                port_evidence(untrusted),
+                subjects=port_names(untrusted),
+            )
         elif unclear:
             yield Outcome(Status.UNKNOWN, f"trust state not visible on {names(unclear)}", port_evidence(unclear))
         else:
@@ -78,17 +74,7 @@ class UntrustedDataPorts(DeviceRule):
     category = Category.LAN_QOS
     rationale = "PCs on trusting ports can mark traffic EF and starve voice in the priority queue."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/20\n no mls qos trust",
-        "cisco_xe": "policy-map UNTRUSTED\n class class-default\n  set dscp default\n"
-        "interface GigabitEthernet1/0/20\n service-policy input UNTRUSTED",
-        "cisco_nxos": "policy-map type qos UNTRUSTED\n class class-default\n  set dscp 0\n"
-        "interface Ethernet1/20\n service-policy type qos input UNTRUSTED",
-        "juniper_junos": "delete class-of-service interfaces ge-0/0/20 unit 0 classifiers\n"
-        "set class-of-service interfaces ge-0/0/20 unit 0 forwarding-class best-effort",
-        "arista_eos": "interface Ethernet20\n qos trust disabled",
-        "generic": "Do not trust DSCP/CoS on access ports without a phone; re-mark their traffic to default.",
-    }
+    remediation = "Do not trust DSCP/CoS on access ports without a phone; re-mark their traffic to default."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         phones = voice_ports(facts)
@@ -102,6 +88,7 @@ class UntrustedDataPorts(DeviceRule):
                 Status.WARN,
                 f"{len(trusting)} data-only port(s) trust DSCP/CoS: {names(trusting)}",
                 port_evidence(trusting),
+                subjects=port_names(trusting),
             )
         elif all(p.trust == "unknown" for p in data):
             yield Outcome(Status.UNKNOWN, "trust state of data ports not visible", port_evidence(data[:5]))

@@ -7,7 +7,17 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import access_ports, fact_evidence, has_phone, na, names, port_evidence, unknown, voice_ports
+from checks.common import (
+    access_ports,
+    fact_evidence,
+    has_phone,
+    na,
+    names,
+    port_evidence,
+    port_names,
+    unknown,
+    voice_ports,
+)
 from checks.platforms import SWITCHES
 
 
@@ -32,19 +42,7 @@ class VoiceVlanOnPhonePorts(DeviceRule):
     category = Category.LAN_QOS
     rationale = "Phones outside a voice VLAN get no QoS treatment and share the PCs' broadcast domain."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/5\n switchport mode access\n switchport access vlan 10\n"
-        " switchport voice vlan 110",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n switchport mode access\n switchport access vlan 10\n"
-        " switchport voice vlan 110",
-        "cisco_nxos": "interface Ethernet1/5\n switchport mode access\n switchport access vlan 10\n"
-        " switchport voice vlan 110",
-        "juniper_junos": "set switch-options voip interface ge-0/0/5.0 vlan VOICE\n"
-        "set switch-options voip interface ge-0/0/5.0 forwarding-class expedited-forwarding",
-        "arista_eos": "interface Ethernet5\n switchport mode trunk phone\n switchport trunk native vlan 10\n"
-        " switchport phone vlan 110",
-        "generic": "Configure the voice VLAN on every access port that has (or will have) an IP phone.",
-    }
+    remediation = "Configure the voice VLAN on every access port that has (or will have) an IP phone."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = access_ports(facts)
@@ -65,6 +63,7 @@ class VoiceVlanOnPhonePorts(DeviceRule):
                 Status.FAIL,
                 f"{len(missing)} of {len(candidates)} phone/PoE port(s) have no voice VLAN: {names(missing)}",
                 port_evidence(missing),
+                subjects=port_names(missing),
             )
         else:
             yield Outcome(
@@ -92,14 +91,7 @@ class VoiceVlanMatchesPlan(DeviceRule):
     category = Category.LAN_QOS
     rationale = "Phones in an unplanned VLAN miss the voice DHCP scope, ACLs and QoS built for the voice VLAN."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/5\n switchport voice vlan <plan voice VLAN>",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n switchport voice vlan <plan voice VLAN>",
-        "cisco_nxos": "interface Ethernet1/5\n switchport voice vlan <plan voice VLAN>",
-        "juniper_junos": "set switch-options voip interface ge-0/0/5.0 vlan <plan voice VLAN name>",
-        "arista_eos": "interface Ethernet5\n switchport phone vlan <plan voice VLAN>",
-        "generic": "Set the voice VLAN on phone ports to the plan's voice VLAN (or correct the plan).",
-    }
+    remediation = "Set the voice VLAN on phone ports to the plan's voice VLAN (or correct the plan)."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         want = ctx.voice.voice_vlan
@@ -116,6 +108,7 @@ class VoiceVlanMatchesPlan(DeviceRule):
                     Status.FAIL,
                     f"{len(wrong)} port(s) use voice VLAN {seen}, plan says {want}: {names(wrong)}",
                     port_evidence(wrong),
+                    subjects=port_names(wrong),
                 )
             else:
                 yield Outcome(Status.PASS, f"all {len(ports)} voice port(s) use VLAN {want}", port_evidence(ports))
@@ -141,14 +134,7 @@ class VoiceVlanDefined(DeviceRule):
     category = Category.LAN_QOS
     rationale = "A voice VLAN that is not created (or not allowed) black-holes the phones' tagged traffic."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "vlan 110\n name VOICE",
-        "cisco_xe": "vlan 110\n name VOICE",
-        "cisco_nxos": "vlan 110\n name VOICE",
-        "juniper_junos": "set vlans VOICE vlan-id 110",
-        "arista_eos": "vlan 110\n name VOICE",
-        "generic": "Create the voice VLAN on the switch and allow it on the uplink trunks.",
-    }
+    remediation = "Create the voice VLAN on the switch and allow it on the uplink trunks."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         used = facts.voice_vlans
@@ -162,7 +148,12 @@ class VoiceVlanDefined(DeviceRule):
         missing = [v for v in used if v not in defined]
         evidence = fact_evidence(facts, "vlans") or ", ".join(f"vlan {v.id} {v.name}".strip() for v in facts.vlans)
         if missing:
-            yield Outcome(Status.FAIL, f"voice VLAN(s) {missing} used on ports but not defined", evidence)
+            yield Outcome(
+                Status.FAIL,
+                f"voice VLAN(s) {missing} used on ports but not defined",
+                evidence,
+                subjects=tuple(str(v) for v in missing),
+            )
         else:
             yield Outcome(Status.PASS, f"voice VLAN(s) {used} defined", evidence)
 
@@ -187,15 +178,7 @@ class VoiceVlanDistinctFromData(DeviceRule):
     category = Category.LAN_QOS
     rationale = "A voice VLAN equal to the data VLAN gives no separation and no 802.1p tagging for voice."
     platforms = SWITCHES
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet1/0/5\n switchport access vlan 10\n switchport voice vlan 110",
-        "cisco_xe": "interface GigabitEthernet1/0/5\n switchport access vlan 10\n switchport voice vlan 110",
-        "cisco_nxos": "interface Ethernet1/5\n switchport access vlan 10\n switchport voice vlan 110",
-        "juniper_junos": "set switch-options voip interface ge-0/0/5.0 vlan VOICE\n"
-        "set interfaces ge-0/0/5 unit 0 family ethernet-switching vlan members DATA",
-        "arista_eos": "interface Ethernet5\n switchport trunk native vlan 10\n switchport phone vlan 110",
-        "generic": "Use a dedicated voice VLAN, different from the data VLAN of the port.",
-    }
+    remediation = "Use a dedicated voice VLAN, different from the data VLAN of the port."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = [p for p in voice_ports(facts) if p.voice_vlan is not None]
@@ -204,6 +187,11 @@ class VoiceVlanDistinctFromData(DeviceRule):
             return
         same = [p for p in ports if p.access_vlan is not None and p.access_vlan == p.voice_vlan]
         if same:
-            yield Outcome(Status.FAIL, f"voice VLAN equals data VLAN on {names(same)}", port_evidence(same))
+            yield Outcome(
+                Status.FAIL,
+                f"voice VLAN equals data VLAN on {names(same)}",
+                port_evidence(same),
+                subjects=port_names(same),
+            )
         else:
             yield Outcome(Status.PASS, f"voice VLAN separate on {len(ports)} port(s)", port_evidence(ports))

@@ -42,10 +42,10 @@ class VoiceHeadroom(LinkRule):
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
     rationale = "A link that voice nearly fills leaves no room for data and congests at the first download."
-    remediation = {
-        "generic": "Increase the link's capacity, use a lower-bitrate codec, or limit concurrent calls "
-        "with call admission control to what the link carries with headroom."
-    }
+    remediation = (
+        "Increase the link's capacity, use a lower-bitrate codec, or limit concurrent calls with call "
+        "admission control to what the link carries with headroom."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         bw = probes.bandwidth
@@ -87,10 +87,10 @@ class UdpLossAtVoiceLoad(LinkRule):
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
     rationale = "Loss under load reveals a policer or full queue that will drop voice at peak hour."
-    remediation = {
-        "generic": "Shape WAN egress below the provider's policer and queue EF with priority; check "
-        "the provider's contract for a burst/policing profile."
-    }
+    remediation = (
+        "Shape WAN egress below the provider's policer and queue EF with priority; check the provider's "
+        "contract for a burst/policing profile."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         bw = probes.bandwidth
@@ -123,10 +123,9 @@ class ContractDelivered(LinkRule):
     severity = Severity.MEDIUM
     category = Category.LINK_QUALITY
     rationale = "When the link delivers less than contracted, congestion happens beyond the shaper's control."
-    remediation = {
-        "generic": "Escalate with the provider; meanwhile shape to the measured rate so QoS still "
-        "engages on the site router."
-    }
+    remediation = (
+        "Escalate with the provider; meanwhile shape to the measured rate so QoS still engages on the site router."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         bw = probes.bandwidth

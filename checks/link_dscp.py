@@ -49,7 +49,7 @@ class DscpPreservedUpstream(LinkRule):
     severity = Severity.MEDIUM
     category = Category.LINK_QUALITY
     rationale = "Bleached EF upstream means no hop after it can prioritise voice."
-    remediation = {"generic": DSCP_FIX}
+    remediation = DSCP_FIX
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         rtp = probes.rtp
@@ -75,7 +75,7 @@ class DscpPreservedDownstream(LinkRule):
     severity = Severity.MEDIUM
     category = Category.LINK_QUALITY
     rationale = "Without EF on the way in, downstream congestion hits voice unprotected."
-    remediation = {"generic": DSCP_FIX}
+    remediation = DSCP_FIX
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         rtp = probes.rtp

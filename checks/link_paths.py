@@ -31,10 +31,10 @@ class LinksLeaveByOwnPath(SiteRule):
     category = Category.RESILIENCE
     since = "0.2.0"
     rationale = "Two links reporting one public address were measured over the same path: one is untested."
-    remediation = {
-        "generic": "Bind each link's probes to that link: set `source:` (its local address or interface) or "
+    remediation = (
+        "Bind each link's probes to that link: set `source:` (its local address or interface) or "
         "`source_netns:` on every link in the plan, then run the survey again with --resume."
-    }
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         seen: dict[str, list[str]] = defaultdict(list)

@@ -71,10 +71,10 @@ class PacketLoss(_RtpRule):
     severity = Severity.CRITICAL
     category = Category.LINK_QUALITY
     rationale = "Loss above ~1 % is audible as clipping even with packet-loss concealment."
-    remediation = {
-        "generic": "Locate the loss (interface errors, provider policer, congestion) and give voice "
-        "priority end to end; re-measure with 'assess probe rtp'."
-    }
+    remediation = (
+        "Locate the loss (interface errors, provider policer, congestion) and give voice priority end to end;"
+        " re-measure with 'assess probe rtp'."
+    )
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         return judge(rtp.worst_loss_pct, ctx.thresholds.loss_pct, "loss", "%", rtp_numbers(rtp))
@@ -100,10 +100,10 @@ class Jitter(_RtpRule):
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
     rationale = "Jitter beyond the phone's jitter buffer becomes loss or extra delay."
-    remediation = {
-        "generic": "Queue EF in a strict-priority queue on the congested egress and shape to the "
-        "contracted rate (VQ201, VQ207); avoid Wi-Fi and bufferbloated CPE on the voice path."
-    }
+    remediation = (
+        "Queue EF in a strict-priority queue on the congested egress and shape to the contracted rate (VQ201,"
+        " VQ207); avoid Wi-Fi and bufferbloated CPE on the voice path."
+    )
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         limit = ctx.thresholds.jitter_ms
@@ -133,10 +133,10 @@ class OneWayDelay(_RtpRule):
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
     rationale = "Above 150 ms one way (ITU-T G.114) callers talk over each other."
-    remediation = {
-        "generic": "Shorten the media path (nearest provider PoP, no VPN hair-pinning through HQ) and "
-        "remove queueing delay (shaping + priority queue)."
-    }
+    remediation = (
+        "Shorten the media path (nearest provider PoP, no VPN hair-pinning through HQ) and remove queueing "
+        "delay (shaping + priority queue)."
+    )
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         evidence = rtp_numbers(rtp) + f"; one way ~ RTT/2 = {rtp.one_way_delay_ms:.1f} ms"
@@ -166,10 +166,10 @@ class MosAboveMinimum(_RtpRule):
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
     rationale = "The E-model MOS predicts what users hear; below 4.0 call quality complaints start."
-    remediation = {
-        "generic": "Fix the dominant impairment (loss, jitter or delay findings on the same link); "
-        "consider a more robust codec (G.722/Opus with FEC) only after the network is fixed."
-    }
+    remediation = (
+        "Fix the dominant impairment (loss, jitter or delay findings on the same link); consider a more "
+        "robust codec (G.722/Opus with FEC) only after the network is fixed."
+    )
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         need = ctx.thresholds.mos_min
@@ -197,10 +197,10 @@ class LossBurstsAndReordering(_RtpRule):
     severity = Severity.MEDIUM
     category = Category.LINK_QUALITY
     rationale = "Bursts of lost packets are audible gaps even when average loss is low."
-    remediation = {
-        "generic": "Remove per-packet load balancing over unequal paths, tune policer burst sizes, and "
-        "keep phones off Wi-Fi/LTE paths with handovers."
-    }
+    remediation = (
+        "Remove per-packet load balancing over unequal paths, tune policer burst sizes, and keep phones off "
+        "Wi-Fi/LTE paths with handovers."
+    )
 
     def judge_rtp(self, rtp: RtpResult, ctx: SiteContext) -> Outcome:
         evidence = rtp_numbers(rtp) + f"; max loss burst {rtp.max_loss_burst}, reorder {rtp.reorder_pct:.2f} %"

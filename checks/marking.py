@@ -20,7 +20,7 @@ ZEROING = re.compile(
 )
 
 
-def _kind(facts: DeviceFacts, cls: PolicyClass, media: tuple[str, ...]) -> str:
+def marking_kind(facts: DeviceFacts, cls: PolicyClass, media: tuple[str, ...]) -> str:
     """'media', 'signalling' or '' for a marking class: by what it matches first, then by its name."""
     matches = class_matches(facts, cls.name)
     name = cls.name.lower()
@@ -56,24 +56,14 @@ class VoiceMarkingMatchesPlan(DeviceRule):
     category = Category.WAN_QOS
     rationale = "Voice re-marked away from EF misses every priority queue behind the marking point."
     platforms = MARKING_PLATFORMS
-    remediation = {
-        "cisco_ios": "policy-map MARK-IN\n class VOICE\n  set dscp ef\n class SIGNALLING\n  set dscp cs3",
-        "cisco_xe": "policy-map MARK-IN\n class VOICE\n  set dscp ef\n class SIGNALLING\n  set dscp cs3",
-        "cisco_nxos": "policy-map type qos MARK-IN\n class VOICE\n  set dscp 46\n class SIGNALLING\n  set dscp 24",
-        "juniper_junos": "set class-of-service rewrite-rules dscp WAN forwarding-class expedited-forwarding "
-        "loss-priority low code-point ef",
-        "arista_eos": "policy-map type quality-of-service MARK-IN\n class VOICE\n  set dscp ef",
-        "mikrotik_routeros": "/ip firewall mangle set [find comment=voice] action=change-dscp new-dscp=46",
-        "linux": "nft add rule inet mangle prerouting udp dport 10000-20000 ip dscp set ef",
-        "generic": "Mark voice media with the plan's media DSCP (EF) and signalling with CS3 at the trust boundary.",
-    }
+    remediation = "Mark voice media with the plan's media DSCP (EF) and signalling with CS3 at the trust boundary."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         marks = [(p, c) for p in facts.policies for c in p.classes if c.set_dscp]
         media = (*EF_NAMES, *dscp_aliases(ctx.voice.dscp_media))
         want_sig = (*SIGNALLING_NAMES, *dscp_aliases(ctx.voice.dscp_signalling))
-        voice = [(p, c) for p, c in marks if _kind(facts, c, media) == "media"]
-        sig = [(p, c) for p, c in marks if _kind(facts, c, media) == "signalling"]
+        voice = [(p, c) for p, c in marks if marking_kind(facts, c, media) == "media"]
+        sig = [(p, c) for p, c in marks if marking_kind(facts, c, media) == "signalling"]
         if not voice and not sig:
             yield na("no policy marks voice or signalling (trust relied on)", _marking_lines(marks) or "no set dscp")
             return
@@ -85,6 +75,7 @@ class VoiceMarkingMatchesPlan(DeviceRule):
                 f"voice/signalling re-marked to {sorted({c.set_dscp or '' for _, c in wrong})}, "
                 f"plan: media {ctx.voice.dscp_media}, signalling {ctx.voice.dscp_signalling}",
                 _marking_lines(wrong),
+                subjects=tuple(c.name for _, c in wrong),
             )
         else:
             yield Outcome(Status.PASS, "voice and signalling marked as planned", _marking_lines(voice + sig))
@@ -111,22 +102,11 @@ class NoEfBleaching(DeviceRule):
     category = Category.WAN_QOS
     rationale = "Bleached EF cannot be prioritised by any later hop, including the provider's network."
     platforms = MARKING_PLATFORMS
-    remediation = {
-        "cisco_ios": "policy-map WAN-OUT\n class VOICE\n  priority percent 30\n class class-default\n"
-        "  no set dscp default",
-        "cisco_xe": "policy-map WAN-OUT\n class VOICE\n  priority percent 30\n class class-default\n"
-        "  no set dscp default",
-        "cisco_nxos": "policy-map type qos WAN-OUT\n class class-default\n  no set dscp 0",
-        "juniper_junos": "delete class-of-service interfaces ge-0/0/0 unit 0 rewrite-rules\n"
-        "set class-of-service interfaces ge-0/0/0 unit 0 rewrite-rules dscp default",
-        "arista_eos": "policy-map type quality-of-service WAN-OUT\n class class-default\n  no set dscp 0",
-        "mikrotik_routeros": "/ip firewall mangle remove [find action=change-dscp new-dscp=0]",
-        "linux": "nft delete rule inet mangle postrouting handle <handle of 'ip dscp set cs0'>",
-        "generic": "Remove DSCP re-marking to 0 for EF traffic; re-mark only untrusted traffic at the edge.",
-    }
+    remediation = "Remove DSCP re-marking to 0 for EF traffic; re-mark only untrusted traffic at the edge."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         bad: list[str] = []
+        bad_classes: list[str] = []
         for policy in facts.policies:
             ef_seen = False
             for cls in policy.classes:
@@ -134,10 +114,13 @@ class NoEfBleaching(DeviceRule):
                 zero = (cls.set_dscp or "").lower() in ZERO_DSCP
                 if zero and (is_ef or not ef_seen):
                     bad.append(f"policy {policy.name} class {cls.name}: set dscp {cls.set_dscp}")
+                    bad_classes.append(cls.name)
                 ef_seen = ef_seen or is_ef
-        lines = [ln for ln in facts.dscp_remarks if ZEROING.search(ln)]
+        # a policy class's own `set dscp` was judged above, with the classes before it; only other lines warn
+        judged = tuple(f"policy-map {p.name} class {c.name}:" for p in facts.policies for c in p.classes if c.set_dscp)
+        lines = [ln for ln in facts.dscp_remarks if ZEROING.search(ln) and not ln.startswith(judged)]
         if bad:
-            yield Outcome(Status.FAIL, "EF is re-marked to DSCP 0", "\n".join(bad + lines))
+            yield Outcome(Status.FAIL, "EF is re-marked to DSCP 0", "\n".join(bad + lines), subjects=tuple(bad_classes))
         elif lines:
             yield Outcome(Status.WARN, "re-marking to DSCP 0 configured; check it spares EF", "\n".join(lines))
         else:

@@ -46,21 +46,9 @@ class UdpTimeoutCoversRefresh(DeviceRule):
     category = Category.FIREWALL_NAT
     rationale = "A UDP binding that expires before the refresh makes inbound calls fail silently."
     platforms = FIREWALLS
-    remediation = {
-        "cisco_ios": "ip nat translation udp-timeout 900",
-        "cisco_xe": "ip nat translation udp-timeout 900",
-        "cisco_asa": "timeout udp 0:15:00",
-        "juniper_junos": "set applications application SIP-UDP protocol udp destination-port 5060 "
-        "inactivity-timeout 900",
-        "fortinet": "config system session-ttl\n config port\n  edit 1\n   set protocol 17\n   set start-port 5060\n"
-        "   set end-port 5060\n   set timeout 900\n  next\n end\nend",
-        "paloalto_panos": "set deviceconfig setting session timeout-udp 900",
-        "mikrotik_routeros": "/ip firewall connection tracking set udp-timeout=15m udp-stream-timeout=15m",
-        "linux": "sysctl -w net.netfilter.nf_conntrack_udp_timeout=900 "
-        "net.netfilter.nf_conntrack_udp_timeout_stream=900",
-        "generic": "Raise the UDP idle timeout above the phones' keep-alive/re-registration interval, "
-        "or shorten the interval.",
-    }
+    remediation = (
+        "Raise the UDP idle timeout above the phones' keep-alive/re-registration interval, or shorten the interval."
+    )
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         need, what = refresh_interval_s(ctx.voice)

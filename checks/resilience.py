@@ -29,10 +29,9 @@ class BackupWanLink(SiteRule):
     severity = Severity.MEDIUM
     category = Category.RESILIENCE
     rationale = "A single WAN link is a single point of failure for every phone at the site."
-    remediation = {
-        "generic": "Add a second WAN link from another provider or over LTE/5G, with routing and SIP "
-        "registration failover tested."
-    }
+    remediation = (
+        "Add a second WAN link from another provider or over LTE/5G, with routing and SIP registration failover tested."
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         names = ", ".join(f"{x.name} ({x.role})" for x in ctx.links)
@@ -63,10 +62,9 @@ class BackupCarriesVoice(SiteRule):
     severity = Severity.MEDIUM
     category = Category.RESILIENCE
     rationale = "A backup that cannot carry peak voice turns a failover into a partial outage."
-    remediation = {
-        "generic": "Upgrade the backup link or configure call admission control to the number of "
-        "calls the backup carries."
-    }
+    remediation = (
+        "Upgrade the backup link or configure call admission control to the number of calls the backup carries."
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         backups = [x for x in ctx.links if x.role == "backup"]
@@ -102,10 +100,10 @@ class DevicesAssessed(SiteRule):
     severity = Severity.LOW
     category = Category.RESILIENCE
     rationale = "A device not assessed is a blind spot in the verdict."
-    remediation = {
-        "generic": "Fix access to the device (credentials, management ACL, platform in the plan) or "
-        "provide its saved outputs with --offline, then re-run."
-    }
+    remediation = (
+        "Fix access to the device (credentials, management ACL, platform in the plan) or provide its saved "
+        "outputs with --offline, then re-run."
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         if not ctx.devices:

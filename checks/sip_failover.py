@@ -66,12 +66,12 @@ class SipSignallingFailover(LinkRule):
     severity = Severity.HIGH
     category = Category.RESILIENCE
     rationale = "Phones can only fail over to SIP servers that DNS lists and that answer."
-    remediation = {
-        "generic": "Ask the provider to publish NAPTR/SRV records with at least two SIP servers on different "
+    remediation = (
+        "Ask the provider to publish NAPTR/SRV records with at least two SIP servers on different "
         "hosts (primary and backup priorities), to bring every listed server up (SIP OPTIONS must be answered) "
         "and, for SIP over TLS, to serve a valid certificate naming the SRV target; point the phones at the "
-        "SIP domain, not at one server's address. Then re-run 'assess probe sip-path DOMAIN'.",
-    }
+        "SIP domain, not at one server's address. Then re-run 'assess probe sip-path DOMAIN'."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         sip = probes.sip_path

@@ -36,11 +36,11 @@ class NatMappingEndpointIndependent(LinkRule):
     severity = Severity.HIGH
     category = Category.FIREWALL_NAT
     rationale = "Symmetric NAT breaks media sent to a different address than signalling: one-way audio."
-    remediation = {
-        "generic": "Use endpoint-independent mapping for the voice subnet (e.g. Junos 'persistent-nat', "
-        "FortiOS 'set fixedport enable' with EIM, PAN-OS DIPP -> static/dynamic-ip NAT, Linux SNAT without "
-        "--random), or terminate SIP on an SBC.",
-    }
+    remediation = (
+        "Use endpoint-independent mapping for the voice subnet (e.g. Junos 'persistent-nat', FortiOS 'set "
+        "fixedport enable' with EIM, PAN-OS DIPP -> static/dynamic-ip NAT, Linux SNAT without --random), or "
+        "terminate SIP on an SBC."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         nat = probes.nat
@@ -78,10 +78,10 @@ class NatBindingLifetime(LinkRule):
     severity = Severity.HIGH
     category = Category.FIREWALL_NAT
     rationale = "Bindings that expire between refreshes make inbound calls fail until the next registration."
-    remediation = {
-        "generic": "Raise the firewall's UDP idle timeout (see VQ306 for each platform) or shorten the phones' "
-        "keep-alive interval below the measured binding lifetime.",
-    }
+    remediation = (
+        "Raise the firewall's UDP idle timeout (see VQ306 for each platform) or shorten the phones' keep-"
+        "alive interval below the measured binding lifetime."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         nat = probes.nat
@@ -128,10 +128,10 @@ class SipAlgOnPath(LinkRule):
     severity = Severity.HIGH
     category = Category.FIREWALL_NAT
     rationale = "A SIP ALG anywhere on the path rewrites SIP/SDP and breaks hosted voice."
-    remediation = {
-        "generic": "Disable the SIP ALG on the site firewall and on any ISP router in front of it (ask the ISP); "
-        "then re-run 'assess probe sip-alg'.",
-    }
+    remediation = (
+        "Disable the SIP ALG on the site firewall and on any ISP router in front of it (ask the ISP); then "
+        "re-run 'assess probe sip-alg'."
+    )
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         alg = probes.sip_alg
@@ -170,10 +170,10 @@ class SipAlgConfigMatchesPath(SiteRule):
     severity = Severity.MEDIUM
     category = Category.FIREWALL_NAT
     rationale = "An ALG measured on the path but off in the configs points at another device, e.g. the ISP router."
-    remediation = {
-        "generic": "Find the other NAT device between the firewall and the provider (traceroute, ISP router) "
-        "and disable its SIP ALG or put it in bridge mode.",
-    }
+    remediation = (
+        "Find the other NAT device between the firewall and the provider (traceroute, ISP router) and disable"
+        " its SIP ALG or put it in bridge mode."
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         measured = [(p.link, p.sip_alg) for p in ctx.probes if p.sip_alg is not None and p.sip_alg.assessed]
@@ -224,7 +224,7 @@ class VoicePortsReachable(LinkRule):
     severity = Severity.CRITICAL
     category = Category.FIREWALL_NAT
     rationale = "Blocked SIP ports stop registration; blocked RTP ports give one-way or no audio."
-    remediation = {"generic": "Permit the blocked SIP/RTP ports from the provider on the site firewall."}
+    remediation = "Permit the blocked SIP/RTP ports from the provider on the site firewall."
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         ports = probes.ports
@@ -265,7 +265,7 @@ class LargeSipOverUdp(LinkRule):
     severity = Severity.LOW
     category = Category.FIREWALL_NAT
     rationale = "Firewalls dropping UDP fragments make large INVITEs (many codecs, ICE) fail."
-    remediation = {"generic": "Permit IP fragments from the provider's SIP addresses, or use SIP over TCP/TLS."}
+    remediation = "Permit IP fragments from the provider's SIP addresses, or use SIP over TCP/TLS."
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         alg = probes.sip_alg

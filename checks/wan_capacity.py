@@ -31,10 +31,10 @@ class ContractCarriesPeakVoice(SiteRule):
     severity = Severity.CRITICAL
     category = Category.WAN_QOS
     rationale = "Peak voice above the contract (or above a third of it) cannot be protected by any QoS."
-    remediation = {
-        "generic": "Order more bandwidth, use a lower-bitrate codec, or limit concurrent calls (CAC) "
-        "so peak voice stays under a third of the contracted rate."
-    }
+    remediation = (
+        "Order more bandwidth, use a lower-bitrate codec, or limit concurrent calls (CAC) so peak voice stays"
+        " under a third of the contracted rate."
+    )
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         primaries = [x for x in ctx.links if x.role == "primary"]

@@ -7,44 +7,12 @@ from collections.abc import Iterator
 from assess.models.common import Category, Severity, Status
 from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
-from checks.common import link_for_port, na, names, same_interface, wan_ports
+from checks.common import link_for_port, na, names, port_names, same_interface, wan_ports
 from checks.platforms import WAN_QOS
 from checks.qos import EF_NAMES, ef_queue, egress_rate_kbps, flatten, output_policy, qos_evidence, queue_size_kbps
 from checks.voice_load import peak_voice_kbps, per_call_kbps
 
 MAX_PRIORITY_SHARE = 0.33  # Cisco QoS SRND: strict priority at most ~33 % of the link
-
-LLQ_FIX: dict[str, str] = {
-    "cisco_ios": "class-map match-any VOICE\n match dscp ef\npolicy-map WAN-EDGE\n class VOICE\n  priority {size}\n"
-    " class class-default\n  fair-queue\ninterface GigabitEthernet0/0\n service-policy output WAN-EDGE",
-    "cisco_xe": "class-map match-any VOICE\n match dscp ef\npolicy-map WAN-EDGE\n class VOICE\n  priority {size}\n"
-    " class class-default\n  fair-queue\ninterface GigabitEthernet0/0/0\n service-policy output WAN-EDGE",
-    "juniper_junos": "set class-of-service schedulers EF-SCHED priority strict-high transmit-rate {pct} percent\n"
-    "set class-of-service scheduler-maps WAN forwarding-class expedited-forwarding scheduler EF-SCHED\n"
-    "set class-of-service interfaces ge-0/0/0 scheduler-map WAN",
-    "arista_eos": "qos map dscp 46 to traffic-class 5\ninterface Ethernet1\n tx-queue 5\n  priority strict\n"
-    "  shape rate {pct} percent",
-    "fortinet": "config firewall shaping-profile\n edit WAN-QOS\n  config shaping-entries\n   edit 1\n"
-    "    set class-id 2\n    set priority top\n    set guaranteed-bandwidth-percentage {pct}\n"
-    "    set maximum-bandwidth-percentage 33\n   next\n  end\n next\nend\n"
-    "config system interface\n edit wan1\n  set egress-shaping-profile WAN-QOS\n next\nend",
-    "paloalto_panos": "set network qos profile VOICE class-bandwidth-type percentage class class1 priority real-time "
-    "class-bandwidth egress-guaranteed {pct} egress-max 33\n"
-    "set network qos interface ethernet1/1 enabled yes regular-traffic default-group qos-profile VOICE\n"
-    "set rulebase qos rules VOICE-EF dscp-tos codepoints EF type ef codepoint ef action class 1",
-    "mikrotik_routeros": "/ip firewall mangle add chain=postrouting dscp=46 action=mark-packet "
-    "new-packet-mark=voice passthrough=no\n/queue tree add name=voice parent=ether1 packet-mark=voice "
-    "priority=1 limit-at={size} max-limit={size}",
-    "linux": "tc qdisc replace dev eth0 root handle 1: htb default 20\n"
-    "tc class add dev eth0 parent 1: classid 1:10 htb rate {size} ceil {size} prio 0\n"
-    "tc filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dsfield 0xb8 0xfc flowid 1:10",
-}
-
-
-def llq_fix(size: str, pct: str, generic: str) -> dict[str, str]:
-    """The strict-priority recipe per platform with a size filled in."""
-    fixes = {k: v.format(size=size, pct=pct) for k, v in LLQ_FIX.items()}
-    return {**fixes, "generic": generic}
 
 
 class EfPriorityOnWanEgress(DeviceRule):
@@ -68,11 +36,7 @@ class EfPriorityOnWanEgress(DeviceRule):
     category = Category.WAN_QOS
     rationale = "Without a priority queue at the WAN edge any upload makes voice jitter and drop."
     platforms = (*WAN_QOS, "cisco_asa")
-    remediation = {
-        **llq_fix("percent 30", "30", "Put DSCP EF into a strict-priority queue on every WAN interface."),
-        "cisco_asa": "class-map VOICE-EF\n match dscp ef\npolicy-map OUTSIDE-QOS\n class VOICE-EF\n  priority\n"
-        "service-policy OUTSIDE-QOS interface outside\npriority-queue outside",
-    }
+    remediation = "Put DSCP EF into a strict-priority queue on every WAN interface."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = wan_ports(facts)
@@ -83,7 +47,12 @@ class EfPriorityOnWanEgress(DeviceRule):
         missing = [p for p in ports if not any(same_interface(e, p.name) for e in egresses)]
         evidence = "\n".join(qos_evidence(facts, p) for p in (missing or ports))
         if missing:
-            yield Outcome(Status.FAIL, f"EF not in a priority queue on WAN egress {names(missing)}", evidence)
+            yield Outcome(
+                Status.FAIL,
+                f"EF not in a priority queue on WAN egress {names(missing)}",
+                evidence,
+                subjects=port_names(missing),
+            )
         else:
             yield Outcome(Status.PASS, f"EF prioritised on all {len(ports)} WAN egress(es)", evidence)
 
@@ -109,10 +78,8 @@ class PriorityQueueFitsPeakCalls(DeviceRule):
     category = Category.WAN_QOS
     rationale = "A priority queue smaller than the peak voice load drops packets of every active call."
     platforms = WAN_QOS
-    remediation = llq_fix(
-        "<peak calls x per-call kbps>",
-        "<peak load % of link>",
-        "Size the EF priority queue to at least peak calls x per-call bandwidth (e.g. 87.2 kbit/s G.711/20 ms).",
+    remediation = (
+        "Size the EF priority queue to at least peak calls x per-call bandwidth (e.g. 87.2 kbit/s G.711/20 ms)."
     )
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
@@ -140,6 +107,7 @@ class PriorityQueueFitsPeakCalls(DeviceRule):
                     f"{port.name}: priority queue {size:.0f} kbit/s < {need:.0f} kbit/s for "
                     f"{ctx.voice.peak_calls} calls (fits {calls})",
                     evidence,
+                    subjects=(port.name,),
                 )
             else:
                 yield Outcome(Status.PASS, f"{port.name}: priority queue {size:.0f} >= {need:.0f} kbit/s", evidence)
@@ -165,7 +133,7 @@ class PriorityQueueNotOversized(DeviceRule):
     category = Category.WAN_QOS
     rationale = "An unbounded or oversized priority queue starves every other class, signalling included."
     platforms = WAN_QOS
-    remediation = llq_fix("percent 33", "33", "Limit the strict-priority queue to about 33 % of the link rate.")
+    remediation = "Limit the strict-priority queue to about 33 % of the link rate."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         for port in wan_ports(facts):
@@ -178,11 +146,21 @@ class PriorityQueueNotOversized(DeviceRule):
             size = queue_size_kbps(queue, rate)
             evidence = f"{qos_evidence(facts, port)}\negress rate {rate or '?'} kbit/s"
             if size is None and queue.cls.priority_pct is None:
-                yield Outcome(Status.WARN, f"{port.name}: strict-priority queue has no rate limit", evidence)
+                yield Outcome(
+                    Status.WARN,
+                    f"{port.name}: strict-priority queue has no rate limit",
+                    evidence,
+                    subjects=(port.name,),
+                )
             elif size is None or not rate:
                 yield Outcome(Status.UNKNOWN, f"{port.name}: egress rate unknown, cannot size the queue", evidence)
             elif size > MAX_PRIORITY_SHARE * rate * 1.001:
-                yield Outcome(Status.WARN, f"{port.name}: priority queue {100 * size / rate:.0f} % of link", evidence)
+                yield Outcome(
+                    Status.WARN,
+                    f"{port.name}: priority queue {100 * size / rate:.0f} % of link",
+                    evidence,
+                    subjects=(port.name,),
+                )
             else:
                 yield Outcome(Status.PASS, f"{port.name}: priority queue {100 * size / rate:.0f} % of link", evidence)
 
@@ -207,18 +185,7 @@ class QosPolicyAttached(DeviceRule):
     category = Category.WAN_QOS
     rationale = "A priority policy that is defined but not attached gives voice no protection at all."
     platforms = WAN_QOS
-    remediation = {
-        "cisco_ios": "interface GigabitEthernet0/0\n service-policy output WAN-EDGE",
-        "cisco_xe": "interface GigabitEthernet0/0/0\n service-policy output WAN-EDGE",
-        "juniper_junos": "set class-of-service interfaces ge-0/0/0 scheduler-map WAN",
-        "arista_eos": "interface Ethernet1\n service-policy type qos input VOICE-MARK",
-        "fortinet": "config system interface\n edit wan1\n  set egress-shaping-profile WAN-QOS\n next\nend",
-        "paloalto_panos": "set network qos interface ethernet1/1 enabled yes regular-traffic default-group "
-        "qos-profile VOICE",
-        "mikrotik_routeros": "/queue tree set [find name=voice] parent=ether1",
-        "linux": "tc qdisc replace dev eth0 root handle 1: htb default 20   # and re-add the voice class/filter",
-        "generic": "Attach the voice QoS policy outbound on the WAN interface(s).",
-    }
+    remediation = "Attach the voice QoS policy outbound on the WAN interface(s)."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         voice = [p for p in facts.policies if any(c.priority for c in p.classes)]
@@ -230,7 +197,12 @@ class QosPolicyAttached(DeviceRule):
         idle = [p.name for p in voice if p.name not in attached and p.name not in children]
         evidence = "\n".join(f"{a.interface}: {a.direction} {a.policy}" for a in facts.attachments) or "(none attached)"
         if idle:
-            yield Outcome(Status.FAIL, f"priority policy {', '.join(idle)} is not attached anywhere", evidence)
+            yield Outcome(
+                Status.FAIL,
+                f"priority policy {', '.join(idle)} is not attached anywhere",
+                evidence,
+                subjects=tuple(idle),
+            )
         else:
             yield Outcome(Status.PASS, "every priority policy is attached", evidence)
 
@@ -256,19 +228,7 @@ class PriorityQueueOnlyVoice(DeviceRule):
     category = Category.WAN_QOS
     rationale = "Bursty video or data in the priority queue delays voice and trips the LLQ policer."
     platforms = WAN_QOS
-    remediation = {
-        "cisco_ios": "class-map match-any VOICE\n no match dscp af41\n match dscp ef",
-        "cisco_xe": "class-map match-any VOICE\n no match dscp af41\n match dscp ef",
-        "juniper_junos": "set class-of-service classifiers dscp WAN forwarding-class expedited-forwarding "
-        "loss-priority low code-points ef   # map af41 to its own class",
-        "arista_eos": "qos map dscp 46 to traffic-class 5\nqos map dscp 34 to traffic-class 4",
-        "fortinet": "config firewall shaping-policy\n edit 1\n  set tos 0xb8\n  set tos-mask 0xfc\n"
-        "  set class-id 2\n next\nend",
-        "paloalto_panos": "set rulebase qos rules VOICE-EF dscp-tos codepoints EF type ef codepoint ef action class 1",
-        "mikrotik_routeros": "/ip firewall mangle set [find new-packet-mark=voice] dscp=46",
-        "linux": "tc filter replace dev eth0 parent 1: protocol ip prio 1 u32 match ip dsfield 0xb8 0xfc flowid 1:10",
-        "generic": "Match only DSCP EF (46) into the strict-priority queue; give video and signalling own classes.",
-    }
+    remediation = "Match only DSCP EF (46) into the strict-priority queue; give video and signalling own classes."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         media = (*EF_NAMES, ctx.voice.dscp_media.lower())
@@ -289,7 +249,10 @@ class PriorityQueueOnlyVoice(DeviceRule):
         )
         if mixed:
             yield Outcome(
-                Status.WARN, f"priority class(es) carry more than EF: {', '.join(cm.name for cm in mixed)}", evidence
+                Status.WARN,
+                f"priority class(es) carry more than EF: {', '.join(cm.name for cm in mixed)}",
+                evidence,
+                subjects=tuple(cm.name for cm in mixed),
             )
         else:
             yield Outcome(Status.PASS, "priority classes carry voice media only", evidence)

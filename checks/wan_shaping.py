@@ -36,19 +36,7 @@ class ShapeToContractedRate(DeviceRule):
     category = Category.WAN_QOS
     rationale = "Without a shaper on a sub-rate link the provider drops voice blindly and LLQ never engages."
     platforms = WAN_QOS
-    remediation = {
-        "cisco_ios": "policy-map SHAPE-WAN\n class class-default\n  shape average <contracted bps>\n"
-        "  service-policy WAN-EDGE\ninterface GigabitEthernet0/0\n service-policy output SHAPE-WAN",
-        "cisco_xe": "policy-map SHAPE-WAN\n class class-default\n  shape average <contracted bps>\n"
-        "  service-policy WAN-EDGE\ninterface GigabitEthernet0/0/0\n service-policy output SHAPE-WAN",
-        "juniper_junos": "set class-of-service interfaces ge-0/0/0 shaping-rate <contracted>m",
-        "arista_eos": "interface Ethernet1\n shape rate <contracted kbps>",
-        "fortinet": "config system interface\n edit wan1\n  set outbandwidth <contracted kbps>\n next\nend",
-        "paloalto_panos": "set network qos interface ethernet1/1 interface-bandwidth egress-max <contracted Mbps>",
-        "mikrotik_routeros": "/queue tree add name=wan-root parent=ether1 max-limit=<contracted>M",
-        "linux": "tc class replace dev eth0 parent 1: classid 1:1 htb rate <contracted>mbit ceil <contracted>mbit",
-        "generic": "Shape WAN egress to (just under) the contracted upload rate, with the voice policy inside it.",
-    }
+    remediation = "Shape WAN egress to (just under) the contracted upload rate, with the voice policy inside it."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         ports = wan_ports(facts)
@@ -66,11 +54,17 @@ class ShapeToContractedRate(DeviceRule):
             evidence += f"{port.bandwidth_kbps or '?'} kbit/s, shaper {shaped or 'none'}"
             if shaped is not None and shaped > contract * OVERSHOOT:
                 yield Outcome(
-                    Status.FAIL, f"{port.name}: shaped to {shaped} kbit/s above the {contract:.0f} contract", evidence
+                    Status.FAIL,
+                    f"{port.name}: shaped to {shaped} kbit/s above the {contract:.0f} contract",
+                    evidence,
+                    subjects=(port.name,),
                 )
             elif shaped is not None and shaped < contract * UNDERSHOOT:
                 yield Outcome(
-                    Status.WARN, f"{port.name}: shaped to {shaped} kbit/s, well under {contract:.0f}", evidence
+                    Status.WARN,
+                    f"{port.name}: shaped to {shaped} kbit/s, well under {contract:.0f}",
+                    evidence,
+                    subjects=(port.name,),
                 )
             elif shaped is not None:
                 yield Outcome(
@@ -83,6 +77,7 @@ class ShapeToContractedRate(DeviceRule):
                     Status.FAIL,
                     f"{port.name}: {port.bandwidth_kbps} kbit/s port, {contract:.0f} contract, no shaper",
                     evidence,
+                    subjects=(port.name,),
                 )
             else:
                 yield Outcome(Status.PASS, f"{port.name}: port speed matches the contract, no shaper needed", evidence)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 import subprocess
 import sys
+from html import escape as html_escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from assess.plan import load_plan
+
 SITES = ("hq", "branch", "warehouse")
+SAMPLE_PLAN = Path(__file__).parents[1] / "samples" / "plan.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +99,48 @@ def test_demo_lab_without_root_is_one_clear_line(
     err = capsys.readouterr().err
     assert "needs root" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2  # one line (rich may wrap it once on a narrow terminal)
+
+
+# Tokens in a rendered fix that name a VLAN, an interface or an address.
+VLAN_REF = re.compile(r"\b(?:vlan|vlan-id|phone vlan|voice vlan|access vlan)\s+(\d{1,4})\b", re.I)
+IPV4 = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3})(?:/\d{1,2})?\b")
+INTERFACE = re.compile(
+    r"\b((?:GigabitEthernet|FastEthernet|TenGigabitEthernet|Ethernet|ethernet|ether|ge-|xe-|wan|lan|eth)\d[\d/.:]*)"
+)
+
+
+def _site_values(site: str, result: dict[str, Any]) -> tuple[set[int], set[str]]:
+    """VLAN ids and IPv4 addresses this site's own facts and plan contain."""
+    plan = load_plan(SAMPLE_PLAN)
+    voice = plan.voice_for(next(s for s in plan.sites if s.name == site))
+    vlans = {voice.voice_vlan} if voice.voice_vlan else set()
+    text = json.dumps([d.get("facts") for d in result["devices"]]) + json.dumps(voice.model_dump())
+    text += json.dumps([d.get("host") for d in result["devices"]])
+    for d in result["devices"]:
+        facts = d.get("facts") or {}
+        vlans |= {v["id"] for v in facts.get("vlans", [])}
+        vlans |= {p[k] for p in facts.get("ports", []) for k in ("access_vlan", "voice_vlan") if p.get(k)}
+    addresses = {str(ipaddress.ip_network(m, strict=False).network_address) for m in IPV4.findall(text)}
+    return vlans, addresses
+
+
+def test_every_remediation_block_names_only_this_sites_vlans_interfaces_and_addresses(demo_out: Path) -> None:
+    blocks = 0
+    for site in SITES:
+        result = json.loads((demo_out / site / "results.json").read_text())
+        html = (demo_out / site / "report.html").read_text()
+        vlans, addresses = _site_values(site, result)
+        ports = {d["name"]: {p["name"] for p in (d.get("facts") or {}).get("ports", [])} for d in result["devices"]}
+        for f in result["findings"]:
+            fix = f.get("fix")
+            if not fix:
+                continue
+            blocks += 1
+            text = "\n".join((fix["config"], fix["rollback"], fix["verify"]))
+            where = f"{site} {f['id']} on {fix['device']}"
+            assert {int(v) for v in VLAN_REF.findall(text)} <= vlans, where
+            assert {str(ipaddress.ip_address(a)) for a in IPV4.findall(text)} <= addresses, where
+            assert set(INTERFACE.findall(text)) <= ports[fix["device"]], where
+            assert set(fix["interfaces"]) <= ports[fix["device"]], where
+            assert html_escape(fix["config"].splitlines()[0]) in html, f"{where}: block not in the report"
+    assert blocks >= 10

@@ -29,12 +29,12 @@ runner = CliRunner()
 class FakeSipAlgRule(DeviceRule):
     """A stand-in rule so the audit wiring is tested without depending on the real rule set."""
 
-    id = "VQ999"
+    id = "VQ301"  # the real rule's id, so the audit renders the cisco_xe template of VQ301 for it
     title = "SIP ALG is off"
     severity = Severity.HIGH
     category = Category.FIREWALL_NAT
     rationale = "test"
-    remediation = {"generic": "turn it off", "cisco_xe": "no ip nat service sip udp port 5060"}
+    remediation = "turn it off"
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         status = Status.FAIL if facts.sip_alg == "enabled" else Status.PASS
@@ -83,10 +83,15 @@ def test_audit_runs_registered_rules_and_reports_findings(monkeypatch: pytest.Mo
     good = _json(["audit", str(SAMPLES / "hq/hq-rtr1"), "--json"])
     bad = _json(["audit", str(alg_on), "--json"])
     assert set(good) == {"facts", "findings"}
-    assert [(f["id"], f["status"]) for f in good["findings"]] == [("VQ999", "pass")]
+    assert [(f["id"], f["status"]) for f in good["findings"]] == [("VQ301", "pass")]
     finding = bad["findings"][0]
     assert (finding["status"], finding["severity"]) == ("fail", "high")
-    assert finding["remediation"] == "no ip nat service sip udp port 5060"
+    assert finding["remediation"].splitlines()[:2] == [
+        "no ip nat service sip udp port 5060",
+        "no ip nat service sip tcp port 5060",
+    ]
+    assert finding["fix"]["device"] == "hq-rtr1" and finding["fix"]["phase"] == "alg"
+    assert finding["fix"]["rollback"].splitlines()[0] == "ip nat service sip udp port 5060"
     assert "no ip nat service sip udp port 5060" in finding["evidence"]
 
 
@@ -94,7 +99,7 @@ def test_audit_without_json_prints_a_table(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(rules_registry, "ALL_RULES", (FakeSipAlgRule,))
     result = runner.invoke(app, ["audit", str(SAMPLES / "hq/hq-fw1")])
     assert result.exit_code == 0
-    assert "VQ999" in result.stdout and "hq-fw1" in result.stdout
+    assert "VQ301" in result.stdout and "hq-fw1" in result.stdout
 
 
 @pytest.mark.parametrize(

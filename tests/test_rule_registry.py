@@ -13,7 +13,8 @@ from assess.plan import PLATFORMS
 from checks.base import Outcome, Rule, SiteContext, SiteRule
 from checks.engine import run_rules
 from checks.ids import load_id_table
-from checks.registry import ALL_RULES
+from checks.registry import ALL_RULES, rule_by_id
+from checks.remediation import TEMPLATE_DIR, platform_templates, template_for
 from tests.rulefixtures import FIXTURES, load
 
 RANGES = {
@@ -36,14 +37,28 @@ def test_at_least_35_rules_with_unique_well_formed_ids() -> None:
 def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
     assert int(rule.id[2]) == RANGES[rule.category], f"{rule.id} outside its category's id range"
     assert rule.title and rule.rationale and rule.severity
-    assert rule.remediation.get("generic", "").strip()
+    assert isinstance(rule.remediation, str) and rule.remediation.strip(), "a short generic remediation in words"
     for platform in rule.platforms:
         assert platform in PLATFORMS, platform
-        assert rule.remediation.get(platform, "").strip(), f"{rule.id}: no remediation for {platform}"
-    assert set(rule.remediation) <= {*PLATFORMS, "generic"}
     doc = rule.__doc__ or ""
     for section in ("What it does:", "Why it matters:", "Example:", "Fix:"):
         assert section in doc, f"{rule.id}: docstring lacks {section!r}"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=RULE_IDS)
+def test_rule_has_a_template_for_every_platform_it_applies_to(rule: type[Rule]) -> None:
+    for platform in rule.platforms:
+        template = template_for(platform, rule.id)
+        assert template is not None, f"{rule.id}: no template in collectors/platforms/remediation/{platform}.yaml"
+        assert template.fix.strip() and template.verify.strip() and template.rollback.strip()
+
+
+def test_every_template_belongs_to_a_rule_that_applies_to_its_platform() -> None:
+    for path in TEMPLATE_DIR.glob("*.yaml"):
+        templates = platform_templates(path.stem)
+        assert templates is not None and templates.platform == path.stem and templates.references
+        for rule_id in templates.rules:
+            assert path.stem in rule_by_id(rule_id).platforms, f"{path.name}: {rule_id} does not apply to {path.stem}"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=RULE_IDS)
@@ -80,7 +95,7 @@ class _Crashes(SiteRule):
     severity = ALL_RULES[0].severity
     category = Category.RESILIENCE
     rationale = "test"
-    remediation = {"generic": "none"}
+    remediation = "none"
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         raise ZeroDivisionError("boom")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assess.models.common import Category, Severity, Status
+from assess.models.remediation import RemediationBlock
 
 
 class Finding(BaseModel):
@@ -18,6 +19,7 @@ class Finding(BaseModel):
     message: str = ""
     evidence: str = ""
     remediation: str = ""
+    fix: RemediationBlock | None = None  # the device-specific fix behind ``remediation``, when one was rendered
     rationale: str = ""
     device: str | None = None
     link: str | None = None

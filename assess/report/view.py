@@ -14,6 +14,7 @@ from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
+from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
 
@@ -106,6 +107,8 @@ class SiteView:
     severity_counts: dict[str, int]
     status_counts: dict[str, int] = field(default_factory=dict)
     dscp_rules: tuple[str, ...] = DSCP_RULES
+    remediation: list[DevicePlan] = field(default_factory=list)
+    fix_steps: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
@@ -276,4 +279,6 @@ def site_view(
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
         status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},
+        remediation=remediation_plans(result),
+        fix_steps=step_numbers(result),
     )

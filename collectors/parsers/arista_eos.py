@@ -27,8 +27,11 @@ from collectors.parsers.cisco_common import (
     config_text,
     first_group,
     first_match,
+    interface_blocks,
     interface_speed_kbps,
+    is_whole_config,
     parse_config,
+    set_hostname,
     top_lines,
     vlans,
 )
@@ -49,7 +52,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.evidence["sip_alg"] = facts.sip_alg_evidence
     shown_trust = show_qos_trust(outputs.get("show qos interfaces", ""))
     if text.strip():
-        apply_config(facts, parse_config(text), shown_trust)
+        apply_config(facts, text, shown_trust)
     else:
         facts.parse_warnings.append("no `show running-config`: facts come from show outputs only")
     lldp_text = outputs.get("show lldp neighbors detail", "")
@@ -58,38 +61,79 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     return facts
 
 
-def apply_config(facts: DeviceFacts, conf: CiscoConfParse, shown_trust: dict[str, Trust]) -> None:
-    """Fill ``facts`` from an EOS running config."""
-    if host := top_lines(conf, r"^hostname\s+(\S+)"):
-        facts.hostname, facts.evidence["hostname"] = host[0].group(1), host[0].group(0)
+def apply_config(facts: DeviceFacts, text: str, shown_trust: dict[str, Trust]) -> None:
+    """Fill ``facts`` from an EOS running config (or a pasted part of one)."""
+    conf = parse_config(text)
+    set_hostname(facts, conf, text)
     facts.vlans = vlans(conf)
     default_routed = bool(top_lines(conf, r"^switchport default mode routed"))
-    interfaces = [(canonical(m.group(1)), lines, ev) for m, lines, ev in blocks(conf, r"^interface\s+(\S+)")]
-    facts.ports = [port(name, lines, ev, default_routed, shown_trust.get(name)) for name, lines, ev in interfaces]
+    whole = is_whole_config(text)
+    facts.qos_config_seen = whole
+    profiles = qos_profiles(conf)
+    interfaces = [(name, lines, ev, profile_lines(lines, profiles)) for name, lines, ev in interface_blocks(conf)]
+    # the interface's own lines win over its service-profile: first match for settings, last for tx-queues
+    facts.ports = [
+        port(name, lines + prof, ev, default_routed, shown_trust.get(name)) for name, lines, ev, prof in interfaces
+    ]
+    inherit_from_port_channels(facts.ports, {name: lines for name, lines, _, _ in interfaces})
     mqc = parse_mqc(conf)
     classes, map_evidence = dscp_classes(conf)
-    policies, attachments = eos_queuing([(name, lines) for name, lines, _ in interfaces])
+    policies, attachments = eos_queuing([(name, prof + lines) for name, lines, _, prof in interfaces], whole)
     facts.class_maps = mqc.class_maps + classes
     facts.policies = mqc.policies + policies
-    facts.attachments = attachments + [a for n, lines, _ in interfaces for a in interface_attachments(n, lines)]
+    facts.attachments = attachments + [
+        a for n, lines, _, prof in interfaces for a in interface_attachments(n, lines + prof)
+    ]
     facts.dscp_remarks = mqc.remarks
     facts.evidence.update(mqc.evidence)
     facts.evidence["dscp_to_queue"] = map_evidence
-    applied = interface_acls([(name, lines) for name, lines, _ in interfaces])
+    applied = interface_acls([(name, lines) for name, lines, _, _ in interfaces])
     facts.firewall_rules = applied_rules(acl_bodies(conf), applied, parse_object_groups(conf))
     facts.nat_enabled = bool(conf.find_objects(r"^\s*ip nat (source|destination) "))
+
+
+def qos_profiles(conf: CiscoConfParse) -> dict[str, list[str]]:
+    """``qos profile NAME`` blocks: what ``service-profile NAME`` on an interface applies."""
+    return {m.group(1): lines for m, lines, _ in blocks(conf, r"^qos profile (\S+)\s*$")}
+
+
+def profile_lines(lines: list[str], profiles: dict[str, list[str]]) -> list[str]:
+    """The lines an interface's ``service-profile`` brings (empty when none or unknown)."""
+    m = first_match(lines, r"^service-profile (\S+)$")
+    return profiles.get(m.group(1), []) if m else []
+
+
+def inherit_from_port_channels(ports: list[Port], lines_of: dict[str, list[str]]) -> None:
+    """A ``channel-group N`` member is configured through Port-Channel N: not a port of its own."""
+    by_name = {p.name: p for p in ports}
+    for member in ports:
+        m = first_match(lines_of.get(member.name, []), r"^channel-group (\d+) mode")
+        if m is None:
+            continue
+        channel = by_name.get(f"Port-Channel{m.group(1)}")
+        member.mode, member.access_vlan, member.voice_vlan, member.trust = "unknown", None, None, "unknown"
+        member.portfast = member.storm_control = None
+        member.evidence += f"\n(member of Port-Channel{m.group(1)}: switching and QoS come from the channel" + (
+            ")" if channel is not None else ", whose config is not in the file)"
+        )
 
 
 def port(name: str, lines: list[str], evidence: str, default_routed: bool, shown: Trust | None) -> Port:
     """One EOS interface block as a Port."""
     mode_line = first_match(lines, r"^switchport mode (access|trunk phone|trunk|routed)")
-    routed = bool(first_match(lines, r"^no switchport$")) or not re.match(r"^(Ethernet|Port-Channel)", name)
+    routed = (
+        bool(first_match(lines, r"^no switchport$"))
+        or not re.match(r"^(Ethernet|Port-Channel)", name)
+        or "." in name  # a subinterface is routed
+    )
     mode = "routed" if routed or (default_routed and mode_line is None) else "access"
     if mode_line is not None and not routed:
         mode = "trunk" if mode_line.group(1) == "trunk" else "access"
     phone_mode = bool(mode_line and mode_line.group(1) == "trunk phone")
     phone_vlan = first_match(lines, r"^switchport phone vlan (\d+)$")
     access = first_match(lines, r"^switchport access vlan (\d+)$")
+    if phone_mode:  # the PC's data VLAN on a phone trunk is its native VLAN
+        access = first_match(lines, r"^switchport trunk native vlan (\d+)$")
     notes: list[str] = []
     if phone_vlan and not phone_mode:
         notes.append("(`switchport phone vlan` has no effect without `switchport mode trunk phone`)")

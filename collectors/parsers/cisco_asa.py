@@ -17,12 +17,13 @@ from ciscoconfparse2 import CiscoConfParse
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
 from collectors.parsers.cisco_common import (
-    blocks,
-    canonical,
     config_text,
     first_group,
+    interface_blocks,
     interface_speed_kbps,
+    is_whole_config,
     parse_config,
+    set_hostname,
     top_lines,
 )
 from collectors.parsers.cisco_mqc import parse_mqc
@@ -42,13 +43,14 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         return facts
     conf = parse_config(text)
     facts.vendor_os_version = facts.vendor_os_version or first_group(r"^ASA Version\s+(\S+)", text)
-    if host := top_lines(conf, r"^hostname\s+(\S+)"):
-        facts.hostname, facts.evidence["hostname"] = host[0].group(1), host[0].group(0)
+    set_hostname(facts, conf, text)
     nameifs = interfaces(facts, conf)
-    nat(facts, conf, nameifs)
+    nat(facts, conf, nameifs, is_whole_config(text))
     qos(facts, conf, nameifs)
-    sip_inspection(facts, conf)
-    timeouts(facts, conf)
+    whole = is_whole_config(text)
+    facts.qos_config_seen = whole
+    sip_inspection(facts, conf, whole)
+    timeouts(facts, conf, whole)
     facts.firewall_rules = applied_rules(acl_bodies(conf), access_groups(conf, nameifs), parse_object_groups(conf))
     return facts
 
@@ -65,8 +67,7 @@ def access_groups(conf: CiscoConfParse, nameifs: dict[str, str]) -> list[tuple[s
 def interfaces(facts: DeviceFacts, conf: CiscoConfParse) -> dict[str, str]:
     """Fill ports; return nameif -> interface name."""
     nameifs: dict[str, str] = {}
-    for match, lines, evidence in blocks(conf, r"^interface\s+(\S+)"):
-        name = canonical(match.group(1))
+    for name, lines, evidence in interface_blocks(conf):
         words = {ln.split()[0]: ln.split(None, 1)[1] if " " in ln else "" for ln in lines if ln.split()}
         nameif = words.get("nameif", "")
         level = words.get("security-level", "")
@@ -86,10 +87,13 @@ def interfaces(facts: DeviceFacts, conf: CiscoConfParse) -> dict[str, str]:
     return nameifs
 
 
-def nat(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str]) -> None:
-    """``nat (real,mapped)`` rules (twice NAT or object NAT) mark inside/outside ports."""
+def nat(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str], whole_config: bool) -> None:
+    """``nat (real,mapped)`` rules (twice NAT or object NAT) mark inside/outside ports.
+
+    No rule in a partial config says nothing (None); in a whole config it means no NAT.
+    """
     lines = [str(o.text).strip() for o in conf.find_objects(r"^\s*nat \(\S+,\S+\)")]
-    facts.nat_enabled = bool(lines)
+    facts.nat_enabled = bool(lines) if lines or whole_config else None
     facts.evidence["nat_enabled"] = "\n".join(lines) or "no `nat (real,mapped)` rule"
     for line in lines:
         m = re.match(r"nat \((\S+),(\S+)\)", line)
@@ -125,8 +129,12 @@ def qos(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str]) -> No
             )
 
 
-def sip_inspection(facts: DeviceFacts, conf: CiscoConfParse) -> None:
-    """SIP ALG = ``inspect sip`` in a policy applied by ``service-policy`` (global or interface)."""
+def sip_inspection(facts: DeviceFacts, conf: CiscoConfParse, whole_config: bool) -> None:
+    """SIP ALG = ``inspect sip`` in a policy applied by ``service-policy`` (global or interface).
+
+    A snippet without any ``service-policy`` line leaves it unknown: every ASA running config prints
+    its ``service-policy global_policy global`` (which inspects SIP by default) unless removed.
+    """
     applied = {m.group(1) for m in top_lines(conf, r"^service-policy\s+(\S+)\s+(?:interface\s+\S+|global)")}
     for obj in conf.find_objects(r"^policy-map\s+(\S+)\s*$"):
         name = str(obj.text).split()[1]
@@ -137,7 +145,9 @@ def sip_inspection(facts: DeviceFacts, conf: CiscoConfParse) -> None:
                 facts.sip_alg = "enabled"
                 facts.sip_alg_evidence = f"policy-map {name} (applied): {line}"
                 break
-    if facts.sip_alg != "enabled":
+    if facts.sip_alg != "enabled" and not applied and not whole_config:
+        facts.sip_alg_evidence = "no `service-policy` line in this partial config: inspection state not shown"
+    elif facts.sip_alg != "enabled":
         facts.sip_alg = "disabled"
         facts.sip_alg_evidence = (
             "no `inspect sip` in the applied policies (" + ", ".join(sorted(applied)) + ")"
@@ -154,8 +164,8 @@ def _seconds(hms: str) -> int | None:
     return int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
 
 
-def timeouts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
-    """``timeout ... udp H:MM:SS`` and ``timeout sip H:MM:SS`` (ASA defaults when absent)."""
+def timeouts(facts: DeviceFacts, conf: CiscoConfParse, whole_config: bool) -> None:
+    """``timeout ... udp H:MM:SS`` and ``timeout sip H:MM:SS`` (ASA defaults when absent from a whole config)."""
     found: dict[str, tuple[int, str]] = {}
     for m in top_lines(conf, r"^timeout\s+.*"):
         words = m.group(0).split()
@@ -163,6 +173,9 @@ def timeouts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
             seconds = _seconds(value)
             if key in ("udp", "sip") and seconds is not None and key not in found:
                 found[key] = (seconds, m.group(0))
+    if not found and not whole_config:
+        facts.evidence["udp_timeout_s"] = "no `timeout` line in this partial config"
+        return
     for key, default, attr in (
         ("udp", DEFAULT_UDP_TIMEOUT_S, "udp_timeout_s"),
         ("sip", DEFAULT_SIP_TIMEOUT_S, "sip_timeout_s"),

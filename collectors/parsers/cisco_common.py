@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator, Mapping
 
 from ciscoconfparse2 import CiscoConfParse
+from netutils.constants import BASE_INTERFACES
 from netutils.interface import canonical_interface_name
 
 from assess.errors import UserError
-from assess.models.facts import Vlan
+from assess.models.facts import DeviceFacts, Vlan
 
 RUNNING_CONFIG = "show running-config"
 MAX_CONFIG_LINES = 200_000
@@ -114,12 +115,77 @@ def bps_to_kbps(value: str, unit: str = "") -> int | None:
     return None if factor is None else int(int(value) * factor)
 
 
+# Full interface-type names by lower case: a full name typed in the device's own spelling is kept
+# (EOS `Port-Channel1`, NX-OS `port-channel1`, IOS `Port-channel1`); one typed in another case in a
+# pasted config (`gigabitEthernet0/1`, `interface fastEthernet 0/5`) gets the IOS spelling.
+_PREFERRED = {"vlan": "Vlan", "port-channel": "Port-channel"}
+_FULL_BY_LOWER = {full.lower(): full for full in BASE_INTERFACES.values()} | _PREFERRED
+_DEVICE_LOWER_SPELLINGS = {"port-channel", "loopback"}  # NX-OS prints these in lower case
+_TYPE_AND_NUMBER = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*(\d\S*)$")
+
+
 def canonical(name: str) -> str:
-    """Canonical interface name (``Gi1/0/1`` -> ``GigabitEthernet1/0/1``)."""
+    """Canonical interface name: abbreviations expanded (netutils), case and stray spaces fixed.
+
+    >>> canonical("Gi1/0/1"), canonical("gigabitEthernet0/1"), canonical("fastEthernet 0/5"), canonical("Po10")
+    ('GigabitEthernet1/0/1', 'GigabitEthernet0/1', 'FastEthernet0/5', 'Port-channel10')
+    >>> canonical("Port-Channel10"), canonical("port-channel10"), canonical("vlan 20"), canonical("Vlan20")
+    ('Port-Channel10', 'port-channel10', 'Vlan20', 'Vlan20')
+    """
+    raw = name.strip()
+    m = _TYPE_AND_NUMBER.match(raw)
+    if m is None:
+        return _netutils_canonical(raw)
+    kind, number = m.group(1), m.group(2)
+    full = _FULL_BY_LOWER.get(kind.lower())
+    if full is None:
+        return _netutils_canonical(kind + number)
+    if kind[0].isupper() or kind in _DEVICE_LOWER_SPELLINGS:
+        return kind + number
+    return full + number
+
+
+def _netutils_canonical(name: str) -> str:
     try:
-        return str(canonical_interface_name(name.strip()))
+        return str(canonical_interface_name(name))
     except Exception:  # netutils may reject odd names; the raw name is still meaningful
-        return name.strip()
+        return name
+
+
+def range_members(spec: str) -> list[str]:
+    """Interfaces of an IOS ``interface range`` spec (``fa0/1 - 3 , gi1/0/5``), canonical names.
+
+    >>> range_members("fastEthernet 0/1 - 3 , fa0/7")
+    ['FastEthernet0/1', 'FastEthernet0/2', 'FastEthernet0/3', 'FastEthernet0/7']
+    >>> range_members("Gi1/0/1-2, Vlan10")
+    ['GigabitEthernet1/0/1', 'GigabitEthernet1/0/2', 'Vlan10']
+    """
+    members: list[str] = []
+    for part in spec.split(","):
+        m = re.match(r"^\s*([A-Za-z-]*)\s*((?:\d+/)*)(\d+)\s*(?:-\s*(\d+))?\s*$", part)
+        if m is None or (m.group(4) and int(m.group(4)) - int(m.group(3)) > 512):
+            continue
+        kind = m.group(1) or (re.match(r"^[A-Za-z-]*", members[-1]).group(0) if members else "")  # type: ignore[union-attr]
+        last = int(m.group(4) or m.group(3))
+        members += [canonical(f"{kind}{m.group(2)}{n}") for n in range(int(m.group(3)), last + 1)]
+    return members
+
+
+def interface_blocks(conf: CiscoConfParse) -> list[tuple[str, list[str], str]]:
+    """(canonical name, lines, evidence) per interface; ``interface range`` blocks give every member.
+
+    A pasted snippet may set one interface in several blocks (a range, then the port alone): their
+    lines are joined in config order, as the device would apply them.
+    """
+    merged: dict[str, tuple[list[str], list[str]]] = {}
+    for match, lines, evidence in blocks(conf, r"^interface\s+(.+?)\s*$"):
+        spec = match.group(1)
+        names = range_members(spec[6:]) if spec.lower().startswith("range ") else [canonical(spec)]
+        for name in names:
+            body, texts = merged.setdefault(name, ([], []))
+            body.extend(lines)
+            texts.append(evidence)
+    return [(name, body, "\n".join(texts)) for name, (body, texts) in merged.items()]
 
 
 def clean_config(text: str) -> list[str]:
@@ -130,9 +196,40 @@ def clean_config(text: str) -> list[str]:
     return [line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith(":")]
 
 
+# Interface sub-commands that are never global: flush left after an `interface` line (a paste that lost
+# its indentation, or typed config-mode input) they still belong to that interface.
+_INTERFACE_ONLY = re.compile(
+    r"^(switchport(?! default)|channel-group |description |(no )?shutdown$|ip address |ipv6 address |"
+    r"spanning-tree (portfast(?! (edge )?(default|bpdu))|bpduguard|link-type)|mls qos trust |auto qos voip|"
+    r"trust device |qos trust |storm-control |power inline |speed |duplex |ip access-group |"
+    r"ip nat (inside|outside)$|service-policy (input|output) |priority-queue out$|encapsulation |nameif |"
+    r"security-level )"
+)
+
+
+def indent_flat_interfaces(lines: list[str]) -> list[str]:
+    """Re-indent interface sub-commands a paste left at column 0 (only after an ``interface`` line).
+
+    >>> indent_flat_interfaces(["interface Gi0/1", "switchport mode access", "vlan 10", "description x"])
+    ['interface Gi0/1', ' switchport mode access', 'vlan 10', 'description x']
+    """
+    out: list[str] = []
+    in_interface = False
+    for line in lines:
+        if line[:1].isspace():
+            out.append(line)
+            continue
+        if in_interface and _INTERFACE_ONLY.match(line):
+            out.append(" " + line)
+            continue
+        in_interface = line.startswith("interface ")
+        out.append(line)
+    return out
+
+
 def parse_config(text: str) -> CiscoConfParse:
     """A ciscoconfparse2 tree of a Cisco-like config (indentation defines hierarchy)."""
-    lines = [ln.replace("\t", " ") for ln in clean_config(text)]
+    lines = indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)])
     try:
         return CiscoConfParse(lines, syntax="ios", ignore_blank_lines=True)
     except Exception as exc:  # the library raises assorted errors on malformed input
@@ -235,3 +332,50 @@ def _vlan_list(spec: str) -> list[int]:
         if lo.isdecimal() and (hi.isdecimal() or not hi) and len(lo) < 5 and len(hi) < 5:
             ids.extend(v for v in range(int(lo), int(hi or lo) + 1) if 1 <= v <= 4094)
     return ids
+
+
+# Headers only a whole `show running-config` carries; `version` and the closing `end` also appear in
+# pasted fragments, so they count only next to a `hostname` line.
+_WHOLE_CONFIG_HEADER = re.compile(
+    r"^(Building configuration|Current configuration :|! ?Command: (show running-config|Checkpoint)|: Saved|"
+    r"ASA Version \S|! device: )",
+    re.MULTILINE,
+)
+_WHOLE_CONFIG_MARKER = re.compile(r"^(version \S+|end|: end)\s*$", re.MULTILINE)
+# A CLI prompt left in a pasted output: `sw1#show running-config`, `fw1(config)#`, `leaf1>`.
+_PROMPT = re.compile(r"^([A-Za-z][\w.-]{0,62})(?:\([\w-]+\))?[#>]\s*(?:(?:show|sh|more|term\S*)\b.*)?$", re.MULTILINE)
+
+
+def is_whole_config(text: str) -> bool:
+    """True for a complete running config: a show-command header, or a hostname with ``version``/``end``.
+
+    Only then does a missing section mean the device's default; in a pasted snippet it means unknown.
+
+    >>> is_whole_config("hostname r1\\ninterface Gi0/0\\nend\\n"), is_whole_config("hostname r1\\ninterface Gi0/0\\n")
+    (True, False)
+    """
+    if _WHOLE_CONFIG_HEADER.search(text):
+        return True
+    return bool(re.search(r"^hostname\s+\S", text, re.MULTILINE)) and bool(_WHOLE_CONFIG_MARKER.search(text))
+
+
+def hostname(conf: CiscoConfParse, text: str) -> tuple[str | None, str]:
+    """(hostname, evidence) from the ``hostname`` line, else from a CLI prompt left in the text.
+
+    >>> hostname(parse_config("hostname sw1"), "hostname sw1")
+    ('sw1', 'hostname sw1')
+    >>> hostname(parse_config("x"), "sw-2#show running-config | section interface\\ninterface Gi0/1\\nsw-2#")
+    ('sw-2', 'prompt: sw-2#show running-config | section interface')
+    """
+    if found := top_lines(conf, r"^hostname\s+(\S+)"):
+        return found[0].group(1), found[0].group(0)
+    if prompt := _PROMPT.search(text):
+        return prompt.group(1), f"prompt: {prompt.group(0).strip()}"
+    return None, ""
+
+
+def set_hostname(facts: DeviceFacts, conf: CiscoConfParse, text: str) -> None:
+    """Fill ``facts.hostname`` (and its evidence) from the config or a prompt in it."""
+    name, evidence = hostname(conf, text)
+    if name is not None:
+        facts.hostname, facts.evidence["hostname"] = name, evidence

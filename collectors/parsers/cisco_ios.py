@@ -8,6 +8,7 @@ interface`` holds counters only and is kept as evidence, not parsed.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 
@@ -15,7 +16,18 @@ from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, Port, QosPolicy
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
-from collectors.parsers.cisco_common import blocks, config_text, dscp_name, first_group, parse_config, top_lines, vlans
+from collectors.parsers.cisco_common import (
+    canonical,
+    config_text,
+    dscp_name,
+    first_group,
+    interface_blocks,
+    is_whole_config,
+    parse_config,
+    set_hostname,
+    top_lines,
+    vlans,
+)
 from collectors.parsers.cisco_mqc import parse_mqc, policy_shape_kbps
 from collectors.parsers.ios_nat import nat_facts
 from collectors.parsers.ios_ports import InterfaceResult, IosContext, build_port
@@ -41,8 +53,7 @@ def parse_ios_family(outputs: Mapping[str, str], platform: str) -> DeviceFacts:
     facts = DeviceFacts(platform=platform, vendor_os_version=os_version(outputs.get("show version", "")))
     text = config_text(outputs)
     if text.strip():
-        conf = parse_config(text)
-        apply_config(facts, conf, platform == "cisco_xe")
+        apply_config(facts, text, platform == "cisco_xe")
     else:
         facts.parse_warnings.append("no `show running-config`: facts come from show outputs only")
     merge_show_outputs(facts, outputs, "cisco_ios", "show interfaces switchport")
@@ -54,20 +65,24 @@ def os_version(show_version: str) -> str | None:
     return first_group(r"Cisco IOS.*?Version\s+([^\s,]+)", show_version)
 
 
-def apply_config(facts: DeviceFacts, conf: CiscoConfParse, is_xe: bool) -> None:
-    """Fill ``facts`` from a running config."""
-    if host := top_lines(conf, r"^hostname\s+(\S+)"):
-        facts.hostname = host[0].group(1)
-        facts.evidence["hostname"] = host[0].group(0)
+def apply_config(facts: DeviceFacts, text: str, is_xe: bool) -> None:
+    """Fill ``facts`` from a running config (or a pasted part of one)."""
+    conf = parse_config(text)
+    set_hostname(facts, conf, text)
     if not facts.vendor_os_version and (ver := top_lines(conf, r"^version\s+(\S+)")):
         facts.vendor_os_version = ver[0].group(1)
     facts.vlans = vlans(conf)
-    ctx = context(conf, is_xe)
+    ctx = context(conf, is_xe, is_whole_config(text))
+    # A whole router config without LLQ is a definite "EF not prioritised"; a Catalyst's egress queues
+    # are modelled only through `priority-queue out`, so a switch without it stays "not seen".
+    facts.qos_config_seen = ctx.whole_config and not ctx.is_switch
     mqc = parse_mqc(conf)
     facts.class_maps, facts.policies, facts.dscp_remarks = mqc.class_maps, mqc.policies, mqc.remarks
     facts.evidence.update(mqc.evidence)
-    results = [build_port(m.group(1), lines, ev, ctx) for m, lines, ev in blocks(conf, r"^interface\s+(\S+)")]
+    interfaces = interface_blocks(conf)
+    results = [build_port(name, lines, ev, ctx) for name, lines, ev in interfaces]
     facts.ports = [r.port for r in results]
+    mark_default_route_egress(conf, interfaces, {p.name: p for p in facts.ports})
     facts.attachments = [a for r in results for a in r.attachments]
     if ctx.mls_qos and not is_xe and any(a.policy == EXPEDITE for a in facts.attachments):
         add_expedite_queue(facts, conf)
@@ -101,10 +116,46 @@ def _acls(results: list[InterfaceResult]) -> list[tuple[str, str]]:
     return [a for r in results for a in r.acls]
 
 
-def context(conf: CiscoConfParse, is_xe: bool) -> IosContext:
+def mark_default_route_egress(
+    conf: CiscoConfParse, interfaces: list[tuple[str, list[str], str]], ports: dict[str, Port]
+) -> None:
+    """The interface the default route leaves by faces the provider: a WAN egress."""
+    for route in top_lines(conf, r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
+        target = route.group(1)
+        names = [canonical(target)] if target[:1].isalpha() else _interfaces_reaching(target, interfaces)
+        for port in (ports[n] for n in names if n in ports):
+            if not port.is_wan:
+                port.is_wan = True
+                port.evidence += f"\n(WAN: the default route leaves here: {route.group(0)})"
+
+
+def _interfaces_reaching(next_hop: str, interfaces: list[tuple[str, list[str], str]]) -> list[str]:
+    """Interfaces whose connected subnet holds ``next_hop``."""
+    try:
+        hop = ipaddress.IPv4Address(next_hop)
+    except ValueError:
+        return []
+    found = []
+    for name, lines, _ in interfaces:
+        for line in lines:
+            m = re.match(r"^ip address (\d+\.\d+\.\d+\.\d+) (\d+\.\d+\.\d+\.\d+)", line)
+            if m and _in_subnet(hop, m.group(1), m.group(2)):
+                found.append(name)
+    return found
+
+
+def _in_subnet(hop: ipaddress.IPv4Address, address: str, mask: str) -> bool:
+    try:
+        return hop in ipaddress.IPv4Interface(f"{address}/{mask}").network
+    except ValueError:
+        return False
+
+
+def context(conf: CiscoConfParse, is_xe: bool, whole_config: bool) -> IosContext:
     """Device-wide defaults that interface parsing needs."""
     return IosContext(
         is_xe=is_xe,
+        whole_config=whole_config,
         is_switch=bool(conf.find_objects(r"^\s+switchport")),
         mls_qos=bool(top_lines(conf, r"^mls qos$")),
         portfast_default=bool(top_lines(conf, r"^spanning-tree portfast (edge )?default")),

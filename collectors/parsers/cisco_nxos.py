@@ -18,12 +18,14 @@ from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Trust
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
 from collectors.parsers.cisco_common import (
     blocks,
-    canonical,
     config_text,
     first_group,
     first_match,
+    interface_blocks,
     interface_speed_kbps,
+    is_whole_config,
     parse_config,
+    set_hostname,
     top_lines,
     vlans,
 )
@@ -42,23 +44,23 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.evidence["sip_alg"] = facts.sip_alg_evidence
     text = config_text(outputs)
     if text.strip():
-        apply_config(facts, parse_config(text))
+        apply_config(facts, text)
     else:
         facts.parse_warnings.append("no `show running-config`: facts come from show outputs only")
     merge_show_outputs(facts, outputs, "cisco_nxos", "show interface switchport")
     return facts
 
 
-def apply_config(facts: DeviceFacts, conf: CiscoConfParse) -> None:
-    """Fill ``facts`` from an NX-OS running config."""
-    if host := top_lines(conf, r"^hostname\s+(\S+)"):
-        facts.hostname, facts.evidence["hostname"] = host[0].group(1), host[0].group(0)
+def apply_config(facts: DeviceFacts, text: str) -> None:
+    """Fill ``facts`` from an NX-OS running config (or a pasted part of one)."""
+    conf = parse_config(text)
+    set_hostname(facts, conf, text)
     facts.vendor_os_version = facts.vendor_os_version or first_group(r"^version\s+(\S+)", "\n".join(
         m.group(0) for m in top_lines(conf, r"^version\s+\S+")
     ))  # fmt: skip
     facts.vlans = vlans(conf)
     mqc = parse_mqc(conf)
-    interfaces = [(canonical(m.group(1)), lines, ev) for m, lines, ev in blocks(conf, r"^interface\s+(\S+)")]
+    interfaces = interface_blocks(conf)
     system_lines = [line for _, lines, _ in blocks(conf, r"^system qos\s*$") for line in lines]
     attachments = [a for name, lines, _ in interfaces for a in interface_attachments(name, lines)]
     applied_qos = {a.policy for a in attachments if a.direction == "input"}
@@ -67,7 +69,8 @@ def apply_config(facts: DeviceFacts, conf: CiscoConfParse) -> None:
         port(name, lines, ev, default_switchport, _input_trust(mqc, attachments, name))
         for name, lines, ev in interfaces
     ]
-    policies, system_att, note = system_queuing(system_lines, mqc)
+    policies, system_att, note = system_queuing(system_lines, mqc, is_whole_config(text))
+    facts.qos_config_seen = is_whole_config(text)
     facts.class_maps = mqc.class_maps + queuing_classes(mqc, qos_group_dscps(mqc, applied_qos))
     facts.policies = mqc.policies + policies
     facts.attachments = attachments + system_att

@@ -78,9 +78,13 @@ def queue_policy(name: str, overrides: dict[int, bool], bandwidth: dict[int, flo
 
 
 def eos_queuing(
-    interfaces: list[tuple[str, list[str]]],
+    interfaces: list[tuple[str, list[str]]], whole_config: bool
 ) -> tuple[list[QosPolicy], list[PolicyAttachment]]:
-    """Per-interface queuing policies for ports with ``tx-queue`` settings, one default for the rest."""
+    """Per-interface queuing policies for ports with ``tx-queue`` settings, one default for the rest.
+
+    The default (every tx-queue strict priority) is assumed only in a whole config: in a pasted part
+    of one, the queue settings may simply be elsewhere.
+    """
     policies: list[QosPolicy] = []
     attachments: list[PolicyAttachment] = []
     default_used = False
@@ -90,7 +94,7 @@ def eos_queuing(
             policy = queue_policy(f"tx-queues {name}", overrides, bandwidth)
             policies.append(policy)
             attachments.append(PolicyAttachment(interface=name, direction="output", policy=policy.name))
-        elif re.match(r"^(Ethernet|Port-Channel)", name):
+        elif whole_config and re.match(r"^(Ethernet|Port-Channel)", name) and "." not in name:
             default_used = True
             attachments.append(PolicyAttachment(interface=name, direction="output", policy=DEFAULT_POLICY))
     if default_used:

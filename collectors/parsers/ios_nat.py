@@ -2,7 +2,8 @@
 
 IOS runs its SIP ALG on every NAT translation of UDP/TCP 5060 unless
 ``no ip nat service sip udp port 5060`` (and ``... tcp ...``) is configured; a
-zone-based firewall ``inspect`` of ``match protocol sip`` is a second SIP ALG.
+zone-based firewall ``inspect`` of ``match protocol sip``, or a classic CBAC
+``ip inspect name X sip`` rule applied to an interface, is a second SIP ALG.
 """
 
 from __future__ import annotations
@@ -12,23 +13,25 @@ import re
 from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts
-from collectors.parsers.cisco_common import blocks, top_lines
+from collectors.parsers.cisco_common import blocks, canonical, top_lines
 
 DEFAULT_UDP_TIMEOUT_S = 300
 DEFAULT_ZBFW_UDP_IDLE_S = 30
+DEFAULT_CBAC_UDP_IDLE_S = 30  # `ip inspect udp idle-time` default (Cisco IOS Security Command Reference)
 
 
 def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     """Fill nat_enabled, sip_alg and udp_timeout_s from the config."""
-    rules = [m.group(0) for m in top_lines(conf, r"^ip nat (inside|outside) source .*")]
-    outside = [p.name for p in facts.ports if p.nat_side == "outside"]
+    rules = [m.group(0) for m in top_lines(conf, r"^ip nat (?:inside |outside )?source .*")]
+    nvi = [canonical(str(o.parent.text).split(None, 1)[1]) for o in conf.find_objects(r"^\s+ip nat enable$")]
+    outside = [p.name for p in facts.ports if p.nat_side == "outside"] + nvi  # NVI: `ip nat enable`
     facts.nat_enabled = bool(rules and outside)
     facts.evidence["nat_enabled"] = "\n".join(rules + [f"interface {n}: ip nat outside" for n in outside]) or (
         "no `ip nat ... source` rule with an `ip nat outside` interface"
     )
     no_udp = top_lines(conf, r"^no ip nat service sip udp port 5060")
     no_tcp = top_lines(conf, r"^no ip nat service sip tcp port 5060")
-    zbfw = zbfw_sip_inspect(conf)
+    zbfw = zbfw_sip_inspect(conf) or cbac_sip_inspect(conf)
     if zbfw:
         facts.sip_alg, facts.sip_alg_evidence = "enabled", zbfw
     elif not facts.nat_enabled:
@@ -60,8 +63,9 @@ def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
         facts.evidence["udp_timeout_s"] = f"{found[0].group(0)} (UDP translations never expire)"
     elif facts.nat_enabled:
         candidates.append((DEFAULT_UDP_TIMEOUT_S, "no `ip nat translation udp-timeout`: IOS default 300 s"))
-    if zone := zone_firewall_udp_idle(conf):
-        candidates.append(zone)
+    for firewall in (zone_firewall_udp_idle(conf), cbac_udp_idle(conf)):
+        if firewall is not None:
+            candidates.append(firewall)
     if candidates:
         facts.udp_timeout_s, facts.evidence["udp_timeout_s"] = min(candidates)
 
@@ -90,3 +94,34 @@ def zbfw_sip_inspect(conf: CiscoConfParse) -> str:
             if name in sip_classes and any(str(c.text).strip().startswith("inspect") for c in cls.children):
                 return f"{sip_classes[name]}\n{obj.text}\n{cls.text}\n  inspect"
     return ""
+
+
+def cbac_rules_applied(conf: CiscoConfParse) -> dict[str, list[str]]:
+    """CBAC rule sets applied with ``ip inspect NAME in|out`` on an interface: name -> their lines."""
+    applied = {str(o.text).split()[2] for o in conf.find_objects(r"^\s+ip inspect \S+ (in|out)$")}
+    found: dict[str, list[str]] = {}
+    for m in top_lines(conf, r"^ip inspect name (\S+) (.+)"):
+        if m.group(1) in applied:
+            found.setdefault(m.group(1), []).append(m.group(0))
+    return found
+
+
+def cbac_sip_inspect(conf: CiscoConfParse) -> str:
+    """Evidence of classic CBAC inspecting SIP on some interface (an ALG), or ''."""
+    for lines in cbac_rules_applied(conf).values():
+        if sip := [ln for ln in lines if re.match(r"^ip inspect name \S+ sip\b", ln)]:
+            return sip[0]
+    return ""
+
+
+def cbac_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
+    """UDP idle time of an applied CBAC rule set inspecting UDP (per-rule timeout, global, or 30 s)."""
+    rules = [ln for lines in cbac_rules_applied(conf).values() for ln in lines]
+    udp = [ln for ln in rules if re.match(r"^ip inspect name \S+ udp", ln)]
+    if not udp:
+        return None
+    if m := re.search(r"\btimeout (\d{1,9})\b", udp[0]):
+        return int(m.group(1)), udp[0]
+    if found := top_lines(conf, r"^ip inspect udp idle-time (\d{1,9})$"):
+        return int(found[0].group(1)), f"{udp[0]}\n{found[0].group(0)}"
+    return DEFAULT_CBAC_UDP_IDLE_S, f"{udp[0]}\n(no `ip inspect udp idle-time`: CBAC default 30 s)"

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 
 from assess.models.facts import PolicyAttachment, Port, Trust
 from collectors.parsers.cisco_acl import interface_acls
-from collectors.parsers.cisco_common import canonical, first_match, interface_speed_kbps
+from collectors.parsers.cisco_common import first_match, interface_speed_kbps
 from collectors.parsers.cisco_mqc import interface_attachments
 
 WAN_WORDS = re.compile(r"\b(wan|isp|internet|provider|carrier|mpls|dia|broadband|uplink to isp)\b", re.I)
+# Interface types that face a provider whenever they carry an address (serial/ATM/DSL/LTE links, dialers,
+# tunnels over the Internet such as DMVPN or IPsec VTIs).
+WAN_TYPES = re.compile(r"^(Serial|ATM|Dialer|Cellular|Multilink|Virtual-PPP|BRI|Tunnel)\d", re.I)
+ROUTED_ADDRESS = r"^(ip address \S|ip unnumbered |ipv6 address |pppoe-client |dialer pool-member )"
 PHYSICAL = re.compile(
     r"^(Gigabit|TenGigabit|TwentyFiveGig|FortyGigabit|HundredGig|Fast|TwoGigabit|FiveGigabit)?Ethernet"
 )
@@ -29,6 +33,7 @@ class IosContext:
     is_xe: bool = False
     is_switch: bool = False
     mls_qos: bool = False
+    whole_config: bool = False  # a complete config: a missing global line means its default
     portfast_default: bool = False
     lldp_run: bool = False
 
@@ -46,6 +51,8 @@ def port_mode(name: str, lines: list[str], ctx: IosContext) -> str:
     """access / trunk / routed / unknown, from explicit lines first."""
     if m := first_match(lines, r"^switchport mode (access|trunk)"):
         return m.group(1)
+    if first_match(lines, r"^switchport (access|voice) vlan \d") and not first_match(lines, r"^no switchport$"):
+        return "access"  # a switchport with an access/voice VLAN and no mode line: dynamic, ends up access
     if first_match(lines, r"^no switchport$") or not PHYSICAL.match(name) or not ctx.is_switch:
         return "routed"
     if first_match(lines, r"^ip address \d"):
@@ -56,6 +63,8 @@ def port_mode(name: str, lines: list[str], ctx: IosContext) -> str:
 def port_trust(lines: list[str], mode: str, ctx: IosContext) -> tuple[Trust, bool, str]:
     """(trust, trusts a Cisco phone, evidence note) from trust lines or the platform default."""
     phone = bool(first_match(lines, r"^(mls qos )?trust device cisco-phone|^auto qos voip cisco-phone"))
+    if ctx.whole_config and not ctx.is_xe and not ctx.mls_qos and first_match(lines, r"^(mls qos trust|auto qos)"):
+        return "none", False, "(inert: global `mls qos` is off, so the port's trust/auto-qos lines do nothing)"
     if m := first_match(lines, r"^(?:mls )?qos trust (dscp|cos|ip-precedence)"):
         return ("dscp" if m.group(1) == "ip-precedence" else m.group(1)), phone, ""  # type: ignore[return-value]
     if m := first_match(lines, r"^auto qos (?:voip )?trust(?: (dscp|cos))?"):
@@ -87,9 +96,8 @@ def _bool_line(lines: list[str], on: str, off: str, default: bool | None) -> boo
     return default
 
 
-def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) -> InterfaceResult:
-    """One interface block as a Port with its policy and ACL attachments."""
-    name = canonical(raw_name)
+def build_port(name: str, lines: list[str], evidence: str, ctx: IosContext) -> InterfaceResult:
+    """One interface block (canonical name) as a Port with its policy and ACL attachments."""
     mode = port_mode(name, lines, ctx)
     trust, phone, trust_note = port_trust(lines, mode, ctx)
     access_vlan = _vlan(lines, r"^switchport access vlan (\d+)")
@@ -114,7 +122,9 @@ def build_port(raw_name: str, lines: list[str], evidence: str, ctx: IosContext) 
         trust_device_phone=phone,
         shutdown=bool(first_match(lines, r"^shutdown$")),
         nat_side=nat.group(1) if nat else None,  # type: ignore[arg-type]
-        is_wan=bool(nat and nat.group(1) == "outside") or bool(WAN_WORDS.search(description)),
+        is_wan=bool(nat and nat.group(1) == "outside")
+        or bool(WAN_WORDS.search(description))
+        or bool(WAN_TYPES.match(name) and first_match(lines, ROUTED_ADDRESS)),
         bandwidth_kbps=speed,
         poe=False if first_match(lines, r"^power inline never") else None,
         lldp_med_voice=_lldp_med(lines, voice_vlan, ctx),

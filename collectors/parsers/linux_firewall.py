@@ -185,6 +185,8 @@ def dscp_remarks(ruleset: Ruleset | None) -> list[str]:
     lines: list[str] = []
     for rule in ruleset.rules if ruleset else []:
         found = re.search(r"ip6? dscp set (\S+)", rule.text) or re.search(r"--set-dscp(?:-class)? (\S+)", rule.text)
-        if found is not None and dscp_name(found.group(1)) == "cs0":
+        # a re-marking that leaves EF out in its own match (`ip dscp != ef`, `-m dscp ! --dscp 0x2e`) spares voice
+        spares_ef = re.search(r"ip6? dscp != (ef|0x2e|46)\b|! --dscp (0x2e|46)\b|! --dscp-class ef\b", rule.text)
+        if found is not None and dscp_name(found.group(1)) == "cs0" and not spares_ef:
             lines.append(rule.source)
     return lines

@@ -86,5 +86,7 @@ def dscp_remarks(commands: list[RosCommand]) -> list[str]:
     return [
         rule.source
         for rule in in_menu(commands, "ip firewall mangle")
-        if rule.get("action") == "change-dscp" and dscp_name(rule.get("new-dscp")) == "cs0"
+        if rule.get("action") == "change-dscp"
+        and dscp_name(rule.get("new-dscp")) == "cs0"
+        and rule.get("dscp") not in ("!46", "!ef")  # a matcher that leaves EF out spares voice
     ]

@@ -62,11 +62,18 @@ def default_queuing() -> QosPolicy:
     return QosPolicy(name=DEFAULT_QUEUING, classes=classes)
 
 
-def system_queuing(system_lines: list[str], mqc: Mqc) -> tuple[list[QosPolicy], list[PolicyAttachment], str]:
-    """The output queuing policy of ``system qos`` (or the default one), attached to ``system``."""
+def system_queuing(
+    system_lines: list[str], mqc: Mqc, whole_config: bool
+) -> tuple[list[QosPolicy], list[PolicyAttachment], str]:
+    """The output queuing policy of ``system qos`` (or the default one), attached to ``system``.
+
+    The default applies only to a whole config: a pasted snippet without ``system qos`` says nothing.
+    """
     for line in system_lines:
         if m := re.match(r"^service-policy type queuing output (\S+)", line):
             return [], [PolicyAttachment(interface="system", direction="output", policy=m.group(1))], line
+    if not whole_config:
+        return [], [], "(snippet without `system qos`: the output queuing policy is not in the file)"
     note = f"(no `system qos` output queuing policy: NX-OS default {DEFAULT_QUEUING}, c-out-8q-q7 priority level 1)"
     attachment = PolicyAttachment(interface="system", direction="output", policy=DEFAULT_QUEUING)
     return [default_queuing()], [attachment], note

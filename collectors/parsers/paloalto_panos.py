@@ -119,10 +119,9 @@ def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) 
     """QoS profiles (real-time = strict priority), QoS-enabled interfaces and QoS policy rules."""
     for profile in entries(device, "network/qos/profile"):
         policy = QosPolicy(name=profile.get("name", ""))
+        percent = profile.find("class-bandwidth-type/percentage") is not None
         for node in profile.iterfind(".//class/entry"):
-            policy.classes.append(
-                PolicyClass(name=node.get("name", ""), priority=text_of(node, "priority") == "real-time")
-            )
+            policy.classes.append(_profile_class(node, percent))
         facts.policies.append(policy)
     for intf in entries(device, "network/qos/interface"):
         profile_name = text_of(intf, "regular-traffic/default-group/qos-profile")
@@ -144,6 +143,22 @@ def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) 
         cls.match_other.extend(f"application {a}" for a in members(rule, "application") if a != "any")
         add_evidence(facts.evidence, "ef_priority", f"{line_of(rule)} -> class {number}")
     facts.class_maps = list(classes.values())
+
+
+def _profile_class(node: Element, percent: bool) -> PolicyClass:
+    """A QoS profile class: real-time is strict priority, capped by its egress-max; egress-guaranteed
+    is its guarantee (Mbit/s or percent, as the profile's class-bandwidth-type says)."""
+    cls = PolicyClass(name=node.get("name", ""), priority=text_of(node, "priority") == "real-time")
+    for field, tag in (("guaranteed", "class-bandwidth/egress-guaranteed"), ("max", "class-bandwidth/egress-max")):
+        try:
+            value = float(text_of(node, tag))
+        except ValueError:
+            continue
+        if field == "guaranteed":
+            cls.bandwidth_pct, cls.bandwidth_kbps = (value, None) if percent else (None, int(value * 1000))
+        elif cls.priority:
+            cls.priority_pct, cls.priority_kbps = (value, None) if percent else (None, int(value * 1000))
+    return cls
 
 
 def _fill_sip_alg(facts: DeviceFacts, config: Element, vsys: Element | None, whole: bool) -> None:

@@ -1,0 +1,1 @@
+"""Remediation templates, one YAML file per platform keyed by rule id (rendered by checks/remediation.py)."""
