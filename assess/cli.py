@@ -1,37 +1,71 @@
-"""The ``assess`` command line: one typer app, each command group in ``assess.commands``."""
+"""The ``assess`` command line: one typer app; each command's module (``assess.commands``) loads on use."""
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
+from functools import cache
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
+from typer.main import get_group
 
 from assess import __version__
-from assess.commands import capacity as capacity_cmd
-from assess.commands import (
-    device_cmds,
-    farend_cmd,
-    monitor_cmd,
-    plan_cmds,
-    probe_bandwidth,
-    probe_dscp_trace,
-    probe_rtp,
-    probe_stamp,
-    reflector_cmd,
-    report_cmd,
-    survey_cmds,
-)
-from assess.commands import emodel as emodel_cmd
-from assess.commands import pcap as pcap_cmd
-from assess.commands import probe_nat as probe_nat_cmd
-from assess.commands import probe_ports as probe_ports_cmd
-from assess.commands import probe_sip_alg as probe_sip_alg_cmd
-from assess.commands import probe_sip_path as probe_sip_path_cmd
-from assess.console import err_console, safe_text
+from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
 from assess.errors import UserError
+
+# pydantic looks for plugins through every installed distribution's entry points the first time a
+# model is built (~0.1 s of a light command's start-up); assess uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
+@cache
+def load_command(module: str, name: str) -> Any:
+    """Import the module of one command and return the click command its ``register`` adds."""
+    holder = typer.Typer()
+    importlib.import_module(module).register(holder)
+    return get_group(holder).commands[name]
+
+
+class LazyCommandGroup(TyperGroup):
+    """A command group that imports a command's module only when that command is used.
+
+    ``--help`` lists the static ``table`` (plain click layout: rich's help formatter alone
+    costs more than the start-up budget of a light command).
+    """
+
+    table: dict[str, CommandEntry] = COMMANDS
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.table, *self.commands]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = self.table.get(cmd_name)
+        if entry is not None:
+            return load_command(entry.module, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        super(TyperGroup, self).format_help(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, entry.help) for name, entry in self.table.items()]
+        rows += [(name, command.get_short_help_str(200)) for name, command in self.commands.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+class LazyProbeGroup(LazyCommandGroup):
+    """`assess probe`: the probe commands, loaded the same way."""
+
+    table = PROBE_COMMANDS
+
 
 app = typer.Typer(
     name="assess",
+    cls=LazyCommandGroup,
     help=(
         "VoIP readiness survey: audit routers, switches and firewalls for voice QoS, NAT and "
         "firewall settings, measure each WAN link (jitter, loss, MOS, DSCP, NAT, SIP ALG), "
@@ -44,6 +78,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 probe_app = typer.Typer(
+    cls=LazyProbeGroup,
     help="Active measurements of a WAN link against a far-end `assess reflector`, iperf3 or STUN server.",
     no_args_is_help=True,
 )
@@ -63,38 +98,20 @@ def _root(
     """VoIP network readiness and QoS assessment."""
 
 
-# Order here is the order of `assess --help`: the main job first, then tools.
-survey_cmds.register(app)
-report_cmd.register(app)
-monitor_cmd.register(app)
-device_cmds.register(app)
-reflector_cmd.register(app)
-farend_cmd.register(app)
-pcap_cmd.register(app)
-emodel_cmd.register(app)
-capacity_cmd.register(app)
-plan_cmds.register(app)
-probe_rtp.register(probe_app)
-probe_stamp.register(probe_app)
-probe_bandwidth.register(probe_app)
-probe_nat_cmd.register(probe_app)
-probe_sip_alg_cmd.register(probe_app)
-probe_ports_cmd.register(probe_app)
-probe_sip_path_cmd.register(probe_app)
-probe_dscp_trace.register(probe_app)
-
-
 def main() -> None:
     """Console entry point: user errors become one line and exit code 2."""
     try:
         app()
-    except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {safe_text(exc)}", soft_wrap=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]")
-        sys.exit(130)
-    except OSError as exc:  # a file the user pointed at that cannot be written or read: one line, not a traceback
+    except (UserError, KeyboardInterrupt, OSError) as exc:
+        from assess.console import err_console, safe_text  # rich only when there is something to say
+
+        if isinstance(exc, KeyboardInterrupt):
+            err_console.print("[yellow]interrupted[/]")
+            sys.exit(130)
+        if isinstance(exc, UserError):
+            err_console.print(f"[bold red]error:[/] {safe_text(exc)}", soft_wrap=True)
+            sys.exit(exc.exit_code)
+        # a file the user pointed at that cannot be written or read: one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         err_console.print(f"[bold red]error:[/] {safe_text(where)}{safe_text(exc.strerror or exc)}", soft_wrap=True)
         sys.exit(UserError.exit_code)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
+
+if TYPE_CHECKING:  # pydantic at run time only in the commands that print models
+    from pydantic import BaseModel
 
 err_console = Console(stderr=True, highlight=False)
 
@@ -37,7 +40,7 @@ def safe_text(value: object) -> str:
 
 def print_json(data: BaseModel | dict[str, object] | list[object]) -> None:
     """Write ``data`` as JSON on stdout, nothing else."""
-    if isinstance(data, BaseModel):
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-    else:
+    if isinstance(data, dict | list):
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")

@@ -21,7 +21,8 @@ from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio,
 from assess.monitor.pilot_results import apply_store
 from assess.monitor.store import STORE_NAME
 from assess.plan import Plan, Site, Thresholds
-from assess.report import build_portfolio, render_portfolio, render_site
+from assess.report import build_portfolio, render_portfolio
+from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
 from assess.safe_names import inside
 from assess.scoring import score_site
@@ -221,23 +222,17 @@ def write_reports(plan: Plan, results: list[SiteResult], opts: SurveyOptions, no
     """results.json and reports per site, then the portfolio."""
     formats = opts.formats or tuple(plan.report.formats)
     written: list[Path] = []
+    jobs: list[SiteReportJob] = []
     for result in results:
         site_dir = inside(opts.out_dir, result.site)
         remove_stale(site_dir, STALE_SITE_REPORTS)  # never a new results.json beside an old report
         path = site_dir / "results.json"
         write_atomic(path, result.model_dump_json(indent=2))
         written.append(path)
-        notify(f"{result.site}: rendering report")
-        written.extend(
-            render_site(
-                result,
-                site_dir,
-                company=plan.company,
-                consultant=plan.consultant,
-                page_size=plan.report.page_size,
-                formats=formats,
-            )
-        )
+        jobs.append(SiteReportJob(result, site_dir, plan.company, plan.consultant, plan.report.page_size, formats))
+    notify(f"rendering {len(jobs)} site report(s)")
+    for files in render_sites(jobs):
+        written.extend(files)
     portfolio = build_portfolio(results, plan.company, consultant=plan.consultant, page_size=plan.report.page_size)
     remove_stale(opts.out_dir, STALE_PORTFOLIO_REPORTS)
     write_atomic(opts.out_dir / "portfolio.json", portfolio.model_dump_json(indent=2))

@@ -23,6 +23,7 @@ from weasyprint import HTML
 
 from assess.models.site import SiteResult
 from assess.report import build_portfolio
+from assess.report.parallel import SiteReportJob, default_workers, render_sites
 from assess.report.portfolio import portfolio_view
 from assess.report.render import render_html
 from assess.report.view import site_view
@@ -111,7 +112,22 @@ def bench_portfolio(n: int, tmp: Path) -> list[Row]:
     ]
 
 
-def run(portfolio_sites: int = 100) -> list[Row]:
+def bench_parallel_sites(n: int, tmp: Path) -> list[Row]:
+    """The site reports of an ``n``-site survey (the sample sites replicated): serial, then one process per core."""
+    jobs = [SiteReportJob(site, tmp / site.site, COMPANY, "Jane Doe", formats=("pdf",)) for site in many_sites(n)]
+    workers = default_workers()
+    _, serial = _timed(lambda: render_sites(jobs, workers=1))
+    start = time.perf_counter()
+    render_sites(jobs, workers=workers)
+    parallel = time.perf_counter() - start
+    return [
+        Row(f"{n} site reports, serial", round(serial.wall, 2), "s", f"CPU {serial.cpu:.1f} s"),
+        Row(f"{n} site reports, {workers} processes", round(parallel, 2), "s", "wall"),
+        Row(f"{n} site reports: speed-up vs serial", round(serial.wall / parallel, 2), "x", f"{workers} cores"),
+    ]
+
+
+def run(portfolio_sites: int = 100, survey_sites: int = 100) -> list[Row]:
     """Every figure of this benchmark, measured once."""
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -119,6 +135,7 @@ def run(portfolio_sites: int = 100) -> list[Row]:
         site_view(warm, company=COMPANY, consultant="", page_size="A4")  # imports and font cache, not measured
         rows = bench_site(warm, tmp)
         rows += bench_site_charts(warm)
+        rows += bench_parallel_sites(survey_sites, tmp)
         rows += bench_portfolio(portfolio_sites, tmp)
         rows += bench_css_ablation(portfolio_sites)
         html = _portfolio_html(portfolio_sites)
@@ -202,8 +219,9 @@ def bench_css_ablation(n: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=100, help="sites in the portfolio (default 100)")
+    parser.add_argument("--survey-sites", type=int, default=100, help="site reports rendered in parallel (default 100)")
     args = parser.parse_args()
-    for row in run(args.sites):
+    for row in run(args.sites, args.survey_sites):
         print(f"{row.metric:<42} {row.value or 0:9.3f} {row.unit:<6} {row.note}")
 
 

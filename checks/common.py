@@ -48,9 +48,14 @@ def worst(statuses: Iterable[Status]) -> Status:
     return next((s for s in STATUS_ORDER if s in seen), Status.NA)
 
 
+def interface_key(name: str) -> str:
+    """One spelling per interface (``Gi0/1`` and ``GigabitEthernet0/1`` give the same key)."""
+    return canonical_interface_name(name).lower()
+
+
 def same_interface(a: str, b: str) -> bool:
     """True when two spellings name the same interface (``Gi0/1`` and ``GigabitEthernet0/1``)."""
-    return a == b or canonical_interface_name(a).lower() == canonical_interface_name(b).lower()
+    return a == b or interface_key(a) == interface_key(b)
 
 
 def port_evidence(ports: Iterable[Port]) -> str:

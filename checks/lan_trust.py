@@ -40,7 +40,8 @@ class TrustAtPhonePorts(DeviceRule):
             return
         trusted = [p for p in ports if p.trust in ("dscp", "cos", "phone") or p.trust_device_phone]
         untrusted = [p for p in ports if p.trust == "none" and not p.trust_device_phone]
-        unclear = [p for p in ports if p not in trusted and p not in untrusted]
+        decided = {id(p) for p in (*trusted, *untrusted)}  # by identity: comparing models is slow on big stacks
+        unclear = [p for p in ports if id(p) not in decided]
         if untrusted:
             yield Outcome(
                 Status.FAIL,
@@ -77,8 +78,8 @@ class UntrustedDataPorts(DeviceRule):
     remediation = "Do not trust DSCP/CoS on access ports without a phone; re-mark their traffic to default."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
-        phones = voice_ports(facts)
-        data = [p for p in access_ports(facts) if p not in phones]
+        phones = {id(p) for p in voice_ports(facts)}  # the same Port objects, from facts.ports
+        data = [p for p in access_ports(facts) if id(p) not in phones]
         if not data:
             yield na("no data-only access ports")
             return

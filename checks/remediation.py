@@ -27,7 +27,7 @@ from assess.models.findings import Finding
 from assess.models.remediation import FILL_MARK, PHASE_ORDER, Phase, RemediationBlock
 from assess.plan import Voice
 from checks.base import Outcome, SiteContext
-from checks.common import link_for_port, same_interface, wan_ports
+from checks.common import interface_key, link_for_port, same_interface, wan_ports
 from checks.marking import marking_kind
 from checks.nat_timeouts import refresh_interval_s
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, ef_queue, flatten, output_policy, shaper_kbps
@@ -148,7 +148,10 @@ class _Fills:
 
 
 def _by_name(names: tuple[str, ...], ports: list[Port]) -> list[Port]:
-    return [p for p in ports if any(same_interface(p.name, n) for n in names)]
+    if len(names) == 1:
+        return [p for p in ports if same_interface(p.name, names[0])]
+    wanted = {interface_key(n) for n in names}  # one canonical name each, not ports x names comparisons
+    return [p for p in ports if interface_key(p.name) in wanted]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,9 +12,10 @@ from rich.table import Table
 from assess.console import print_json, safe_text
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
-from assess.models.findings import Finding
-from assess.models.site import DeviceRecord
 from collectors.platforms import NAMES as PLATFORM_NAMES
+
+if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`
+    from assess.models.findings import Finding
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
@@ -62,6 +64,7 @@ def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
     """The registered config rules run over a one-device site (site and probe rules need a plan)."""
+    from assess.models.site import DeviceRecord
     from checks import registry as rules_registry
     from checks.base import SiteContext
     from checks.engine import run_rules

@@ -2,7 +2,7 @@
 
 Inputs: ``show running-config``, ``show version``, ``show qos interfaces``
 (trust when the config is silent on a port), ``show lldp neighbors detail``.
-Interface settings are hand-read from ciscoconfparse2 blocks (EOS syntax is
+Interface settings are hand-read from indentation-tree blocks (config_tree.py) (EOS syntax is
 IOS-like with 3-space indents); queuing is modelled in ``eos_qos``.
 
 EOS defaults that matter for voice: switched ports trust CoS, routed ports
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-
-from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, Port, Trust
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
@@ -37,6 +35,7 @@ from collectors.parsers.cisco_common import (
 )
 from collectors.parsers.cisco_mqc import interface_attachments, parse_mqc
 from collectors.parsers.cisco_show import lldp_neighbors
+from collectors.parsers.config_tree import ConfigTree
 from collectors.parsers.eos_qos import dscp_classes, eos_queuing
 from collectors.parsers.port_merge import mark_phones
 
@@ -92,7 +91,7 @@ def apply_config(facts: DeviceFacts, text: str, shown_trust: dict[str, Trust]) -
     facts.nat_enabled = bool(conf.find_objects(r"^\s*ip nat (source|destination) "))
 
 
-def qos_profiles(conf: CiscoConfParse) -> dict[str, list[str]]:
+def qos_profiles(conf: ConfigTree) -> dict[str, list[str]]:
     """``qos profile NAME`` blocks: what ``service-profile NAME`` on an interface applies."""
     return {m.group(1): lines for m, lines, _ in blocks(conf, r"^qos profile (\S+)\s*$")}
 

@@ -1,6 +1,6 @@
 """Cisco-style access lists (IOS, IOS-XE, NX-OS, ASA, EOS) to vendor-neutral firewall rules.
 
-Hand-written: ciscoconfparse2 gives the ACL blocks but no neutral ACE model,
+Hand-written: the config tree gives the ACL blocks but no neutral ACE model,
 and the libraries that model ACEs (e.g. netutils.acl) expect already-split
 fields. One ACE grammar covers all five OSes:
 ``[seq] permit|deny PROTO SRC [PORTS] DST [PORTS] [flags]`` where an address is
@@ -15,10 +15,9 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from ciscoconfparse2 import CiscoConfParse
-
 from assess.models.facts import FirewallRule
 from collectors.parsers.cisco_common import blocks, port_number, top_lines
+from collectors.parsers.config_tree import ConfigTree
 
 PortRanges = list[tuple[int, int]]
 Protocol = str  # "udp" | "tcp" | "any" | "other"
@@ -193,7 +192,7 @@ def parse_service_line(words: list[str], groups: ObjectGroups) -> tuple[Protocol
     return protocol, ports or []
 
 
-def parse_object_groups(conf: CiscoConfParse) -> ObjectGroups:
+def parse_object_groups(conf: ConfigTree) -> ObjectGroups:
     """ASA ``object``/``object-group`` (network, service, protocol) and NX-OS ``object-group ip address|port``."""
     groups = ObjectGroups()
     for match, lines, _ in blocks(
@@ -235,7 +234,7 @@ def _object_line(groups: ObjectGroups, kind: str, name: str, words: list[str]) -
         groups.networks.setdefault(name, []).extend(take_address(words, 0, groups)[0])
 
 
-def acl_bodies(conf: CiscoConfParse) -> dict[str, list[str]]:
+def acl_bodies(conf: ConfigTree) -> dict[str, list[str]]:
     """ACL name -> its entries, for named blocks and ASA/IOS one-line ``access-list`` forms."""
     bodies: dict[str, list[str]] = {}
     for match, lines, _ in blocks(conf, r"^(?:ip|ipv4)\s+access-list\s+(?:extended\s+)?(\S+)"):

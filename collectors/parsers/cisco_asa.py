@@ -1,7 +1,7 @@
 """Cisco ASA: evidence to DeviceFacts.
 
 Inputs: ``show running-config`` (required for anything useful) and ``show
-version``. Hand-written glue over ciscoconfparse2 and the shared ACL/MQC
+version``. Hand-written glue over the config tree (config_tree.py) and the shared ACL/MQC
 modules: ASA facts hang on ``nameif`` names (access-group, nat, service-policy,
 priority-queue all refer to them), which no library resolves for us.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-
-from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
@@ -27,6 +25,7 @@ from collectors.parsers.cisco_common import (
     top_lines,
 )
 from collectors.parsers.cisco_mqc import parse_mqc
+from collectors.parsers.config_tree import ConfigTree
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
 DEFAULT_SIP_TIMEOUT_S = 1800  # ASA default `timeout sip 0:30:00`
@@ -55,7 +54,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     return facts
 
 
-def access_groups(conf: CiscoConfParse, nameifs: dict[str, str]) -> list[tuple[str, str]]:
+def access_groups(conf: ConfigTree, nameifs: dict[str, str]) -> list[tuple[str, str]]:
     """(acl, "<interface> in|out" or "global") for each ``access-group`` line."""
     found: list[tuple[str, str]] = []
     for m in top_lines(conf, r"^access-group\s+(\S+)\s+(?:(in|out)\s+interface\s+(\S+)|global)"):
@@ -64,7 +63,7 @@ def access_groups(conf: CiscoConfParse, nameifs: dict[str, str]) -> list[tuple[s
     return found
 
 
-def interfaces(facts: DeviceFacts, conf: CiscoConfParse) -> dict[str, str]:
+def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
     """Fill ports; return nameif -> interface name."""
     nameifs: dict[str, str] = {}
     for name, lines, evidence in interface_blocks(conf):
@@ -87,7 +86,7 @@ def interfaces(facts: DeviceFacts, conf: CiscoConfParse) -> dict[str, str]:
     return nameifs
 
 
-def nat(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str], whole_config: bool) -> None:
+def nat(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str], whole_config: bool) -> None:
     """``nat (real,mapped)`` rules (twice NAT or object NAT) mark inside/outside ports.
 
     No rule in a partial config says nothing (None); in a whole config it means no NAT.
@@ -105,7 +104,7 @@ def nat(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str], whole
                 port.nat_side = side  # type: ignore[assignment]
 
 
-def qos(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str]) -> None:
+def qos(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str]) -> None:
     """MQC policies; ``priority`` only counts where the interface has a ``priority-queue``."""
     mqc = parse_mqc(conf)
     facts.class_maps, facts.policies = mqc.class_maps, mqc.policies
@@ -129,7 +128,7 @@ def qos(facts: DeviceFacts, conf: CiscoConfParse, nameifs: dict[str, str]) -> No
             )
 
 
-def sip_inspection(facts: DeviceFacts, conf: CiscoConfParse, whole_config: bool) -> None:
+def sip_inspection(facts: DeviceFacts, conf: ConfigTree, whole_config: bool) -> None:
     """SIP ALG = ``inspect sip`` in a policy applied by ``service-policy`` (global or interface).
 
     A snippet without any ``service-policy`` line leaves it unknown: every ASA running config prints
@@ -164,7 +163,7 @@ def _seconds(hms: str) -> int | None:
     return int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
 
 
-def timeouts(facts: DeviceFacts, conf: CiscoConfParse, whole_config: bool) -> None:
+def timeouts(facts: DeviceFacts, conf: ConfigTree, whole_config: bool) -> None:
     """``timeout ... udp H:MM:SS`` and ``timeout sip H:MM:SS`` (ASA defaults when absent from a whole config)."""
     found: dict[str, tuple[int, str]] = {}
     for m in top_lines(conf, r"^timeout\s+.*"):

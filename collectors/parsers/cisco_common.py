@@ -1,6 +1,6 @@
 """Helpers shared by the Cisco-style parsers (IOS, IOS-XE, NX-OS, ASA, EOS).
 
-Config hierarchy comes from ciscoconfparse2 (indentation-based, so the IOS
+Config hierarchy comes from config_tree.py (indentation-based, so the IOS
 syntax mode serves every Cisco-like OS here); interface names are made
 canonical with netutils. What is left here is small pure glue: DSCP names,
 well-known port names and unit conversions.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ciscoconfparse2 import CiscoConfParse
 from netutils.constants import BASE_INTERFACES
 from netutils.interface import canonical_interface_name
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts, Vlan
 from collectors.parsers.common import check_text
+from collectors.parsers.config_tree import ConfigTree
 from collectors.parsers.normalise import prompt_host
 
 RUNNING_CONFIG = "show running-config"
@@ -173,7 +173,7 @@ def range_members(spec: str) -> list[str]:
     return members
 
 
-def interface_blocks(conf: CiscoConfParse) -> list[tuple[str, list[str], str]]:
+def interface_blocks(conf: ConfigTree) -> list[tuple[str, list[str], str]]:
     """(canonical name, lines, evidence) per interface; ``interface range`` blocks give every member.
 
     A pasted snippet may set one interface in several blocks (a range, then the port alone): their
@@ -229,13 +229,9 @@ def indent_flat_interfaces(lines: list[str]) -> list[str]:
     return out
 
 
-def parse_config(text: str) -> CiscoConfParse:
-    """A ciscoconfparse2 tree of a Cisco-like config (indentation defines hierarchy)."""
-    lines = indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)])
-    try:
-        return CiscoConfParse(lines, syntax="ios", ignore_blank_lines=True)
-    except Exception as exc:  # the library raises assorted errors on malformed input
-        raise UserError(f"could not parse the configuration: {type(exc).__name__}") from exc
+def parse_config(text: str) -> ConfigTree:
+    """The indentation tree of a Cisco-like config."""
+    return ConfigTree(indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)]))
 
 
 def children(parent: object) -> list[str]:
@@ -243,7 +239,7 @@ def children(parent: object) -> list[str]:
     return [str(c.text).strip() for c in getattr(parent, "children", [])]
 
 
-def blocks(conf: CiscoConfParse, regex: str) -> Iterator[tuple[re.Match[str], list[str], str]]:
+def blocks(conf: ConfigTree, regex: str) -> Iterator[tuple[re.Match[str], list[str], str]]:
     """(match of the parent line, its descendants' lines, evidence text) for each top-level block."""
     pattern = re.compile(regex)
     for obj in conf.find_objects(regex):
@@ -256,7 +252,7 @@ def blocks(conf: CiscoConfParse, regex: str) -> Iterator[tuple[re.Match[str], li
         yield match, lines, "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
 
 
-def top_lines(conf: CiscoConfParse, regex: str) -> list[re.Match[str]]:
+def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
     """Matches of a regex against top-level config lines."""
     pattern = re.compile(regex)
     found: list[re.Match[str]] = []
@@ -335,7 +331,7 @@ def first_group(pattern: str, text: str, flags: int = re.MULTILINE) -> str | Non
     return match.group(1) if match else None
 
 
-def vlans(conf: CiscoConfParse) -> list[Vlan]:
+def vlans(conf: ConfigTree) -> list[Vlan]:
     """VLANs defined with ``vlan N`` (or ``vlan 10,20-30``) blocks."""
     found: dict[int, Vlan] = {}
     for match, lines, _ in blocks(conf, r"^vlan\s+([\d,-]+)\s*$"):
@@ -377,7 +373,7 @@ def is_whole_config(text: str) -> bool:
     return bool(re.search(r"^hostname\s+\S", text, re.MULTILINE)) and bool(_WHOLE_CONFIG_MARKER.search(text))
 
 
-def hostname(conf: CiscoConfParse, text: str) -> tuple[str | None, str]:
+def hostname(conf: ConfigTree, text: str) -> tuple[str | None, str]:
     """(hostname, evidence) from the ``hostname`` line, else from a CLI prompt left in the text.
 
     >>> hostname(parse_config("hostname sw1"), "hostname sw1")
@@ -392,7 +388,7 @@ def hostname(conf: CiscoConfParse, text: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def set_hostname(facts: DeviceFacts, conf: CiscoConfParse, text: str) -> None:
+def set_hostname(facts: DeviceFacts, conf: ConfigTree, text: str) -> None:
     """Fill ``facts.hostname`` (and its evidence) from the config or a prompt in it."""
     name, evidence = hostname(conf, text)
     if name is not None:

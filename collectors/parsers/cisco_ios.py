@@ -12,8 +12,6 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-from ciscoconfparse2 import CiscoConfParse
-
 from assess.models.facts import ClassMatch, DeviceFacts, PolicyClass, Port, QosPolicy
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
 from collectors.parsers.cisco_common import (
@@ -29,6 +27,7 @@ from collectors.parsers.cisco_common import (
     vlans,
 )
 from collectors.parsers.cisco_mqc import parse_mqc, policy_shape_kbps
+from collectors.parsers.config_tree import ConfigTree
 from collectors.parsers.ios_nat import nat_facts
 from collectors.parsers.ios_ports import InterfaceResult, IosContext, build_port
 from collectors.parsers.port_merge import merge_show_outputs
@@ -117,7 +116,7 @@ def _acls(results: list[InterfaceResult]) -> list[tuple[str, str]]:
 
 
 def mark_default_route_egress(
-    conf: CiscoConfParse, interfaces: list[tuple[str, list[str], str]], ports: dict[str, Port]
+    conf: ConfigTree, interfaces: list[tuple[str, list[str], str]], ports: dict[str, Port]
 ) -> None:
     """The interface the default route leaves by faces the provider: a WAN egress."""
     for route in top_lines(conf, r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
@@ -151,7 +150,7 @@ def _in_subnet(hop: ipaddress.IPv4Address, address: str, mask: str) -> bool:
         return False
 
 
-def context(conf: CiscoConfParse, is_xe: bool, whole_config: bool) -> IosContext:
+def context(conf: ConfigTree, is_xe: bool, whole_config: bool) -> IosContext:
     """Device-wide defaults that interface parsing needs."""
     return IosContext(
         is_xe=is_xe,
@@ -163,7 +162,7 @@ def context(conf: CiscoConfParse, is_xe: bool, whole_config: bool) -> IosContext
     )
 
 
-def add_expedite_queue(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+def add_expedite_queue(facts: DeviceFacts, conf: ConfigTree) -> None:
     """Model Catalyst ``priority-queue out`` as a strict-priority class fed by queue 1's DSCPs."""
     queue_of = {d: 1 for d in DEFAULT_QUEUE1_DSCP}
     lines = [m.group(0) for m in top_lines(conf, r"^mls qos srr-queue output dscp-map queue (\d) threshold \d (.+)")]

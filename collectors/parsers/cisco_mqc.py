@@ -2,7 +2,7 @@
 
 Shared by IOS, IOS-XE, NX-OS and ASA: the syntax differs only in optional
 ``type qos|queuing|inspect`` keywords and a few actions. Hand-written on top of
-ciscoconfparse2's hierarchy because no library maps MQC into a neutral model.
+the config tree's hierarchy (config_tree.py) because no library maps MQC into a neutral model.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ciscoconfparse2 import CiscoConfParse
-
 from assess.models.facts import ClassMatch, PolicyAttachment, PolicyClass, QosPolicy
 from collectors.parsers.cisco_common import blocks, bps_to_kbps, dscp_name
+from collectors.parsers.config_tree import ConfigTree
 
 CLASS_MAP_RE = r"^class-map(?:\s+type\s+(\S+))?(?:\s+(?:match-any|match-all))?\s+(\S+)"
 POLICY_MAP_RE = r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$"
@@ -127,7 +126,7 @@ def parse_policy(name: str, obj_children: list[object]) -> tuple[QosPolicy, list
     return policy, remarks, pc_lines
 
 
-def parse_mqc(conf: CiscoConfParse) -> Mqc:
+def parse_mqc(conf: ConfigTree) -> Mqc:
     """Class-maps and policy-maps of a config, with evidence per policy."""
     mqc = Mqc()
     for match, lines, evidence in blocks(conf, CLASS_MAP_RE):

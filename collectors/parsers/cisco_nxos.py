@@ -2,7 +2,7 @@
 
 Inputs: ``show running-config``, ``show version``, ``show interface
 switchport`` (ntc-templates), ``show lldp neighbors detail`` (ntc-templates).
-Interface settings are hand-read from ciscoconfparse2 blocks; QoS is modelled
+Interface settings are hand-read from indentation-tree blocks (config_tree.py); QoS is modelled
 in ``nxos_qos`` because NX-OS has no per-port trust: classification policies
 decide what a DSCP means. NX-OS has no SIP ALG.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-
-from ciscoconfparse2 import CiscoConfParse
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Trust
 from collectors.parsers.cisco_acl import acl_bodies, applied_rules, interface_acls, parse_object_groups
@@ -30,6 +28,7 @@ from collectors.parsers.cisco_common import (
     vlans,
 )
 from collectors.parsers.cisco_mqc import Mqc, interface_attachments, parse_mqc
+from collectors.parsers.config_tree import ConfigTree
 from collectors.parsers.nxos_qos import qos_group_dscps, queuing_classes, system_queuing
 from collectors.parsers.port_merge import merge_show_outputs
 
@@ -135,7 +134,7 @@ def port(name: str, lines: list[str], evidence: str, default_switchport: bool, t
     )
 
 
-def nat(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+def nat(facts: DeviceFacts, conf: ConfigTree) -> None:
     """NAT presence and an explicit UDP translation timeout (no default assumed on NX-OS)."""
     rules = [m.group(0) for m in top_lines(conf, r"^ip nat (inside|outside) source .*")]
     facts.nat_enabled = bool(rules) and any(p.nat_side == "outside" for p in facts.ports)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ciscoconfparse2 import CiscoConfParse
-
 from assess.models.facts import ClassMatch, PolicyAttachment, PolicyClass, QosPolicy
 from collectors.parsers.cisco_common import dscp_name, top_lines
+from collectors.parsers.config_tree import ConfigTree
 
 QUEUES = range(8)
 DEFAULT_POLICY = "eos-default-queuing"
@@ -28,7 +27,7 @@ def default_tc(dscp: int) -> int:
     return {0: 1, 1: 0}.get(tc, tc)
 
 
-def dscp_classes(conf: CiscoConfParse) -> tuple[list[ClassMatch], str]:
+def dscp_classes(conf: ConfigTree) -> tuple[list[ClassMatch], str]:
     """``tx-queue-N`` classes with the DSCPs mapped into them, and evidence."""
     tc_of = {d: default_tc(d) for d in range(64)}
     queue_of_tc = {tc: tc for tc in QUEUES}

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import re
 
-from ciscoconfparse2 import CiscoConfParse
-
 from assess.models.facts import DeviceFacts
 from collectors.parsers.cisco_common import blocks, canonical, top_lines
+from collectors.parsers.config_tree import ConfigTree
 
 DEFAULT_UDP_TIMEOUT_S = 300
 DEFAULT_ZBFW_UDP_IDLE_S = 30
 DEFAULT_CBAC_UDP_IDLE_S = 30  # `ip inspect udp idle-time` default (Cisco IOS Security Command Reference)
 
 
-def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+def nat_facts(facts: DeviceFacts, conf: ConfigTree) -> None:
     """Fill nat_enabled, sip_alg and udp_timeout_s from the config."""
     rules = [m.group(0) for m in top_lines(conf, r"^ip nat (?:inside |outside )?source .*")]
     nvi = [canonical(str(o.parent.text).split(None, 1)[1]) for o in conf.find_objects(r"^\s+ip nat enable$")]
@@ -53,7 +52,7 @@ def nat_facts(facts: DeviceFacts, conf: CiscoConfParse) -> None:
     _udp_timeout(facts, conf)
 
 
-def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
+def _udp_timeout(facts: DeviceFacts, conf: ConfigTree) -> None:
     """The shortest idle timeout a UDP flow meets: the NAT translation and a zone firewall's session."""
     candidates: list[tuple[int, str]] = []
     found = top_lines(conf, r"^ip nat translation udp-timeout (\d+|never)")
@@ -70,7 +69,7 @@ def _udp_timeout(facts: DeviceFacts, conf: CiscoConfParse) -> None:
         facts.udp_timeout_s, facts.evidence["udp_timeout_s"] = min(candidates)
 
 
-def zone_firewall_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
+def zone_firewall_udp_idle(conf: ConfigTree) -> tuple[int, str] | None:
     """UDP session idle time of a zone-based firewall in use (``udp idle-time``, default 30 s)."""
     if not top_lines(conf, r"^zone-pair security "):
         return None
@@ -81,7 +80,7 @@ def zone_firewall_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
     return DEFAULT_ZBFW_UDP_IDLE_S, "zone-based firewall without `udp idle-time`: UDP sessions idle out after 30 s"
 
 
-def zbfw_sip_inspect(conf: CiscoConfParse) -> str:
+def zbfw_sip_inspect(conf: ConfigTree) -> str:
     """Evidence of a zone-based firewall inspecting SIP (an ALG), or ''."""
     sip_classes = {
         m.group(1): ev
@@ -96,7 +95,7 @@ def zbfw_sip_inspect(conf: CiscoConfParse) -> str:
     return ""
 
 
-def cbac_rules_applied(conf: CiscoConfParse) -> dict[str, list[str]]:
+def cbac_rules_applied(conf: ConfigTree) -> dict[str, list[str]]:
     """CBAC rule sets applied with ``ip inspect NAME in|out`` on an interface: name -> their lines."""
     applied = {str(o.text).split()[2] for o in conf.find_objects(r"^\s+ip inspect \S+ (in|out)$")}
     found: dict[str, list[str]] = {}
@@ -106,7 +105,7 @@ def cbac_rules_applied(conf: CiscoConfParse) -> dict[str, list[str]]:
     return found
 
 
-def cbac_sip_inspect(conf: CiscoConfParse) -> str:
+def cbac_sip_inspect(conf: ConfigTree) -> str:
     """Evidence of classic CBAC inspecting SIP on some interface (an ALG), or ''."""
     for lines in cbac_rules_applied(conf).values():
         if sip := [ln for ln in lines if re.match(r"^ip inspect name \S+ sip\b", ln)]:
@@ -114,7 +113,7 @@ def cbac_sip_inspect(conf: CiscoConfParse) -> str:
     return ""
 
 
-def cbac_udp_idle(conf: CiscoConfParse) -> tuple[int, str] | None:
+def cbac_udp_idle(conf: ConfigTree) -> tuple[int, str] | None:
     """UDP idle time of an applied CBAC rule set inspecting UDP (per-rule timeout, global, or 30 s)."""
     rules = [ln for lines in cbac_rules_applied(conf).values() for ln in lines]
     udp = [ln for ln in rules if re.match(r"^ip inspect name \S+ udp", ln)]

@@ -1,6 +1,6 @@
 """IOS / IOS-XE interface blocks to vendor-neutral ports.
 
-Hand-written over ciscoconfparse2 blocks: the voice-relevant interface
+Hand-written over indentation-tree blocks (config_tree.py): the voice-relevant interface
 settings (voice VLAN, trust, PoE, LLDP-MED, portfast, storm-control, NAT side)
 are single keyword lines, and their *defaults* (which differ between classic
 IOS with ``mls qos`` and IOS-XE Catalyst) need the judgement written here.

@@ -12,6 +12,7 @@ from functools import cache
 
 from assess.errors import UserError
 from assess.models.facts import DeviceFacts
+from collectors.parsers.common import check_text
 from collectors.parsers.normalise import normalise, prompt_host
 from collectors.parsers.understood import understanding_warnings
 from collectors.platforms.registry import UNITS, detect
@@ -35,6 +36,9 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     clean = normalised(outputs)
+    config = outputs.get(UNITS[platform].config_command, "")
+    if "\x00" in config:  # before normalising, which would drop the NUL with the rest of the noise
+        check_text(config, f"output of {UNITS[platform].config_command!r}")
     _refuse_artefacts_only(outputs, clean)
     facts = parser(clean)
     _hostname_from_prompt(facts, outputs)
@@ -46,6 +50,8 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
 def _refuse_artefacts_only(raw: Mapping[str, str], clean: Mapping[str, str]) -> None:
     """Evidence that was text before normalising and is nothing after held only prompts and paging."""
     texts = [c for c, text in raw.items() if text.strip()]
+    if any("\x00" in text for text in raw.values()):
+        return  # binary: the parser's own check names that reason
     if texts and not any(text.strip() for text in clean.values()):
         raise UserError(f"output of {texts[0]!r} holds no configuration line, only terminal artefacts (prompts, pager)")
 

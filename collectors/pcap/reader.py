@@ -97,13 +97,19 @@ def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> It
             last = offs[-1]
             used = last + 16 + struct.unpack_from(endian + "I", data, last + 8)[0]
             rest, base, packets = data[used:], base + used, packets + len(offs)
-            words = np.frombuffer(data, np.uint8)[starts[:, None] + np.arange(16)].copy().view(dtype).astype(np.int64)
+            words = _record_headers(data, starts).view(dtype).astype(np.int64)
             if (words[:, 1] * frac_to_ns >= 1_000_000_000).any():
                 raise CaptureDamaged(f"{path}: impossible timestamp (fraction of a second >= 1 s) near byte {base}")
             ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
             yield FrameChunk(data, starts + 16, words[:, 2], np.full(len(offs), linktype), ts)
         else:
             rest = data
+
+
+def _record_headers(data: bytes, starts: I64) -> npt.NDArray[np.uint8]:
+    """The 16-byte record header at each of ``starts`` as one (n, 16) array (a single row-copying gather)."""
+    rows = np.ndarray((len(data) - 15,), dtype=np.dtype((np.void, 16)), buffer=data, strides=(1,))
+    return rows[starts].view(np.uint8).reshape(len(starts), 16)
 
 
 def _walk_records(data: bytes, endian: str, path: Path, base: int) -> list[int]:
