@@ -36,9 +36,9 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     clean = normalised(outputs)
-    config = outputs.get(UNITS[platform].config_command, "")
-    if "\x00" in config:  # before normalising, which would drop the NUL with the rest of the noise
-        check_text(config, f"output of {UNITS[platform].config_command!r}")
+    config_command = UNITS[platform].config_command or ""
+    if "\x00" in outputs.get(config_command, ""):  # before normalising, which drops the NUL with the noise
+        check_text(outputs[config_command], f"output of {config_command!r}")
     _refuse_artefacts_only(outputs, clean)
     facts = parser(clean)
     _hostname_from_prompt(facts, outputs)
