@@ -83,9 +83,9 @@ _PROMPT_HOST: Final = re.compile(r"^([A-Za-z][\w.-]{0,62})(?: ?\([\w.\-:/ ]+\))?
 def prompt_host(text: str) -> tuple[str, str] | None:
     """(host name, the prompt line) from the first CLI prompt with a typed command left in ``text``.
 
-    >>> prompt_host("sw-2#show running-config | section interface\ninterface Gi0/1")
+    >>> prompt_host("sw-2#show running-config | section interface\\ninterface Gi0/1")
     ('sw-2', 'sw-2#show running-config | section interface')
-    >>> prompt_host("interface Gi0/1\n description uplink") is None
+    >>> prompt_host("interface Gi0/1\\n description uplink") is None
     True
     """
     for match in _PROMPT_LINES.finditer(_without_escapes(text)):
