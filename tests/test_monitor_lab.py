@@ -109,7 +109,7 @@ def test_monitor_finds_the_episode_survives_kill_and_stop_and_changes_the_verdic
         first.kill()
         first.wait()
     reported = {int(n) for n in re.findall(r"hq/hq-fibre #(\d+):", (tmp_path / "first.log").read_text())}
-    time.sleep(INTERVAL_S + 1)  # at least one interval with no monitor running
+    time.sleep(2 * INTERVAL_S + 1)  # a whole interval with no monitor (a slot started late is still measured)
 
     port = free_port()
     second = _start(plan, out, tmp_path / "second.log", "--for", "26s", "--metrics", f"127.0.0.1:{port}")
