@@ -23,11 +23,6 @@ DEFAULT_UDP_TTL_S = 180
 SIP_PORT = 5060
 
 
-def detect(outputs: Mapping[str, str]) -> bool:
-    """True when some output is a FortiOS configuration."""
-    return any(looks_like_fortios(text) for text in outputs.values())
-
-
 _SHAPING_SECTIONS = ("firewall shaping-policy", "firewall shaper traffic-shaper", "firewall shaping-profile")
 
 

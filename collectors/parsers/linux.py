@@ -48,13 +48,6 @@ def _sysctl_text(outputs: Mapping[str, str]) -> str:
     return "\n".join(t for c, t in outputs.items() if c == SYSCTL_COMMAND or looks_like_sysctl(t))
 
 
-def detect(outputs: Mapping[str, str]) -> bool:
-    """True when the outputs hold an nft ruleset, an iptables-save dump, tc qdisc output or conntrack sysctls."""
-    return TC_QDISC_COMMAND in outputs or any(
-        looks_like_nft(t) or looks_like_iptables_save(t) or looks_like_sysctl(t) for t in outputs.values()
-    )
-
-
 def _ruleset(outputs: Mapping[str, str]) -> tuple[Ruleset | None, str]:
     """The nft ruleset (preferred) or iptables rules, from named commands or any output that looks right."""
     if NFT_COMMAND in outputs and not outputs[NFT_COMMAND].strip():

@@ -32,11 +32,6 @@ _VOICE_WORDS = re.compile(r"\b(voice|voip)\b", re.I)
 DEFAULT_UDP_STREAM_TIMEOUT_S = 180
 
 
-def detect(outputs: Mapping[str, str]) -> bool:
-    """True when some output is a RouterOS export."""
-    return any(looks_like_routeros(text) for text in outputs.values())
-
-
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """RouterOS evidence -> DeviceFacts."""
     _, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_routeros, "RouterOS export")

@@ -35,11 +35,6 @@ WAN_ZONES = ("untrust", "outside", "internet", "wan")
 SIP_PORT = 5060
 
 
-def detect(outputs: Mapping[str, str]) -> bool:
-    """True when some output is PAN-OS configuration XML."""
-    return any(_looks_right(text) for text in outputs.values())
-
-
 def _looks_right(text: str) -> bool:
     return looks_like_panos(text) or looks_like_panos_set(text) or looks_like_panos_text(text)
 
