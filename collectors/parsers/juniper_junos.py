@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from assess.models.facts import DeviceFacts, PolicyAttachment, Port, Vlan
 from collectors.parsers import junos_cos, junos_security
-from collectors.parsers.common import add_evidence, pick_output, status_field, vlan_ids
+from collectors.parsers.common import add_evidence, check_text, pick_output, status_field, vlan_ids
 from collectors.parsers.junos_config import (
     Path,
     as_set_line,
@@ -30,11 +30,6 @@ CONFIG_COMMANDS = ("show configuration | display set", "show configuration")
 WAN_ZONES = ("untrust", "internet", "outside", "wan")
 COS_COMMAND = "show class-of-service interface"
 FLOW_COMMAND = "show security flow status"
-
-
-def detect(outputs: Mapping[str, str]) -> bool:
-    """True when some output is a Junos configuration."""
-    return any(looks_like_junos(text) for text in outputs.values())
 
 
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
@@ -53,7 +48,10 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = facts.vendor_os_version or status_field(version_text, "Junos", "JUNOS OS Kernel")
     facts.hostname = facts.hostname or status_field(version_text, "Hostname")
     _fill_switching(facts, paths)
-    _fill_cos(facts, paths, outputs.get(COS_COMMAND, ""))
+    cos_text = outputs.get(COS_COMMAND, "")
+    if cos_text.strip():
+        check_text(cos_text, f"output of {COS_COMMAND!r}")  # a binary show output is refused, not skipped
+    _fill_cos(facts, paths, cos_text)
     _fill_security(facts, paths, srx_defaults)
     if not paths:
         facts.parse_warnings.append(f"no configuration statements in the output of {command!r}")
