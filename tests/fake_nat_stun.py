@@ -103,13 +103,17 @@ class FakeNatStun:
         hairpin: bool = False,
         lifetime_s: float = 3600.0,
         faults: frozenset[str] = frozenset(),
+        answer_limit: int | None = None,
     ) -> None:
         """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
         (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
-        where it arrived), "ignore-response-port" (RESPONSE-PORT not honoured)."""
+        where it arrived), "change-port-only" (a server that can change its port but not its
+        address), "ignore-response-port" (RESPONSE-PORT not honoured). ``answer_limit``: the
+        server falls silent after that many requests."""
         assert mapping in CLASSES and filtering in CLASSES
         self.mapping_class, self.filtering_class = mapping, filtering
         self.hairpin, self.lifetime_s, self.faults = hairpin, lifetime_s, faults
+        self.answer_limit, self.requests = answer_limit, 0
         self.mappings: dict[tuple[object, ...], Mapping] = {}
         self.by_public_port: dict[int, Mapping] = {}
         self.server: dict[Endpoint, socket.socket] = {}
@@ -216,11 +220,16 @@ class FakeNatStun:
         req = parse_request(data)
         if req is None or (here[0] == ALTERNATE_IP and "silent-alternate" in self.faults):
             return
+        self.requests += 1
+        if self.answer_limit is not None and self.requests > self.answer_limit:
+            return
         other_ip = ALTERNATE_IP if here[0] == PRIMARY_IP else PRIMARY_IP
         other_port = self.port + 1 if here[1] == self.port else self.port
         origin = (other_ip if req.change_ip else here[0], other_port if req.change_port else here[1])
         if "ignore-change" in self.faults:
             origin = here
+        if "change-port-only" in self.faults:
+            origin = (here[0], origin[1])
         other = None if "no-other" in self.faults else (ALTERNATE_IP, self.port + 1)
         if "ignore-response-port" in self.faults:
             req.response_port = None

@@ -7,12 +7,15 @@ mapping or filtering classes in the product, a lost hairpin or a wrong lifetime 
 from __future__ import annotations
 
 import itertools
+import socket
 
 import pytest
 
+from collectors.probes import nat_behaviour
 from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.stun import BINDING_SUCCESS, StunMessage
 from tests.fake_nat_stun import CLASSES, PUBLIC_IP, FakeNatStun
 
 FAST = {"timeout_s": 0.6, "tries": 2}  # a filtered answer costs this long; generous for a busy machine
@@ -93,3 +96,40 @@ def test_a_silent_server_is_unreachable() -> None:
 def test_lifetime_needs_a_server_that_honours_response_port() -> None:
     with FakeNatStun(faults=frozenset({"ignore-response-port"})) as nat, pytest.raises(LifetimeNotMeasured):
         measure_lifetime(StunTarget(nat.address, **FAST), cap_s=1.0, parallel=2)
+
+
+def test_a_server_that_can_only_change_its_port_leaves_filtering_unclassified() -> None:
+    # a change-IP request answered from the same address (other port) is not an answer from elsewhere
+    with FakeNatStun(faults=frozenset({"change-port-only"})) as nat:
+        found = discover(StunTarget(nat.address, **FAST), check_hairpin=False)
+    assert (found.mapping, found.filtering) == ("endpoint-independent", "unknown")
+    assert found.notes == ["the server ignored CHANGE-REQUEST: filtering not classified"]
+
+
+def test_a_server_that_falls_silent_after_the_mapping_tests_says_so() -> None:
+    # endpoint-independent mapping takes two requests (primary, then alternate address); all later go unanswered
+    with FakeNatStun(answer_limit=2) as nat:
+        found = discover(StunTarget(nat.address, **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("endpoint-independent", "unknown", None)
+    assert found.notes == ["the server stopped answering during the filtering tests"]
+
+
+def test_every_probe_socket_leaves_by_the_links_interface(monkeypatch: pytest.MonkeyPatch) -> None:
+    devices: list[str | None] = []
+    real = nat_behaviour.udp_socket
+
+    def spy(local_ip: str, device: str | None = None) -> socket.socket:
+        devices.append(device)
+        return real(local_ip, device)
+
+    monkeypatch.setattr(nat_behaviour, "udp_socket", spy)
+    with FakeNatStun("endpoint-independent", "endpoint-independent", hairpin=True) as nat:
+        found = discover(StunTarget(nat.address, source="lo", **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("endpoint-independent",) * 2 + (True,)
+    assert len(devices) == 4 and set(devices) == {"lo"}  # mapping, one filtering test, both hairpin sockets
+
+
+def test_no_reply_or_one_of_unknown_origin_is_no_answer_from_elsewhere() -> None:
+    target = StunTarget(("127.0.0.1", 3478))
+    assert nat_behaviour._answered_from_elsewhere(None, target, True) is False
+    assert nat_behaviour._answered_from_elsewhere(StunMessage(BINDING_SUCCESS), target, False) is False
