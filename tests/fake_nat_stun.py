@@ -107,7 +107,8 @@ class FakeNatStun:
     ) -> None:
         """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
         (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
-        where it arrived), "change-port-only" (a server that can change its port but not its
+        where it arrived), "silent-alternate-port" (nothing answers on the alternate port of the
+        alternate address), "change-port-only" (a server that can change its port but not its
         address), "ignore-response-port" (RESPONSE-PORT not honoured). ``answer_limit``: the
         server falls silent after that many requests."""
         assert mapping in CLASSES and filtering in CLASSES
@@ -219,6 +220,8 @@ class FakeNatStun:
     def _request(self, here: Endpoint, data: bytes, src: Endpoint) -> None:
         req = parse_request(data)
         if req is None or (here[0] == ALTERNATE_IP and "silent-alternate" in self.faults):
+            return
+        if here == (ALTERNATE_IP, self.port + 1) and "silent-alternate-port" in self.faults:
             return
         self.requests += 1
         if self.answer_limit is not None and self.requests > self.answer_limit:

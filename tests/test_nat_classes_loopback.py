@@ -133,3 +133,23 @@ def test_no_reply_or_one_of_unknown_origin_is_no_answer_from_elsewhere() -> None
     target = StunTarget(("127.0.0.1", 3478))
     assert nat_behaviour._answered_from_elsewhere(None, target, True) is False
     assert nat_behaviour._answered_from_elsewhere(StunMessage(BINDING_SUCCESS), target, False) is False
+
+
+def test_a_silent_alternate_port_leaves_a_dependent_mapping_unclassified() -> None:
+    # the mapping changed towards the alternate address; whether it also depends on the port needs an
+    # answer from the alternate port, which never comes. Filtering needs no request to that port.
+    with FakeNatStun("address-dependent", "endpoint-independent", faults=frozenset({"silent-alternate-port"})) as nat:
+        found = discover(StunTarget(nat.address, **FAST), check_hairpin=False)
+    assert (found.mapping, found.filtering) == ("unknown", "endpoint-independent")
+    assert found.notes == [f"no answer from the server's alternate port {nat.port + 1}"]
+
+
+def test_without_a_nat_filtering_is_tested_even_with_no_alternate_address() -> None:
+    with FakeNatStun(faults=frozenset({"no-nat", "no-other"})) as nat:
+        found = discover(StunTarget(nat.address, **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("no-nat", "endpoint-independent", None)
+
+
+def test_an_ipv6_source_gets_an_ipv6_socket() -> None:
+    with nat_behaviour.fresh_socket("::1") as sock:
+        assert sock.family == socket.AF_INET6 and sock.getsockname()[0] == "::1"
