@@ -128,11 +128,26 @@ def test_every_probe_socket_leaves_by_the_links_interface(monkeypatch: pytest.Mo
         devices.append(device)
         return real(local_ip, device)
 
+    real_towards = nat_behaviour.local_address_towards
+
+    def towards_spy(server: tuple[str, int], device: str | None = None) -> str:
+        devices.append(device)
+        return real_towards(server, device)
+
     monkeypatch.setattr(nat_behaviour, "udp_socket", spy)
+    monkeypatch.setattr(nat_behaviour, "local_address_towards", towards_spy)
     with FakeNatStun("endpoint-independent", "endpoint-independent", hairpin=True) as nat:
         found = discover(StunTarget(nat.address, source="lo", **FAST))
     assert (found.mapping, found.filtering, found.hairpinning) == ("endpoint-independent",) * 2 + (True,)
-    assert len(devices) == 4 and set(devices) == {"lo"}  # mapping, one filtering test, both hairpin sockets
+    # the source address lookup, mapping, one filtering test and both hairpin sockets
+    assert len(devices) == 5 and set(devices) == {"lo"}
+
+
+def test_a_source_address_is_used_as_given() -> None:
+    # 127.0.0.5 is on loopback but is not what the kernel would pick towards 127.0.0.1
+    with FakeNatStun() as nat:
+        found = discover(StunTarget(nat.address, source="127.0.0.5", **FAST), check_hairpin=False)
+    assert found.local[0] == "127.0.0.5" and found.mapping == "endpoint-independent"
 
 
 def test_no_reply_or_one_of_unknown_origin_is_no_answer_from_elsewhere() -> None:
@@ -157,6 +172,7 @@ def test_without_a_nat_filtering_is_tested_even_with_no_alternate_address() -> N
 
 
 def test_an_ipv6_source_gets_an_ipv6_socket() -> None:
+    assert nat_behaviour.local_address_towards(("::1", 3478)) == "::1"
     with nat_behaviour.fresh_socket("::1") as sock:
         assert sock.family == socket.AF_INET6 and sock.getsockname()[0] == "::1"
 
