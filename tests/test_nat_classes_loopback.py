@@ -233,3 +233,12 @@ def test_a_bracket_keeps_the_tightest_bounds_seen() -> None:
     assert _bracket(got, 0.0, None) == (0.5, 1.0)
     assert _bracket(got, 0.7, 0.9) == (0.7, 0.9)  # nothing inside the previous bracket
     assert _bracket([binding(0.5, True)], 0.2, None) == (0.5, None)
+
+
+def test_every_request_is_larger_than_its_answer_and_signed_when_a_secret_is_set() -> None:
+    # No amplification: the probe pads its requests (SOFTWARE) so no answer is bigger than what asked
+    # for it; with a secret, a server that answers only signed requests (RFC 5389 §15.4) still classifies.
+    with FakeNatStun("address-dependent", "address-dependent", hairpin=True, secret=b"s3cret") as nat:
+        found = discover(StunTarget(nat.address, secret=b"s3cret", **FAST))
+    assert (found.mapping, found.filtering, found.hairpinning) == ("address-dependent", "address-dependent", True)
+    assert nat.sizes and all(request > answer for request, answer in nat.sizes)
