@@ -120,10 +120,11 @@ class FakeNatStun:
         """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
         (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
         where it arrived), "silent-alternate-port" (nothing answers on the alternate port of the
-        alternate address), "change-port-only" (a server that can change its port but not its
-        address), "ignore-response-port" (RESPONSE-PORT not honoured). ``answer_limit``: the
-        server falls silent after that many requests. ``secret``: requests not signed with it
-        (MESSAGE-INTEGRITY) go unanswered. ``sizes`` records (request, answer) lengths."""
+        alternate address), "duplicate-answers" (every answer sent twice), "change-port-only" (a
+        server that can change its port but not its address), "ignore-response-port"
+        (RESPONSE-PORT not honoured). ``answer_limit``: the server falls silent after that many
+        requests. ``secret``: requests not signed with it (MESSAGE-INTEGRITY) go unanswered.
+        ``sizes`` records (request, answer) lengths."""
         assert mapping in CLASSES and filtering in CLASSES
         self.mapping_class, self.filtering_class = mapping, filtering
         self.hairpin, self.lifetime_s, self.faults = hairpin, lifetime_s, faults
@@ -265,4 +266,5 @@ class FakeNatStun:
 
     def _answer(self, origin: Endpoint, request: bytes, answer: bytes, to: Endpoint) -> None:
         self.sizes.append((len(request), len(answer)))
-        self.server[origin].sendto(answer, to)
+        for _ in range(2 if "duplicate-answers" in self.faults else 1):
+            self.server[origin].sendto(answer, to)

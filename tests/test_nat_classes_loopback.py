@@ -233,6 +233,8 @@ def test_a_bracket_keeps_the_tightest_bounds_seen() -> None:
     assert _bracket(got, 0.0, None) == (0.5, 1.0)
     assert _bracket(got, 0.7, 0.9) == (0.7, 0.9)  # nothing inside the previous bracket
     assert _bracket([binding(0.5, True)], 0.2, None) == (0.5, None)
+    # the bracket is (alive, dead]: an answer at the previous expiry itself does not close it
+    assert _bracket([binding(1.0, True)], 0.5, 1.0) == (0.5, 1.0)
 
 
 def test_every_request_is_larger_than_its_answer_and_signed_when_a_secret_is_set() -> None:
@@ -242,3 +244,31 @@ def test_every_request_is_larger_than_its_answer_and_signed_when_a_secret_is_set
         found = discover(StunTarget(nat.address, secret=b"s3cret", **FAST))
     assert (found.mapping, found.filtering, found.hairpinning) == ("address-dependent", "address-dependent", True)
     assert nat.sizes and all(request > answer for request, answer in nat.sizes)
+
+
+def test_a_duplicated_answer_is_not_taken_for_a_live_binding() -> None:
+    # each binding's first answer comes twice; the copy waiting in its socket answers no tickle
+    with FakeNatStun(lifetime_s=0.4, faults=frozenset({"duplicate-answers"})) as nat:
+        est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=1.0, parallel=2, rounds=1)
+    assert est.dead_s is not None and 0.4 < est.dead_s < 0.7  # the 0.5 s binding, however late it was tested
+
+
+def test_a_silent_server_gives_no_lifetime() -> None:
+    with FakeNatStun(answer_limit=0) as nat, pytest.raises(LifetimeNotMeasured):
+        measure_lifetime(StunTarget(nat.address, timeout_s=0.3, tries=1), cap_s=1.0, parallel=2)
+
+
+def test_lifetime_sockets_leave_by_the_links_interface(monkeypatch: pytest.MonkeyPatch) -> None:
+    devices: list[str | None] = []
+    real = binding_lifetime.udp_socket
+
+    def spy(local_ip: str, device: str | None = None) -> socket.socket:
+        devices.append(device)
+        return real(local_ip, device)
+
+    monkeypatch.setattr(binding_lifetime, "udp_socket", spy)
+    with FakeNatStun(lifetime_s=30.0) as nat:
+        est = measure_lifetime(StunTarget(nat.address, source="lo", timeout_s=0.5, tries=2), cap_s=0.4, parallel=1)
+    assert est.dead_s is None
+    # control round: one binding and the tickler; then one round of one binding and its tickler
+    assert devices == ["lo"] * 4
