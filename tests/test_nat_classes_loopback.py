@@ -52,6 +52,66 @@ def test_probe_nat_reports_the_classes_under_their_contract_keys() -> None:
     assert result.firewall_filtering is None and result.public_address == PUBLIC_IP
 
 
+# --- the lifetime search itself, against a model NAT (no sockets, no waiting) -----------------------
+
+
+def _search(monkeypatch: pytest.MonkeyPatch, lifetime_s: float, cap_s: float, parallel: int,
+            rounds: int = 2) -> tuple[LifetimeEstimate, list[list[float]]]:  # fmt: skip
+    """measure_lifetime with each round answered by a NAT that holds a binding for ``lifetime_s``."""
+    asked: list[list[float]] = []
+
+    def model_round(_target: StunTarget, _ip: str, delays: list[float]) -> list[_Binding]:
+        asked.append(delays)
+        out = []
+        for d in delays:
+            b = _Binding(None, d, 40000, 0.0)  # type: ignore[arg-type]
+            b.alive = d < lifetime_s
+            out.append(b)
+        return out
+
+    monkeypatch.setattr(binding_lifetime, "_round", model_round)
+    est = measure_lifetime(StunTarget(("127.0.0.1", 3478), source="127.0.0.1"), cap_s, parallel, rounds)
+    return est, asked
+
+
+def test_lifetime_search_spreads_then_refines_between_the_last_alive_and_first_dead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    est, asked = _search(monkeypatch, lifetime_s=0.9, cap_s=2.0, parallel=4)
+    # control binding at 0.2 s; round 1: 2.0 / 4 apart; round 2: (1.0 - 0.5) / 5 apart inside (0.5, 1.0]
+    assert asked == [[0.2], [0.5, 1.0, 1.5, 2.0], [0.6, 0.7, 0.8, 0.9]]
+    assert (est.alive_s, est.dead_s, est.rounds) == (0.8, 0.9, 2)
+    assert est.value_s == pytest.approx(0.85) and est.resolution_s == pytest.approx(0.05)
+
+
+def test_lifetime_search_stops_when_nothing_expired_before_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    est, asked = _search(monkeypatch, lifetime_s=99.0, cap_s=3.0, parallel=3, rounds=3)
+    assert asked == [[0.2], [1.0, 2.0, 3.0]]
+    assert (est.alive_s, est.dead_s, est.rounds, est.value_s, est.resolution_s) == (3.0, None, 1, 3.0, None)
+
+
+def test_lifetime_search_stops_below_a_50_ms_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    # round 1: 0.4 / 4 = 0.1 apart, dead at 0.3; round 2 would be 0.1 / 5 = 0.02 apart: not run
+    est, asked = _search(monkeypatch, lifetime_s=0.25, cap_s=0.4, parallel=4, rounds=3)
+    assert asked == [[0.2], [0.1, 0.2, 0.3, 0.4]]
+    assert (est.alive_s, est.dead_s, est.rounds) == (0.2, 0.3, 2)
+
+
+def test_a_bracket_keeps_the_tightest_bounds_seen() -> None:
+    def binding(delay: float, alive: bool | None) -> _Binding:
+        b = _Binding(None, delay, 40000, 0.0)  # type: ignore[arg-type]
+        b.alive = alive
+        return b
+
+    # an answer after an expiry (a lossy path) does not widen the bracket past the first expiry
+    got = [binding(0.5, True), binding(1.0, False), binding(1.5, True), binding(2.0, None)]
+    assert _bracket(got, 0.0, None) == (0.5, 1.0)
+    assert _bracket(got, 0.7, 0.9) == (0.7, 0.9)  # nothing inside the previous bracket
+    assert _bracket([binding(0.5, True)], 0.2, None) == (0.5, None)
+    # the bracket is (alive, dead]: an answer at the previous expiry itself does not close it
+    assert _bracket([binding(1.0, True)], 0.5, 1.0) == (0.5, 1.0)
+
+
 def test_binding_lifetime_bracket_holds_the_nats_timeout() -> None:
     with FakeNatStun("endpoint-independent", "address-and-port-dependent", lifetime_s=0.9) as nat:
         est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=2.0, parallel=4)
@@ -175,66 +235,6 @@ def test_an_ipv6_source_gets_an_ipv6_socket() -> None:
     assert nat_behaviour.local_address_towards(("::1", 3478)) == "::1"
     with nat_behaviour.fresh_socket("::1") as sock:
         assert sock.family == socket.AF_INET6 and sock.getsockname()[0] == "::1"
-
-
-# --- the lifetime search itself, against a model NAT (no sockets, no waiting) -----------------------
-
-
-def _search(monkeypatch: pytest.MonkeyPatch, lifetime_s: float, cap_s: float, parallel: int,
-            rounds: int = 2) -> tuple[LifetimeEstimate, list[list[float]]]:  # fmt: skip
-    """measure_lifetime with each round answered by a NAT that holds a binding for ``lifetime_s``."""
-    asked: list[list[float]] = []
-
-    def model_round(_target: StunTarget, _ip: str, delays: list[float]) -> list[_Binding]:
-        asked.append(delays)
-        out = []
-        for d in delays:
-            b = _Binding(None, d, 40000, 0.0)  # type: ignore[arg-type]
-            b.alive = d < lifetime_s
-            out.append(b)
-        return out
-
-    monkeypatch.setattr(binding_lifetime, "_round", model_round)
-    est = measure_lifetime(StunTarget(("127.0.0.1", 3478), source="127.0.0.1"), cap_s, parallel, rounds)
-    return est, asked
-
-
-def test_lifetime_search_spreads_then_refines_between_the_last_alive_and_first_dead(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    est, asked = _search(monkeypatch, lifetime_s=0.9, cap_s=2.0, parallel=4)
-    # control binding at 0.2 s; round 1: 2.0 / 4 apart; round 2: (1.0 - 0.5) / 5 apart inside (0.5, 1.0]
-    assert asked == [[0.2], [0.5, 1.0, 1.5, 2.0], [0.6, 0.7, 0.8, 0.9]]
-    assert (est.alive_s, est.dead_s, est.rounds) == (0.8, 0.9, 2)
-    assert est.value_s == pytest.approx(0.85) and est.resolution_s == pytest.approx(0.05)
-
-
-def test_lifetime_search_stops_when_nothing_expired_before_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    est, asked = _search(monkeypatch, lifetime_s=99.0, cap_s=3.0, parallel=3, rounds=3)
-    assert asked == [[0.2], [1.0, 2.0, 3.0]]
-    assert (est.alive_s, est.dead_s, est.rounds, est.value_s, est.resolution_s) == (3.0, None, 1, 3.0, None)
-
-
-def test_lifetime_search_stops_below_a_50_ms_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    # round 1: 0.4 / 4 = 0.1 apart, dead at 0.3; round 2 would be 0.1 / 5 = 0.02 apart: not run
-    est, asked = _search(monkeypatch, lifetime_s=0.25, cap_s=0.4, parallel=4, rounds=3)
-    assert asked == [[0.2], [0.1, 0.2, 0.3, 0.4]]
-    assert (est.alive_s, est.dead_s, est.rounds) == (0.2, 0.3, 2)
-
-
-def test_a_bracket_keeps_the_tightest_bounds_seen() -> None:
-    def binding(delay: float, alive: bool | None) -> _Binding:
-        b = _Binding(None, delay, 40000, 0.0)  # type: ignore[arg-type]
-        b.alive = alive
-        return b
-
-    # an answer after an expiry (a lossy path) does not widen the bracket past the first expiry
-    got = [binding(0.5, True), binding(1.0, False), binding(1.5, True), binding(2.0, None)]
-    assert _bracket(got, 0.0, None) == (0.5, 1.0)
-    assert _bracket(got, 0.7, 0.9) == (0.7, 0.9)  # nothing inside the previous bracket
-    assert _bracket([binding(0.5, True)], 0.2, None) == (0.5, None)
-    # the bracket is (alive, dead]: an answer at the previous expiry itself does not close it
-    assert _bracket([binding(1.0, True)], 0.5, 1.0) == (0.5, 1.0)
 
 
 def test_every_request_is_larger_than_its_answer_and_signed_when_a_secret_is_set() -> None:
