@@ -120,7 +120,9 @@ class FakeNatStun:
         """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
         (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
         where it arrived), "silent-alternate-port" (nothing answers on the alternate port of the
-        alternate address), "duplicate-answers" (every answer sent twice), "change-port-only" (a
+        alternate address), "duplicate-answers" (every answer sent twice), "lossy-response-port" (an
+        answer to a RESPONSE-PORT request is lost for 0.2 s from that transaction's first
+        request, as in a burst of loss: retransmissions inside it get no answer), "change-port-only" (a
         server that can change its port but not its address), "ignore-response-port"
         (RESPONSE-PORT not honoured). ``answer_limit``: the server falls silent after that many
         requests. ``secret``: requests not signed with it (MESSAGE-INTEGRITY) go unanswered.
@@ -130,6 +132,7 @@ class FakeNatStun:
         self.hairpin, self.lifetime_s, self.faults = hairpin, lifetime_s, faults
         self.answer_limit, self.requests, self.secret = answer_limit, 0, secret
         self.sizes: list[tuple[int, int]] = []
+        self.first_seen: dict[bytes, float] = {}
         self.mappings: dict[tuple[object, ...], Mapping] = {}
         self.by_public_port: dict[int, Mapping] = {}
         self.server: dict[Endpoint, socket.socket] = {}
@@ -253,6 +256,10 @@ class FakeNatStun:
         other = None if "no-other" in self.faults else (ALTERNATE_IP, self.port + 1)
         if "ignore-response-port" in self.faults:
             req.response_port = None
+        if req.response_port is not None and "lossy-response-port" in self.faults:
+            now = time.monotonic()
+            if now - self.first_seen.setdefault(req.tid, now) < 0.2:
+                return
         if "no-nat" in self.faults:
             to = (src[0], req.response_port) if req.response_port is not None else src
             self._answer(origin, data, binding_success(req.tid, src, origin, other), to)

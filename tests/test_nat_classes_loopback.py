@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+import time
 
 import pytest
 
@@ -272,3 +273,22 @@ def test_lifetime_sockets_leave_by_the_links_interface(monkeypatch: pytest.Monke
     assert est.dead_s is None
     # control round: one binding and the tickler; then one round of one binding and its tickler
     assert devices == ["lo"] * 4
+
+
+def test_a_binding_survives_a_burst_of_lost_answers_and_tickles_are_signed_and_small() -> None:
+    # The first tickle and its retransmission 0.15 s later fall in a 0.2 s loss burst; the third, 0.3 s
+    # after the first, is answered: three tickles spaced in time tell a lossy path from an expired binding.
+    with FakeNatStun(lifetime_s=30.0, faults=frozenset({"lossy-response-port"}), secret=b"k3y") as nat:
+        est = measure_lifetime(StunTarget(nat.address, secret=b"k3y", timeout_s=0.5, tries=2), cap_s=0.4, parallel=1)
+    assert (est.alive_s, est.dead_s) == (pytest.approx(0.4, abs=0.15), None)
+    assert all(request > answer for request, answer in nat.sizes)  # no amplification, tickles included
+
+
+def test_the_lifetime_search_waits_without_spinning() -> None:
+    # between tickles the search sleeps in select(): its own thread uses a small share of the wall time
+    with FakeNatStun(lifetime_s=0.5) as nat:
+        wall, cpu = time.monotonic(), time.thread_time()
+        est = measure_lifetime(StunTarget(nat.address, timeout_s=0.5, tries=2), cap_s=1.0, parallel=2, rounds=1)
+        wall, cpu = time.monotonic() - wall, time.thread_time() - cpu
+    assert est.dead_s is not None and est.dead_s == round(est.dead_s, 3)  # idle times in whole ms
+    assert cpu < 0.1 * wall, (cpu, wall)
