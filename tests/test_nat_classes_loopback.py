@@ -56,9 +56,10 @@ def test_probe_nat_reports_the_classes_under_their_contract_keys() -> None:
 # --- the lifetime search itself, against a model NAT (no sockets, no waiting) -----------------------
 
 
-def _search(monkeypatch: pytest.MonkeyPatch, lifetime_s: float, cap_s: float, parallel: int,
-            rounds: int = 2) -> tuple[LifetimeEstimate, list[list[float]]]:  # fmt: skip
-    """measure_lifetime with each round answered by a NAT that holds a binding for ``lifetime_s``."""
+def _search(monkeypatch: pytest.MonkeyPatch, lifetime_s: float, cap_s: float, parallel: int | None = None,
+            rounds: int = 2, silent_controls: int = 0) -> tuple[LifetimeEstimate, list[list[float]]]:  # fmt: skip
+    """measure_lifetime with each round answered by a NAT that holds a binding for ``lifetime_s``
+    (the first ``silent_controls`` control rounds get no answer); the default ``parallel`` when None."""
     asked: list[list[float]] = []
 
     def model_round(_target: StunTarget, _ip: str, delays: list[float]) -> list[_Binding]:
@@ -66,13 +67,15 @@ def _search(monkeypatch: pytest.MonkeyPatch, lifetime_s: float, cap_s: float, pa
         out = []
         for d in delays:
             b = _Binding(None, d, 40000, 0.0)  # type: ignore[arg-type]
-            b.alive = d < lifetime_s
+            b.alive = d < lifetime_s and len(asked) > silent_controls
             out.append(b)
         return out
 
     monkeypatch.setattr(binding_lifetime, "_round", model_round)
-    est = measure_lifetime(StunTarget(("127.0.0.1", 3478), source="127.0.0.1"), cap_s, parallel, rounds)
-    return est, asked
+    target = StunTarget(("127.0.0.1", 3478), source="127.0.0.1")
+    if parallel is None:
+        return measure_lifetime(target, cap_s, rounds=rounds), asked
+    return measure_lifetime(target, cap_s, parallel, rounds), asked
 
 
 def test_lifetime_search_spreads_then_refines_between_the_last_alive_and_first_dead(
@@ -96,6 +99,28 @@ def test_lifetime_search_stops_below_a_50_ms_step(monkeypatch: pytest.MonkeyPatc
     est, asked = _search(monkeypatch, lifetime_s=0.25, cap_s=0.4, parallel=4, rounds=3)
     assert asked == [[0.2], [0.1, 0.2, 0.3, 0.4]]
     assert (est.alive_s, est.dead_s, est.rounds) == (0.2, 0.3, 2)
+
+
+def test_lifetime_search_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    # eight bindings by default; delays in whole ms
+    assert _search(monkeypatch, 99.0, cap_s=8.0)[1][1] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    assert _search(monkeypatch, 99.0, cap_s=1.0, parallel=3, rounds=1)[1][1] == [0.333, 0.667, 1.0]
+    # a step of exactly 50 ms is still run: (0.5 - 0.25) / 5
+    est, asked = _search(monkeypatch, 0.3, cap_s=1.0, parallel=4)
+    assert asked[2] == [0.3, 0.35, 0.4, 0.45] and (est.alive_s, est.dead_s) == (0.25, 0.3)
+    # every binding of round two alive: the expiry of round one still closes the bracket
+    est, _ = _search(monkeypatch, 0.95, cap_s=2.0, parallel=4)
+    assert (est.alive_s, est.dead_s) == (0.9, 1.0)
+    # no round asked for: only the control binding
+    est, asked = _search(monkeypatch, 99.0, cap_s=2.0, parallel=4, rounds=0)
+    assert (asked, est.alive_s, est.dead_s, est.rounds) == ([[0.2]], 0.0, None, 0)
+
+
+def test_the_control_binding_is_tried_three_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    est, asked = _search(monkeypatch, 99.0, cap_s=1.0, parallel=1, rounds=1, silent_controls=2)
+    assert asked == [[0.2], [0.2], [0.2], [1.0]] and est.alive_s == 1.0
+    with pytest.raises(LifetimeNotMeasured, match=r"^the STUN server did not honour RESPONSE-PORT \(RFC 5780 §7.5\)$"):
+        _search(monkeypatch, 99.0, cap_s=1.0, parallel=1, silent_controls=3)
 
 
 def test_a_bracket_keeps_the_tightest_bounds_seen() -> None:
