@@ -75,7 +75,7 @@ def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[Plan
                            reflector_port=refl.port or 5004)
     bandwidth = None if iperf is None else BandwidthProbe(
         host=iperf.host, port=iperf.port or 5201, duration_s=opts.bandwidth_duration_s,
-        max_mbps=max(link.contracted_up_mbps, link.contracted_down_mbps) * 1.1,
+        max_mbps=round(max(link.contracted_up_mbps, link.contracted_down_mbps) * 1.1, 3),
         contracted_up_mbps=link.contracted_up_mbps, contracted_down_mbps=link.contracted_down_mbps,
         calls=voice.peak_calls, codec=voice.codec, ptime_ms=voice.ptime_ms)
     return [_needs("rtp", rtp), _needs("bandwidth", bandwidth), nat_request(link, opts),

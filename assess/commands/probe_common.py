@@ -45,10 +45,15 @@ def expect(outcome: ProbeOutcome, result_type: type[R], as_json: bool) -> R:
     return outcome
 
 
+def measure(request: ProbeRequest, result_type: type[R], as_json: bool) -> R:
+    """Run ``request`` with the one probe runner; a not-assessed outcome is reported and exits 1."""
+    return expect(run_probe(request), result_type, as_json)
+
+
 def measure_and_report(request: ProbeRequest, result_type: type[R], as_json: bool,
                        summary: Callable[[R], None]) -> None:
     """Run ``request``; print its JSON or its summary, or the not-assessed outcome (exit 1)."""
-    result = expect(run_probe(request), result_type, as_json)
+    result = measure(request, result_type, as_json)
     if as_json:
         print_json(result)
     else:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import expect
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
 from assess.models.traversal import NatResult
 from collectors.probes.nat_probe import DEFAULT_STUN_PORT
-from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import NatProbe, NatPublicPairProbe
 from collectors.probes.target import split_host_port
 
@@ -46,14 +45,14 @@ def nat(
     if public_pair is not None:
         pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)),
                                   timeout_s=timeout)
-        result = expect(run_probe(pair), NatResult, as_json)
+        result = measure(pair, NatResult, as_json)
         emit(result, as_json, [("public address", f"{result.public_address}:{result.public_port}"),
                                ("mapping", result.mapping), ("filtering", result.filtering),
                                *(("note", n) for n in result.notes)])
         return
     request = NatProbe(host=host, port=port, timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
                        secret=secret_value(secret), source=source)
-    result = expect(run_probe(request), NatResult, as_json)
+    result = measure(request, NatResult, as_json)
     lifetime = "-" if result.binding_lifetime_s is None else (
         f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least
         else f"{result.binding_lifetime_s:g} s ± {result.binding_lifetime_resolution_s:g} s"

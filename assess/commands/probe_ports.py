@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import expect
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
 from assess.models.traversal import PortsResult
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
-from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import PortsProbe
 
 
@@ -32,7 +31,7 @@ def ports(
     """
     request = PortsProbe(host=host, udp=expand(parse_ports(udp), samples), tcp=expand(parse_ports(tcp), samples),
                          reflector_port=reflector_port, timeout_s=timeout, secret=secret_value(secret))
-    result = expect(run_probe(request), PortsResult, as_json)
+    result = measure(request, PortsResult, as_json)
     emit(result, as_json, [
         ("UDP tested", len(result.tested_udp)),
         ("UDP blocked", ", ".join(map(str, result.blocked_udp)) or "-"),

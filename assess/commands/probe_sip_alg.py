@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import expect
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
 from assess.errors import UserError
 from assess.models.traversal import SipAlgResult
-from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import SipAlgProbe
 from collectors.probes.sip_alg import DEFAULT_ALT_PORT
 from collectors.probes.target import split_host_port
@@ -36,7 +35,7 @@ def sip_alg(
     host, port = split_host_port(target, 5060)
     request = SipAlgProbe(host=host, port=port, transport="tcp" if transport == "tcp" else "udp", alt_port=alt_port,
                           timeout_s=timeout, secret=secret_value(secret))
-    result = expect(run_probe(request), SipAlgResult, as_json)
+    result = measure(request, SipAlgResult, as_json)
     emit(result, as_json, [
         ("SIP ALG detected", result.sip_alg_detected),
         ("rewritten", ", ".join(result.rewritten) or "-"),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import expect
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit
 from assess.models.traversal import SignallingResult
-from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import SipPathProbe
 from collectors.probes.target import split_host_port
 
@@ -29,7 +28,7 @@ def sip_path(
     """
     server, port = split_host_port(dns, 53) if dns else (None, 53)
     request = SipPathProbe(domain=domain, dns_server=server, dns_port=port, timeout_s=timeout, ca_file=ca_file)
-    result = expect(run_probe(request), SignallingResult, as_json)
+    result = measure(request, SignallingResult, as_json)
     rows: list[tuple[str, object]] = [("domain", domain), ("NAPTR", len(result.naptr))]
     for t in result.targets:
         state = f"{t.options_status} in {t.options_rtt_ms} ms" if t.reachable else f"DEAD ({t.error})"
