@@ -16,7 +16,14 @@ import sys
 
 from pydantic import ValidationError
 
-from collectors.probes.probe_runner import RESULT_MODEL, ProbeResult, run_probe, unassessed_reason, with_secret
+from collectors.probes.probe_runner import (
+    RESULT_MODEL,
+    ProbeResult,
+    check_request,
+    run_probe,
+    unassessed_reason,
+    with_secret,
+)
 from collectors.probes.requests import PROBE_REQUEST, ProbeKind, ProbeRequest
 
 BAD_REQUEST_EXIT = 2
@@ -53,10 +60,11 @@ def main() -> int:
     """Run the request on stdin; print its outcome."""
     try:
         request = read_request(sys.stdin.read())
-        outcome = run_probe(request)
+        check_request(request)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return BAD_REQUEST_EXIT
+    outcome = run_probe(request)
     sys.stdout.write(outcome.model_dump_json(indent=2) + "\n")
     return NOT_ASSESSED_EXIT if unassessed_reason(outcome) is not None else 0
 
