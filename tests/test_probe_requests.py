@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
 from assess.plan import Link, Voice
 from assess.probe_process import run_in_worker
+from collectors.probes.probe_runner import RESULT_MODEL
 from collectors.probes.requests import (
     PROBE_REQUEST,
     BandwidthProbe,
@@ -43,6 +44,10 @@ EVERY_KIND = [
 @pytest.mark.parametrize("request_", EVERY_KIND, ids=lambda r: r.kind)
 def test_every_request_survives_the_json_trip(request_: Any) -> None:
     assert PROBE_REQUEST.validate_json(request_.model_dump_json()) == request_
+
+
+def test_every_kind_has_a_result_model() -> None:
+    assert set(RESULT_MODEL) == {r.kind for r in EVERY_KIND}
 
 
 def test_a_secret_never_reaches_the_json() -> None:
