@@ -2,7 +2,7 @@
 
 :func:`link_requests` turns a link, its site's voice settings and the run's bounds into the typed
 requests the survey (and the monitor) hand to the probe worker, one per result field of
-:class:`~assess.models.site.LinkProbes`, each with why it cannot run when the plan lacks its far end.
+:class:`~core.models.site.LinkProbes`, each with why it cannot run when the plan lacks its far end.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assess.errors import UserError
 from assess.farend.precheck import FarendChecks
-from assess.plan import Endpoint, Link, Voice
 from collectors.probes.codecs import dscp_value
 from collectors.probes.port_list import expand
 from collectors.probes.requests import (
@@ -28,6 +26,8 @@ from collectors.probes.requests import (
     StampProbe,
 )
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.plan import Endpoint, Link, Voice
 
 LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
 """The result fields of a link the survey fills, in run order."""

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assess.atomic import write_atomic
 from assess.farend.precheck import FIELD_SERVICE, blocked_probes
 from assess.link_requests import (
     NO_ENDPOINT,
@@ -27,14 +26,15 @@ from assess.link_requests import (
     link_requests,
     time_limit_s,
 )
-from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
-from assess.models.site import LinkProbes, NotAssessed
-from assess.models.stamp import StampResult
-from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
-from assess.plan import Link, Voice
 from assess.probe_process import run_in_worker
-from assess.safe_names import check_name, inside
 from collectors.probes.probe_runner import ProbeResult, unassessed_reason
+from core.atomic import write_atomic
+from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
+from core.models.site import LinkProbes, NotAssessed
+from core.models.stamp import StampResult
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
+from core.plan import Link, Voice
+from core.safe_names import check_name, inside
 
 LINKS_DIR = "_links"
 __all__ = ["LinkProbeOptions", "load_link_probes", "probe_link", "save_link_probes"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from assess.link_requests import LinkProbeOptions, PlannedProbe, link_requests
 from assess.link_survey import load_link_probes, probe_link
-from assess.plan import Link, Voice
 from collectors.probes.requests import NatProbe, SipPathProbe
+from core.plan import Link, Voice
 
 LINK = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50)
 

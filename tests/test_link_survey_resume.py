@@ -7,10 +7,10 @@ from pathlib import Path
 
 from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
 from assess.link_survey import load_link_probes, probe_link, save_link_probes
-from assess.models.probes import RtpResult
-from assess.models.site import LinkProbes
-from assess.plan import Link, Voice
 from collectors.probes.requests import BandwidthProbe
+from core.models.probes import RtpResult
+from core.models.site import LinkProbes
+from core.plan import Link, Voice
 
 
 def _free_udp_port() -> int:

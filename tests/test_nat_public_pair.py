@@ -17,9 +17,9 @@ from contextlib import ExitStack, contextmanager
 import pytest
 
 from assess.link_requests import LinkProbeOptions, link_requests
-from assess.plan import Link, Voice
 from collectors.probes.nat_public import classify_mapping
 from collectors.probes.requests import NatProbe, NatPublicPairProbe
+from core.plan import Link, Voice
 from tests.traversal_servers import free_udp_port_pair, start_coturn
 
 pytestmark = pytest.mark.skipif(shutil.which("turnserver") is None, reason="needs coturn")

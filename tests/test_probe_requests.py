@@ -15,7 +15,6 @@ import typer
 from typer.testing import CliRunner
 
 from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
-from assess.plan import Link, Voice
 from assess.probe_process import run_in_worker
 from collectors.probes.probe_runner import RESULT_MODEL
 from collectors.probes.requests import (
@@ -32,6 +31,7 @@ from collectors.probes.requests import (
     StampProbe,
 )
 from collectors.probes.worker import read_outcome
+from core.plan import Link, Voice
 
 EVERY_KIND = [
     RtpProbe(host="192.0.2.10"), BandwidthProbe(host="192.0.2.10"), NatProbe(host="192.0.2.10"),

@@ -17,11 +17,7 @@ from typer.testing import CliRunner
 from assess.cli import app
 from assess.link_requests import NO_SIP_DOMAIN, LinkProbeOptions, link_requests
 from assess.link_survey import store
-from assess.models.site import LinkProbes
-from assess.models.traversal import PortsResult
-from assess.plan import Endpoint, Link, Voice
 from assess.probe_process import run_in_worker
-from assess.reflector.stun_responder import StunConfig, StunResponder
 from collectors.probes.nat_behaviour import StunTarget, ask
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
@@ -29,15 +25,26 @@ from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.stun import BINDING_REQUEST, StunMessage, encode
+from core.models.site import LinkProbes
+from core.models.traversal import PortsResult
+from core.plan import Endpoint, Link, Voice
+from reflector.stun_responder import StunConfig, StunResponder
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
+from wire.stun import BINDING_REQUEST, StunMessage, encode
+
+# The open reflector runs as `assess reflector`, the one with a secret from its own entry point
+# (`python -m reflector`): both must serve every probe alike.
+ASSESS_REFLECTOR = ("-m", "assess", "reflector")
+STANDALONE_REFLECTOR = ("-m", "reflector")
 
 
-def _start_reflector(secret: str | None) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+def _start_reflector(
+    secret: str | None, entry: tuple[str, ...] = ASSESS_REFLECTOR
+) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     ctrl, sip = free_port_pair_tcp_udp()
     alt, _ = free_port_pair_tcp_udp()
     stun = free_udp_port_pair(("127.0.0.1", "127.0.0.2"))
-    argv = [sys.executable, "-m", "assess", "reflector", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
+    argv = [sys.executable, *entry, "--bind", "127.0.0.1", "--bind", "127.0.0.2",
             "--port", str(ctrl), "--stun-port", str(stun), "--sip-port", str(sip), "--sip-alt-port", str(alt)]
     env = {k: v for k, v in os.environ.items() if k != "ASSESS_SECRET"}
     if secret:
@@ -59,7 +66,7 @@ def reflector():
 
 @pytest.fixture(scope="module")
 def secret_reflector():
-    proc, ports = _start_reflector("s3cret-lab")
+    proc, ports = _start_reflector("s3cret-lab", STANDALONE_REFLECTOR)
     yield ports
     proc.terminate()
     proc.wait(timeout=5)

@@ -9,10 +9,10 @@ import typer
 from rich.table import Table
 
 from assess.console import err_console, print_json, safe_text
-from assess.errors import UserError
+from core.errors import UserError
 
 if TYPE_CHECKING:
-    from assess.models.pcap import PcapResult
+    from core.models.pcap import PcapResult
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:

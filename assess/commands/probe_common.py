@@ -9,9 +9,9 @@ from typing import TypeVar
 import typer
 
 from assess.console import err_console, print_json, safe_text
-from assess.errors import UserError
 from collectors.probes.probe_runner import ProbeOutcome, ProbeResult, check_request, run_probe
 from collectors.probes.requests import ProbeNotAssessed, ProbeRequest
+from core.errors import UserError
 
 R = TypeVar("R", bound=ProbeResult)
 

@@ -6,10 +6,10 @@ import typer
 
 from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
-from assess.models.traversal import NatResult
 from collectors.probes.nat_probe import DEFAULT_STUN_PORT
 from collectors.probes.requests import NatProbe, NatPublicPairProbe
 from collectors.probes.target import split_host_port
+from core.models.traversal import NatResult
 
 
 def nat(

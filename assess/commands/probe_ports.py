@@ -6,9 +6,9 @@ import typer
 
 from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
-from assess.models.traversal import PortsResult
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
 from collectors.probes.requests import PortsProbe
+from core.models.traversal import PortsResult
 
 
 def ports(

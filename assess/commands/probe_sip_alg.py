@@ -6,11 +6,11 @@ import typer
 
 from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
-from assess.errors import UserError
-from assess.models.traversal import SipAlgResult
 from collectors.probes.requests import SipAlgProbe
 from collectors.probes.sip_alg import DEFAULT_ALT_PORT
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.traversal import SipAlgResult
 
 
 def sip_alg(

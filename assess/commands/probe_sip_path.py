@@ -6,9 +6,9 @@ import typer
 
 from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit
-from assess.models.traversal import SignallingResult
 from collectors.probes.requests import SipPathProbe
 from collectors.probes.target import split_host_port
+from core.models.traversal import SignallingResult
 
 
 def sip_path(

@@ -11,15 +11,15 @@ import threading
 import time
 from dataclasses import dataclass
 
-from assess.capacity import per_call_kbps
 from assess.link_requests import LinkField, LinkProbeOptions, link_requests, time_limit_s
-from assess.models.probes import RtpResult
-from assess.models.traversal import NatResult, SignallingResult
 from assess.monitor.store import Sample
-from assess.plan import Link, Voice
 from assess.probe_process import run_in_worker
 from collectors.probes.probe_runner import ProbeResult
 from collectors.probes.requests import ProbeRequest
+from core.capacity import per_call_kbps
+from core.models.probes import RtpResult
+from core.models.traversal import NatResult, SignallingResult
+from core.plan import Link, Voice
 
 MAX_RTP_S = 60.0  # per-interval cap on the stream: monitoring must stay light on a customer's link
 SIP_BYTES = 4_000  # OPTIONS and answers to a few servers, generous

@@ -13,10 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from assess.errors import NotAssessedError
-from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
-from assess.models.stamp import StampResult
-from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from collectors.probes.bandwidth import BandwidthSettings, run_bandwidth_probe
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
@@ -40,6 +36,10 @@ from collectors.probes.rtp import RtpSettings, run_rtp_probe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
 from collectors.probes.sip_path import SipPathOptions, probe_sip_path
 from collectors.probes.stamp import StampSettings, run_stamp
+from core.errors import NotAssessedError
+from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
+from core.models.stamp import StampResult
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 
 ProbeResult = (RtpResult | BandwidthResult | NatResult | SipAlgResult | PortsResult | SignallingResult
                | StampResult | DscpTraceResult)
