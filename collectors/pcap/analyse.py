@@ -157,12 +157,11 @@ class CaptureAnalysis:
     def _rtp(self, dg: Datagrams, idx: I64) -> None:
         if not len(idx):
             return
-        h = dg.head[idx].astype(np.int64)
-        seq = (h[:, 2] << 8) | h[:, 3]
-        ts = (h[:, 4] << 24) | (h[:, 5] << 16) | (h[:, 6] << 8) | h[:, 7]
-        ssrc = (h[:, 8] << 24) | (h[:, 9] << 16) | (h[:, 10] << 8) | h[:, 11]
-        pt = h[:, 1] & 0x7F
-        marker = h[:, 1] >> 7
+        h = dg.head[idx]  # (n, 16) bytes: the RTP fixed header, read as big-endian words in place
+        seq = h.view(">u2")[:, 1].astype(np.int64)
+        ts, ssrc = h.view(">u4")[:, 1].astype(np.int64), h.view(">u4")[:, 2].astype(np.int64)
+        pt = (h[:, 1] & 0x7F).astype(np.int64)
+        marker = (h[:, 1] >> 7).astype(np.int64)
         t_ms = _time_ms(dg.ts_ns[idx], self.first_ns or 0)
         rows, hashes = self._keys(dg, idx, ssrc)
         uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
