@@ -123,6 +123,17 @@ def test_small_chunks_give_the_same_result(sample: Path, sample_result: PcapResu
     assert chunked.model_dump() == sample_result.model_dump()
 
 
+def test_stream_key_hash_collisions_still_group_streams_exactly(
+    sample: Path, sample_result: PcapResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from collectors.pcap import analyse
+
+    monkeypatch.setattr(analyse, "_MIX", [np.uint64(0)] * 4)  # every stream key hashes to 0
+    assert analyse_capture(sample).model_dump() == sample_result.model_dump()
+
+
 def test_cli_pcap_json_contract(sample: Path) -> None:
     out = CliRunner().invoke(app, ["pcap", str(sample), "--json"])
     assert out.exit_code == 0, out.output
