@@ -14,8 +14,8 @@ from typer.main import get_group
 
 from assess import __version__
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
-from assess.errors import UserError
 from assess.plain_params import plain_params, use_plain_params
+from core.errors import UserError
 
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.

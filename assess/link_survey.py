@@ -19,14 +19,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from assess.atomic import write_atomic
 from assess.farend.precheck import FarendChecks, blocked_probes
-from assess.models.probes import BandwidthResult, RtpResult
-from assess.models.site import LinkProbes, NotAssessed
-from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
-from assess.plan import Endpoint, Link, Voice
-from assess.safe_names import check_name, inside
 from assess.secret_env import secret_env
+from core.atomic import write_atomic
+from core.models.probes import BandwidthResult, RtpResult
+from core.models.site import LinkProbes, NotAssessed
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
+from core.plan import Endpoint, Link, Voice
+from core.safe_names import check_name, inside
 
 LINKS_DIR = "_links"
 

@@ -21,13 +21,13 @@ from typing import TypeVar
 
 from weasyprint import HTML
 
-from assess.models.site import SiteResult
 from assess.report import build_portfolio
 from assess.report.parallel import SiteReportJob, default_workers, render_sites
 from assess.report.portfolio import portfolio_view
 from assess.report.render import render_html
 from assess.report.view import site_view
 from benchmarks.common import Row
+from core.models.site import SiteResult
 from tests.report_fixtures import all_sites
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ import typer
 from typer.main import get_group
 
 from assess.command_table import COMMANDS, PROBE_COMMANDS
-from collectors.platforms.registry import UNITS
+from platforms.registry import UNITS
 from tests.pcapgen import sample_call_frames, write_capture
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link
-from assess.plan import Link, Voice
+from core.plan import Link, Voice
 
 LINK = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50)
 

@@ -6,9 +6,9 @@ import socket
 from pathlib import Path
 
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link, save_link_probes
-from assess.models.probes import RtpResult
-from assess.models.site import LinkProbes
-from assess.plan import Link, Voice
+from core.models.probes import RtpResult
+from core.models.site import LinkProbes
+from core.plan import Link, Voice
 
 
 def _free_udp_port() -> int:

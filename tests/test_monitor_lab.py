@@ -24,12 +24,12 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
 
-from assess.errors import UserError
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.config import Episode
 from assess.monitor.analysis import summarise_store
 from assess.monitor.store import Store
-from assess.plan import Thresholds
+from core.errors import UserError
+from core.plan import Thresholds
 from tests.labtools import needs_lab
 from tests.live_helpers import free_port
 

@@ -17,8 +17,8 @@ from contextlib import ExitStack, contextmanager
 import pytest
 
 from assess.link_survey import LinkProbeOptions, probe_calls
-from assess.plan import Link, Voice
 from collectors.probes.nat_public import classify_mapping
+from core.plan import Link, Voice
 from tests.traversal_servers import free_udp_port_pair, start_coturn
 
 pytestmark = pytest.mark.skipif(shutil.which("turnserver") is None, reason="needs coturn")

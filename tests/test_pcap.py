@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.errors import UserError
-from assess.models.pcap import PcapResult
 from collectors.pcap.analyse import analyse_capture
+from core.errors import UserError
+from core.models.pcap import PcapResult
 from tests.pcapgen import (
     RtpSpec,
     SipCall,
@@ -150,10 +150,10 @@ def test_cli_pcap_rejects_non_captures(tmp_path: Path, content: bytes) -> None:
 
 
 def test_site_captures_are_analysed_relative_to_the_plan(tmp_path: Path, sample: Path) -> None:
-    from assess.models.common import Verdict
-    from assess.models.site import SiteResult
-    from assess.plan import parse_plan
     from collectors.pcap.analyse import analyse_site_captures
+    from core.models.common import Verdict
+    from core.models.site import SiteResult
+    from core.plan import parse_plan
 
     (tmp_path / "caps").mkdir()
     shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")
@@ -247,8 +247,8 @@ def test_empty_capture_and_sdp_with_a_host_name(tmp_path: Path) -> None:
 
 
 def test_survey_attaches_a_sites_captures_to_its_results(tmp_path: Path, sample: Path) -> None:
-    from assess.plan import parse_plan
     from assess.survey import SurveyOptions, run_survey
+    from core.plan import parse_plan
 
     (tmp_path / "caps").mkdir()
     shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")

@@ -15,21 +15,28 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.reflector.stun_responder import StunConfig, StunResponder
 from collectors.probes.nat_behaviour import StunTarget, ask
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.stun import BINDING_REQUEST, StunMessage, encode
+from reflector.stun_responder import StunConfig, StunResponder
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
+from wire.stun import BINDING_REQUEST, StunMessage, encode
+
+# The open reflector runs as `assess reflector`, the one with a secret from its own entry point
+# (`python -m reflector`): both must serve every probe alike.
+ASSESS_REFLECTOR = ("-m", "assess", "reflector")
+STANDALONE_REFLECTOR = ("-m", "reflector")
 
 
-def _start_reflector(secret: str | None) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+def _start_reflector(
+    secret: str | None, entry: tuple[str, ...] = ASSESS_REFLECTOR
+) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     ctrl, sip = free_port_pair_tcp_udp()
     alt, _ = free_port_pair_tcp_udp()
     stun = free_udp_port_pair(("127.0.0.1", "127.0.0.2"))
-    argv = [sys.executable, "-m", "assess", "reflector", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
+    argv = [sys.executable, *entry, "--bind", "127.0.0.1", "--bind", "127.0.0.2",
             "--port", str(ctrl), "--stun-port", str(stun), "--sip-port", str(sip), "--sip-alt-port", str(alt)]
     env = {k: v for k, v in os.environ.items() if k != "ASSESS_SECRET"}
     if secret:
@@ -51,7 +58,7 @@ def reflector():
 
 @pytest.fixture(scope="module")
 def secret_reflector():
-    proc, ports = _start_reflector("s3cret-lab")
+    proc, ports = _start_reflector("s3cret-lab", STANDALONE_REFLECTOR)
     yield ports
     proc.terminate()
     proc.wait(timeout=5)
@@ -142,9 +149,9 @@ def test_blocked_spans_group_consecutive_samples():
 
 
 def test_run_traversal_fills_the_link_probes_from_the_plan(reflector):
-    from assess.models.site import LinkProbes
-    from assess.plan import Endpoint, Link, Voice
     from collectors.probes.traversal_suite import TraversalOptions, run_traversal
+    from core.models.site import LinkProbes
+    from core.plan import Endpoint, Link, Voice
 
     link = Link(name="wan1", contracted_up_mbps=10, contracted_down_mbps=10,
                 reflector=Endpoint(host="127.0.0.1", port=reflector["ctrl"]))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.capacity import CODEC_KBPS, LINK_LAYERS, LinkLayer, capacity
 from assess.console import print_json
-from assess.errors import UserError
-from assess.models.capacity import CapacityResult
+from core.capacity import CODEC_KBPS, LINK_LAYERS, LinkLayer, capacity
+from core.errors import UserError
+from core.models.capacity import CapacityResult
 
 
 def _show(result: CapacityResult) -> None:

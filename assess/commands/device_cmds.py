@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from assess.console import print_json, safe_text
-from assess.errors import UserError
-from assess.models.facts import DeviceFacts
-from collectors.platforms import NAMES as PLATFORM_NAMES
+from core.errors import UserError
+from core.models.facts import DeviceFacts
+from platforms import NAMES as PLATFORM_NAMES
 
 if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`; rich not for `--json`
     from rich.console import Console
     from rich.table import Table
 
-    from assess.models.findings import Finding
+    from core.models.findings import Finding
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
@@ -30,9 +30,9 @@ STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown"
 def load_facts(path: Path, platform: str | None) -> DeviceFacts:
     """Parse ``path`` with the given or detected platform's parser; the facts say why that platform."""
     # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
-    from collectors.parsers import registry
-    from collectors.parsers.loader import as_config_of, load_evidence
-    from collectors.redact import redact
+    from collectors.loader import as_config_of, load_evidence
+    from platforms.parsers import registry
+    from platforms.redact import redact
 
     # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
     # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
@@ -45,8 +45,8 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
 def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
     """(platform, why) from the outputs' syntax, else the evidence manifest; UserError when neither says."""
-    from collectors.parsers import registry
-    from collectors.parsers.loader import manifest_platform
+    from collectors.loader import manifest_platform
+    from platforms.parsers import registry
 
     detection = registry.detect(outputs)
     if detection.platform is not None:
@@ -65,10 +65,10 @@ def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
     """The registered config rules run over a one-device site (site and probe rules need a plan)."""
-    from assess.models.site import DeviceRecord
     from checks import registry as rules_registry
     from checks.base import SiteContext
     from checks.engine import run_rules
+    from core.models.site import DeviceRecord
 
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
     return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))

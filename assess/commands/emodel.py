@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from assess.console import print_json
-from assess.emodel import CODECS, EModelResult, emodel
-from assess.errors import UserError
+from core.emodel import CODECS, EModelResult, emodel
+from core.errors import UserError
 
 # A jitter buffer sized at twice the interarrival jitter absorbs nearly all of it; that is
 # the delay --jitter-ms adds on top of --delay-ms.

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from assess.console import print_json, safe_text
-from assess.errors import UserError
+from core.errors import UserError
 
 if TYPE_CHECKING:
-    from assess.models.pcap import PcapResult
+    from core.models.pcap import PcapResult
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:

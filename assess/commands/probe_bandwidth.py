@@ -6,11 +6,11 @@ import typer
 
 from assess.commands.probe_common import measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.probes import BandwidthResult
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS, BandwidthSettings, run_bandwidth_probe
 from collectors.probes.codecs import CODECS
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.probes import BandwidthResult
 
 
 def bandwidth(

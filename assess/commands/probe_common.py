@@ -9,7 +9,7 @@ import typer
 from pydantic import BaseModel
 
 from assess.console import err_console, print_json, safe_text
-from assess.errors import NotAssessedError
+from core.errors import NotAssessedError
 
 R = TypeVar("R", bound=BaseModel)
 

@@ -8,10 +8,10 @@ import typer
 
 from assess.commands.probe_common import measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.probes import DscpTraceResult
 from collectors.probes.codecs import dscp_value
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
+from core.errors import UserError
+from core.models.probes import DscpTraceResult
 
 
 def dscp_trace(

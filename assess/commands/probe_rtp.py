@@ -6,11 +6,11 @@ import typer
 
 from assess.commands.probe_common import measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.probes import RtpResult
 from collectors.probes.codecs import CODECS, dscp_value
 from collectors.probes.rtp import MAX_DURATION_S, RtpSettings, run_rtp_probe
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.probes import RtpResult
 
 
 def rtp(

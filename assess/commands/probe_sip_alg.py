@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from assess.commands.probe_output import emit, secret_bytes
-from assess.errors import UserError
 from collectors.probes.sip_alg import DEFAULT_ALT_PORT, SipAlgOptions, probe_sip_alg
 from collectors.probes.target import split_host_port
+from core.errors import UserError
 
 
 def sip_alg(

@@ -6,11 +6,11 @@ import typer
 
 from assess.commands.probe_common import measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.stamp import StampResult
 from collectors.probes.codecs import dscp_value
 from collectors.probes.stamp import MAX_DURATION_S, StampSettings, run_stamp
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.stamp import StampResult
 
 
 def stamp(

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from assess.capacity import per_call_kbps
 from assess.link_survey import LinkProbeOptions, ProbeCall, probe_calls, probe_command, read_probe_output
-from assess.models.probes import RtpResult
-from assess.models.traversal import NatResult, SignallingResult
 from assess.monitor.store import Sample
-from assess.plan import Link, Voice
+from core.capacity import per_call_kbps
+from core.models.probes import RtpResult
+from core.models.traversal import NatResult, SignallingResult
+from core.plan import Link, Voice
 
 MAX_RTP_S = 60.0  # per-interval cap on the stream: monitoring must stay light on a customer's link
 SIP_BYTES = 4_000  # OPTIONS and answers to a few servers, generous

@@ -7,8 +7,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assess.models.site import SiteResult
 from assess.report.site import render_site
+from core.models.site import SiteResult
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jinja2
 
-from assess.models.site import SiteResult
 from assess.report.charts import score_color
+from core.models.site import SiteResult
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -86,7 +86,7 @@ def write_pdf(html: str, path: Path) -> None:
     """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset)."""
     from weasyprint import HTML  # imported late: it is slow to import and only the PDF step needs it
 
-    from assess.atomic import write_atomic
+    from core.atomic import write_atomic
 
     pdf = HTML(string=html, base_url=str(path.parent)).write_pdf()
     write_atomic(path, pdf if isinstance(pdf, bytes) else b"")
@@ -97,6 +97,6 @@ def check_page_size(page_size: str) -> str:
     for size in PAGE_SIZES:
         if page_size.lower() == size.lower():
             return size
-    from assess.errors import UserError
+    from core.errors import UserError
 
     raise UserError(f"unknown page size {page_size!r}: choose A4 or Letter")

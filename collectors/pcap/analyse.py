@@ -15,14 +15,14 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import numpy.typing as npt
 
-from assess.errors import UserError
-from assess.models.pcap import PcapResult
-from assess.safe_names import check_relative, inside
 from collectors.pcap.decode import Datagrams, decode
 from collectors.pcap.reader import CHUNK_BYTES, iter_chunks
 from collectors.pcap.report import call_results, stream_result
 from collectors.pcap.rtpstats import StreamStats
 from collectors.pcap.sip import SdpMedia, SipMessage, looks_like_sip, parse_sip
+from core.errors import UserError
+from core.models.pcap import PcapResult
+from core.safe_names import check_relative, inside
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]

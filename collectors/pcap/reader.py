@@ -18,7 +18,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from assess.errors import UserError
+from core.errors import UserError
 
 CHUNK_BYTES = 16 * 1024 * 1024
 PCAPNG_SHB = 0x0A0D0D0A

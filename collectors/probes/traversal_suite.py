@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assess.models.site import LinkProbes
-from assess.plan import Link, Voice
 from collectors.probes.nat_probe import DEFAULT_STUN_PORT, NatProbeOptions, probe_nat
 from collectors.probes.port_list import expand
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
 from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from core.models.site import LinkProbes
+from core.plan import Link, Voice
 
 
 @dataclass(frozen=True)
