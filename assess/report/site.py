@@ -7,10 +7,11 @@ from pathlib import Path
 
 from assess.atomic import write_atomic
 from assess.models.site import SiteResult
-from assess.report.render import check_page_size, render_html, write_pdf
+from assess.report.render import check_page_size, fewer_collections, render_html, write_pdf
 from assess.report.view import site_view
 
 
+@fewer_collections()
 def render_site(
     result: SiteResult,
     out_dir: Path,
