@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -61,6 +61,15 @@ def _svg(fig: Figure) -> str:
 def data_uri(svg: str) -> str:
     """An ``<img src>`` value carrying ``svg``."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+# Where the views send a chart: ``sink(draw, *args)`` returns the ``<img src>`` of ``draw(*args)``.
+ChartSink = Callable[..., str]
+
+
+def drawn_here(draw: Callable[..., str], *args: object) -> str:
+    """The chart sink that draws in this process and returns a data URI."""
+    return data_uri(draw(*args))
 
 
 def _style(ax: object) -> None:

@@ -19,6 +19,9 @@ from assess.report.charts import score_color
 if TYPE_CHECKING:
     from weasyprint.document import Document
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    from assess.report.chart_worker import DeferredCharts
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -91,7 +94,7 @@ def render_html(template: str, **context: object) -> str:
 
 
 @contextmanager
-def fewer_collections(young: int = 50_000) -> Iterator[None]:
+def fewer_collections(young: int = 20_000) -> Iterator[None]:
     """Run the cyclic garbage collector rarely while a report is built; restored afterwards.
 
     matplotlib and WeasyPrint allocate millions of short-lived objects, so with the default
@@ -123,11 +126,11 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def layout(html: str, base_url: str) -> Document:
+def layout(html: str, base_url: str, url_fetcher: URLFetcher | None = None) -> Document:
     """WeasyPrint's pages of ``html`` (style cascade, boxes, line breaking, pagination)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=base_url).render(font_config=font_config())
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(font_config=font_config())
 
 
 def pdf_bytes(document: Document) -> bytes:
@@ -136,11 +139,17 @@ def pdf_bytes(document: Document) -> bytes:
     return pdf if isinstance(pdf, bytes) else b""
 
 
-def write_pdf(html: str, path: Path) -> None:
-    """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset)."""
+def write_pdf(html: str, path: Path, charts: DeferredCharts | None = None) -> None:
+    """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset).
+
+    ``charts`` serves the ``chart:N`` images of ``html`` when a worker draws them.
+    """
     from assess.atomic import write_atomic
 
-    write_atomic(path, pdf_bytes(layout(html, str(path.parent))))
+    document = layout(html, str(path.parent), charts.fetcher() if charts else None)
+    if charts:
+        charts.check()
+    write_atomic(path, pdf_bytes(document))
 
 
 def check_page_size(page_size: str) -> str:
