@@ -13,26 +13,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assess.atomic import remove_stale, write_atomic
-from assess.errors import UserError
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
-from assess.models.pcap import PcapResult
-from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
 from assess.monitor.pilot_results import apply_store
 from assess.monitor.store import STORE_NAME
-from assess.plan import Plan, Site, Thresholds
 from assess.report import build_portfolio, render_portfolio
 from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
-from assess.safe_names import inside
 from assess.scoring import score_site
 from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
 from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.profiles import rules_for_profile
 from collectors.base import CollectOptions, DeviceCollection
-from collectors.parsers.registry import detect, parse_device
 from collectors.runner import collect_site
+from core.atomic import remove_stale, write_atomic
+from core.errors import UserError
+from core.models.pcap import PcapResult
+from core.models.site import DeviceRecord, LinkProbes, NotAssessed, Portfolio, SiteResult
+from core.plan import Plan, Site, Thresholds
+from core.safe_names import inside
+from platforms.parsers.registry import detect, parse_device
 
 EVIDENCE = "evidence"
 Notify = Callable[[str], None]

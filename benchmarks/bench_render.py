@@ -22,7 +22,6 @@ from typing import TypeVar
 
 from weasyprint import HTML
 
-from assess.models.site import SiteResult
 from assess.report import build_portfolio, charts, render_site
 from assess.report.chart_worker import DeferredCharts
 from assess.report.parallel import SiteReportJob, default_workers, render_sites
@@ -30,6 +29,7 @@ from assess.report.portfolio import portfolio_view
 from assess.report.render import fewer_collections, layout, pdf_bytes, render_html
 from assess.report.view import site_view
 from benchmarks.common import Row
+from core.models.site import SiteResult
 from tests.report_fixtures import all_sites
 
 T = TypeVar("T")

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from netutils.interface import canonical_interface_name
 
-from assess.models.common import Status
-from assess.models.facts import DeviceFacts, FirewallRule, Port
-from assess.plan import Link
 from checks.base import Outcome, SiteContext
+from core.models.common import Status
+from core.models.facts import DeviceFacts, FirewallRule, Port
+from core.plan import Link
 
 # Worst first: the order a fixture's or a subject's statuses are summarised in.
 STATUS_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA)

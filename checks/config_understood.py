@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 
 class ConfigUnderstood(DeviceRule):

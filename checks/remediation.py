@@ -1,6 +1,6 @@
 """Renders a failing rule's fix for one device from its facts and the site's plan.
 
-Templates are data: ``collectors/platforms/remediation/<platform>.yaml`` keyed by rule id, each with
+Templates are data: ``platforms/remediation/<platform>.yaml`` keyed by rule id, each with
 the commands (``fix``), what to check afterwards (``verify``), how to undo it (``rollback``), the
 safe-order ``phase`` and, where applying it could cut the consultant off, a ``warning``. They are
 Jinja2 with StrictUndefined: a template that reads a value the context lacks is a bug, never an
@@ -22,10 +22,6 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.models.facts import SIP_PORTS, DeviceFacts, FirewallRule, PolicyClass, Port, QosPolicy
-from assess.models.findings import Finding
-from assess.models.remediation import FILL_MARK, PHASE_ORDER, Phase, RemediationBlock
-from assess.plan import Voice
 from checks.base import Outcome, SiteContext
 from checks.common import interface_key, link_for_port, same_interface, wan_ports
 from checks.marking import marking_kind
@@ -33,8 +29,12 @@ from checks.nat_timeouts import refresh_interval_s
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, ef_queue, flatten, output_policy, shaper_kbps
 from checks.voice_load import peak_voice_kbps
 from checks.wan_priority_queue import MAX_PRIORITY_SHARE
+from core.models.facts import SIP_PORTS, DeviceFacts, FirewallRule, PolicyClass, Port, QosPolicy
+from core.models.findings import Finding
+from core.models.remediation import FILL_MARK, PHASE_ORDER, Phase, RemediationBlock
+from core.plan import Voice
 
-TEMPLATE_DIR = Path(__file__).parents[1] / "collectors" / "platforms" / "remediation"
+TEMPLATE_DIR = Path(__file__).parents[1] / "platforms" / "remediation"
 # NAT/firewall session timeouts are rounded up to whole minutes above what the phones need.
 TIMEOUT_STEP_S = 60
 # A priority queue is sized for the peak calls plus a quarter, within the third of the link VQ203 allows.

@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from assess.emodel import EModelParams, compute
+from core.emodel import EModelParams, compute
 
 DEFAULTS = {
     "slr": 8.0, "rlr": 2.0, "stmr": 15.0, "lstr": 18.0, "ds": 3.0, "dr": 3.0, "telr": 65.0, "wepl": 110.0,

@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from assess.models.common import Verdict
-from assess.models.probes import BandwidthResult, RtpResult
-from assess.models.site import CategoryScore
-from assess.plan import Thresholds
+from core.models.common import Verdict
+from core.models.probes import BandwidthResult, RtpResult
+from core.models.site import CategoryScore
+from core.plan import Thresholds
 
 INK = "#1f2937"
 MUTED = "#6b7280"

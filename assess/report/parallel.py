@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from assess.models.site import SiteResult
 from assess.report.chart_worker import usable_cores
 from assess.report.site import render_site
+from core.models.site import SiteResult
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.pilot import Percentiles, PilotLinkSummary
-from assess.models.site import SiteResult
 from assess.monitor.analysis import rtt_target
-from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.pilot_charts import clock_label, heatmap_chart, series_chart
+from core.models.pilot import Percentiles, PilotLinkSummary
+from core.models.site import SiteResult
+from core.plan import Thresholds
 
 MAX_EVENT_ROWS = 12  # the longest events; results.json lists them all
 

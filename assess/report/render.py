@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from assess.models.site import SiteResult
 from assess.report.charts import score_color
+from core.models.site import SiteResult
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -144,7 +144,7 @@ def write_pdf(html: str, path: Path, charts: DeferredCharts | None = None) -> No
 
     ``charts`` serves the ``chart:N`` images of ``html`` when a worker draws them.
     """
-    from assess.atomic import write_atomic
+    from core.atomic import write_atomic
 
     document = layout(html, str(path.parent), charts.fetcher() if charts else None)
     if charts:
@@ -157,6 +157,6 @@ def check_page_size(page_size: str) -> str:
     for size in PAGE_SIZES:
         if page_size.lower() == size.lower():
             return size
-    from assess.errors import UserError
+    from core.errors import UserError
 
     raise UserError(f"unknown page size {page_size!r}: choose A4 or Letter")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from assess.atomic import write_atomic
-from assess.models.site import SiteResult
 from assess.report import charts
 from assess.report.chart_worker import DeferredCharts, usable_cores
 from assess.report.render import check_page_size, fewer_collections, render_html, write_pdf
 from assess.report.view import site_view
+from core.atomic import write_atomic
+from core.models.site import SiteResult
 
 
 @fewer_collections()

@@ -6,11 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
-from assess.models.findings import Finding
-from assess.models.probes import RtpResult
-from assess.models.site import Action, LinkProbes, SiteResult
-from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
@@ -18,6 +13,11 @@ from assess.report.pilot_view import PilotView, pilot_views
 from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
+from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
+from core.models.findings import Finding
+from core.models.probes import RtpResult
+from core.models.site import Action, LinkProbes, SiteResult
+from core.plan import Thresholds
 
 DSCP_NAMES = {46: "EF", 34: "AF41", 26: "AF31", 24: "CS3", 0: "best effort", 40: "CS5", 48: "CS6"}
 SEVERITY_ORDER = list(Severity)
