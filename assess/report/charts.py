@@ -84,15 +84,15 @@ def _bars(ax: Axes, left: Sequence[float], heights: Sequence[float], width: floa
 
     ``ax.bar`` makes one artist per bar, and each becomes its own SVG element that matplotlib
     draws and WeasyPrint then parses and paints: 120 loss bars cost more than the rest of the
-    chart. One path with a closed rectangle per bar looks the same; empty bars are left out.
+    chart. One path with a closed rectangle per bar looks the same. Empty bars stay in (they
+    draw nothing) so that all-zero data scales the axis as ``ax.bar`` would.
     """
+    if not left:
+        return
     verts: list[tuple[float, float]] = []
     for x, h in zip(left, heights, strict=True):
-        if h:
-            verts += [(x, 0.0), (x + width, 0.0), (x + width, h), (x, h), (x, 0.0)]
-    if not verts:
-        return
-    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * (len(verts) // 5)
+        verts += [(x, 0.0), (x + width, 0.0), (x + width, h), (x, h), (x, 0.0)]
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(left)
     patch = PathPatch(Path(verts, codes), linewidth=0, **style)  # type: ignore[arg-type]
     patch.sticky_edges.y.append(0.0)  # as ax.bar: no margin below the baseline
     ax.add_patch(patch)
