@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import re
 from collections.abc import Callable, Sequence
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
@@ -29,6 +32,10 @@ UP = "#1d4ed8"
 DOWN = "#0d9488"
 TARGET = "#b91c1c"
 BAND = {Verdict.GO: "#15803d", Verdict.CONDITIONAL: "#b45309", Verdict.NO_GO: "#b91c1c"}
+
+SVG_DPI = 72  # matplotlib's SVG unit: one point
+PAD_INCHES = 0.02  # white space kept around a chart's ink
+_SVG_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt" viewBox="0 0 [\d.]+ [\d.]+"')
 
 _RC: dict[str, object] = {
     "svg.fonttype": "none",  # keep text as text: searchable, and set in the PDF's embedded font
@@ -52,10 +59,33 @@ def _theme() -> contextlib.AbstractContextManager[None]:
 
 
 def _svg(fig: Figure) -> str:
+    """``fig`` as SVG text cropped to what is drawn, as ``bbox_inches="tight"`` crops it, with one draw instead of two.
+
+    matplotlib's tight crop draws the whole figure once to measure it and once more to write
+    it. Here it is drawn once, as ``FigureCanvasSVG.print_svg`` draws it, then measured with the
+    same renderer (same crop, to the hundredth of a point), and the crop becomes the SVG's size
+    and viewBox. The figure's own background is left out: a root SVG is not clipped to its
+    viewBox, so it would paint over the page around the chart (which is white anyway).
+    """
+    fig.patch.set_visible(False)
     buf = io.StringIO()
     with _theme():
-        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.02, metadata={"Date": None})
-    return buf.getvalue()
+        dpi, fig.dpi = fig.dpi, SVG_DPI  # as print_svg: SVG units are points, images keep the figure's dpi
+        try:
+            width, height = fig.get_size_inches()
+            svg = RendererSVG(width * SVG_DPI, height * SVG_DPI, buf, image_dpi=dpi, metadata={"Date": None})
+            renderer = MixedModeRenderer(fig, width, height, dpi, svg)
+            fig.draw(renderer)
+            box = fig.get_tightbbox(renderer).padded(PAD_INCHES)
+            renderer.finalize()
+        finally:
+            fig.dpi = dpi
+    x0, top, w, h = (v * SVG_DPI for v in (box.x0, height - box.y1, box.width, box.height))
+    size = f'width="{w:.6f}pt" height="{h:.6f}pt" viewBox="{x0:.6f} {top:.6f} {w:.6f} {h:.6f}"'
+    text, found = _SVG_SIZE.subn(size, buf.getvalue(), count=1)
+    if not found:
+        raise ValueError("matplotlib's SVG header changed: no width/height/viewBox to crop")
+    return text
 
 
 def data_uri(svg: str) -> str:
