@@ -7,6 +7,7 @@ lab demo test runs the real ones through it).
 
 from __future__ import annotations
 
+import doctest
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import assess.link_survey as link_survey
+import assess.site_probes as site_probes
 from assess.link_requests import LinkProbeOptions
 from assess.link_survey import RunningProbes, load_link_probes, probe_link
 from assess.site_probes import probe_site_links
@@ -112,6 +114,11 @@ def test_links_on_their_own_namespaces_run_in_parallel_with_one_bandwidth_test_a
     assert all(a.overlaps(b) for a, b in combinations(nat, 2)), "the links' idle waits overlap"
     for probes, _ in outcomes:
         assert load_link_probes(tmp_path, "hq", probes.link) == probes
+
+
+def test_links_are_grouped_by_namespace_as_the_docstring_shows() -> None:
+    result = doctest.testmod(site_probes)
+    assert result.attempted and not result.failed
 
 
 def test_links_leaving_by_one_path_take_turns(stand_in: StandIn, tmp_path: Path) -> None:
