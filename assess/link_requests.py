@@ -31,7 +31,7 @@ from core.errors import UserError
 from core.plan import Endpoint, Link, Voice
 
 LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
-"""The result fields of a link the survey fills, in run order."""
+"""The result fields of a link the survey fills, in the order its not-assessed items are listed."""
 
 NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
 NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
