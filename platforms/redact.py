@@ -19,6 +19,7 @@ from typing import Final
 from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
+from platforms.required_text import folded, may_match
 
 REDACTED: Final = "<redacted>"
 _SP = r"[ \t]+"
@@ -224,8 +225,14 @@ def redact(text: str, platform: str | None = None) -> str:
     >>> redact("snmp-server community s3cr3t RO", "cisco_ios")
     'snmp-server community <redacted> RO'
     """
+    # A rule runs only when the text holds a literal its matches need (most configs hold few secret forms).
+    seen = folded(text)
     for rule in patterns_for(platform):
-        text = rule.pattern.sub(_replacer(rule.replacement), text)
+        if may_match(rule.pattern, seen):
+            text, count = rule.pattern.subn(_replacer(rule.replacement), text)
+            seen = folded(text) if count else seen
+    if not any(may_match(section.start, seen) for section in SECTIONS):
+        return text
     return "\n".join(_redact_sections(text.split("\n")))
 
 

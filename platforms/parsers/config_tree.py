@@ -10,7 +10,11 @@ and importing it about a second).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cached_property
+
+from platforms.required_text import folded, required_literals
 
 
 class ConfigLine:
@@ -30,7 +34,8 @@ class ConfigLine:
         out: list[ConfigLine] = []
         for child in self.children:
             out.append(child)
-            out.extend(child.all_children)
+            if child.children:
+                out.extend(child.all_children)
         return out
 
     def __repr__(self) -> str:
@@ -75,6 +80,37 @@ class ConfigTree:
         return line
 
     def find_objects(self, regex: str) -> list[ConfigLine]:
-        """The lines ``regex`` finds (``re.search``), in config order."""
-        search = re.compile(regex).search
-        return [obj for obj in self.objs if search(obj.text)]
+        """The lines ``regex`` finds (``re.search``), in config order.
+
+        Only the lines holding a literal every match needs are searched (found with ``str.find`` in the
+        whole text), so a query costs what it finds rather than a regex call per line of a long config.
+        """
+        pattern = re.compile(regex)
+        required = required_literals(pattern)
+        if not required:
+            return [obj for obj in self.objs if pattern.search(obj.text)]
+        holding = sorted({index for literal in required for index in self._lines_holding(literal)})
+        return [self.objs[i] for i in holding if pattern.search(self.objs[i].text)]
+
+    @cached_property
+    def _folded(self) -> tuple[str, list[int]]:
+        """The folded lines joined by newlines, and where each line starts in that text."""
+        texts = [folded(obj.text) for obj in self.objs] if not self._ascii else [o.text.lower() for o in self.objs]
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        return "\n".join(texts), starts
+
+    @cached_property
+    def _ascii(self) -> bool:
+        return all(obj.text.isascii() for obj in self.objs)
+
+    def _lines_holding(self, literal: str) -> Iterator[int]:
+        """Indexes of the lines whose folded text holds ``literal``."""
+        text, starts = self._folded
+        at = text.find(literal)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            yield index
+            at = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
