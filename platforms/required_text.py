@@ -246,6 +246,7 @@ class FoldedLines:
     """Lines of a text and their folded copy, to find the lines holding a literal with ``str.find``."""
 
     def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
         plain = all(line.isascii() for line in lines)
         texts = [line.lower() for line in lines] if plain else [folded(line) for line in lines]
         self.starts: list[int] = []
@@ -257,11 +258,26 @@ class FoldedLines:
 
     def holding(self, required: Requirement) -> list[int]:
         """Indexes (in order) of the lines that hold one of the literals."""
-        return sorted({index for literal in required for index in self._holding(literal)})
+        return sorted({index for literal in required for index in self.lines_holding(literal)})
 
-    def _holding(self, literal: str) -> Iterator[int]:
+    def lines_holding(self, literal: str) -> Iterator[int]:
+        """Indexes of the lines that hold ``literal``, first line first."""
         at = self.text.find(literal)
         while at != -1:
             index = bisect_right(self.starts, at) - 1
             yield index
             at = self.text.find(literal, self.starts[index + 1]) if index + 1 < len(self.starts) else -1
+
+
+def found_in(pattern: re.Pattern[str], text: str, index: FoldedLines) -> bool:
+    """``pattern.search(text)`` found something; ``index`` holds the lines of ``text``.
+
+    Searches only the lines holding a literal the pattern needs when its matches stay within a line.
+    """
+    required = requirement(pattern, len(index.text))
+    if not holds_any(required, index.text):
+        return False
+    if required and line_local(pattern):
+        lines = index.lines
+        return any(pattern.search(lines[at]) for literal in required for at in index.lines_holding(literal))
+    return pattern.search(text) is not None

@@ -87,3 +87,16 @@ def test_look_alike_letters_a_case_blind_regex_equates_are_folded() -> None:
 )
 def test_literals_read_from_the_pattern(regex: str, literals: tuple[str, ...]) -> None:
     assert required_literals(re.compile(regex, re.IGNORECASE)) == literals
+
+
+def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collectors.loader import load_evidence
+    from platforms import detection
+    from platforms.parsers import registry
+
+    outputs = [registry.normalised(load_evidence(p)) for p in TEXTS if p.suffix != ".md"]
+    for evidence in outputs:  # past the size from which every cue's literals are read
+        registry.detect(evidence)
+    shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
+    monkeypatch.setattr(detection, "found_in", lambda pattern, text, _index: pattern.search(text) is not None)
+    assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
