@@ -100,3 +100,14 @@ def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pyt
     shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
     monkeypatch.setattr(detection, "found_in", lambda pattern, text, _index: pattern.search(text) is not None)
     assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
+
+
+def test_config_tree_queries_equal_a_search_of_every_line() -> None:
+    from benchmarks.bench_audit import ios_config
+    from platforms.parsers.cisco_common import parse_config
+
+    tree = parse_config(ios_config(6_000))  # past the size from which queries search only lines with literals
+    for regex in (r"^interface\s+(.+?)\s*$", r"^\s+switchport", r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$",
+                  r"^mls qos$", r"^\s+ip nat enable$", r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):  # fmt: skip
+        tree.find_objects(regex)
+        assert tree.find_objects(regex) == [o for o in tree.objs if re.search(regex, o.text)], regex
