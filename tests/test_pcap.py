@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,35 @@ def test_mos_falls_with_loss(sample_result: PcapResult) -> None:
 def test_small_chunks_give_the_same_result(sample: Path, sample_result: PcapResult) -> None:
     chunked = analyse_capture(sample, chunk_bytes=4096)  # state carried across ~100 chunks
     assert chunked.model_dump() == sample_result.model_dump()
+
+
+def big_endian_copy(sample: Path, out: Path) -> Path:
+    """The same capture written by a big-endian machine: every header field byte-swapped, frames as they are."""
+    data = sample.read_bytes()
+    header = struct.unpack("<IHHiIII", data[:24])
+    parts, pos = [struct.pack(">IHHiIII", *header)], 24
+    while pos < len(data):
+        record = struct.unpack("<IIII", data[pos : pos + 16])
+        parts += [struct.pack(">IIII", *record), data[pos + 16 : pos + 16 + record[2]]]
+        pos += 16 + record[2]
+    out.write_bytes(b"".join(parts))
+    return out
+
+
+def test_big_endian_pcap_gives_the_same_result(sample: Path, sample_result: PcapResult, tmp_path: Path) -> None:
+    swapped = analyse_capture(big_endian_copy(sample, tmp_path / "big.pcap"), chunk_bytes=4096)
+    assert swapped.model_dump(exclude={"file"}) == sample_result.model_dump(exclude={"file"})
+
+
+def test_stream_key_hash_collisions_still_group_streams_exactly(
+    sample: Path, sample_result: PcapResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from collectors.pcap import analyse
+
+    monkeypatch.setattr(analyse, "_MIX", [np.uint64(0)] * 4)  # every stream key hashes to 0
+    assert analyse_capture(sample).model_dump() == sample_result.model_dump()
 
 
 def test_cli_pcap_json_contract(sample: Path) -> None:

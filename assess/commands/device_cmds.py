@@ -6,15 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from assess.console import print_json, safe_text
 from core.errors import UserError
 from core.models.facts import DeviceFacts
 from platforms import NAMES as PLATFORM_NAMES
 
-if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`
+if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`; rich not for `--json`
+    from rich.console import Console
+    from rich.table import Table
+
     from core.models.findings import Finding
 
 FILE_HELP = (
@@ -75,6 +76,8 @@ def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
 
 def facts_table(facts: DeviceFacts) -> Table:
     """The CONTRACT summary of the facts as a two-column table."""
+    from rich.table import Table
+
     title = f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip()
     table = Table(title=safe_text(title))
     table.add_column("fact")
@@ -99,6 +102,8 @@ def facts_table(facts: DeviceFacts) -> Table:
 
 def findings_table(findings: list[Finding]) -> Table:
     """One row per finding, worst first."""
+    from rich.table import Table
+
     order = ["critical", "high", "medium", "low", "info"]
     table = Table(title=f"{len(findings)} findings")
     for col in ("id", "severity", "status", "title", "evidence"):
@@ -115,6 +120,12 @@ def findings_table(findings: list[Finding]) -> Table:
     return table
 
 
+def _terminal() -> Console:
+    from rich.console import Console  # rich only for the tables: `--json` does without it
+
+    return Console(highlight=False)
+
+
 def facts(
     file: Path = typer.Argument(..., help=FILE_HELP),
     platform: str | None = typer.Option(None, "--platform", "-p", help=PLATFORM_HELP),
@@ -125,7 +136,7 @@ def facts(
     if json_out:
         print_json(parsed)
         return
-    out = Console(highlight=False)
+    out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     for warning in parsed.parse_warnings:
@@ -143,7 +154,7 @@ def audit(
     if json_out:
         print_json({"facts": parsed.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]})
         return
-    out = Console(highlight=False)
+    out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     out.print(findings_table(findings) if findings else "no findings (no rule applies to this device)")

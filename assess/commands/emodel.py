@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from assess.console import err_console, print_json
+from assess.console import print_json
 from core.emodel import CODECS, EModelResult, emodel
 from core.errors import UserError
 
@@ -15,6 +14,10 @@ JITTER_BUFFER_FACTOR = 2.0
 
 
 def _show(result: EModelResult) -> None:
+    from rich.table import Table  # rich only for the table: `--json` does without it
+
+    from assess.console import err_console
+
     table = Table(title=f"E-model (ITU-T G.107), codec {result.codec}", show_header=False)
     rows = [
         ("R-factor", f"{result.r_factor:.1f}"),

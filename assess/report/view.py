@@ -194,7 +194,9 @@ def measurements(result: SiteResult, th: Thresholds) -> list[Measurement]:
     return rows
 
 
-def link_view(result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bool) -> LinkView:
+def link_view(
+    result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bool, chart: charts.ChartSink = charts.drawn_here
+) -> LinkView:
     """Charts and DSCP path of one link (the DSCP mark is its rules' outcome)."""
     view = LinkView(probes=p, dscp_status=rows_status(_findings_for(result, DSCP_RULES, p.link)))
     if p.rtp is not None:
@@ -206,11 +208,11 @@ def link_view(result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bo
     if not with_charts:
         return view
     if p.rtp is not None and p.rtp.timeline:
-        view.timeline_svg = charts.data_uri(charts.timeline_chart(p.rtp, th))
+        view.timeline_svg = chart(charts.timeline_chart, p.rtp, th)
     if p.rtp is not None and p.rtp.rtt_samples_ms:
-        view.rtt_svg = charts.data_uri(charts.rtt_chart(p.rtp, th))
+        view.rtt_svg = chart(charts.rtt_chart, p.rtp, th)
     if p.bandwidth is not None:
-        view.headroom_svg = charts.data_uri(charts.headroom_chart(p.bandwidth, th.min_headroom_pct))
+        view.headroom_svg = chart(charts.headroom_chart, p.bandwidth, th.min_headroom_pct)
     return view
 
 
@@ -257,8 +259,9 @@ def site_view(
     page_size: str,
     previous: SiteResult | None = None,
     with_charts: bool = True,
+    chart: charts.ChartSink = charts.drawn_here,
 ) -> SiteView:
-    """The view of one site report."""
+    """The view of one site report; ``chart`` draws its charts (here, or in a worker: see chart_worker)."""
     th = result.thresholds or thresholds_for_profile(result.profile)
     when = result.generated_at or datetime.now(UTC)
     actions = result.actions or improvements(result.findings)
@@ -271,14 +274,14 @@ def site_view(
         date=when.strftime("%d %B %Y"),
         profile_title="set in the plan" if result.profile == "custom" else profile_title(result.profile),
         thresholds=th,
-        category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
+        category_svg=chart(charts.category_chart, result.categories) if with_charts else "",
         measurements=measurements(result, th),
         actions=actions,
         actions_are_optional=result.verdict == Verdict.GO,
         checklist=build_checklist(result),
         categories=category_views(result),
-        links=[link_view(result, p, th, with_charts) for p in result.probes],
-        pilots=pilot_views(result, th, with_charts),
+        links=[link_view(result, p, th, with_charts, chart) for p in result.probes],
+        pilots=pilot_views(result, th, with_charts, chart),
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
         status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},

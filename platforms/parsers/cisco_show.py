@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ntc_templates.parse import parse_output
-
 from core.models.facts import LldpNeighbor
 from platforms.parsers.cisco_common import canonical
 
@@ -33,6 +31,8 @@ def textfsm_rows(platform: str, command: str, text: str, warnings: list[str]) ->
     """Rows of an ntc-templates parse; a template failure becomes a warning, never an exception."""
     if not text.strip():
         return []
+    from ntc_templates.parse import parse_output  # textfsm only when there are show outputs to read
+
     try:
         rows = parse_output(platform=platform, command=command, data=text)
     except Exception as exc:  # textfsm raises its own error types on unexpected lines

@@ -7,7 +7,7 @@ before it is detected or parsed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
 from core.errors import UserError
@@ -21,7 +21,22 @@ __all__ = ["PARSERS", "detect", "detect_platform", "normalised", "parse_device"]
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 
-PARSERS: dict[str, Parser] = {name: platform.parser.resolve() for name, platform in UNITS.items()}
+
+class _Parsers(Mapping[str, Parser]):
+    """Platform name -> parse function, each parser module imported on first use: `assess facts` on one
+    config pays for its platform's parser, not for all of them."""
+
+    def __getitem__(self, name: str) -> Parser:
+        return UNITS[name].parser.resolve()  # a KeyError for an unknown name, as a dict would
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(UNITS)
+
+    def __len__(self) -> int:
+        return len(UNITS)
+
+
+PARSERS: Mapping[str, Parser] = _Parsers()
 
 
 def normalised(outputs: Mapping[str, str]) -> dict[str, str]:
