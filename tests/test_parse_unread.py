@@ -88,14 +88,16 @@ def test_a_typo_in_an_interface_trust_line_is_a_warning_naming_the_interface(tmp
     ]
 
 
-def test_other_interface_commands_are_not_judged(tmp_path: Path) -> None:
-    # Only the voice-relevant command families are judged: an OSPF or CDP line is no QoS fact to miss.
+def test_other_interface_commands_and_valid_forms_are_not_warned(tmp_path: Path) -> None:
+    # Only the voice-relevant command families are judged (an OSPF or CDP line is no QoS fact to miss), and
+    # their valid forms the parser leaves aside (IBNS 2.0 control policies, UPOE four-pair) are no typo.
     facts = _facts(
         tmp_path,
         IOS_SWITCH,
         "cisco_ios",
         "interface GigabitEthernet1/0/1\n",
-        "interface GigabitEthernet1/0/1\n ip ospf cost 10\n no cdp enable\n",
+        "interface GigabitEthernet1/0/1\n ip ospf cost 10\n no cdp enable\n"
+        " service-policy type control subscriber DOT1X-MAB\n power inline four-pair forced\n",
     )
     assert _unread(facts) == []
 

@@ -35,14 +35,14 @@ VOICE_FAMILIES = re.compile(
     r"|power\s+inline)\b"
 )
 VOICE_FORMS = re.compile(
-    r"service-policy(\s+type\s+\S+)?\s+(input|output)\s+\S+$"
-    r"|switchport\s+voice\s+(vlan\s+(\d+|dot1p|none|untagged)|detect\s+cisco-phone(\s+full-duplex)?)$"
+    r"service-policy(\s+type\s+\S+)?\s+(input|output)\s+\S+$|service-policy\s+type\s+control\s+subscriber\s+\S+$"
+    r"|switchport\s+voice\s+(vlan\s+(\d+|dot1p|none|untagged|name\s+\S+)|detect\s+cisco-phone(\s+full-duplex)?)$"
     r"|(mls\s+)?qos\s+trust\s+(dscp|cos|ip-precedence|device\s+\S+|extend(\s+cos\s+\d)?)$"
     r"|mls\s+qos\s+(vlan-based|cos\s+(\d|override)|dscp-mutation\s+\S+|monitor\b.*)$"
     r"|auto\s+qos\s+(voip(\s+(cisco-phone|cisco-softphone|trust))?|trust(\s+(dscp|cos))?|video\b.*|classify\b.*)$"
     r"|trust\s+device\s+\S+$"
     r"|priority-queue\s+out$"
-    r"|power\s+inline\s+(never|auto|static|consumption|police|port|perpetual-poe-ha|max)\b"
+    r"|power\s+inline\s+(never|auto|static|consumption|police|port|perpetual-poe-ha|max|four-pair)\b"
 )
 
 
