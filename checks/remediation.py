@@ -397,6 +397,12 @@ def _render(text: str, values: dict[str, Any], platform: str) -> str:
     return "\n".join(line.rstrip() for line in lines if line.strip()).strip()
 
 
+def _named_in(names: list[str], text: str) -> list[str]:
+    """The names that occur in ``text``; a whole word is a set lookup, only the rest a substring search."""
+    words = set(re.split(r"[\s,;]+", text))
+    return [n for n in names if n in words or n in text]
+
+
 def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteContext) -> RemediationBlock | None:
     """The fix of ``rule_id`` for this device, or None when its platform has no template for it."""
     template = template_for(facts.platform, rule_id)
@@ -414,7 +420,7 @@ def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteCo
         device=outcome.device,
         platform=facts.platform,
         phase=template.phase,
-        interfaces=[n for n in touched if n in config],
+        interfaces=_named_in(touched, config),
         config=config,
         verify=verify,
         rollback=rollback,

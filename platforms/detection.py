@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from platforms.base import Platform
 from platforms.normalise import normalise
-from platforms.required_text import folded, may_match
+from platforms.required_text import FoldedLines, found_in
 
 # The evidence is nearly always on the first pages: weigh those, and read further only when they do not decide.
 # (Each cue is a regex pass over the text; megabytes would cost seconds.)
@@ -86,8 +86,8 @@ def detect(outputs: Mapping[str, str], units: Iterable[Platform]) -> Detection:
 
 def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> Detection:
     """The detection from these (normalised) texts."""
-    pairs = [(text, folded(text)) for text in texts]
-    found = {u.name: _evidence(u, pairs, commands, units) for u in units}
+    indexed = [(text, FoldedLines(text.split("\n"))) for text in texts]
+    found = {u.name: _evidence(u, indexed, commands, units) for u in units}
     scores = {name: sum(weight for weight, _ in cues) for name, cues in found.items()}
     order = sorted(units, key=lambda u: (-scores[u.name], u.variant_of is not None, u.name))
     ranked = {u.name: scores[u.name] for u in order}
@@ -111,11 +111,11 @@ def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> 
 
 
 def _evidence(
-    unit: Platform, texts: list[tuple[str, str]], commands: Iterable[str], units: list[Platform]
+    unit: Platform, texts: list[tuple[str, FoldedLines]], commands: Iterable[str], units: list[Platform]
 ) -> list[tuple[int, str]]:
-    """(weight, why) of every cue of ``unit`` found in the (text, folded text) pairs, and of the commands only
+    """(weight, why) of every cue of ``unit`` found in the (text, its lines) pairs, and of the commands only
     its family runs."""
-    found = [(c.weight, c.why) for c in unit.cues if any(_found(c.pattern, pair) for pair in texts)]
+    found = [(c.weight, c.why) for c in unit.cues if any(found_in(c.pattern, *pair) for pair in texts)]
     family = unit.variant_of or unit.name
     for command in commands:
         runners = {u.variant_of or u.name for u in units if command in u.commands}
@@ -123,7 +123,3 @@ def _evidence(
             found.append((COMMAND_WEIGHT, f"output of `{command}`"))
     return found
 
-
-def _found(pattern: re.Pattern[str], text: tuple[str, str]) -> bool:
-    """The pattern in a (text, folded text) pair, searched only when the folded text holds a literal it needs."""
-    return may_match(pattern, text[1]) and pattern.search(text[0]) is not None

@@ -10,11 +10,9 @@ and importing it about a second).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
 from functools import cached_property
 
-from platforms.required_text import folded, required_literals
+from platforms.required_text import FoldedLines, requirement
 
 
 class ConfigLine:
@@ -86,31 +84,11 @@ class ConfigTree:
         whole text), so a query costs what it finds rather than a regex call per line of a long config.
         """
         pattern = re.compile(regex)
-        required = required_literals(pattern)
+        required = requirement(pattern, len(self._index.text))
         if not required:
             return [obj for obj in self.objs if pattern.search(obj.text)]
-        holding = sorted({index for literal in required for index in self._lines_holding(literal)})
-        return [self.objs[i] for i in holding if pattern.search(self.objs[i].text)]
+        return [self.objs[i] for i in self._index.holding(required) if pattern.search(self.objs[i].text)]
 
     @cached_property
-    def _folded(self) -> tuple[str, list[int]]:
-        """The folded lines joined by newlines, and where each line starts in that text."""
-        texts = [folded(obj.text) for obj in self.objs] if not self._ascii else [o.text.lower() for o in self.objs]
-        starts, at = [], 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
-        return "\n".join(texts), starts
-
-    @cached_property
-    def _ascii(self) -> bool:
-        return all(obj.text.isascii() for obj in self.objs)
-
-    def _lines_holding(self, literal: str) -> Iterator[int]:
-        """Indexes of the lines whose folded text holds ``literal``."""
-        text, starts = self._folded
-        at = text.find(literal)
-        while at != -1:
-            index = bisect_right(starts, at) - 1
-            yield index
-            at = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
+    def _index(self) -> FoldedLines:
+        return FoldedLines([obj.text for obj in self.objs])
