@@ -14,7 +14,8 @@ from typer.main import get_group
 
 from assess import __version__
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
-from assess.errors import UserError
+from assess.plain_params import plain_params, use_plain_params
+from core.errors import UserError
 
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.
@@ -26,6 +27,7 @@ def load_command(module: str, name: str) -> Any:
     """Import the module of one command and return the click command its ``register`` adds."""
     holder = typer.Typer()
     importlib.import_module(module).register(holder)
+    use_plain_params(holder)
     return get_group(holder).commands[name]
 
 
@@ -37,6 +39,9 @@ class LazyCommandGroup(TyperGroup):
     """
 
     table: dict[str, CommandEntry] = COMMANDS
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_params(super().get_params(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self.table, *self.commands]

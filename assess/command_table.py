@@ -51,7 +51,7 @@ COMMANDS: dict[str, CommandEntry] = {
         'Far-end service: echoes probe packets with timestamps and the DSCP received.',
     ),
     "farend": CommandEntry(
-        "assess.commands.farend_cmd",
+        "assess.farend.command",
         "Run the reflector, the iperf3 bandwidth responder, the STUN responder and the STAMP "
         "session-reflector with one secret; one status line per service; SIGTERM or Ctrl-C stops all.",
     ),

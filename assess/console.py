@@ -7,13 +7,21 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-
 if TYPE_CHECKING:  # pydantic at run time only in the commands that print models
     from pydantic import BaseModel
+    from rich.console import Console
 
-err_console = Console(stderr=True, highlight=False)
+    err_console: Console
+
+
+def __getattr__(name: str) -> object:
+    """``err_console`` is made on first use: rich (~50 ms of start-up) only once something goes to the terminal."""
+    if name != "err_console":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    console = globals()["err_console"] = Console(stderr=True, highlight=False)
+    return console
 
 # C0/C1 controls (ESC among them; tab and newline kept), and the invisible bidirectional overrides
 # that can make a terminal line read differently from its bytes.
@@ -35,6 +43,8 @@ def safe_text(value: object) -> str:
     >>> print(safe_text("r1\x1b[2J[bold]x[/]"))
     r1\x1b[2J\[bold]x\[/]
     """
+    from rich.markup import escape
+
     return escape(neutralise(value))
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assess.models.common import Status
-from assess.models.findings import Finding
-from assess.models.site import DriftItem, SiteResult
 from checks.registry import ALL_RULES
+from core.models.common import Status
+from core.models.findings import Finding
+from core.models.site import DriftItem, SiteResult
 
 NOT_SEEN = "not seen"
 

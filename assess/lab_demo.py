@@ -19,25 +19,23 @@ import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from assess.console import err_console
-from assess.errors import UserError
 from assess.lab import Lab, RelayConfig, netns, router
 from assess.lab.netns import LabError
 from assess.lab.sip_domain import SipDomain
 from assess.lab.sshd_device import SshdDevice, start_sshd
 from assess.lab_sites import LAB_PATHS, drop_udp_range, lab_config, lab_link
 from assess.link_survey import LinkProbeOptions
-from assess.plan import Device, Plan, Site, load_plan
+from assess.sample_survey import sample_dir
+from assess.survey import SurveyOptions, SurveyOutcome
 from collectors.base import CollectOptions
+from core.errors import UserError
+from core.plan import Device, Plan, Site, load_plan
 
-if TYPE_CHECKING:
-    from assess.survey import SurveyOptions, SurveyOutcome
-
-RunSurvey = Callable[[Path, "SurveyOptions"], "SurveyOutcome"]
+RunSurvey = Callable[[Path, SurveyOptions], SurveyOutcome]
 
 # Programs the labs and the live survey start; checked up front for a one-line error instead of a traceback.
 TOOLS = (
@@ -154,9 +152,6 @@ def write_plan(plan: Plan, path: Path) -> None:
 
 def run_lab_demo(out: Path, run: RunSurvey) -> SurveyOutcome:
     """Build the labs, write OUT/lab-plan.yaml and OUT/known_hosts, survey live, tear everything down."""
-    from assess.commands.survey_cmds import sample_dir
-    from assess.survey import SurveyOptions
-
     check_can_build()
     plan = load_plan(sample_dir() / "plan.yaml")
     out.mkdir(parents=True, exist_ok=True)

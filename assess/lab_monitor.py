@@ -23,7 +23,7 @@ from assess.lab import Impairment, RelayConfig
 from assess.lab.config import Episode
 from assess.lab_demo import build_labs, check_can_build, write_plan
 from assess.lab_sites import LAB_PATHS, lab_link
-from assess.plan import Plan, load_plan
+from core.plan import Plan, load_plan
 
 # The episode: a saturated upload queue (a backup running) without a voice priority queue: queueing delay
 # that comes and goes, so heavy jitter and reordering upstream, a little more loss both ways.

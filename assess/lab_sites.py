@@ -16,11 +16,12 @@ from pathlib import Path
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services, netns
 from assess.lab.config import Addressing, RouterConfig
 from assess.lab.sip_domain import SipDomain
-from assess.link_survey import LinkProbeOptions, probe_calls, probe_link, save_link_probes
-from assess.models.site import LinkProbes, NotAssessed
-from assess.plan import Endpoint, Link, Plan, Site, Voice, load_plan
+from assess.link_requests import link_requests
+from assess.link_survey import LinkProbeOptions, probe_link, save_link_probes
+from core.models.site import LinkProbes, NotAssessed
+from core.plan import Endpoint, Link, Plan, Site, Voice, load_plan
 
-PROBE_NAMES = tuple(call.field for _, _, call in probe_calls(
+PROBE_NAMES = tuple(planned.field for planned in link_requests(
     Link(name="x", contracted_up_mbps=1, contracted_down_mbps=1), Voice(), LinkProbeOptions()))
 
 

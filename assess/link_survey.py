@@ -1,55 +1,59 @@
 """Measures one WAN link with every probe its plan entry allows, saving as it goes.
 
-Each probe runs as its own ``assess probe ... --json`` process: a probe that
-hangs is killed at its time limit, one that crashes cannot take the survey
-with it, and a link with ``source_netns`` is measured from that Linux network
-namespace. Each result is written to ``EVIDENCE/<site>/_links/<link>.json``
-the moment it is known, so a failure later (or Ctrl-C) loses nothing and
-``--resume`` skips what is already measured.
+Each probe is a typed request (:mod:`assess.link_requests`) run in its own
+worker process (:mod:`assess.probe_process`): a probe that hangs is killed at
+its time limit, one that crashes cannot take the survey with it, and a link
+with ``source_netns`` is measured from that Linux network namespace. Each
+result is written to ``EVIDENCE/<site>/_links/<link>.json`` the moment it is
+known, so a failure later (or Ctrl-C) loses nothing and ``--resume`` skips
+what is already measured.
+
+The probes of one link overlap where they cannot disturb each other: the bandwidth
+test runs alone (nothing else of the link runs during it), then the NAT probe, whose
+binding-lifetime search is mostly idle waiting, runs in the background while the
+link's other probes run one after another. ``bandwidth_turn`` (one lock per site,
+see :mod:`assess.site_probes`) lets one bandwidth test of a site run at a time: a
+link that finds it taken runs its other probes first and its bandwidth test last.
+Results of one link are stored and saved under one lock: one writer per link file.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from assess.atomic import write_atomic
-from assess.farend.precheck import FarendChecks, blocked_probes
-from assess.models.probes import BandwidthResult, RtpResult
-from assess.models.site import LinkProbes, NotAssessed
-from assess.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
-from assess.plan import Endpoint, Link, Voice
-from assess.safe_names import check_name, inside
-from assess.secret_env import secret_env
+from assess.farend.precheck import FIELD_SERVICE, blocked_probes
+from assess.link_requests import (
+    NO_ENDPOINT,
+    LinkField,
+    LinkProbeOptions,
+    PlannedProbe,
+    far_end,
+    link_requests,
+    time_limit_s,
+)
+from assess.probe_process import run_in_worker
+from collectors.probes.probe_runner import ProbeResult, unassessed_reason
+from collectors.probes.requests import ProbeRequest
+from core.atomic import write_atomic
+from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
+from core.models.site import LinkProbes, NotAssessed
+from core.models.stamp import StampResult
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
+from core.plan import Link, Voice
+from core.safe_names import check_name, inside
 
 LINKS_DIR = "_links"
-
-
-@dataclass(frozen=True)
-class LinkProbeOptions:
-    """Bounds and secrets for the live link probes."""
-
-    rtp_duration_s: float = 30.0
-    bandwidth_duration_s: float = 5.0
-    nat_lifetime_cap_s: float = 300.0
-    secret: str | None = None
-    farend_checks: FarendChecks | None = field(default_factory=FarendChecks, compare=False)  # None: no check
-
-
-@dataclass(frozen=True)
-class ProbeCall:
-    """One probe of a link: which result field it fills and the command that measures it."""
-
-    field: str
-    model: type[BaseModel]
-    args: list[str]
-    time_limit_s: float
+FIELD_ORDER: tuple[LinkField, ...] = get_args(LinkField)
+__all__ = ["LinkProbeOptions", "load_link_probes", "probe_link", "save_link_probes"]
 
 
 def links_dir(evidence_root: Path, site: str) -> Path:
@@ -76,64 +80,49 @@ def save_link_probes(evidence_root: Path, site: str, probes: LinkProbes) -> None
     write_atomic(link_file(evidence_root, site, probes.link), probes.model_dump_json(indent=2))
 
 
-def _target(endpoint: Endpoint, default_port: int) -> str:
-    host = f"[{endpoint.host}]" if ":" in endpoint.host else endpoint.host
-    return f"{host}:{endpoint.port or default_port}"
+def stored(probes: LinkProbes, fld: LinkField) -> ProbeResult | None:
+    """What ``probes`` already holds in the result field ``fld``."""
+    held: dict[LinkField, ProbeResult | None] = {
+        "rtp": probes.rtp, "bandwidth": probes.bandwidth, "nat": probes.nat, "sip_alg": probes.sip_alg,
+        "ports": probes.ports, "sip_path": probes.sip_path,
+    }
+    return held[fld]
 
 
-NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
-NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
-SIP_PATH_TIME_LIMIT_S = 180.0  # DNS plus up to 16 targets x 4 addresses, 2 s each, in practice a few seconds
+def store(probes: LinkProbes, result: ProbeResult) -> None:
+    """Put ``result`` into the field of ``probes`` its kind of result belongs in."""
+    match result:
+        case RtpResult():
+            probes.rtp = result
+        case BandwidthResult():
+            probes.bandwidth = result
+        case NatResult():
+            probes.nat = result
+        case SipAlgResult():
+            probes.sip_alg = result
+        case PortsResult():
+            probes.ports = result
+        case SignallingResult():
+            probes.sip_path = result
+        case DscpTraceResult():
+            probes.dscp_trace = result
+        case StampResult():
+            raise TypeError("a link's results have no field for a STAMP session")
 
 
-def probe_calls(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[tuple[str, str | None, ProbeCall]]:
-    """The probes of ``link`` in run order, each with why it cannot run (None: it can)."""
-    refl, iperf = link.reflector, link.iperf3
-    udp_ports = f"5060,{voice.rtp_ports[0]}-{voice.rtp_ports[1]}"
-    tcp_ports = "5060,5061" if voice.sip_transport == "tls" else "5060"
-    cap_mbps = max(link.contracted_up_mbps, link.contracted_down_mbps)
-    dns = ["--dns", link.dns_server] if link.dns_server else []  # none: the resolver of the probing host
-
-    def needs(endpoint: Endpoint | None) -> str | None:
-        return None if endpoint else NO_ENDPOINT
-
-    return [
-        ("rtp", needs(refl), ProbeCall("rtp", RtpResult, [
-            "rtp", _target(refl, 5004) if refl else "", "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
-            "--duration", f"{opts.rtp_duration_s:g}", "--dscp", voice.dscp_media,
-        ], opts.rtp_duration_s + 30)),
-        ("bandwidth", needs(iperf), ProbeCall("bandwidth", BandwidthResult, [
-            "bandwidth", _target(iperf, 5201) if iperf else "", "--duration", f"{opts.bandwidth_duration_s:g}",
-            "--max-mbps", f"{cap_mbps * 1.1:g}", "--contracted-up", f"{link.contracted_up_mbps:g}",
-            "--contracted-down", f"{link.contracted_down_mbps:g}", "--calls", str(voice.peak_calls),
-            "--codec", voice.codec, "--ptime", str(voice.ptime_ms),
-        ], 6 * opts.bandwidth_duration_s + 30)),
-        nat_call(link, opts),
-        ("sip alg", needs(refl), ProbeCall("sip_alg", SipAlgResult, [
-            "sip-alg", refl.host if refl else "",
-        ], 60)),
-        ("ports", needs(refl), ProbeCall("ports", PortsResult, [
-            "ports", refl.host if refl else "", "--udp", udp_ports, "--tcp", tcp_ports,
-            "--reflector-port", str((refl.port if refl else None) or 5004),
-        ], 90)),
-        ("sip path", None if voice.sip_domain else NO_SIP_DOMAIN, ProbeCall("sip_path", SignallingResult, [
-            "sip-path", voice.sip_domain or "", *dns,
-        ], SIP_PATH_TIME_LIMIT_S)),
-    ]
-
-
-_ENDPOINT_KEY = {"rtp": "reflector", "sip_alg": "reflector", "ports": "reflector", "bandwidth": "iperf3", "nat": "stun"}
 _FAR_END_SERVICE = {"reflector": "`assess reflector`", "iperf3": "an iperf3 server", "stun": "a STUN server"}
 
 
-def finish_step(link: Link, call: ProbeCall, cannot_run: str | None) -> str:
+def finish_step(link: Link, planned: PlannedProbe) -> str:
     """What to do so the next run can measure this probe of ``link``."""
-    if call.field == "sip_path":
-        return "set voice.sip_domain in the plan" if cannot_run else "check the site's DNS server and the SIP domain"
-    key = _ENDPOINT_KEY[call.field]
-    if cannot_run is not None:
+    if planned.field == "sip_path":
+        if planned.cannot_run:
+            return "set voice.sip_domain in the plan"
+        return "check the site's DNS server and the SIP domain"
+    key = FIELD_SERVICE[planned.field]
+    if planned.request is None:
         return f"give link {link.name} a `{key}:` endpoint in the plan"
-    where = f"{call.args[1]} ({_FAR_END_SERVICE[key]})"
+    where = f"{far_end(planned.request)} ({_FAR_END_SERVICE[key]})"
     source = f" from network namespace {link.source_netns}" if link.source_netns else ""
     return (
         f"make the far end answer at {where}{source}: start `assess farend` there and check it with "
@@ -141,57 +130,159 @@ def finish_step(link: Link, call: ProbeCall, cannot_run: str | None) -> str:
     )
 
 
-def nat_call(link: Link, opts: LinkProbeOptions) -> tuple[str, str | None, ProbeCall]:
-    """The NAT probe: RFC 5780 against ``stun``, else mapping only from two public ``stun_servers``."""
-    if link.stun is None and len(link.stun_servers) == 2:
-        first, second = (_target(e, 3478) for e in link.stun_servers)
-        return "nat", None, ProbeCall("nat", NatResult, ["nat", first, "--public-pair", second], 30)
-    return ("nat", None if link.stun else NO_ENDPOINT, ProbeCall("nat", NatResult, [
-        "nat", _target(link.stun, 3478) if link.stun else "", "--lifetime-cap", f"{opts.nat_lifetime_cap_s:g}",
-        *(["--source", link.source] if link.source else []),
-    ], 2 * opts.nat_lifetime_cap_s + 60))  # a first search up to the cap, then a refining one
+class RunningProbes:
+    """The probes of one site running now, as one progress line ("hq: hq-fibre nat, rtp; hq-backup bandwidth"),
+    and how long each took (``spans``, for the survey's timing figures). Safe to call from several threads."""
+
+    def __init__(self, site: str, notify: Callable[[str], None] | None = None) -> None:
+        self.site = site
+        self.spans: list[ProbeSpan] = []
+        self._notify = notify
+        self._running: dict[tuple[str, str], float] = {}  # (link, probe label) -> start (monotonic)
+        self._lock = threading.Lock()
+
+    def started(self, link: str, probe: str) -> None:
+        """``probe`` of ``link`` has started."""
+        with self._lock:
+            self._running[(link, probe)] = time.monotonic()
+            line = self._line()
+        self._say(line)
+
+    def finished(self, link: str, probe: str) -> None:
+        """``probe`` of ``link`` has ended (measured or not)."""
+        with self._lock:
+            start = self._running.pop((link, probe))
+            self.spans.append(ProbeSpan(link, probe, start, time.monotonic()))
+            line = self._line() if self._running else None
+        if line is not None:
+            self._say(line)
+
+    def _line(self) -> str:
+        by_link: dict[str, list[str]] = {}
+        for link, probe in self._running:
+            by_link.setdefault(link, []).append(probe)
+        return f"{self.site}: " + "; ".join(f"{link}: {', '.join(probes)} probe" for link, probes in by_link.items())
+
+    def _say(self, line: str) -> None:
+        if self._notify is not None:
+            self._notify(line)
 
 
-def probe_command(call: ProbeCall, source_netns: str | None, secret: str | None) -> tuple[list[str], dict[str, str]]:
-    """The argv and environment of one probe process (the secret travels in the environment, never argv)."""
-    argv = [sys.executable, "-m", "assess", "probe", *call.args, "--json"]
-    if source_netns:
-        argv = ["ip", "netns", "exec", source_netns, *argv]
-    return argv, secret_env(secret)
+@dataclass(frozen=True)
+class ProbeSpan:
+    """When one probe of a link ran (``time.monotonic()`` seconds)."""
+
+    link: str
+    probe: str
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        """How long the probe took."""
+        return self.end - self.start
 
 
-def read_probe_output(call: ProbeCall, stdout: str, stderr: str, returncode: int) -> BaseModel | str:
-    """The result model a finished probe process printed, or why there is none."""
+class LinkResults:
+    """One link's results and not-assessed items; each result is saved the moment it is known.
+
+    The link's NAT probe stores from its own thread: one lock makes the link file single-writer.
+    """
+
+    def __init__(self, site: str, probes: LinkProbes, evidence_root: Path) -> None:
+        self.site = site
+        self.probes = probes
+        self._missing: list[tuple[int, NotAssessed]] = []
+        self._root = evidence_root
+        self._lock = threading.Lock()
+
+    def measured(self, result: ProbeResult) -> None:
+        """Store ``result`` and save the link's file."""
+        with self._lock:
+            store(self.probes, result)
+            save_link_probes(self._root, self.site, self.probes)
+
+    def not_assessed(self, fld: LinkField, item: NotAssessed) -> None:
+        """Record a probe that measured nothing (not saved: a resumed run tries it again)."""
+        with self._lock:
+            self._missing.append((FIELD_ORDER.index(fld), item))
+
+    @property
+    def missing(self) -> list[NotAssessed]:
+        """The not-assessed items in the order of the link's result fields, whichever probe ended first."""
+        with self._lock:
+            return [item for _, item in sorted(self._missing, key=lambda ranked: ranked[0])]
+
+
+@dataclass(frozen=True)
+class LinkRun:
+    """How one link is being probed: where results go, the bounds, and what it shares with its site."""
+
+    link: Link
+    opts: LinkProbeOptions
+    results: LinkResults
+    running: RunningProbes | None = None
+    stop: threading.Event | None = None  # set: stop the running probe processes (Ctrl-C, an error elsewhere)
+
+    def measure(self, planned: PlannedProbe, request: ProbeRequest) -> None:
+        """Run one probe in its worker process and record what it gave."""
+        link, running = self.link, self.running
+        if running is not None:
+            running.started(link.name, planned.label)
+        try:
+            outcome = run_in_worker(request, time_limit_s(request), link.source_netns, self.opts.secret, self.stop)
+        finally:
+            if running is not None:
+                running.finished(link.name, planned.label)
+        reason = outcome if isinstance(outcome, str) else unassessed_reason(outcome)
+        if isinstance(outcome, str) or reason is not None:
+            item = NotAssessed(item=f"{link.name}: {planned.label} probe", reason=reason or "not assessed",
+                               to_finish=finish_step(link, planned))
+            self.results.not_assessed(planned.field, item)
+            return
+        self.results.measured(outcome)
+
+    def measure_each(self, todo: list[tuple[PlannedProbe, ProbeRequest]]) -> None:
+        """Run ``todo`` one after another (none left once a stop is asked for)."""
+        for planned, request in todo:
+            if self.stop is not None and self.stop.is_set():
+                return
+            self.measure(planned, request)
+
+
+@contextmanager
+def stop_on_error(stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` when the body raises (Ctrl-C included): probe processes of other threads end before it
+    propagates, instead of running on to their time limits."""
     try:
-        data = json.loads(stdout)
-    except json.JSONDecodeError:
-        lines = (stderr or "").strip().splitlines()
-        return lines[-1] if lines else f"probe exited with code {returncode} and no result"
-    if isinstance(data, dict) and data.get("status") == "not_assessed":
-        return str(data.get("reason") or "not assessed")
-    try:
-        return call.model.model_validate(data)
-    except ValidationError as exc:
-        return f"unexpected probe output: {exc.errors()[0]['msg']}"
+        yield
+    except BaseException:
+        stop.set()
+        raise
 
 
-def run_probe(call: ProbeCall, source_netns: str | None, secret: str | None) -> BaseModel | str:
-    """Run one probe process; the result model, or why there is none."""
-    argv, env = probe_command(call, source_netns, secret)
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=call.time_limit_s, env=env, check=False)
-    except subprocess.TimeoutExpired:
-        return f"no answer within {call.time_limit_s:.0f} s; stopped"
-    except OSError as exc:
-        return f"could not start the probe: {exc.strerror or exc}"
-    return read_probe_output(call, done.stdout, done.stderr, done.returncode)
-
-
-def _unassessed_reason(result: BaseModel) -> str | None:
-    # NAT and SIP probes return a result flagged unassessed rather than failing outright
-    if getattr(result, "assessed", True) is False:
-        return str(getattr(result, "reason", "") or "not assessed")
-    return None
+def to_measure(link: Link, voice: Voice, opts: LinkProbeOptions, results: LinkResults,
+               only: set[str] | None) -> list[tuple[PlannedProbe, ProbeRequest]]:
+    """The probes of ``link`` still to run; those that cannot run go to ``results`` as not assessed."""
+    checks = opts.farend_checks
+    blocked = blocked_probes(checks.dead_services(link, opts.secret)) if checks is not None else {}
+    todo: list[tuple[PlannedProbe, ProbeRequest]] = []
+    for planned in link_requests(link, voice, opts):
+        if only is not None and planned.field not in only:
+            continue
+        if planned.request is None:
+            why: str | None = planned.cannot_run or NO_ENDPOINT
+        elif stored(results.probes, planned.field) is not None:
+            continue  # measured in an earlier, interrupted run
+        else:  # a far-end service that did not answer the check is not waited for again
+            why = blocked.get(planned.field)
+        if why is None and planned.request is not None:
+            todo.append((planned, planned.request))
+        else:
+            item = NotAssessed(item=f"{link.name}: {planned.label} probe", reason=why or NO_ENDPOINT,
+                               to_finish=finish_step(link, planned))
+            results.not_assessed(planned.field, item)
+    return todo
 
 
 def probe_link(
@@ -202,39 +293,35 @@ def probe_link(
     opts: LinkProbeOptions,
     *,
     resume: bool = False,
-    on_step: Callable[[str], None] | None = None,
+    running: RunningProbes | None = None,
     only: set[str] | None = None,
+    bandwidth_turn: threading.Lock | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[LinkProbes, list[NotAssessed]]:
     """Run every probe the link has an endpoint for (or those whose field is in ``only``);
-    failures become not-assessed items."""
+    failures become not-assessed items. ``bandwidth_turn``: the site's one-bandwidth-test-at-a-time lock."""
     previous = load_link_probes(evidence_root, site, link.name) if resume else None
-    probes = previous or LinkProbes(link=link.name, source="live")
-    missing: list[NotAssessed] = []
-    checks = opts.farend_checks
-    blocked = blocked_probes(checks.dead_services(link, opts.secret)) if checks is not None else {}
-    for label, cannot_run, call in probe_calls(link, voice, opts):
-        if only is not None and call.field not in only:
-            continue
-        item = f"{link.name}: {label} probe"
-        to_finish = finish_step(link, call, cannot_run)
-        if cannot_run is not None:
-            missing.append(NotAssessed(item=item, reason=cannot_run, to_finish=to_finish))
-            continue
-        if getattr(probes, call.field) is not None:
-            continue  # measured in an earlier, interrupted run
-        if call.field in blocked:  # its far-end service did not answer the check: do not wait for it again
-            missing.append(NotAssessed(item=item, reason=blocked[call.field], to_finish=to_finish))
-            continue
-        if on_step is not None:
-            on_step(f"{site}: {link.name}: {label} probe")
-        outcome = run_probe(call, link.source_netns, opts.secret)
-        if isinstance(outcome, str):
-            missing.append(NotAssessed(item=item, reason=outcome, to_finish=to_finish))
-            continue
-        reason = _unassessed_reason(outcome)
-        if reason:
-            missing.append(NotAssessed(item=item, reason=reason, to_finish=to_finish))
-            continue  # not stored, so a resumed run tries it again
-        setattr(probes, call.field, outcome)
-        save_link_probes(evidence_root, site, probes)
-    return probes, missing
+    results = LinkResults(site, previous or LinkProbes(link=link.name, source="live"), evidence_root)
+    stop = stop if stop is not None else threading.Event()
+    run = LinkRun(link, opts, results, running, stop)
+    todo = to_measure(link, voice, opts, results, only)
+    bandwidth = [p for p in todo if p[0].field == "bandwidth"]
+    beside = [p for p in todo if p[0].field == "nat"]  # mostly idle waiting: runs beside the light probes
+    light = [p for p in todo if p[0].field not in ("bandwidth", "nat")]
+    turn = bandwidth_turn or threading.Lock()
+    bandwidth_first = bool(bandwidth) and turn.acquire(blocking=False)
+    if bandwidth_first:
+        try:
+            run.measure_each(bandwidth)
+        finally:
+            turn.release()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{link.name}-nat") as pool:
+        background = [pool.submit(run.measure_each, beside)] if beside else []
+        with stop_on_error(stop):
+            run.measure_each(light)
+            for job in background:
+                job.result()
+    if bandwidth and not bandwidth_first:
+        with turn:  # another link of the site was testing: this link's own test comes after its other probes
+            run.measure_each(bandwidth)
+    return results.probes, results.missing

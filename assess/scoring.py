@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
-from assess.models.findings import Finding
-from assess.models.site import Action, CategoryScore, Coverage
 from assess.scoring_config import ScoringConfig, default_scoring_config, thresholds_for_profile
+from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
+from core.models.findings import Finding
+from core.models.site import Action, CategoryScore, Coverage
 
 __all__ = ["SiteScore", "score_site", "thresholds_for_profile"]
 

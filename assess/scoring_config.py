@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assess.errors import UserError
-from assess.models.common import Category, Severity, Status
-from assess.plan import ScoringOverrides, Thresholds, describe_validation_error
+from core.errors import UserError
+from core.models.common import Category, Severity, Status
+from core.plan import ScoringOverrides, Thresholds, describe_validation_error
 
 
 class Profile(Thresholds):

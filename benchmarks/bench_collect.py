@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TypedDict
 
 from assess.lab.sshd_device import sshd_devices
-from assess.plan import Site
 from collectors.base import CollectOptions
 from collectors.runner import collect_site
+from core.plan import Site
 
 HEADER = "| benchmark | devices | one by one (s) | parallel (s) | speed-up | all collected |\n|---|---|---|---|---|---|"
 

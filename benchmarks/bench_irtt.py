@@ -24,9 +24,9 @@ from pydantic import BaseModel
 
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.impair import RelayTruth
-from assess.models.probes import RtpResult
-from assess.models.stamp import StampResult
 from benchmarks.common import Row, skipped
+from core.models.probes import RtpResult
+from core.models.stamp import StampResult
 
 TITLE = "Delay variation, loss and RTT: assess probe rtp, assess probe stamp and irtt on the same impaired path"
 UPSTREAM = Impairment(delay_ms=40, jitter_ms=10, loss_pct=1.5)

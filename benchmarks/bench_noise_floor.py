@@ -14,8 +14,8 @@ import os
 import sys
 
 from assess.lab import Lab, LabConfig, Services
-from assess.models.probes import RtpResult
 from benchmarks.common import Row, ratio, skipped
+from core.models.probes import RtpResult
 
 TITLE = "RTP probe noise floor vs iperf3 UDP jitter on a clean lab path"
 PATHS = (("via relay, no impairment", True), ("direct veths", False))

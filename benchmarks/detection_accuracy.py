@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from collectors.parsers.loader import load_evidence
-from collectors.parsers.registry import detect
-from collectors.platforms import NAMES
-from collectors.platforms.registry import UNITS
+from collectors.loader import load_evidence
+from platforms import NAMES
+from platforms.parsers.registry import detect
+from platforms.registry import UNITS
 from tests.detection_variants import variants
 
 ROOT = Path(__file__).resolve().parent.parent

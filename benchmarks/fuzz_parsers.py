@@ -23,9 +23,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assess.errors import UserError
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import detect_platform, parse_device
+from core.errors import UserError
+from platforms.parsers.registry import detect_platform, parse_device
 from tests.parser_refusals import known_refusal
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"

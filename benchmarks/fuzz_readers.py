@@ -25,14 +25,14 @@ from contextlib import redirect_stderr
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assess.errors import UserError
-from assess.models.common import Verdict
-from assess.models.site import SiteResult
-from assess.plan import Device, load_plan
 from assess.survey import SurveyOptions, write_reports
 from benchmarks.fuzz_parsers import load_cases, mutate
 from collectors.base import CollectOptions, DeviceJob
 from collectors.offline import OfflineCollector
+from core.errors import UserError
+from core.models.common import Verdict
+from core.models.site import SiteResult
+from core.plan import Device, load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLAN = ROOT / "samples" / "plan.yaml"

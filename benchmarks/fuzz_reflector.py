@@ -23,14 +23,14 @@ import traceback
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from assess.reflector import protocol as p
-from assess.reflector.port_responder import PORTS_CLOSE, PORTS_OPEN, PORTS_SEEN, PROTO_UDP, pack_open, pack_seen
-from assess.reflector.ratelimit import RateLimits
-from assess.reflector.server import Reflector, ReflectorConfig
-from assess.reflector.sockio import Datagram
-from assess.reflector.traversal_services import install
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from reflector.ratelimit import RateLimits
+from reflector.server import Reflector, ReflectorConfig
+from reflector.traversal_services import install
 from tests.reflector_helpers import running_reflector
+from wire import reflector_protocol as p
+from wire.ports import PORTS_CLOSE, PORTS_OPEN, PORTS_SEEN, PROTO_UDP, pack_open, pack_seen
+from wire.sockio import Datagram
 
 SECRET = "fuzz-secret"
 NO_LIMITS = RateLimits(packets_per_s=1e9, packet_burst=1e9, bytes_per_s=1e12, byte_burst=1e12)

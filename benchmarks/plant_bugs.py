@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("assess", "collectors", "checks", "tests", "samples", "report_templates", "pyproject.toml")
+PACKAGES = ("core", "wire", "platforms", "reflector", "collectors", "checks", "assess", "report_templates")
+COPIED = (*PACKAGES, "tests", "samples", "pyproject.toml")
 LIMIT_S = 60.0
 
 
@@ -43,17 +44,17 @@ BUGS = (
     Bug("gain-probe", "RFC 3550 gain /16 -> /8 in the probe's analysis", "collectors/probes/rtp_analysis.py",
         "j += (abs(d) - j) / 16.0", "j += (abs(d) - j) / 8.0",
         ("tests/test_jitter_truth.py::test_probe_series_equals_the_rfc_reference_step_by_step",)),
-    Bug("gain-reflector", "RFC 3550 gain /16 -> /8 in the reflector", "assess/reflector/session.py",
+    Bug("gain-reflector", "RFC 3550 gain /16 -> /8 in the reflector", "reflector/session.py",
         "self.jitter_us += (abs(d) - self.jitter_us) / 16.0", "self.jitter_us += (abs(d) - self.jitter_us) / 8.0",
         ("tests/test_jitter_truth.py::test_reflector_jitter_series_equals_the_rfc_reference",)),
-    Bug("opus", "Opus Bpl 20 -> 10 in the E-model", "assess/emodel.py",
+    Bug("opus", "Opus Bpl 20 -> 10 in the E-model", "core/emodel.py",
         "bpl=20.0,", "bpl=10.0,",
         ("tests/test_core_truth.py::test_codec_impairments_are_the_published_ones",)),
     Bug("ef-queue", "EF dropped from the priority queue VQ202/VQ203 size", "checks/qos.py",
         "if qc.cls.priority and any(m in EF_NAMES for m in qc.matches):", "if qc.cls.priority:",
         ("tests/test_core_truth.py::test_ef_queue_is_the_priority_class_that_matches_ef",
          "tests/test_core_truth.py::test_ef_outside_any_priority_class_has_no_ef_queue")),
-    Bug("ef-fact", "EF dropped from the ef_priority fact (any priority class counts)", "assess/models/facts.py",
+    Bug("ef-fact", "EF dropped from the ef_priority fact (any priority class counts)", "core/models/facts.py",
         "if cls.priority and cls.name in ef_classes:", "if cls.priority:",
         ("tests/test_core_truth.py::test_ef_outside_any_priority_class_has_no_ef_queue",)),
     Bug("no-go-edge", "NO-GO boundary < -> <=", "assess/scoring.py",
@@ -67,7 +68,7 @@ BUGS = (
         'return "address-dependent" if third.mapped == second.mapped else "address-and-port-dependent"',
         'return "address-and-port-dependent" if third.mapped == second.mapped else "address-dependent"',
         ("tests/test_nat_classes_loopback.py::test_each_mapping_and_filtering_class_is_named_as_built",)),
-    Bug("hmac", "reflector HMAC compared on its first byte only", "assess/reflector/protocol.py",
+    Bug("hmac", "reflector HMAC compared on its first byte only", "wire/reflector_protocol.py",
         "if not hmac.compare_digest(tag(key, body, length), got):",
         "if not hmac.compare_digest(tag(key, body, length)[:1], got[:1]):",
         ("tests/test_core_truth.py::test_a_tag_wrong_in_any_single_byte_is_refused",)),

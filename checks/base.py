@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts, FirewallRule
-from assess.models.site import DeviceRecord, LinkProbes
-from assess.plan import Link, Thresholds, Voice
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts, FirewallRule
+from core.models.site import DeviceRecord, LinkProbes
+from core.plan import Link, Thresholds, Voice
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from functools import lru_cache
 
 from netutils.interface import canonical_interface_name
 
-from assess.models.common import Status
-from assess.models.facts import DeviceFacts, FirewallRule, Port
-from assess.plan import Link
 from checks.base import Outcome, SiteContext
+from core.models.common import Status
+from core.models.facts import DeviceFacts, FirewallRule, Port
+from core.plan import Link
 
 # Worst first: the order a fixture's or a subject's statuses are summarised in.
 STATUS_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NA)
@@ -48,6 +49,7 @@ def worst(statuses: Iterable[Status]) -> Status:
     return next((s for s in STATUS_ORDER if s in seen), Status.NA)
 
 
+@lru_cache(maxsize=8192)  # rules compare every port with every subject: one netutils call per spelling
 def interface_key(name: str) -> str:
     """One spelling per interface (``Gi0/1`` and ``GigabitEthernet0/1`` give the same key)."""
     return canonical_interface_name(name).lower()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import inspect
 
-from assess.models.common import CATEGORY_TITLES
 from checks.base import Rule
 from checks.profiles import load_profiles, profile_ids
 from checks.registry import ALL_RULES
+from core.models.common import CATEGORY_TITLES
 
 
 def _first_profile(rule: type[Rule]) -> str:
@@ -28,7 +28,7 @@ def _rule_section(rule: type[Rule]) -> list[str]:
     if rule.platforms:
         out += [
             "Device commands are rendered from the device's own facts and the site's plan by the templates in",
-            f"`collectors/platforms/remediation/<platform>.yaml` ({', '.join(rule.platforms)}).",
+            f"`platforms/remediation/<platform>.yaml` ({', '.join(rule.platforms)}).",
             "",
         ]
     return out
@@ -40,7 +40,7 @@ def render_rules_markdown() -> str:
     out += [
         "Adding a rule: write the class in the module of its concern (metadata as class attributes, a",
         "docstring with What it does / Why it matters / Example / Fix, a one-line remediation), give every",
-        "platform it lists a template in `collectors/platforms/remediation/<platform>.yaml`, add it to",
+        "platform it lists a template in `platforms/remediation/<platform>.yaml`, add it to",
         "`ALL_RULES`, append its id to `checks/ids.md` (ids are never reused), give it",
         "`tests/rule_fixtures/<ID>.yaml` with at least a pass and a fail/warn case, put it",
         "in a profile in `checks/profiles.yaml`, and regenerate this file. Statuses: pass, warn, fail,",

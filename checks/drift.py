@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import Outcome, SiteContext, SiteRule
 from checks.common import access_ports, link_for_port, listed, na, nat_or_filter, rule_evidence, unknown, wan_ports
 from checks.firewall import fmt_ranges
@@ -26,6 +24,8 @@ from checks.qos import (
     queue_size_kbps,
     shaper_kbps,
 )
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 NO_EF_QUEUE = "no EF priority queue"
 

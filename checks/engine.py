@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assess.models.common import Status
-from assess.models.findings import Finding
-from assess.models.remediation import RemediationBlock
 from checks.base import Outcome, Rule, SiteContext
 from checks.remediation import render_block
+from core.models.common import Status
+from core.models.findings import Finding
+from core.models.remediation import RemediationBlock
 
 _TO_FIX = (Status.FAIL, Status.WARN)
 

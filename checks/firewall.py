@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import Outcome
 from checks.common import is_any, na, unknown, within
 from checks.platforms import STATEFUL_FIREWALLS
+from core.models.facts import DeviceFacts, FirewallRule
 
 
 def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:

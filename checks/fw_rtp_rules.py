@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts, FirewallRule
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, rule_evidence, within
 from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps, to_provider
 from checks.platforms import FIREWALLS
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts, FirewallRule
 
 
 def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Outcome:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na, unknown
 from checks.platforms import FIREWALLS
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 
 def _alg_evidence(facts: DeviceFacts) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts, Port
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na, names, port_evidence, port_names, voice_ports
 from checks.platforms import SWITCHES
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts, Port
 
 
 def _judge(ports: list[Port], flag: str, what: str, bad: Status) -> Outcome:

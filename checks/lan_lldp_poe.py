@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import fact_evidence, na, names, port_evidence, port_names, voice_ports
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 # A typical desk phone is IEEE 802.3af class 2 (up to 6.49 W at the PD); 7 W per port leaves
 # a little margin for cable loss, as switch vendors' PoE calculators do.

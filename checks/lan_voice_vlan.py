@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import (
     access_ports,
@@ -19,6 +17,8 @@ from checks.common import (
     voice_ports,
 )
 from checks.platforms import SWITCHES
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 
 class VoiceVlanOnPhonePorts(DeviceRule):

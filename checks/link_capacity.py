@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.probes import BandwidthResult
-from assess.models.site import LinkProbes
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import na, unknown
 from checks.voice_load import peak_voice_kbps
+from core.models.common import Category, Severity, Status
+from core.models.probes import BandwidthResult
+from core.models.site import LinkProbes
+from core.plan import Link
 
 DELIVERED_WARN = 0.8
 DELIVERED_FAIL = 0.5

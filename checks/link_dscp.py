@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.site import LinkProbes
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
+from core.models.common import Category, Severity, Status
+from core.models.site import LinkProbes
+from core.plan import Link
 
 DSCP_FIX = (
     "Find the hop that re-marks (site router 'set dscp', provider CPE, ISP policy) and keep EF; on an "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
 from checks.base import Outcome, SiteContext, SiteRule
 from checks.common import na
+from core.models.common import Category, Severity, Status
 
 
 class LinksLeaveByOwnPath(SiteRule):

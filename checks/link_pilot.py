@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.site import LinkProbes
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.link_quality import pilot_numbers
+from core.models.common import Category, Severity, Status
+from core.models.site import LinkProbes
+from core.plan import Link
 
 FAIL_SHARE_PCT = 5.0  # more than one interval in twenty: users meet it several times a day
 WARN_SHARE_PCT = 1.0

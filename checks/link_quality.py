@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from assess.models.common import Category, Severity, Status
-from assess.models.pilot import HourProfile, PilotLinkSummary
-from assess.models.probes import RtpResult
-from assess.models.site import LinkProbes
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
+from core.models.common import Category, Severity, Status
+from core.models.pilot import HourProfile, PilotLinkSummary
+from core.models.probes import RtpResult
+from core.models.site import LinkProbes
+from core.plan import Link
 
 WARN_FRACTION = 0.8  # within 20 % of a threshold is a warning: little margin left for busy hours
 MAX_CONCEALABLE_BURST = 2  # packet-loss concealment hides 1-2 lost 20 ms frames, not more

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts, PolicyClass, QosPolicy
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na
 from checks.platforms import MARKING as MARKING_PLATFORMS
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, ZERO_DSCP, class_matches, dscp_aliases
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts, PolicyClass, QosPolicy
 
 # Lines that set DSCP to 0 in the syntaxes parsers keep in ``dscp_remarks``.
 ZEROING = re.compile(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
-from assess.plan import Voice
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import fact_evidence, na, unknown
 from checks.platforms import FIREWALLS
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
+from core.plan import Voice
 
 KEEPALIVE_MARGIN = 2  # one lost keep-alive must not close the binding
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from collectors.platforms.registry import with_trait
+from platforms.registry import with_trait
 
 # Access switches: voice VLANs, trust, LLDP-MED, PoE, edge ports.
 SWITCHES: Final = with_trait("switch")

@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess.errors import UserError
 from checks.base import Rule
 from checks.registry import ALL_RULES
+from core.errors import UserError
 
 PROFILES_FILE = Path(__file__).with_name("profiles.yaml")
 DEFAULT_PROFILE = "contact-centre"  # every rule

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from assess.models.facts import DeviceFacts, Port, QosPolicy
-from assess.plan import Link
-from assess.voice_qos import (
+from checks.common import same_interface
+from core.models.facts import DeviceFacts, Port, QosPolicy
+from core.plan import Link
+from core.voice_qos import (
     MEDIA_DSCP,
     SIGNALLING_DSCP,
     QueueClass,
@@ -13,7 +14,6 @@ from assess.voice_qos import (
     ef_queue,
     flatten,
 )
-from checks.common import same_interface
 
 __all__ = [
     "EF_NAMES",
@@ -26,7 +26,7 @@ __all__ = [
     "flatten",
 ]
 
-# What voice marking is and where EF is prioritised are defined once, in assess.voice_qos.
+# What voice marking is and where EF is prioritised are defined once, in core.voice_qos.
 EF_NAMES = MEDIA_DSCP
 SIGNALLING_NAMES = SIGNALLING_DSCP
 ZERO_DSCP = ("default", "0", "cs0", "be", "000000")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
 from checks.base import Outcome, SiteContext, SiteRule
 from checks.common import na, unknown
 from checks.voice_load import peak_voice_kbps
+from core.models.common import Category, Severity, Status
 
 
 class BackupWanLink(SiteRule):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.site import LinkProbes
-from assess.models.traversal import SignallingResult, SipTargetCheck
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
+from core.models.common import Category, Severity, Status
+from core.models.site import LinkProbes
+from core.models.traversal import SignallingResult, SipTargetCheck
+from core.plan import Link
 
 
 def _target_line(t: SipTargetCheck) -> str:

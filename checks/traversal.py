@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.site import LinkProbes
-from assess.plan import Link
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
 from checks.common import listed, na, nat_or_filter, port_list, unknown
 from checks.nat_timeouts import refresh_interval_s
+from core.models.common import Category, Severity, Status
+from core.models.site import LinkProbes
+from core.plan import Link
 
 RFC4787_MIN_BINDING_S = 120  # RFC 4787 REQ-5: UDP mapping timer must not expire in less than 2 minutes
 SIP_PORTS = (5060, 5061)

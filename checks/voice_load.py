@@ -1,9 +1,9 @@
-"""Peak voice bandwidth of the plan on a link (per-call figures from ``assess.capacity``)."""
+"""Peak voice bandwidth of the plan on a link (per-call figures from ``core.capacity``)."""
 
 from __future__ import annotations
 
-from assess import capacity
-from assess.plan import Link, Voice
+from core import capacity
+from core.plan import Link, Voice
 
 
 def per_call_kbps(voice: Voice, link_type: capacity.LinkLayer = "ethernet") -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
 from checks.base import Outcome, SiteContext, SiteRule
 from checks.common import unknown
 from checks.voice_load import peak_voice_kbps, per_call_kbps
 from checks.wan_priority_queue import MAX_PRIORITY_SHARE
+from core.models.common import Category, Severity, Status
 
 
 class ContractCarriesPeakVoice(SiteRule):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import link_for_port, na, names, port_names, same_interface, wan_ports
 from checks.platforms import WAN_QOS
 from checks.qos import EF_NAMES, ef_queue, egress_rate_kbps, flatten, output_policy, qos_evidence, queue_size_kbps
 from checks.voice_load import peak_voice_kbps, per_call_kbps
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 MAX_PRIORITY_SHARE = 0.33  # Cisco QoS SRND: strict priority at most ~33 % of the link
 

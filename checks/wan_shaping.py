@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import link_for_port, na, wan_ports
 from checks.platforms import WAN_QOS
 from checks.qos import qos_evidence, shaper_kbps
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 OVERSHOOT = 1.02  # a shaper within 2 % above the contract is rounding, not a problem
 UNDERSHOOT = 0.80  # below this the site pays for bandwidth it never uses

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import na, wan_ports
 from checks.platforms import WAN_QOS
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, flatten, output_policy, qos_evidence
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 
 class SignallingClassOnWan(DeviceRule):

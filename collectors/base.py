@@ -16,8 +16,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from assess.plan import Device
 from collectors.credentials import Login
+from core.plan import Device
 
 DEFAULT_KNOWN_HOSTS = Path("~/.ssh/known_hosts")
 

@@ -1,4 +1,4 @@
-"""What to run on each platform, and the platform's names in netmiko and napalm (from collectors/platforms).
+"""What to run on each platform, and the platform's names in netmiko and napalm (from platforms).
 
 The command strings are the keys the parsers look outputs up by: change one in a platform's unit and the
 parser for that platform must change with it.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from collectors.platforms.registry import UNITS, unit
+from platforms.registry import UNITS, unit
 
 COMMANDS: Final[dict[str, tuple[str, ...]]] = {name: platform.commands for name, platform in UNITS.items()}
 

@@ -18,7 +18,7 @@ import keyring
 from keyring.errors import KeyringError
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from assess.plan import Credentials
+from core.plan import Credentials
 
 
 class CredentialError(Exception):

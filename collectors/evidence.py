@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from assess.atomic import write_atomic
-from assess.safe_names import SafeName, inside
+from core.atomic import write_atomic
+from core.safe_names import SafeName, inside
 
 MANIFEST = "manifest.json"
 

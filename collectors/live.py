@@ -18,7 +18,7 @@ from collectors.evidence import Manifest, read_outputs, record_failure, save_out
 from collectors.failures import EnableError, login_failure, session_failure
 from collectors.hostkeys import AcceptNewPolicy
 from collectors.napalm_getters import run_getters
-from collectors.redact import redact
+from platforms.redact import redact
 
 _CONNECT_CAP_S = 15.0
 

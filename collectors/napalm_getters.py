@@ -16,7 +16,7 @@ from pydantic import JsonValue, TypeAdapter
 from collectors.base import DeviceJob
 from collectors.commands import NAPALM_GETTERS, napalm_driver
 from collectors.evidence import Manifest, record_failure, save_output
-from collectors.redact import redact, redact_json
+from platforms.redact import redact, redact_json
 
 _JSON = TypeAdapter(JsonValue)
 

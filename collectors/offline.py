@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from assess.errors import UserError
 from collectors.base import DeviceCollection, DeviceJob, ProgressEvent, ProgressHook, not_assessed
 from collectors.evidence import Manifest, device_dir, read_manifest, read_outputs, save_output
-from collectors.redact import redact
+from core.errors import UserError
+from platforms.redact import redact
 
 
 class OfflineCollector:

@@ -20,7 +20,6 @@ from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
 from nornir.core.task import Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
-from assess.plan import PLATFORMS, Device, Site
 from collectors.base import CollectOptions, Collector, DeviceCollection, DeviceJob, ProgressEvent, ProgressHook
 from collectors.base import not_assessed as _not_assessed
 from collectors.commands import commands_for, netmiko_device_type
@@ -28,6 +27,7 @@ from collectors.credentials import CredentialCache, CredentialError, default_pro
 from collectors.evidence import Manifest, device_dir, read_manifest, write_manifest
 from collectors.live import tool_versions
 from collectors.registry import get_collector
+from core.plan import PLATFORMS, Device, Site
 
 
 def _safe_hook(on_progress: ProgressHook | None) -> ProgressHook:

@@ -18,10 +18,10 @@ from hier_config import Host
 from hier_config.root import HConfig
 from lxml import etree
 
-from collectors.parsers.common import shell_words
-from collectors.parsers.junos_config import as_set_line, load_paths
-from collectors.parsers.panos_setformat import _replay
-from collectors.parsers.panos_xml import Element, load_config
+from platforms.parsers.common import shell_words
+from platforms.parsers.junos_config import as_set_line, load_paths
+from platforms.parsers.panos_setformat import _replay
+from platforms.parsers.panos_xml import Element, load_config
 from tests.fortios_merge import fortios_merge
 from tests.routeros_merge import routeros_merge
 

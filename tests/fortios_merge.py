@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from collectors.parsers.common import shell_words
+from platforms.parsers.common import shell_words
 
 
 @dataclass

@@ -12,7 +12,7 @@ from importlib import import_module
 import typer
 
 from assess.console import err_console
-from assess.errors import UserError
+from core.errors import UserError
 
 
 def run(argv: list[str]) -> None:

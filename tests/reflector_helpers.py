@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from assess.reflector.server import Reflector, ReflectorConfig
+from reflector.server import Reflector, ReflectorConfig
 
 
 @contextmanager

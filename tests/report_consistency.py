@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from assess.models.site import SiteResult
 from assess.report.render import render_html
 from assess.report.view import site_view
+from core.models.site import SiteResult
 
 RULE_ID = re.compile(r"VQ\d{3}")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -11,8 +11,10 @@ import math
 import random
 from datetime import UTC, datetime
 
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import (
+from assess.scoring import score_site
+from assess.scoring_config import thresholds_for_profile
+from core.models.common import Category, Severity, Status
+from core.models.facts import (
     ClassMatch,
     DeviceFacts,
     FirewallRule,
@@ -22,12 +24,10 @@ from assess.models.facts import (
     QosPolicy,
     Vlan,
 )
-from assess.models.findings import Finding
-from assess.models.probes import BandwidthResult, RtpResult, RtpSample
-from assess.models.site import DeviceRecord, LinkProbes, NotAssessed, SiteResult
-from assess.models.traversal import NatResult, PortsResult, SipAlgResult
-from assess.scoring import score_site
-from assess.scoring_config import thresholds_for_profile
+from core.models.findings import Finding
+from core.models.probes import BandwidthResult, RtpResult, RtpSample
+from core.models.site import DeviceRecord, LinkProbes, NotAssessed, SiteResult
+from core.models.traversal import NatResult, PortsResult, SipAlgResult
 
 C, H, M, L, INFO = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 LAN, WAN, FW, LQ, RES = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from collectors.parsers.common import shell_words
+from platforms.parsers.common import shell_words
 
 _FIND = re.compile(r"\[\s*find\s*(.*?)\s*\]")
 

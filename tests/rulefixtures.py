@@ -14,11 +14,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.models.common import Status
-from assess.models.facts import DeviceFacts
-from assess.models.site import DeviceRecord, LinkProbes
-from assess.plan import Link, Thresholds, Voice
 from checks.base import SiteContext
+from core.models.common import Status
+from core.models.facts import DeviceFacts
+from core.models.site import DeviceRecord, LinkProbes
+from core.plan import Link, Thresholds, Voice
 
 FIXTURES = Path(__file__).parent / "rule_fixtures"
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assess.capacity import Overheads, capacity, channels_for, erlang_b, per_call_kbps
 from assess.cli import app
+from core.capacity import Overheads, capacity, channels_for, erlang_b, per_call_kbps
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,6 @@ def test_cli_capacity_erlangs_and_link() -> None:
     ],
 )
 def test_cli_capacity_bad_input_is_a_user_error(args: list[str]) -> None:
-    from assess.errors import UserError
+    from core.errors import UserError
 
     assert isinstance(CliRunner().invoke(app, args).exception, UserError)

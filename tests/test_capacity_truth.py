@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assess.capacity import Overheads, capacity, channels_for, erlang_b, per_call_kbps
+from core.capacity import Overheads, capacity, channels_for, erlang_b, per_call_kbps
 
 
 @pytest.mark.parametrize(

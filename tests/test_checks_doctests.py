@@ -6,9 +6,9 @@ import doctest
 
 import pytest
 
-from assess import voice_qos
 from checks import profiles, voice_load
 from collectors.probes import bandwidth
+from core import voice_qos
 
 
 @pytest.mark.parametrize("module", [profiles, voice_load, voice_qos, bandwidth], ids=lambda m: m.__name__)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from collectors import loader
 from collectors.evidence import read_outputs
-from collectors.parsers import cisco_acl, cisco_common, cisco_mqc, eos_qos, loader
-from collectors.parsers.cisco_acl import ObjectGroups, parse_ace
-from collectors.parsers.registry import parse_device
+from platforms.parsers import cisco_acl, cisco_common, cisco_mqc, eos_qos
+from platforms.parsers.cisco_acl import ObjectGroups, parse_ace
+from platforms.parsers.registry import parse_device
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).parent.parent / "samples" / "evidence"

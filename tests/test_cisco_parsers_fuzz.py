@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assess.errors import UserError
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import detect_platform, parse_device
+from core.errors import UserError
+from platforms.parsers.registry import detect_platform, parse_device
 from tests.parser_refusals import BINARY, CISCO_NOT_A_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures"

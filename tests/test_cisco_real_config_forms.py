@@ -6,8 +6,8 @@ the snippet as a voice engineer would, not from the parser.
 
 from __future__ import annotations
 
-from assess.models.facts import DeviceFacts, Port
-from collectors.parsers.registry import parse_device
+from core.models.facts import DeviceFacts, Port
+from platforms.parsers.registry import parse_device
 
 
 def _facts(platform: str, text: str) -> DeviceFacts:

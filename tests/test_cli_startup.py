@@ -13,12 +13,16 @@ import typer
 from typer.main import get_group
 
 from assess.command_table import COMMANDS, PROBE_COMMANDS
+from platforms.registry import UNITS
+from tests.pcapgen import sample_call_frames, write_capture
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CONFIG = ROOT / "samples" / "evidence" / "hq" / "hq-sw1" / "show_running-config.txt"
 
 # Seconds of import each, and none of them needed to print help, an E-model, a capacity sum or facts.
 HEAVY = ("numpy", "matplotlib", "weasyprint", "netmiko", "paramiko", "napalm", "scapy", "dpkt", "jinja2")
+# typer's pydantic TypeAdapter per parameter: assess.plain_params converts plain values without it.
+TYPER_ADAPTERS = "typer._adapters"
 
 # Prints the heavy modules loaded once the command has finished (atexit runs after SystemExit).
 PROBE_SCRIPT = """
@@ -31,15 +35,20 @@ main()
 """
 
 
-def loaded_modules(args: list[str]) -> tuple[list[str], set[str]]:
-    """Run ``assess ARGS`` in a fresh interpreter; return the heavy modules it imported and all top-level names."""
+def imported(args: list[str], packages: list[str]) -> set[str]:
+    """Run ``assess ARGS`` in a fresh interpreter; the modules of ``packages`` it imported."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE_SCRIPT, json.dumps([*HEAVY, "pydantic"]), *args],
+        [sys.executable, "-c", PROBE_SCRIPT, json.dumps(packages), *args],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     line = next(x for x in done.stdout.splitlines()[::-1] if x.startswith("LOADED="))
-    names = json.loads(line.removeprefix("LOADED="))
-    return [n for n in names if n.split(".")[0] in HEAVY], {n.split(".")[0] for n in names}
+    return set(json.loads(line.removeprefix("LOADED=")))
+
+
+def loaded_modules(args: list[str]) -> tuple[list[str], set[str]]:
+    """The heavy modules ``assess ARGS`` imported, and the top-level names of all it imported of those and pydantic."""
+    names = imported(args, [*HEAVY, "pydantic"])
+    return sorted(n for n in names if n.split(".")[0] in HEAVY), {n.split(".")[0] for n in names}
 
 
 @pytest.mark.parametrize(
@@ -77,3 +86,33 @@ def test_table_help_is_the_commands_own_first_paragraph(table: dict) -> None:
         command = get_group(holder).commands[name]
         first_paragraph = " ".join((command.help or "").split("\n\n")[0].split())
         assert entry.help == first_paragraph, name
+
+
+@pytest.fixture(scope="module")
+def small_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_capture(tmp_path_factory.mktemp("startup") / "calls.pcap", sample_call_frames())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["emodel", "--codec", "g711", "--delay-ms", "80", "--json"],
+        ["capacity", "--calls", "10", "--codec", "g711", "--json"],
+        ["facts", str(SMALL_CONFIG), "--json"],
+        ["pcap", "CAPTURE", "--json"],
+    ],
+    ids=["emodel", "capacity", "facts", "pcap"],
+)
+def test_json_output_needs_neither_typers_pydantic_adapters_nor_rich(args: list[str], small_capture: Path) -> None:
+    args = [str(small_capture) if a == "CAPTURE" else a for a in args]
+    names = imported(args, ["typer", "rich"])
+    assert TYPER_ADAPTERS not in names
+    assert not {n for n in names if n.split(".")[0] == "rich"}
+
+
+def test_facts_imports_the_parser_of_the_detected_platform_only() -> None:
+    parser_modules = {unit.parser.module for unit in UNITS.values()}
+    extras = ["textfsm", "ntc_templates", "lxml"]  # show-output templates and XML: not for a running config
+    names = imported(["facts", str(SMALL_CONFIG)], sorted({m.split(".")[0] for m in parser_modules} | set(extras)))
+    assert names & parser_modules == {UNITS["cisco_ios"].parser.module}
+    assert not {n for n in names if n.split(".")[0] in extras}

@@ -10,12 +10,12 @@ import pytest
 from assess.lab import Lab, LabConfig, RouterConfig, Services
 from assess.lab.sshd_device import sshd_devices as routers
 from assess.lab.sshd_device import start_sshd
-from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
 from collectors.commands import COMMANDS
 from collectors.evidence import read_manifest
-from collectors.parsers.registry import parse_device
 from collectors.runner import collect_site
+from core.plan import Credentials, Device, Site
+from platforms.parsers.registry import parse_device
 from tests.live_helpers import fake_switch, free_port, needs_fake_switches, needs_root
 
 SYSCTL = COMMANDS["linux"][3]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assess.plan import Credentials, Device, Site
 from collectors.base import CollectOptions, ProgressEvent
 from collectors.commands import COMMANDS, commands_for, follow_ups, napalm_driver, netmiko_device_type
 from collectors.credentials import CredentialCache
 from collectors.evidence import Manifest, read_manifest, save_output, write_manifest
 from collectors.registry import get_collector
 from collectors.runner import collect_site
+from core.plan import Credentials, Device, Site
 
 
 def _saved(root: Path, site: str, device: str, outputs: dict[str, str], **manifest: object) -> None:
@@ -21,7 +21,7 @@ def _saved(root: Path, site: str, device: str, outputs: dict[str, str], **manife
 
 
 def test_every_plan_platform_has_commands_and_a_netmiko_type() -> None:
-    from assess.plan import PLATFORMS
+    from core.plan import PLATFORMS
 
     for platform in PLATFORMS:
         assert commands_for(platform), platform

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import ciscoconfparse2 as ccp
 
-from collectors.parsers.cisco_common import clean_config, indent_flat_interfaces
-from collectors.parsers.config_tree import ConfigTree
+from platforms.parsers.cisco_common import clean_config, indent_flat_interfaces
+from platforms.parsers.config_tree import ConfigTree
 
 CORPUS = Path(__file__).parent / "corpus"
 CISCO_LIKE = ("cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa", "arista_eos")

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from collectors.parsers.registry import parse_device
+from platforms.parsers.registry import parse_device
 from tests.labtools import needs_lab
 
 ONE_WAY_S, STREAM_S = 10, 100

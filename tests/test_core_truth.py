@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from assess.emodel import CODECS, call_quality, codec_impairment, effective_ie, emodel, mouth_to_ear_ms, r_to_mos
-from assess.models.common import Category, Severity, Status, Verdict
-from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, QosPolicy
-from assess.models.site import CategoryScore
-from assess.reflector import protocol as p
 from assess.scoring import capped, decide_verdict, raw_score
 from assess.scoring_config import default_scoring_config
 from checks.qos import ef_queue
+from core.emodel import CODECS, call_quality, codec_impairment, effective_ie, emodel, mouth_to_ear_ms, r_to_mos
+from core.models.common import Category, Severity, Status, Verdict
+from core.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, QosPolicy
+from core.models.site import CategoryScore
+from wire import reflector_protocol as p
 
 # (Ie, Bpl, look-ahead ms): G.113 (11/2018) App. I Tables I.1/I.3 for G.711 with PLC and G.729A;
 # G.722 and Opus are the documented estimates of docs/voice-quality.md (no narrowband G.113 value).
@@ -118,7 +118,7 @@ def test_raw_score_is_the_weighted_mean_of_assessed_categories() -> None:
 
 
 def test_critical_fail_beats_a_perfect_score() -> None:
-    from assess.models.findings import Finding
+    from core.models.findings import Finding
 
     crit = Finding(id="VQ201", title="t", severity=Severity.CRITICAL, category=Category.WAN_QOS, status=Status.FAIL)
     assert decide_verdict([crit], _categories(), 100.0, default_scoring_config())[0] == Verdict.NO_GO
@@ -178,7 +178,7 @@ def test_a_tag_wrong_in_any_single_byte_is_refused(length: int) -> None:
 
 
 def test_a_redaction_rule_is_case_insensitive_and_anchored_per_line() -> None:
-    from collectors.redact import _rule
+    from platforms.redact import _rule
 
     rule = _rule("demo", r"^([ \t]*key )\S+")
     assert rule.name == "demo"
@@ -186,7 +186,7 @@ def test_a_redaction_rule_is_case_insensitive_and_anchored_per_line() -> None:
 
 
 def test_redact_json_reaches_strings_inside_lists_and_objects() -> None:
-    from collectors.redact import redact_json
+    from platforms.redact import redact_json
 
     value = {"a": ["enable secret 5 $1$abc", {"b": "snmp-server community s3cr3t RO"}], "n": 3, "t": None}
     assert redact_json(value) == {

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from assess.commands.device_cmds import audit_findings, load_facts
-from assess.errors import UserError
+from core.errors import UserError
 from tests.corpus_support import (
     FACT_FIELDS,
     VARIANT_TRANSFORMS,
@@ -42,7 +42,7 @@ CASES = load_cases()
 
 def detected_platform(outputs: Mapping[str, str]) -> str | None:
     """The detector's answer, whatever shape it returns (the one place to adapt when its API changes)."""
-    from collectors.parsers import registry
+    from platforms.parsers import registry
 
     result = registry.detect_platform(outputs)
     if result is None or isinstance(result, str):
@@ -51,7 +51,7 @@ def detected_platform(outputs: Mapping[str, str]) -> str | None:
 
 
 def _detect_variant(case: Case, variant: str, folder: Path, report: CorpusReport) -> None:
-    from collectors.parsers.loader import load_evidence
+    from collectors.loader import load_evidence
 
     path = folder / f"{case.platform}-{case.folder.name}-{variant}.txt"
     path.write_bytes(VARIANT_TRANSFORMS[variant](case.input_text()).encode("utf-8"))

@@ -8,8 +8,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from assess.plan import Credentials
 from collectors.credentials import CredentialCache, CredentialError, resolve
+from core.plan import Credentials
 
 
 class MemoryKeyring(KeyringBackend):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assess.plan import load_plan
+from core.plan import load_plan
 
 SITES = ("hq", "branch", "warehouse")
 SAMPLE_PLAN = Path(__file__).parents[1] / "samples" / "plan.yaml"

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.errors import UserError
-from assess.models.common import Category, Severity, Status
-from assess.models.facts import DeviceFacts
 from checks import registry as rules_registry
 from checks.base import DeviceRule, Outcome, SiteContext
+from core.errors import UserError
+from core.models.common import Category, Severity, Status
+from core.models.facts import DeviceFacts
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "evidence"
 CONTRACT_KEYS = {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.emodel import call_quality, emodel, r_to_mos
+from core.emodel import call_quality, emodel, r_to_mos
 
 # Reference values G.107 states for its default parameter set (clause 7.7 / Table 3 note).
 DEFAULT_RO = 94.77
@@ -152,7 +152,7 @@ def test_cli_emodel_jitter_adds_a_two_times_buffer() -> None:
 
 
 def test_cli_emodel_unknown_codec_is_a_user_error() -> None:
-    from assess.errors import UserError
+    from core.errors import UserError
 
     out = CliRunner().invoke(app, ["emodel", "--codec", "amr"])
     assert isinstance(out.exception, UserError)

@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from assess.emodel import EModelParams, absolute_delay_idd, call_quality, compute, effective_ie, emodel, r_to_mos
+from core.emodel import EModelParams, absolute_delay_idd, call_quality, compute, effective_ie, emodel, r_to_mos
 
 DEFAULTS = {
     "slr": 8.0, "rlr": 2.0, "stmr": 15.0, "lstr": 18.0, "ds": 3.0, "dr": 3.0, "telr": 65.0, "wepl": 110.0,

@@ -20,7 +20,7 @@ import pytest
 from assess.farend.check import check_farend
 from assess.farend.config import FarendPorts
 from assess.link_survey import LinkProbeOptions, probe_link
-from assess.plan import Link, Voice
+from core.plan import Link, Voice
 
 SECRET = "farend-test-secret"
 pytestmark = pytest.mark.skipif(subprocess.run(["which", "iperf3"], capture_output=True).returncode != 0,

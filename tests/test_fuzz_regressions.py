@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collectors.parsers.panos_setformat import set_lines_to_config
-from collectors.parsers.registry import parse_device
+from platforms.parsers.panos_setformat import set_lines_to_config
+from platforms.parsers.registry import parse_device
 
 
 def test_asa_timeout_with_a_superscript_digit_is_not_a_number() -> None:

@@ -15,17 +15,17 @@ from unittest import mock
 
 import pytest
 
-from assess import atomic
-from assess.atomic import write_atomic
 from assess.cli import main
-from assess.errors import UserError
-from assess.models.common import Verdict
-from assess.models.site import SiteResult
-from assess.plan import PlanError, parse_plan
-from assess.safe_names import UnsafePathError, inside
 from assess.survey import SurveyOptions, write_reports
 from collectors.evidence import read_outputs
 from collectors.pcap.analyse import analyse_capture, analyse_site_captures
+from core import atomic
+from core.atomic import write_atomic
+from core.errors import UserError
+from core.models.common import Verdict
+from core.models.site import SiteResult
+from core.plan import PlanError, parse_plan
+from core.safe_names import UnsafePathError, inside
 
 PLAN = "company: ACME\nsites:\n  - name: hq\n"
 

@@ -9,19 +9,14 @@ import time
 
 import pytest
 
-from assess.errors import NotAssessedError
-from assess.reflector import protocol as p
-from assess.reflector.port_responder import (
-    MAX_OPEN_PER_SOURCE,
-    PROTO_UDP,
-    PortResponder,
-    pack_open,
-    unpack_ack,
-)
-from assess.reflector.ratelimit import RateLimits
-from assess.reflector.sip_wire import authentic, sign
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from core.errors import NotAssessedError
+from reflector.port_responder import MAX_OPEN_PER_SOURCE, PortResponder
+from reflector.ratelimit import RateLimits
 from tests.reflector_helpers import running_reflector
+from wire import reflector_protocol as p
+from wire.ports import PROTO_UDP, pack_open, unpack_ack
+from wire.sip_signature import authentic, sign
 
 SECRET = "k"
 OPEN_LIMITS = RateLimits(packets_per_s=1e6, packet_burst=1e6, bytes_per_s=1e9, byte_burst=1e9)

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.plan import Plan, PlanError, parse_plan
 from assess.survey import SurveyOptions, run_survey
 from collectors.evidence import read_manifest
-from collectors.redact import PLATFORMS, redact
+from core.plan import Plan, PlanError, parse_plan
+from platforms.redact import PLATFORMS, redact
 from tests.secret_seeds import SEEDS, leaks, secrets_of
 from tests.test_secrets_end_to_end import output_texts
 

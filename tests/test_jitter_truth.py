@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from assess.reflector.protocol import Hello
-from assess.reflector.session import Session
 from collectors.pcap.analyse import analyse_capture
 from collectors.probes.rtp_analysis import rfc3550_series
+from reflector.session import Session
 from tests.pcapgen import rtp_header, udp_frame, write_capture
 from tests.rfc3550_ref import integer_jitter_series, jitter_series, sequence_account
 from tests.tshark_ref import TSHARK, tshark_streams
+from wire.reflector_protocol import Hello
 
 PTIME_US = 20_000
 # One-way transit per packet (µs): 10 ms base, a 15 ms delay step for 5 packets, a lone 8 ms spike.

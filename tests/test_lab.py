@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.lab, needs_lab]
 
 HELLO_SNIPPET = """
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
-from assess.reflector import protocol as p
+from wire import reflector_protocol as p
 c = ReflectorClient("{ip}", 5004, tries=10, timeout_s=0.3)
 s = c.hello(p.Hello(new_nonce(), 1, 1, 8000, 20000, 10))
 print("session", s.session_id)

@@ -1,27 +1,30 @@
-"""The link survey's sip-path call: built from the plan, and its not-assessed handling."""
+"""The link survey's probe requests built from the plan (sip path, nat), and not-assessed handling."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
-from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link
-from assess.plan import Link, Voice
+from assess.link_requests import LinkProbeOptions, PlannedProbe, link_requests
+from assess.link_survey import load_link_probes, probe_link
+from collectors.probes.requests import NatProbe, SipPathProbe
+from core.plan import Link, Voice
 
 LINK = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50)
 
 
-def sip_call(link: Link, voice: Voice) -> tuple[str | None, list[str]]:
-    [(reason, call)] = [(r, c) for label, r, c in probe_calls(link, voice, LinkProbeOptions()) if label == "sip path"]
-    assert call.field == "sip_path"
-    return reason, call.args
+def planned(link: Link, voice: Voice, field: str) -> PlannedProbe:
+    [one] = [p for p in link_requests(link, voice, LinkProbeOptions()) if p.field == field]
+    return one
 
 
 def test_sip_path_runs_with_the_plan_domain_and_the_links_dns_server() -> None:
     voice = Voice(sip_domain="sip.voxcarrier.example")
-    assert sip_call(LINK, voice) == (None, ["sip-path", "sip.voxcarrier.example"])  # the system resolver
+    system = planned(LINK, voice, "sip_path")  # no dns_server: the system resolver
+    assert system == PlannedProbe("sip_path", SipPathProbe(domain="sip.voxcarrier.example", dns_server=None))
     with_dns = LINK.model_copy(update={"dns_server": "192.0.2.53:5353"})
-    assert sip_call(with_dns, voice) == (None, ["sip-path", "sip.voxcarrier.example", "--dns", "192.0.2.53:5353"])
+    assert planned(with_dns, voice, "sip_path").request == SipPathProbe(
+        domain="sip.voxcarrier.example", dns_server="192.0.2.53", dns_port=5353)
 
 
 def test_no_sip_domain_is_not_assessed_and_nothing_else_runs_with_only(tmp_path: Path) -> None:
@@ -42,8 +45,8 @@ def test_silent_dns_server_gives_not_assessed_and_nothing_saved(tmp_path: Path) 
 
 def test_the_nat_probe_leaves_by_the_links_own_source() -> None:
     link = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50, stun="198.51.100.10")
-    [nat] = [c for label, _, c in probe_calls(link, Voice(), LinkProbeOptions()) if label == "nat"]
-    assert "--source" not in nat.args  # no source in the plan: the default route
+    nat = planned(link, Voice(), "nat").request
+    assert isinstance(nat, NatProbe) and nat.source is None  # no source in the plan: the default route
     own = Link(name="isp1", contracted_up_mbps=10, contracted_down_mbps=50, stun="198.51.100.10", source="wwan0")
-    [nat] = [c for label, _, c in probe_calls(own, Voice(), LinkProbeOptions()) if label == "nat"]
-    assert nat.args[-2:] == ["--source", "wwan0"]
+    nat = planned(own, Voice(), "nat").request
+    assert isinstance(nat, NatProbe) and nat.source == "wwan0"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from assess.link_survey import LinkProbeOptions, load_link_probes, probe_calls, probe_link, save_link_probes
-from assess.models.probes import RtpResult
-from assess.models.site import LinkProbes
-from assess.plan import Link, Voice
+from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
+from assess.link_survey import load_link_probes, probe_link, save_link_probes
+from collectors.probes.requests import BandwidthProbe
+from core.models.probes import RtpResult
+from core.models.site import LinkProbes
+from core.plan import Link, Voice
 
 
 def _free_udp_port() -> int:
@@ -44,9 +46,9 @@ def test_resumed_link_keeps_measured_probes_and_reports_dead_far_end_as_not_asse
 
 
 def test_bandwidth_probe_is_capped_per_direction_by_the_plan() -> None:
-    calls = {c.field: c for _, _, c in probe_calls(_link(5201), Voice(peak_calls=4), LinkProbeOptions())}
-    args = calls["bandwidth"].args
-    assert args[args.index("--contracted-up") + 1] == "10"
-    assert args[args.index("--contracted-down") + 1] == "50"
-    assert float(args[args.index("--max-mbps") + 1]) <= 55
-    assert all(c.time_limit_s > 0 for c in calls.values())
+    planned = {p.field: p.request for p in link_requests(_link(5201), Voice(peak_calls=4), LinkProbeOptions())}
+    bandwidth = planned["bandwidth"]
+    assert isinstance(bandwidth, BandwidthProbe)
+    assert (bandwidth.contracted_up_mbps, bandwidth.contracted_down_mbps) == (10, 50)
+    assert bandwidth.max_mbps <= 55 + 1e-9 and bandwidth.calls == 4
+    assert all(time_limit_s(r) > 0 for r in planned.values() if r is not None)

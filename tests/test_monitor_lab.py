@@ -9,10 +9,12 @@ prometheus_client's parsers, and the sample site's verdict must change once the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,12 +26,12 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
 
-from assess.errors import UserError
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.config import Episode
 from assess.monitor.analysis import summarise_store
 from assess.monitor.store import Store
-from assess.plan import Thresholds
+from core.errors import UserError
+from core.plan import Thresholds
 from tests.labtools import needs_lab
 from tests.live_helpers import free_port
 
@@ -83,6 +85,12 @@ def _stored(out: Path) -> list[float]:
         return [s.started_at for s in store.samples()]
     finally:
         store.close()
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    """Copy a SQLite store with its write-ahead log (the file's bytes alone can miss the last writes)."""
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 def _scrape(port: int, openmetrics: bool) -> str:
@@ -165,7 +173,7 @@ def test_monitor_finds_the_episode_survives_kill_and_stop_and_changes_the_verdic
     _, errors = survey.communicate(timeout=300)
     assert survey.returncode == 0, errors
     before = json.loads((results / "hq" / "results.json").read_text())
-    (results / "monitor.sqlite").write_bytes((out / "monitor.sqlite").read_bytes())
+    _copy_store(out / "monitor.sqlite", results / "monitor.sqlite")
     report = subprocess.run([sys.executable, "-m", "assess", "report", str(results), "--format", "json"],
                             capture_output=True, text=True, timeout=300, check=False)
     assert report.returncode == 0, report.stderr

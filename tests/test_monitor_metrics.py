@@ -12,9 +12,9 @@ import yaml
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from assess.errors import UserError
 from assess.monitor.metrics import MonitorMetrics, parse_listen
 from assess.monitor.store import Sample
+from core.errors import UserError
 
 DOCS = Path(__file__).parents[1] / "docs" / "monitoring"
 LABELS = {"site": "branch", "link": "br-broadband", "provider": "CityNet"}

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assess.errors import UserError
 from assess.monitor.analysis import summarise
-from assess.monitor.schedule import classify_tick, parse_duration, slot_at, slot_time
+from assess.monitor.schedule import ClockWatch, classify_tick, parse_duration, slot_at, slot_time
 from assess.monitor.store import Gap, Sample, Store
-from assess.plan import Thresholds
+from core.errors import UserError
+from core.plan import Thresholds
 
 T0 = 1_764_669_600.0  # 2025-12-02 10:00:00 UTC, a Tuesday
 
@@ -174,3 +174,17 @@ def test_a_dead_far_end_is_probed_at_most_once_a_minute_and_sigterm_stops_cleanl
     assert [s.status for s in samples] == ["unreachable"]  # not one per 2 s interval
     assert "no answer from the reflector" in (samples[0].reason or "")
     assert store.runs()[0].end_cause == "SIGTERM or Ctrl-C"
+
+
+def test_a_pause_is_seen_by_whoever_asks_first_after_sigcont() -> None:
+    """After SIGCONT the link thread can ask before the watch thread has ticked: asking ticks first."""
+    watch = ClockWatch()
+    watch.start()
+    try:
+        time.sleep(0.1)
+        # As if the process had been stopped for 13 s between the watch's last tick and now.
+        watch._last = (time.time() - 13.0, time.monotonic() - 13.0)
+        causes = watch.causes(time.time() - 20.0, time.time())
+    finally:
+        watch.stop()
+    assert any(c.startswith("monitor paused for 13 s") for c in causes), causes

@@ -15,10 +15,10 @@ import pytest
 from napalm.base.mock import MockDriver
 
 import collectors.napalm_getters as getters
-from assess.plan import Device
 from collectors.base import CollectOptions, DeviceJob
 from collectors.credentials import Login
 from collectors.evidence import Manifest, read_manifest, read_outputs
+from core.plan import Device
 
 
 def _job(name: str, platform: str, folder: Path) -> DeviceJob:

@@ -22,8 +22,8 @@ from collectors.probes.binding_lifetime import (
 )
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
-from collectors.probes.stun import BINDING_SUCCESS, StunMessage
 from tests.fake_nat_stun import CLASSES, PUBLIC_IP, FakeNatStun
+from wire.stun import BINDING_SUCCESS, StunMessage
 
 FAST = {"timeout_s": 0.6, "tries": 2}  # a filtered answer costs this long; generous for a busy machine
 

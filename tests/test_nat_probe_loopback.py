@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.errors import UserError
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from core.errors import UserError
 from tests.traversal_servers import free_udp_port_pair, start_coturn
 
 pytestmark = pytest.mark.skipif(shutil.which("turnserver") is None, reason="coturn (turnserver) not installed")
@@ -63,10 +63,10 @@ def test_bad_port_is_a_usage_error():
 
 
 def test_each_link_leaves_by_its_own_source_and_the_report_can_tell_them_apart(coturn_port):
-    from assess.models.site import LinkProbes
     from checks.base import SiteContext
     from checks.engine import run_rules
     from checks.link_paths import LinksLeaveByOwnPath
+    from core.models.site import LinkProbes
 
     primary = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.3"))
     backup = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.4"))

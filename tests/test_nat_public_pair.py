@@ -16,9 +16,10 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 
-from assess.link_survey import LinkProbeOptions, probe_calls
-from assess.plan import Link, Voice
+from assess.link_requests import LinkProbeOptions, link_requests
 from collectors.probes.nat_public import classify_mapping
+from collectors.probes.requests import NatProbe, NatPublicPairProbe
+from core.plan import Link, Voice
 from tests.traversal_servers import free_udp_port_pair, start_coturn
 
 pytestmark = pytest.mark.skipif(shutil.which("turnserver") is None, reason="needs coturn")
@@ -134,9 +135,9 @@ def test_one_silent_server_is_not_assessed(servers: list[tuple[str, int]]) -> No
 def test_survey_uses_the_public_pair_only_without_an_rfc5780_server() -> None:
     pair = {"name": "wan1", "contracted_up_mbps": 10, "contracted_down_mbps": 10,
             "stun_servers": ["stun1.example.net:3478", "stun2.example.org"]}
-    calls = {c.field: (reason, c.args) for _, reason, c in probe_calls(Link.model_validate(pair), Voice(),
-                                                                       LinkProbeOptions())}
-    assert calls["nat"] == (None, ["nat", "stun1.example.net:3478", "--public-pair", "stun2.example.org:3478"])
+    [nat] = [p for p in link_requests(Link.model_validate(pair), Voice(), LinkProbeOptions()) if p.field == "nat"]
+    assert nat.cannot_run is None
+    assert nat.request == NatPublicPairProbe(servers=(("stun1.example.net", 3478), ("stun2.example.org", 3478)))
     with_rfc5780 = Link.model_validate({**pair, "stun": "192.0.2.5:3478"})
-    nat_args = {c.field: c.args for _, _, c in probe_calls(with_rfc5780, Voice(), LinkProbeOptions())}["nat"]
-    assert nat_args[:2] == ["nat", "192.0.2.5:3478"] and "--public-pair" not in nat_args
+    [nat] = [p for p in link_requests(with_rfc5780, Voice(), LinkProbeOptions()) if p.field == "nat"]
+    assert isinstance(nat.request, NatProbe) and (nat.request.host, nat.request.port) == ("192.0.2.5", 3478)

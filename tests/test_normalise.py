@@ -8,9 +8,9 @@ import pytest
 
 from assess.commands.device_cmds import load_facts
 from collectors.evidence import read_outputs
-from collectors.parsers.loader import load_evidence
-from collectors.parsers.normalise import normalise, unfence
-from collectors.parsers.registry import PARSERS, parse_device
+from collectors.loader import load_evidence
+from platforms.normalise import normalise, unfence
+from platforms.parsers.registry import PARSERS, parse_device
 from tests.session_noise import captured_session
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from assess.cli import app
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import parse_device
-from collectors.platforms.registry import UNITS
+from platforms.parsers.registry import parse_device
+from platforms.registry import UNITS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/manifest.json"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import parse_device
+from platforms.parsers.registry import parse_device
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected_facts.json"))

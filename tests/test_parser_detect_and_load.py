@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assess.errors import UserError
 from collectors.evidence import read_outputs
-from collectors.parsers.loader import load_evidence
-from collectors.parsers.registry import detect_platform
+from collectors.loader import load_evidence
+from core.errors import UserError
+from platforms.parsers.registry import detect_platform
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINE = ("cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa", "arista_eos")

@@ -6,7 +6,7 @@ expects; the corpus itself (tests/test_corpus.py) measures the same fixes on the
 
 from __future__ import annotations
 
-from collectors.parsers.registry import parse_device
+from platforms.parsers.registry import parse_device
 
 ROS_HEADER = "# 2026-01-05 10:00:00 by RouterOS 7.15.2\n# software id = AAAA-BBBB\n"
 

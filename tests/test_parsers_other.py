@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assess.errors import UserError
 from collectors.evidence import read_outputs
-from collectors.parsers import common, firewall, registry
-from collectors.parsers.registry import detect_platform, parse_device
+from core.errors import UserError
+from platforms.parsers import common, firewall, registry
+from platforms.parsers.registry import detect_platform, parse_device
 from tests.parser_refusals import ARTEFACTS_ONLY, BINARY, EMPTY, STRUCTURAL_REFUSALS
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.errors import UserError
-from assess.models.pcap import PcapResult
 from collectors.pcap.analyse import analyse_capture
+from core.errors import UserError
+from core.models.pcap import PcapResult
 from tests.pcapgen import (
     RtpSpec,
     SipCall,
@@ -123,6 +124,35 @@ def test_small_chunks_give_the_same_result(sample: Path, sample_result: PcapResu
     assert chunked.model_dump() == sample_result.model_dump()
 
 
+def big_endian_copy(sample: Path, out: Path) -> Path:
+    """The same capture written by a big-endian machine: every header field byte-swapped, frames as they are."""
+    data = sample.read_bytes()
+    header = struct.unpack("<IHHiIII", data[:24])
+    parts, pos = [struct.pack(">IHHiIII", *header)], 24
+    while pos < len(data):
+        record = struct.unpack("<IIII", data[pos : pos + 16])
+        parts += [struct.pack(">IIII", *record), data[pos + 16 : pos + 16 + record[2]]]
+        pos += 16 + record[2]
+    out.write_bytes(b"".join(parts))
+    return out
+
+
+def test_big_endian_pcap_gives_the_same_result(sample: Path, sample_result: PcapResult, tmp_path: Path) -> None:
+    swapped = analyse_capture(big_endian_copy(sample, tmp_path / "big.pcap"), chunk_bytes=4096)
+    assert swapped.model_dump(exclude={"file"}) == sample_result.model_dump(exclude={"file"})
+
+
+def test_stream_key_hash_collisions_still_group_streams_exactly(
+    sample: Path, sample_result: PcapResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from collectors.pcap import analyse
+
+    monkeypatch.setattr(analyse, "_MIX", [np.uint64(0)] * 4)  # every stream key hashes to 0
+    assert analyse_capture(sample).model_dump() == sample_result.model_dump()
+
+
 def test_cli_pcap_json_contract(sample: Path) -> None:
     out = CliRunner().invoke(app, ["pcap", str(sample), "--json"])
     assert out.exit_code == 0, out.output
@@ -139,10 +169,10 @@ def test_cli_pcap_rejects_non_captures(tmp_path: Path, content: bytes) -> None:
 
 
 def test_site_captures_are_analysed_relative_to_the_plan(tmp_path: Path, sample: Path) -> None:
-    from assess.models.common import Verdict
-    from assess.models.site import SiteResult
-    from assess.plan import parse_plan
     from collectors.pcap.analyse import analyse_site_captures
+    from core.models.common import Verdict
+    from core.models.site import SiteResult
+    from core.plan import parse_plan
 
     (tmp_path / "caps").mkdir()
     shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")
@@ -236,8 +266,8 @@ def test_empty_capture_and_sdp_with_a_host_name(tmp_path: Path) -> None:
 
 
 def test_survey_attaches_a_sites_captures_to_its_results(tmp_path: Path, sample: Path) -> None:
-    from assess.plan import parse_plan
     from assess.survey import SurveyOptions, run_survey
+    from core.plan import parse_plan
 
     (tmp_path / "caps").mkdir()
     shutil.copy(sample, tmp_path / "caps" / "pilot.pcap")

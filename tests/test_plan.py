@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.commands.plan_cmds import plan_template
-from assess.plan import PlanError, parse_plan
+from core.plan import PlanError, parse_plan
 
 
 def test_template_is_a_valid_plan_with_documented_defaults() -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assess.errors import UserError
-from assess.models.common import Verdict
-from assess.plan import parse_plan
 from assess.report.render import render_html
 from assess.report.view import site_view
 from assess.survey import SurveyOptions, run_survey, thresholds_for
+from core.errors import UserError
+from core.models.common import Verdict
+from core.plan import parse_plan
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 PROFILES = Path(__file__).parent.parent / "checks" / "profiles.yaml"

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from assess.cli import app
 from assess.commands.device_cmds import load_facts
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import detect, detect_platform
-from collectors.platforms.detection import Detection
-from collectors.platforms.registry import UNITS
+from platforms.detection import Detection
+from platforms.parsers.registry import detect, detect_platform
+from platforms.registry import UNITS
 from tests.detection_variants import crlf_in_markdown, without_banners
 from tests.session_noise import captured_session
 

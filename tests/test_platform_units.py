@@ -10,17 +10,16 @@ from types import ModuleType
 
 import pytest
 
-import collectors.platforms as platforms_pkg
-from assess.plan import PLATFORMS
+import platforms as platforms_pkg
 from checks import firewall, marking
 from checks import platforms as families
-from collectors import commands, redact
-from collectors.parsers import loader, normalise
-from collectors.parsers.registry import PARSERS
-from collectors.platforms import LAYER_MODULES, NAMES, detection, registry
-from collectors.platforms.base import TRAITS, Platform
-from collectors.platforms.docs import render_platforms_markdown
-from collectors.platforms.registry import UNITS
+from collectors import commands, loader
+from core.plan import PLATFORMS
+from platforms import LAYER_MODULES, NAMES, detection, normalise, redact, registry
+from platforms.base import TRAITS, Platform
+from platforms.docs import render_platforms_markdown
+from platforms.parsers.registry import PARSERS
+from platforms.registry import UNITS
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,7 +41,7 @@ def test_the_package_holds_one_unit_per_platform_and_nothing_else() -> None:
     modules = {m.name for m in pkgutil.iter_modules(platforms_pkg.__path__) if not m.ispkg}
     assert modules - LAYER_MODULES == set(NAMES) == THE_TEN
     for name in NAMES:
-        assert importlib.import_module(f"collectors.platforms.{name}").PLATFORM.name == name
+        assert importlib.import_module(f"platforms.{name}").PLATFORM.name == name
 
 
 @pytest.mark.parametrize("name", sorted(THE_TEN))
@@ -55,12 +54,12 @@ def test_every_unit_declares_every_part(name: str) -> None:
     assert callable(unit.parser.resolve()), "the parser reference resolves to the parse function"
     assert unit.parser.resolve()(unit.blank_evidence).platform == name, "a blank config parses (defaults only)"
     assert len(unit.cues) >= 5 and all(c.weight > 0 and c.why.strip() for c in unit.cues)
-    assert unit.secret_rules == redact.PLATFORM_PATTERNS[name], "secret rules come from collectors/redact.py"
+    assert unit.secret_rules == redact.PLATFORM_PATTERNS[name], "secret rules come from platforms/redact.py"
     assert unit.secret_rules and unit.secret_rules != redact.RULES, "the platform's own set, not every rule"
     assert unit.traits and unit.traits <= set(TRAITS)
     assert unit.netmiko_device_type == name
     assert unit.ntc_templates_platform
-    assert unit.remediation_file.parent == ROOT / "collectors" / "platforms" / "remediation"
+    assert unit.remediation_file.parent == ROOT / "platforms" / "remediation"
     assert unit.variant_of is None or unit.variant_of in UNITS
     assert any((FIXTURES / name).glob("*/manifest.json")), "every platform has recorded fixtures"
 
@@ -102,13 +101,13 @@ def test_names_for_napalm_come_from_lib_mapper_and_only_for_drivers_napalm_ships
 def test_docs_platforms_md_is_current() -> None:
     path = ROOT / "docs" / "platforms.md"
     assert path.read_text() == render_platforms_markdown(), (
-        "run: python -m collectors.platforms.docs > docs/platforms.md"
+        "run: python -m platforms.docs > docs/platforms.md"
     )
 
 
 def test_adding_a_platform_doc_names_the_unit_and_its_fixtures() -> None:
     text = (ROOT / "docs" / "adding-a-platform.md").read_text()
-    for path in ("collectors/platforms/<name>.py", "tests/fixtures/<name>/", "docs/platforms.md"):
+    for path in ("platforms/<name>.py", "tests/fixtures/<name>/", "docs/platforms.md"):
         assert path in text
 
 

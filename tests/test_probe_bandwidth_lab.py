@@ -13,7 +13,7 @@ import pytest
 
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.capture import UdpPacket, capture, read_udp
-from assess.models.probes import BandwidthResult
+from core.models.probes import BandwidthResult
 from tests.labtools import assess_cmd, needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]

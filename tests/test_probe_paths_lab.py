@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from assess.lab import Lab, LabConfig, RouterConfig, Services
-from assess.models.probes import BandwidthResult, DscpTraceResult, RtpResult
+from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from tests.labtools import assess_cmd, needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]

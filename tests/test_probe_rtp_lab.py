@@ -9,7 +9,7 @@ import pytest
 
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.capture import capture, read_udp
-from assess.models.probes import RtpResult
+from core.models.probes import RtpResult
 from tests.labtools import assess_cmd, needs_lab
 from tests.tshark_ref import TSHARK, tshark_rows
 from tests.wiretruth import wire_truth

@@ -15,7 +15,7 @@ import pytest
 
 from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
 from assess.lab.capture import UdpPacket, capture, read_udp
-from assess.models.stamp import StampResult
+from core.models.stamp import StampResult
 from tests.labtools import assess_cmd, needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]

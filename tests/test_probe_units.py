@@ -11,16 +11,16 @@ import time
 
 import pytest
 
-from assess.errors import NotAssessedError, UserError
 from assess.lab.config import Impairment
 from assess.lab.impair import DirectionImpairer
-from assess.models.probes import DscpHop
 from collectors.probes.bandwidth import BandwidthSettings
 from collectors.probes.codecs import CODECS, dscp_value
 from collectors.probes.dscp_trace import analyse
 from collectors.probes.iperf3 import _parse, _Report
 from collectors.probes.rtp import RtpSettings
 from collectors.probes.target import split_host_port
+from core.errors import NotAssessedError, UserError
+from core.models.probes import DscpHop
 
 
 def test_targets_and_dscp_names() -> None:

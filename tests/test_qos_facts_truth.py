@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from assess.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy
-from assess.plan import Link
 from checks.qos import (
     describe_policy,
     dscp_aliases,
@@ -21,6 +19,8 @@ from checks.qos import (
     queue_size_kbps,
     shaper_kbps,
 )
+from core.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy
+from core.plan import Link
 
 MATCHES = {"VOICE": ["ef"], "SIGNAL": ["cs3", "af31"], "VIDEO": ["af41"], "EF-BULK": ["46"]}
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collectors.evidence import Manifest, save_output
-from collectors.redact import REDACTED, _rule, redact, redact_json
+from platforms.redact import REDACTED, _rule, redact, redact_json
 
 # (platform, line seeded with a secret, the secret itself)
 SEEDED: list[tuple[str, str, str]] = [

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from assess.errors import NotAssessedError
-from assess.reflector import protocol as p
-from assess.reflector.ratelimit import RateLimits
-from assess.reflector.sockio import receive
 from collectors.probes.reflector_client import ReflectorClient, SessionInfo, new_nonce
+from core.errors import NotAssessedError
+from reflector.ratelimit import RateLimits
 from tests.reflector_helpers import running_reflector
+from wire import reflector_protocol as p
+from wire.sockio import receive
 
 EF_TOS = 46 << 2
 

@@ -12,7 +12,7 @@ import struct
 
 import pytest
 
-from assess.reflector import protocol as p
+from wire import reflector_protocol as p
 
 KEY = bytes(range(32))
 

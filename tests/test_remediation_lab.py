@@ -16,18 +16,18 @@ import pytest
 
 from assess.lab import netns
 from assess.lab.sshd_device import SshdDevice, sshd_devices
-from assess.models.common import Status
-from assess.models.findings import Finding
-from assess.models.site import DeviceRecord
-from assess.plan import Link, Site, Voice
 from checks.base import SiteContext
 from checks.common import worst
 from checks.engine import run_rules
 from checks.registry import device_rules
 from checks.remediation import plan_steps
 from collectors.base import CollectOptions
-from collectors.parsers.registry import parse_device
 from collectors.runner import collect_site
+from core.models.common import Status
+from core.models.findings import Finding
+from core.models.site import DeviceRecord
+from core.plan import Link, Site, Voice
+from platforms.parsers.registry import parse_device
 from tests.live_helpers import needs_root
 
 pytestmark = [needs_root, pytest.mark.lab, pytest.mark.timeout(240)]

@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from assess.models.common import Status
-from assess.models.findings import Finding
-from assess.models.site import DeviceRecord
-from assess.plan import Link, Voice, load_plan
 from checks.base import SiteContext
 from checks.common import worst
 from checks.engine import run_rules
 from checks.registry import device_rules
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import parse_device
+from core.models.common import Status
+from core.models.findings import Finding
+from core.models.site import DeviceRecord
+from core.plan import Link, Voice, load_plan
+from platforms.parsers.registry import parse_device
 from tests import config_patch
 from tests.test_rule_configs import ALL_CONFIGS, MUTATIONS, SPEC, edited
 

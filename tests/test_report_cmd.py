@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.errors import UserError
-from assess.models.site import SiteResult
 from assess.report import build_portfolio
+from core.errors import UserError
+from core.models.site import SiteResult
 from tests.report_fixtures import all_sites, remediated
 
 runner = CliRunner()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assess.plan import load_plan
 from assess.report import view
 from assess.survey import SurveyOptions, run_survey
+from core.plan import load_plan
 from tests.report_consistency import report_problems
 
 SAMPLES = Path(__file__).parent.parent / "samples"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from assess.drift import compute_drift
-from assess.models.common import Category, Severity, Status, Verdict
-from assess.models.findings import Finding
 from assess.report import build_portfolio
 from assess.report.checklist import build_checklist
 from assess.report.compare import compare_sites
+from core.models.common import Category, Severity, Status, Verdict
+from core.models.findings import Finding
 from tests.report_fixtures import branch_site, hq_site, remediated, warehouse_site
 
 

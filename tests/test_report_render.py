@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assess.errors import UserError
-from assess.models.site import SiteResult
 from assess.report import build_portfolio, render_portfolio, render_site
+from core.errors import UserError
+from core.models.site import SiteResult
 from tests.report_fixtures import all_sites, remediated, warehouse_site, with_drift
 
 pytestmark = pytest.mark.slow

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from assess.reflector import protocol as p
-from collectors.probes.rtp import EchoSeen, RtpObservations, RtpSettings
-from collectors.probes.rtp_analysis import analyse, burst_ratio, bursts, rfc3550_series, unwrap_us
+from collectors.probes.rtp import RtpSettings
+from collectors.probes.rtp_analysis import (
+    EchoSeen,
+    RtpObservations,
+    analyse,
+    burst_ratio,
+    bursts,
+    rfc3550_series,
+    unwrap_us,
+)
+from wire import reflector_protocol as p
 
 
 def test_rfc3550_jitter_converges_to_mean_absolute_transit_difference() -> None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from assess.emodel import call_quality
-from assess.models.probes import RtpResult
-from assess.reflector import protocol as p
-from collectors.probes.rtp import EchoSeen, RtpObservations, RtpSettings
-from collectors.probes.rtp_analysis import analyse
+from collectors.probes.rtp import RtpSettings
+from collectors.probes.rtp_analysis import EchoSeen, RtpObservations, analyse
+from core.emodel import call_quality
+from core.models.probes import RtpResult
 from tests.rfc3550_ref import jitter_series
+from wire import reflector_protocol as p
 
 N = 130  # packets: timeline bins of 50, 50 and 30
 PTIME_MS = 20

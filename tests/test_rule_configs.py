@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 import yaml
 
-from assess.models.common import Status
-from assess.models.findings import Finding
-from assess.models.site import DeviceRecord
-from assess.plan import Link, Voice
 from checks.base import SiteContext
 from checks.common import worst
 from checks.engine import run_rules
 from checks.registry import ALL_RULES
 from collectors.evidence import read_outputs
-from collectors.parsers.registry import PARSERS, parse_device
+from core.models.common import Status
+from core.models.findings import Finding
+from core.models.site import DeviceRecord
+from core.plan import Link, Voice
+from platforms.parsers.registry import PARSERS, parse_device
 
 ROOT = Path(__file__).parent
 SPEC: dict[str, Any] = yaml.safe_load((ROOT / "rule_fixtures" / "configs.yaml").read_text())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assess.models.common import Status
-from assess.models.facts import DeviceFacts
-from assess.models.site import DeviceRecord
-from assess.plan import Voice
 from checks.base import SiteContext
 from checks.drift import SipAlgDrift, UdpTimeoutDrift
 from checks.engine import run_rules
+from core.models.common import Status
+from core.models.facts import DeviceFacts
+from core.models.site import DeviceRecord
+from core.plan import Voice
 
 
 def site(name: str, alg: str, timeout: int, voice: Voice | None = None) -> SiteContext:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assess.models.common import Status
 from checks.common import worst
 from checks.engine import run_rules
 from checks.registry import rule_by_id
+from core.models.common import Status
 from tests.rulefixtures import FixtureCase, all_cases
 
 CASES = all_cases()

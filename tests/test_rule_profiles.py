@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assess.errors import UserError
 from checks.profiles import DEFAULT_PROFILE, load_profiles, profile_ids, rules_for_profile
 from checks.registry import ALL_RULES
+from core.errors import UserError
 
 
 def test_profiles_nest_baseline_in_enterprise_in_contact_centre() -> None:

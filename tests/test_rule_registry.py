@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assess.models.common import Category, Status
-from assess.plan import PLATFORMS
 from checks.base import Outcome, Rule, SiteContext, SiteRule
 from checks.engine import run_rules
 from checks.ids import load_id_table
 from checks.registry import ALL_RULES, rule_by_id
 from checks.remediation import TEMPLATE_DIR, platform_templates, template_for
+from core.models.common import Category, Status
+from core.plan import PLATFORMS
 from tests.rulefixtures import FIXTURES, load
 
 RANGES = {
@@ -49,7 +49,7 @@ def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
 def test_rule_has_a_template_for_every_platform_it_applies_to(rule: type[Rule]) -> None:
     for platform in rule.platforms:
         template = template_for(platform, rule.id)
-        assert template is not None, f"{rule.id}: no template in collectors/platforms/remediation/{platform}.yaml"
+        assert template is not None, f"{rule.id}: no template in platforms/remediation/{platform}.yaml"
         assert template.fix.strip() and template.verify.strip() and template.rollback.strip()
 
 

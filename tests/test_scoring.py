@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assess.errors import UserError
-from assess.models.common import Category, Severity, Status, Verdict
-from assess.models.findings import Finding
 from assess.scoring import score_site
 from assess.scoring_config import default_scoring_config, load_scoring_config, thresholds_for_profile
+from core.errors import UserError
+from core.models.common import Category, Severity, Status, Verdict
+from core.models.findings import Finding
 from tests.report_fixtures import all_sites
 
 

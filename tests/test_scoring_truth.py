@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assess.models.common import Category, Severity, Status, Verdict
-from assess.models.findings import Finding
 from assess.scoring import category_scores, decide_verdict, improvements, score_site, verdict_so_far
 from assess.scoring_config import ScoringConfig, default_scoring_config
+from core.models.common import Category, Severity, Status, Verdict
+from core.models.findings import Finding
 
 WEIGHTS = {"lan_qos": 20, "wan_qos": 25, "firewall_nat": 25, "link_quality": 20, "resilience": 10}
 

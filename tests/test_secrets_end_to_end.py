@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader
 
-from assess.commands.survey_cmds import sample_dir
-from assess.plan import Plan
+from assess.sample_survey import sample_dir
 from assess.survey import SurveyOptions, run_survey
 from collectors.evidence import read_manifest
+from core.plan import Plan
 from tests.test_redact import SEEDED
 
 CONFIG_COMMANDS = ("show running-config", "show full-configuration", "/export verbose")

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.reflector.sip_echo import SipEcho, SipEchoConfig
-from assess.reflector.sip_wire import authentic, mask, sign
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg, summarise
-from collectors.probes.sip_message import (
+from reflector.sip_echo import SipEcho, SipEchoConfig
+from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp
+from wire.sip_message import (
     SipEndpoint,
     build_invite,
     build_register,
@@ -21,7 +21,7 @@ from collectors.probes.sip_message import (
     fields,
     message_length,
 )
-from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp
+from wire.sip_signature import authentic, mask, sign
 
 EP = SipEndpoint("192.168.1.20", 40000, "198.51.100.10", 5060, "udp", rtp_port=16384)
 
@@ -106,7 +106,7 @@ def test_echo_with_secret_ignores_unauthenticated_sip():
 
 
 def test_lost_large_invite_counts_as_alg():
-    from assess.models.traversal import SipMessageCheck
+    from core.models.traversal import SipMessageCheck
 
     checks = [
         SipMessageCheck(name=n, transport="udp", port=5060, size=600, answered=n != "INVITE-large")

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from assess.commands.survey_cmds import sample_dir
 from assess.lab import Lab, LabConfig, Services
 from assess.lab.sip_domain import SipDomain
 from assess.lab_sites import RecordOptions, lab_link, record
 from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
-from assess.models.common import Status
-from assess.models.site import LinkProbes
-from assess.models.traversal import SipAlgResult
-from assess.plan import Link, Voice, load_plan
+from assess.sample_survey import sample_dir
 from checks.base import SiteContext
 from checks.sip_failover import SipSignallingFailover
+from core.models.common import Status
+from core.models.site import LinkProbes
+from core.models.traversal import SipAlgResult
+from core.plan import Link, Voice, load_plan
 from tests.labtools import needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]

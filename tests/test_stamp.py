@@ -12,13 +12,13 @@ import time
 import pytest
 from scapy.contrib.stamp import STAMPSessionReflectorTestUnauthenticated, STAMPSessionSenderTestUnauthenticated
 
-from assess.errors import NotAssessedError
-from assess.models.stamp import StampResult
-from assess.reflector.ratelimit import RateLimits, SourceLimiter
-from assess.reflector.sockio import Datagram
-from assess.reflector.stamp_reflector import StampConfig, StampReflector
 from collectors.probes.stamp import StampSettings, run_stamp
+from core.errors import NotAssessedError
+from core.models.stamp import StampResult
+from reflector.ratelimit import RateLimits, SourceLimiter
+from reflector.stamp_reflector import StampConfig, StampReflector
 from tests.stamp_reference import reference_reflector
+from wire.sockio import Datagram
 
 
 def test_stateful_reference_reflector_splits_loss_by_direction() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.probes.stun import (
+from wire.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
     StunError,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from assess.commands.survey_cmds import sample_dir
-from assess.plan import Plan
+from assess.sample_survey import sample_dir
 from assess.survey import SurveyOptions, run_survey
+from core.plan import Plan
 
 
 def _plan(mutate: dict[str, object] | None = None) -> Plan:

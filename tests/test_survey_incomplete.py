@@ -119,7 +119,7 @@ def test_fail_on_follows_incomplete_and_no_go_so_far(verdict: str, so_far: str |
     from types import SimpleNamespace
 
     from assess.commands.survey_cmds import FailOn, _exit_code
-    from assess.models.common import Verdict
+    from core.models.common import Verdict
 
     site = SimpleNamespace(verdict=Verdict(verdict), verdict_so_far=Verdict(so_far) if so_far else None)
     outcome = SimpleNamespace(results=[site])

@@ -15,21 +15,36 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from assess.reflector.stun_responder import StunConfig, StunResponder
+from assess.link_requests import NO_SIP_DOMAIN, LinkProbeOptions, link_requests
+from assess.link_survey import store
+from assess.probe_process import run_in_worker
 from collectors.probes.nat_behaviour import StunTarget, ask
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
 from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.probe_runner import run_probe
+from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.stun import BINDING_REQUEST, StunMessage, encode
+from core.models.site import LinkProbes
+from core.models.traversal import PortsResult
+from core.plan import Endpoint, Link, Voice
+from reflector.stun_responder import StunConfig, StunResponder
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
+from wire.stun import BINDING_REQUEST, StunMessage, encode
+
+# The open reflector runs as `assess reflector`, the one with a secret from its own entry point
+# (`python -m reflector`): both must serve every probe alike.
+ASSESS_REFLECTOR = ("-m", "assess", "reflector")
+STANDALONE_REFLECTOR = ("-m", "reflector")
 
 
-def _start_reflector(secret: str | None) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+def _start_reflector(
+    secret: str | None, entry: tuple[str, ...] = ASSESS_REFLECTOR
+) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     ctrl, sip = free_port_pair_tcp_udp()
     alt, _ = free_port_pair_tcp_udp()
     stun = free_udp_port_pair(("127.0.0.1", "127.0.0.2"))
-    argv = [sys.executable, "-m", "assess", "reflector", "--bind", "127.0.0.1", "--bind", "127.0.0.2",
+    argv = [sys.executable, *entry, "--bind", "127.0.0.1", "--bind", "127.0.0.2",
             "--port", str(ctrl), "--stun-port", str(stun), "--sip-port", str(sip), "--sip-alt-port", str(alt)]
     env = {k: v for k, v in os.environ.items() if k != "ASSESS_SECRET"}
     if secret:
@@ -51,7 +66,7 @@ def reflector():
 
 @pytest.fixture(scope="module")
 def secret_reflector():
-    proc, ports = _start_reflector("s3cret-lab")
+    proc, ports = _start_reflector("s3cret-lab", STANDALONE_REFLECTOR)
     yield ports
     proc.terminate()
     proc.wait(timeout=5)
@@ -141,18 +156,35 @@ def test_blocked_spans_group_consecutive_samples():
     assert spans([3, 4, 9], [1, 3, 4, 5, 9]) == [(3, 4), (9, 9)]
 
 
-def test_run_traversal_fills_the_link_probes_from_the_plan(reflector):
-    from assess.models.site import LinkProbes
-    from assess.plan import Endpoint, Link, Voice
-    from collectors.probes.traversal_suite import TraversalOptions, run_traversal
-
+def test_the_one_runner_fills_the_link_probes_from_the_plans_requests(reflector):
     link = Link(name="wan1", contracted_up_mbps=10, contracted_down_mbps=10,
-                reflector=Endpoint(host="127.0.0.1", port=reflector["ctrl"]))
-    voice = Voice(rtp_ports=(20000, 20999), sip_domain="voip.example.test")  # no DNS server given: skipped
-    opts = TraversalOptions(lifetime_cap_s=0.5, timeout_s=0.6, reflector_stun_port=reflector["stun"],
-                            sip_port=reflector["sip"], sip_alt_port=reflector["alt"])
-    probes = run_traversal(link, voice, LinkProbes(link="wan1"), opts)
+                reflector=Endpoint(host="127.0.0.1", port=reflector["ctrl"]),
+                stun=Endpoint(host="127.0.0.1", port=reflector["stun"]))
+    voice = Voice(rtp_ports=(20000, 20999))  # no SIP domain: the signalling path cannot be probed
+    planned = {p.field: p for p in link_requests(link, voice, LinkProbeOptions(nat_lifetime_cap_s=0.5))}
+    assert planned["sip_path"].request is None and planned["sip_path"].cannot_run == NO_SIP_DOMAIN
+    sip_alg = planned["sip_alg"].request  # the plan's SIP echo is on 5060, this reflector's on free ports
+    assert isinstance(sip_alg, SipAlgProbe) and (sip_alg.port, sip_alg.alt_port) == (5060, 5062)
+    sip_alg = sip_alg.model_copy(update={"port": reflector["sip"], "alt_port": reflector["alt"], "timeout_s": 0.6})
+    probes = LinkProbes(link="wan1")
+    for request in (planned["nat"].request, sip_alg, planned["ports"].request):
+        assert request is not None
+        outcome = run_probe(request)
+        assert not isinstance(outcome, ProbeNotAssessed), outcome
+        store(probes, outcome)
     assert probes.nat is not None and probes.nat.mapping == "no-nat"
     assert probes.sip_alg is not None and probes.sip_alg.sip_alg_detected is False
     assert probes.ports is not None and 20000 in probes.ports.tested_udp and 20999 in probes.ports.tested_udp
+    assert probes.ports.tested_tcp == [5060]  # TCP 5061 only when the plan's SIP transport is TLS
     assert probes.sip_path is None
+
+
+def test_a_worker_process_gets_the_secret_from_its_environment_only(secret_reflector):
+    r = secret_reflector
+    request = PortsProbe(host="127.0.0.1", udp=[20500], tcp=[], reflector_port=r["ctrl"], timeout_s=0.5,
+                         secret="s3cret-lab")
+    assert "s3cret-lab" not in request.model_dump_json()  # what goes to the worker's stdin
+    without = run_in_worker(request, 30)  # the request's own secret does not travel
+    with_env = run_in_worker(request, 30, secret="s3cret-lab")
+    assert isinstance(without, PortsResult) and not without.assessed
+    assert isinstance(with_env, PortsResult) and with_env.assessed and with_env.tested_udp == [20500], with_env

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assess.models.common import Status
-from assess.models.site import LinkProbes
-from assess.models.traversal import NatResult, SipAlgResult
-from assess.plan import Voice
 from checks.base import SiteContext
 from checks.traversal import NatBindingLifetime, SipAlgOnPath
+from core.models.common import Status
+from core.models.site import LinkProbes
+from core.models.traversal import NatResult, SipAlgResult
+from core.plan import Voice
 
 
 def _statuses(rule, probes: LinkProbes, voice: Voice) -> list[Status]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assess.plan import Link, Voice
 from checks.voice_load import peak_voice_kbps, per_call_kbps
+from core.plan import Link, Voice
 
 
 @pytest.mark.parametrize(("codec", "ptime", "kbps"), [("g711", 20, 87.2), ("g729", 20, 31.2), ("g711", 30, 79.47)])

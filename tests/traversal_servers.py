@@ -110,7 +110,8 @@ def _wait_stun(addr: str, port: int, netns: str | None, server: Server) -> None:
 
 
 def _stun_answers(addr: str, port: int) -> bool:
-    from collectors.probes.stun import BINDING_REQUEST, StunMessage, transact
+    from collectors.probes.stun_client import transact
+    from wire.stun import BINDING_REQUEST, StunMessage
 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((addr, 0))

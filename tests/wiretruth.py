@@ -2,7 +2,7 @@
 
 Independent of the product's analysis: packets are decoded here from the layout in
 docs/reflector-protocol.md (RTP header, then kind byte, ...), jitter comes from the RFC 3550
-reference in tests/rfc3550_ref.py, and nothing is imported from `assess.reflector` or
+reference in tests/rfc3550_ref.py, and nothing is imported from `reflector` or
 `collectors.probes`. Upstream jitter is the one-way transit of each probe packet in arrival
 order, two ways: laptop capture (sent) to far capture (arrived), the physical truth; and the send
 stamp the probe writes into the packet to the far capture, the quantity the reflector estimates

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from assess.capacity import CODEC_KBPS, LINK_LAYERS, LinkLayer, capacity
-from assess.console import err_console, print_json
-from assess.errors import UserError
-from assess.models.capacity import CapacityResult
+from assess.console import print_json
+from core.capacity import CODEC_KBPS, LINK_LAYERS, LinkLayer, capacity
+from core.errors import UserError
+from core.models.capacity import CapacityResult
 
 
 def _show(result: CapacityResult) -> None:
+    from rich.table import Table  # rich only for the table: `--json` does without it
+
+    from assess.console import err_console
+
     table = Table(title=f"Voice capacity: {result.codec} {result.ptime_ms:g} ms over {result.link}", show_header=False)
     table.add_row("per call, one direction", f"{result.per_call_kbps:g} kbit/s")
     if result.erlangs is not None:

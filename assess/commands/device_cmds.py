@@ -6,16 +6,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from assess.console import print_json, safe_text
-from assess.errors import UserError
-from assess.models.facts import DeviceFacts
-from collectors.platforms import NAMES as PLATFORM_NAMES
+from core.errors import UserError
+from core.models.facts import DeviceFacts
+from platforms import NAMES as PLATFORM_NAMES
 
-if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`
-    from assess.models.findings import Finding
+if TYPE_CHECKING:  # the site model tree (plan, scoring) only for `audit`, not `facts`; rich not for `--json`
+    from rich.console import Console
+    from rich.table import Table
+
+    from core.models.findings import Finding
 
 FILE_HELP = (
     "A saved running config, a bundle of show outputs (each after a line `### command: <command>`), "
@@ -29,9 +30,9 @@ STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "unknown"
 def load_facts(path: Path, platform: str | None) -> DeviceFacts:
     """Parse ``path`` with the given or detected platform's parser; the facts say why that platform."""
     # Imported here: the parsers pull in ciscoconfparse2 (seconds), which every other command would pay for.
-    from collectors.parsers import registry
-    from collectors.parsers.loader import as_config_of, load_evidence
-    from collectors.redact import redact
+    from collectors.loader import as_config_of, load_evidence
+    from platforms.parsers import registry
+    from platforms.redact import redact
 
     # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
     # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
@@ -44,8 +45,8 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
 def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
     """(platform, why) from the outputs' syntax, else the evidence manifest; UserError when neither says."""
-    from collectors.parsers import registry
-    from collectors.parsers.loader import manifest_platform
+    from collectors.loader import manifest_platform
+    from platforms.parsers import registry
 
     detection = registry.detect(outputs)
     if detection.platform is not None:
@@ -64,10 +65,10 @@ def _detected_platform(path: Path, outputs: dict[str, str]) -> tuple[str, str]:
 
 def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
     """The registered config rules run over a one-device site (site and probe rules need a plan)."""
-    from assess.models.site import DeviceRecord
     from checks import registry as rules_registry
     from checks.base import SiteContext
     from checks.engine import run_rules
+    from core.models.site import DeviceRecord
 
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
     return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))
@@ -75,6 +76,8 @@ def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
 
 def facts_table(facts: DeviceFacts) -> Table:
     """The CONTRACT summary of the facts as a two-column table."""
+    from rich.table import Table
+
     title = f"{facts.hostname or '?'} ({facts.platform} {facts.vendor_os_version or ''})".strip()
     table = Table(title=safe_text(title))
     table.add_column("fact")
@@ -99,6 +102,8 @@ def facts_table(facts: DeviceFacts) -> Table:
 
 def findings_table(findings: list[Finding]) -> Table:
     """One row per finding, worst first."""
+    from rich.table import Table
+
     order = ["critical", "high", "medium", "low", "info"]
     table = Table(title=f"{len(findings)} findings")
     for col in ("id", "severity", "status", "title", "evidence"):
@@ -115,6 +120,12 @@ def findings_table(findings: list[Finding]) -> Table:
     return table
 
 
+def _terminal() -> Console:
+    from rich.console import Console  # rich only for the tables: `--json` does without it
+
+    return Console(highlight=False)
+
+
 def facts(
     file: Path = typer.Argument(..., help=FILE_HELP),
     platform: str | None = typer.Option(None, "--platform", "-p", help=PLATFORM_HELP),
@@ -125,7 +136,7 @@ def facts(
     if json_out:
         print_json(parsed)
         return
-    out = Console(highlight=False)
+    out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     for warning in parsed.parse_warnings:
@@ -143,7 +154,7 @@ def audit(
     if json_out:
         print_json({"facts": parsed.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]})
         return
-    out = Console(highlight=False)
+    out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
     out.print(facts_table(parsed))
     out.print(findings_table(findings) if findings else "no findings (no rule applies to this device)")

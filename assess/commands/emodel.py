@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from assess.console import err_console, print_json
-from assess.emodel import CODECS, EModelResult, emodel
-from assess.errors import UserError
+from assess.console import print_json
+from core.emodel import CODECS, EModelResult, emodel
+from core.errors import UserError
 
 # A jitter buffer sized at twice the interarrival jitter absorbs nearly all of it; that is
 # the delay --jitter-ms adds on top of --delay-ms.
@@ -15,6 +14,10 @@ JITTER_BUFFER_FACTOR = 2.0
 
 
 def _show(result: EModelResult) -> None:
+    from rich.table import Table  # rich only for the table: `--json` does without it
+
+    from assess.console import err_console
+
     table = Table(title=f"E-model (ITU-T G.107), codec {result.codec}", show_header=False)
     rows = [
         ("R-factor", f"{result.r_factor:.1f}"),

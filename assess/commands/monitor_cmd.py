@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from assess.console import err_console
-from assess.errors import UserError
 from assess.monitor.light_probes import MAX_RTP_S, LightProbeOptions, bytes_per_interval
 from assess.monitor.runner import LinkJob, MonitorOptions, jobs_of, run_monitor
-from assess.plan import load_plan
+from core.errors import UserError
+from core.plan import load_plan
 
 MIN_INTERVAL_S = 2.0  # compressed schedules for tests and labs; real pilots use minutes
 MAX_PROBE_SHARE = 0.5  # the stream may occupy at most half of each interval

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from assess.console import err_console, print_json, safe_text
-from assess.errors import UserError
+from assess.console import print_json, safe_text
+from core.errors import UserError
 
 if TYPE_CHECKING:
-    from assess.models.pcap import PcapResult
+    from core.models.pcap import PcapResult
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -20,6 +19,10 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def _show(result: PcapResult) -> None:
+    from rich.table import Table  # rich only for the table: `--json` does without it
+
+    from assess.console import err_console
+
     table = Table(title=safe_text(f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s)"))
     for col in ("SSRC", "from", "to", "payload", "pkts", "lost", "loss %", "dup", "ooo", "jitter ms", "max jit", "MOS"):
         table.add_column(col, justify="right" if col not in ("SSRC", "from", "to", "payload") else "left")
@@ -50,8 +53,10 @@ def pcap_command(
     """Passive capture analysis: per RTP stream loss, jitter (as Wireshark) and MOS; SIP calls found."""
     if not file.is_file():
         raise UserError(f"capture file {file} not found")
+    from assess.process_memory import keep_freed_memory
     from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs
 
+    keep_freed_memory()  # one capture, then exit: reuse each chunk's memory for the next
     result = analyse_capture(file)
     if as_json:
         print_json(result)

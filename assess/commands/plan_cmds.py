@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 
-from assess.atomic import write_atomic
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.site import Portfolio, SiteResult
-from assess.plan import Plan, parse_plan
+from core.atomic import write_atomic
+from core.errors import UserError
+from core.models.site import Portfolio, SiteResult
+from core.plan import Plan, parse_plan
 
 
 def plan_template() -> str:

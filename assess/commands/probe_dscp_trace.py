@@ -6,12 +6,13 @@ import socket
 
 import typer
 
-from assess.commands.probe_common import measure_and_report
+from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.probes import DscpTraceResult
 from collectors.probes.codecs import dscp_value
-from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
+from collectors.probes.dscp_trace import MAX_HOPS
+from collectors.probes.requests import DscpTraceProbe
+from core.errors import UserError
+from core.models.probes import DscpTraceResult
 
 
 def dscp_trace(
@@ -29,7 +30,8 @@ def dscp_trace(
         address = socket.gethostbyname(host)
     except (ValueError, OSError) as exc:
         raise UserError(f"{host} / --dscp {dscp}: {exc}") from exc
-    measure_and_report(lambda: run_dscp_trace(address, value, max_hops), as_json, _summary)
+    request = checked(DscpTraceProbe(address=address, dscp=value, max_hops=max_hops))
+    measure_and_report(request, DscpTraceResult, as_json, _summary)
 
 
 def _summary(result: DscpTraceResult) -> None:

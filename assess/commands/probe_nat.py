@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_output import emit, secret_bytes
-from collectors.probes.nat_probe import DEFAULT_STUN_PORT, NatProbeOptions, probe_nat
-from collectors.probes.nat_public import classify_mapping
+from assess.commands.probe_common import measure
+from assess.commands.probe_output import emit, secret_value
+from collectors.probes.nat_probe import DEFAULT_STUN_PORT
+from collectors.probes.requests import NatProbe, NatPublicPairProbe
 from collectors.probes.target import split_host_port
+from core.models.traversal import NatResult
 
 
 def nat(
@@ -41,15 +43,16 @@ def nat(
     """
     host, port = split_host_port(target, DEFAULT_STUN_PORT)
     if public_pair is not None:
-        servers = [(host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)]
-        result = classify_mapping(servers, timeout)
+        pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)),
+                                  timeout_s=timeout)
+        result = measure(pair, NatResult, as_json)
         emit(result, as_json, [("public address", f"{result.public_address}:{result.public_port}"),
                                ("mapping", result.mapping), ("filtering", result.filtering),
                                *(("note", n) for n in result.notes)])
         return
-    opts = NatProbeOptions(timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
-                           secret=secret_bytes(secret), source=source)
-    result = probe_nat(host, port, opts)
+    request = NatProbe(host=host, port=port, timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
+                       secret=secret_value(secret), source=source)
+    result = measure(request, NatResult, as_json)
     lifetime = "-" if result.binding_lifetime_s is None else (
         f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least
         else f"{result.binding_lifetime_s:g} s ± {result.binding_lifetime_resolution_s:g} s"

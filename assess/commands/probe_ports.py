@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.requests import PortsProbe
+from core.models.traversal import PortsResult
 
 
 def ports(
@@ -27,9 +29,9 @@ def ports(
     most; TCP handshakes all at once, waiting 2 x --timeout. The whole probe ends within about
     3 x (ports/200 + --timeout) seconds. No reflector answer gives "not assessed" (exit 1).
     """
-    opts = PortsOptions(udp=expand(parse_ports(udp), samples), tcp=expand(parse_ports(tcp), samples),
-                        reflector_port=reflector_port, timeout_s=timeout, secret=secret_value(secret))
-    result = probe_ports(host, opts)
+    request = PortsProbe(host=host, udp=expand(parse_ports(udp), samples), tcp=expand(parse_ports(tcp), samples),
+                         reflector_port=reflector_port, timeout_s=timeout, secret=secret_value(secret))
+    result = measure(request, PortsResult, as_json)
     emit(result, as_json, [
         ("UDP tested", len(result.tested_udp)),
         ("UDP blocked", ", ".join(map(str, result.blocked_udp)) or "-"),

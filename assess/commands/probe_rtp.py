@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure_and_report
+from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.probes import RtpResult
 from collectors.probes.codecs import CODECS, dscp_value
-from collectors.probes.rtp import MAX_DURATION_S, RtpSettings, run_rtp_probe
+from collectors.probes.requests import RtpProbe
+from collectors.probes.rtp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.probes import RtpResult
 
 
 def rtp(
@@ -40,21 +41,13 @@ def rtp(
     if codec not in CODECS:
         raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
     try:
-        settings = RtpSettings(
-            host=host,
-            port=port,
-            codec=codec,
-            ptime_ms=ptime,
-            duration_s=duration,
-            dscp=dscp_value(dscp),
-            jitter_buffer_ms=jitter_buffer,
-            secret=secret or None,
-        )
-        settings.check()
+        marking = dscp_value(dscp)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    request = checked(RtpProbe(host=host, port=port, codec=codec, ptime_ms=ptime, duration_s=duration, dscp=marking,
+                               jitter_buffer_ms=jitter_buffer, secret=secret or None))
     err_console.print(f"probing {host}:{port} with {codec} every {ptime} ms for {duration:g} s ...")
-    measure_and_report(lambda: run_rtp_probe(settings), as_json, _summary)
+    measure_and_report(request, RtpResult, as_json, _summary)
 
 
 def _summary(r: RtpResult) -> None:

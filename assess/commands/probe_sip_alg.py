@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_output import emit, secret_bytes
-from assess.errors import UserError
-from collectors.probes.sip_alg import DEFAULT_ALT_PORT, SipAlgOptions, probe_sip_alg
+from assess.commands.probe_common import measure
+from assess.commands.probe_output import emit, secret_value
+from collectors.probes.requests import SipAlgProbe
+from collectors.probes.sip_alg import DEFAULT_ALT_PORT
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.traversal import SipAlgResult
 
 
 def sip_alg(
@@ -30,8 +33,9 @@ def sip_alg(
     if transport not in ("udp", "tcp"):
         raise UserError(f"--transport must be udp or tcp, not {transport!r}")
     host, port = split_host_port(target, 5060)
-    opts = SipAlgOptions(transport=transport, alt_port=alt_port, timeout_s=timeout, secret=secret_bytes(secret))
-    result = probe_sip_alg(host, port, opts)
+    request = SipAlgProbe(host=host, port=port, transport="tcp" if transport == "tcp" else "udp", alt_port=alt_port,
+                          timeout_s=timeout, secret=secret_value(secret))
+    result = measure(request, SipAlgResult, as_json)
     emit(result, as_json, [
         ("SIP ALG detected", result.sip_alg_detected),
         ("rewritten", ", ".join(result.rewritten) or "-"),

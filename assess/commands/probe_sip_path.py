@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.requests import SipPathProbe
 from collectors.probes.target import split_host_port
+from core.models.traversal import SignallingResult
 
 
 def sip_path(
@@ -25,8 +27,8 @@ def sip_path(
     answer gives "not assessed" (exit 1).
     """
     server, port = split_host_port(dns, 53) if dns else (None, 53)
-    result = probe_sip_path(domain, SipPathOptions(dns_server=server, dns_port=port, timeout_s=timeout,
-                                                   ca_file=ca_file))
+    request = SipPathProbe(domain=domain, dns_server=server, dns_port=port, timeout_s=timeout, ca_file=ca_file)
+    result = measure(request, SignallingResult, as_json)
     rows: list[tuple[str, object]] = [("domain", domain), ("NAPTR", len(result.naptr))]
     for t in result.targets:
         state = f"{t.options_status} in {t.options_rtt_ms} ms" if t.reachable else f"DEAD ({t.error})"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure_and_report
+from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.stamp import StampResult
 from collectors.probes.codecs import dscp_value
-from collectors.probes.stamp import MAX_DURATION_S, StampSettings, run_stamp
+from collectors.probes.requests import StampProbe
+from collectors.probes.stamp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.errors import UserError
+from core.models.stamp import StampResult
 
 
 def stamp(
@@ -33,13 +34,13 @@ def stamp(
     """
     host, port = split_host_port(target, 862)
     try:
-        settings = StampSettings(host=host, port=port, duration_s=duration, interval_ms=interval,
-                                 dscp=dscp_value(dscp), secret=secret or None, class_of_service=not no_cos)
-        settings.check()
+        marking = dscp_value(dscp)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    request = checked(StampProbe(host=host, port=port, duration_s=duration, interval_ms=interval, dscp=marking,
+                                 secret=secret or None, class_of_service=not no_cos))
     err_console.print(f"STAMP to {host}:{port} every {interval:g} ms for {duration:g} s ...")
-    measure_and_report(lambda: run_stamp(settings), as_json, _summary)
+    measure_and_report(request, StampResult, as_json, _summary)
 
 
 def _summary(r: StampResult) -> None:

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import os
-
 import typer
 
 from assess.console import err_console
-from assess.errors import UserError
-from assess.reflector.server import Reflector, ReflectorConfig
-from assess.reflector.traversal_services import TraversalOptions, install, serve_with_traversal
+from reflector.service import ServeOptions, serve
 
 
 def reflector(
@@ -35,28 +29,9 @@ def reflector(
     Safe to expose: answers are never larger than requests, each source is rate limited,
     malformed packets are ignored, and with a secret unauthenticated or replayed packets are ignored.
     """
-    for addr in bind:
-        try:
-            ipaddress.IPv4Address(addr)
-        except ValueError as exc:
-            raise UserError(f"--bind {addr!r} is not an IPv4 address") from exc
-    config = ReflectorConfig(binds=bind, port=port, secret=secret or None)
-    service = Reflector(config)
-    ports = install(service)
-    traversal = TraversalOptions(stun_port=stun_port, sip_ports=tuple(p for p in (sip_port, sip_alt_port) if p))
-    try:
-        bound = service.open()
-    except OSError as exc:
-        raise UserError(f"cannot listen on UDP {', '.join(bind)} port {port}: {exc.strerror}") from exc
-    where = ", ".join(f"{a}:{p}" for a, p in bound)
-    auth = "with a secret (HMAC required)" if config.secret else "without a secret (open)"
-    err_console.print(f"reflector listening on {where} {auth}; pid {os.getpid()}")
-    try:
-        asyncio.run(serve_with_traversal(service, ports, traversal))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        err_console.print(f"reflector stopped: {service.counters.model_dump()}")
+    options = ServeOptions(binds=tuple(bind), port=port, secret=secret, stun_port=stun_port,
+                           sip_port=sip_port, sip_alt_port=sip_alt_port)
+    serve(options, err_console.print)
 
 
 def register(app: typer.Typer) -> None:

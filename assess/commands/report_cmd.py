@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from assess.atomic import ensure_out_dir, write_atomic
 from assess.console import err_console
-from assess.errors import UserError
-from assess.models.site import SiteResult
-from assess.safe_names import inside
+from core.atomic import ensure_out_dir, write_atomic
+from core.errors import UserError
+from core.models.site import SiteResult
+from core.safe_names import inside
 
 FORMATS = ("pdf", "html", "json")
 

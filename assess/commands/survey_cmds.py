@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +11,12 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assess.atomic import ensure_out_dir
 from assess.console import err_console, safe_text
-from assess.errors import UserError
-from assess.models.common import Status, Verdict
-from assess.plan import load_plan
+from assess.sample_survey import sample_dir
+from core.atomic import ensure_out_dir
+from core.errors import UserError
+from core.models.common import Status, Verdict
+from core.plan import load_plan
 
 if TYPE_CHECKING:
     from assess.survey import SurveyOptions, SurveyOutcome
@@ -48,11 +48,6 @@ FAIL_ON_HELP = (
     "Exit 1 when any site is NO-GO or 'INCOMPLETE, NO-GO so far' (`no-go`), or also when any site is "
     "INCOMPLETE (`incomplete`)."
 )
-
-
-def sample_dir() -> Path:
-    """The bundled sample survey (plan.yaml + evidence/)."""
-    return Path(str(resources.files("samples")))
 
 
 def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:

@@ -7,9 +7,9 @@ import sys
 
 import typer
 
-from assess.commands.farend_cmd import farend
 from assess.console import err_console
-from assess.errors import UserError
+from assess.farend.command import farend
+from core.errors import UserError
 
 try:
     typer.run(farend)

@@ -14,14 +14,15 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from assess.errors import NotAssessedError
 from assess.farend.config import SERVICES, FarendPorts
-from assess.reflector import protocol as p
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
 from collectors.probes.stamp import stamp_ping
-from collectors.probes.stamp_wire import FLAG_UNRECOGNIZED, TLV_CLASS_OF_SERVICE
-from collectors.probes.stun import BINDING_REQUEST, BINDING_SUCCESS, PROBE_SOFTWARE, StunMessage, transact
+from collectors.probes.stun_client import transact
 from collectors.probes.target import resolve
+from core.errors import NotAssessedError
+from wire import reflector_protocol as p
+from wire.stamp import FLAG_UNRECOGNIZED, TLV_CLASS_OF_SERVICE
+from wire.stun import BINDING_REQUEST, BINDING_SUCCESS, PROBE_SOFTWARE, StunMessage
 
 IPERF3_COOKIE_LEN = 37  # iperf3's control connection starts with a 37-byte cookie from the client
 IPERF3_PARAM_EXCHANGE = 9

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from assess.farend.check import FarendCheck
 from assess.farend.config import FarendPorts
-from assess.plan import Endpoint, Link
 from assess.secret_env import secret_env
+from core.plan import Endpoint, Link
 
 FIELD_SERVICE = {"rtp": "reflector", "sip_alg": "reflector", "ports": "reflector", "bandwidth": "iperf3",
                  "nat": "stun"}

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from assess.farend.check import check_farend
 from assess.farend.config import FarendConfig
 from assess.farend.iperf3_child import Iperf3Child, iperf3_argv
-from assess.reflector.ratelimit import SourceLimiter
-from assess.reflector.server import Reflector, ReflectorConfig
-from assess.reflector.stamp_reflector import StampConfig, StampReflector
-from assess.reflector.traversal_services import TraversalOptions, install, serve_with_traversal
+from reflector.ratelimit import SourceLimiter
+from reflector.server import Reflector, ReflectorConfig
+from reflector.stamp_reflector import StampConfig, StampReflector
+from reflector.traversal_services import TraversalOptions, install, serve_with_traversal
 
 Status = Callable[[str], None]
 

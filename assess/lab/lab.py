@@ -15,8 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -150,7 +149,7 @@ class Lab:
         log = (self.workdir / "relay.log").open("ab")
         self._relay_proc = subprocess.Popen(netns.ns_argv(self.ns["relay"], argv), stdout=log, stderr=log)
         log.close()
-        wait_for(truth.exists, 10.0, "the impairment relay did not start (see relay.log)")
+        netns.wait_for(truth.exists, 10.0, "the impairment relay did not start (see relay.log)")
         self.config = self.config.model_copy(update={"relay": cfg})
 
     def stop_relay(self) -> None:
@@ -177,7 +176,7 @@ class Lab:
         if proc is not None and proc.poll() is None:
             before = RelayTruth.model_validate_json(path.read_text()).version
             proc.send_signal(signal.SIGUSR1)
-            wait_for(
+            netns.wait_for(
                 lambda: RelayTruth.model_validate_json(path.read_text()).version > before,
                 5.0,
                 "the relay did not flush its ground truth",
@@ -204,16 +203,3 @@ class Lab:
             netns.destroy(ns)
         self._built.clear()
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-def wait_for(predicate: Callable[[], bool], timeout_s: float, message: str) -> None:
-    """Poll ``predicate`` until true, else raise LabError(message)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return
-        except (OSError, ValueError):
-            pass  # e.g. a file being replaced at this instant
-        time.sleep(0.02)
-    raise netns.LabError(message)

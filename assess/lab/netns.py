@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 class LabError(RuntimeError):
@@ -83,3 +83,16 @@ def destroy(ns: str) -> None:
         return
     kill_pids(pids(ns))
     run(["ip", "netns", "del", ns], check=False)
+
+
+def wait_for(predicate: Callable[[], bool], timeout_s: float, message: str) -> None:
+    """Poll ``predicate`` until true, else raise LabError(message)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except (OSError, ValueError):
+            pass  # e.g. a file being replaced at this instant
+        time.sleep(0.02)
+    raise LabError(message)

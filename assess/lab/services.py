@@ -44,7 +44,7 @@ def start_reflector(lab: Lab) -> subprocess.Popen[bytes]:
     argv = [
         sys.executable,
         "-m",
-        "assess.reflector",  # the reflector alone: starts faster than the whole CLI
+        "reflector",  # the reflector alone: starts faster than the whole CLI
         "--bind",
         lab.far_ip,
         "--bind",
@@ -115,24 +115,23 @@ def start_stun(lab: Lab) -> subprocess.Popen[bytes]:
 
 def start_services(lab: Lab) -> None:
     """Start the configured far-end services and wait until each listens."""
-    from assess.lab.lab import wait_for
 
     svc, far = lab.config.services, lab.ns["far"]
     if svc.farend:
         start_farend(lab)
-        wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "assess farend did not start")
-        wait_for(lambda: listening(far, "udp", svc.stamp_port), 5.0, "assess farend: no STAMP reflector")
+        netns.wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "assess farend did not start")
+        netns.wait_for(lambda: listening(far, "udp", svc.stamp_port), 5.0, "assess farend: no STAMP reflector")
         if svc.iperf3:
-            wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "assess farend: iperf3 did not start")
+            netns.wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "assess farend: iperf3 did not start")
         if svc.stun:
-            wait_for(lambda: listening(far, "udp", svc.stun_port), 10.0, "assess farend: no STUN responder")
+            netns.wait_for(lambda: listening(far, "udp", svc.stun_port), 10.0, "assess farend: no STUN responder")
         return
     if svc.reflector:
         start_reflector(lab)
-        wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "the reflector did not start")
+        netns.wait_for(lambda: listening(far, "udp", svc.reflector_port), 15.0, "the reflector did not start")
     if svc.iperf3:
         start_iperf3(lab)
-        wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "iperf3 -s did not start")
+        netns.wait_for(lambda: listening(far, "tcp", svc.iperf3_port), 10.0, "iperf3 -s did not start")
     if svc.stun:
         start_stun(lab)
-        wait_for(lambda: listening(far, "udp", svc.stun_port), 10.0, "turnserver did not start")
+        netns.wait_for(lambda: listening(far, "udp", svc.stun_port), 10.0, "turnserver did not start")

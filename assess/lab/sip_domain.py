@@ -16,6 +16,7 @@ import subprocess
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from assess.lab.netns import wait_for
 from assess.lab.services import listening
 
 if TYPE_CHECKING:
@@ -72,7 +73,6 @@ class SipDomain:
         self.stop()
 
     def _start(self) -> None:
-        from assess.lab.lab import wait_for
 
         far = self.lab.ns["far"]
         self._spawn(["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",

@@ -29,7 +29,7 @@ from pathlib import Path
 from assess.lab import netns
 from assess.lab.config import RouterConfig
 from assess.lab.router import nft_ruleset, sysctls
-from assess.plan import Credentials, Device
+from core.plan import Credentials, Device
 
 CLONE_NEWNET = 0x40000000
 LAN_ADDR = "192.0.2.1"

@@ -14,9 +14,9 @@ from statistics import fmean, median
 
 import numpy as np
 
-from assess.models.pilot import EventKind, HourProfile, Percentiles, PilotEvent, PilotGap, PilotLinkSummary, PilotPoint
 from assess.monitor.store import Gap, Sample, Store
-from assess.plan import Thresholds
+from core.models.pilot import EventKind, HourProfile, Percentiles, PilotEvent, PilotGap, PilotLinkSummary, PilotPoint
+from core.plan import Thresholds
 
 MIN_INTERVALS_PER_HOUR = 3
 BUSY_HOUR_RULE = (

@@ -1,25 +1,25 @@
 """The light probes of one link in one interval: RTP stream, SIP OPTIONS round trip, public address.
 
-Probes run as ``assess probe ... --json`` processes built by :mod:`assess.link_survey` (the same
-commands the survey runs), through :func:`run_light_probe` alone, so the way a probe is started can
-change in one place. A stop request kills a running probe at once.
+Probes are the survey's requests (:mod:`assess.link_requests`), each run in a worker process by
+:func:`assess.probe_process.run_in_worker` as the survey runs them. A stop request kills a running
+probe at once.
 """
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
-from assess.capacity import per_call_kbps
-from assess.link_survey import LinkProbeOptions, ProbeCall, probe_calls, probe_command, read_probe_output
-from assess.models.probes import RtpResult
-from assess.models.traversal import NatResult, SignallingResult
+from assess.link_requests import LinkField, LinkProbeOptions, link_requests, time_limit_s
 from assess.monitor.store import Sample
-from assess.plan import Link, Voice
+from assess.probe_process import run_in_worker
+from collectors.probes.probe_runner import ProbeResult
+from collectors.probes.requests import ProbeRequest
+from core.capacity import per_call_kbps
+from core.models.probes import RtpResult
+from core.models.traversal import NatResult, SignallingResult
+from core.plan import Link, Voice
 
 MAX_RTP_S = 60.0  # per-interval cap on the stream: monitoring must stay light on a customer's link
 SIP_BYTES = 4_000  # OPTIONS and answers to a few servers, generous
@@ -36,12 +36,12 @@ class LightProbeOptions:
     secret: str | None = None
 
 
-def light_calls(link: Link, voice: Voice, opts: LightProbeOptions) -> dict[str, ProbeCall]:
-    """The probe commands of one interval, by result field (only those the plan has endpoints for)."""
+def light_calls(link: Link, voice: Voice, opts: LightProbeOptions) -> dict[LinkField, ProbeRequest]:
+    """The probe requests of one interval, by result field (only those the plan has endpoints for)."""
     survey_opts = LinkProbeOptions(rtp_duration_s=min(opts.rtp_duration_s, MAX_RTP_S), nat_lifetime_cap_s=0)
     wanted = {"rtp"} | ({"sip_path"} if opts.sip else set()) | ({"nat"} if opts.public_address else set())
-    return {call.field: call for _, cannot, call in probe_calls(link, voice, survey_opts)
-            if cannot is None and call.field in wanted}
+    return {p.field: p.request for p in link_requests(link, voice, survey_opts)
+            if p.request is not None and p.field in wanted}
 
 
 def bytes_per_interval(link: Link, voice: Voice, opts: LightProbeOptions) -> float:
@@ -56,26 +56,6 @@ def bytes_per_interval(link: Link, voice: Voice, opts: LightProbeOptions) -> flo
     return total
 
 
-def run_light_probe(call: ProbeCall, source_netns: str | None, secret: str | None,
-                    stop: threading.Event) -> BaseModel | str:
-    """Run one probe process to its time limit (or until ``stop``); the result model, or why there is none."""
-    argv, env = probe_command(call, source_netns, secret)
-    try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    except OSError as exc:
-        return f"could not start the probe: {exc.strerror or exc}"
-    deadline = time.monotonic() + call.time_limit_s
-    while True:
-        try:
-            out, err = proc.communicate(timeout=0.5)
-            return read_probe_output(call, out, err, proc.returncode)
-        except subprocess.TimeoutExpired:
-            if stop.is_set() or time.monotonic() > deadline:
-                proc.kill()
-                proc.communicate()
-                return "stopped" if stop.is_set() else f"no answer within {call.time_limit_s:.0f} s; stopped"
-
-
 def _fill_rtp(sample: Sample, rtp: RtpResult) -> None:
     sample.loss_up_pct, sample.loss_down_pct = rtp.loss_up_pct, rtp.loss_down_pct
     sample.jitter_up_ms, sample.jitter_down_ms = rtp.jitter_up_ms, rtp.jitter_down_ms
@@ -85,7 +65,7 @@ def _fill_rtp(sample: Sample, rtp: RtpResult) -> None:
         rtp.dscp_sent, rtp.dscp_at_far_end, rtp.dscp_on_return)
 
 
-def _fill_sip(sample: Sample, sip: BaseModel | str) -> None:
+def _fill_sip(sample: Sample, sip: ProbeResult | str) -> None:
     if not isinstance(sip, SignallingResult) or not sip.assessed:
         sample.sip_status = "not assessed"
         return
@@ -98,9 +78,9 @@ def measure_link(site: str, link: Link, voice: Voice, slot: int, opts: LightProb
                  stop: threading.Event) -> Sample | None:
     """One interval of ``link``; None when stopped before it finished (the interval is then not recorded)."""
     started = time.time()
-    outcomes: dict[str, BaseModel | str] = {}
-    for field, call in light_calls(link, voice, opts).items():
-        outcomes[field] = run_light_probe(call, link.source_netns, opts.secret, stop)
+    outcomes: dict[LinkField, ProbeResult | str] = {}
+    for field, request in light_calls(link, voice, opts).items():
+        outcomes[field] = run_in_worker(request, time_limit_s(request), link.source_netns, opts.secret, stop)
         if stop.is_set():
             return None
     sample = Sample(site=site, link=link.name, provider=link.provider, slot=slot, started_at=started,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
-from assess.errors import UserError
 from assess.monitor.store import Sample
+from core.errors import UserError
 
 LABELS = ("site", "link", "provider")
 # gauge name, help, Sample field

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assess.models.common import Category
-from assess.models.site import LinkProbes, SiteResult
 from assess.monitor.analysis import summarise_store
 from assess.monitor.store import Store
 from assess.scoring import score_site
@@ -18,6 +16,8 @@ from assess.scoring_config import thresholds_for_profile
 from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.registry import ALL_RULES
+from core.models.common import Category
+from core.models.site import LinkProbes, SiteResult
 
 LINK_QUALITY_RULES = tuple(r for r in ALL_RULES if r.category == Category.LINK_QUALITY)
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assess.errors import UserError
 from assess.monitor.light_probes import LightProbeOptions, measure_link
 from assess.monitor.metrics import MonitorMetrics
 from assess.monitor.schedule import ClockWatch, slot_at, slot_time
 from assess.monitor.store import STORE_NAME, Gap, Run, Sample, Store
-from assess.plan import Link, Plan, Voice
+from core.errors import UserError
+from core.plan import Link, Plan, Voice
 
 UNREACHABLE_RETRY_S = 60.0  # a far end that stopped answering is probed at most once a minute
 HEARTBEAT_S = 5.0

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from assess.errors import UserError
+from core.errors import UserError
 
 SLEEP_JUMP_S = 2.0  # wall clock ahead of the monotonic clock by more than this: the host slept (or was stepped)
 PAUSE_S = 3.0  # a 0.5 s tick that took longer than this: the process was stopped or starved
@@ -69,6 +69,7 @@ class ClockWatch:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._anomalies: list[ClockAnomaly] = []
+        self._last = (time.time(), time.monotonic())  # the previous tick: wall and monotonic clocks
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="clock-watch", daemon=True)
 
@@ -81,17 +82,27 @@ class ClockWatch:
         self._stop.set()
 
     def _run(self) -> None:
-        wall, mono = time.time(), time.monotonic()
+        with self._lock:
+            self._last = (time.time(), time.monotonic())
         while not self._stop.wait(TICK_S):
+            self._tick()
+
+    def _tick(self) -> None:
+        with self._lock:
             now_wall, now_mono = time.time(), time.monotonic()
-            anomaly = classify_tick(wall, mono, now_wall, now_mono)
+            anomaly = classify_tick(*self._last, now_wall, now_mono)
             if anomaly is not None:
-                with self._lock:
-                    self._anomalies.append(anomaly)
-            wall, mono = now_wall, now_mono
+                self._anomalies.append(anomaly)
+            self._last = (now_wall, now_mono)
 
     def causes(self, start: float, end: float) -> list[str]:
-        """Causes of anomalies overlapping the wall-clock window [start, end]."""
+        """Causes of anomalies overlapping the wall-clock window [start, end].
+
+        Ticks first: after a SIGCONT the link threads and the watch thread wake together, and a gap
+        must not be explained before the pause that made it has been seen.
+        """
+        if self._thread.is_alive():
+            self._tick()
         with self._lock:
             return [a.cause for a in self._anomalies if a.ended_at >= start and a.started_at <= end]
 

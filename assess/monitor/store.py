@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assess.errors import UserError
+from core.errors import UserError
 
 STORE_NAME = "monitor.sqlite"
 SCHEMA_VERSION = 1

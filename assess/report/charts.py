@@ -9,15 +9,21 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
-from assess.models.common import Verdict
-from assess.models.probes import BandwidthResult, RtpResult
-from assess.models.site import CategoryScore
-from assess.plan import Thresholds
+from core.models.common import Verdict
+from core.models.probes import BandwidthResult, RtpResult
+from core.models.site import CategoryScore
+from core.plan import Thresholds
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -26,6 +32,10 @@ UP = "#1d4ed8"
 DOWN = "#0d9488"
 TARGET = "#b91c1c"
 BAND = {Verdict.GO: "#15803d", Verdict.CONDITIONAL: "#b45309", Verdict.NO_GO: "#b91c1c"}
+
+SVG_DPI = 72  # matplotlib's SVG unit: one point
+PAD_INCHES = 0.02  # white space kept around a chart's ink
+_SVG_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt" viewBox="0 0 [\d.]+ [\d.]+"')
 
 _RC: dict[str, object] = {
     "svg.fonttype": "none",  # keep text as text: searchable, and set in the PDF's embedded font
@@ -49,10 +59,33 @@ def _theme() -> contextlib.AbstractContextManager[None]:
 
 
 def _svg(fig: Figure) -> str:
+    """``fig`` as SVG text cropped to what is drawn, as ``bbox_inches="tight"`` crops it, with one draw instead of two.
+
+    matplotlib's tight crop draws the whole figure once to measure it and once more to write
+    it. Here it is drawn once, as ``FigureCanvasSVG.print_svg`` draws it, then measured with the
+    same renderer (same crop, to the hundredth of a point), and the crop becomes the SVG's size
+    and viewBox. The figure's own background is left out: a root SVG is not clipped to its
+    viewBox, so it would paint over the page around the chart (which is white anyway).
+    """
+    fig.patch.set_visible(False)
     buf = io.StringIO()
     with _theme():
-        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.02, metadata={"Date": None})
-    return buf.getvalue()
+        dpi, fig.dpi = fig.dpi, SVG_DPI  # as print_svg: SVG units are points, images keep the figure's dpi
+        try:
+            width, height = fig.get_size_inches()
+            svg = RendererSVG(width * SVG_DPI, height * SVG_DPI, buf, image_dpi=dpi, metadata={"Date": None})
+            renderer = MixedModeRenderer(fig, width, height, dpi, svg)
+            fig.draw(renderer)
+            box = fig.get_tightbbox(renderer).padded(PAD_INCHES)
+            renderer.finalize()
+        finally:
+            fig.dpi = dpi
+    x0, top, w, h = (v * SVG_DPI for v in (box.x0, height - box.y1, box.width, box.height))
+    size = f'width="{w:.6f}pt" height="{h:.6f}pt" viewBox="{x0:.6f} {top:.6f} {w:.6f} {h:.6f}"'
+    text, found = _SVG_SIZE.subn(size, buf.getvalue(), count=1)
+    if not found:
+        raise ValueError("matplotlib's SVG header changed: no width/height/viewBox to crop")
+    return text
 
 
 def data_uri(svg: str) -> str:
@@ -60,11 +93,40 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+# Where the views send a chart: ``sink(draw, *args)`` returns the ``<img src>`` of ``draw(*args)``.
+ChartSink = Callable[..., str]
+
+
+def drawn_here(draw: Callable[..., str], *args: object) -> str:
+    """The chart sink that draws in this process and returns a data URI."""
+    return data_uri(draw(*args))
+
+
 def _style(ax: object) -> None:
     ax.grid(True, color=GRID, linewidth=0.6)  # type: ignore[attr-defined]
     ax.set_axisbelow(True)  # type: ignore[attr-defined]
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
+
+
+def _bars(ax: Axes, left: Sequence[float], heights: Sequence[float], width: float, **style: object) -> None:
+    """Upright bars from y=0 as one compound path.
+
+    ``ax.bar`` makes one artist per bar, and each becomes its own SVG element that matplotlib
+    draws and WeasyPrint then parses and paints: 120 loss bars cost more than the rest of the
+    chart. One path with a closed rectangle per bar looks the same. Empty bars stay in (they
+    draw nothing) so that all-zero data scales the axis as ``ax.bar`` would.
+    """
+    if not left:
+        return
+    verts: list[tuple[float, float]] = []
+    for x, h in zip(left, heights, strict=True):
+        verts += [(x, 0.0), (x + width, 0.0), (x + width, h), (x, h), (x, 0.0)]
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(left)
+    patch = PathPatch(Path(verts, codes), linewidth=0, **style)  # type: ignore[arg-type]
+    patch.sticky_edges.y.append(0.0)  # as ax.bar: no margin below the baseline
+    ax.add_patch(patch)
+    ax.autoscale_view()  # add_patch grows the data limits but, unlike ax.bar, leaves the view as it was
 
 
 def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str:
@@ -107,8 +169,8 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
         jit.set_ylim(bottom=0)
         jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
-        loss.bar([x - width / 2 for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
-        loss.bar([x + width / 2 for x in t], [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
+        _bars(loss, [x - width for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
+        _bars(loss, t, [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
         loss.axhline(thresholds.loss_pct, color=TARGET, lw=0.9, ls="--")
         loss.set_ylabel("loss (%)")
         loss.set_xlabel("time (s)")
@@ -122,7 +184,7 @@ def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     with _theme():
         fig = Figure(figsize=(3.3, 1.75))
         ax = fig.add_subplot()
-        ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85)
+        ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85, histtype="stepfilled")  # one path, not 30 bars
         ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
         target = thresholds.rtt_ms or 2 * thresholds.one_way_delay_ms
         if target <= max(rtp.rtt_samples_ms) * 1.5:

@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assess.models.common import Severity, Status
-from assess.models.findings import Finding
-from assess.models.site import SiteResult
 from assess.report.pilot_view import pilot_period_note
+from core.models.common import Severity, Status
+from core.models.findings import Finding
+from core.models.site import SiteResult
 
 Mark = Literal["done", "open", "manual"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from assess.models.common import Verdict
-from assess.models.findings import Finding
-from assess.models.site import LinkProbes, SiteResult
+from core.models.common import Verdict
+from core.models.findings import Finding
+from core.models.site import LinkProbes, SiteResult
 
 
 class FindingChange(BaseModel):

@@ -7,10 +7,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assess.errors import UserError
-from assess.models.site import Portfolio, SiteResult
-from assess.plan import describe_validation_error
-from assess.safe_names import inside
+from core.errors import UserError
+from core.models.site import Portfolio, SiteResult
+from core.plan import describe_validation_error
+from core.safe_names import inside
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -9,10 +9,10 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from assess.models.pilot import PilotLinkSummary
 from assess.monitor.analysis import rtt_target
-from assess.plan import Thresholds
 from assess.report.charts import DOWN, GRID, INK, MUTED, TARGET, UP, _style, _svg, _theme
+from core.models.pilot import PilotLinkSummary
+from core.plan import Thresholds
 
 GAP = "#d1d5db"
 OUTAGE = "#fecaca"

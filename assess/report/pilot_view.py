@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.pilot import Percentiles, PilotLinkSummary
-from assess.models.site import SiteResult
 from assess.monitor.analysis import rtt_target
-from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.pilot_charts import clock_label, heatmap_chart, series_chart
+from core.models.pilot import Percentiles, PilotLinkSummary
+from core.models.site import SiteResult
+from core.plan import Thresholds
 
 MAX_EVENT_ROWS = 12  # the longest events; results.json lists them all
 
@@ -77,7 +77,9 @@ def _row(metric: str, q: Percentiles | None, unit: str, target: str, digits: int
     return PercentileRow(metric, *(("–",) * 3 if q is None else (f(q.p50), f(q.p95), f(q.p99))), target)
 
 
-def pilot_view(p: PilotLinkSummary, th: Thresholds, with_charts: bool = True) -> PilotView:
+def pilot_view(
+    p: PilotLinkSummary, th: Thresholds, with_charts: bool = True, chart: charts.ChartSink = charts.drawn_here
+) -> PilotView:
     """The page section of one monitored link."""
     off = p.utc_offset_s
     busy = p.busy_hour
@@ -102,14 +104,16 @@ def pilot_view(p: PilotLinkSummary, th: Thresholds, with_charts: bool = True) ->
     view.gaps = [EventRow("not measured", _at(g.started_at, off), _at(g.ended_at, off),
                           _span(g.ended_at - g.started_at), f"{g.intervals} interval(s): {g.cause}") for g in p.gaps]
     if with_charts and any(pt.status == "ok" for pt in p.series):
-        view.series_svg = charts.data_uri(series_chart(p, th))
-        view.heatmap_svg = charts.data_uri(heatmap_chart(p))
+        view.series_svg = chart(series_chart, p, th)
+        view.heatmap_svg = chart(heatmap_chart, p)
     return view
 
 
-def pilot_views(result: SiteResult, th: Thresholds, with_charts: bool = True) -> list[PilotView]:
+def pilot_views(
+    result: SiteResult, th: Thresholds, with_charts: bool = True, chart: charts.ChartSink = charts.drawn_here
+) -> list[PilotView]:
     """A section per monitored link of the site (none without monitoring)."""
-    return [pilot_view(p.pilot, th, with_charts) for p in result.probes if p.pilot is not None]
+    return [pilot_view(p.pilot, th, with_charts, chart) for p in result.probes if p.pilot is not None]
 
 
 def pilot_period_note(result: SiteResult) -> str:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assess.atomic import write_atomic
 from assess.drift import compute_drift
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Verdict
-from assess.models.findings import Finding
-from assess.models.site import Portfolio, PortfolioSite, SiteResult
-from assess.report.render import check_page_size, render_html, write_pdf
+from assess.report.render import check_page_size, fewer_collections, render_html, write_pdf
+from core.atomic import write_atomic
+from core.models.common import CATEGORY_TITLES, Category, Severity, Verdict
+from core.models.findings import Finding
+from core.models.site import Portfolio, PortfolioSite, SiteResult
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 # Worst first: the sites that need work head the portfolio tables.
@@ -92,6 +92,7 @@ def portfolio_view(portfolio: Portfolio, *, company: str, consultant: str, page_
     )
 
 
+@fewer_collections()
 def render_portfolio(
     portfolio: Portfolio,
     site_results: Sequence[SiteResult],

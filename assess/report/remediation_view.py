@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assess.models.remediation import PHASE_TITLES
-from assess.models.site import SiteResult
 from checks.registry import rule_by_id
 from checks.remediation import PlanStep, plan_steps, platform_templates
+from core.models.remediation import PHASE_TITLES
+from core.models.site import SiteResult
 
 
 @dataclass(frozen=True)

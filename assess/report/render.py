@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from assess.models.site import SiteResult
 from assess.report.charts import score_color
+from core.models.site import SiteResult
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    from assess.report.chart_worker import DeferredCharts
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -82,14 +93,63 @@ def render_html(template: str, **context: object) -> str:
     return environment().get_template(template).render(css=css(), **context)
 
 
-def write_pdf(html: str, path: Path) -> None:
-    """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset)."""
-    from weasyprint import HTML  # imported late: it is slow to import and only the PDF step needs it
+@contextmanager
+def fewer_collections(young: int = 20_000) -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while a report is built; restored afterwards.
 
-    from assess.atomic import write_atomic
+    matplotlib and WeasyPrint allocate millions of short-lived objects, so with the default
+    threshold (700) the collector runs thousands of times per report and its full passes walk
+    the few hundred thousand long-lived objects of the imported libraries each time: about a
+    fifth of a site report's CPU (benchmarks/bench_render.py). Those objects are frozen out of
+    collection for the duration, and the young generation is collected every ``young``
+    allocations.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
-    pdf = HTML(string=html, base_url=str(path.parent)).write_pdf()
-    write_atomic(path, pdf if isinstance(pdf, bytes) else b"")
+
+@lru_cache(maxsize=1)
+def font_config() -> FontConfiguration:
+    """One Fontconfig/Pango configuration for every report of this process.
+
+    A new one per document (WeasyPrint's default) starts with cold Pango font and glyph caches.
+    The style sheet has no ``@font-face``, so nothing accumulates in it between documents.
+    """
+    from weasyprint.text.fonts import FontConfiguration  # imported late: slow, and only PDFs need it
+
+    return FontConfiguration()
+
+
+def layout(html: str, base_url: str, url_fetcher: URLFetcher | None = None) -> Document:
+    """WeasyPrint's pages of ``html`` (style cascade, boxes, line breaking, pagination)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(font_config=font_config())
+
+
+def pdf_bytes(document: Document) -> bytes:
+    """The PDF of laid-out pages: drawing, fonts subset and embedded."""
+    pdf = document.write_pdf()
+    return pdf if isinstance(pdf, bytes) else b""
+
+
+def write_pdf(html: str, path: Path, charts: DeferredCharts | None = None) -> None:
+    """Lay out ``html`` with WeasyPrint and write the PDF atomically (fonts embedded and subset).
+
+    ``charts`` serves the ``chart:N`` images of ``html`` when a worker draws them.
+    """
+    from core.atomic import write_atomic
+
+    document = layout(html, str(path.parent), charts.fetcher() if charts else None)
+    if charts:
+        charts.check()
+    write_atomic(path, pdf_bytes(document))
 
 
 def check_page_size(page_size: str) -> str:
@@ -97,6 +157,6 @@ def check_page_size(page_size: str) -> str:
     for size in PAGE_SIZES:
         if page_size.lower() == size.lower():
             return size
-    from assess.errors import UserError
+    from core.errors import UserError
 
     raise UserError(f"unknown page size {page_size!r}: choose A4 or Letter")

@@ -6,11 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assess.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
-from assess.models.findings import Finding
-from assess.models.probes import RtpResult
-from assess.models.site import Action, LinkProbes, SiteResult
-from assess.plan import Thresholds
 from assess.report import charts
 from assess.report.checklist import ChecklistItem, build_checklist
 from assess.report.compare import SiteComparison, compare_sites
@@ -18,6 +13,11 @@ from assess.report.pilot_view import PilotView, pilot_views
 from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
+from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
+from core.models.findings import Finding
+from core.models.probes import RtpResult
+from core.models.site import Action, LinkProbes, SiteResult
+from core.plan import Thresholds
 
 DSCP_NAMES = {46: "EF", 34: "AF41", 26: "AF31", 24: "CS3", 0: "best effort", 40: "CS5", 48: "CS6"}
 SEVERITY_ORDER = list(Severity)
@@ -194,7 +194,9 @@ def measurements(result: SiteResult, th: Thresholds) -> list[Measurement]:
     return rows
 
 
-def link_view(result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bool) -> LinkView:
+def link_view(
+    result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bool, chart: charts.ChartSink = charts.drawn_here
+) -> LinkView:
     """Charts and DSCP path of one link (the DSCP mark is its rules' outcome)."""
     view = LinkView(probes=p, dscp_status=rows_status(_findings_for(result, DSCP_RULES, p.link)))
     if p.rtp is not None:
@@ -206,11 +208,11 @@ def link_view(result: SiteResult, p: LinkProbes, th: Thresholds, with_charts: bo
     if not with_charts:
         return view
     if p.rtp is not None and p.rtp.timeline:
-        view.timeline_svg = charts.data_uri(charts.timeline_chart(p.rtp, th))
+        view.timeline_svg = chart(charts.timeline_chart, p.rtp, th)
     if p.rtp is not None and p.rtp.rtt_samples_ms:
-        view.rtt_svg = charts.data_uri(charts.rtt_chart(p.rtp, th))
+        view.rtt_svg = chart(charts.rtt_chart, p.rtp, th)
     if p.bandwidth is not None:
-        view.headroom_svg = charts.data_uri(charts.headroom_chart(p.bandwidth, th.min_headroom_pct))
+        view.headroom_svg = chart(charts.headroom_chart, p.bandwidth, th.min_headroom_pct)
     return view
 
 
@@ -257,8 +259,9 @@ def site_view(
     page_size: str,
     previous: SiteResult | None = None,
     with_charts: bool = True,
+    chart: charts.ChartSink = charts.drawn_here,
 ) -> SiteView:
-    """The view of one site report."""
+    """The view of one site report; ``chart`` draws its charts (here, or in a worker: see chart_worker)."""
     th = result.thresholds or thresholds_for_profile(result.profile)
     when = result.generated_at or datetime.now(UTC)
     actions = result.actions or improvements(result.findings)
@@ -271,14 +274,14 @@ def site_view(
         date=when.strftime("%d %B %Y"),
         profile_title="set in the plan" if result.profile == "custom" else profile_title(result.profile),
         thresholds=th,
-        category_svg=charts.data_uri(charts.category_chart(result.categories)) if with_charts else "",
+        category_svg=chart(charts.category_chart, result.categories) if with_charts else "",
         measurements=measurements(result, th),
         actions=actions,
         actions_are_optional=result.verdict == Verdict.GO,
         checklist=build_checklist(result),
         categories=category_views(result),
-        links=[link_view(result, p, th, with_charts) for p in result.probes],
-        pilots=pilot_views(result, th, with_charts),
+        links=[link_view(result, p, th, with_charts, chart) for p in result.probes],
+        pilots=pilot_views(result, th, with_charts, chart),
         comparison=compare_sites(previous, result) if previous is not None else None,
         severity_counts=counts,
         status_counts={STATUS_LABELS[s]: sum(1 for f in result.findings if f.status == s) for s in STATUS_LABELS},

@@ -15,14 +15,14 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import numpy.typing as npt
 
-from assess.errors import UserError
-from assess.models.pcap import PcapResult
-from assess.safe_names import check_relative, inside
 from collectors.pcap.decode import Datagrams, decode
 from collectors.pcap.reader import CHUNK_BYTES, iter_chunks
 from collectors.pcap.report import call_results, stream_result
 from collectors.pcap.rtpstats import StreamStats
 from collectors.pcap.sip import SdpMedia, SipMessage, looks_like_sip, parse_sip
+from core.errors import UserError
+from core.models.pcap import PcapResult
+from core.safe_names import check_relative, inside
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -61,6 +61,19 @@ class StreamInfo:
 
 def _address(raw: bytes, v6: bool) -> str:
     return str(ipaddress.ip_address(raw if v6 else raw[:4]))
+
+
+def _groups(keys: npt.NDArray[np.uint64] | I64) -> tuple[I64, I64, I64]:
+    """Packets grouped by key, groups in key order: each packet's group, the packet indices group by
+    group (in capture order within one) and the groups' bounds in that list.
+
+    A chunk holds few streams, so the keys are numbered through their few distinct values and the
+    numbers sorted with a radix sort, instead of sorting the keys themselves.
+    """
+    distinct, counts = np.unique(keys, return_counts=True)  # sorted, not hashed: that would import numpy.ma
+    group = np.searchsorted(distinct, keys)
+    order = np.argsort(group.astype(np.uint16) if len(distinct) <= 1 << 16 else group, kind="stable")
+    return group, order, np.concatenate(([0], np.cumsum(counts)))
 
 
 def _time_ms(ts_ns: I64, first_ns: int) -> npt.NDArray[np.float64]:
@@ -157,25 +170,24 @@ class CaptureAnalysis:
     def _rtp(self, dg: Datagrams, idx: I64) -> None:
         if not len(idx):
             return
-        h = dg.head[idx].astype(np.int64)
-        seq = (h[:, 2] << 8) | h[:, 3]
-        ts = (h[:, 4] << 24) | (h[:, 5] << 16) | (h[:, 6] << 8) | h[:, 7]
-        ssrc = (h[:, 8] << 24) | (h[:, 9] << 16) | (h[:, 10] << 8) | h[:, 11]
-        pt = h[:, 1] & 0x7F
-        marker = h[:, 1] >> 7
+        h = dg.head[idx]  # (n, 16) bytes: the RTP fixed header, read as big-endian words in place
+        seq = h.view(">u2")[:, 1].astype(np.int64)
+        ts, ssrc = h.view(">u4")[:, 1].astype(np.int64), h.view(">u4")[:, 2].astype(np.int64)
+        pt = (h[:, 1] & 0x7F).astype(np.int64)
+        marker = (h[:, 1] >> 7).astype(np.int64)
         t_ms = _time_ms(dg.ts_ns[idx], self.first_ns or 0)
         rows, hashes = self._keys(dg, idx, ssrc)
-        uniq, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-        if not np.array_equal(rows, rows[first][inverse]):  # a 64-bit hash collision: group exactly
-            _, first, inverse = np.unique(rows.view(np.dtype((np.void, 40))).ravel(), True, True)
-        order = np.argsort(inverse, kind="stable")
-        bounds = np.concatenate(([0], np.cumsum(np.bincount(inverse))))
+        group, order, bounds = _groups(hashes)
+        first = order[bounds[:-1]]  # each group's first packet (the sort is stable)
+        if not np.array_equal(rows, rows[first][group]):  # a 64-bit hash collision: group exactly
+            _, exact = np.unique(rows.view(np.dtype((np.void, 40))).ravel(), return_inverse=True)
+            _, order, bounds = _groups(exact)
+            first = order[bounds[:-1]]
         tos = dg.tos[idx]
         for g in range(len(bounds) - 1):
             sel = order[bounds[g] : bounds[g + 1]]
             info = self._stream(rows[first[g]], dg, int(idx[first[g]]), int(ssrc[first[g]]), int(pt[sel[0]]))
             info.stats.feed(t_ms[sel], seq[sel], ts[sel], pt[sel], marker[sel], tos[sel])
-        del uniq
 
     def _stream(self, row: npt.NDArray[np.uint8], dg: Datagrams, i: int, ssrc: int, pt: int) -> StreamInfo:
         key = row.tobytes()

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from collectors.pcap.reader import FrameChunk
+from collectors.pcap.reader import SLACK, FrameChunk
 
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
 BOOL = npt.NDArray[np.bool_]
 
-PAD = 64  # zero bytes appended so reads near the end never run past the buffer
 WINDOW = 128  # the first bytes of every frame, copied into one compact (frames x WINDOW) array
+# A chunk's buffer has SLACK bytes after its last frame, so the window and a TCP payload's first bytes
+# past it (data offset up to 60) never run past the buffer.
+assert WINDOW + 64 <= SLACK
 HEAD = 16  # payload bytes kept per datagram: the RTP fixed header, the first word of a SIP line
 LINKTYPE_NULL, LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_RAW_IP = 0, 1, 101, 228
 LINKTYPE_IPV6, LINKTYPE_SLL, LINKTYPE_SLL2 = 229, 113, 276
@@ -50,15 +52,20 @@ def _u16(win: U8, rows: I64 | slice, col: int) -> I64:
     return (win[rows, col].astype(np.int64) << 8) | win[rows, col + 1]
 
 
-def _window(data: bytes, offset: I64) -> U8:
+def _window(data: bytes | bytearray, offset: I64) -> U8:
     """The first WINDOW bytes of every frame as one (n, WINDOW) array (a single row-copying gather)."""
     rows = np.ndarray((len(data) - WINDOW,), dtype=np.dtype((np.void, WINDOW)), buffer=data, strides=(1,))
     return rows[offset].view(np.uint8).reshape(len(offset), WINDOW)
 
 
+def _distinct(values: I64) -> list[int]:
+    """The distinct values of small non-negative integers, ascending (a count, not a sort)."""
+    return np.flatnonzero(np.bincount(values)).tolist() if len(values) else []
+
+
 def _byte_at(win: U8, col: I64) -> U8:
     """win[i, col[i]] for every row, one column at a time (columns take few distinct values)."""
-    values = np.unique(col).tolist()
+    values = _distinct(col)
     if len(values) == 1:
         return win[:, min(values[0], WINDOW - 1)]
     out = np.zeros(len(col), np.uint8)
@@ -137,7 +144,7 @@ def _heads(buf: U8, win: U8, offset: I64, payload: I64, length: I64) -> U8:
     """First HEAD payload bytes per datagram, from the window where they fit."""
     head = np.zeros((len(payload), HEAD), np.uint8)
     inside = payload + HEAD <= WINDOW
-    for start in np.unique(payload[inside]).tolist():
+    for start in _distinct(payload[inside]):
         sel = np.flatnonzero(inside & (payload == start))
         head[sel] = win[sel, start : start + HEAD]
     outside = np.flatnonzero(~inside)
@@ -149,7 +156,7 @@ def _heads(buf: U8, win: U8, offset: I64, payload: I64, length: I64) -> U8:
 
 def decode(chunk: FrameChunk) -> Datagrams:
     """UDP and TCP payloads of the chunk's IPv4/IPv6 frames."""
-    data = chunk.buf + bytes(WINDOW + PAD)
+    data = chunk.buf
     buf = np.frombuffer(data, dtype=np.uint8)
     win = _window(data, chunk.offset)
     l3, etype = _l3_offsets(win, chunk.linktype)
@@ -158,7 +165,7 @@ def decode(chunk: FrameChunk) -> Datagrams:
     v6 = (etype == 0x86DD) & ((first >> 4) == 6) & (l3 + 40 <= chunk.caplen)
     layout = np.where(v4 | v6, l3 * 1024 + v6 * 512 + np.where(v4, (first & 0x0F) * 4, 0), -1)
     cols = _Columns(len(l3))
-    keys = np.unique(layout).tolist()
+    keys = [key - 1 for key in _distinct(layout + 1)]  # -1: not IP
     for key in keys:
         if key >= 0:
             rows: I64 | slice = slice(None) if len(keys) == 1 else np.flatnonzero(layout == key)

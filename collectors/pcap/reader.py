@@ -8,27 +8,30 @@ capture larger than memory is read a chunk at a time.
 from __future__ import annotations
 
 import struct
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BufferedReader
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 
-from assess.errors import UserError
+from core.errors import UserError
 
 CHUNK_BYTES = 16 * 1024 * 1024
 PCAPNG_SHB = 0x0A0D0D0A
+SLACK = 256  # zero bytes after a chunk's last frame: decoding reads a fixed window from each frame's start
 
 I64 = npt.NDArray[np.int64]
 
 
 @dataclass
 class FrameChunk:
-    """Frames read from one slice of the file."""
+    """Frames read from one slice of the file (``buf`` may be reused for the next chunk: copy what is kept)."""
 
-    buf: bytes
+    buf: bytes | bytearray  # at least SLACK zero bytes follow the last frame
     offset: I64  # start of each frame's data in buf
     caplen: I64
     linktype: I64
@@ -75,7 +78,7 @@ def _truncated(path: Path, at: int, packets: int) -> CaptureDamaged:
     return CaptureDamaged(f"{path}: truncated mid-packet at byte {at} (read {packets} packets before it)")
 
 
-def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> Iterator[FrameChunk]:
+def _pcap_chunks(fh: BufferedReader, magic: bytes, chunk_bytes: int, path: Path) -> Iterator[FrameChunk]:
     if magic not in _PCAP_MAGICS:
         raise UserError(f"{path} is neither pcap nor pcapng (magic {magic.hex()})")
     endian, frac_to_ns = _PCAP_MAGICS[magic]
@@ -84,48 +87,112 @@ def _pcap_chunks(fh: BinaryIO, magic: bytes, chunk_bytes: int, path: Path) -> It
         raise UserError(f"{path}: truncated pcap header")
     linktype = struct.unpack(endian + "I", header[16:20])[0] & 0x0FFFFFFF
     dtype = np.dtype(endian + "u4")
-    rest, base, packets = b"", 24, 0  # base: file offset of data[0]
+    # One buffer for the whole file: a chunk is read in after the incomplete record the last one left,
+    # so nothing is copied or newly allocated per chunk (fresh memory costs page faults).
+    buf = bytearray(chunk_bytes + MAX_FRAME + 16 + SLACK)
+    view = memoryview(buf)
+    kept, base, packets = 0, 24, 0  # kept: bytes of an incomplete record at the front; base: file offset of buf[0]
     while True:
-        data = rest + fh.read(chunk_bytes)
-        if not data:
+        size = kept + fh.readinto(view[kept : kept + chunk_bytes])
+        if size == kept:  # end of file
+            if kept:
+                raise _truncated(path, base, packets)
             return
-        offs = _walk_records(data, endian, path, base)
-        if not offs and len(data) == len(rest):  # no progress and no more input: a truncated tail
-            raise _truncated(path, base, packets)
-        if offs:
-            starts = np.array(offs, np.int64)
-            last = offs[-1]
-            used = last + 16 + struct.unpack_from(endian + "I", data, last + 8)[0]
-            rest, base, packets = data[used:], base + used, packets + len(offs)
-            words = _record_headers(data, starts).view(dtype).astype(np.int64)
-            if (words[:, 1] * frac_to_ns >= 1_000_000_000).any():
-                raise CaptureDamaged(f"{path}: impossible timestamp (fraction of a second >= 1 s) near byte {base}")
-            ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
-            yield FrameChunk(data, starts + 16, words[:, 2], np.full(len(offs), linktype), ts)
-        else:
-            rest = data
+        starts, resume = _chained_records(buf, size, dtype, 1_000_000_000 // frac_to_ns)
+        starts = np.concatenate((starts, np.array(_walk_records(buf, size, endian, path, base, resume), np.int64)))
+        if not len(starts):  # one record longer than what has been read so far
+            kept = size
+            continue
+        last = int(starts[-1])
+        used = last + 16 + struct.unpack_from(endian + "I", buf, last + 8)[0]
+        words = _record_headers(buf, starts).view(dtype).astype(np.int64)
+        if (words[:, 1] * frac_to_ns >= 1_000_000_000).any():
+            raise CaptureDamaged(f"{path}: impossible timestamp (fraction of a second >= 1 s) near byte {base + used}")
+        ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
+        view[size : size + SLACK] = bytes(SLACK)  # what follows the last frame reads as zeros
+        yield FrameChunk(buf, starts + 16, words[:, 2], np.full(len(starts), linktype), ts)
+        buf[: size - used] = buf[used:size]
+        kept, base, packets = size - used, base + used, packets + len(starts)
 
 
-def _record_headers(data: bytes, starts: I64) -> npt.NDArray[np.uint8]:
+def _record_headers(data: bytes | bytearray, starts: I64) -> npt.NDArray[np.uint8]:
     """The 16-byte record header at each of ``starts`` as one (n, 16) array (a single row-copying gather)."""
     rows = np.ndarray((len(data) - 15,), dtype=np.dtype((np.void, 16)), buffer=data, strides=(1,))
     return rows[starts].view(np.uint8).reshape(len(starts), 16)
 
 
-def _walk_records(data: bytes, endian: str, path: Path, base: int) -> list[int]:
-    """Offsets of the complete pcap record headers in ``data`` (the one sequential step)."""
-    incl_at = struct.Struct(endian + "I").unpack_from
+def _chained_records(data: bytearray, size: int, word: np.dtype[np.uint32], max_fraction: int) -> tuple[I64, int]:
+    """The first record offsets of ``data[:size]`` found without a step per record, and where to walk on.
+
+    Candidates are the positions whose 16 bytes could be a record header like the first one (the same top
+    byte of the seconds, a fraction under one second, a possible length); each is linked to the candidate
+    its length points at. From offset 0, the links are followed as far as each record's successor is the
+    next linked candidate; a record whose successor is not a candidate (a header unlike the first, the
+    chunk's end) is where the sequential walk takes over, so the result is always the walk's own.
+    """
+    n = size - 15  # positions with a whole header after them
+    if n <= 0:
+        return np.zeros(0, np.int64), 0
+    top = 3 if word.byteorder == "<" or (word.byteorder == "=" and sys.byteorder == "little") else 0
+    raw = np.frombuffer(data, np.uint8, count=size)
+    cand = np.flatnonzero(raw[top : top + n] == raw[top])
+    header = _record_headers(data, cand).view(word)  # (seconds, fraction, length, original length)
+    plausible = (header[:, 2] <= MAX_FRAME) & (header[:, 1] < max_fraction)
+    cand, length = cand[plausible], header[plausible, 2].astype(np.int64)
+    if not len(cand) or cand[0] != 0:
+        return np.zeros(0, np.int64), 0
+    following = cand + 16 + length
+    succ = np.searchsorted(cand, following)
+    found = succ < len(cand)
+    found[found] = cand[succ[found]] == following[found]
+    succ[~found] = len(cand)  # no candidate where this one's length points
+    linked = np.zeros(len(cand), bool)
+    linked[succ[found]] = True
+    linked[0] = True
+    chain = np.flatnonzero(linked)
+    breaks = np.flatnonzero(succ[chain[:-1]] != chain[1:])
+    end = int(breaks[0]) if len(breaks) else len(chain) - 1
+    return cand[chain[:end]], int(cand[chain[end]])
+
+
+def _walk_records(data: bytearray, size: int, endian: str, path: Path, base: int, pos: int = 0) -> list[int]:
+    """Offsets of the complete pcap record headers in ``data[:size]`` from ``pos`` on (the sequential step).
+
+    In the machine's byte order the captured length is read through four word views of the buffer, one
+    per byte alignment: about twice as fast as ``struct.unpack_from`` per record.
+    """
+    if endian != ("<" if sys.byteorder == "little" else ">"):
+        return _walk_records_swapped(data, size, endian, path, base, pos)
+    mv = memoryview(data)[:size]
+    words = [mv[k : k + 4 * ((size - k) // 4)].cast("I") for k in range(4)]
     offs: list[int] = []
     append = offs.append
-    pos, end = 0, len(data) - 16
+    end = size - 16
+    while pos <= end:
+        incl = words[pos & 3][(pos >> 2) + 2]
+        if incl > MAX_FRAME:
+            raise CaptureDamaged(f"{path}: impossible record length {incl} at byte {base + pos}")
+        nxt = pos + 16 + incl
+        if nxt > size:
+            break
+        append(pos)
+        pos = nxt
+    return offs
+
+
+def _walk_records_swapped(data: bytearray, size: int, endian: str, path: Path, base: int, pos: int) -> list[int]:
+    """:func:`_walk_records` for a file in the other byte order."""
+    incl_at = struct.Struct(endian + "I").unpack_from
+    offs: list[int] = []
+    end = size - 16
     while pos <= end:
         incl = incl_at(data, pos + 8)[0]
         if incl > MAX_FRAME:
             raise CaptureDamaged(f"{path}: impossible record length {incl} at byte {base + pos}")
         nxt = pos + 16 + incl
-        if nxt > end + 16:
+        if nxt > size:
             break
-        append(pos)
+        offs.append(pos)
         pos = nxt
     return offs
 
@@ -235,7 +302,6 @@ def _pcapng_walk(data: bytes, endian: str, interfaces: list[_Interface]) -> tupl
         pos += blen
     if not offs:
         return None, pos
-    chunk = FrameChunk(
-        data, np.array(offs, np.int64), np.array(lens, np.int64), np.array(links, np.int64), np.array(stamps, np.int64)
-    )
+    arrays = (np.array(values, np.int64) for values in (offs, lens, links, stamps))
+    chunk = FrameChunk(data + bytes(SLACK), *arrays)
     return chunk, pos

@@ -6,9 +6,9 @@ import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from assess.emodel import call_quality
-from assess.models.pcap import RtpStreamResult, SipCallResult
 from collectors.pcap.rtpstats import STATIC_NAMES, clock_rate
+from core.emodel import call_quality
+from core.models.pcap import RtpStreamResult, SipCallResult
 
 if TYPE_CHECKING:
     from collectors.pcap.analyse import CallState, StreamInfo

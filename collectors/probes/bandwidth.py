@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assess.capacity import IP_UDP_RTP_BYTES, payload_bytes, per_call_kbps
-from assess.models.probes import BandwidthResult
 from collectors.probes.iperf3 import run_iperf3
+from core.capacity import IP_UDP_RTP_BYTES, payload_bytes, per_call_kbps
+from core.models.probes import BandwidthResult
 
 MAX_DURATION_S = 30.0
 MAX_RATE_MBPS = 1000.0

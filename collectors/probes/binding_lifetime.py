@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from collectors.probes.nat_behaviour import StunTarget, ask, source_address, udp_socket
-from collectors.probes.stun import (
+from wire.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
     PROBE_SOFTWARE,

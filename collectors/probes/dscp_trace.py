@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from assess.errors import NotAssessedError
-from assess.models.probes import DscpHop, DscpTraceResult
+from core.errors import NotAssessedError
+from core.models.probes import DscpHop, DscpTraceResult
 
 BASE_PORT = 33434  # traceroute's ports: closed on the target, so it answers port-unreachable
 MAX_HOPS = 30

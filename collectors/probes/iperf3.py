@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ValidationError
 
-from assess.errors import NotAssessedError
+from core.errors import NotAssessedError
 
 
 class Iperf3Outcome(BaseModel):

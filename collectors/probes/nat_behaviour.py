@@ -14,15 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from assess.models.traversal import NatBehaviour
-from collectors.probes.stun import (
+from collectors.probes.stun_client import transact
+from core.models.traversal import NatBehaviour
+from wire.stun import (
     BINDING_REQUEST,
     BINDING_SUCCESS,
     PROBE_SOFTWARE,
     Address,
     StunMessage,
     encode,
-    transact,
 )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assess.models.traversal import NatResult
 from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
 from collectors.probes.target import resolve
+from core.models.traversal import NatResult
 
 DEFAULT_STUN_PORT = 3478
 

@@ -12,11 +12,11 @@ stays "unknown". Bounds: two requests, each retransmitted at most 3 times within
 
 from __future__ import annotations
 
-from assess.models.traversal import NatBehaviour, NatResult
 from collectors.probes.nat_behaviour import StunTarget, ask, fresh_socket, local_address_towards
 from collectors.probes.nat_probe import not_assessed
-from collectors.probes.stun import Address
 from collectors.probes.target import resolve
+from core.models.traversal import NatBehaviour, NatResult
+from wire.stun import Address
 
 FILTERING_NOTE = ("filtering not classified: binding requests to two servers cannot show it (it needs an "
                   "RFC 5780 server answering from another address or port)")

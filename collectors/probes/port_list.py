@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from assess.errors import UserError
+from core.errors import UserError
 
 DEFAULT_SAMPLES = 48  # per range: 32-64 ports keeps a test fast and still finds blocked blocks
 MAX_PORTS = 512

@@ -14,10 +14,12 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from assess.errors import NotAssessedError
-from assess.models.traversal import PortsResult
-from assess.reflector import protocol as p
-from assess.reflector.port_responder import (
+from collectors.probes.port_list import spans
+from collectors.probes.reflector_client import ReflectorClient, SessionInfo, new_nonce
+from core.errors import NotAssessedError
+from core.models.traversal import PortsResult
+from wire import reflector_protocol as p
+from wire.ports import (
     MAX_LIFETIME_S,
     MAX_PORTS_PER_REQUEST,
     PORTS_CLOSE,
@@ -33,9 +35,7 @@ from assess.reflector.port_responder import (
     unpack_ack,
     unpack_seen,
 )
-from assess.reflector.sip_wire import mask, sign
-from collectors.probes.port_list import spans
-from collectors.probes.reflector_client import ReflectorClient, SessionInfo, new_nonce
+from wire.sip_signature import mask, sign
 
 
 @dataclass(frozen=True)

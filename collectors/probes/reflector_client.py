@@ -12,9 +12,9 @@ import socket
 import time
 from dataclasses import dataclass
 
-from assess.errors import NotAssessedError
-from assess.reflector import protocol as p
-from assess.reflector.sockio import Datagram, enable_ancillary, receive
+from core.errors import NotAssessedError
+from wire import reflector_protocol as p
+from wire.sockio import Datagram, enable_ancillary, receive
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,15 @@ import os
 import secrets
 import select
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assess.errors import NotAssessedError
-from assess.models.probes import RtpResult
-from assess.reflector import protocol as p
-from assess.reflector.sockio import Datagram, receive
 from collectors.probes.codecs import CODECS
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from collectors.probes.rtp_analysis import EchoSeen, RtpObservations, analyse
+from core.errors import NotAssessedError
+from core.models.probes import RtpResult
+from wire import reflector_protocol as p
+from wire.sockio import Datagram, receive
 
 MAX_DURATION_S = 300.0
 MAX_PACKETS_PER_S = 100  # ptime 10 ms at most
@@ -58,32 +59,6 @@ class RtpSettings:
     def packets(self) -> int:
         """Packets in the stream."""
         return max(int(self.duration_s * 1000 / self.ptime_ms), 1)
-
-
-@dataclass(frozen=True, slots=True)
-class EchoSeen:
-    """One echo as the probe received it."""
-
-    index: int  # position of the probe packet it answers
-    echo_seq: int
-    rx_ns: int
-    tos: int | None
-    refl_rx_us: int
-    refl_tx_us: int
-    dscp_at_far_end: int
-
-
-@dataclass
-class RtpObservations:
-    """Raw outcome of one stream: what was sent when, what came back, the far end's stats."""
-
-    settings: RtpSettings
-    sent: int
-    send_ns: list[int]  # realtime clock, per packet index
-    pace_error_ns: list[int]  # actual - scheduled send time, monotonic clock
-    echoes: list[EchoSeen] = field(default_factory=list)
-    stats: p.Stats | None = None
-    seq0: int = 0
 
 
 class _Stream:
@@ -184,8 +159,6 @@ def run_stream(settings: RtpSettings) -> RtpObservations:
 
 def run_rtp_probe(settings: RtpSettings) -> RtpResult:
     """Measure the link with one stream and analyse it."""
-    from collectors.probes.rtp_analysis import analyse
-
     try:
         observations = run_stream(settings)
     except OSError as exc:

@@ -6,13 +6,43 @@ import itertools
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from assess.emodel import call_quality
-from assess.models.probes import RtpResult, RtpSample
-from assess.reflector.protocol import DSCP_UNKNOWN, Stats
-from assess.reflector.session import percentile
-from collectors.probes.rtp import EchoSeen, RtpObservations
+from core.emodel import call_quality
+from core.models.probes import RtpResult, RtpSample
+from core.stats import percentile
+from wire.reflector_protocol import DSCP_UNKNOWN, Stats
+
+if TYPE_CHECKING:
+    from collectors.probes.rtp import RtpSettings
+
+
+@dataclass(frozen=True, slots=True)
+class EchoSeen:
+    """One echo as the probe received it."""
+
+    index: int  # position of the probe packet it answers
+    echo_seq: int
+    rx_ns: int
+    tos: int | None
+    refl_rx_us: int
+    refl_tx_us: int
+    dscp_at_far_end: int
+
+
+@dataclass
+class RtpObservations:
+    """Raw outcome of one stream: what was sent when, what came back, the far end's stats."""
+
+    settings: RtpSettings
+    sent: int
+    send_ns: list[int]  # realtime clock, per packet index
+    pace_error_ns: list[int]  # actual - scheduled send time, monotonic clock
+    echoes: list[EchoSeen] = field(default_factory=list)
+    stats: Stats | None = None
+    seq0: int = 0
+
 
 U32 = 1 << 32
 

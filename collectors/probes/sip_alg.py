@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assess.models.traversal import SipAlgResult, SipMessageCheck
-from assess.reflector.sip_wire import mask, sign
 from collectors.probes.nat_behaviour import local_address_towards
-from collectors.probes.sip_message import (
+from collectors.probes.sip_stream import read_messages
+from collectors.probes.target import resolve
+from core.models.traversal import SipAlgResult, SipMessageCheck
+from wire.sip_message import (
     SipEndpoint,
     build_invite,
     build_register,
@@ -19,8 +20,7 @@ from collectors.probes.sip_message import (
     fields,
     new_ids,
 )
-from collectors.probes.sip_stream import read_messages
-from collectors.probes.target import resolve
+from wire.sip_signature import mask, sign
 
 LARGE_SIZE = 1400  # over ~1300 bytes: the size at which some ALGs mangle or drop UDP SIP
 DEFAULT_ALT_PORT = 5062

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from cryptography import x509
 
-from collectors.probes.sip_message import SipEndpoint, build_options, new_ids, status_code
 from collectors.probes.sip_stream import read_messages
+from wire.sip_message import SipEndpoint, build_options, new_ids, status_code
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from assess.models.traversal import SignallingResult, SipTargetCheck
 from collectors.probes.sip_dns import DnsUnavailable, Target, make_resolver, resolve_sip
 from collectors.probes.sip_options import options_tcp, options_udp, tls_context
+from core.models.traversal import SignallingResult, SipTargetCheck
 
 MAX_TARGETS = 16
 MAX_ADDRESSES = 4

@@ -6,7 +6,7 @@ import socket
 import time
 from collections.abc import Callable
 
-from collectors.probes.sip_message import message_length
+from wire.sip_message import message_length
 
 MAX_STREAM_BYTES = 65536
 

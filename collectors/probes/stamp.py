@@ -23,11 +23,11 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from assess.errors import NotAssessedError
-from assess.models.stamp import StampResult
-from assess.reflector.sockio import enable_ancillary, receive
 from collectors.probes.rtp_analysis import rfc3550_series
-from collectors.probes.stamp_wire import (
+from core.errors import NotAssessedError
+from core.models.stamp import StampResult
+from wire.sockio import enable_ancillary, receive
+from wire.stamp import (
     FLAG_UNRECOGNIZED,
     TLV_CLASS_OF_SERVICE,
     ReflectedPacket,

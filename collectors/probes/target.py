@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from assess.errors import UserError
+from core.errors import UserError
 
 
 def split_host_port(text: str, default_port: int) -> tuple[str, int]:

@@ -1,1 +1,0 @@
-"""`assess reflector`: the far-end service, its wire protocol and its safety rules."""

@@ -1,0 +1,244 @@
+"""The one probe runner: every probe kind behind one ``run(request) -> result | not assessed``.
+
+    outcome = run_probe(RtpProbe(host="192.0.2.10", duration_s=5))
+
+``assess probe X`` runs its request here in-process; the survey and the monitor run the same
+requests through :mod:`collectors.probes.worker` in a bounded child process. A request out of the
+probes' hard caps raises ValueError (the caller's bad input); a far end that does not answer is a
+not-assessed outcome, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from collectors.probes.bandwidth import BandwidthSettings, run_bandwidth_probe
+from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
+from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_public import classify_mapping
+from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.requests import (
+    BandwidthProbe,
+    DscpTraceProbe,
+    NatProbe,
+    NatPublicPairProbe,
+    PortsProbe,
+    ProbeKind,
+    ProbeNotAssessed,
+    ProbeRequest,
+    RtpProbe,
+    SipAlgProbe,
+    SipPathProbe,
+    StampProbe,
+)
+from collectors.probes.rtp import RtpSettings, run_rtp_probe
+from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.stamp import StampSettings, run_stamp
+from core.errors import NotAssessedError
+from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
+from core.models.stamp import StampResult
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
+
+ProbeResult = (RtpResult | BandwidthResult | NatResult | SipAlgResult | PortsResult | SignallingResult
+               | StampResult | DscpTraceResult)
+ProbeOutcome = ProbeResult | ProbeNotAssessed
+RESULT_MODEL: dict[ProbeKind, type[ProbeResult]] = {
+    "rtp": RtpResult, "bandwidth": BandwidthResult, "nat": NatResult, "nat-public-pair": NatResult,
+    "sip-alg": SipAlgResult, "ports": PortsResult, "sip-path": SignallingResult, "stamp": StampResult,
+    "dscp-trace": DscpTraceResult,
+}
+"""The result model each probe kind answers with."""
+TRAVERSAL_RESULTS = (NatResult, SipAlgResult, PortsResult, SignallingResult)
+"""Results that say themselves when they could not assess (``assessed`` false, with ``reason``)."""
+
+RequestT = TypeVar("RequestT", contravariant=True)
+ResultT = TypeVar("ResultT", covariant=True)
+R = TypeVar("R")
+
+
+class Probe(Protocol[RequestT, ResultT]):
+    """One probe kind: measure what ``request`` asks for."""
+
+    def run(self, request: RequestT) -> ResultT | ProbeNotAssessed:
+        """The result, or why the far end could not be measured (ValueError: request out of bounds)."""
+        ...
+
+
+def _caught(measure: Callable[[], R]) -> R | ProbeNotAssessed:
+    try:
+        return measure()
+    except NotAssessedError as exc:
+        return ProbeNotAssessed(item=exc.item, reason=exc.reason)
+
+
+def _bytes(secret: str | None) -> bytes | None:
+    return secret.encode() if secret else None
+
+
+def rtp_settings(r: RtpProbe) -> RtpSettings:
+    """The stream's settings, checked against the hard caps (ValueError)."""
+    settings = RtpSettings(host=r.host, port=r.port, codec=r.codec, ptime_ms=r.ptime_ms, duration_s=r.duration_s,
+                           dscp=r.dscp, jitter_buffer_ms=r.jitter_buffer_ms, secret=r.secret)
+    settings.check()
+    return settings
+
+
+def bandwidth_settings(r: BandwidthProbe) -> BandwidthSettings:
+    """The iperf3 tests' settings, checked against the caps and the contract (ValueError)."""
+    settings = BandwidthSettings(host=r.host, port=r.port, duration_s=r.duration_s, max_mbps=r.max_mbps,
+                                 contracted_up_mbps=r.contracted_up_mbps,
+                                 contracted_down_mbps=r.contracted_down_mbps, force=r.force, calls=r.calls,
+                                 codec=r.codec, ptime_ms=r.ptime_ms)
+    settings.check()
+    return settings
+
+
+def stamp_settings(r: StampProbe) -> StampSettings:
+    """The STAMP session's settings, checked against the hard caps (ValueError)."""
+    settings = StampSettings(host=r.host, port=r.port, duration_s=r.duration_s, interval_ms=r.interval_ms,
+                             dscp=r.dscp, secret=r.secret, class_of_service=r.class_of_service)
+    settings.check()
+    return settings
+
+
+class RtpStream:
+    """`rtp`: the paced stream against an `assess reflector`."""
+
+    def run(self, request: RtpProbe) -> RtpResult | ProbeNotAssessed:
+        settings = rtp_settings(request)
+        return _caught(lambda: run_rtp_probe(settings))
+
+
+class Bandwidth:
+    """`bandwidth`: iperf3 up, down and UDP at the voice load."""
+
+    def run(self, request: BandwidthProbe) -> BandwidthResult | ProbeNotAssessed:
+        settings = bandwidth_settings(request)
+        return _caught(lambda: run_bandwidth_probe(settings))
+
+
+class NatBehaviour:
+    """`nat`: RFC 5780 behaviour discovery and binding lifetime."""
+
+    def run(self, request: NatProbe) -> NatResult:
+        return probe_nat(request.host, request.port, NatProbeOptions(
+            timeout_s=request.timeout_s, lifetime_cap_s=request.lifetime_cap_s, parallel=request.parallel,
+            secret=_bytes(request.secret), source=request.source))
+
+
+class NatPublicPair:
+    """`nat-public-pair`: mapping only, from two binding-only STUN servers."""
+
+    def run(self, request: NatPublicPairProbe) -> NatResult:
+        return classify_mapping(list(request.servers), request.timeout_s)
+
+
+class SipAlg:
+    """`sip-alg`: SIP messages through the reflector's SIP echo."""
+
+    def run(self, request: SipAlgProbe) -> SipAlgResult:
+        return probe_sip_alg(request.host, request.port, SipAlgOptions(
+            transport=request.transport, alt_port=request.alt_port, timeout_s=request.timeout_s,
+            secret=_bytes(request.secret)))
+
+
+class Ports:
+    """`ports`: UDP and TCP reachability of the sampled ports."""
+
+    def run(self, request: PortsProbe) -> PortsResult:
+        return probe_ports(request.host, PortsOptions(
+            udp=list(request.udp), tcp=list(request.tcp), reflector_port=request.reflector_port,
+            timeout_s=request.timeout_s, secret=request.secret))
+
+
+class SipPath:
+    """`sip-path`: DNS, OPTIONS and TLS towards the provider's SIP servers."""
+
+    def run(self, request: SipPathProbe) -> SignallingResult:
+        return probe_sip_path(request.domain, SipPathOptions(
+            dns_server=request.dns_server, dns_port=request.dns_port, timeout_s=request.timeout_s,
+            ca_file=request.ca_file))
+
+
+class Stamp:
+    """`stamp`: an RFC 8762 session."""
+
+    def run(self, request: StampProbe) -> StampResult | ProbeNotAssessed:
+        settings = stamp_settings(request)
+        return _caught(lambda: run_stamp(settings))
+
+
+class DscpTrace:
+    """`dscp-trace`: the hop that loses the marking."""
+
+    def run(self, request: DscpTraceProbe) -> DscpTraceResult | ProbeNotAssessed:
+        if not 1 <= request.max_hops <= MAX_HOPS:
+            raise ValueError(f"max hops must be 1-{MAX_HOPS}")
+        return _caught(lambda: run_dscp_trace(request.address, request.dscp, request.max_hops))
+
+
+RTP: Probe[RtpProbe, RtpResult] = RtpStream()
+BANDWIDTH: Probe[BandwidthProbe, BandwidthResult] = Bandwidth()
+NAT: Probe[NatProbe, NatResult] = NatBehaviour()
+NAT_PUBLIC_PAIR: Probe[NatPublicPairProbe, NatResult] = NatPublicPair()
+SIP_ALG: Probe[SipAlgProbe, SipAlgResult] = SipAlg()
+PORTS: Probe[PortsProbe, PortsResult] = Ports()
+SIP_PATH: Probe[SipPathProbe, SignallingResult] = SipPath()
+STAMP: Probe[StampProbe, StampResult] = Stamp()
+DSCP_TRACE: Probe[DscpTraceProbe, DscpTraceResult] = DscpTrace()
+
+
+def check_request(request: ProbeRequest) -> None:
+    """Raise ValueError when ``request`` is outside its probe's hard caps (before anything is sent)."""
+    match request:
+        case RtpProbe():
+            rtp_settings(request)
+        case BandwidthProbe():
+            bandwidth_settings(request)
+        case StampProbe():
+            stamp_settings(request)
+        case _:
+            pass  # the other probes' bounds are fixed or checked by the request's own fields
+
+
+def run_probe(request: ProbeRequest) -> ProbeOutcome:
+    """Run ``request`` with the probe of its kind."""
+    match request:
+        case RtpProbe():
+            return RTP.run(request)
+        case BandwidthProbe():
+            return BANDWIDTH.run(request)
+        case NatProbe():
+            return NAT.run(request)
+        case NatPublicPairProbe():
+            return NAT_PUBLIC_PAIR.run(request)
+        case SipAlgProbe():
+            return SIP_ALG.run(request)
+        case PortsProbe():
+            return PORTS.run(request)
+        case SipPathProbe():
+            return SIP_PATH.run(request)
+        case StampProbe():
+            return STAMP.run(request)
+        case DscpTraceProbe():
+            return DSCP_TRACE.run(request)
+
+
+def with_secret(request: ProbeRequest, secret: str | None) -> ProbeRequest:
+    """``request`` carrying the shared secret, for the kinds that authenticate to their far end."""
+    match request:
+        case RtpProbe() | NatProbe() | SipAlgProbe() | PortsProbe() | StampProbe():
+            return request.model_copy(update={"secret": secret})
+        case _:
+            return request
+
+
+def unassessed_reason(outcome: ProbeOutcome) -> str | None:
+    """Why ``outcome`` measured nothing (None: it is a result)."""
+    if isinstance(outcome, ProbeNotAssessed):
+        return outcome.reason
+    if isinstance(outcome, TRAVERSAL_RESULTS) and not outcome.assessed:
+        return outcome.reason or "not assessed"
+    return None

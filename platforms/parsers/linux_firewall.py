@@ -1,0 +1,192 @@
+"""Netfilter rules (nft or iptables) reduced to voice facts: permits, NAT, SIP helper, DSCP re-marks."""
+
+from __future__ import annotations
+
+import re
+
+from core.models.facts import FirewallRule, SipAlgState
+from platforms.parsers.common import dscp_name, port_ranges, shell_words
+from platforms.parsers.firewall import Action, Protocol, Service, build_rules
+from platforms.parsers.linux_nft import Ruleset
+
+FILTER_HOOKS = ("forward", "input")
+_NFT_VERDICTS: dict[str, Action] = {"accept": "permit", "drop": "deny", "reject": "deny"}
+_IPT_VERDICTS: dict[str, Action] = {"ACCEPT": "permit", "DROP": "deny", "REJECT": "deny"}
+_SERVICE_PORTS = {"sip": "5060", "sips": "5061", "domain": "53", "ntp": "123", "http": "80", "https": "443"}
+_VALUE = r"(!=\s*)?(\{[^}]*\}|@\S+|\S+)"
+
+
+def _nft_value(text: str, key: str) -> tuple[bool, list[str]] | None:
+    """(negated, values) of ``key`` (e.g. 'udp dport') in an nft rule, None when absent."""
+    match = re.search(rf"(?:^|\s){re.escape(key)}\s+{_VALUE}", text)
+    if match is None:
+        return None
+    raw = match.group(2)
+    values = [v.strip() for v in raw.strip("{}").split(",") if v.strip()] if raw.startswith("{") else [raw]
+    return bool(match.group(1)), [v.strip('"') for v in values]
+
+
+def _addresses(found: tuple[bool, list[str]] | None, sets: dict[str, list[str]]) -> list[str]:
+    if found is None:
+        return ["any"]
+    negated, values = found
+    out = [a for v in values for a in (sets.get(v[1:], [v]) if v.startswith("@") else [v])]
+    return [f"!{a}" for a in out] if negated else out
+
+
+def _nft_service(text: str) -> Service:
+    for proto in ("udp", "tcp", "th"):
+        found = _nft_value(text, f"{proto} dport")
+        if found is not None:
+            protocol: Protocol = "udp" if proto == "udp" else "tcp" if proto == "tcp" else "any"
+            ports = [] if found[0] else [r for v in found[1] for r in port_ranges(_SERVICE_PORTS.get(v, v), ",")]
+            return Service(protocol, tuple(ports))
+    if re.search(r"\bicmp(?:v6)? type\b", text):
+        return Service("other")
+    l4 = _nft_value(text, "meta l4proto") or _nft_value(text, "ip protocol")
+    if l4 is not None and not l4[0]:
+        names = set(l4[1])
+        return Service("udp" if names == {"udp"} else "tcp" if names == {"tcp"} else "other")
+    return Service("any")
+
+
+def _only_established(text: str) -> bool:
+    state = _nft_value(text, "ct state")
+    return state is not None and not state[0] and "new" not in ",".join(state[1])
+
+
+def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
+    """Verdict rules of forward/input chains plus DNAT port forwards."""
+    rules: list[FirewallRule] = []
+    for rule in ruleset.rules:
+        words = rule.text.split()
+        verdict = next((_NFT_VERDICTS[w] for w in reversed(words) if w in _NFT_VERDICTS), None)
+        dnat = "dnat" in words and rule.hook == "prerouting"
+        if (verdict is None or rule.hook not in FILTER_HOOKS) and not dnat:
+            continue
+        if _only_established(rule.text):
+            continue
+        iif = _nft_value(rule.text, "iifname")
+        direction = "dnat" if dnat else f"{rule.hook} from {','.join(iif[1]) if iif else 'any'}"
+        destinations = _addresses(_nft_value(rule.text, "ip daddr"), ruleset.sets)
+        if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", rule.text)):
+            destinations = [to.group(1).split(":")[0]]
+        rules.extend(
+            build_rules(
+                f"{rule.table}/{rule.chain}",
+                "permit" if dnat else verdict or "deny",
+                [_nft_service(rule.text)],
+                _addresses(_nft_value(rule.text, "ip saddr"), ruleset.sets),
+                destinations,
+                direction,
+                rule.source,
+            )
+        )
+    return rules
+
+
+def policy_rules(ruleset: Ruleset) -> list[FirewallRule]:
+    """An implicit permit-all for a filter hook without base chains or whose base chains all accept."""
+    rules: list[FirewallRule] = []
+    for hook in FILTER_HOOKS:
+        chains = [c for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies]
+        if all(ruleset.policies[c] == "accept" for c in chains):
+            evidence = "; ".join(f"{c} policy accept" for c in chains) or f"no base chain on the {hook} hook"
+            rules.extend(
+                build_rules(f"{hook} policy accept", "permit", [Service("any")], ["any"], ["any"], hook, evidence)
+            )
+    return rules
+
+
+def _ipt_option(words: list[str], *names: str) -> tuple[bool, str] | None:
+    for index, word in enumerate(words[:-1]):
+        if word in names:
+            negated = index > 0 and words[index - 1] == "!"
+            return negated, words[index + 1]
+    return None
+
+
+def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
+    """ACCEPT/DROP/REJECT rules of the filter table's FORWARD and INPUT chains."""
+    rules: list[FirewallRule] = []
+    for rule in ruleset.rules:
+        words = shell_words(rule.text)
+        target = _ipt_option(words, "-j")
+        verdict = _IPT_VERDICTS.get(target[1]) if target else None
+        if rule.table != "filter" or rule.hook not in FILTER_HOOKS or verdict is None:
+            continue
+        state = _ipt_option(words, "--ctstate", "--state")
+        if state is not None and "NEW" not in state[1]:
+            continue
+        proto = _ipt_option(words, "-p", "--protocol")
+        protocol: Protocol = (
+            "any" if proto is None else "udp" if proto[1] == "udp" else "tcp" if proto[1] == "tcp" else "other"
+        )
+        dport = _ipt_option(words, "--dport", "--dports", "--destination-port")
+        ports = tuple(port_ranges(dport[1], ",")) if dport and not dport[0] else ()
+        source = _ipt_option(words, "-s", "--source")
+        dest = _ipt_option(words, "-d", "--destination")
+        match_set = _ipt_option(words, "--match-set")
+        sources = (
+            [f"{'!' if source[0] else ''}{source[1]}"] if source else [f"@{match_set[1]}"] if match_set else ["any"]
+        )
+        where = _ipt_option(words, "-i", "--in-interface")
+        rules.extend(
+            build_rules(
+                rule.chain,
+                verdict,
+                [Service(protocol, ports)],
+                sources,
+                [f"{'!' if dest[0] else ''}{dest[1]}"] if dest else ["any"],
+                f"{rule.hook} from {where[1] if where else 'any'}",
+                rule.source,
+            )
+        )
+    return rules
+
+
+def sip_alg(ruleset: Ruleset | None) -> tuple[SipAlgState, str]:
+    """The kernel SIP helper is active only when a rule assigns a ct helper of type sip."""
+    if ruleset is None:
+        return "unknown", "no netfilter ruleset in the evidence"
+    for rule in ruleset.rules:
+        assigned = rule.text.partition("ct helper set")[2]
+        # 'ct helper set "sip-5060"' or a map: 'ct helper set udp dport map { 5060 : "sip-5060" }'
+        names = re.findall(r'"([^"]+)"|(\S+)', assigned)
+        if any((quoted or bare) in ruleset.sip_helpers for quoted, bare in names):
+            return "enabled", rule.source
+        if "--helper sip" in rule.text:
+            return "enabled", rule.source
+    return "disabled", "no rule assigns a ct helper of type sip (kernel >= 4.7 does not auto-assign it)"
+
+
+def nat_enabled(ruleset: Ruleset | None) -> tuple[bool | None, str]:
+    """Whether a masquerade/SNAT rule exists."""
+    if ruleset is None:
+        return None, ""
+    for rule in ruleset.rules:
+        if re.search(r"\b(masquerade|snat)\b|-j (MASQUERADE|SNAT)\b", rule.text):
+            return True, rule.source
+    return False, "no masquerade or snat rule"
+
+
+def wan_interfaces(ruleset: Ruleset | None) -> set[str]:
+    """Interfaces traffic is masqueraded/SNATed out of."""
+    found: set[str] = set()
+    for rule in ruleset.rules if ruleset else []:
+        nat = re.search(r"\b(masquerade|snat)\b|-j (MASQUERADE|SNAT)\b", rule.text)
+        if nat and (match := re.search(r'oifname "?([^"\s]+)"?|-o (\S+)', rule.text)):
+            found.add(match.group(1) or match.group(2))
+    return found
+
+
+def dscp_remarks(ruleset: Ruleset | None) -> list[str]:
+    """Rules that set DSCP to best effort."""
+    lines: list[str] = []
+    for rule in ruleset.rules if ruleset else []:
+        found = re.search(r"ip6? dscp set (\S+)", rule.text) or re.search(r"--set-dscp(?:-class)? (\S+)", rule.text)
+        # a re-marking that leaves EF out in its own match (`ip dscp != ef`, `-m dscp ! --dscp 0x2e`) spares voice
+        spares_ef = re.search(r"ip6? dscp != (ef|0x2e|46)\b|! --dscp (0x2e|46)\b|! --dscp-class ef\b", rule.text)
+        if found is not None and dscp_name(found.group(1)) == "cs0" and not spares_ef:
+            lines.append(rule.source)
+    return lines

@@ -1,0 +1,169 @@
+"""``nft list ruleset`` and ``iptables-save`` text as flat rule records.
+
+Neither format has a maintained Python parser for its text form (libnftables'
+bindings need the nft JSON output and root), so both are read line by line:
+nft lists one rule per line inside ``chain NAME { ... }`` blocks, and
+iptables-save one ``-A CHAIN ...`` per line under ``*table`` headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pydantic import BaseModel, Field
+
+from platforms.parsers.common import shell_words
+
+
+class NetfilterRule(BaseModel):
+    """One rule with where it lives (table family, table, chain, hook)."""
+
+    family: str
+    table: str
+    chain: str
+    hook: str = ""
+    text: str
+    source: str = Field(default="", description="evidence line")
+
+
+class Ruleset(BaseModel):
+    """Rules, named sets and ct helper objects of a netfilter ruleset."""
+
+    rules: list[NetfilterRule] = Field(default_factory=list)
+    sets: dict[str, list[str]] = Field(default_factory=dict)
+    sip_helpers: list[str] = Field(default_factory=list, description="names of ct helpers of type sip")
+    policies: dict[str, str] = Field(default_factory=dict, description="table/chain -> default policy")
+    hooks: dict[str, str] = Field(default_factory=dict, description="table/chain -> hook of a base chain")
+
+
+_FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
+_TABLE = re.compile(rf"table\s+(?:({'|'.join(_FAMILIES)})\s+)?(\S+)\s*\{{")
+# Statements that open a block of their own (everything else inside a chain is a rule).
+_BLOCK = re.compile(
+    r"(?:table\s+(?:\w+\s+)?\S+|(?:chain|set|map|counter|quota|flowtable|limit|ct\s+helper|ct\s+timeout)\s+\S+)\s*\{"
+)
+HEAD_CHARS = 20_000
+
+
+def looks_like_nft(text: str) -> bool:
+    """True for an nftables ruleset (``nft list ruleset`` output or an ``nft -f`` file)."""
+    return bool(re.search(rf"^\s*{_TABLE.pattern}", text[:HEAD_CHARS], re.M))
+
+
+def looks_like_iptables_save(text: str) -> bool:
+    """True for ``iptables-save`` output."""
+    return bool(re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text)
+
+
+def parse_nft(text: str) -> Ruleset:
+    """Rules, sets and SIP helpers of an nft ruleset listing."""
+    ruleset = Ruleset()
+    family = table = chain = hook = ""
+    block = ""  # the kind of block we are in: chain, set, map, ct helper ...
+    helper = ""
+    set_name = ""
+    for line in _statements(text):
+        if match := _TABLE.match(line):
+            family, table, block = match.group(1) or "ip", match.group(2), "table"
+        elif match := re.match(r"chain\s+(\S+)\s*\{", line):
+            chain, hook, block = match.group(1), "", "chain"
+        elif match := re.match(r"(set|map)\s+(\S+)\s*\{", line):
+            block, set_name = "set", match.group(2)
+            ruleset.sets.setdefault(set_name, [])
+        elif match := re.match(r"ct\s+helper\s+(\S+)\s*\{", line):
+            block, helper = "helper", match.group(1).strip('"')
+        elif line == "}":
+            block = "table" if block in ("chain", "set", "helper") else ""
+        elif block == "helper" and re.match(r'type "sip"', line):
+            ruleset.sip_helpers.append(helper)
+        elif block == "set" and line.startswith("elements ="):
+            ruleset.sets[set_name].extend(_elements(line))
+        elif block == "chain" and line.startswith("type "):
+            hook = _chain_hook(line, f"{table}/{chain}", ruleset)
+        elif block == "chain" and line:
+            source = f"table {family} {table} chain {chain}: {line}"
+            ruleset.rules.append(
+                NetfilterRule(family=family, table=table, chain=chain, hook=hook, text=line, source=source)
+            )
+    return ruleset
+
+
+def _statements(text: str) -> Iterator[str]:
+    """One nft statement per item: continuations joined, comments dropped, one-line blocks opened.
+
+    ``nft -f`` files put short chains on one line (``chain input { type filter hook input priority 0; }``)
+    and spread anonymous maps over several (``ct helper set udp dport map {`` ... ``}``).
+    """
+    pending = ""
+    for raw in text.replace("\\\n", " ").splitlines():
+        line = _without_comment(raw).strip()
+        if not line:
+            continue
+        pending = f"{pending} {line}" if pending else line
+        depth = pending.count("{") - pending.count("}")
+        if depth > 0 and not _BLOCK.match(pending):
+            continue  # a rule whose anonymous set or map goes on over the next lines
+        pending, statement = "", pending
+        yield from _opened(statement)
+    if pending:
+        yield pending
+
+
+def _opened(statement: str) -> Iterator[str]:
+    """``chain x { a; b; }`` as ``chain x {``, ``a``, ``b``, ``}``; anything else as it is."""
+    match = re.fullmatch(r"(.*?\{)(.*)\}\s*;?", statement)
+    if match is None or not _BLOCK.match(statement) or "{" in match.group(2):
+        yield statement
+        return
+    yield match.group(1)
+    yield from (part.strip() for part in match.group(2).split(";") if part.strip())
+    yield "}"
+
+
+def _without_comment(line: str) -> str:
+    """The line up to a ``#`` that is not inside a quoted string."""
+    quoted = False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:i]
+    return line
+
+
+def _chain_hook(line: str, where: str, ruleset: Ruleset) -> str:
+    hook = re.search(r"hook (\w+)", line)
+    policy = re.search(r"policy (\w+)", line)
+    if policy:
+        ruleset.policies[where] = policy.group(1)
+    if hook:
+        ruleset.hooks[where] = hook.group(1)
+    return hook.group(1) if hook else ""
+
+
+def _elements(line: str) -> list[str]:
+    body = line.split("=", 1)[1].strip().strip("{}").strip()
+    return [e.strip() for e in body.split(",") if e.strip()]
+
+
+def parse_iptables_save(text: str) -> Ruleset:
+    """Rules of an iptables-save dump (chains map to hooks by their built-in names)."""
+    ruleset = Ruleset()
+    table = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("*"):
+            table = line[1:]
+        elif line.startswith(":") and table == "filter":
+            name, _, rest = line[1:].partition(" ")
+            ruleset.policies[f"{table}/{name}"] = rest.split()[0].lower() if rest else "-"
+            ruleset.hooks[f"{table}/{name}"] = name.lower()
+        elif line.startswith("-A "):
+            words = shell_words(line)
+            chain = words[1] if len(words) > 1 else ""
+            rule = NetfilterRule(family="ip", table=table, chain=chain, hook=chain.lower(), text=line, source=line)
+            ruleset.rules.append(rule)
+            if "--helper" in words and words[words.index("--helper") + 1 :][:1] == ["sip"]:
+                ruleset.sip_helpers.append("sip (iptables CT target)")
+    return ruleset

@@ -1,0 +1,92 @@
+"""RouterOS mangle marks and queues as class maps, QoS policies and attachments.
+
+A ``mark-packet`` mangle rule is a class (its packet mark) matching the DSCP the
+rule tests; a queue tree or simple queue on that mark is the class's treatment,
+strict priority when ``priority=1`` (RouterOS' highest of 1..8). Queue trees
+attach to the interface at the root of their parent chain; simple queues to
+their target.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.models.facts import ClassMatch, PolicyAttachment, PolicyClass, QosPolicy
+from platforms.parsers.common import dscp_name
+from platforms.parsers.routeros_export import RosCommand, in_menu
+
+MAX_PARENT_DEPTH = 8
+
+
+def _rate_kbps(text: str) -> int | None:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kMG]?)", text.split("/")[0])
+    if match is None or float(match.group(1)) == 0:
+        return None
+    factor = {"": 0.001, "k": 1, "M": 1000, "G": 1_000_000}[match.group(2)]
+    return int(float(match.group(1)) * factor)
+
+
+def class_maps(commands: list[RosCommand]) -> list[ClassMatch]:
+    """Packet marks and what the mangle rules setting them match."""
+    marks: dict[str, ClassMatch] = {}
+    for rule in in_menu(commands, "ip firewall mangle"):
+        if rule.get("action") != "mark-packet" or not rule.get("new-packet-mark"):
+            continue
+        cls = marks.setdefault(rule.get("new-packet-mark"), ClassMatch(name=rule.get("new-packet-mark")))
+        for value in rule.get("dscp").split(","):
+            name = dscp_name(value) if value else None
+            if name and name not in cls.match_dscp:
+                cls.match_dscp.append(name)
+        for key in ("protocol", "dst-port", "src-address-list", "dst-address-list", "connection-mark"):
+            if rule.get(key):
+                cls.match_other.append(f"{key}={rule.get(key)}")
+    return list(marks.values())
+
+
+def _root_interface(queue: RosCommand, by_name: dict[str, RosCommand]) -> str:
+    parent = queue.get("parent", "global")
+    for _ in range(MAX_PARENT_DEPTH):
+        if parent not in by_name:
+            return parent
+        parent = by_name[parent].get("parent", "global")
+    return parent
+
+
+def queues(commands: list[RosCommand]) -> tuple[list[ClassMatch], list[QosPolicy], list[PolicyAttachment]]:
+    """Class maps plus one policy per queue-tree root interface and per simple queue target."""
+    policies: dict[str, QosPolicy] = {}
+    attachments: list[PolicyAttachment] = []
+    tree = in_menu(commands, "queue tree")
+    by_name = {q.get("name"): q for q in tree}
+    entries = [(q, f"queue-tree:{_root_interface(q, by_name)}", _root_interface(q, by_name)) for q in tree]
+    for simple in in_menu(commands, "queue simple"):
+        target = simple.get("target").split(",")[0]
+        entries.append((simple, f"queue-simple:{simple.get('name')}", target))
+    for queue, policy_name, interface in entries:
+        marks = [m for m in (queue.get("packet-mark") or queue.get("packet-marks")).split(",") if m]
+        priority = queue.get("priority", "8").split("/")[0]
+        policy = policies.setdefault(policy_name, QosPolicy(name=policy_name))
+        for mark in marks or [queue.get("name")]:
+            policy.classes.append(
+                PolicyClass(
+                    name=mark,
+                    priority=priority == "1",
+                    bandwidth_kbps=_rate_kbps(queue.get("limit-at")),
+                    shape_kbps=_rate_kbps(queue.get("max-limit")),
+                )
+            )
+        att = PolicyAttachment(interface=interface, direction="output", policy=policy_name)
+        if att not in attachments:
+            attachments.append(att)
+    return class_maps(commands), list(policies.values()), attachments
+
+
+def dscp_remarks(commands: list[RosCommand]) -> list[str]:
+    """Mangle rules that set DSCP to best effort."""
+    return [
+        rule.source
+        for rule in in_menu(commands, "ip firewall mangle")
+        if rule.get("action") == "change-dscp"
+        and dscp_name(rule.get("new-dscp")) == "cs0"
+        and rule.get("dscp") not in ("!46", "!ef")  # a matcher that leaves EF out spares voice
+    ]

@@ -1,0 +1,44 @@
+"""Charts drawn in a worker process: the same report, and a chart that fails stops the PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from assess.report.chart_worker import DeferredCharts
+from assess.report.render import write_pdf
+from assess.report.site import render_site
+from tests.report_fixtures import warehouse_site
+
+pytestmark = pytest.mark.slow
+
+# Words only the charts draw (matplotlib keeps them as text): axis labels of charts.py, read there.
+CHART_WORDS = ("jitter (ms)", "loss (%)", "time (s)", "round-trip time (ms)", "samples", "left for data")
+
+
+def test_worker_charts_make_the_same_report(tmp_path: Path) -> None:
+    site = warehouse_site()
+    for where, formats, worker in (("worker", ("pdf", "html"), True), ("here", ("html",), False)):
+        render_site(site, tmp_path / where, company="Acme", consultant="Jane", formats=formats, chart_worker=worker)
+    html = (tmp_path / "worker" / "report.html").read_text(encoding="utf-8")
+    assert html == (tmp_path / "here" / "report.html").read_text(encoding="utf-8")
+    assert "chart:" not in html and len(re.findall(r'src="data:image/svg\+xml;base64,', html)) == 4
+    pages = PdfReader(tmp_path / "worker" / "report.pdf").pages
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in pages))
+    for words in CHART_WORDS:
+        assert words in text, words
+
+
+def broken_chart() -> str:
+    raise RuntimeError("no data to draw")
+
+
+def test_a_chart_that_fails_in_the_worker_stops_the_pdf(tmp_path: Path) -> None:
+    charts = DeferredCharts()
+    html = f'<html><body><p>before</p><img src="{charts(broken_chart)}"></body></html>'
+    with pytest.raises(RuntimeError, match="no data to draw"):
+        write_pdf(html, tmp_path / "report.pdf", charts)
+    assert not (tmp_path / "report.pdf").exists()
