@@ -226,3 +226,20 @@ def test_section_secrets_keep_what_precedes_them_on_the_line() -> None:
     assert redact(pem) == "-----BEGIN CERTIFICATE-----\n  <redacted>\n-----END CERTIFICATE-----"
     chain = " certificate self-signed 01\n  30820122 300D0609 2A864886\n  \tquit"
     assert redact(chain, "cisco_ios") == " certificate self-signed 01\n  <redacted>\n  \tquit"
+
+
+def test_a_large_config_keeps_every_line_but_its_secrets() -> None:
+    # large enough (about 600 kB) that redaction reads each pattern's literals and searches only the lines
+    # holding them; the result must be exactly the text with each seeded secret replaced
+    seeded = {
+        1000: ("enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0", "enable secret 5 <redacted>"),
+        9000: ("snmp-server community VoIPc0mmRO RO", "snmp-server community <redacted> RO"),
+        9001: ("username bob password 7 094F471A1A0A", "username bob password 7 <redacted>"),
+        20000: ("tacacs-server host 10.0.0.5 key 7 0702345E4B0B1C", "tacacs-server host 10.0.0.5 key 7 <redacted>"),
+    }
+    lines = [f"interface GigabitEthernet1/0/{i}\n switchport voice vlan 110" for i in range(12000)]
+    lines = "\n".join(lines).split("\n")
+    expected = list(lines)
+    for at, (line, redacted) in seeded.items():
+        lines[at], expected[at] = line, redacted
+    assert redact("\n".join(lines), "cisco_ios") == "\n".join(expected)
