@@ -13,6 +13,8 @@ The STUN encoding here is written from RFC 5389/5780 and shares nothing with the
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import selectors
 import socket
 import struct
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 MAGIC = 0x2112A442
 HEADER = struct.Struct("!HHI12s")
 BINDING_REQUEST, BINDING_SUCCESS = 0x0001, 0x0101
-CHANGE_REQUEST, RESPONSE_PORT = 0x0003, 0x0027
+CHANGE_REQUEST, RESPONSE_PORT, MESSAGE_INTEGRITY = 0x0003, 0x0027, 0x0008
 XOR_MAPPED_ADDRESS, RESPONSE_ORIGIN, OTHER_ADDRESS = 0x0020, 0x802B, 0x802C
 PUBLIC_IP = "127.0.0.9"
 PRIMARY_IP, ALTERNATE_IP = "127.0.0.1", "127.0.0.2"
@@ -56,9 +58,16 @@ class Request:
     change_ip: bool = False
     change_port: bool = False
     response_port: int | None = None
+    signed_by: bytes | None = None  # the key a valid MESSAGE-INTEGRITY was made with
 
 
-def parse_request(data: bytes) -> Request | None:
+def _signed(data: bytes, at: int, mac: bytes, secret: bytes) -> bool:
+    """RFC 5389 §15.4: HMAC-SHA1 over the message up to the attribute, its header length counting it."""
+    head = data[:2] + struct.pack("!H", at - HEADER.size + 24) + data[4 : HEADER.size]
+    return hmac.compare_digest(hmac.new(secret, head + data[HEADER.size : at], hashlib.sha1).digest(), mac)
+
+
+def parse_request(data: bytes, secret: bytes | None = None) -> Request | None:
     """A Binding request's transaction id and the RFC 5780 attributes this server honours."""
     if len(data) < HEADER.size:
         return None
@@ -74,6 +83,8 @@ def parse_request(data: bytes) -> Request | None:
             req.change_ip, req.change_port = bool(flags & 4), bool(flags & 2)
         elif attr == RESPONSE_PORT and size >= 2:
             req.response_port = struct.unpack("!H", value[:2])[0]
+        elif attr == MESSAGE_INTEGRITY and secret is not None and _signed(data, at, value, secret):
+            req.signed_by = secret
         at += 4 + (size + 3) // 4 * 4
     return req
 
@@ -103,13 +114,25 @@ class FakeNatStun:
         hairpin: bool = False,
         lifetime_s: float = 3600.0,
         faults: frozenset[str] = frozenset(),
+        answer_limit: int | None = None,
+        secret: bytes | None = None,
     ) -> None:
         """``faults``: "no-nat" (no NAT at all), "no-other" (no OTHER-ADDRESS), "silent-alternate"
         (nothing answers on the alternate address), "ignore-change" (CHANGE-REQUEST answered from
-        where it arrived), "ignore-response-port" (RESPONSE-PORT not honoured)."""
+        where it arrived), "silent-alternate-port" (nothing answers on the alternate port of the
+        alternate address), "duplicate-answers" (every answer sent twice), "lossy-response-port" (an
+        answer to a RESPONSE-PORT request is lost for 0.2 s from that transaction's first
+        request, as in a burst of loss: retransmissions inside it get no answer), "change-port-only" (a
+        server that can change its port but not its address), "ignore-response-port"
+        (RESPONSE-PORT not honoured). ``answer_limit``: the server falls silent after that many
+        requests. ``secret``: requests not signed with it (MESSAGE-INTEGRITY) go unanswered.
+        ``sizes`` records (request, answer) lengths."""
         assert mapping in CLASSES and filtering in CLASSES
         self.mapping_class, self.filtering_class = mapping, filtering
         self.hairpin, self.lifetime_s, self.faults = hairpin, lifetime_s, faults
+        self.answer_limit, self.requests, self.secret = answer_limit, 0, secret
+        self.sizes: list[tuple[int, int]] = []
+        self.first_seen: dict[bytes, float] = {}
         self.mappings: dict[tuple[object, ...], Mapping] = {}
         self.by_public_port: dict[int, Mapping] = {}
         self.server: dict[Endpoint, socket.socket] = {}
@@ -213,24 +236,42 @@ class FakeNatStun:
     # --- the STUN server behind it ---------------------------------------------------------------
 
     def _request(self, here: Endpoint, data: bytes, src: Endpoint) -> None:
-        req = parse_request(data)
+        req = parse_request(data, self.secret)
         if req is None or (here[0] == ALTERNATE_IP and "silent-alternate" in self.faults):
+            return
+        if self.secret is not None and req.signed_by != self.secret:
+            return
+        if here == (ALTERNATE_IP, self.port + 1) and "silent-alternate-port" in self.faults:
+            return
+        self.requests += 1
+        if self.answer_limit is not None and self.requests > self.answer_limit:
             return
         other_ip = ALTERNATE_IP if here[0] == PRIMARY_IP else PRIMARY_IP
         other_port = self.port + 1 if here[1] == self.port else self.port
         origin = (other_ip if req.change_ip else here[0], other_port if req.change_port else here[1])
         if "ignore-change" in self.faults:
             origin = here
+        if "change-port-only" in self.faults:
+            origin = (here[0], origin[1])
         other = None if "no-other" in self.faults else (ALTERNATE_IP, self.port + 1)
         if "ignore-response-port" in self.faults:
             req.response_port = None
+        if req.response_port is not None and "lossy-response-port" in self.faults:
+            now = time.monotonic()
+            if now - self.first_seen.setdefault(req.tid, now) < 0.2:
+                return
         if "no-nat" in self.faults:
             to = (src[0], req.response_port) if req.response_port is not None else src
-            self.server[origin].sendto(binding_success(req.tid, src, origin, other), to)
+            self._answer(origin, data, binding_success(req.tid, src, origin, other), to)
             return
         m = self._outbound(src, here)
         port = req.response_port if req.response_port is not None else m.public_port
         internal = self._inbound(port, origin)
         if internal is None:
             return  # the NAT drops the answer
-        self.server[origin].sendto(binding_success(req.tid, (PUBLIC_IP, m.public_port), origin, other), internal)
+        self._answer(origin, data, binding_success(req.tid, (PUBLIC_IP, m.public_port), origin, other), internal)
+
+    def _answer(self, origin: Endpoint, request: bytes, answer: bytes, to: Endpoint) -> None:
+        self.sizes.append((len(request), len(answer)))
+        for _ in range(2 if "duplicate-answers" in self.faults else 1):
+            self.server[origin].sendto(answer, to)

@@ -107,6 +107,8 @@ class RtpSpec:
     duplicated: frozenset[int] = frozenset()  # index i arrives twice
     dtmf_at: int | None = None  # index where 5 telephone-event packets replace audio
     dtmf_pt: int = 101
+    markers: frozenset[int] = frozenset()  # index i starts a talkspurt (marker bit, same payload type)
+    comfort_noise: frozenset[int] = frozenset()  # index i is an RFC 3389 comfort-noise packet (PT 13)
     seq0: int = 1000
     ts0: int = 160_000
     seed: int = 1
@@ -126,7 +128,9 @@ def rtp_frames(spec: RtpSpec) -> list[Frame]:
         t = spec.start + i * spec.ptime_ms / 1000 + abs(rng.gauss(0.0, spec.jitter_ms / 1000))
         if i in spec.lost:
             continue
-        pt, payload, marker = spec.pt, b"\xd5" * spec.payload_len, i == 0
+        pt, payload, marker = spec.pt, b"\xd5" * spec.payload_len, i == 0 or i in spec.markers
+        if i in spec.comfort_noise:
+            pt, payload = 13, b"\x40"  # RFC 3389: one byte, the noise level
         ts = spec.ts0 + i * step
         if spec.dtmf_at is not None and spec.dtmf_at <= i < spec.dtmf_at + 5:
             pt, marker = spec.dtmf_pt, i == spec.dtmf_at

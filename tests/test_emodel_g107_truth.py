@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from core.emodel import EModelParams, compute
+from core.emodel import EModelParams, absolute_delay_idd, call_quality, compute, effective_ie, emodel, r_to_mos
 
 DEFAULTS = {
     "slr": 8.0, "rlr": 2.0, "stmr": 15.0, "lstr": 18.0, "ds": 3.0, "dr": 3.0, "telr": 65.0, "wepl": 110.0,
@@ -99,3 +99,46 @@ def test_the_defaults_are_g107_table_3() -> None:
 def test_absolute_delay_is_free_up_to_mt_exactly() -> None:
     assert compute(EModelParams(ta_ms=100.0)).idd == 0.0
     assert compute(EModelParams(ta_ms=100.5)).idd > 0.0
+
+
+# Each sidetone correction applies strictly beyond its edge: TERVs for STMR < 9 dB (7-23), Idtes for
+# STMR > 20 dB (7-24); on the edge itself the plain equation holds. Half a dB beyond, the correction is on.
+@pytest.mark.parametrize("stmr", [8.5, 9.0, 9.5, 19.5, 20.0, 20.5])
+def test_sidetone_corrections_start_exactly_at_their_edges(stmr: float) -> None:
+    changes = {"stmr": stmr, "t_ms": 60.0, "tr_ms": 120.0, "ta_ms": 60.0}
+    assert compute(EModelParams(**changes)).idte == pytest.approx(g107(**changes)["idte"], abs=1e-9)
+
+
+def test_talker_echo_at_zero_delay_is_a_plain_zero() -> None:
+    # (7-19) has the factor (1 - e^-T) = 0 at T = 0; the bracket before it is negative with the defaults,
+    # so a bare product would be -0.0, shown as "-0.0" in JSON and the report.
+    assert str(compute(EModelParams()).idte) == "0.0"
+
+
+def test_delay_and_loss_helpers_default_to_g107_table_3() -> None:
+    # mT = 100 ms, sT = 1 (Table 3): at Ta = 200 ms, X = lg(2)/lg(2) = 1 and (7-27) gives
+    x, k = 1.0, 6.0
+    want = 25 * ((1 + x**k) ** (1 / k) - 3 * (1 + (x / 3) ** k) ** (1 / k) + 2)
+    assert absolute_delay_idd(200.0) == pytest.approx(want, abs=1e-12)
+    # BurstR = 1 (random loss): Ie-eff = 11 + 84 * 2 / (2 + 19)
+    assert effective_ie(11.0, 19.0, 2.0) == pytest.approx(11 + 84 * 2 / 21, abs=1e-12)
+
+
+@pytest.mark.parametrize(("r", "mos"), [(20.0, 1 + 0.7 + 20 * -40 * 80 * 7e-6), (100.5, 4.5)])
+def test_mos_between_1_and_2_and_just_above_r_100(r: float, mos: float) -> None:
+    # G.107 Annex B (B-4): the cubic between 0 and 100 (20 -> 1.252), 4.5 above 100
+    assert r_to_mos(r) == pytest.approx(mos, abs=1e-12)
+
+
+def test_a_result_names_its_codec_and_is_no_estimate_unless_told() -> None:
+    assert (compute(EModelParams()).codec, compute(EModelParams()).estimate) == (None, False)
+    assert compute(EModelParams(), codec="g729").codec == "g729"
+    assert emodel("G729").codec == "g729"
+
+
+def test_call_quality_defaults_are_a_20_ms_packet_on_a_clean_zero_delay_path() -> None:
+    # mouth-to-ear = 0/2 + 20 ms + 0 look-ahead (G.711) + 0 buffer: T = Ta = 20, Tr = 40, no loss
+    got = call_quality("g711")
+    want = g107(t_ms=20.0, tr_ms=40.0, ta_ms=20.0)
+    assert (got.ta_ms, got.loss_pct) == (20.0, 0.0)
+    assert got.r_factor == pytest.approx(want["r"], abs=1e-9)

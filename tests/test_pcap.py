@@ -279,3 +279,23 @@ def test_survey_attaches_a_sites_captures_to_its_results(tmp_path: Path, sample:
     assert any(n.item == "capture" and "gone.pcap" in n.reason for n in site.not_assessed)
     saved = json.loads((tmp_path / "out" / "hq" / "results.json").read_text())
     assert len(saved["captures"][0]["streams"]) == 6
+
+
+@needs_tshark
+def test_talkspurt_markers_and_comfort_noise_equal_tshark(tmp_path: Path) -> None:
+    # Wireshark leaves marker packets, comfort noise and the packet after it out of max delta and mean
+    # jitter; read whole and in chunks that end inside the runs of regular packets
+    spec = RtpSpec("192.0.2.70", 41000, "192.0.2.71", 41002, 0x0C0FFEE0, 0, count=400, jitter_ms=3.0,
+                   markers=frozenset({57, 58, 131, 250}), comfort_noise=frozenset({90, 91, 200, 320}),
+                   seed=31)  # fmt: skip
+    path = write_capture(tmp_path / "talkspurts.pcap", rtp_frames(spec))
+    for chunk_bytes in (1 << 20, 3000):
+        _assert_same_as_tshark(analyse_capture(path, chunk_bytes=chunk_bytes), path)
+
+
+def test_an_unassigned_static_payload_type_has_no_clock_and_no_jitter(tmp_path: Path) -> None:
+    # RFC 3551 §6 leaves payload types 20-24 unassigned: no clock rate, so no RTP-timestamp jitter
+    spec = RtpSpec("192.0.2.80", 42000, "192.0.2.81", 42002, 0x0D0D0D0D, 20, count=200, jitter_ms=2.0, seed=41)
+    (stream,) = analyse_capture(write_capture(tmp_path / "pt20.pcap", rtp_frames(spec))).streams
+    assert (stream.packets, stream.payload, stream.clock_rate) == (200, "PT20", None)  # type: ignore[attr-defined]
+    assert stream.jitter_ms is None and stream.max_jitter_ms is None  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collectors.evidence import Manifest, save_output
-from platforms.redact import REDACTED, redact, redact_json
+from platforms.redact import REDACTED, _rule, redact, redact_json
 
 # (platform, line seeded with a secret, the secret itself)
 SEEDED: list[tuple[str, str, str]] = [
@@ -199,3 +199,47 @@ def test_seeded_secrets_mixed_with_random_lines_are_all_removed(
     lines += [line for _, line, _ in seeds[len(noise):]] + noise[len(seeds):]
     out = redact("\n".join(lines))
     assert [s for _, _, s in seeds if s in out] == []
+
+
+def test_a_platforms_patterns_leave_other_platforms_forms_alone() -> None:
+    # net-snmp's `rocommunity` line is a secret in a Linux snmpd.conf; no Cisco form matches it
+    line = "rocommunity public 10.0.0.0/8"
+    gone = "rocommunity <redacted> 10.0.0.0/8"
+    assert redact(line, "linux") == gone
+    assert redact(line, "cisco_ios") == line
+    assert redact(line) == gone  # unknown origin: every platform's patterns
+    assert redact_json({"a": [line], "b": line}, "cisco_ios") == {"a": [line], "b": line}
+    assert redact_json({"a": [line], "b": line}, "linux") == {"a": [gone], "b": gone}
+
+
+def test_a_rule_keeps_its_platforms_and_replacement() -> None:
+    rule = _rule("demo", r"(k )\S+", {"linux"}, replacement="<x>")
+    assert (rule.platforms, rule.replacement) == (frozenset({"linux"}), "<x>")
+    assert (_rule("demo", r"(k )\S+").platforms, _rule("demo", r"(k )\S+").replacement) == (frozenset(), REDACTED)
+
+
+def test_section_secrets_keep_what_precedes_them_on_the_line() -> None:
+    forti = redact(FORTI_SNMP).split("\n")
+    assert forti[2] == "        set name <redacted>"
+    assert redact(MIKROTIK_SNMP).split("\n")[1] == "set [ find default=yes ] name=<redacted>"
+    pem = "-----BEGIN CERTIFICATE-----\n  MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n-----END CERTIFICATE-----"
+    assert redact(pem) == "-----BEGIN CERTIFICATE-----\n  <redacted>\n-----END CERTIFICATE-----"
+    chain = " certificate self-signed 01\n  30820122 300D0609 2A864886\n  \tquit"
+    assert redact(chain, "cisco_ios") == " certificate self-signed 01\n  <redacted>\n  \tquit"
+
+
+def test_a_large_config_keeps_every_line_but_its_secrets() -> None:
+    # large enough (about 600 kB) that redaction reads each pattern's literals and searches only the lines
+    # holding them; the result must be exactly the text with each seeded secret replaced
+    seeded = {
+        1000: ("enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0", "enable secret 5 <redacted>"),
+        9000: ("snmp-server community VoIPc0mmRO RO", "snmp-server community <redacted> RO"),
+        9001: ("username bob password 7 094F471A1A0A", "username bob password 7 <redacted>"),
+        20000: ("tacacs-server host 10.0.0.5 key 7 0702345E4B0B1C", "tacacs-server host 10.0.0.5 key 7 <redacted>"),
+    }
+    lines = [f"interface GigabitEthernet1/0/{i}\n switchport voice vlan 110" for i in range(12000)]
+    lines = "\n".join(lines).split("\n")
+    expected = list(lines)
+    for at, (line, redacted) in seeded.items():
+        lines[at], expected[at] = line, redacted
+    assert redact("\n".join(lines), "cisco_ios") == "\n".join(expected)

@@ -74,3 +74,14 @@ def test_clean_stream_has_full_quality() -> None:
     result = analyse(_observations(50, set(), set(), 46, 46 << 2))
     assert result.loss_pct == 0 and result.effective_loss_pct == 0
     assert result.r_factor > 85
+
+
+def test_a_second_with_nothing_at_the_reflector_has_no_jitter_or_rtt() -> None:
+    # 150 packets of 20 ms = seconds 0, 1, 2; all 50 of second 1 lost on the way out
+    result = analyse(_observations(150, set(range(50, 100)), set(), 46, 46 << 2))
+    gap = result.timeline[1]
+    assert (gap.t_s, gap.loss_up_pct) == (1.0, 100.0)
+    assert (gap.jitter_up_ms, gap.jitter_down_ms, gap.rtt_ms) == (None, None, None)
+    assert gap.loss_down_pct == 0.0  # nothing reached the reflector, so nothing could be lost coming back
+    # the seconds around it: echo 20 ms after sending, minus the reflector's 50 µs hold
+    assert [s.rtt_ms for s in (result.timeline[0], result.timeline[2])] == [19.95, 19.95]
