@@ -80,7 +80,7 @@ def _svg(fig: Figure) -> str:
             renderer = cast(RendererBase, MixedModeRenderer(fig, width, height, dpi, svg))
             fig.draw(renderer)
             box = fig.get_tightbbox(renderer).padded(PAD_INCHES)
-            renderer.finalize()
+            svg.finalize()  # closes the SVG document (what the wrapper forwards to)
         finally:
             fig.dpi = dpi
     x0, top, w, h = (v * SVG_DPI for v in (box.x0, height - box.y1, box.width, box.height))
