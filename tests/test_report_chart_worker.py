@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from pathlib import Path
 
@@ -42,3 +44,23 @@ def test_a_chart_that_fails_in_the_worker_stops_the_pdf(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="no data to draw"):
         write_pdf(html, tmp_path / "report.pdf", charts)
     assert not (tmp_path / "report.pdf").exists()
+
+
+SMALL_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def chart_that_kills_its_worker() -> str:
+    if multiprocessing.parent_process() is not None:  # in the worker: die as if killed
+        os._exit(1)
+    return SMALL_SVG
+
+
+def drawing_pid() -> str:
+    return str(os.getpid())
+
+
+def test_charts_a_dead_worker_owed_are_drawn_here_and_the_next_report_gets_a_new_worker() -> None:
+    charts = DeferredCharts()
+    assert charts.svg(charts(chart_that_kills_its_worker)) == SMALL_SVG
+    later = DeferredCharts()
+    assert int(later.svg(later(drawing_pid))) != os.getpid()
