@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assess.farend.precheck import FarendChecks
+from collectors.probes.bandwidth import MAX_RATE_MBPS
 from collectors.probes.codecs import dscp_value
 from collectors.probes.port_list import expand
 from collectors.probes.requests import (
@@ -30,7 +31,7 @@ from core.errors import UserError
 from core.plan import Endpoint, Link, Voice
 
 LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
-"""The result fields of a link the survey fills, in run order."""
+"""The result fields of a link the survey fills, in the order its not-assessed items are listed."""
 
 NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
 NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
@@ -62,6 +63,14 @@ class PlannedProbe:
         return self.field.replace("_", " ")
 
 
+def bandwidth_cap_mbps(link: Link) -> float:
+    """The bandwidth test's rate cap: the larger contract plus 10 %, never above the probe's own ceiling.
+
+    A gigabit link still gets its test (at the ceiling) instead of a request the probe refuses.
+    """
+    return round(min(max(link.contracted_up_mbps, link.contracted_down_mbps) * 1.1, MAX_RATE_MBPS), 3)
+
+
 def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[PlannedProbe]:
     """Every probe of ``link`` in run order, as the plan and ``opts`` ask for it."""
     refl, iperf = link.reflector, link.iperf3
@@ -75,7 +84,7 @@ def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[Plan
                            reflector_port=refl.port or 5004)
     bandwidth = None if iperf is None else BandwidthProbe(
         host=iperf.host, port=iperf.port or 5201, duration_s=opts.bandwidth_duration_s,
-        max_mbps=round(max(link.contracted_up_mbps, link.contracted_down_mbps) * 1.1, 3),
+        max_mbps=bandwidth_cap_mbps(link),
         contracted_up_mbps=link.contracted_up_mbps, contracted_down_mbps=link.contracted_down_mbps,
         calls=voice.peak_calls, codec=voice.codec, ptime_ms=voice.ptime_ms)
     return [_needs("rtp", rtp), _needs("bandwidth", bandwidth), nat_request(link, opts),

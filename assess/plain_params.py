@@ -14,6 +14,7 @@ on any other version :func:`plain_params` changes nothing.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,9 @@ class PlainRuntimeParam(RuntimeParam):
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if self.annotation is Path and isinstance(value, str) and value and "\x00" not in value:
-            # typer's own path checks (exists, readable, ...), given the Path pydantic would have made
-            return coerce_cli_path(Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx)
+            # typer's own path checks (exists, readable, ...) and messages on the text; the Path made after
+            checked = coerce_cli_path(value, self.parameter_info, path_type=None, param=param, ctx=ctx)
+            return Path(os.fsdecode(checked))
         try:
             return plain_value(self.annotation, self.parameter_info, value)
         except _NotPlain:

@@ -8,12 +8,14 @@ collected is lost, and ``resume`` reuses what an interrupted run saved.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assess.link_survey import LinkProbeOptions, load_link_probes, probe_link, save_link_probes
+from assess.link_survey import LinkProbeOptions, ProbeSpan, RunningProbes, load_link_probes, save_link_probes
 from assess.monitor.pilot_results import apply_store
 from assess.monitor.store import STORE_NAME
 from assess.report import build_portfolio, render_portfolio
@@ -21,6 +23,7 @@ from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
 from assess.scoring import score_site
 from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
+from assess.site_probes import probe_site_links
 from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.profiles import rules_for_profile
@@ -52,6 +55,19 @@ class SurveyOptions:
     monitor_store: Path | None = None  # `assess monitor`'s store (default: OUT/monitor.sqlite when present)
 
 
+@dataclass(frozen=True)
+class ProbePhase:
+    """How long a site's live probe phase took, and when each of its probes ran."""
+
+    seconds: float
+    spans: list[ProbeSpan]
+
+    @property
+    def longest(self) -> ProbeSpan | None:
+        """The site's longest single probe."""
+        return max(self.spans, key=lambda span: span.seconds, default=None)
+
+
 @dataclass
 class SiteEvidence:
     """What was gathered at one site before judging it."""
@@ -61,6 +77,7 @@ class SiteEvidence:
     probes: list[LinkProbes] = field(default_factory=list)
     not_assessed: list[NotAssessed] = field(default_factory=list)
     captures: list[PcapResult] = field(default_factory=list)
+    probe_phase: ProbePhase | None = None  # None: offline, nothing probed live
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,7 @@ class SurveyOutcome:
     results: list[SiteResult]
     portfolio: Portfolio
     written: list[Path]
+    probe_phases: dict[str, ProbePhase] = field(default_factory=dict)  # site -> its live probe phase
 
 
 def device_record(collection: DeviceCollection, platform_hint: str | None) -> tuple[DeviceRecord, str | None]:
@@ -115,22 +133,24 @@ def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> N
 def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:
     """Recorded probe results (offline) or live measurements of every link of ``site``."""
     root = opts.out_dir / EVIDENCE
+    if opts.offline_evidence is None:
+        running = RunningProbes(site.name, notify)
+        start = time.monotonic()
+        for probes, missing in probe_site_links(site.name, site.links, plan.voice_for(site), root, opts.probes,
+                                                resume=opts.resume, running=running):
+            evidence.probes.append(probes)
+            evidence.not_assessed.extend(missing)
+        evidence.probe_phase = ProbePhase(time.monotonic() - start, running.spans)
+        return
     for link in site.links:
-        if opts.offline_evidence is not None:
-            recorded = load_link_probes(opts.offline_evidence, site.name, link.name)
-            if recorded is None:
-                reason = "no recorded probe results in the offline evidence"
-                fix = f"probe link {link.name} live (run the survey without --offline)"
-                evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason, to_finish=fix))
-                continue
-            save_link_probes(root, site.name, recorded)
-            evidence.probes.append(recorded)
+        recorded = load_link_probes(opts.offline_evidence, site.name, link.name)
+        if recorded is None:
+            reason = "no recorded probe results in the offline evidence"
+            fix = f"probe link {link.name} live (run the survey without --offline)"
+            evidence.not_assessed.append(NotAssessed(item=f"link {link.name}", reason=reason, to_finish=fix))
             continue
-        probes, missing = probe_link(
-            site.name, link, plan.voice_for(site), root, opts.probes, resume=opts.resume, on_step=notify
-        )
-        evidence.probes.append(probes)
-        evidence.not_assessed.extend(missing)
+        save_link_probes(root, site.name, recorded)
+        evidence.probes.append(recorded)
 
 
 def gather_captures(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> None:
@@ -268,4 +288,6 @@ def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) ->
         gathered.append(evidence)
     say("checking and scoring")
     results = apply_store(judge(plan, gathered), opts.monitor_store or opts.out_dir / STORE_NAME)
-    return write_reports(plan, results, opts, say)
+    outcome = write_reports(plan, results, opts, say)
+    phases = {ev.site.name: ev.probe_phase for ev in gathered if ev.probe_phase is not None}
+    return dataclasses.replace(outcome, probe_phases=phases)

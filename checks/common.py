@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from functools import lru_cache
 
 from netutils.interface import canonical_interface_name
 
@@ -48,6 +49,7 @@ def worst(statuses: Iterable[Status]) -> Status:
     return next((s for s in STATUS_ORDER if s in seen), Status.NA)
 
 
+@lru_cache(maxsize=8192)  # rules compare every port with every subject: one netutils call per spelling
 def interface_key(name: str) -> str:
     """One spelling per interface (``Gi0/1`` and ``GigabitEthernet0/1`` give the same key)."""
     return canonical_interface_name(name).lower()

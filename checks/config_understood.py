@@ -14,7 +14,9 @@ class ConfigUnderstood(DeviceRule):
 
     What it does:
         Reports the parser's warnings for a device: a configuration in which it recognised
-        nothing voice-relevant, terminal bytes left in an output, constructs it could not map.
+        nothing voice-relevant, terminal bytes left in an output, constructs it could not map,
+        and lines inside voice-relevant blocks (policy-maps, class-of-service, applied ACLs)
+        it did not understand, naming the block and the lines.
     Why it matters:
         Every verdict stands on the parsed facts; a config the parser did not understand
         turns into a page of silent "n/a" that reads like a clean bill of health.

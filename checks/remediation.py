@@ -330,8 +330,13 @@ def context(outcome: Outcome, facts: DeviceFacts, ctx: SiteContext, fill: _Fills
     }
 
 
+_MACROS_PREFIX = "macros/"  # a platform's shared macros load as the template named "macros/<platform>"
 _ENV = jinja2.Environment(
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+    loader=jinja2.FunctionLoader(lambda name: _macros_source(name.removeprefix(_MACROS_PREFIX))),
 )
 _ENV.filters["kbps_to_bps"] = lambda kbps: int(kbps) * 1000
 _ENV.filters["ceil_div"] = lambda a, b: -(-int(a) // int(b))
@@ -360,14 +365,42 @@ def _cisco_address(prefix: str, mask: bool) -> str:
     return f"{net.network_address} {net.netmask if mask else net.hostmask}"
 
 
+def _macros_source(platform: str) -> str | None:
+    templates = platform_templates(platform)
+    return templates.macros if templates else None
+
+
 @cache
-def _compiled(source: str) -> jinja2.Template:
-    return _ENV.from_string(source)
+def _exported(platform: str) -> tuple[str, ...]:
+    """What the platform's macros define at top level (macros and ``set`` names) for templates to import."""
+    names: list[str] = []
+    for node in _ENV.parse(_macros_source(platform) or "").body:
+        if isinstance(node, jinja2.nodes.Macro):
+            names.append(node.name)
+        elif isinstance(node, jinja2.nodes.Assign | jinja2.nodes.AssignBlock):
+            target = node.target  # a name, or a tuple of names (`set a, b = ...`)
+            found = [target] if isinstance(target, jinja2.nodes.Name) else target.find_all(jinja2.nodes.Name)
+            names += [n.name for n in found]
+    return tuple(dict.fromkeys(names))
 
 
-def _render(text: str, values: dict[str, Any], macros: str) -> str:
-    lines = _compiled(macros + text).render(values).splitlines()
+@cache
+def _compiled(source: str, platform: str) -> jinja2.Template:
+    """A template that imports its platform's macros: they compile once per process, not once per template."""
+    names = _exported(platform)
+    head = f"{{% from '{_MACROS_PREFIX}{platform}' import {', '.join(names)} with context %}}" if names else ""
+    return _ENV.from_string(head + source)
+
+
+def _render(text: str, values: dict[str, Any], platform: str) -> str:
+    lines = _compiled(text, platform).render(values).splitlines()
     return "\n".join(line.rstrip() for line in lines if line.strip()).strip()
+
+
+def _named_in(names: list[str], text: str) -> list[str]:
+    """The names that occur in ``text``; a whole word is a set lookup, only the rest a substring search."""
+    words = set(re.split(r"[\s,;]+", text))
+    return [n for n in names if n in words or n in text]
 
 
 def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteContext) -> RemediationBlock | None:
@@ -377,18 +410,17 @@ def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteCo
         return None
     fill = _Fills()
     values = context(outcome, facts, ctx, fill)
-    macros = platform_templates(facts.platform).macros  # type: ignore[union-attr]
-    config = _render(template.fix, values, macros)
-    rollback = _render(template.rollback, values, macros)
-    verify = _render(template.verify, values, macros)
-    warning = _render(template.warning, values, macros) if template.warning else ""
+    config = _render(template.fix, values, facts.platform)
+    rollback = _render(template.rollback, values, facts.platform)
+    verify = _render(template.verify, values, facts.platform)
+    warning = _render(template.warning, values, facts.platform) if template.warning else ""
     touched = [w.name for w in values["wan"]] if template.phase == "attach" else [p.name for p in values["ports"]]
     return RemediationBlock(
         rule=rule_id,
         device=outcome.device,
         platform=facts.platform,
         phase=template.phase,
-        interfaces=[n for n in touched if n in config],
+        interfaces=_named_in(touched, config),
         config=config,
         verify=verify,
         rollback=rollback,

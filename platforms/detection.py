@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from platforms.base import Platform
 from platforms.normalise import normalise
+from platforms.required_text import FoldedLines, found_in
 
 # The evidence is nearly always on the first pages: weigh those, and read further only when they do not decide.
 # (Each cue is a regex pass over the text; megabytes would cost seconds.)
@@ -85,7 +86,8 @@ def detect(outputs: Mapping[str, str], units: Iterable[Platform]) -> Detection:
 
 def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> Detection:
     """The detection from these (normalised) texts."""
-    found = {u.name: _evidence(u, texts, commands, units) for u in units}
+    indexed = [(text, FoldedLines(text.split("\n"))) for text in texts]
+    found = {u.name: _evidence(u, indexed, commands, units) for u in units}
     scores = {name: sum(weight for weight, _ in cues) for name, cues in found.items()}
     order = sorted(units, key=lambda u: (-scores[u.name], u.variant_of is not None, u.name))
     ranked = {u.name: scores[u.name] for u in order}
@@ -109,13 +111,15 @@ def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> 
 
 
 def _evidence(
-    unit: Platform, texts: list[str], commands: Iterable[str], units: list[Platform]
+    unit: Platform, texts: list[tuple[str, FoldedLines]], commands: Iterable[str], units: list[Platform]
 ) -> list[tuple[int, str]]:
-    """(weight, why) of every cue of ``unit`` found in the texts, and of the commands only its family runs."""
-    found = [(c.weight, c.why) for c in unit.cues if any(c.pattern.search(text) for text in texts)]
+    """(weight, why) of every cue of ``unit`` found in the (text, its lines) pairs, and of the commands only
+    its family runs."""
+    found = [(c.weight, c.why) for c in unit.cues if any(found_in(c.pattern, *pair) for pair in texts)]
     family = unit.variant_of or unit.name
     for command in commands:
         runners = {u.variant_of or u.name for u in units if command in u.commands}
         if runners == {family}:
             found.append((COMMAND_WEIGHT, f"output of `{command}`"))
     return found
+

@@ -29,7 +29,7 @@ def _unit_section(p: Platform) -> list[str]:
     out += [f"- Parser: `{p.parser.module}.{p.parser.function}`"]
     out += [f"- Configuration command: {_code(p.config_command)}"]
     out += [f"- Secret rules (`platforms/redact.py`): {', '.join(r.name for r in p.secret_rules)}"]
-    out += [f"- Remediation templates: `{p.remediation_file.relative_to(p.remediation_file.parents[3])}`"]
+    out += [f"- Remediation templates: `{p.remediation_file.relative_to(p.remediation_file.parents[2])}`"]
     out += [f"- Privileged (enable) mode for show commands: {'yes' if p.needs_enable else 'no'}", ""]
     out += ["Commands collected:", ""] + [f"- `{c}`" for c in p.commands]
     out += [f"- then, after `{c}`: what `{f.__name__}` asks for" for c, f in p.follow_ups.items()]

@@ -24,6 +24,7 @@ _ANSI: Final = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x
 # `---(more 45%)---`, RouterOS `-- [Q quit|D dump|down]`; and less's own status lines.
 _PAGER: Final = re.compile(r" ?(?:--+ ?[Mm]ore ?--+|<-+ More -+>|-+\(more(?: \d+%)?\)-+|-- \[Q quit\|[^\]\n]*\]) ?")
 _PAGER_LINE: Final = re.compile(r"^[ \t]*(?:\(END\)|lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?)[ \t]*$")
+_PAGER_LINES: Final = re.compile(_PAGER_LINE.pattern, re.MULTILINE)
 # A prompt, alone or followed by the command it runs: `sw1#`, `sw1(config-if)#`, `FGT (global) #`,
 # `admin@PA-220>`, `user@srx>`, `[admin@MikroTik] >`, `[admin@MikroTik] /ip firewall>`, `root@r1:~#`, `$ cmd`.
 _PROMPT: Final = re.compile(
@@ -36,8 +37,10 @@ _PROMPT: Final = re.compile(
     r")(?: ?(?P<command>\S.*?))?[ \t]*$"  # the echoed command: at once or after one space (a table header has more)
 )
 _PROMPT_LINES: Final = re.compile(_PROMPT.pattern, re.MULTILINE)
+_REPLAYED: Final = ("\b", "\r", _EOL, _WHOLE)  # what a terminal replay changes; other lines stay as they are
 # Junos prints the routing-engine role on its own line before each prompt.
 _JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
+_SESSION_LINES: Final = re.compile(f"{_PROMPT.pattern}|{_JUNOS_RE_LINE.pattern}", re.MULTILINE)
 _FENCE: Final = re.compile(r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$")
 # Markdown markup (bullets, numbered items, `## Headings`, links, images, `code`, quotes) or a sentence of
 # twelve words or more. Not `# heading`: shell, nft, RouterOS and sysctl comments look the same.
@@ -52,7 +55,9 @@ def normalise(text: str) -> str:
     'interface Gi1/0/1\\n switchport voice vlan 20\\n'
     """
     lines = _resolved(unfence(_without_escapes(text)))
-    kept = _undent("\n".join(line for line in lines if not is_session_line(line)).strip("\n"))
+    if _SESSION_LINES.search("\n".join(lines)) is not None:  # one pass first: most configs hold no prompt
+        lines = [line for line in lines if not is_session_line(line)]
+    kept = _undent("\n".join(lines).strip("\n"))
     return kept + "\n" if kept.strip() else ""
 
 
@@ -62,7 +67,13 @@ def terminal_lines(text: str) -> list[str]:
 
 
 def _resolved(text: str) -> list[str]:
-    return [_strip_pager(_replay(line)) for line in text.split("\n")]
+    lines = text.split("\n")
+    if any(mark in text for mark in _REPLAYED):
+        lines = [_replay(line) for line in lines]
+        text = "\n".join(lines)
+    if _PAGER.search(text) is None and _PAGER_LINES.search(text) is None:  # no line has a pager prompt
+        return lines
+    return [_strip_pager(line) for line in lines]
 
 
 def echoed_command(line: str) -> str | None:
@@ -107,11 +118,16 @@ def _without_escapes(text: str) -> str:
     return _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
 
 
+_FLUSH_LEFT: Final = re.compile(r"^\S", re.MULTILINE)
+
+
 def _undent(text: str) -> str:
     """A config pasted as an indented block (Markdown, e-mail) loses the indentation every line shares.
 
     Only from 4 columns on: show outputs indent all their lines by one or two spaces by design.
     """
+    if _FLUSH_LEFT.search(text):
+        return text  # a line starts at column 0: no shared margin
     margin = min((len(line) - len(line.lstrip()) for line in text.split("\n") if line.strip()), default=0)
     return textwrap.dedent(text) if margin >= 4 else text
 

@@ -19,6 +19,7 @@ from typing import Final
 from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
+from platforms.required_text import FoldedLines, holds_any, line_local, may_match, requirement
 
 REDACTED: Final = "<redacted>"
 _SP = r"[ \t]+"
@@ -224,9 +225,28 @@ def redact(text: str, platform: str | None = None) -> str:
     >>> redact("snmp-server community s3cr3t RO", "cisco_ios")
     'snmp-server community <redacted> RO'
     """
+    # A rule runs only where the text holds a literal its matches need (most configs hold few secret forms):
+    # over the lines holding one when its matches stay within a line, else over the whole text.
+    lines = text.split("\n")
+    index = FoldedLines(lines)
     for rule in patterns_for(platform):
-        text = rule.pattern.sub(_replacer(rule.replacement), text)
-    return "\n".join(_redact_sections(text.split("\n")))
+        required = requirement(rule.pattern, len(index.text))
+        if not holds_any(required, index.text):
+            continue
+        replace = _replacer(rule.replacement)
+        if required and line_local(rule.pattern):
+            changed = 0
+            for at in index.holding(required):
+                lines[at], count = rule.pattern.subn(replace, lines[at])
+                changed += count
+        else:
+            joined, changed = rule.pattern.subn(replace, "\n".join(lines))
+            lines = joined.split("\n")
+        if changed:
+            index = FoldedLines(lines)
+    if not any(may_match(section.start, index.text) for section in SECTIONS):
+        return "\n".join(lines)
+    return "\n".join(_redact_sections(lines))
 
 
 def redact_json(value: JsonValue, platform: str | None = None) -> JsonValue:

@@ -58,7 +58,7 @@ def test_a_path_value_is_the_path_typer_makes(tmp_path: Path) -> None:
     existing.write_text("hostname x\n")
     info = OptionInfo()
     ours = PlainRuntimeParam(info, Path)
-    for value in (str(existing), str(tmp_path / "missing.txt"), "relative/name.pcap"):
+    for value in (str(existing), str(tmp_path / "missing.txt"), "relative/name.pcap", "a//b/./c/", str(tmp_path)):
         status, theirs = typer_value(Path, info, value)
         assert status == "ok"
         got = ours._coerce_value(value, param=None, ctx=None)

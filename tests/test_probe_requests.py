@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
 from assess.probe_process import run_in_worker
-from collectors.probes.probe_runner import RESULT_MODEL
+from collectors.probes.probe_runner import RESULT_MODEL, check_request
 from collectors.probes.requests import (
     PROBE_REQUEST,
     BandwidthProbe,
@@ -130,3 +130,13 @@ def test_assess_probe_builds_the_request_the_survey_builds(field: str, name: str
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     [planned] = [p for p in link_requests(LINK, VOICE, LinkProbeOptions()) if p.field == field]
     assert _request_from_flags(name, argv, monkeypatch) == planned.request
+
+
+def test_a_gigabit_link_gets_a_bandwidth_test_at_the_probes_ceiling() -> None:
+    """1000/1000 Mbit/s: the contract plus 10 % would be 1100, above the probe's 1000 Mbit/s ceiling."""
+    gigabit = LINK.model_copy(update={"contracted_up_mbps": 1000, "contracted_down_mbps": 1000})
+    [planned] = [p for p in link_requests(gigabit, VOICE, LinkProbeOptions()) if p.field == "bandwidth"]
+    assert planned.request is not None and planned.request.max_mbps == 1000.0
+    check_request(planned.request)  # the probe accepts it (it refused 1100)
+    [small] = [p for p in link_requests(LINK, VOICE, LinkProbeOptions()) if p.field == "bandwidth"]
+    assert small.request is not None and small.request.max_mbps == 55.0  # 50 Mbit/s down plus 10 %

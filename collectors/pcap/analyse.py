@@ -70,11 +70,10 @@ def _groups(keys: npt.NDArray[np.uint64] | I64) -> tuple[I64, I64, I64]:
     A chunk holds few streams, so the keys are numbered through their few distinct values and the
     numbers sorted with a radix sort, instead of sorting the keys themselves.
     """
-    distinct = np.unique(keys)
+    distinct, counts = np.unique(keys, return_counts=True)  # sorted, not hashed: that would import numpy.ma
     group = np.searchsorted(distinct, keys)
     order = np.argsort(group.astype(np.uint16) if len(distinct) <= 1 << 16 else group, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(group, minlength=len(distinct)))))
-    return group, order, bounds
+    return group, order, np.concatenate(([0], np.cumsum(counts)))
 
 
 def _time_ms(ts_ns: I64, first_ns: int) -> npt.NDArray[np.float64]:

@@ -98,20 +98,21 @@ def _pcap_chunks(fh: BufferedReader, magic: bytes, chunk_bytes: int, path: Path)
             if kept:
                 raise _truncated(path, base, packets)
             return
-        offs = _walk_records(buf, size, endian, path, base)
-        if not offs:  # one record longer than what has been read so far
+        starts, resume = _chained_records(buf, size, dtype, 1_000_000_000 // frac_to_ns)
+        starts = np.concatenate((starts, np.array(_walk_records(buf, size, endian, path, base, resume), np.int64)))
+        if not len(starts):  # one record longer than what has been read so far
             kept = size
             continue
-        starts = np.array(offs, np.int64)
-        used = offs[-1] + 16 + struct.unpack_from(endian + "I", buf, offs[-1] + 8)[0]
+        last = int(starts[-1])
+        used = last + 16 + struct.unpack_from(endian + "I", buf, last + 8)[0]
         words = _record_headers(buf, starts).view(dtype).astype(np.int64)
         if (words[:, 1] * frac_to_ns >= 1_000_000_000).any():
             raise CaptureDamaged(f"{path}: impossible timestamp (fraction of a second >= 1 s) near byte {base + used}")
         ts = words[:, 0] * 1_000_000_000 + words[:, 1] * frac_to_ns
         view[size : size + SLACK] = bytes(SLACK)  # what follows the last frame reads as zeros
-        yield FrameChunk(buf, starts + 16, words[:, 2], np.full(len(offs), linktype), ts)
+        yield FrameChunk(buf, starts + 16, words[:, 2], np.full(len(starts), linktype), ts)
         buf[: size - used] = buf[used:size]
-        kept, base, packets = size - used, base + used, packets + len(offs)
+        kept, base, packets = size - used, base + used, packets + len(starts)
 
 
 def _record_headers(data: bytes | bytearray, starts: I64) -> npt.NDArray[np.uint8]:
@@ -120,19 +121,53 @@ def _record_headers(data: bytes | bytearray, starts: I64) -> npt.NDArray[np.uint
     return rows[starts].view(np.uint8).reshape(len(starts), 16)
 
 
-def _walk_records(data: bytearray, size: int, endian: str, path: Path, base: int) -> list[int]:
-    """Offsets of the complete pcap record headers in ``data[:size]`` (the one sequential step).
+def _chained_records(data: bytearray, size: int, word: np.dtype[np.uint32], max_fraction: int) -> tuple[I64, int]:
+    """The first record offsets of ``data[:size]`` found without a step per record, and where to walk on.
+
+    Candidates are the positions whose 16 bytes could be a record header like the first one (the same top
+    byte of the seconds, a fraction under one second, a possible length); each is linked to the candidate
+    its length points at. From offset 0, the links are followed as far as each record's successor is the
+    next linked candidate; a record whose successor is not a candidate (a header unlike the first, the
+    chunk's end) is where the sequential walk takes over, so the result is always the walk's own.
+    """
+    n = size - 15  # positions with a whole header after them
+    if n <= 0:
+        return np.zeros(0, np.int64), 0
+    top = 3 if word.byteorder == "<" or (word.byteorder == "=" and sys.byteorder == "little") else 0
+    raw = np.frombuffer(data, np.uint8, count=size)
+    cand = np.flatnonzero(raw[top : top + n] == raw[top])
+    header = _record_headers(data, cand).view(word)  # (seconds, fraction, length, original length)
+    plausible = (header[:, 2] <= MAX_FRAME) & (header[:, 1] < max_fraction)
+    cand, length = cand[plausible], header[plausible, 2].astype(np.int64)
+    if not len(cand) or cand[0] != 0:
+        return np.zeros(0, np.int64), 0
+    following = cand + 16 + length
+    succ = np.searchsorted(cand, following)
+    found = succ < len(cand)
+    found[found] = cand[succ[found]] == following[found]
+    succ[~found] = len(cand)  # no candidate where this one's length points
+    linked = np.zeros(len(cand), bool)
+    linked[succ[found]] = True
+    linked[0] = True
+    chain = np.flatnonzero(linked)
+    breaks = np.flatnonzero(succ[chain[:-1]] != chain[1:])
+    end = int(breaks[0]) if len(breaks) else len(chain) - 1
+    return cand[chain[:end]], int(cand[chain[end]])
+
+
+def _walk_records(data: bytearray, size: int, endian: str, path: Path, base: int, pos: int = 0) -> list[int]:
+    """Offsets of the complete pcap record headers in ``data[:size]`` from ``pos`` on (the sequential step).
 
     In the machine's byte order the captured length is read through four word views of the buffer, one
     per byte alignment: about twice as fast as ``struct.unpack_from`` per record.
     """
     if endian != ("<" if sys.byteorder == "little" else ">"):
-        return _walk_records_swapped(data, size, endian, path, base)
+        return _walk_records_swapped(data, size, endian, path, base, pos)
     mv = memoryview(data)[:size]
     words = [mv[k : k + 4 * ((size - k) // 4)].cast("I") for k in range(4)]
     offs: list[int] = []
     append = offs.append
-    pos, end = 0, size - 16
+    end = size - 16
     while pos <= end:
         incl = words[pos & 3][(pos >> 2) + 2]
         if incl > MAX_FRAME:
@@ -145,11 +180,11 @@ def _walk_records(data: bytearray, size: int, endian: str, path: Path, base: int
     return offs
 
 
-def _walk_records_swapped(data: bytearray, size: int, endian: str, path: Path, base: int) -> list[int]:
+def _walk_records_swapped(data: bytearray, size: int, endian: str, path: Path, base: int, pos: int) -> list[int]:
     """:func:`_walk_records` for a file in the other byte order."""
     incl_at = struct.Struct(endian + "I").unpack_from
     offs: list[int] = []
-    pos, end = 0, size - 16
+    end = size - 16
     while pos <= end:
         incl = incl_at(data, pos + 8)[0]
         if incl > MAX_FRAME:

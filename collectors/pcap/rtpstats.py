@@ -194,8 +194,8 @@ class StreamStats:
         late = ext_seq < running_max
         self.out_of_order += int(late.sum())
         self.max_ext_seq = max(self.max_ext_seq, int(ext_seq.max()))
-        self.pts.update(np.unique(pt).tolist())
-        self.dscp.update(np.unique(tos >> 2).tolist())
+        self.pts.update(np.flatnonzero(np.bincount(pt)).tolist())  # payload types < 128, DSCP < 64: counted
+        self.dscp.update(np.flatnonzero(np.bincount(tos >> 2)).tolist())
 
     def _wireshark(
         self, times: list[float], seqs: list[int], ts32: list[int], pts: list[int], marks: list[int]

@@ -255,6 +255,28 @@ def applied_rules(
     return rules
 
 
+# One-line ACL entries the parser leaves aside: remarks, and the forms that filter no IP traffic of a call.
+_ACL_LEFT_ASIDE = re.compile(r"(line\s+\d+\s+)?(remark|ethertype|webtype|standard)\b")
+_ACL_ENTRY = re.compile(r"(?:line\s+\d+\s+)?(?:extended\s+)?((?:permit|deny)\s.*)")
+
+
+def applied_acl_unread(
+    conf: ConfigTree, applied: list[tuple[str, str]], groups: ObjectGroups
+) -> list[tuple[str, list[str]]]:
+    """(block, lines) of ``access-list NAME ...`` entries of applied ACLs that give no rule: a typo'd action,
+    an address or protocol form the parser cannot read. Those are exactly the entries a firewall verdict misses."""
+    names = {acl for acl, _ in applied}
+    found: dict[str, list[str]] = {}
+    for m in top_lines(conf, r"^access-list\s+(\S+)\s+(.*)"):
+        name, rest = m.group(1), m.group(2)
+        if name not in names or _ACL_LEFT_ASIDE.match(rest):
+            continue
+        entry = _ACL_ENTRY.match(rest)
+        if entry is None or not parse_ace(entry.group(1), groups, name, ""):
+            found.setdefault(f"access-list {name}", []).append(m.group(0))
+    return list(found.items())
+
+
 ACCESS_GROUP = re.compile(r"^ip (?:port )?access-group (\S+) (in|out)")
 
 

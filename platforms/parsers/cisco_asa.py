@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 
 from core.models.facts import DeviceFacts, PolicyAttachment, Port
-from platforms.parsers.cisco_acl import acl_bodies, applied_rules, parse_object_groups
+from platforms.parsers.cisco_acl import acl_bodies, applied_acl_unread, applied_rules, parse_object_groups
 from platforms.parsers.cisco_common import (
     config_text,
     first_group,
@@ -26,6 +26,7 @@ from platforms.parsers.cisco_common import (
 )
 from platforms.parsers.cisco_mqc import parse_mqc
 from platforms.parsers.config_tree import ConfigTree
+from platforms.parsers.unread import warn_unread
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
 DEFAULT_SIP_TIMEOUT_S = 1800  # ASA default `timeout sip 0:30:00`
@@ -50,7 +51,9 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.qos_config_seen = whole
     sip_inspection(facts, conf, whole)
     timeouts(facts, conf, whole)
-    facts.firewall_rules = applied_rules(acl_bodies(conf), access_groups(conf, nameifs), parse_object_groups(conf))
+    applied, groups = access_groups(conf, nameifs), parse_object_groups(conf)
+    facts.firewall_rules = applied_rules(acl_bodies(conf), applied, groups)
+    warn_unread(facts, applied_acl_unread(conf, applied, groups))
     return facts
 
 

@@ -9,7 +9,8 @@ well-known port names and unit conversions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 
 from netutils.constants import BASE_INTERFACES
 from netutils.interface import canonical_interface_name
@@ -288,8 +289,14 @@ def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> st
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
     """The first of ``lines`` matching ``regex`` (anchored at the start), or None."""
-    pattern = re.compile(regex)
-    return next((m for line in lines if (m := pattern.match(line))), None)
+    match = _compiled(regex).match  # called per line of every interface block: no re-module cache lookup
+    for line in lines:
+        if found := match(line):
+            return found
+    return None
+
+
+_compiled: Callable[[str], re.Pattern[str]] = cache(re.compile)
 
 
 # Nominal speed of an interface type, which is also IOS's default `bandwidth` for it.

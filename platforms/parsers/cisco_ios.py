@@ -29,8 +29,9 @@ from platforms.parsers.cisco_common import (
 from platforms.parsers.cisco_mqc import parse_mqc, policy_shape_kbps
 from platforms.parsers.config_tree import ConfigTree
 from platforms.parsers.ios_nat import nat_facts
-from platforms.parsers.ios_ports import InterfaceResult, IosContext, build_port
+from platforms.parsers.ios_ports import InterfaceResult, IosContext, build_port, interface_unread
 from platforms.parsers.port_merge import merge_show_outputs
+from platforms.parsers.unread import warn_unread
 
 # Catalyst 2960/3560/3750 default egress map: DSCP 40-47 go to queue 1 (the expedite queue).
 DEFAULT_QUEUE1_DSCP = range(40, 48)
@@ -96,6 +97,8 @@ def apply_config(facts: DeviceFacts, text: str, is_xe: bool) -> None:
     groups = parse_object_groups(conf)
     facts.firewall_rules = applied_rules(acl_bodies(conf), _acls(results), groups)
     nat_facts(facts, conf)
+    ports_unread = ((f"interface {name}", interface_unread(lines)) for name, lines, _ in interfaces)
+    warn_unread(facts, [*mqc.unread, *ports_unread])
 
 
 def untrust_remarked_ports(facts: DeviceFacts, policies: dict[str, QosPolicy], ports: dict[str, Port]) -> None:

@@ -13,11 +13,22 @@ from dataclasses import dataclass, field
 from core.models.facts import ClassMatch, PolicyAttachment, PolicyClass, QosPolicy
 from platforms.parsers.cisco_common import blocks, bps_to_kbps, dscp_name
 from platforms.parsers.config_tree import ConfigTree
+from platforms.parsers.unread import unread_lines
 
 CLASS_MAP_RE = r"^class-map(?:\s+type\s+(\S+))?(?:\s+(?:match-any|match-all))?\s+(\S+)"
 POLICY_MAP_RE = r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$"
 SERVICE_POLICY_RE = re.compile(r"^service-policy(?:\s+type\s+(\S+))?\s+(input|output)\s+(\S+)")
 _RATE = r"(\d+)(?:\s+(bps|kbps|mbps|gbps|k|m|g))?"
+# Lines of a class-map and of a policy-map (around its classes) that are read or carry nothing for voice.
+# (`no ...` removes a setting: pasted config-mode input, never a new fact.)
+CLASS_MAP_UNDERSTOOD = re.compile(r"(match|description|no)\s")
+POLICY_MAP_UNDERSTOOD = re.compile(r"(class|description|no)\s")
+# Policy-class commands the parser knows and leaves aside (queue depth, drop profiles, CoS/QoS-group marks,
+# police actions, header compression); any other line it does not read is a command it did not understand.
+CLASS_ACTIONS_LEFT_ASIDE = re.compile(
+    r"(no|queue-limit|random-detect|fair-queue|(conform|exceed|violate)-action|set|compress|queue-buffers|description"
+    r"|bandwidth\s+remaining\s+ratio|netflow-sample|account)\b|(drop|log)$"
+)
 
 
 @dataclass
@@ -29,6 +40,7 @@ class Mqc:
     policies: list[QosPolicy] = field(default_factory=list)
     policy_types: dict[str, str] = field(default_factory=dict)
     class_lines: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (policy, class) -> lines
+    unread: list[tuple[str, list[str]]] = field(default_factory=list)  # (block, lines not understood) of qos maps
     remarks: list[str] = field(default_factory=list)
     evidence: dict[str, str] = field(default_factory=dict)
 
@@ -75,19 +87,21 @@ def parse_class_match(name: str, lines: list[str]) -> ClassMatch:
     return cm
 
 
-def parse_policy_class(name: str, lines: list[str]) -> tuple[PolicyClass, list[str]]:
-    """One class inside a policy-map, and the lines in it that re-mark DSCP."""
+def parse_policy_class(name: str, lines: list[str]) -> tuple[PolicyClass, list[str], list[str]]:
+    """One class inside a policy-map, the lines in it that re-mark DSCP, and the lines it did not understand."""
     pc = PolicyClass(name=name)
     remarks: list[str] = []
+    unread: list[str] = []
     for line in lines:
-        _apply_action(pc, line)
+        if not _apply_action(pc, line) and not CLASS_ACTIONS_LEFT_ASIDE.match(line) and line.strip("! "):
+            unread.append(line)
         if re.match(r"^set\s+(ip\s+)?(dscp|precedence)\b", line):
             remarks.append(line)
-    return pc, remarks
+    return pc, remarks, unread
 
 
-def _apply_action(pc: PolicyClass, line: str) -> None:
-    """Record one policy action (priority, bandwidth, shape, police, set, child policy)."""
+def _apply_action(pc: PolicyClass, line: str) -> bool:
+    """Record one policy action (priority, bandwidth, shape, police, set, child policy); False when none."""
     if m := re.match(r"^priority(?:\s+level\s+\d+)?\s*$", line):
         pc.priority = True
     elif m := re.match(r"^priority\s+percent\s+(\d+(?:\.\d+)?)", line):
@@ -106,24 +120,34 @@ def _apply_action(pc: PolicyClass, line: str) -> None:
         pc.police_kbps = bps_to_kbps(m.group(1), m.group(2) or "")
     elif m := re.match(r"^service-policy(?:\s+type\s+\S+)?\s+(\S+)$", line):
         pc.child_policy = m.group(1)
+    else:
+        return False
+    return True
 
 
-def parse_policy(name: str, obj_children: list[object]) -> tuple[QosPolicy, list[str], dict[str, list[str]]]:
-    """A policy-map's classes (``class NAME`` or NX-OS ``class type queuing NAME``)."""
+def parse_policy(
+    name: str, obj_children: list[object]
+) -> tuple[QosPolicy, list[str], dict[str, list[str]], list[tuple[str, list[str]]]]:
+    """A policy-map's classes (``class NAME`` or NX-OS ``class type queuing NAME``), and per block its lines
+    not understood (``policy-map NAME`` itself, then each class)."""
     policy = QosPolicy(name=name)
     remarks: list[str] = []
     pc_lines: dict[str, list[str]] = {}
+    unread = [
+        (f"policy-map {name}", unread_lines((str(getattr(c, "text", "")) for c in obj_children), POLICY_MAP_UNDERSTOOD))
+    ]
     for child in obj_children:
         m = re.match(r"^\s*class(?:\s+type\s+\S+)?\s+(\S+)", str(getattr(child, "text", "")))
         if m is None:
             continue
         # all descendants: IOS prints a nested service-policy one level below `shape average`
         lines = [str(c.text).strip() for c in getattr(child, "all_children", [])]
-        pc, cls_remarks = parse_policy_class(m.group(1), lines)
+        pc, cls_remarks, cls_unread = parse_policy_class(m.group(1), lines)
         pc_lines[pc.name] = lines
         policy.classes.append(pc)
         remarks.extend(f"policy-map {name} class {pc.name}: {r}" for r in cls_remarks)
-    return policy, remarks, pc_lines
+        unread.append((f"policy-map {name} class {pc.name}", cls_unread))
+    return policy, remarks, pc_lines, unread
 
 
 def parse_mqc(conf: ConfigTree) -> Mqc:
@@ -133,13 +157,17 @@ def parse_mqc(conf: ConfigTree) -> Mqc:
         cm = parse_class_match(match.group(2), lines)
         mqc.class_maps.append(cm)
         mqc.class_types[cm.name] = match.group(1) or "qos"
+        if mqc.class_types[cm.name] == "qos":
+            mqc.unread.append((f"class-map {cm.name}", unread_lines(lines, CLASS_MAP_UNDERSTOOD)))
         mqc.evidence[f"class-map {cm.name}"] = evidence
     pattern = re.compile(POLICY_MAP_RE)
     for obj in conf.find_objects(POLICY_MAP_RE):
         pm = pattern.match(str(obj.text))
         if pm is None or obj.parent is not obj:
             continue
-        policy, remarks, pc_lines = parse_policy(pm.group(2), list(obj.children))
+        policy, remarks, pc_lines, unread = parse_policy(pm.group(2), list(obj.children))
+        if (pm.group(1) or "qos") == "qos":  # queuing/inspect maps have their own vocabularies
+            mqc.unread.extend(unread)
         mqc.class_lines.update({(policy.name, cls): lines for cls, lines in pc_lines.items()})
         mqc.policies.append(policy)
         mqc.policy_types[policy.name] = pm.group(1) or "qos"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from platforms.required_text import FoldedLines, requirement
+
 
 class ConfigLine:
     """One config line, its parent and its children."""
@@ -30,7 +32,8 @@ class ConfigLine:
         out: list[ConfigLine] = []
         for child in self.children:
             out.append(child)
-            out.extend(child.all_children)
+            if child.children:
+                out.extend(child.all_children)
         return out
 
     def __repr__(self) -> str:
@@ -75,6 +78,17 @@ class ConfigTree:
         return line
 
     def find_objects(self, regex: str) -> list[ConfigLine]:
-        """The lines ``regex`` finds (``re.search``), in config order."""
-        search = re.compile(regex).search
-        return [obj for obj in self.objs if search(obj.text)]
+        """The lines ``regex`` finds (``re.search``), in config order.
+
+        Only the lines holding a literal every match needs are searched (found with ``str.find`` in the
+        whole text), so a query costs what it finds rather than a regex call per line of a long config.
+        """
+        pattern = re.compile(regex)
+        required = requirement(pattern, len(self._index.text))
+        if not required:
+            return [obj for obj in self.objs if pattern.search(obj.text)]
+        return [self.objs[i] for i in self._index.holding(required) if pattern.search(self.objs[i].text)]
+
+    @cached_property
+    def _index(self) -> FoldedLines:
+        return FoldedLines([obj.text for obj in self.objs])

@@ -15,6 +15,7 @@ from core.models.facts import PolicyAttachment, Port, Trust
 from platforms.parsers.cisco_acl import interface_acls
 from platforms.parsers.cisco_common import first_match, interface_speed_kbps
 from platforms.parsers.cisco_mqc import interface_attachments
+from platforms.parsers.unread import unread_lines
 
 WAN_WORDS = re.compile(r"\b(wan|isp|internet|provider|carrier|mpls|dia|broadband|uplink to isp)\b", re.I)
 # Interface types that face a provider whenever they carry an address (serial/ATM/DSL/LTE links, dialers,
@@ -24,6 +25,30 @@ ROUTED_ADDRESS = r"^(ip address \S|ip unnumbered |ipv6 address |pppoe-client |di
 PHYSICAL = re.compile(
     r"^(Gigabit|TenGigabit|TwentyFiveGig|FortyGigabit|HundredGig|Fast|TwoGigabit|FiveGigabit)?Ethernet"
 )
+
+
+# Interface commands of the voice-relevant families (QoS policy, trust, voice VLAN, egress queue, PoE), and the
+# forms of them the parser reads or knows to carry nothing more; another line of those families is one it
+# did not understand (a typo such as `mls qos trust dcsp`, or syntax it does not support).
+VOICE_FAMILIES = re.compile(
+    r"(service-policy|switchport\s+voice|mls\s+qos|qos\s+trust|auto\s+qos|trust\s+device|priority-queue"
+    r"|power\s+inline)\b"
+)
+VOICE_FORMS = re.compile(
+    r"service-policy(\s+type\s+\S+)?\s+(input|output)\s+\S+$|service-policy\s+type\s+control\s+subscriber\s+\S+$"
+    r"|switchport\s+voice\s+(vlan\s+(\d+|dot1p|none|untagged|name\s+\S+)|detect\s+cisco-phone(\s+full-duplex)?)$"
+    r"|(mls\s+)?qos\s+trust\s+(dscp|cos|ip-precedence|device\s+\S+|extend(\s+cos\s+\d)?)$"
+    r"|mls\s+qos\s+(vlan-based|cos\s+(\d|override)|dscp-mutation\s+\S+|monitor\b.*)$"
+    r"|auto\s+qos\s+(voip(\s+(cisco-phone|cisco-softphone|trust))?|trust(\s+(dscp|cos))?|video\b.*|classify\b.*)$"
+    r"|trust\s+device\s+\S+$"
+    r"|priority-queue\s+out$"
+    r"|power\s+inline\s+(never|auto|static|consumption|police|port|perpetual-poe-ha|max|four-pair)\b"
+)
+
+
+def interface_unread(lines: list[str]) -> list[str]:
+    """The voice-relevant lines of one interface block that the parser did not understand."""
+    return [line for line in unread_lines(lines, VOICE_FORMS) if VOICE_FAMILIES.match(line)]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from platforms.parsers.junos_config import (
     looks_like_junos,
     with_prefix,
 )
+from platforms.parsers.unread import warn_unread
 
 PLATFORM = "juniper_junos"
 CONFIG_COMMANDS = ("show configuration | display set", "show configuration")
@@ -144,6 +145,7 @@ def _fill_cos(facts: DeviceFacts, paths: Sequence[Path], cos_output: str) -> Non
             ("traffic-control-profiles",),
         ):
             add_evidence(facts.evidence, "ef_priority", as_set_line(path))
+    warn_unread(facts, junos_cos.unread(paths))
 
 
 def _on_ports(found: Sequence[PolicyAttachment], ports: Sequence[str]) -> list[PolicyAttachment]:

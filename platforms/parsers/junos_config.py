@@ -157,24 +157,26 @@ def brace_paths(text: str) -> list[Path]:
     PAN-OS prints its text configuration in the same grammar, so its parser reuses this.
     """
     paths: list[Path] = []
-    stack: list[list[str]] = []
+    stack: list[int] = []  # how many words of ``prefix`` each open block added
+    prefix: list[str] = []  # the words of every open block, outermost first
     inactive_depth: int | None = None  # stack depth of an ``inactive:`` block being skipped
     words: list[str] = []
     for token in _brace_tokens(text):
         if token == "{":
             if inactive_depth is None and words[:1] == ["inactive:"]:
                 inactive_depth = len(stack)
-            stack.append([w for w in words if w not in ("inactive:", "protect:")])
+            block = [w for w in words if w not in ("inactive:", "protect:")]
+            prefix.extend(block)
+            stack.append(len(block))
             words = []
         elif token == "}":
             words = []
             if stack:
-                stack.pop()
+                del prefix[len(prefix) - stack.pop() :]
             if inactive_depth is not None and len(stack) <= inactive_depth:
                 inactive_depth = None
         elif token == ";":
             if inactive_depth is None and words and words[0] != "inactive:":
-                prefix = [w for block in stack for w in block]
                 paths.extend(_expand_lists([*prefix, *(w for w in words if w != "protect:")]))
             words = []
         else:
@@ -196,8 +198,13 @@ def _expand_lists(words: Sequence[str]) -> Iterator[Path]:
 def with_prefix(paths: Sequence[Path], *prefix: str | None) -> Iterator[Path]:
     """Paths that start with ``prefix`` (None matches any one word)."""
     size = len(prefix)
-    for path in paths:
-        if len(path) >= size and all(want is None or want == got for want, got in zip(prefix, path, strict=False)):
+    fixed = [(at, want) for at, want in enumerate(prefix) if want is not None]
+    if not fixed:
+        yield from (path for path in paths if len(path) >= size)
+        return
+    (first_at, first), rest = fixed[0], fixed[1:]
+    for path in paths:  # one comparison for the many paths of other hierarchies
+        if len(path) >= size and path[first_at] == first and all(path[at] == want for at, want in rest):
             yield path
 
 

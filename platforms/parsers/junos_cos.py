@@ -125,3 +125,131 @@ def dscp_remarks(paths: Sequence[Path], ef_classes: set[str]) -> list[str]:
             if dscp_name(value) in _BLEACH_CODEPOINTS:
                 lines.append(as_set_line(path))
     return lines
+
+
+# The class-of-service hierarchies Junos has; a statement under any other is one the parser did not understand.
+COS_HIERARCHIES = frozenset(
+    [
+        "adaptive-shapers",
+        "application-traffic-control",
+        "classifiers",
+        "code-point-aliases",
+        "copy-plp",
+        "drop-profiles",
+        "fabric",
+        "forwarding-classes",
+        "forwarding-policy",
+        "fragmentation-maps",
+        "host-outbound-traffic",
+        "interfaces",
+        "loss-priority-maps",
+        "loss-priority-rewrites",
+        "multi-destination",
+        "restricted-queues",
+        "rewrite-rules",
+        "routing-instances",
+        "scheduler-maps",
+        "schedulers",
+        "shared-buffer",
+        "system-defaults",
+        "traffic-control-profiles",
+        "translation-table",
+        "tri-color",
+        "virtual-channel-groups",
+        "virtual-channels",
+    ]
+)
+SCHEDULER_STATEMENTS = frozenset(
+    [
+        "priority",
+        "transmit-rate",
+        "buffer-size",
+        "shaping-rate",
+        "drop-profile-map",
+        "excess-rate",
+        "excess-priority",
+        "adjust-minimum",
+        "adjust-percent",
+        "explicit-congestion-notification",
+    ]
+)
+PRIORITIES = frozenset(["strict-high", "high", "medium-high", "medium-low", "low", "low-latency"])
+CLASSIFIER_KINDS = frozenset(["dscp", "dscp-ipv6", "ieee-802.1", "ieee-802.1ad", "inet-precedence", "exp"])
+LOSS_PRIORITIES = frozenset(["low", "medium-low", "medium-high", "high"])
+INTERFACE_STATEMENTS = frozenset(
+    [
+        "scheduler-map",
+        "classifiers",
+        "rewrite-rules",
+        "output-traffic-control-profile",
+        "input-traffic-control-profile",
+        "shaping-rate",
+        "input-scheduler-map",
+        "input-shaping-rate",
+        "forwarding-class",
+        "output-forwarding-class-map",
+        "member-link-scheduler",
+        "excess-bandwidth-share",
+        "loss-priority-maps",
+        "loss-priority-rewrites",
+        "output-traffic-control-profile-remaining",
+        "input-traffic-control-profile-remaining",
+    ]
+)
+
+
+def unread(paths: Sequence[Path]) -> list[tuple[str, list[str]]]:
+    """(block, set lines) of class-of-service statements the parser does not understand, per block."""
+    found: dict[str, list[str]] = {}
+    for path in with_prefix(paths, COS, None):
+        block = _unread_block(path[1:])
+        if block is not None:
+            found.setdefault(" ".join((COS, *block)), []).append(as_set_line(path))
+    return list(found.items())
+
+
+def _unread_block(rest: Path) -> Path | None:
+    """The block (words after class-of-service) of a statement not understood, or None when it is read."""
+    top = rest[0]
+    if top not in COS_HIERARCHIES:
+        return (top,)
+    if top == "schedulers" and len(rest) > 2 and not _scheduler_statement_read(rest[2:]):
+        return rest[:2]
+    if (
+        top == "scheduler-maps"
+        and len(rest) > 2
+        and not (len(rest) == 6 and rest[2] == "forwarding-class" and rest[4] == "scheduler")
+    ):
+        return rest[:2]
+    if top == "classifiers" and len(rest) > 3 and not _classifier_statement_read(rest[1], rest[3:]):
+        return rest[:3]
+    if top == "interfaces" and len(rest) > 2:
+        statement = rest[4:] if rest[2] == "unit" else rest[2:]
+        if statement and statement[0] not in INTERFACE_STATEMENTS:
+            return rest[:2]
+    return None
+
+
+def _scheduler_statement_read(statement: Path) -> bool:
+    keyword, value = statement[0], statement[1:]
+    if keyword not in SCHEDULER_STATEMENTS:
+        return False
+    if keyword == "priority":
+        return len(value) == 1 and value[0] in PRIORITIES
+    if keyword == "transmit-rate" and value:
+        return value[0] in ("percent", "remainder") or rate_kbps(value[0]) is not None
+    return True
+
+
+def _classifier_statement_read(kind: str, statement: Path) -> bool:
+    if kind not in CLASSIFIER_KINDS:
+        return False
+    if statement[0] == "import":
+        return len(statement) == 2
+    return (
+        len(statement) >= 6
+        and statement[0] == "forwarding-class"
+        and statement[2] == "loss-priority"
+        and statement[3] in LOSS_PRIORITIES
+        and statement[4] == "code-points"
+    )

@@ -38,10 +38,19 @@ VOICE_FIELDS: Final[set[str]] = set(
 def understanding_warnings(facts: DeviceFacts, blank: DeviceFacts, outputs: Mapping[str, str]) -> list[str]:
     """Parse warnings about the outputs themselves; ``blank`` is what the parser makes of a blank config."""
     warnings = [w for command, text in outputs.items() if (w := _residue_warning(command, text))]
-    if facts.model_dump(include=VOICE_FIELDS) == blank.model_dump(include=VOICE_FIELDS):
+    if _same_voice_facts(facts, blank):
         lines = sum(1 for text in outputs.values() for line in text.splitlines() if line.strip())
         warnings.append(f"parsed {lines} lines, recognised nothing voice-relevant: unsupported syntax?")
     return warnings
+
+
+def _same_voice_facts(facts: DeviceFacts, blank: DeviceFacts) -> bool:
+    """The voice facts equal the blank config's (lists of other lengths differ without dumping thousands of ports)."""
+    for name in VOICE_FIELDS:
+        mine, theirs = getattr(facts, name), getattr(blank, name)
+        if isinstance(mine, list) and isinstance(theirs, list) and len(mine) != len(theirs):
+            return False
+    return facts.model_dump(include=VOICE_FIELDS) == blank.model_dump(include=VOICE_FIELDS)
 
 
 def _residue_warning(command: str, text: str) -> str | None:

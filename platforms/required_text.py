@@ -1,0 +1,283 @@
+"""Skip a regex pass over a whole config when the text lacks a literal every match must contain.
+
+Detection runs ~150 cue patterns and redaction ~30 secret patterns over each output; most find nothing, and a
+``^[ \\t]*keyword`` search with re.MULTILINE tries every position of the text. A substring test (``in``) is
+an order of magnitude cheaper, so each pattern is first reduced to the literals one of which any match holds
+(read from the pattern's parse tree), and the regex runs only when one of them is in the text.
+
+The test is sound (it never skips a pattern that could match): literals are compared lower-cased against a
+folded text in which every character is lower-cased and every non-ASCII character that a case-insensitive
+regex would equate with an ASCII letter (the Kelvin sign, the long s, dotted/dotless i) becomes that letter.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import string
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cache
+from typing import Any, Final
+
+try:  # the regex parser's tree; private, so a Python without it only loses the shortcut
+    sre_constants: Any = importlib.import_module("re._constants")
+    sre_parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - every supported Python has it
+    sre_parser = None
+
+Requirement = tuple[str, ...]  # any match contains one of these (lower case); () when nothing is known
+_NOTHING: Final[Requirement] = ()
+_MAX_ALTERNATIVES: Final = 64  # a run spelt more ways than this is not worth testing one by one
+
+
+@cache
+def required_literals(pattern: re.Pattern[str]) -> Requirement:
+    """Lower-case literals of which every match of ``pattern`` contains at least one; () when unknown.
+
+    >>> required_literals(re.compile(r"^[ \\t]*switchport voice vlan \\d+", re.M))
+    ('switchport voice vlan ',)
+    >>> sorted(required_literals(re.compile(r"\\b(secret|password) \\S+", re.I)))
+    ['password ', 'secret ']
+    >>> sorted(required_literals(re.compile(r"\\b(ge|xe)-\\d+/\\d+")))
+    ['ge-', 'xe-']
+    >>> required_literals(re.compile(r"^\\s+\\S+$"))
+    ()
+    """
+    if sre_parser is None:
+        return _NOTHING
+    try:
+        tree = sre_parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # a pattern the private parser reads differently: never skip it
+        return _NOTHING
+    return _required(list(tree)) or _NOTHING
+
+
+def _required(items: list[tuple[Any, Any]]) -> Requirement | None:
+    """The strongest requirement among the runs of fixed text and the required sub-parts of one sequence.
+
+    A run is the set of strings consecutive fixed items spell (``(ge|xe)-`` spells ``ge-`` or ``xe-``).
+    """
+    best: Requirement | None = None
+    run: Requirement = ("",)
+
+    def consider(candidate: Requirement | None) -> None:
+        nonlocal best
+        if not candidate or not all(c and c.isascii() for c in candidate):
+            return
+        if best is None or _strength(candidate) > _strength(best):
+            best = candidate
+
+    for op, av in items:
+        spelt = _spelt(op, av)
+        if spelt is not None and len(run) * len(spelt) <= _MAX_ALTERNATIVES:
+            run = tuple(sorted({head + tail for head in run for tail in spelt}))
+            continue
+        consider(run)
+        run = spelt or ("",)
+        if spelt is None:
+            consider(_required_in(op, av))
+    consider(run)
+    return best
+
+
+def _spelt(op: Any, av: Any) -> Requirement | None:
+    """The lower-case strings a fixed item can match (a literal, or a group/alternation of fixed text)."""
+    if op is sre_constants.LITERAL:
+        return (chr(av).lower(),)
+    if op is sre_constants.SUBPATTERN:
+        return _spelt_sequence(list(av[3]))
+    if op is sre_constants.BRANCH:
+        spelt = [_spelt_sequence(list(branch)) for branch in av[1]]
+        if any(s is None for s in spelt):
+            return None
+        strings = {text for s in spelt for text in s or ()}
+        return tuple(sorted(strings)) if len(strings) <= _MAX_ALTERNATIVES else None
+    return None
+
+
+def _spelt_sequence(items: list[tuple[Any, Any]]) -> Requirement | None:
+    strings: Requirement = ("",)
+    for op, av in items:
+        spelt = _spelt(op, av)
+        if spelt is None or len(strings) * len(spelt) > _MAX_ALTERNATIVES:
+            return None
+        strings = tuple(head + tail for head in strings for tail in spelt)
+    return strings
+
+
+def _required_in(op: Any, av: Any) -> Requirement | None:
+    """The requirement of one item that is not fixed text: a group, an alternation, a repeat of at least once."""
+    if op is sre_constants.SUBPATTERN:
+        return _required(list(av[3]))
+    if op is sre_constants.ATOMIC_GROUP:
+        return _required(list(av))
+    if op is sre_constants.BRANCH:
+        alternatives = [_required(list(branch)) for branch in av[1]]
+        if all(alternatives):
+            return tuple(sorted({lit for alt in alternatives for lit in alt or ()}))
+        return None
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+        low, _high, body = av
+        return _required(list(body)) if low >= 1 else None
+    return None  # classes, anchors, look-arounds, back-references: nothing literal to rely on
+
+
+def _strength(requirement: Requirement) -> int:
+    return min(len(literal) for literal in requirement)
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased, with non-ASCII look-alikes of ASCII letters (under re.IGNORECASE) as the letter.
+
+    >>> folded("Interface GI1/0/1 \\u212a")
+    'interface gi1/0/1 k'
+    """
+    if text.isascii():
+        return text.lower()
+    table = {ord(ch): _ascii_equivalent(ch) for ch in set(text) if not ch.isascii()}
+    return text.translate(table).lower()
+
+
+@cache
+def _ascii_equivalent(char: str) -> str:
+    return next((letter for letter in string.ascii_lowercase if re.fullmatch(letter, char, re.IGNORECASE)), char)
+
+
+def holds_any(required: Requirement, folded_text: str) -> bool:
+    """True when ``folded_text`` holds one of the literals, or nothing is required."""
+    return not required or any(literal in folded_text for literal in required)
+
+
+# Reading a pattern's literals costs about as much as one search of this many characters: a pattern is read
+# only once it has searched that much text, so one small config in a fresh process pays nothing extra.
+_PAYBACK_CHARS: Final = 50_000
+_searched: dict[re.Pattern[str], int] = {}
+
+
+def may_match(pattern: re.Pattern[str], folded_text: str) -> bool:
+    """False only when ``pattern`` cannot match the text ``folded_text`` was folded from."""
+    return holds_any(requirement(pattern, len(folded_text)), folded_text)
+
+
+def requirement(pattern: re.Pattern[str], size: int) -> Requirement:
+    """The pattern's literals once it has searched enough text to repay reading them (``size`` more now)."""
+    searched = _searched.get(pattern, 0) + size
+    if searched < _PAYBACK_CHARS:
+        _searched[pattern] = searched
+        return _NOTHING
+    return required_literals(pattern)
+
+
+@cache
+def line_local(pattern: re.Pattern[str]) -> bool:
+    """True when no match can span or touch a newline, so matching each line alone finds the same matches.
+
+    Holds when nothing in the pattern can match a newline, it cannot match the empty string, ``^``/``$`` mean
+    line edges (re.MULTILINE) and it has no ``\\A``/``\\Z``: then a line boundary looks to it exactly like
+    the edge of a string (a newline is no word character, and no look-around can read across it).
+
+    >>> line_local(re.compile(r"^[ \\t]*key[ \\t]+\\S+", re.M)), line_local(re.compile(r"<key>[^<]*</key>"))
+    (True, False)
+    """
+    if sre_parser is None:
+        return False
+    try:
+        tree = sre_parser.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return False
+    dotall = bool(pattern.flags & re.DOTALL)
+    return tree.getwidth()[0] > 0 and _local(list(tree), bool(pattern.flags & re.MULTILINE), dotall)
+
+
+_NEWLINE_CATEGORIES: Final = {"CATEGORY_SPACE", "CATEGORY_NOT_DIGIT", "CATEGORY_NOT_WORD", "CATEGORY_LINEBREAK"}
+_EDGES: Final = {"AT_BEGINNING", "AT_END"}
+_INNOCENT_AT: Final = {"AT_BOUNDARY", "AT_NON_BOUNDARY"}
+
+
+def _local(items: list[tuple[Any, Any]], multiline: bool, dotall: bool) -> bool:
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            ok = av != 10
+        elif name == "NOT_LITERAL":
+            ok = av == 10
+        elif name == "ANY":
+            ok = not dotall
+        elif name == "IN":
+            ok = not _set_holds_newline(av)
+        elif name == "AT":
+            ok = str(av) in _INNOCENT_AT or (multiline and str(av) in _EDGES)
+        elif name == "SUBPATTERN":  # (group, flags added, flags removed, body): `(?-m:...)` or `(?s:...)` is not local
+            ok = not (av[2] & re.MULTILINE or av[1] & re.DOTALL) and _local(list(av[3]), multiline, dotall)
+        elif name == "ATOMIC_GROUP":
+            ok = _local(list(av), multiline, dotall)
+        elif name == "BRANCH":
+            ok = all(_local(list(branch), multiline, dotall) for branch in av[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            ok = _local(list(av[2]), multiline, dotall)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            ok = _local(list(av[1]), multiline, dotall)
+        else:  # back-references, conditionals, anything new: not judged, so not local
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _set_holds_newline(members: list[tuple[Any, Any]]) -> bool:
+    negate, holds = False, False
+    for op, av in members:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            holds = holds or av == 10
+        elif name == "RANGE":
+            holds = holds or av[0] <= 10 <= av[1]
+        elif name == "CATEGORY":
+            holds = holds or str(av) in _NEWLINE_CATEGORIES
+        else:  # a member form not judged here: assume the worst
+            return True
+    return holds != negate
+
+
+class FoldedLines:
+    """Lines of a text and their folded copy, to find the lines holding a literal with ``str.find``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        plain = all(line.isascii() for line in lines)
+        texts = [line.lower() for line in lines] if plain else [folded(line) for line in lines]
+        self.starts: list[int] = []
+        at = 0
+        for text in texts:
+            self.starts.append(at)
+            at += len(text) + 1
+        self.text = "\n".join(texts)
+
+    def holding(self, required: Requirement) -> list[int]:
+        """Indexes (in order) of the lines that hold one of the literals."""
+        return sorted({index for literal in required for index in self.lines_holding(literal)})
+
+    def lines_holding(self, literal: str) -> Iterator[int]:
+        """Indexes of the lines that hold ``literal``, first line first."""
+        at = self.text.find(literal)
+        while at != -1:
+            index = bisect_right(self.starts, at) - 1
+            yield index
+            at = self.text.find(literal, self.starts[index + 1]) if index + 1 < len(self.starts) else -1
+
+
+def found_in(pattern: re.Pattern[str], text: str, index: FoldedLines) -> bool:
+    """``pattern.search(text)`` found something; ``index`` holds the lines of ``text``.
+
+    Searches only the lines holding a literal the pattern needs when its matches stay within a line.
+    """
+    required = requirement(pattern, len(index.text))
+    if not holds_any(required, index.text):
+        return False
+    if required and line_local(pattern):
+        lines = index.lines
+        return any(pattern.search(lines[at]) for literal in required for at in index.lines_holding(literal))
+    return pattern.search(text) is not None

@@ -1,0 +1,113 @@
+"""The literal shortcut before a regex pass never skips a pattern that matches (detection cues, secret rules).
+
+Truth is the regex itself: on every corpus input, every sample config and hand-written texts, a pattern
+that ``re.search`` finds must hold one of its literals; redaction with the shortcut equals every rule over the
+whole text; and the shortcut must actually skip (else it is no shortcut).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from platforms.redact import RULES, SECTIONS, _redact_sections, _replacer, patterns_for, redact
+from platforms.registry import UNITS
+from platforms.required_text import folded, holds_any, line_local, may_match, required_literals
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = sorted(p for p in (ROOT / "tests" / "corpus").rglob("*") if p.is_file() and p.name != "expected.yaml")
+TEXTS += sorted((ROOT / "samples" / "evidence").rglob("*.txt"))
+PATTERNS = [c.pattern for u in UNITS.values() for c in u.cues] + [r.pattern for r in RULES]
+PATTERNS += [s.start for s in SECTIONS]
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_pattern_that_matches_is_skipped(path: Path) -> None:
+    text = path.read_text(errors="replace")
+    seen = folded(text)
+    missed = [p.pattern for p in PATTERNS if p.search(text) and not holds_any(required_literals(p), seen)]
+    assert not missed
+
+
+def _redact_every_rule_over_the_whole_text(text: str) -> str:
+    """Redaction without the shortcut: every rule over the whole text, in order, then the sections."""
+    for rule in patterns_for(None):
+        text = rule.pattern.sub(_replacer(rule.replacement), text)
+    return "\n".join(_redact_sections(text.split("\n")))
+
+
+def test_redaction_with_the_shortcut_equals_every_rule_over_the_whole_text() -> None:
+    # All inputs as one text: far past the size from which the shortcut reads literals and works per line.
+    text = "\n".join(p.read_text(errors="replace") for p in TEXTS)
+    assert len(text) > 200_000
+    assert redact(text) == _redact_every_rule_over_the_whole_text(text)
+
+
+def test_only_patterns_that_cannot_cross_a_line_are_run_per_line() -> None:
+    assert line_local(re.compile(r"(\bcommunity[ \t]+)\S+", re.M | re.I))
+    assert not line_local(re.compile(r"(<key>)[^<]*(?=</key>)", re.M))  # [^<] takes newlines
+    assert not line_local(re.compile(r"secret\s+\S+", re.M))  # \s takes a newline
+    assert not line_local(re.compile(r"^key \S+"))  # without re.M, ^ is the start of the text
+    assert not line_local(re.compile(r"key.*", re.S | re.M))
+    assert not line_local(re.compile(r"x*", re.M))  # matches the empty string
+
+
+def test_the_shortcut_skips_patterns_whose_literals_are_absent() -> None:
+    cue = re.compile(r"^[ \t]*switchport voice vlan \d+(?#a pattern object of its own)", re.MULTILINE | re.IGNORECASE)
+    access = folded("interface Gi1/0/1\n switchport access vlan 10\n")
+    assert not holds_any(required_literals(cue), access)
+    assert holds_any(required_literals(cue), folded("interface Gi1/0/1\n SWITCHPORT VOICE VLAN 20\n"))
+    # may_match reads the literals only once the pattern has searched enough text to repay reading them
+    big = access * 5000
+    assert may_match(cue, access) and not may_match(cue, big)
+    skipped = [r.name for r in RULES if not holds_any(required_literals(r.pattern), folded("hostname sw1\n"))]
+    assert "keyword-secret" in skipped and "snmp-community" in skipped
+
+
+def test_look_alike_letters_a_case_blind_regex_equates_are_folded() -> None:
+    # U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S match k and s under re.IGNORECASE.
+    text = "enable \u017fecret 5 $1$abc$def\nsnmp-server community \u212aEY RO\n"
+    pattern = re.compile(r"\bsecret\b", re.IGNORECASE)
+    assert pattern.search(text) and holds_any(required_literals(pattern), folded(text))
+    assert "$1$abc" not in redact(text) and "\u212aEY" not in redact(text)
+
+
+@pytest.mark.parametrize(
+    ("regex", "literals"),
+    [
+        (r"^[ \t]*mls qos\b", ("mls qos",)),
+        (r"\b(ge|xe|et)-\d+/\d+/\d+", ("et-", "ge-", "xe-")),
+        (r"^(Extended|Standard) IP access list \S+", ("extended ip access list ", "standard ip access list ")),
+        (r"^\s+\S+$", ()),
+        (r"(?:abc)?x", ("x",)),
+        (r"(?:abc)*", ()),
+    ],
+)
+def test_literals_read_from_the_pattern(regex: str, literals: tuple[str, ...]) -> None:
+    assert required_literals(re.compile(regex, re.IGNORECASE)) == literals
+
+
+def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collectors.loader import load_evidence
+    from platforms import detection
+    from platforms.parsers import registry
+
+    outputs = [registry.normalised(load_evidence(p)) for p in TEXTS if p.suffix != ".md"]
+    for evidence in outputs:  # past the size from which every cue's literals are read
+        registry.detect(evidence)
+    shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
+    monkeypatch.setattr(detection, "found_in", lambda pattern, text, _index: pattern.search(text) is not None)
+    assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
+
+
+def test_config_tree_queries_equal_a_search_of_every_line() -> None:
+    from benchmarks.bench_audit import ios_config
+    from platforms.parsers.cisco_common import parse_config
+
+    tree = parse_config(ios_config(6_000))  # past the size from which queries search only lines with literals
+    for regex in (r"^interface\s+(.+?)\s*$", r"^\s+switchport", r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$",
+                  r"^mls qos$", r"^\s+ip nat enable$", r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):  # fmt: skip
+        tree.find_objects(regex)
+        assert tree.find_objects(regex) == [o for o in tree.objs if re.search(regex, o.text)], regex
