@@ -112,14 +112,15 @@ def bench_site_charts(site: SiteResult) -> list[Row]:
     return out
 
 
+@fewer_collections()
 def bench_portfolio(n: int, tmp: Path) -> list[Row]:
-    """Phases of building and rendering an ``n``-site portfolio to PDF."""
+    """Phases of building and rendering an ``n``-site portfolio to PDF (as render_portfolio does it)."""
     sites = many_sites(n)
     pf, t_build = _timed(lambda: build_portfolio(sites, COMPANY, consultant="Jane Doe"))
     view = portfolio_view(pf, company=COMPANY, consultant="Jane Doe", page_size="A4")
     html, t_tpl = _timed(lambda: render_html("portfolio.html.j2", v=view))
-    doc, t_layout = _timed(lambda: HTML(string=html, base_url=str(tmp)).render())
-    _, t_write = _timed(lambda: doc.write_pdf(str(tmp / "portfolio.pdf")))
+    doc, t_layout = _timed(lambda: layout(html, str(tmp)))
+    _, t_write = _timed(lambda: (tmp / "portfolio.pdf").write_bytes(pdf_bytes(doc)))
     return [
         t_build.row(f"portfolio {n}: build + drift"),
         t_tpl.row(f"portfolio {n}: Jinja2 template"),
@@ -154,6 +155,8 @@ def run(portfolio_sites: int = 100, survey_sites: int = 100) -> list[Row]:
         render_site(all_sites()[0], tmp / "warm-up", company=COMPANY, consultant="", formats=("pdf",))
         rows = bench_site(warm, tmp, chart_worker=default_workers() > 1)
         rows += bench_site(warm, tmp, chart_worker=False)
+        _, whole = _timed(lambda: render_site(warm, tmp / "whole", company=COMPANY, consultant="", formats=("pdf",)))
+        rows.append(whole.row("site: render_site as the CLI calls it (with its GC pass and file write)"))
         rows += bench_site_charts(warm)
         rows += bench_parallel_sites(survey_sites, tmp)
         rows += bench_portfolio(portfolio_sites, tmp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 import re
 from pathlib import Path
 
@@ -42,3 +45,33 @@ def test_a_chart_that_fails_in_the_worker_stops_the_pdf(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="no data to draw"):
         write_pdf(html, tmp_path / "report.pdf", charts)
     assert not (tmp_path / "report.pdf").exists()
+
+
+SMALL_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def chart_that_kills_its_worker() -> str:
+    if multiprocessing.parent_process() is not None:  # in the worker: die as if killed
+        os._exit(1)
+    return SMALL_SVG
+
+
+def drawing_pid() -> str:
+    return str(os.getpid())
+
+
+def test_charts_a_dead_worker_owed_are_drawn_here_and_the_next_report_gets_a_new_worker() -> None:
+    charts = DeferredCharts()
+    assert charts.svg(charts(chart_that_kills_its_worker)) == SMALL_SVG
+    later = DeferredCharts()
+    assert int(later.svg(later(drawing_pid))) != os.getpid()
+
+
+def test_a_loop_of_reports_does_not_keep_their_documents(tmp_path: Path) -> None:
+    """Each report freezes the heap while it renders; its own garbage must not survive it."""
+    site = warehouse_site()
+    counts = []
+    for n in range(2):
+        render_site(site, tmp_path / str(n), company="Acme", consultant="Jane", formats=("pdf",), chart_worker=False)
+        counts.append(len(gc.get_objects()))
+    assert counts[1] - counts[0] < 10_000, counts  # a kept document tree is about 60 000 objects

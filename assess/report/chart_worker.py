@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -34,29 +35,50 @@ def _pool() -> ProcessPoolExecutor:
 
 
 class DeferredCharts:
-    """A chart sink (``sink(draw, *args) -> <img src>``) whose charts a worker process draws."""
+    """A chart sink (``sink(draw, *args) -> <img src>``) whose charts a worker process draws.
+
+    If the worker dies (killed, out of memory), the charts it owed are drawn in this process
+    and the next report starts a new worker.
+    """
 
     def __init__(self) -> None:
-        self._futures: list[Future[str]] = []
+        self._calls: list[tuple[Callable[..., str], tuple[object, ...]]] = []
+        self._futures: list[Future[str] | None] = []
 
     def __call__(self, draw: Callable[..., str], *args: object) -> str:
-        self._futures.append(_pool().submit(draw, *args))
-        return f"{SCHEME}{len(self._futures) - 1}"
+        self._calls.append((draw, args))
+        try:
+            self._futures.append(_pool().submit(draw, *args))
+        except BrokenProcessPool:
+            _pool.cache_clear()
+            self._futures.append(None)
+        return f"{SCHEME}{len(self._calls) - 1}"
 
     def svg(self, url: str) -> str:
-        """The SVG text of ``chart:N`` (waits for the worker; its error, if any, is raised here)."""
-        return self._futures[int(url.removeprefix(SCHEME))].result()
+        """The SVG text of ``chart:N`` (waits for the worker; the chart's own error, if any, is raised here)."""
+        index = int(url.removeprefix(SCHEME))
+        future = self._futures[index]
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                _pool.cache_clear()
+        draw, args = self._calls[index]
+        here: Future[str] = Future()
+        here.set_result(draw(*args))
+        self._futures[index] = here
+        return here.result()
 
     def inline(self, html: str) -> str:
         """``html`` with every ``chart:N`` source replaced by the chart as a data URI (a self-contained file)."""
-        for index in range(len(self._futures)):  # the closing quote keeps chart:1 from matching chart:12
+        for index in range(len(self._calls)):  # the closing quote keeps chart:1 from matching chart:12
             html = html.replace(f'src="{SCHEME}{index}"', f'src="{data_uri(self.svg(f"{SCHEME}{index}"))}"')
         return html
 
     def check(self) -> None:
         """Raise the first chart's error: WeasyPrint turns a failed image fetch into a warning and leaves it out."""
-        for future in self._futures:
-            future.result()
+        for index in range(len(self._calls)):
+            self.svg(f"{SCHEME}{index}")
 
     def fetcher(self) -> URLFetcher:
         """WeasyPrint's URL fetcher, answering ``chart:N`` with the chart's SVG."""

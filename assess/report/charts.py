@@ -11,9 +11,11 @@ import contextlib
 import io
 import re
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
@@ -74,10 +76,11 @@ def _svg(fig: Figure) -> str:
         try:
             width, height = fig.get_size_inches()
             svg = RendererSVG(width * SVG_DPI, height * SVG_DPI, buf, image_dpi=dpi, metadata={"Date": None})
-            renderer = MixedModeRenderer(fig, width, height, dpi, svg)
+            # matplotlib's own wrapper (it delegates to the SVG renderer; its stubs do not say so)
+            renderer = cast(RendererBase, MixedModeRenderer(fig, width, height, dpi, svg))
             fig.draw(renderer)
             box = fig.get_tightbbox(renderer).padded(PAD_INCHES)
-            renderer.finalize()
+            svg.finalize()  # closes the SVG document (what the wrapper forwards to)
         finally:
             fig.dpi = dpi
     x0, top, w, h = (v * SVG_DPI for v in (box.x0, height - box.y1, box.width, box.height))
