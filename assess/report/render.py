@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from assess.report.charts import score_color
+from core.atomic import write_atomic
+from core.errors import UserError
 from core.models.site import SiteResult
 
 if TYPE_CHECKING:
@@ -148,8 +150,6 @@ def write_pdf(html: str, path: Path, charts: DeferredCharts | None = None) -> No
 
     ``charts`` serves the ``chart:N`` images of ``html`` when a worker draws them.
     """
-    from core.atomic import write_atomic
-
     document = layout(html, str(path.parent), charts.fetcher() if charts else None)
     if charts:
         charts.check()
@@ -161,6 +161,4 @@ def check_page_size(page_size: str) -> str:
     for size in PAGE_SIZES:
         if page_size.lower() == size.lower():
             return size
-    from core.errors import UserError
-
     raise UserError(f"unknown page size {page_size!r}: choose A4 or Letter")
