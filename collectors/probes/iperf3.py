@@ -79,9 +79,15 @@ def _parse(report: _Report, udp: bool) -> Iperf3Outcome:
     )
 
 
-def _server_between_tests(error: str) -> bool:
-    """iperf3 errors that mean "the server is finishing the previous test": worth one more try."""
-    return "busy" in error or "unable to receive control message" in error
+def _worth_another_try(error: str) -> bool:
+    """iperf3 errors after which nothing was measured yet, so a new run is the same test.
+
+    "busy" and "unable to receive control message": the server is finishing the previous test.
+    "unable to read from stream socket": a UDP stream's set-up datagram (or its answer) was lost, and
+    iperf3 does not retransmit it (esnet/iperf#862): on a lossy path a voice-load test can fail so.
+    """
+    return any(cause in error for cause in
+               ("busy", "unable to receive control message", "unable to read from stream socket"))
 
 
 def run_iperf3(
@@ -103,7 +109,7 @@ def run_iperf3(
         except ValidationError:
             report = _Report(error=(proc.stderr or proc.stdout).strip()[:200] or f"exit {proc.returncode}")
         error = report.error
-        if error and _server_between_tests(error) and attempt < 2:
+        if error and _worth_another_try(error) and attempt < 2:
             time.sleep(1.0)  # one test at a time, and its listener restarts after each test
             continue
         if error:
