@@ -3,7 +3,7 @@ the same impaired lab path in the same run: loss per direction, delay variation 
 
     python -m benchmarks.bench_irtt [SECONDS]
 
-The lab's relay adds 40 ms ± 10 ms and 1.5 % loss upstream (as tests/test_probe_rtp_lab.py);
+The lab's relay adds 40 ms ± 10 ms (each packet's hold drawn on its own) and 1.5 % loss upstream;
 the three tools run at the same time, each at 50 packets/s of G.711 size, against `assess
 farend` (reflector and STAMP) and `irtt server` in the far namespace. The relay's own counts are
 the truth for loss. Jitter figures differ in definition: the probes' RFC 3550 J (mean of the
@@ -29,7 +29,12 @@ from core.models.probes import RtpResult
 from core.models.stamp import StampResult
 
 TITLE = "Delay variation, loss and RTT: assess probe rtp, assess probe stamp and irtt on the same impaired path"
-UPSTREAM = Impairment(delay_ms=40, jitter_ms=10, loss_pct=1.5)
+# Each packet's hold drawn on its own (reorder=True), as netem does: through a FIFO relay the three
+# interleaved flows would couple, a packet following another tool's by a few ms inheriting its hold
+# (the median of the later flow tends to that of the max of two holds, 44.1 ms here), so the tools'
+# RTT medians would differ by the flows' phase, not by what the tools measure. Within one flow no
+# packet can overtake another: ±10 ms of jitter never exceeds the 20 ms spacing.
+UPSTREAM = Impairment(delay_ms=40, jitter_ms=10, loss_pct=1.5, reorder=True)
 IRTT_PORT = 2112
 STAMP_PORT = 8862
 NS = 1e-6  # irtt reports nanoseconds; figures here are milliseconds
