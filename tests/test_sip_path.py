@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import threading
 import time
 
 import pytest
@@ -103,3 +104,60 @@ def test_silent_dns_server_is_not_assessed_quickly():
     assert out.exit_code == 1
     assert json.loads(out.stdout)["assessed"] is False
     assert time.monotonic() - start < 5
+
+
+class _LossyRelay:
+    """A UDP relay on loopback in front of dnsmasq that drops the first of every two queries it gets."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.queries = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        clients: dict[bytes, tuple[str, int]] = {}  # DNS message ID -> who asked
+        while not self.stop.is_set():
+            try:
+                data, addr = self.sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            if addr == self.upstream:
+                if data[:2] in clients:
+                    self.sock.sendto(data, clients.pop(data[:2]))
+                continue
+            self.queries += 1
+            if self.queries % 2:
+                continue  # lost on the way
+            clients[data[:2]] = addr
+            self.sock.sendto(data, self.upstream)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+def test_a_lost_dns_datagram_is_asked_again_like_a_phone_would(world):
+    relay = _LossyRelay(world["dns"])
+    try:
+        found = resolve_sip(DOMAIN, make_resolver("127.0.0.1", relay.port, 0.3))
+    finally:
+        relay.close()
+    assert [t.host for t in found.targets] == ["sip1.example.test", "sip2.example.test", "sips1.example.test"]
+    assert relay.queries >= 2 * 6  # every query (NAPTR, 2 SRV, 3 x A/AAAA at least) was asked twice
+
+
+def test_a_dead_dns_server_is_given_up_after_its_tries():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        started = time.monotonic()
+        r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", silent.getsockname()[1], timeout_s=0.2))
+        took = time.monotonic() - started
+    assert r.assessed is False and "did not answer" in (r.reason or "")
+    assert 3 * 0.2 <= took < 3 * 0.2 + 1.0  # three tries of 0.2 s, plus back-off

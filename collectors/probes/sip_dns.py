@@ -48,14 +48,22 @@ def naptr_transport(service: str) -> str | None:
     return {"SIP+D2U": "udp", "SIP+D2T": "tcp", "SIPS+D2T": "tls"}.get(service.upper())
 
 
-def make_resolver(server: str | None, port: int = 53, timeout_s: float = 2.0) -> dns.resolver.Resolver:
-    """A resolver asking ``server``:``port`` (or the system's resolvers when ``server`` is None)."""
+DNS_TRIES = 3  # a stub resolver re-asks after a timeout (glibc: attempts:2); one lost datagram is not a dead server
+
+
+def make_resolver(server: str | None, port: int = 53, timeout_s: float = 2.0,
+                  tries: int = DNS_TRIES) -> dns.resolver.Resolver:
+    """A resolver asking ``server``:``port`` (or the system's resolvers when ``server`` is None).
+
+    Each query waits ``timeout_s`` per try and is asked up to ``tries`` times (dnspython re-asks
+    the same server after a timeout, with a short back-off, until the lifetime runs out).
+    """
     resolver = dns.resolver.Resolver(configure=server is None)
     if server is not None:
         resolver.nameservers = [server]
         resolver.port = port
-    resolver.lifetime = timeout_s
     resolver.timeout = timeout_s
+    resolver.lifetime = timeout_s * tries + 0.1 * (2 ** (tries - 1) - 1) + 0.05  # + back-offs 0.1, 0.2, ...
     return resolver
 
 
