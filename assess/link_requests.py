@@ -12,7 +12,6 @@ from typing import Literal
 
 from assess.farend.precheck import FarendChecks
 from collectors.probes.bandwidth import MAX_RATE_MBPS
-from collectors.probes.codecs import dscp_value
 from collectors.probes.port_list import expand
 from collectors.probes.requests import (
     BandwidthProbe,
@@ -27,6 +26,7 @@ from collectors.probes.requests import (
     StampProbe,
 )
 from collectors.probes.target import split_host_port
+from core.dscp import dscp_value
 from core.errors import UserError
 from core.plan import Endpoint, Link, Voice
 

@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.dscp import canonical_dscp
 from core.errors import UserError
 from core.platform_names import NAMES as PLATFORM_NAMES
 from core.safe_names import SafeName, SafeRelativePath
 
 Codec = Literal["g711", "g722", "g729", "opus"]
-Dscp = Annotated[str, Field(pattern=r"^(ef|cs[0-7]|af[1-4][1-3]|default|\d{1,2})$")]
+# A name or a number 0-63 (YAML may give an int), kept as its canonical name so that "46" and "EF"
+# compare equal to the parsers' "ef"; a bad value's error names both accepted forms.
+Dscp = Annotated[str, BeforeValidator(canonical_dscp)]
 PLATFORMS = PLATFORM_NAMES  # one per unit in platforms/
 
 

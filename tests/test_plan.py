@@ -37,6 +37,10 @@ def test_template_is_a_valid_plan_with_documented_defaults() -> None:
         ("company: x\nsites: [{name: a}, {name: a}]", "duplicate site name 'a'"),
         ("company: x\nsites: [{name: a, colour: red}]", "sites[0].colour: Extra inputs are not permitted"),
         ("company: x\nsites: [{name: 'a/b'}]", "sites[0].name"),
+        ("company: x\nvoice: {dscp_media: xf}\nsites: [{name: a}]",
+         "voice.dscp_media: DSCP 'xf' is not a name (ef, cs0-cs7, af11-af43, va, default) or a number 0-63"),
+        ("company: x\nvoice: {dscp_signalling: 64}\nsites: [{name: a}]", "voice.dscp_signalling: DSCP 64 is not"),
+        ("company: x\nsites: [{name: a, voice: {dscp_media: '99'}}]", "sites[0].voice.dscp_media: DSCP '99' is not"),
     ],
 )
 def test_bad_plan_gives_one_line_naming_the_field(text: str, expected: str) -> None:
@@ -71,3 +75,11 @@ def test_template_documents_the_sip_path_dns_server() -> None:
     assert plan.voice.sip_domain == "sip.provider.example"
     with pytest.raises(PlanError, match="dns_server"):
         parse_plan(text.replace("dns_server: 192.0.2.53", "dns_server: 'a b'"))
+
+
+@pytest.mark.parametrize(("written", "kept"), [(46, "ef"), ("46", "ef"), ("EF", "ef"), (" af41", "af41"),
+                                               ("default", "cs0"), (0, "cs0"), (45, "45"), ("va", "voice-admit")])
+def test_a_dscp_is_kept_by_its_rfc_name_however_it_was_written(written: object, kept: str) -> None:
+    # names from RFC 2474 (CS), 2597 (AF), 3246 (EF), 5865 (VOICE-ADMIT, 44); 45 has no name
+    plan = parse_plan(f"company: x\nvoice: {{dscp_media: {written!r}}}\nsites: [{{name: a}}]")
+    assert plan.voice.dscp_media == kept

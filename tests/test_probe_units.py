@@ -14,11 +14,12 @@ import pytest
 from assess.lab.config import Impairment
 from assess.lab.impair import DirectionImpairer
 from collectors.probes.bandwidth import BandwidthSettings
-from collectors.probes.codecs import CODECS, dscp_value
+from collectors.probes.codecs import CODECS
 from collectors.probes.dscp_trace import analyse
 from collectors.probes.iperf3 import _parse, _Report
 from collectors.probes.rtp import RtpSettings
 from collectors.probes.target import split_host_port
+from core.dscp import dscp_value
 from core.errors import NotAssessedError, UserError
 from core.models.probes import DscpHop
 

@@ -8,9 +8,9 @@ import typer
 
 from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from collectors.probes.codecs import dscp_value
 from collectors.probes.dscp_trace import MAX_HOPS
 from collectors.probes.requests import DscpTraceProbe
+from core.dscp import dscp_value
 from core.errors import UserError
 from core.models.probes import DscpTraceResult
 

@@ -6,10 +6,11 @@ import typer
 
 from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from collectors.probes.codecs import CODECS, dscp_value
+from collectors.probes.codecs import CODECS
 from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.dscp import dscp_value
 from core.errors import UserError
 from core.models.probes import RtpResult
 

@@ -6,10 +6,10 @@ import typer
 
 from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
-from collectors.probes.codecs import dscp_value
 from collectors.probes.requests import StampProbe
 from collectors.probes.stamp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.dscp import dscp_value
 from core.errors import UserError
 from core.models.stamp import StampResult
 

@@ -8,18 +8,11 @@ from collections.abc import Callable, Iterable, Mapping
 
 from netutils.vlan import vlanconfig_to_list
 
+from core.dscp import DSCP_BY_NAME, DSCP_BY_VALUE
 from core.errors import UserError
 
 MAX_PORT = 65535
 
-# DSCP code point names (RFC 2474/2597/3246/5865) by value.
-DSCP_BY_VALUE: dict[int, str] = {
-    0: "cs0", 8: "cs1", 16: "cs2", 24: "cs3", 32: "cs4", 40: "cs5", 48: "cs6", 56: "cs7",
-    10: "af11", 12: "af12", 14: "af13", 18: "af21", 20: "af22", 22: "af23",
-    26: "af31", 28: "af32", 30: "af33", 34: "af41", 36: "af42", 38: "af43",
-    44: "voice-admit", 46: "ef",
-}  # fmt: skip
-DSCP_BY_NAME: dict[str, int] = {name: value for value, name in DSCP_BY_VALUE.items()} | {"be": 0, "default": 0}
 
 _DURATION_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
