@@ -9,27 +9,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from core.errors import UserError
-from reflector.service import DEFAULT_PORT, ServeOptions, serve
+from reflector.service import BIND_HELP, PORT_OPTIONS, SECRET_HELP, PortOption, ServeOptions, serve
 
 
-def _port(text: str, low: int = 0) -> int:
-    value = int(text)
-    if not low <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number")
-    return value
+def _port_in(option: PortOption) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not option.low <= value <= option.high:
+            raise argparse.ArgumentTypeError(f"{value} is not in {option.low}-{option.high}")
+        return value
+    parse.__name__ = "port"  # argparse names the type in its error: "invalid port value: 'x'"
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m reflector", description=__doc__.splitlines()[0])
-    parser.add_argument("--bind", action="append", help="Address to listen on (repeat for several).")
-    parser.add_argument("--port", type=lambda t: _port(t, 1), default=DEFAULT_PORT, help="UDP port for probes.")
-    parser.add_argument("--secret", default=os.environ.get("ASSESS_SECRET"),
-                        help="Shared secret (prefer the ASSESS_SECRET environment variable).")
-    parser.add_argument("--stun-port", type=_port, default=3478, help="RFC 5780 STUN port and the next (0: off).")
-    parser.add_argument("--sip-port", type=_port, default=5060, help="SIP echo, UDP and TCP (0: off).")
-    parser.add_argument("--sip-alt-port", type=_port, default=5062, help="Second SIP echo port (0: off).")
+    parser.add_argument("--bind", action="append", help=BIND_HELP)
+    parser.add_argument("--secret", default=os.environ.get("ASSESS_SECRET"), help=SECRET_HELP)
+    for dest, option in PORT_OPTIONS.items():
+        parser.add_argument(option.flag, dest=dest, type=_port_in(option), default=option.default, help=option.help)
     return parser
 
 

@@ -20,15 +20,40 @@ DEFAULT_PORT = 5004
 
 
 @dataclass(frozen=True)
+class PortOption:
+    """One port an operator may choose: its flag, default, bounds and help, shared by both command lines."""
+
+    flag: str
+    default: int
+    low: int
+    high: int
+    help: str
+
+
+PORT_OPTIONS: dict[str, PortOption] = {
+    "port": PortOption("--port", DEFAULT_PORT, 1, 65535, "UDP port for probe streams and control."),
+    # STUN answers on the port and the next (RFC 5780 alternate port), so the last port cannot be used
+    "stun_port": PortOption("--stun-port", 3478, 0, 65534,
+                            "RFC 5780 STUN answers on this UDP port and the next (0: off)."),
+    "sip_port": PortOption("--sip-port", 5060, 0, 65535, "SIP echo, UDP and TCP (0: off)."),
+    "sip_alt_port": PortOption("--sip-alt-port", 5062, 0, 65535,
+                               "Second SIP echo port, to catch ALGs that rewrite any port (0: off)."),
+}
+BIND_HELP = "Address to listen on (repeat for several)."
+SECRET_HELP = ("Shared secret: packets without a valid HMAC get no answer. "
+               "Prefer the ASSESS_SECRET environment variable.")
+
+
+@dataclass(frozen=True)
 class ServeOptions:
     """What an operator chooses when starting a reflector."""
 
     binds: tuple[str, ...] = ("0.0.0.0",)
-    port: int = DEFAULT_PORT
+    port: int = PORT_OPTIONS["port"].default
     secret: str | None = None
-    stun_port: int = 3478
-    sip_port: int = 5060
-    sip_alt_port: int = 5062
+    stun_port: int = PORT_OPTIONS["stun_port"].default
+    sip_port: int = PORT_OPTIONS["sip_port"].default
+    sip_alt_port: int = PORT_OPTIONS["sip_alt_port"].default
 
 
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:

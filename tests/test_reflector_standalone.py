@@ -27,3 +27,12 @@ def test_bad_bind_is_one_error_line_and_exit_2() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: --bind 'not-an-address' is not an IPv4 address"
+
+
+def test_both_command_lines_refuse_the_last_port_for_stun_which_also_uses_the_next() -> None:
+    alone = subprocess.run([sys.executable, "-m", "reflector", "--stun-port", "65535"],
+                           capture_output=True, text=True, timeout=30)
+    assert alone.returncode == 2 and "--stun-port: 65535 is not in 0-65534" in alone.stderr
+    typed = subprocess.run([sys.executable, "-m", "assess", "reflector", "--stun-port", "65535"],
+                           capture_output=True, text=True, timeout=30)
+    assert typed.returncode == 2 and "--stun-port" in typed.stderr and "65534" in typed.stderr

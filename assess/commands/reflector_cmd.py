@@ -5,24 +5,21 @@ from __future__ import annotations
 import typer
 
 from assess.console import err_console
-from reflector.service import ServeOptions, serve
+from reflector.service import BIND_HELP, PORT_OPTIONS, SECRET_HELP, ServeOptions, serve
+
+
+def _port(dest: str) -> int:
+    option = PORT_OPTIONS[dest]
+    return typer.Option(option.default, option.flag, min=option.low, max=option.high, help=option.help)
 
 
 def reflector(
-    bind: list[str] = typer.Option(["0.0.0.0"], "--bind", help="Address to listen on (repeat for several)."),
-    port: int = typer.Option(5004, "--port", min=1, max=65535, help="UDP port for probe streams and control."),
-    secret: str | None = typer.Option(
-        None,
-        "--secret",
-        envvar="ASSESS_SECRET",
-        show_envvar=True,
-        help="Shared secret: packets without a valid HMAC get no answer. Prefer the environment variable.",
-    ),
-    stun_port: int = typer.Option(3478, "--stun-port", min=0, max=65534,
-                                  help="RFC 5780 STUN answers on this UDP port and the next (0: off)."),
-    sip_port: int = typer.Option(5060, "--sip-port", min=0, max=65535, help="SIP echo, UDP and TCP (0: off)."),
-    sip_alt_port: int = typer.Option(5062, "--sip-alt-port", min=0, max=65535,
-                                     help="Second SIP echo port, to catch ALGs that rewrite any port (0: off)."),
+    bind: list[str] = typer.Option(["0.0.0.0"], "--bind", help=BIND_HELP),
+    port: int = _port("port"),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True, help=SECRET_HELP),
+    stun_port: int = _port("stun_port"),
+    sip_port: int = _port("sip_port"),
+    sip_alt_port: int = _port("sip_alt_port"),
 ) -> None:
     """Far-end service: echoes probe packets with timestamps and the DSCP received.
 
