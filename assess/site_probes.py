@@ -12,12 +12,17 @@ The rule (docs/link-probes.md, "How the survey runs them"):
   shared part carries at most one link's full load, as it does when only that link is busy.
 - Within a link (:func:`assess.link_survey.probe_link`): the bandwidth test runs alone; the NAT
   probe (its binding-lifetime search is mostly idle) runs beside the link's light probes.
+- Before any of that, while the site's devices are collected, each link's far ends are checked
+  (`assess farend --check`, kept for the probes): a few round trips to the far end beside SSH
+  sessions to the site's own devices, so neither waits for the other.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from assess.link_survey import LinkProbeOptions, RunningProbes, probe_link, stop_on_error
@@ -68,3 +73,18 @@ def probe_site_links(site: str, links: list[Link], voice: Voice, evidence_root: 
         for job in jobs:
             outcomes.update(job.result())
     return [outcomes[link.name] for link in links]
+
+
+@contextmanager
+def far_ends_checked_meanwhile(links: list[Link], opts: LinkProbeOptions) -> Iterator[None]:
+    """Check the far ends of ``links`` while the body runs; the probes then find the checks done
+    (``opts.farend_checks`` keeps them for a while). No checks when they are switched off."""
+    checks = opts.farend_checks
+    if checks is None or not links:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=len(links), thread_name_prefix="farend-check") as pool:
+        jobs = [pool.submit(checks.dead_services, link, opts.secret) for link in links]
+        yield
+        for job in jobs:
+            job.result()

@@ -23,7 +23,7 @@ from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
 from assess.scoring import score_site
 from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
-from assess.site_probes import probe_site_links
+from assess.site_probes import far_ends_checked_meanwhile, probe_site_links
 from checks.base import SiteContext
 from checks.engine import run_rules
 from checks.profiles import rules_for_profile
@@ -279,7 +279,8 @@ def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) ->
     for site in plan.sites:
         evidence = SiteEvidence(site=site)
         say(f"{site.name}: collecting {len(site.devices)} device(s)")
-        gather_devices(site, evidence, opts)
+        with far_ends_checked_meanwhile(site.links if opts.offline_evidence is None else [], opts.probes):
+            gather_devices(site, evidence, opts)
         say(f"{site.name}: probing {len(site.links)} link(s)")
         gather_links(plan, site, evidence, opts, say)
         if site.captures:

@@ -1,13 +1,17 @@
-"""A UDP test whose set-up datagram was lost is run again (iperf3 does not retransmit it)."""
+"""iperf3 runs that measured nothing are run again, within bounds: a UDP test whose set-up datagram was lost
+(iperf3 does not retransmit it), a client that hung, and a server busy or between two tests."""
 
 from __future__ import annotations
 
 import shutil
 import socket
 import stat
+import struct
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -20,18 +24,18 @@ LOST_SETUP = '{"start": {}, "intervals": [], "end": {}, "error": "error - unable
 
 
 @pytest.fixture()
-def iperf3_server() -> Iterator[int]:
+def iperf3_server(tmp_path: Path) -> Iterator[int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "iperf3-server.log"
+    server = subprocess.Popen(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port), "--logfile", str(log),
+                               "--forceflush"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Ready when it says so: a trial connection would itself be a client hanging up, after which the
+    # server closes and reopens its listener, and the test's first client could meet that.
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
+    while time.monotonic() < deadline and not (log.exists() and "Server listening" in log.read_text()):
+        time.sleep(0.02)
     yield port
     server.terminate()
     server.wait(timeout=5)
@@ -79,3 +83,69 @@ def test_a_client_that_hangs_is_run_once_more_then_not_assessed(tmp_path: Path, 
     with pytest.raises(NotAssessedError, match="did not finish within 2 s"):
         run_iperf3("127.0.0.1", iperf3_server, ["-u"], 1, udp=True, binary=hung)
     assert (again / "runs").read_text().strip() == "2"  # a hang costs one more run, no more
+
+
+ACCESS_DENIED = b"\xff"  # iperf3's state byte -1: the server is running another test (iperf_api.h)
+COOKIE_LEN = 37  # a client's control connection starts with its 37-byte cookie
+
+
+def _deny(conn: socket.socket) -> None:
+    conn.sendall(ACCESS_DENIED)
+
+
+def _reset(conn: socket.socket) -> None:
+    # what a client meets when it connects while the server ends the previous test: iperf3 closes its
+    # listener after each test, and the kernel resets the connections still waiting in its backlog
+    conn.recv(COOKIE_LEN)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+@pytest.fixture(params=[(_deny, "the server is busy"), (_reset, "unable to receive control message")],
+                ids=["busy", "reset"])
+def server_between_tests(request: pytest.FixtureRequest) -> Iterator[tuple[int, list[float], str]]:
+    """A TCP listener answering every connection as an iperf3 server that is not free for a test, and
+    the words of iperf3's client for it."""
+    answer: Callable[[socket.socket], None] = request.param[0]
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    connections: list[float] = []
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                connections.append(time.monotonic())
+                answer(conn)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    yield listener.getsockname()[1], connections, request.param[1]
+    done.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_server_between_tests_is_asked_again_after_short_doubling_waits_then_not_assessed(
+        server_between_tests: tuple[int, list[float], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("collectors.probes.iperf3.READY_WAITS_S", (0.1, 0.2, 0.4))
+    port, connections, words = server_between_tests
+    with pytest.raises(NotAssessedError, match=f"stayed busy: .*{words}"):
+        run_iperf3("127.0.0.1", port, ["-b", "1M"], 1, udp=False)
+    assert len(connections) == 4  # the first run and one after each wait, no more
+    gaps = [later - earlier for earlier, later in pairwise(connections)]
+    for gap, wait in zip(gaps, (0.1, 0.2, 0.4), strict=True):
+        assert wait <= gap < wait + 0.5  # the wait itself plus one iperf3 start, not a fixed second
+
+
+def test_a_client_that_finds_the_server_busy_runs_whole_once_the_other_test_ends(iperf3_server: int) -> None:
+    other = subprocess.Popen(["iperf3", "-c", "127.0.0.1", "-p", str(iperf3_server), "-t", "1", "-b", "1M"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)  # the other test is running
+    outcome = run_iperf3("127.0.0.1", iperf3_server, ["-b", "2M"], 1, udp=False)
+    other.wait(timeout=10)
+    assert other.returncode == 0  # the other test was not disturbed
+    assert 1.8 < outcome.received_mbps < 2.2  # our own test ran whole, at its own rate

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
+import assess.farend.precheck as precheck
 import assess.link_survey as link_survey
 import assess.site_probes as site_probes
+from assess.farend.precheck import FarendChecks
 from assess.link_requests import LinkProbeOptions
 from assess.link_survey import RunningProbes, load_link_probes, probe_link
-from assess.site_probes import probe_site_links
+from assess.site_probes import far_ends_checked_meanwhile, probe_site_links
 from collectors.probes.probe_runner import ProbeResult
 from collectors.probes.requests import ProbeRequest
 from core.models.probes import RtpResult
@@ -151,3 +153,35 @@ def test_progress_names_every_running_probe_once_per_link() -> None:
     assert lines == ["hq: hq-fibre: nat probe", "hq: hq-fibre: nat probe; hq-backup: bandwidth probe",
                      "hq: hq-fibre: nat, rtp probe; hq-backup: bandwidth probe", "hq: hq-fibre: nat, rtp probe"]
     assert [(span.link, span.probe) for span in board.spans] == [("hq-backup", "bandwidth")]
+
+
+def test_far_ends_are_checked_while_the_devices_are_collected_and_not_again_by_the_probes(
+        stand_in: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    checked: list[tuple[str | None, float, float]] = []  # (namespace, start, end) of each far-end check
+
+    def check(host: str, services: dict[str, int], netns: str | None, secret: str | None) -> dict[str, str]:
+        start = time.monotonic()
+        time.sleep(0.3)  # `assess farend --check`: a process start and a few round trips
+        checked.append((netns, start, time.monotonic()))
+        return {}
+
+    monkeypatch.setattr(precheck, "_check", check)
+    opts = LinkProbeOptions(farend_checks=FarendChecks())
+    links = [_link("fibre", "wan1"), _link("backup", "wan2")]
+    start = time.monotonic()
+    with far_ends_checked_meanwhile(links, opts):
+        time.sleep(0.4)  # the site's devices being collected
+    assert time.monotonic() - start < 0.4 + 0.2, "the checks ran beside the collection, not after it"
+    assert sorted(netns for netns, _, _ in checked) == ["wan1", "wan2"]
+    assert max(start for _, start, _ in checked) < min(end for _, _, end in checked), "each link's far end at once"
+    probe_site_links("hq", links, Voice(), tmp_path, opts)
+    assert len(checked) == 2, "the probes found the checks done"
+    assert {r.kind for r in stand_in.ran} == set(TAKES)  # nothing was found dead: every probe ran
+
+
+def test_no_far_end_check_when_checks_are_off_or_there_is_no_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(precheck, "_check", lambda *_: pytest.fail("no check was asked for"))
+    with far_ends_checked_meanwhile([_link("fibre")], OPTS):
+        pass
+    with far_ends_checked_meanwhile([], LinkProbeOptions(farend_checks=FarendChecks())):
+        pass

@@ -83,17 +83,36 @@ def _parse(report: _Report, udp: bool) -> Iperf3Outcome:
 # can wait for ever for the end of a UDP test whose last exchange was lost: esnet/iperf#756); a hung
 # run is tried once more.
 END_MARGIN_S = 20.0
+# iperf3's server serves one test at a time and closes and reopens its listener after each: a client
+# that connects during another test is told "busy", one that connects during the previous test's last
+# exchange is reset ("unable to receive control message"). Nothing was measured, so the same run is
+# tried again after a short wait that doubles: the server is ready about one round trip after the
+# previous client ends, and a server busy with someone else's test is given 3.1 s in all.
+READY_WAITS_S = (0.1, 0.2, 0.4, 0.8, 1.6)
+# Runs whose UDP stream's set-up datagram (or its answer) was lost: iperf3 does not retransmit it
+# (esnet/iperf#862), so on a lossy path a voice-load test is run again, three runs in all.
+SETUP_RUNS = 3
 
 
-def _worth_another_try(error: str) -> bool:
-    """iperf3 errors after which nothing was measured yet, so a new run is the same test.
+def _server_between_tests(error: str) -> bool:
+    """iperf3 errors that say the server was busy or cycling its listener: nothing measured yet."""
+    return "busy" in error or "unable to receive control message" in error
 
-    "busy" and "unable to receive control message": the server is finishing the previous test.
-    "unable to read from stream socket": a UDP stream's set-up datagram (or its answer) was lost, and
-    iperf3 does not retransmit it (esnet/iperf#862): on a lossy path a voice-load test can fail so.
-    """
-    return any(cause in error for cause in
-               ("busy", "unable to receive control message", "unable to read from stream socket"))
+
+def _setup_lost(error: str) -> bool:
+    return "unable to read from stream socket" in error
+
+
+def _run_once(argv: list[str], limit_s: float) -> _Report | None:
+    """One client run's report (iperf3's error in ``error``), or None when it did not end within ``limit_s``."""
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=limit_s, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    try:
+        return _Report.model_validate_json(proc.stdout)
+    except ValidationError:
+        return _Report(error=(proc.stderr or proc.stdout).strip()[:200] or f"exit {proc.returncode}")
 
 
 def run_iperf3(
@@ -105,27 +124,29 @@ def run_iperf3(
     if exe is None:
         raise NotAssessedError(label, "iperf3 is not installed (Debian package iperf3)")
     argv = [exe, "-c", host, "-p", str(port), "-t", f"{duration_s:g}", "--json", "--connect-timeout", "3000", *args]
-    for attempt in range(3):
-        limit_s = duration_s + END_MARGIN_S
-        try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=limit_s, check=False)
-        except subprocess.TimeoutExpired as exc:
-            if attempt == 0:  # a UDP test's end exchange lost on a lossy path leaves the client waiting
-                time.sleep(1.0)
+    limit_s = duration_s + END_MARGIN_S
+    waits, hangs, setups_lost = iter(READY_WAITS_S), 0, 0
+    while True:
+        report = _run_once(argv, limit_s)
+        if report is None:
+            hangs += 1
+            if hangs == 1:  # a UDP test's end exchange lost on a lossy path leaves the client waiting
                 continue
-            raise NotAssessedError(label, f"iperf3 did not finish within {limit_s:.0f} s") from exc
-        try:
-            report = _Report.model_validate_json(proc.stdout)
-        except ValidationError:
-            report = _Report(error=(proc.stderr or proc.stdout).strip()[:200] or f"exit {proc.returncode}")
+            raise NotAssessedError(label, f"iperf3 did not finish within {limit_s:.0f} s")
         error = report.error
-        if error and _worth_another_try(error) and attempt < 2:
-            time.sleep(1.0)  # one test at a time, and its listener restarts after each test
+        if error and _server_between_tests(error):
+            wait = next(waits, None)
+            if wait is None:
+                raise NotAssessedError(label, f"iperf3 server stayed busy: {error}")
+            time.sleep(wait)
             continue
+        if error and _setup_lost(error):
+            setups_lost += 1
+            if setups_lost < SETUP_RUNS:
+                continue
         if error:
             raise NotAssessedError(label, f"iperf3: {error}")
         try:
             return _parse(report, udp)
         except ValueError as exc:
             raise NotAssessedError(label, f"iperf3 output lacks {exc}") from exc
-    raise NotAssessedError(label, "iperf3 server stayed busy")
