@@ -37,6 +37,7 @@ BAND = {Verdict.GO: "#15803d", Verdict.CONDITIONAL: "#b45309", Verdict.NO_GO: "#
 
 SVG_DPI = 72  # matplotlib's SVG unit: one point
 PAD_INCHES = 0.02  # white space kept around a chart's ink
+TOP_ROOM = 1.15  # a y axis reaches this much above its highest line
 _SVG_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt" viewBox="0 0 [\d.]+ [\d.]+"')
 
 _RC: dict[str, object] = {
@@ -142,7 +143,7 @@ def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str
 def category_chart(categories: Sequence[CategoryScore]) -> str:
     """Horizontal bars: each category's score out of 100."""
     with _theme():
-        fig = Figure(figsize=(7.0, 0.3 * len(categories) + 0.45))
+        fig = Figure(figsize=(7.0, 0.26 * len(categories) + 0.45))
         ax = fig.add_subplot()
         names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
         scores = [c.score if c.assessed else 0 for c in categories][::-1]
@@ -169,7 +170,9 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
         jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
         jit.set_ylabel("jitter (ms)")
-        jit.set_ylim(bottom=0)
+        # Room above the higher of the data and the target: a target at the top would sit on the axes' edge.
+        highest = max([thresholds.jitter_ms, *(j for s in rtp.timeline for j in (s.jitter_up_ms, s.jitter_down_ms) if j)])
+        jit.set_ylim(0, highest * TOP_ROOM or 1.0)
         jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
         _bars(loss, [x - width for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
