@@ -94,8 +94,7 @@ def _svg(fig: Figure) -> str:
 
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")  # the tick marks' xlink:href, by its usual name
 _ZERO_ROTATION = re.compile(r"rotate\(-?0 [-\d.]+ [-\d.]+\)")
 
 
@@ -117,6 +116,11 @@ def compact_svg(svg: str) -> str:
     for metadata in root.findall(f"{{{SVG_NS}}}metadata"):
         root.remove(metadata)
     _flatten(root)
+    # Tags go out unprefixed under a literal xmlns: the registry cannot hold the empty prefix for SVG,
+    # as WeasyPrint registers it for itself.
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+    root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="unicode")
 
 
