@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 
 import pytest
 from matplotlib.figure import Figure
@@ -11,24 +10,11 @@ from matplotlib.figure import Figure
 from assess.report import charts
 from assess.scoring_config import thresholds_for_profile
 from tests.report_fixtures import warehouse_site
+from tests.test_report_chart_crop import _charts  # the four charts of the warehouse site
 
 SVG = "{http://www.w3.org/2000/svg}"
 DRAWN = ("path", "text", "use", "clipPath", "rect")
 NOT_STYLE = {"id", "style", "transform"}
-
-
-def _charts() -> dict[str, Callable[[], str]]:
-    site = warehouse_site()
-    th = site.thresholds or thresholds_for_profile(site.profile)
-    probes = site.probes[0]
-    assert probes.rtp is not None and probes.bandwidth is not None
-    rtp, bw = probes.rtp, probes.bandwidth
-    return {
-        "category": lambda: charts.category_chart(site.categories),
-        "timeline": lambda: charts.timeline_chart(rtp, th),
-        "rtt": lambda: charts.rtt_chart(rtp, th),
-        "headroom": lambda: charts.headroom_chart(bw, th.min_headroom_pct),
-    }
 
 
 def _drawn(svg: str) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
