@@ -84,7 +84,7 @@ def bench_site(site: SiteResult, tmp: Path, chart_worker: bool) -> list[Row]:
             site, company=COMPANY, consultant="Jane Doe", page_size="A4", chart=deferred or charts.drawn_here
         )
     )
-    html, t_tpl = _timed(lambda: render_html("site.html.j2", v=view))
+    html, t_tpl = _timed(lambda: render_html("site.html.j2", inline_css=False, v=view))
     doc, t_layout = _timed(lambda: layout(html, str(tmp), deferred.fetcher() if deferred else None))
     _, t_write = _timed(lambda: (tmp / "report.pdf").write_bytes(pdf_bytes(doc)))
     return [
@@ -106,7 +106,7 @@ def bench_site_charts(site: SiteResult) -> list[Row]:
     out = []
     for label, with_charts in (("with charts", True), ("without charts", False)):
         view = site_view(site, company=COMPANY, consultant="", page_size="A4", with_charts=with_charts)
-        html = render_html("site.html.j2", v=view)
+        html = render_html("site.html.j2", inline_css=False, v=view)
         _, t = _timed(partial(_pdf, html))
         out.append(t.row(f"site: layout + write {label}"))
     return out
@@ -118,7 +118,7 @@ def bench_portfolio(n: int, tmp: Path) -> list[Row]:
     sites = many_sites(n)
     pf, t_build = _timed(lambda: build_portfolio(sites, COMPANY, consultant="Jane Doe"))
     view = portfolio_view(pf, company=COMPANY, consultant="Jane Doe", page_size="A4")
-    html, t_tpl = _timed(lambda: render_html("portfolio.html.j2", v=view))
+    html, t_tpl = _timed(lambda: render_html("portfolio.html.j2", inline_css=False, v=view))
     doc, t_layout = _timed(lambda: layout(html, str(tmp)))
     _, t_write = _timed(lambda: (tmp / "portfolio.pdf").write_bytes(pdf_bytes(doc)))
     return [

@@ -78,7 +78,8 @@ def _category_problems(result: SiteResult, page: lxml_html.HtmlElement) -> list[
 
 def _measurement_problems(result: SiteResult, page: lxml_html.HtmlElement) -> list[str]:
     problems = []
-    rows = page.xpath("//h3[normalize-space()='Key measurements against targets']/following-sibling::table[1]/tbody/tr")
+    heading = "//h3[normalize-space(text()[1])='Key measurements against targets']"  # its own words, not the legend's
+    rows = page.xpath(heading + "/following-sibling::table[1]/tbody/tr")
     for row in rows:
         link, metric, value, _target, rule_cell = (_text(td) for td in row.xpath("td"))
         mark, rules = MARKS[rule_cell.split()[0]], RULE_ID.findall(rule_cell)

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import io
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import cast
 
@@ -37,6 +38,7 @@ BAND = {Verdict.GO: "#15803d", Verdict.CONDITIONAL: "#b45309", Verdict.NO_GO: "#
 
 SVG_DPI = 72  # matplotlib's SVG unit: one point
 PAD_INCHES = 0.02  # white space kept around a chart's ink
+TOP_ROOM = 1.15  # a y axis reaches this much above its highest line
 _SVG_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt" viewBox="0 0 [\d.]+ [\d.]+"')
 
 _RC: dict[str, object] = {
@@ -88,7 +90,60 @@ def _svg(fig: Figure) -> str:
     text, found = _SVG_SIZE.subn(size, buf.getvalue(), count=1)
     if not found:
         raise ValueError("matplotlib's SVG header changed: no width/height/viewBox to crop")
-    return text
+    return compact_svg(text)
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")  # the tick marks' xlink:href, by its usual name
+_ZERO_ROTATION = re.compile(r"rotate\(-?0 [-\d.]+ [-\d.]+\)")
+
+
+def compact_svg(svg: str) -> str:
+    """matplotlib's SVG with what costs WeasyPrint time and draws nothing taken out.
+
+    WeasyPrint cascades every SVG element: it matches the sheet's ``*`` rule against each one
+    and parses each ``style`` attribute with a CSS tokenizer. Here the ``*`` rule becomes two
+    attributes of the root (inherited, and overridden where an element sets its own, as before),
+    each ``style`` becomes the presentation attributes it declares, the RDF metadata goes, groups
+    that carry nothing but an id are opened into their parent, and zero rotations are dropped.
+    """
+    root = ET.fromstring(svg)  # matplotlib's own output, never outside input
+    for defs in root.findall(f"{{{SVG_NS}}}defs"):
+        for style in defs.findall(f"{{{SVG_NS}}}style"):
+            defs.remove(style)
+            for name, value in _declarations((style.text or "").strip().removeprefix("*{").removesuffix("}")):
+                root.set(name, value)
+    for metadata in root.findall(f"{{{SVG_NS}}}metadata"):
+        root.remove(metadata)
+    _flatten(root)
+    # Tags go out unprefixed under a literal xmlns: the registry cannot hold the empty prefix for SVG,
+    # as WeasyPrint registers it for itself.
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+    root.set("xmlns", SVG_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _declarations(style: str) -> list[tuple[str, str]]:
+    pairs = (part.split(":", 1) for part in style.split(";") if ":" in part)
+    return [(name.strip(), value.strip()) for name, value in pairs]
+
+
+def _flatten(parent: ET.Element) -> None:
+    """Styles to attributes and id-only groups opened, below ``parent``."""
+    children: list[ET.Element] = []
+    for child in parent:
+        _flatten(child)
+        if style := child.attrib.pop("style", None):
+            for name, value in _declarations(style):
+                child.set(name, value)
+        if _ZERO_ROTATION.fullmatch(child.get("transform", "")):
+            del child.attrib["transform"]
+        if child.tag == f"{{{SVG_NS}}}g" and set(child.attrib) <= {"id"}:
+            children.extend(child)
+        else:
+            children.append(child)
+    parent[:] = children
 
 
 def data_uri(svg: str) -> str:
@@ -142,7 +197,7 @@ def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str
 def category_chart(categories: Sequence[CategoryScore]) -> str:
     """Horizontal bars: each category's score out of 100."""
     with _theme():
-        fig = Figure(figsize=(7.0, 0.3 * len(categories) + 0.45))
+        fig = Figure(figsize=(7.0, 0.26 * len(categories) + 0.45))
         ax = fig.add_subplot()
         names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
         scores = [c.score if c.assessed else 0 for c in categories][::-1]
@@ -169,7 +224,10 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
         jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
         jit.set_ylabel("jitter (ms)")
-        jit.set_ylim(bottom=0)
+        # Room above the higher of the data and the target: a target at the top would sit on the axes' edge.
+        jitters = [j for s in rtp.timeline for j in (s.jitter_up_ms, s.jitter_down_ms) if j is not None]
+        highest = max([thresholds.jitter_ms, *jitters])
+        jit.set_ylim(0, highest * TOP_ROOM or 1.0)
         jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
         _bars(loss, [x - width for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)

@@ -112,15 +112,14 @@ def render_portfolio(
     if not wanted & {"pdf", "html"}:
         return []
     view = portfolio_view(portfolio, company=company, consultant=consultant, page_size=page_size)
-    html = render_html("portfolio.html.j2", v=view)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     if "html" in wanted:
         path = out_dir / "portfolio.html"
-        write_atomic(path, html)
+        write_atomic(path, render_html("portfolio.html.j2", v=view))
         written.append(path)
     if "pdf" in wanted:
         path = out_dir / "portfolio.pdf"
-        write_pdf(html, path)
+        write_pdf(render_html("portfolio.html.j2", inline_css=False, v=view), path)
         written.append(path)
     return written

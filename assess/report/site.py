@@ -44,13 +44,13 @@ def render_site(
         previous=previous,
         chart=deferred or charts.drawn_here,
     )
-    html = render_html("site.html.j2", v=view)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     if "pdf" in wanted:  # first: the worker's charts are drawn while this lays out the pages
         written["pdf"] = out_dir / "report.pdf"
-        write_pdf(html, written["pdf"], deferred)
+        write_pdf(render_html("site.html.j2", inline_css=False, v=view), written["pdf"], deferred)
     if "html" in wanted:
         written["html"] = out_dir / "report.html"
+        html = render_html("site.html.j2", v=view)
         write_atomic(written["html"], deferred.inline(html) if deferred else html)
     return [written[kind] for kind in ("html", "pdf") if kind in written]
