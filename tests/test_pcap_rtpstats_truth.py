@@ -124,18 +124,16 @@ def test_comfort_noise_across_sequence_and_timestamp_wrap_equal_tshark(tmp_path:
 
 
 @needs_tshark
-def test_stream_starting_at_sequence_zero_with_late_and_duplicate_packets_equal_tshark(tmp_path: Path) -> None:
-    # The first packet is numbered 0: a packet numbered 65535 sent before it (timestamp earlier than the
-    # stream's first) arrives late, twice, and the first packet is duplicated, once right after the second
-    # late copy; Wireshark's wrap bookkeeping (seq == 0 after 65535) decides what it counts as lost
+def test_streams_starting_at_sequence_zero_with_late_and_duplicate_packets_equal_tshark(tmp_path: Path) -> None:
+    # The first packet is numbered 0 and a packet numbered 65535 sent before it (timestamp earlier than
+    # the stream's first) arrives late: in stream A just after the first, with a duplicate of the first
+    # among the in-order packets later; in stream B later, right before a duplicate of the first.
+    # Wireshark's wrap bookkeeping (seq == 0 after 65535) decides what each counts as lost
     ts0 = 1000
-    packets = _audio(0, ts0, 120, seed=3)
-    before = Pkt(0, 65535, ts0 - 160)
-    packets = _late(packets, before, 0)  # 0, 65535 (late), 1, 2 ...
-    packets = _late(packets, Pkt(0, 0, ts0), 50)  # a duplicate of the first while packets are in order
-    packets = _late(packets, before, 90)
-    packets = _late(packets, Pkt(0, 0, ts0), 91)  # 65535 then 0 again
-    _assert_equal_to_tshark(_write(tmp_path / "zero.pcap", {0x0B0B0001: packets}))
+    before, again = Pkt(0, 65535, ts0 - 160), Pkt(0, 0, ts0)
+    a = _late(_late(_audio(0, ts0, 120, seed=3), again, 50), before, 0)
+    b = _late(_late(_audio(0, ts0, 120, seed=10), before, 90), again, 91)
+    _assert_equal_to_tshark(_write(tmp_path / "zero.pcap", {0x0B0B0001: a, 0x0B0B0002: b}))
 
 
 @needs_tshark
