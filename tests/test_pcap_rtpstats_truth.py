@@ -111,7 +111,8 @@ def _late(packets: list[Pkt], extra: Pkt, after: int) -> list[Pkt]:
 def test_comfort_noise_across_sequence_and_timestamp_wrap_equal_tshark(tmp_path: Path) -> None:
     # seq 65500 + 36 = 65536 wraps to 0 inside a comfort-noise run, the 32-bit timestamp wraps at packet 60;
     # stream A loses the packet numbered 0 (the wrap is seen as 65535 -> 1), stream B has it arrive
-    # before 65535 (reordered across the wrap) and a payload-type change to PCMA
+    # before 65535 (reordered across the wrap) and a payload-type change to PCMA; stream C starts with
+    # comfort noise
     a = _audio(65500, WRAP32 - 160 * 60, 300, seed=1)
     _comfort_noise(a, [*range(33, 40), 120, 121, 200])
     del a[36]
@@ -120,7 +121,10 @@ def test_comfort_noise_across_sequence_and_timestamp_wrap_equal_tshark(tmp_path:
     _swap(b, 35)  # 0 arrives before 65535
     for i in range(150, 170):
         _replace(b, i, pt=8)
-    _assert_equal_to_tshark(_write(tmp_path / "cn-wrap.pcap", {0x0A0A0001: a, 0x0A0A0002: b}))
+    c = _audio(700, 90_000, 100, seed=11)
+    _replace(c, 0, pt=13)  # a capture that starts in silence; the talkspurt after it has no marker bit
+    streams = {0x0A0A0001: a, 0x0A0A0002: b, 0x0A0A0003: c}
+    _assert_equal_to_tshark(_write(tmp_path / "cn-wrap.pcap", streams))
 
 
 @needs_tshark
