@@ -241,17 +241,18 @@ def _ptime_ms(packets: list[Pkt], clock: int) -> float:
 
 
 def test_packetisation_is_the_median_of_the_first_200_consecutive_steps(tmp_path: Path) -> None:
-    # An RFC 4733-like run of equal timestamps (zero steps), a stretch losing every other packet (no
-    # consecutive pairs), 100 steps of 20 ms and then 30 ms packets: the first 200 steps are 100 of each
-    # (25 ms); the 32-bit timestamp wraps among the 20 ms steps
+    # An RFC 4733-like run of equal timestamps (zero steps) ending in a one-tick step, a stretch losing
+    # every other packet (no consecutive pairs), 99 steps of 20 ms and then 30 ms packets: the first 200
+    # positive steps are 1 tick, 99 x 160 and 100 x 240 (median 200 ticks, 25 ms); the 32-bit timestamp
+    # wraps among the 20 ms steps
     t = [T0 + i * 0.02 for i in range(400)]
     ts0 = WRAP32 - 160 * 150
-    event = [Pkt(t[i], 500 + i, ts0) for i in range(20)]
+    event = [Pkt(t[i], 500 + i, ts0 + (i == 19)) for i in range(20)]  # its last step: one tick
     gaps = [Pkt(t[20 + i], 522 + 2 * i, ts0 + 160 * (2 + 2 * i)) for i in range(40)]
     ts1 = gaps[-1].ts + 640
-    steady = [Pkt(t[60 + i], 610 + i, ts1 + 160 * i) for i in range(101)]
+    steady = [Pkt(t[60 + i], 610 + i, ts1 + 160 * i) for i in range(100)]
     ts2 = steady[-1].ts
-    longer = [Pkt(t[161 + i], 711 + i, ts2 + 240 * (i + 1)) for i in range(150)]
+    longer = [Pkt(t[160 + i], 710 + i, ts2 + 240 * (i + 1)) for i in range(150)]
     packets = event + gaps + steady + longer
     assert _ptime_ms(packets, 8000) == 25.0
     path = _write(tmp_path / "ptime.pcap", {0x10100001: packets})
