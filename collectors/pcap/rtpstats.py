@@ -25,6 +25,7 @@ STATIC_CLOCK.update({6: 16000, 10: 44100, 11: 44100, 16: 11025, 17: 22050})
 STATIC_CLOCK.update({pt: 90000 for pt in (14, 25, 26, 28, 31, 32, 33, 34)})
 STATIC_NAMES: dict[int, str] = {0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 13: "CN", 18: "G729"}
 COMFORT_NOISE = (13, 19)
+PTIME_STEPS = 200  # packetisation: the median of the first this many timestamp steps
 
 
 def clock_rate(pt: int, rtpmap: dict[int, tuple[str, int]]) -> int:
@@ -110,7 +111,6 @@ class StreamStats:
     seen: bytearray = field(default_factory=bytearray)
     duplicates: int = 0
     out_of_order: int = 0
-    below_start: int = 0
     pts: set[int] = field(default_factory=set)
     dscp: set[int] = field(default_factory=set)
     ts_steps: list[int] = field(default_factory=list)
@@ -119,16 +119,11 @@ class StreamStats:
         """Add one chunk's packets of this stream, in capture order."""
         ext_ts = _unwrap(ts, self.last_ext_ts, 1 << 32)
         ext_seq = _unwrap(seq, self.last_ext_seq, 1 << 16)
-        if len(self.ts_steps) < 200:  # packetisation from timestamp steps of consecutive packets
-            prev_ts = ext_ts[:1] if self.last_ext_ts is None else [self.last_ext_ts]
-            prev_seq = ext_seq[:1] - 1 if self.last_ext_seq is None else [self.last_ext_seq]
-            steps = np.diff(np.concatenate((prev_ts, ext_ts)))
-            good = (np.diff(np.concatenate((prev_seq, ext_seq))) == 1) & (steps > 0)
-            self.ts_steps += steps[good][:200].tolist()
+        self._packetisation_steps(ext_seq, ext_ts)
         self.last_ext_ts, self.last_ext_seq = int(ext_ts[-1]), int(ext_seq[-1])
-        self._extras(ext_seq, ext_ts, pt, tos)
+        self._extras(ext_seq, pt, tos)
         if self.total_nr == 0:  # the first packet only sets the state
-            self._wireshark(t_ms[:1].tolist(), seq[:1].tolist(), ts[:1].tolist(), pt[:1].tolist(), [1])
+            self._start(float(t_ms[0]), int(seq[0]), int(ts[0]), int(pt[0]))
             t_ms, seq, ts, pt, marker = t_ms[1:], seq[1:], ts[1:], pt[1:], marker[1:]
         if not len(t_ms):
             return
@@ -137,6 +132,24 @@ class StreamStats:
             self._wireshark_fast(t_ms, seq, ts, int(pt[0]), clock, marker)
         else:
             self._wireshark(t_ms.tolist(), seq.tolist(), ts.tolist(), pt.tolist(), marker.tolist())
+
+    def _packetisation_steps(self, ext_seq: I64, ext_ts: I64) -> None:
+        """Keep the first PTIME_STEPS timestamp steps between consecutive sequence numbers (any chunking)."""
+        room = PTIME_STEPS - len(self.ts_steps)
+        if room <= 0:
+            return
+        if self.last_ext_seq is not None and self.last_ext_ts is not None:  # the pair across the chunk boundary
+            ext_seq, ext_ts = np.append(self.last_ext_seq, ext_seq), np.append(self.last_ext_ts, ext_ts)
+        steps = np.diff(ext_ts)
+        good = (np.diff(ext_seq) == 1) & (steps > 0)
+        self.ts_steps += steps[good][:room].tolist()
+
+    def _start(self, t: float, seq: int, ts: int, pt: int) -> None:
+        """The stream's first packet: Wireshark's first_packet state."""
+        self.start_seq = self.stop_seq = seq
+        self.time, self.first_ts, self.pt = t, ts, pt
+        self.first_ms = self.last_ms = t
+        self.total_nr = 1
 
     def _uniform_clock(self, seq: I64, ts: I64, pt: I64) -> int:
         """The clock rate when every packet takes the plain path of rtppacket_analyse, else 0.
@@ -174,14 +187,12 @@ class StreamStats:
         self.pt, self.stop_seq, self.total_nr = pt, int(seq[-1]), self.total_nr + len(t)
         self.last_ms = float(t[-1])
 
-    def _extras(self, ext_seq: I64, ext_ts: I64, pt: I64, tos: I64) -> None:
+    def _extras(self, ext_seq: I64, pt: I64, tos: I64) -> None:
         if self.total_nr == 0:
             self.first_ext_seq = int(ext_seq[0])
         running_max = np.maximum.accumulate(np.concatenate(([self.max_ext_seq], ext_seq)))[:-1]
         idx = ext_seq - self.first_ext_seq
-        valid = idx >= 0
-        self.below_start += int((~valid).sum())
-        idx = idx[valid]
+        idx = idx[idx >= 0]  # a packet numbered before the first is late, not in the bitmap
         if len(idx):
             need = int(idx.max()) + 1
             if need > len(self.seen):
@@ -203,13 +214,6 @@ class StreamStats:
         """rtppacket_analyse of Wireshark 4.0, packet by packet (its branches make it sequential)."""
         rtpmap = self.rtpmap
         clocks: dict[int, int] = {}
-        start = 0
-        if self.total_nr == 0:
-            self.start_seq = self.stop_seq = seqs[0]
-            self.time, self.first_ts, self.pt = times[0], ts32[0], pts[0]
-            self.first_ms = times[0]
-            self.total_nr = 1
-            start = 1
         time, first_ts, last_nominal, jitter, prev_pt = (
             self.time,
             self.first_ts,
@@ -220,7 +224,7 @@ class StreamStats:
         start_seq, stop_seq, cycles, under = self.start_seq, self.stop_seq, self.cycles, self.under
         max_jitter, mean_jitter, max_delta, total_nr = self.max_jitter, self.mean_jitter, self.max_delta, self.total_nr
         delta, jitter_seen = self.delta, self.jitter_seen
-        for i in range(start, len(times)):
+        for i in range(len(times)):
             t, seq, pt = times[i], seqs[i], pts[i]
             nominal = (ts32[i] - first_ts) & 0xFFFFFFFF
             in_seq = nominal < 0x80000000  # not before the stream's first timestamp
@@ -234,13 +238,12 @@ class StreamStats:
             clock = clocks.get(pt)
             if clock is None:
                 clock = clocks[pt] = clock_rate(pt, rtpmap)
-            current_jitter = 0.0
             if in_seq:
                 delta = t - time
                 if clock:
                     nominal_ms = nominal / (clock // 1000)  # integer kHz, as Wireshark divides
-                    current_jitter = (15 * jitter + abs(t - (time + (nominal_ms - last_nominal)))) / 16
-                    jitter, last_nominal = current_jitter, nominal_ms
+                    jitter = (15 * jitter + abs(t - (time + (nominal_ms - last_nominal)))) / 16
+                    last_nominal = nominal_ms
                 if not marks[i] and pt not in COMFORT_NOISE and not follow_cn:
                     if delta > max_delta:
                         max_delta = delta
@@ -248,7 +251,7 @@ class StreamStats:
                         jitter_seen = True
                         if jitter > max_jitter:
                             max_jitter = jitter
-                        mean_jitter = (mean_jitter * (total_nr - 1) + current_jitter) / total_nr
+                        mean_jitter = (mean_jitter * (total_nr - 1) + jitter) / total_nr
                 time = t
             stop_seq = seq
             total_nr += 1
