@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from functools import cache
 from typing import Any
@@ -15,11 +14,12 @@ from typer.main import get_group
 from assess import __version__
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
 from assess.plain_params import plain_params, use_plain_params
+from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
 
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+disable_plugins()
 
 
 @cache
