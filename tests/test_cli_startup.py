@@ -156,4 +156,5 @@ def test_facts_imports_the_parser_of_the_detected_platform_only() -> None:
     extras = ["textfsm", "ntc_templates", "lxml"]  # show-output templates and XML: not for a running config
     names = imported(["facts", str(SMALL_CONFIG)], sorted({m.split(".")[0] for m in parser_modules} | set(extras)))
     assert names & parser_modules == {UNITS["cisco_ios"].parser.module}
+    assert not {n for n in names if n.startswith("platforms.parsers.linux")}  # nor another platform's helpers
     assert not {n for n in names if n.split(".")[0] in extras}
