@@ -49,12 +49,14 @@ def _project_cache(prefix: Path) -> Path:
 
 
 @contextmanager
-def bytecode_envs(warm_up: Sequence[Sequence[str]]) -> Iterator[BytecodeEnvs]:
-    """Compile the project, run each ``warm_up`` command once (caching its libraries' bytecode), yield the envs."""
+def bytecode_envs(
+    warm_up: Sequence[Sequence[str]], packages: Sequence[str] = PROJECT_PACKAGES
+) -> Iterator[BytecodeEnvs]:
+    """Compile the project's ``packages``, run each ``warm_up`` command once (caching its libraries' bytecode)."""
     with tempfile.TemporaryDirectory(prefix="bench-pyc-") as tmp:
         installed, from_source = Path(tmp) / "installed", Path(tmp) / "from-source"
-        packages = [str(ROOT / name) for name in PROJECT_PACKAGES]
-        subprocess.run([sys.executable, "-m", "compileall", "-q", "-j0", *packages],
+        folders = [str(ROOT / name) for name in packages]
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "-j0", *folders],
                        env=_env(installed, write=True), check=True, capture_output=True)  # fmt: skip
         for cmd in warm_up:
             subprocess.run(list(cmd), env=_env(installed, write=True), capture_output=True, timeout=600)
