@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from functools import cache
 from typing import Any
@@ -12,14 +11,15 @@ import typer
 from typer.core import TyperGroup
 from typer.main import get_group
 
-from assess import __version__
+from assess import __version__, startup_gc
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
 from assess.plain_params import plain_params, use_plain_params
+from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
 
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+disable_plugins()
 
 
 @cache
@@ -49,7 +49,9 @@ class LazyCommandGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         entry = self.table.get(cmd_name)
         if entry is not None:
-            return load_command(entry.module, cmd_name)
+            command = load_command(entry.module, cmd_name)
+            startup_gc.resume()  # the command's module and models are loaded: start-up is over
+            return command
         return self.commands.get(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -105,6 +107,8 @@ def _root(
 
 def main() -> None:
     """Console entry point: user errors become one line and exit code 2."""
+    if getattr(sys.modules.get("__main__"), "main", None) is main:  # the `assess` program, not a caller's process
+        startup_gc.pause()
     try:
         app()
     except (UserError, KeyboardInterrupt, OSError) as exc:
@@ -120,3 +124,5 @@ def main() -> None:
         where = f"{exc.filename}: " if exc.filename else ""
         err_console.print(f"[bold red]error:[/] {safe_text(where)}{safe_text(exc.strerror or exc)}", soft_wrap=True)
         sys.exit(UserError.exit_code)
+    finally:
+        startup_gc.resume()  # when no command ran (--help, a usage error): for a caller that goes on

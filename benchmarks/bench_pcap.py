@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bytecode import FROM_SOURCE_NOTE, INSTALLED_NOTE, BytecodeEnvs, bytecode_envs
 from benchmarks.common import Row, Timing, have, ratio, time_call, time_process
 from collectors.pcap.analyse import analyse_capture
 from tests.pcapgen import benchmark_frames, sample_call_frames, write_capture
@@ -44,8 +45,8 @@ def _rows(label: str, timing: Timing, note: str) -> list[Row]:
     return [Row(f"{label}: wall", timing.wall, "s", note), Row(f"{label}: CPU", timing.cpu, "s", "user + system")]
 
 
-def _compare(tmp: Path, packets_per_stream: int, label: str) -> list[Row]:
-    """Generate one capture, time both tools on it, report times, ratios and agreement."""
+def _compare(tmp: Path, packets_per_stream: int, label: str, env: dict[str, str]) -> list[Row]:
+    """Generate one capture, time both tools on it (assess in ``env``), report times, ratios and agreement."""
     start = time.perf_counter()
     path = write_capture(Path(tmp) / f"bench-{label}.pcap", benchmark_frames(CALLS, packets_per_stream))
     generated = time.perf_counter() - start
@@ -54,9 +55,10 @@ def _compare(tmp: Path, packets_per_stream: int, label: str) -> list[Row]:
     rows = [Row(f"[{label}] frames in capture", frames, "frames",
                 f"{CALLS} SIP calls, {2 * CALLS} RTP streams, {size}, generated in {generated:.1f} s")]  # fmt: skip
     analysis = time_call(REPEAT, lambda: analyse_capture(path))
-    command = time_process(REPEAT, _assess_cmd(path))
+    command = time_process(REPEAT, _assess_cmd(path), env=env)
     rows += _rows(f"[{label}] assess pcap analysis", analysis, f"best of {REPEAT}, in process (no start-up)")
-    rows += _rows(f"[{label}] assess pcap --json command", command, f"best of {REPEAT}, whole process")
+    whole = f"best of {REPEAT}, whole process; {INSTALLED_NOTE}"
+    rows += _rows(f"[{label}] assess pcap --json command", command, whole)
     rows.append(Row(f"[{label}] assess pcap throughput", frames / analysis.wall, "frames/s", "analysis, wall"))
     cmd = tshark_command(path, heuristic=False)
     tshark = time_process(REPEAT, cmd)
@@ -77,11 +79,21 @@ def run() -> list[Row]:
     if not have("tshark"):
         return [Row("tshark -z rtp,streams", None, "s", "skipped: tshark not installed")]
     with tempfile.TemporaryDirectory(prefix="bench-pcap-") as tmp:
-        rows = [row for packets, label in SIZES for row in _compare(Path(tmp), packets, label)]
         tiny = write_capture(Path(tmp) / "tiny.pcap", sample_call_frames())
-        return [
-            *rows,
-            Row("start-up: assess pcap on a 2,000-frame capture", time_process(REPEAT, _assess_cmd(tiny)).cpu, "s",
-                "CPU; Python, pydantic, typer, numpy and the CLI's modules"),
-            Row("start-up: tshark on the same", time_process(REPEAT, tshark_command(tiny, False)).cpu, "s", "CPU"),
-        ]  # fmt: skip
+        with bytecode_envs([_assess_cmd(tiny)]) as envs:
+            rows = [row for packets, label in SIZES for row in _compare(Path(tmp), packets, label, envs.installed)]
+            return [*rows, *_startup_rows(tiny, envs)]
+
+
+def _startup_rows(tiny: Path, envs: BytecodeEnvs) -> list[Row]:
+    """CPU to start up and analyse a tiny capture: assess as installed (and from source) against tshark."""
+    installed = time_process(REPEAT, _assess_cmd(tiny), env=envs.installed).cpu
+    from_source = time_process(REPEAT, _assess_cmd(tiny), env=envs.from_source).cpu
+    tshark = time_process(REPEAT, tshark_command(tiny, False)).cpu
+    return [
+        Row("start-up: assess pcap on a 2,000-frame capture", installed, "s",
+            f"CPU; Python, pydantic, typer, numpy and the CLI's modules; {INSTALLED_NOTE}"),
+        Row("start-up: assess pcap, from source", from_source, "s", f"CPU; {FROM_SOURCE_NOTE}"),
+        Row("start-up: tshark on the same", tshark, "s", "CPU"),
+        Row("start-up: assess pcap / tshark", ratio(installed, tshark), "x", f"CPU; target ≤ 1.2; {INSTALLED_NOTE}"),
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ import resource
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -86,8 +86,10 @@ class Timing:
     cpu: float
 
 
-def time_process(repeat: int, cmd: Sequence[str], timeout: float = 600.0) -> Timing:
-    """Best wall and best CPU time of ``repeat`` runs of a command.
+def time_process(
+    repeat: int, cmd: Sequence[str], timeout: float = 600.0, env: Mapping[str, str] | None = None
+) -> Timing:
+    """Best wall and best CPU time of ``repeat`` runs of a command (in ``env`` when given).
 
     CPU time is reported next to wall time because benchmarks often share the machine: a busy
     neighbour stretches wall time but hardly the CPU seconds a tool needs.
@@ -96,7 +98,7 @@ def time_process(repeat: int, cmd: Sequence[str], timeout: float = 600.0) -> Tim
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        run_quiet(cmd, timeout)
+        run_quiet(cmd, timeout, env)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -114,9 +116,11 @@ def time_call(repeat: int, fn: Callable[[], object]) -> Timing:
     return Timing(min(walls), min(cpus))
 
 
-def run_quiet(cmd: Sequence[str], timeout: float = 600.0) -> subprocess.CompletedProcess[bytes]:
+def run_quiet(
+    cmd: Sequence[str], timeout: float = 600.0, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run a command, output captured, failing loudly on a non-zero exit."""
-    return subprocess.run(list(cmd), capture_output=True, check=True, timeout=timeout)
+    return subprocess.run(list(cmd), capture_output=True, check=True, timeout=timeout, env=env)
 
 
 def have(tool: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Final
 
 from platforms.base import ParserRef, Platform, cue
-from platforms.parsers.linux_tc import root_qdiscs
 from platforms.redact import patterns_for
 
 NAME: Final = "linux"
@@ -18,6 +17,10 @@ def tc_per_device(qdisc_output: str) -> tuple[str, ...]:
     >>> tc_per_device("qdisc htb 1: dev wan0 root refcnt 2 r2q 10 default 0x20")
     ('tc class show dev wan0', 'tc filter show dev wan0')
     """
+    # Imported here: every command that loads the platform table (`assess facts` on any config) would
+    # otherwise import the tc parser and build its two pydantic models (~10 ms of start-up).
+    from platforms.parsers.linux_tc import root_qdiscs
+
     devices = dict.fromkeys(q.dev for q in root_qdiscs(qdisc_output) if q.kind != "noqueue")
     return tuple(cmd for dev in devices for cmd in (f"tc class show dev {dev}", f"tc filter show dev {dev}"))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,10 +47,9 @@ def imported(args: list[str], packages: list[str]) -> set[str]:
     return set(json.loads(line.removeprefix("LOADED=")))
 
 
-def loaded_modules(args: list[str]) -> tuple[list[str], set[str]]:
-    """The heavy modules ``assess ARGS`` imported, and the top-level names of all it imported of those and pydantic."""
-    names = imported(args, [*HEAVY, "pydantic"])
-    return sorted(n for n in names if n.split(".")[0] in HEAVY), {n.split(".")[0] for n in names}
+def heavy_modules(args: list[str]) -> list[str]:
+    """The heavy modules ``assess ARGS`` imported."""
+    return sorted(imported(args, list(HEAVY)))
 
 
 @pytest.mark.parametrize(
@@ -62,13 +63,11 @@ def loaded_modules(args: list[str]) -> tuple[list[str], set[str]]:
     ids=["help", "emodel", "capacity", "facts"],
 )
 def test_light_command_imports_no_heavy_module(args: list[str]) -> None:
-    heavy, _ = loaded_modules(args)
-    assert heavy == []
+    assert heavy_modules(args) == []
 
 
 def test_help_imports_neither_pydantic_nor_any_command_module() -> None:
-    _, names = loaded_modules(["--help"])
-    assert "pydantic" not in names
+    assert "pydantic" not in imported(["--help"], ["pydantic"])  # the package itself (no model, no adapter)
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from assess.cli import main; sys.argv=['assess','--help']; main()"],
         capture_output=True, text=True, cwd=ROOT, timeout=60,
@@ -110,9 +109,52 @@ def test_json_output_needs_neither_typers_pydantic_adapters_nor_rich(args: list[
     assert not {n for n in names if n.split(".")[0] == "rich"}
 
 
+def test_pcap_imports_numpy_but_no_other_heavy_module(small_capture: Path) -> None:
+    heavy = heavy_modules(["pcap", str(small_capture), "--json"])
+    assert {n.split(".")[0] for n in heavy} == {"numpy"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["emodel", "--codec", "g711", "--json"],
+        ["capacity", "--calls", "10", "--codec", "g711", "--json"],
+        ["pcap", "CAPTURE", "--json"],
+    ],
+    ids=["emodel", "capacity", "pcap"],
+)
+def test_pydantic_models_are_built_without_the_plugin_search(args: list[str], small_capture: Path) -> None:
+    """pydantic's plugin loader imports importlib.metadata (~20 ms) only to find plugins assess turns off."""
+    args = [str(small_capture) if a == "CAPTURE" else a for a in args]
+    names = imported(args, ["importlib", "pydantic"])
+    assert "pydantic.main" in names
+    assert "importlib.metadata" not in names
+
+
+def test_pydantic_imports_only_get_plugins_from_its_loader() -> None:
+    """What assess.pydantic_plugins gives in place of the loader must be all that pydantic takes from it."""
+    source = Path(importlib.util.find_spec("pydantic").origin).parent  # type: ignore[arg-type, union-attr]
+    imports = {
+        line.strip()
+        for path in source.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "_loader import" in line and not line.lstrip().startswith("#")
+    }
+    assert imports == {"from ._loader import get_plugins"}
+
+
+def test_a_users_own_plugin_setting_gets_pydantics_loader() -> None:
+    code = "import sys, assess.cli, core.emodel; print(sys.modules[sys.argv[1]].__file__)"
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some_plugin"}
+    done = subprocess.run([sys.executable, "-c", code, "pydantic.plugin._loader"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=True)  # fmt: skip
+    assert done.stdout.strip().endswith("_loader.py")
+
+
 def test_facts_imports_the_parser_of_the_detected_platform_only() -> None:
     parser_modules = {unit.parser.module for unit in UNITS.values()}
     extras = ["textfsm", "ntc_templates", "lxml"]  # show-output templates and XML: not for a running config
     names = imported(["facts", str(SMALL_CONFIG)], sorted({m.split(".")[0] for m in parser_modules} | set(extras)))
     assert names & parser_modules == {UNITS["cisco_ios"].parser.module}
+    assert not {n for n in names if n.startswith("platforms.parsers.linux")}  # nor another platform's helpers
     assert not {n for n in names if n.split(".")[0] in extras}

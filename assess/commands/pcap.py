@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from assess import startup_gc
 from assess.console import print_json, safe_text
 from core.errors import UserError
 
@@ -53,8 +54,9 @@ def pcap_command(
     """Passive capture analysis: per RTP stream loss, jitter (as Wireshark) and MOS; SIP calls found."""
     if not file.is_file():
         raise UserError(f"capture file {file} not found")
-    from assess.process_memory import keep_freed_memory
-    from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs
+    with startup_gc.paused():  # importing numpy and building the result models makes no garbage to look for
+        from assess.process_memory import keep_freed_memory
+        from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs
 
     keep_freed_memory()  # one capture, then exit: reuse each chunk's memory for the next
     result = analyse_capture(file)
