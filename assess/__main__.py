@@ -1,9 +1,15 @@
-"""`python -m assess` runs the command line."""
+"""`python -m assess` and the installed `assess` script run the command line."""
 
 from assess import startup_gc
 
-startup_gc.pause()  # before the command line's imports: see assess/startup_gc.py
 
-from assess.cli import main  # noqa: E402  # after the pause, on purpose
+def main() -> None:
+    """Pause the collector, then import and run the command line (see assess/startup_gc.py)."""
+    startup_gc.pause()
+    from assess.cli import main as run_command_line  # imported after the pause, on purpose
 
-main()
+    run_command_line()
+
+
+if __name__ == "__main__":
+    main()
