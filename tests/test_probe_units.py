@@ -17,7 +17,8 @@ from collectors.probes.bandwidth import BandwidthSettings
 from collectors.probes.codecs import CODECS
 from collectors.probes.dscp_trace import analyse
 from collectors.probes.iperf3 import _parse, _Report
-from collectors.probes.rtp import RtpSettings
+from collectors.probes.requests import RtpProbe
+from collectors.probes.rtp import check_rtp
 from collectors.probes.target import split_host_port
 from core.dscp import dscp_value
 from core.errors import NotAssessedError, UserError
@@ -39,10 +40,10 @@ def test_codec_packet_sizes() -> None:
 
 
 def test_rtp_caps() -> None:
-    RtpSettings(host="x", duration_s=300).check()
-    for bad in (RtpSettings(host="x", duration_s=301), RtpSettings(host="x", ptime_ms=5)):
+    check_rtp(RtpProbe(host="x", duration_s=300))
+    for bad in (RtpProbe(host="x", duration_s=301), RtpProbe(host="x", ptime_ms=5)):
         with pytest.raises(ValueError):
-            bad.check()
+            check_rtp(bad)
 
 
 def test_bandwidth_refuses_to_exceed_the_contract_unless_forced() -> None:

@@ -32,7 +32,7 @@ from collectors.probes.requests import (
     SipPathProbe,
     StampProbe,
 )
-from collectors.probes.rtp import RtpSettings, run_rtp_probe
+from collectors.probes.rtp import check_rtp, run_rtp_probe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
 from collectors.probes.sip_path import SipPathOptions, probe_sip_path
 from collectors.probes.stamp import StampSettings, run_stamp
@@ -77,14 +77,6 @@ def _bytes(secret: str | None) -> bytes | None:
     return secret.encode() if secret else None
 
 
-def rtp_settings(r: RtpProbe) -> RtpSettings:
-    """The stream's settings, checked against the hard caps (ValueError)."""
-    settings = RtpSettings(host=r.host, port=r.port, codec=r.codec, ptime_ms=r.ptime_ms, duration_s=r.duration_s,
-                           dscp=r.dscp, jitter_buffer_ms=r.jitter_buffer_ms, secret=r.secret)
-    settings.check()
-    return settings
-
-
 def bandwidth_settings(r: BandwidthProbe) -> BandwidthSettings:
     """The iperf3 tests' settings, checked against the caps and the contract (ValueError)."""
     settings = BandwidthSettings(host=r.host, port=r.port, duration_s=r.duration_s, max_mbps=r.max_mbps,
@@ -107,8 +99,7 @@ class RtpStream:
     """`rtp`: the paced stream against an `assess reflector`."""
 
     def run(self, request: RtpProbe) -> RtpResult | ProbeNotAssessed:
-        settings = rtp_settings(request)
-        return _caught(lambda: run_rtp_probe(settings))
+        return _caught(lambda: run_rtp_probe(request))  # ValueError (out of the caps) is not caught
 
 
 class Bandwidth:
@@ -194,7 +185,7 @@ def check_request(request: ProbeRequest) -> None:
     """Raise ValueError when ``request`` is outside its probe's hard caps (before anything is sent)."""
     match request:
         case RtpProbe():
-            rtp_settings(request)
+            check_rtp(request)
         case BandwidthProbe():
             bandwidth_settings(request)
         case StampProbe():
