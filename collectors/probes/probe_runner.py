@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from collectors.probes.bandwidth import BandwidthSettings, run_bandwidth_probe
+from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.nat_public import classify_mapping
@@ -77,16 +77,6 @@ def _bytes(secret: str | None) -> bytes | None:
     return secret.encode() if secret else None
 
 
-def bandwidth_settings(r: BandwidthProbe) -> BandwidthSettings:
-    """The iperf3 tests' settings, checked against the caps and the contract (ValueError)."""
-    settings = BandwidthSettings(host=r.host, port=r.port, duration_s=r.duration_s, max_mbps=r.max_mbps,
-                                 contracted_up_mbps=r.contracted_up_mbps,
-                                 contracted_down_mbps=r.contracted_down_mbps, force=r.force, calls=r.calls,
-                                 codec=r.codec, ptime_ms=r.ptime_ms)
-    settings.check()
-    return settings
-
-
 def stamp_settings(r: StampProbe) -> StampSettings:
     """The STAMP session's settings, checked against the hard caps (ValueError)."""
     settings = StampSettings(host=r.host, port=r.port, duration_s=r.duration_s, interval_ms=r.interval_ms,
@@ -106,8 +96,7 @@ class Bandwidth:
     """`bandwidth`: iperf3 up, down and UDP at the voice load."""
 
     def run(self, request: BandwidthProbe) -> BandwidthResult | ProbeNotAssessed:
-        settings = bandwidth_settings(request)
-        return _caught(lambda: run_bandwidth_probe(settings))
+        return _caught(lambda: run_bandwidth_probe(request))  # ValueError (out of the caps) is not caught
 
 
 class NatBehaviour:
@@ -187,7 +176,7 @@ def check_request(request: ProbeRequest) -> None:
         case RtpProbe():
             check_rtp(request)
         case BandwidthProbe():
-            bandwidth_settings(request)
+            check_bandwidth(request)
         case StampProbe():
             stamp_settings(request)
         case _:
