@@ -35,7 +35,7 @@ from collectors.probes.requests import (
 from collectors.probes.rtp import check_rtp, run_rtp_probe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
 from collectors.probes.sip_path import SipPathOptions, probe_sip_path
-from collectors.probes.stamp import StampSettings, run_stamp
+from collectors.probes.stamp import check_stamp, run_stamp
 from core.errors import NotAssessedError
 from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from core.models.stamp import StampResult
@@ -75,14 +75,6 @@ def _caught(measure: Callable[[], R]) -> R | ProbeNotAssessed:
 
 def _bytes(secret: str | None) -> bytes | None:
     return secret.encode() if secret else None
-
-
-def stamp_settings(r: StampProbe) -> StampSettings:
-    """The STAMP session's settings, checked against the hard caps (ValueError)."""
-    settings = StampSettings(host=r.host, port=r.port, duration_s=r.duration_s, interval_ms=r.interval_ms,
-                             dscp=r.dscp, secret=r.secret, class_of_service=r.class_of_service)
-    settings.check()
-    return settings
 
 
 class RtpStream:
@@ -146,8 +138,7 @@ class Stamp:
     """`stamp`: an RFC 8762 session."""
 
     def run(self, request: StampProbe) -> StampResult | ProbeNotAssessed:
-        settings = stamp_settings(request)
-        return _caught(lambda: run_stamp(settings))
+        return _caught(lambda: run_stamp(request))  # ValueError (out of the caps) is not caught
 
 
 class DscpTrace:
@@ -178,7 +169,7 @@ def check_request(request: ProbeRequest) -> None:
         case BandwidthProbe():
             check_bandwidth(request)
         case StampProbe():
-            stamp_settings(request)
+            check_stamp(request)
         case _:
             pass  # the other probes' bounds are fixed or checked by the request's own fields
 
