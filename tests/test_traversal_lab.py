@@ -32,7 +32,8 @@ PROBE_SNIPPET = """
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.port_list import expand, parse_ports
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.requests import SipPathProbe
+from collectors.probes.sip_path import probe_sip_path
 print(({call}).model_dump_json())
 """
 
@@ -173,7 +174,7 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
     dns = start_dnsmasq(lab.far_ip, 53, records, netns=far)
     primary = start_sipp_uas(lab.far_ip, 5070, netns=far)
     try:
-        call = f"probe_sip_path('{domain}', SipPathOptions(dns_server='{lab.far_ip}', timeout_s=1.0))"
+        call = f"probe_sip_path(SipPathProbe(domain='{domain}', dns_server='{lab.far_ip}', timeout_s=1.0))"
         dead = probe(lab, call)
         backup = start_sipp_uas(lab.far_ip2, 5071, netns=far)
         try:
@@ -197,13 +198,14 @@ import json, time
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.requests import SipPathProbe
+from collectors.probes.sip_path import probe_sip_path
 ip = "{ip}"
 runs = {{
     "nat": lambda: probe_nat(ip, 3478, NatProbeOptions(timeout_s=1.0)),
     "sip-alg": lambda: probe_sip_alg(ip, 5060, SipAlgOptions(timeout_s=1.0)),
     "ports": lambda: probe_ports(ip, PortsOptions(udp=[5060], tcp=[5060])),
-    "sip-path": lambda: probe_sip_path("voip.example.test", SipPathOptions(dns_server=ip, timeout_s=1.0)),
+    "sip-path": lambda: probe_sip_path(SipPathProbe(domain="voip.example.test", dns_server=ip, timeout_s=1.0)),
 }}
 for name, run in runs.items():
     start = time.monotonic()

@@ -34,7 +34,7 @@ from collectors.probes.requests import (
 )
 from collectors.probes.rtp import check_rtp, run_rtp_probe
 from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.sip_path import probe_sip_path
 from collectors.probes.stamp import check_stamp, run_stamp
 from core.errors import NotAssessedError
 from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
@@ -129,9 +129,7 @@ class SipPath:
     """`sip-path`: DNS, OPTIONS and TLS towards the provider's SIP servers."""
 
     def run(self, request: SipPathProbe) -> SignallingResult:
-        return probe_sip_path(request.domain, SipPathOptions(
-            dns_server=request.dns_server, dns_port=request.dns_port, timeout_s=request.timeout_s,
-            ca_file=request.ca_file))
+        return probe_sip_path(request)
 
 
 class Stamp:
