@@ -31,8 +31,8 @@ def lab():
 PROBE_SNIPPET = """
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.port_list import expand, parse_ports
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.requests import SipPathProbe
+from collectors.probes.sip_alg import probe_sip_alg
+from collectors.probes.requests import SipAlgProbe, SipPathProbe
 from collectors.probes.sip_path import probe_sip_path
 print(({call}).model_dump_json())
 """
@@ -123,9 +123,9 @@ def test_binding_lifetime_matches_conntrack_udp_timeout(lab):
 
 def test_kernel_sip_helper_is_detected_and_rewritten_fields_named(lab):
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=True))
-    on = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
+    on = probe(lab, f"probe_sip_alg(SipAlgProbe(host='{lab.far_ip}', port=5060))")
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=False))
-    off = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
+    off = probe(lab, f"probe_sip_alg(SipAlgProbe(host='{lab.far_ip}', port=5060))")
     print(f"\nhelper on: detected={on['sip_alg_detected']} rewritten={on['rewritten']} "
           f"large_ok={on['large_message_ok']} nonstandard_altered={on['nonstandard_port_altered']}")
     print(f"helper off: detected={off['sip_alg_detected']} rewritten={off['rewritten']}")
@@ -197,13 +197,13 @@ UNREACHABLE_SNIPPET = """
 import json, time
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.ports import PortsOptions, probe_ports
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.requests import SipPathProbe
+from collectors.probes.sip_alg import probe_sip_alg
+from collectors.probes.requests import SipAlgProbe, SipPathProbe
 from collectors.probes.sip_path import probe_sip_path
 ip = "{ip}"
 runs = {{
     "nat": lambda: probe_nat(ip, 3478, NatProbeOptions(timeout_s=1.0)),
-    "sip-alg": lambda: probe_sip_alg(ip, 5060, SipAlgOptions(timeout_s=1.0)),
+    "sip-alg": lambda: probe_sip_alg(SipAlgProbe(host=ip, port=5060, timeout_s=1.0)),
     "ports": lambda: probe_ports(ip, PortsOptions(udp=[5060], tcp=[5060])),
     "sip-path": lambda: probe_sip_path(SipPathProbe(domain="voip.example.test", dns_server=ip, timeout_s=1.0)),
 }}

@@ -24,7 +24,7 @@ from collectors.probes.port_list import expand, parse_ports, sample_range, spans
 from collectors.probes.ports import PortsOptions, probe_ports
 from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.sip_alg import probe_sip_alg
 from core.models.site import LinkProbes
 from core.models.traversal import PortsResult
 from core.plan import Endpoint, Link, Voice
@@ -76,7 +76,8 @@ def test_reflector_with_secret_serves_only_probes_that_know_it(secret_reflector)
     r = secret_reflector
     nat_ok = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, secret=b"s3cret-lab"))
     nat_bad = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, timeout_s=0.4, secret=b"wrong"))
-    alg_ok = probe_sip_alg("127.0.0.1", r["sip"], SipAlgOptions(alt_port=r["alt"], timeout_s=1, secret=b"s3cret-lab"))
+    alg_ok = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=r["sip"], alt_port=r["alt"], timeout_s=1,
+                                     secret="s3cret-lab"))
     opts = PortsOptions(udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
     ports_ok = probe_ports("127.0.0.1", dataclasses.replace(opts, secret="s3cret-lab"))
     ports_bad = probe_ports("127.0.0.1", dataclasses.replace(opts, secret=None))
@@ -119,7 +120,7 @@ def test_stun_with_secret_answers_only_authenticated_requests():
 
 
 def test_reflector_sip_echo_sees_no_alg_on_loopback(reflector):
-    result = probe_sip_alg("127.0.0.1", reflector["sip"], SipAlgOptions(alt_port=reflector["alt"], timeout_s=1))
+    result = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=reflector["sip"], alt_port=reflector["alt"], timeout_s=1))
     assert result.assessed and result.sip_alg_detected is False
 
 

@@ -33,7 +33,7 @@ from collectors.probes.requests import (
     StampProbe,
 )
 from collectors.probes.rtp import check_rtp, run_rtp_probe
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.sip_alg import probe_sip_alg
 from collectors.probes.sip_path import probe_sip_path
 from collectors.probes.stamp import check_stamp, run_stamp
 from core.errors import NotAssessedError
@@ -111,9 +111,7 @@ class SipAlg:
     """`sip-alg`: SIP messages through the reflector's SIP echo."""
 
     def run(self, request: SipAlgProbe) -> SipAlgResult:
-        return probe_sip_alg(request.host, request.port, SipAlgOptions(
-            transport=request.transport, alt_port=request.alt_port, timeout_s=request.timeout_s,
-            secret=_bytes(request.secret)))
+        return probe_sip_alg(request)
 
 
 class Ports:
