@@ -29,10 +29,10 @@ def lab():
 
 
 PROBE_SNIPPET = """
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.port_list import expand, parse_ports
 from collectors.probes.sip_alg import probe_sip_alg
-from collectors.probes.requests import SipAlgProbe, SipPathProbe
+from collectors.probes.requests import PortsProbe, SipAlgProbe, SipPathProbe
 from collectors.probes.sip_path import probe_sip_path
 print(({call}).model_dump_json())
 """
@@ -147,7 +147,7 @@ def test_dropped_part_of_rtp_range_is_found_exactly_with_its_direction(lab):
         done = lab.exec("router", argv, timeout=10)
         assert done.returncode == 0, done.stderr
     try:
-        r = probe(lab, f"probe_ports('{lab.far_ip}', PortsOptions(udp=expand(parse_ports('5060,10000-20000')), "
+        r = probe(lab, f"probe_ports(PortsProbe(host='{lab.far_ip}', udp=expand(parse_ports('5060,10000-20000')), "
                        "tcp=[5060, 5061]))")
     finally:
         lab.exec("router", ["nft", "delete", "table", "ip", "travblock"], timeout=10)
@@ -196,15 +196,15 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
 UNREACHABLE_SNIPPET = """
 import json, time
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.sip_alg import probe_sip_alg
-from collectors.probes.requests import SipAlgProbe, SipPathProbe
+from collectors.probes.requests import PortsProbe, SipAlgProbe, SipPathProbe
 from collectors.probes.sip_path import probe_sip_path
 ip = "{ip}"
 runs = {{
     "nat": lambda: probe_nat(ip, 3478, NatProbeOptions(timeout_s=1.0)),
     "sip-alg": lambda: probe_sip_alg(SipAlgProbe(host=ip, port=5060, timeout_s=1.0)),
-    "ports": lambda: probe_ports(ip, PortsOptions(udp=[5060], tcp=[5060])),
+    "ports": lambda: probe_ports(PortsProbe(host=ip, udp=[5060], tcp=[5060])),
     "sip-path": lambda: probe_sip_path(SipPathProbe(domain="voip.example.test", dns_server=ip, timeout_s=1.0)),
 }}
 for name, run in runs.items():

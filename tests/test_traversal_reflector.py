@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import os
@@ -21,7 +20,7 @@ from assess.probe_process import run_in_worker
 from collectors.probes.nat_behaviour import StunTarget, ask
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
 from collectors.probes.sip_alg import probe_sip_alg
@@ -78,9 +77,9 @@ def test_reflector_with_secret_serves_only_probes_that_know_it(secret_reflector)
     nat_bad = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, timeout_s=0.4, secret=b"wrong"))
     alg_ok = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=r["sip"], alt_port=r["alt"], timeout_s=1,
                                      secret="s3cret-lab"))
-    opts = PortsOptions(udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
-    ports_ok = probe_ports("127.0.0.1", dataclasses.replace(opts, secret="s3cret-lab"))
-    ports_bad = probe_ports("127.0.0.1", dataclasses.replace(opts, secret=None))
+    ports = PortsProbe(host="127.0.0.1", udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
+    ports_ok = probe_ports(ports.model_copy(update={"secret": "s3cret-lab"}))
+    ports_bad = probe_ports(ports)
     assert nat_ok.assessed and nat_ok.mapping == "no-nat" and not nat_bad.assessed
     assert alg_ok.assessed and alg_ok.sip_alg_detected is False
     assert ports_ok.assessed and ports_ok.blocked_udp == [] and not ports_bad.assessed
@@ -126,9 +125,8 @@ def test_reflector_sip_echo_sees_no_alg_on_loopback(reflector):
 
 def test_every_sampled_port_is_tested_and_reachable_on_loopback(reflector):
     udp = expand(parse_ports(f"{reflector['sip']},20000-20999"), 32)  # below the ephemeral range
-    opts = PortsOptions(udp=udp, tcp=[reflector["sip"], reflector["sip"] + 7],
-                        reflector_port=reflector["ctrl"], timeout_s=0.5)
-    result = probe_ports("127.0.0.1", opts)
+    result = probe_ports(PortsProbe(host="127.0.0.1", udp=udp, tcp=[reflector["sip"], reflector["sip"] + 7],
+                                    reflector_port=reflector["ctrl"], timeout_s=0.5))
     assert result.assessed, result.reason
     assert result.tested_udp == udp and len(udp) == 33
     # Loopback is shared with other test runs: a port someone else holds cannot answer us.

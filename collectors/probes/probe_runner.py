@@ -17,7 +17,7 @@ from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
 from collectors.probes.nat_probe import NatProbeOptions, probe_nat
 from collectors.probes.nat_public import classify_mapping
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.requests import (
     BandwidthProbe,
     DscpTraceProbe,
@@ -118,9 +118,7 @@ class Ports:
     """`ports`: UDP and TCP reachability of the sampled ports."""
 
     def run(self, request: PortsProbe) -> PortsResult:
-        return probe_ports(request.host, PortsOptions(
-            udp=list(request.udp), tcp=list(request.tcp), reflector_port=request.reflector_port,
-            timeout_s=request.timeout_s, secret=request.secret))
+        return probe_ports(request)
 
 
 class SipPath:
