@@ -47,9 +47,10 @@ def probe(lab: Lab, call: str, timeout: float = 120) -> dict:
 
 
 NAT_SNIPPET = """
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 for port in (3478, {reflector_port}):
-    print(probe_nat("{ip}", port, NatProbeOptions(timeout_s=0.6, lifetime_cap_s=0)).model_dump_json())
+    print(probe_nat(NatProbe(host="{ip}", port=port, timeout_s=0.6, lifetime_cap_s=0)).model_dump_json())
 """
 
 
@@ -90,11 +91,12 @@ def test_nat_behaviour_matches_turnutils_natdiscovery(lab, nat, expected_mapping
 
 LIFETIME_SNIPPET = """
 import json, threading, time
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 out = {{}}
 def run(name, port):
     start = time.monotonic()
-    r = probe_nat("{ip}", port, NatProbeOptions(timeout_s=1.0, lifetime_cap_s=8, parallel=8))
+    r = probe_nat(NatProbe(host="{ip}", port=port, timeout_s=1.0, lifetime_cap_s=8, parallel=8))
     out[name] = (r.binding_lifetime_s, r.binding_lifetime_resolution_s, r.binding_lifetime_at_least,
                  time.monotonic() - start)
 # Both servers at once: the bindings are independent, and the test takes half the time.
@@ -195,14 +197,15 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
 
 UNREACHABLE_SNIPPET = """
 import json, time
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 from collectors.probes.ports import probe_ports
 from collectors.probes.sip_alg import probe_sip_alg
 from collectors.probes.requests import PortsProbe, SipAlgProbe, SipPathProbe
 from collectors.probes.sip_path import probe_sip_path
 ip = "{ip}"
 runs = {{
-    "nat": lambda: probe_nat(ip, 3478, NatProbeOptions(timeout_s=1.0)),
+    "nat": lambda: probe_nat(NatProbe(host=ip, port=3478, timeout_s=1.0)),
     "sip-alg": lambda: probe_sip_alg(SipAlgProbe(host=ip, port=5060, timeout_s=1.0)),
     "ports": lambda: probe_ports(PortsProbe(host=ip, udp=[5060], tcp=[5060])),
     "sip-path": lambda: probe_sip_path(SipPathProbe(domain="voip.example.test", dns_server=ip, timeout_s=1.0)),

@@ -18,11 +18,11 @@ from assess.link_requests import NO_SIP_DOMAIN, LinkProbeOptions, link_requests
 from assess.link_survey import store
 from assess.probe_process import run_in_worker
 from collectors.probes.nat_behaviour import StunTarget, ask
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
 from collectors.probes.ports import probe_ports
 from collectors.probes.probe_runner import run_probe
-from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
+from collectors.probes.requests import NatProbe, PortsProbe, ProbeNotAssessed, SipAlgProbe
 from collectors.probes.sip_alg import probe_sip_alg
 from core.models.site import LinkProbes
 from core.models.traversal import PortsResult
@@ -73,8 +73,8 @@ def secret_reflector():
 
 def test_reflector_with_secret_serves_only_probes_that_know_it(secret_reflector):
     r = secret_reflector
-    nat_ok = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, secret=b"s3cret-lab"))
-    nat_bad = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, timeout_s=0.4, secret=b"wrong"))
+    nat_ok = probe_nat(NatProbe(host="127.0.0.1", port=r["stun"], lifetime_cap_s=0, secret="s3cret-lab"))
+    nat_bad = probe_nat(NatProbe(host="127.0.0.1", port=r["stun"], lifetime_cap_s=0, timeout_s=0.4, secret="wrong"))
     alg_ok = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=r["sip"], alt_port=r["alt"], timeout_s=1,
                                      secret="s3cret-lab"))
     ports = PortsProbe(host="127.0.0.1", udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
@@ -91,7 +91,7 @@ def _tcp_open(port: int) -> bool:
 
 
 def test_reflector_stun_classifies_loopback_as_no_nat_and_honours_change_requests(reflector):
-    result = probe_nat("127.0.0.1", reflector["stun"], NatProbeOptions(lifetime_cap_s=1.0, parallel=2))
+    result = probe_nat(NatProbe(host="127.0.0.1", port=reflector["stun"], lifetime_cap_s=1.0, parallel=2))
     assert result.assessed and result.mapping == "no-nat"
     assert result.firewall_filtering == "endpoint-independent"  # answered from the other address and port
     assert result.binding_lifetime_at_least is True  # RESPONSE-PORT honoured: the control binding answered

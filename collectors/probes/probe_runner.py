@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
 from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
 from collectors.probes.nat_public import classify_mapping
 from collectors.probes.ports import probe_ports
 from collectors.probes.requests import (
@@ -73,10 +73,6 @@ def _caught(measure: Callable[[], R]) -> R | ProbeNotAssessed:
         return ProbeNotAssessed(item=exc.item, reason=exc.reason)
 
 
-def _bytes(secret: str | None) -> bytes | None:
-    return secret.encode() if secret else None
-
-
 class RtpStream:
     """`rtp`: the paced stream against an `assess reflector`."""
 
@@ -95,9 +91,7 @@ class NatBehaviour:
     """`nat`: RFC 5780 behaviour discovery and binding lifetime."""
 
     def run(self, request: NatProbe) -> NatResult:
-        return probe_nat(request.host, request.port, NatProbeOptions(
-            timeout_s=request.timeout_s, lifetime_cap_s=request.lifetime_cap_s, parallel=request.parallel,
-            secret=_bytes(request.secret), source=request.source))
+        return probe_nat(request)
 
 
 class NatPublicPair:
