@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
-from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
+from collectors.probes.dscp_trace import check_dscp_trace, run_dscp_trace
 from collectors.probes.nat_probe import probe_nat
 from collectors.probes.nat_public import classify_mapping
 from collectors.probes.ports import probe_ports
@@ -133,9 +133,7 @@ class DscpTrace:
     """`dscp-trace`: the hop that loses the marking."""
 
     def run(self, request: DscpTraceProbe) -> DscpTraceResult | ProbeNotAssessed:
-        if not 1 <= request.max_hops <= MAX_HOPS:
-            raise ValueError(f"max hops must be 1-{MAX_HOPS}")
-        return _caught(lambda: run_dscp_trace(request.address, request.dscp, request.max_hops))
+        return _caught(lambda: run_dscp_trace(request))  # ValueError (out of the caps) is not caught
 
 
 RTP: Probe[RtpProbe, RtpResult] = RtpStream()
@@ -158,6 +156,8 @@ def check_request(request: ProbeRequest) -> None:
             check_bandwidth(request)
         case StampProbe():
             check_stamp(request)
+        case DscpTraceProbe():
+            check_dscp_trace(request)
         case _:
             pass  # the other probes' bounds are fixed or checked by the request's own fields
 
