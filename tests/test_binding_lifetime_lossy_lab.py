@@ -16,8 +16,9 @@ from tests.labtools import needs_lab, run_python
 pytestmark = [pytest.mark.lab, needs_lab]
 
 SNIPPET = """
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
-print(probe_nat("{ip}", 3478, NatProbeOptions(timeout_s=0.6, lifetime_cap_s=16, parallel=8)).model_dump_json())
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
+print(probe_nat(NatProbe(host="{ip}", port=3478, timeout_s=0.6, lifetime_cap_s=16, parallel=8)).model_dump_json())
 """
 
 

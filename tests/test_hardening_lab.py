@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.lab, needs_lab]
 
 SECRET = "lab-hardening-secret"
 SNIPPET = """
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-print(probe_sip_alg("{ip}", 5060, SipAlgOptions(secret={secret!r})).model_dump_json())
+from collectors.probes.requests import SipAlgProbe
+from collectors.probes.sip_alg import probe_sip_alg
+print(probe_sip_alg(SipAlgProbe(host="{ip}", port=5060, secret={secret!r})).model_dump_json())
 """
 
 
@@ -28,7 +29,7 @@ def test_sip_alg_rewrite_through_a_secret_protected_echo_is_still_detected_and_a
     with Lab(LabConfig(relay_enabled=False, services=services)) as lab:
         lab.configure_router(RouterConfig(nat="masquerade", sip_helper=True))
         runs = {}
-        for name, secret in (("right", SECRET.encode()), ("wrong", b"not-the-secret")):
+        for name, secret in (("right", SECRET), ("wrong", "not-the-secret")):
             out = run_python(lab, "laptop", SNIPPET.format(ip=lab.far_ip, secret=secret), timeout=120)
             assert out.stdout.strip(), out.stderr
             runs[name] = json.loads(out.stdout)

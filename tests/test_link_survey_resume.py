@@ -5,11 +5,15 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
 from assess.link_requests import LinkProbeOptions, link_requests, time_limit_s
-from assess.link_survey import load_link_probes, probe_link, save_link_probes
+from assess.link_survey import load_link_probes, probe_link, save_link_probes, store, stored
 from collectors.probes.requests import BandwidthProbe
-from core.models.probes import RtpResult
+from core.models.probes import BandwidthResult, RtpResult
 from core.models.site import LinkProbes
+from core.models.stamp import StampResult
+from core.models.traversal import NatResult, PortsResult, SignallingResult, SipAlgResult
 from core.plan import Link, Voice
 
 
@@ -52,3 +56,15 @@ def test_bandwidth_probe_is_capped_per_direction_by_the_plan() -> None:
     assert (bandwidth.contracted_up_mbps, bandwidth.contracted_down_mbps) == (10, 50)
     assert bandwidth.max_mbps <= 55 + 1e-9 and bandwidth.calls == 4
     assert all(time_limit_s(r) > 0 for r in planned.values() if r is not None)
+
+
+def test_each_kind_of_result_is_kept_in_its_own_field_and_found_there_on_resume() -> None:
+    probes = LinkProbes(link="wan1")
+    by_field = {"rtp": RtpResult, "bandwidth": BandwidthResult, "nat": NatResult, "sip_alg": SipAlgResult,
+                "ports": PortsResult, "sip_path": SignallingResult}  # read off LinkProbes' fields
+    for fld, model in by_field.items():
+        result = model.model_construct()
+        store(probes, result)
+        assert getattr(probes, fld) is result and stored(probes, fld) is result  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="no field"):
+        store(probes, StampResult.model_construct())

@@ -21,7 +21,8 @@ from collectors.probes.binding_lifetime import (
     measure_lifetime,
 )
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 from tests.fake_nat_stun import CLASSES, PUBLIC_IP, FakeNatStun
 from wire.stun import BINDING_SUCCESS, StunMessage
 
@@ -47,7 +48,7 @@ def test_hairpinning_is_seen_only_when_the_nat_loops_back(hairpin: bool) -> None
 
 def test_probe_nat_reports_the_classes_under_their_contract_keys() -> None:
     with FakeNatStun("address-dependent", "address-and-port-dependent") as nat:
-        result = probe_nat("127.0.0.1", nat.port, NatProbeOptions(timeout_s=0.6, lifetime_cap_s=0))
+        result = probe_nat(NatProbe(host="127.0.0.1", port=nat.port, timeout_s=0.6, lifetime_cap_s=0))
     assert result.assessed
     assert (result.mapping, result.filtering) == ("address-dependent", "address-and-port-dependent")
     assert result.firewall_filtering is None and result.public_address == PUBLIC_IP

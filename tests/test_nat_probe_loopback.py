@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 from core.errors import UserError
 from tests.traversal_servers import free_udp_port_pair, start_coturn
 
@@ -26,7 +27,7 @@ def coturn_port():
 
 
 def test_loopback_without_nat_is_classified_no_nat(coturn_port):
-    result = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0))
+    result = probe_nat(NatProbe(host="127.0.0.1", port=coturn_port, lifetime_cap_s=0))
     assert result.assessed
     assert (result.mapping, result.filtering) == ("no-nat", "no-nat")
     assert result.public_address == "127.0.0.1"
@@ -35,7 +36,7 @@ def test_loopback_without_nat_is_classified_no_nat(coturn_port):
 
 
 def test_binding_lifetime_without_nat_reaches_the_cap(coturn_port):
-    result = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=1.6, parallel=4))
+    result = probe_nat(NatProbe(host="127.0.0.1", port=coturn_port, lifetime_cap_s=1.6, parallel=4))
     assert result.binding_lifetime_at_least is True
     assert result.binding_lifetime_s == pytest.approx(1.6, abs=0.3)  # the idle time actually tested
 
@@ -68,12 +69,12 @@ def test_each_link_leaves_by_its_own_source_and_the_report_can_tell_them_apart(c
     from checks.link_paths import LinksLeaveByOwnPath
     from core.models.site import LinkProbes
 
-    primary = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.3"))
-    backup = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="127.0.0.4"))
+    primary = probe_nat(NatProbe(host="127.0.0.1", port=coturn_port, lifetime_cap_s=0, source="127.0.0.3"))
+    backup = probe_nat(NatProbe(host="127.0.0.1", port=coturn_port, lifetime_cap_s=0, source="127.0.0.4"))
     # no NAT on loopback: the address the server saw is the source each probe was bound to
     assert (primary.public_address, primary.source) == ("127.0.0.3", "127.0.0.3")
     assert (backup.public_address, backup.source) == ("127.0.0.4", "127.0.0.4")
-    by_device = probe_nat("127.0.0.1", coturn_port, NatProbeOptions(lifetime_cap_s=0, source="lo"))
+    by_device = probe_nat(NatProbe(host="127.0.0.1", port=coturn_port, lifetime_cap_s=0, source="lo"))
     assert by_device.assessed and by_device.public_address == by_device.local_address == "127.0.0.1"
 
     def verdict(a, b):

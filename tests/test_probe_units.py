@@ -13,11 +13,12 @@ import pytest
 
 from assess.lab.config import Impairment
 from assess.lab.impair import DirectionImpairer
-from collectors.probes.bandwidth import BandwidthSettings
+from collectors.probes.bandwidth import check_bandwidth, rate_cap
 from collectors.probes.codecs import CODECS
 from collectors.probes.dscp_trace import analyse
 from collectors.probes.iperf3 import _parse, _Report
-from collectors.probes.rtp import RtpSettings
+from collectors.probes.requests import BandwidthProbe, RtpProbe
+from collectors.probes.rtp import check_rtp
 from collectors.probes.target import split_host_port
 from core.dscp import dscp_value
 from core.errors import NotAssessedError, UserError
@@ -39,20 +40,20 @@ def test_codec_packet_sizes() -> None:
 
 
 def test_rtp_caps() -> None:
-    RtpSettings(host="x", duration_s=300).check()
-    for bad in (RtpSettings(host="x", duration_s=301), RtpSettings(host="x", ptime_ms=5)):
+    check_rtp(RtpProbe(host="x", duration_s=300))
+    for bad in (RtpProbe(host="x", duration_s=301), RtpProbe(host="x", ptime_ms=5)):
         with pytest.raises(ValueError):
-            bad.check()
+            check_rtp(bad)
 
 
 def test_bandwidth_refuses_to_exceed_the_contract_unless_forced() -> None:
     with pytest.raises(ValueError, match="contracted rate 5 Mbit"):
-        BandwidthSettings(host="x", max_mbps=20, contracted_up_mbps=5).check()
-    BandwidthSettings(host="x", max_mbps=5.5, contracted_up_mbps=5).check()
-    BandwidthSettings(host="x", max_mbps=20, contracted_up_mbps=5, force=True).check()
-    assert BandwidthSettings(host="x", max_mbps=5.5, contracted_up_mbps=5).cap(5) == 5.5
+        check_bandwidth(BandwidthProbe(host="x", max_mbps=20, contracted_up_mbps=5))
+    check_bandwidth(BandwidthProbe(host="x", max_mbps=5.5, contracted_up_mbps=5))
+    check_bandwidth(BandwidthProbe(host="x", max_mbps=20, contracted_up_mbps=5, force=True))
+    assert rate_cap(BandwidthProbe(host="x", max_mbps=5.5, contracted_up_mbps=5), 5) == 5.5
     with pytest.raises(ValueError):
-        BandwidthSettings(host="x", duration_s=31).check()
+        check_bandwidth(BandwidthProbe(host="x", duration_s=31))
 
 
 def test_iperf3_reports_are_read_for_tcp_and_udp() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.probes.rtp import RtpSettings
+from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp_analysis import (
     EchoSeen,
     RtpObservations,
@@ -36,7 +36,7 @@ def test_unwrap_handles_32_bit_microsecond_wraparound() -> None:
 
 
 def _observations(n: int, lost_up: set[int], lost_down: set[int], far_dscp: int, back_tos: int) -> RtpObservations:
-    settings = RtpSettings(host="x", duration_s=n * 0.02)
+    settings = RtpProbe(host="x", duration_s=n * 0.02)
     send_ns = [1_000_000_000_000 + i * 20_000_000 for i in range(n)]
     bitmap = bytearray((n + 7) // 8)
     echoes = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from collectors.probes.rtp import RtpSettings
+from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp_analysis import EchoSeen, RtpObservations, analyse
 from core.emodel import call_quality
 from core.models.probes import RtpResult
@@ -82,8 +82,8 @@ def _truth() -> tuple[list[Echo], list[tuple[Echo, int]]]:
 
 def _observations() -> RtpObservations:
     sent, received = _truth()
-    settings = RtpSettings(host="192.0.2.9", codec="g729", ptime_ms=PTIME_MS, duration_s=N * PTIME_MS / 1000,
-                           jitter_buffer_ms=BUFFER_MS, dscp=46)  # fmt: skip
+    settings = RtpProbe(host="192.0.2.9", codec="g729", ptime_ms=PTIME_MS, duration_s=N * PTIME_MS / 1000,
+                        jitter_buffer_ms=BUFFER_MS, dscp=46)  # fmt: skip
     bitmap = bytearray((N + 7) // 8)
     for i in set(range(N)) - LOST_UP:
         bitmap[i // 8] |= 1 << (i % 8)

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg, summarise
+from collectors.probes.requests import SipAlgProbe
+from collectors.probes.sip_alg import probe_sip_alg, summarise
 from reflector.sip_echo import SipEcho, SipEchoConfig
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp
 from wire.sip_message import (
@@ -77,7 +78,7 @@ def echo_ports():
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
 def test_clean_path_reports_no_alg(echo_ports, transport):
     port, alt = echo_ports
-    result = probe_sip_alg("127.0.0.1", port, SipAlgOptions(transport=transport, alt_port=alt, timeout_s=1))
+    result = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=port, transport=transport, alt_port=alt, timeout_s=1))
     assert result.assessed and result.sip_alg_detected is False
     assert result.rewritten == [] and result.large_message_ok is True
     assert result.nonstandard_port_altered is False
@@ -97,8 +98,8 @@ def test_echo_with_secret_ignores_unauthenticated_sip():
     port, alt = free_port_pair_tcp_udp()
     svc = AsyncService(SipEcho(SipEchoConfig(binds=["127.0.0.1"], ports=(port, alt), secret=b"k"), AllowAll()))
     try:
-        without = probe_sip_alg("127.0.0.1", port, SipAlgOptions(alt_port=alt, timeout_s=0.4))
-        with_secret = probe_sip_alg("127.0.0.1", port, SipAlgOptions(alt_port=alt, timeout_s=1, secret=b"k"))
+        without = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=port, alt_port=alt, timeout_s=0.4))
+        with_secret = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=port, alt_port=alt, timeout_s=1, secret="k"))
     finally:
         svc.stop()
     assert without.assessed is False and without.sip_alg_detected is None

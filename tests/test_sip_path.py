@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assess.cli import app
+from collectors.probes.requests import SipPathProbe
 from collectors.probes.sip_dns import make_resolver, resolve_sip
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.sip_path import probe_sip_path
 from tests.sip_tls_server import SipTlsServer, self_signed
 from tests.traversal_servers import free_port_pair_tcp_udp, start_dnsmasq, start_sipp_uas
 
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in ("dnsmasq",
                                 reason="needs dnsmasq and sipp (sip-tester)")
 
 DOMAIN = "voip.example.test"
+
+
+def _asked(domain: str, dns_port: int, timeout_s: float, ca_file: str | None = None) -> SipPathProbe:
+    """The sip-path request for ``domain`` with the test's DNS server on loopback."""
+    return SipPathProbe(domain=domain, dns_server="127.0.0.1", dns_port=dns_port, timeout_s=timeout_s, ca_file=ca_file)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +65,7 @@ def test_naptr_then_srv_gives_targets_in_priority_order(world):
 
 
 def test_dead_backup_means_no_failover_and_is_named(world):
-    r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", world["dns"], timeout_s=0.6, ca_file=world["ca"]))
+    r = probe_sip_path(_asked(DOMAIN, world["dns"], timeout_s=0.6, ca_file=world["ca"]))
     by_host = {t.host: t for t in r.targets}
     assert by_host["sip1.example.test"].options_status == 200 and by_host["sip1.example.test"].options_rtt_ms
     assert not by_host["sip2.example.test"].reachable
@@ -68,14 +74,14 @@ def test_dead_backup_means_no_failover_and_is_named(world):
 
 
 def test_trusted_tls_target_answers_options(world):
-    r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", world["dns"], timeout_s=0.6, ca_file=world["ca"]))
+    r = probe_sip_path(_asked(DOMAIN, world["dns"], timeout_s=0.6, ca_file=world["ca"]))
     sips = next(t for t in r.targets if t.transport == "tls")
     assert sips.tls_ok is True and sips.options_status == 200
     assert sips.cert_days_left in (29, 30) and "sips1.example.test" in (sips.cert_subject or "")
 
 
 def test_untrusted_certificate_is_reported_not_hidden(world):
-    r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", world["dns"], timeout_s=0.6))  # system CAs only
+    r = probe_sip_path(_asked(DOMAIN, world["dns"], timeout_s=0.6))  # system CAs only
     sips = next(t for t in r.targets if t.transport == "tls")
     assert sips.tls_ok is False and "not trusted" in (sips.tls_error or "")
     assert sips.cert_subject and not sips.reachable
@@ -83,13 +89,13 @@ def test_untrusted_certificate_is_reported_not_hidden(world):
 
 def test_wrong_certificate_name_is_reported(world):
     other_cert, _ = self_signed("other.example.test", world["tmp"])
-    r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", world["dns"], timeout_s=0.6, ca_file=str(other_cert)))
+    r = probe_sip_path(_asked(DOMAIN, world["dns"], timeout_s=0.6, ca_file=str(other_cert)))
     sips = next(t for t in r.targets if t.transport == "tls")
     assert sips.tls_ok is False
 
 
 def test_single_srv_target_is_flagged(world):
-    r = probe_sip_path("single.example.test", SipPathOptions("127.0.0.1", world["dns"], timeout_s=0.6))
+    r = probe_sip_path(_asked("single.example.test", world["dns"], timeout_s=0.6))
     assert r.single_target is True and r.failover_ready is False
     assert [t.reachable for t in r.targets] == [True]
 
@@ -157,7 +163,7 @@ def test_a_dead_dns_server_is_given_up_after_its_tries():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))
         started = time.monotonic()
-        r = probe_sip_path(DOMAIN, SipPathOptions("127.0.0.1", silent.getsockname()[1], timeout_s=0.2))
+        r = probe_sip_path(_asked(DOMAIN, silent.getsockname()[1], timeout_s=0.2))
         took = time.monotonic() - started
     assert r.assessed is False and "did not answer" in (r.reason or "")
     assert 3 * 0.2 <= took < 3 * 0.2 + 1.0  # three tries of 0.2 s, plus back-off

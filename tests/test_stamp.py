@@ -12,7 +12,8 @@ import time
 import pytest
 from scapy.contrib.stamp import STAMPSessionReflectorTestUnauthenticated, STAMPSessionSenderTestUnauthenticated
 
-from collectors.probes.stamp import StampSettings, run_stamp
+from collectors.probes.requests import StampProbe
+from collectors.probes.stamp import run_stamp
 from core.errors import NotAssessedError
 from core.models.stamp import StampResult
 from reflector.ratelimit import RateLimits, SourceLimiter
@@ -24,7 +25,7 @@ from wire.sockio import Datagram
 def test_stateful_reference_reflector_splits_loss_by_direction() -> None:
     # every 10th request lost before the reflector, every 20th reflection lost on the way back
     with reference_reflector(drop_up_every=10, drop_down_every=20) as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, duration_s=2.0, interval_ms=20.0))
+        r = run_stamp(StampProbe(host=host, port=port, duration_s=2.0, interval_ms=20.0))
     assert r.packets_sent == 100 and r.mode == "unauthenticated"
     assert r.reflector_stateful is True
     assert r.loss_up_pct == pytest.approx(10.0, abs=1.01)  # 10 of the first ~100
@@ -39,7 +40,7 @@ def test_stateful_reference_reflector_splits_loss_by_direction() -> None:
 
 def test_stateless_reference_reflector_gives_round_trip_loss_only() -> None:
     with reference_reflector(stateful=False, drop_up_every=10) as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, duration_s=2.0, interval_ms=20.0))
+        r = run_stamp(StampProbe(host=host, port=port, duration_s=2.0, interval_ms=20.0))
     assert r.loss_up_pct is None and r.loss_down_pct is None
     assert r.loss_pct == pytest.approx(10.0, abs=1.01)
     assert any("stateless" in n for n in r.notes)
@@ -47,11 +48,11 @@ def test_stateless_reference_reflector_gives_round_trip_loss_only() -> None:
 
 def test_authenticated_mode_with_the_key_and_not_assessed_without_it() -> None:
     with reference_reflector(key=b"stamp-key") as (host, port):
-        r = run_stamp(StampSettings(host=host, port=port, secret="stamp-key", duration_s=2.0, interval_ms=20.0))
+        r = run_stamp(StampProbe(host=host, port=port, secret="stamp-key", duration_s=2.0, interval_ms=20.0))
         assert r.mode == "authenticated" and r.packets_received == r.packets_sent == 100
         started = time.monotonic()
         with pytest.raises(NotAssessedError, match="no STAMP reflection"):
-            run_stamp(StampSettings(host=host, port=port, secret="wrong-key", duration_s=10, interval_ms=20))
+            run_stamp(StampProbe(host=host, port=port, secret="wrong-key", duration_s=10, interval_ms=20))
         assert time.monotonic() - started < 4  # gives up after ~2 s, not after the whole duration
 
 
@@ -105,7 +106,7 @@ def test_sender_against_the_far_end_reflector_on_loopback() -> None:
         refl = StampReflector(StampConfig(binds=["127.0.0.1"], port=port, key=b"s"), SourceLimiter(RateLimits()))
         await refl.start()
         try:
-            settings = StampSettings(host="127.0.0.1", port=port, secret="s", duration_s=2.0, interval_ms=20.0)
+            settings = StampProbe(host="127.0.0.1", port=port, secret="s", duration_s=2.0, interval_ms=20.0)
             return await asyncio.to_thread(run_stamp, settings)
         finally:
             refl.close()

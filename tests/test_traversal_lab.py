@@ -29,10 +29,11 @@ def lab():
 
 
 PROBE_SNIPPET = """
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.port_list import expand, parse_ports
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.sip_alg import probe_sip_alg
+from collectors.probes.requests import PortsProbe, SipAlgProbe, SipPathProbe
+from collectors.probes.sip_path import probe_sip_path
 print(({call}).model_dump_json())
 """
 
@@ -46,9 +47,10 @@ def probe(lab: Lab, call: str, timeout: float = 120) -> dict:
 
 
 NAT_SNIPPET = """
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 for port in (3478, {reflector_port}):
-    print(probe_nat("{ip}", port, NatProbeOptions(timeout_s=0.6, lifetime_cap_s=0)).model_dump_json())
+    print(probe_nat(NatProbe(host="{ip}", port=port, timeout_s=0.6, lifetime_cap_s=0)).model_dump_json())
 """
 
 
@@ -89,11 +91,12 @@ def test_nat_behaviour_matches_turnutils_natdiscovery(lab, nat, expected_mapping
 
 LIFETIME_SNIPPET = """
 import json, threading, time
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
 out = {{}}
 def run(name, port):
     start = time.monotonic()
-    r = probe_nat("{ip}", port, NatProbeOptions(timeout_s=1.0, lifetime_cap_s=8, parallel=8))
+    r = probe_nat(NatProbe(host="{ip}", port=port, timeout_s=1.0, lifetime_cap_s=8, parallel=8))
     out[name] = (r.binding_lifetime_s, r.binding_lifetime_resolution_s, r.binding_lifetime_at_least,
                  time.monotonic() - start)
 # Both servers at once: the bindings are independent, and the test takes half the time.
@@ -122,9 +125,9 @@ def test_binding_lifetime_matches_conntrack_udp_timeout(lab):
 
 def test_kernel_sip_helper_is_detected_and_rewritten_fields_named(lab):
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=True))
-    on = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
+    on = probe(lab, f"probe_sip_alg(SipAlgProbe(host='{lab.far_ip}', port=5060))")
     lab.configure_router(RouterConfig(nat="masquerade", sip_helper=False))
-    off = probe(lab, f"probe_sip_alg('{lab.far_ip}', 5060, SipAlgOptions())")
+    off = probe(lab, f"probe_sip_alg(SipAlgProbe(host='{lab.far_ip}', port=5060))")
     print(f"\nhelper on: detected={on['sip_alg_detected']} rewritten={on['rewritten']} "
           f"large_ok={on['large_message_ok']} nonstandard_altered={on['nonstandard_port_altered']}")
     print(f"helper off: detected={off['sip_alg_detected']} rewritten={off['rewritten']}")
@@ -146,7 +149,7 @@ def test_dropped_part_of_rtp_range_is_found_exactly_with_its_direction(lab):
         done = lab.exec("router", argv, timeout=10)
         assert done.returncode == 0, done.stderr
     try:
-        r = probe(lab, f"probe_ports('{lab.far_ip}', PortsOptions(udp=expand(parse_ports('5060,10000-20000')), "
+        r = probe(lab, f"probe_ports(PortsProbe(host='{lab.far_ip}', udp=expand(parse_ports('5060,10000-20000')), "
                        "tcp=[5060, 5061]))")
     finally:
         lab.exec("router", ["nft", "delete", "table", "ip", "travblock"], timeout=10)
@@ -173,7 +176,7 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
     dns = start_dnsmasq(lab.far_ip, 53, records, netns=far)
     primary = start_sipp_uas(lab.far_ip, 5070, netns=far)
     try:
-        call = f"probe_sip_path('{domain}', SipPathOptions(dns_server='{lab.far_ip}', timeout_s=1.0))"
+        call = f"probe_sip_path(SipPathProbe(domain='{domain}', dns_server='{lab.far_ip}', timeout_s=1.0))"
         dead = probe(lab, call)
         backup = start_sipp_uas(lab.far_ip2, 5071, netns=far)
         try:
@@ -194,16 +197,18 @@ def test_sip_path_through_nat_finds_dead_backup_then_failover(lab):
 
 UNREACHABLE_SNIPPET = """
 import json, time
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
-from collectors.probes.ports import PortsOptions, probe_ports
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
+from collectors.probes.nat_probe import probe_nat
+from collectors.probes.requests import NatProbe
+from collectors.probes.ports import probe_ports
+from collectors.probes.sip_alg import probe_sip_alg
+from collectors.probes.requests import PortsProbe, SipAlgProbe, SipPathProbe
+from collectors.probes.sip_path import probe_sip_path
 ip = "{ip}"
 runs = {{
-    "nat": lambda: probe_nat(ip, 3478, NatProbeOptions(timeout_s=1.0)),
-    "sip-alg": lambda: probe_sip_alg(ip, 5060, SipAlgOptions(timeout_s=1.0)),
-    "ports": lambda: probe_ports(ip, PortsOptions(udp=[5060], tcp=[5060])),
-    "sip-path": lambda: probe_sip_path("voip.example.test", SipPathOptions(dns_server=ip, timeout_s=1.0)),
+    "nat": lambda: probe_nat(NatProbe(host=ip, port=3478, timeout_s=1.0)),
+    "sip-alg": lambda: probe_sip_alg(SipAlgProbe(host=ip, port=5060, timeout_s=1.0)),
+    "ports": lambda: probe_ports(PortsProbe(host=ip, udp=[5060], tcp=[5060])),
+    "sip-path": lambda: probe_sip_path(SipPathProbe(domain="voip.example.test", dns_server=ip, timeout_s=1.0)),
 }}
 for name, run in runs.items():
     start = time.monotonic()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import os
@@ -19,12 +18,12 @@ from assess.link_requests import NO_SIP_DOMAIN, LinkProbeOptions, link_requests
 from assess.link_survey import store
 from assess.probe_process import run_in_worker
 from collectors.probes.nat_behaviour import StunTarget, ask
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.nat_probe import probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.probe_runner import run_probe
-from collectors.probes.requests import PortsProbe, ProbeNotAssessed, SipAlgProbe
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
+from collectors.probes.requests import NatProbe, PortsProbe, ProbeNotAssessed, SipAlgProbe
+from collectors.probes.sip_alg import probe_sip_alg
 from core.models.site import LinkProbes
 from core.models.traversal import PortsResult
 from core.plan import Endpoint, Link, Voice
@@ -74,12 +73,13 @@ def secret_reflector():
 
 def test_reflector_with_secret_serves_only_probes_that_know_it(secret_reflector):
     r = secret_reflector
-    nat_ok = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, secret=b"s3cret-lab"))
-    nat_bad = probe_nat("127.0.0.1", r["stun"], NatProbeOptions(lifetime_cap_s=0, timeout_s=0.4, secret=b"wrong"))
-    alg_ok = probe_sip_alg("127.0.0.1", r["sip"], SipAlgOptions(alt_port=r["alt"], timeout_s=1, secret=b"s3cret-lab"))
-    opts = PortsOptions(udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
-    ports_ok = probe_ports("127.0.0.1", dataclasses.replace(opts, secret="s3cret-lab"))
-    ports_bad = probe_ports("127.0.0.1", dataclasses.replace(opts, secret=None))
+    nat_ok = probe_nat(NatProbe(host="127.0.0.1", port=r["stun"], lifetime_cap_s=0, secret="s3cret-lab"))
+    nat_bad = probe_nat(NatProbe(host="127.0.0.1", port=r["stun"], lifetime_cap_s=0, timeout_s=0.4, secret="wrong"))
+    alg_ok = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=r["sip"], alt_port=r["alt"], timeout_s=1,
+                                     secret="s3cret-lab"))
+    ports = PortsProbe(host="127.0.0.1", udp=[r["sip"], 20500], tcp=[r["sip"]], reflector_port=r["ctrl"], timeout_s=0.5)
+    ports_ok = probe_ports(ports.model_copy(update={"secret": "s3cret-lab"}))
+    ports_bad = probe_ports(ports)
     assert nat_ok.assessed and nat_ok.mapping == "no-nat" and not nat_bad.assessed
     assert alg_ok.assessed and alg_ok.sip_alg_detected is False
     assert ports_ok.assessed and ports_ok.blocked_udp == [] and not ports_bad.assessed
@@ -91,7 +91,7 @@ def _tcp_open(port: int) -> bool:
 
 
 def test_reflector_stun_classifies_loopback_as_no_nat_and_honours_change_requests(reflector):
-    result = probe_nat("127.0.0.1", reflector["stun"], NatProbeOptions(lifetime_cap_s=1.0, parallel=2))
+    result = probe_nat(NatProbe(host="127.0.0.1", port=reflector["stun"], lifetime_cap_s=1.0, parallel=2))
     assert result.assessed and result.mapping == "no-nat"
     assert result.firewall_filtering == "endpoint-independent"  # answered from the other address and port
     assert result.binding_lifetime_at_least is True  # RESPONSE-PORT honoured: the control binding answered
@@ -119,15 +119,14 @@ def test_stun_with_secret_answers_only_authenticated_requests():
 
 
 def test_reflector_sip_echo_sees_no_alg_on_loopback(reflector):
-    result = probe_sip_alg("127.0.0.1", reflector["sip"], SipAlgOptions(alt_port=reflector["alt"], timeout_s=1))
+    result = probe_sip_alg(SipAlgProbe(host="127.0.0.1", port=reflector["sip"], alt_port=reflector["alt"], timeout_s=1))
     assert result.assessed and result.sip_alg_detected is False
 
 
 def test_every_sampled_port_is_tested_and_reachable_on_loopback(reflector):
     udp = expand(parse_ports(f"{reflector['sip']},20000-20999"), 32)  # below the ephemeral range
-    opts = PortsOptions(udp=udp, tcp=[reflector["sip"], reflector["sip"] + 7],
-                        reflector_port=reflector["ctrl"], timeout_s=0.5)
-    result = probe_ports("127.0.0.1", opts)
+    result = probe_ports(PortsProbe(host="127.0.0.1", udp=udp, tcp=[reflector["sip"], reflector["sip"] + 7],
+                                    reflector_port=reflector["ctrl"], timeout_s=0.5))
     assert result.assessed, result.reason
     assert result.tested_udp == udp and len(udp) == 33
     # Loopback is shared with other test runs: a port someone else holds cannot answer us.

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, measure_and_report
+from assess.commands.probe_common import checked, codec_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS
-from collectors.probes.codecs import CODECS
 from collectors.probes.requests import BandwidthProbe
 from collectors.probes.target import split_host_port
-from core.errors import UserError
 from core.models.probes import BandwidthResult
 
 
@@ -32,11 +30,9 @@ def bandwidth(
     than the contracted rate + 10 % unless --force. Needs the iperf3 binary.
     """
     host, port = split_host_port(target, 5201)
-    if codec.lower() not in CODECS:
-        raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
     request = checked(BandwidthProbe(
         host=host, port=port, duration_s=duration, max_mbps=max_mbps, contracted_up_mbps=contracted_up,
-        contracted_down_mbps=contracted_down, force=force, calls=calls, codec=codec.lower(), ptime_ms=ptime))
+        contracted_down_mbps=contracted_down, force=force, calls=calls, codec=codec_option(codec), ptime_ms=ptime))
     err_console.print(f"iperf3 against {host}:{port}: 4 tests of {duration:g} s, cap {max_mbps:g} Mbit/s ...")
     measure_and_report(request, BandwidthResult, as_json, _summary)
 

@@ -9,13 +9,31 @@ from typing import TypeVar
 import typer
 
 from assess.console import err_console, print_json, safe_text
+from collectors.probes.codecs import CODECS
 from collectors.probes.probe_runner import ProbeOutcome, ProbeResult, check_request, run_probe
 from collectors.probes.requests import ProbeNotAssessed, ProbeRequest
+from core.dscp import dscp_value
 from core.errors import UserError
 
 R = TypeVar("R", bound=ProbeResult)
 
 NOT_ASSESSED_EXIT = 1
+
+
+def codec_option(codec: str) -> str:
+    """``--codec`` in lower case; a usage error naming the codecs when it is none of them."""
+    name = codec.lower()
+    if name not in CODECS:
+        raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
+    return name
+
+
+def dscp_option(dscp: str) -> int:
+    """``--dscp`` (a name such as ef or a number 0-63) as its value; a usage error otherwise."""
+    try:
+        return dscp_value(dscp)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def checked(request: ProbeRequest) -> ProbeRequest:

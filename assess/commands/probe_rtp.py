@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, measure_and_report
+from assess.commands.probe_common import checked, codec_option, dscp_option, measure_and_report
 from assess.console import err_console
-from collectors.probes.codecs import CODECS
 from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
-from core.dscp import dscp_value
-from core.errors import UserError
 from core.models.probes import RtpResult
 
 
@@ -38,13 +35,8 @@ def rtp(
     assessed within ~2 s (exit 1).
     """
     host, port = split_host_port(target, 5004)
-    codec = codec.lower()
-    if codec not in CODECS:
-        raise UserError(f"--codec {codec!r}: choose one of {', '.join(CODECS)}")
-    try:
-        marking = dscp_value(dscp)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+    codec = codec_option(codec)
+    marking = dscp_option(dscp)
     request = checked(RtpProbe(host=host, port=port, codec=codec, ptime_ms=ptime, duration_s=duration, dscp=marking,
                                jitter_buffer_ms=jitter_buffer, secret=secret or None))
     err_console.print(f"probing {host}:{port} with {codec} every {ptime} ms for {duration:g} s ...")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, measure_and_report
+from assess.commands.probe_common import checked, dscp_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.requests import StampProbe
 from collectors.probes.stamp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
-from core.dscp import dscp_value
-from core.errors import UserError
 from core.models.stamp import StampResult
 
 
@@ -33,10 +31,7 @@ def stamp(
     answer within 2 s the result is "not assessed" (exit 1).
     """
     host, port = split_host_port(target, 862)
-    try:
-        marking = dscp_value(dscp)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+    marking = dscp_option(dscp)
     request = checked(StampProbe(host=host, port=port, duration_s=duration, interval_ms=interval, dscp=marking,
                                  secret=secret or None, class_of_service=not no_cos))
     err_console.print(f"STAMP to {host}:{port} every {interval:g} ms for {duration:g} s ...")

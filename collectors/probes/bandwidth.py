@@ -8,9 +8,8 @@ to resolve a fraction of a percent; see docs/link-probes.md for how it compares 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collectors.probes.iperf3 import run_iperf3
+from collectors.probes.requests import BandwidthProbe
 from core.capacity import IP_UDP_RTP_BYTES, payload_bytes, per_call_kbps
 from core.models.probes import BandwidthResult
 
@@ -32,53 +31,40 @@ def udp_loss_duration_s(datagrams_per_s: float) -> float:
     return min(MAX_DURATION_S, max(UDP_MIN_DURATION_S, UDP_LOSS_DATAGRAMS / max(datagrams_per_s, 1e-9)))
 
 
-@dataclass(frozen=True)
-class BandwidthSettings:
-    """What to test and within which limits."""
-
-    host: str
-    port: int = 5201
-    duration_s: float = 5.0
-    max_mbps: float = 100.0
-    contracted_up_mbps: float | None = None
-    contracted_down_mbps: float | None = None
-    force: bool = False
-    calls: int = 10
-    codec: str = "g711"
-    ptime_ms: int = 20
-
-    def check(self) -> None:
-        """Enforce the caps; ValueError with the reason."""
-        if not 0 < self.duration_s <= MAX_DURATION_S:
-            raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s per test")
-        if not 0 < self.max_mbps <= MAX_RATE_MBPS:
-            raise ValueError(f"max rate must be more than 0 and at most {MAX_RATE_MBPS:.0f} Mbit/s")
-        # Each direction is capped at its own contract by cap(); an asymmetric link may ask for up to its
-        # faster direction, but a request above every contracted rate is refused outright.
-        contracts = [c for c in (self.contracted_up_mbps, self.contracted_down_mbps) if c is not None]
-        if contracts and self.max_mbps > max(contracts) * (1 + CONTRACT_MARGIN) and not self.force:
-            raise ValueError(
-                f"--max-mbps {self.max_mbps:g} exceeds the contracted rate {max(contracts):g} Mbit/s by more "
-                f"than {CONTRACT_MARGIN:.0%}: this could disturb the customer's traffic (use --force to insist)"
-            )
-
-    def cap(self, contracted: float | None) -> float:
-        """Rate cap of one direction in Mbit/s."""
-        if contracted is None or self.force:
-            return self.max_mbps
-        return min(self.max_mbps, contracted * (1 + CONTRACT_MARGIN))
-
-    @property
-    def voice_kbps(self) -> float:
-        """Peak voice load, one direction, at layer 2 (from `assess capacity`)."""
-        return per_call_kbps(self.codec, self.ptime_ms) * self.calls
+def check_bandwidth(request: BandwidthProbe) -> None:
+    """Enforce the caps; ValueError with the reason."""
+    if not 0 < request.duration_s <= MAX_DURATION_S:
+        raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s per test")
+    if not 0 < request.max_mbps <= MAX_RATE_MBPS:
+        raise ValueError(f"max rate must be more than 0 and at most {MAX_RATE_MBPS:.0f} Mbit/s")
+    # Each direction is capped at its own contract by rate_cap(); an asymmetric link may ask for up to its
+    # faster direction, but a request above every contracted rate is refused outright.
+    contracts = [c for c in (request.contracted_up_mbps, request.contracted_down_mbps) if c is not None]
+    if contracts and request.max_mbps > max(contracts) * (1 + CONTRACT_MARGIN) and not request.force:
+        raise ValueError(
+            f"--max-mbps {request.max_mbps:g} exceeds the contracted rate {max(contracts):g} Mbit/s by more "
+            f"than {CONTRACT_MARGIN:.0%}: this could disturb the customer's traffic (use --force to insist)"
+        )
 
 
-def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
+def rate_cap(request: BandwidthProbe, contracted: float | None) -> float:
+    """Rate cap of one direction in Mbit/s."""
+    if contracted is None or request.force:
+        return request.max_mbps
+    return min(request.max_mbps, contracted * (1 + CONTRACT_MARGIN))
+
+
+def voice_kbps(request: BandwidthProbe) -> float:
+    """Peak voice load, one direction, at layer 2 (from `assess capacity`)."""
+    return per_call_kbps(request.codec, request.ptime_ms) * request.calls
+
+
+def run_bandwidth_probe(s: BandwidthProbe) -> BandwidthResult:
     """Four iperf3 runs: TCP up, TCP down, UDP voice load up and down."""
-    s.check()
-    up = run_iperf3(s.host, s.port, ["-b", f"{s.cap(s.contracted_up_mbps):g}M"], s.duration_s, udp=False)
-    down = run_iperf3(s.host, s.port, ["-R", "-b", f"{s.cap(s.contracted_down_mbps):g}M"], s.duration_s, udp=False)
+    check_bandwidth(s)
+    up_cap, down_cap = rate_cap(s, s.contracted_up_mbps), rate_cap(s, s.contracted_down_mbps)
+    up = run_iperf3(s.host, s.port, ["-b", f"{up_cap:g}M"], s.duration_s, udp=False)
+    down = run_iperf3(s.host, s.port, ["-R", "-b", f"{down_cap:g}M"], s.duration_s, udp=False)
     # UDP as voice: the codec's real datagram size (never fragments) at the peak-call rate, paced, for
     # enough datagrams that the loss figure is a measurement and not the luck of a few packets
     size = int(payload_bytes(s.codec, s.ptime_ms) + IP_UDP_RTP_BYTES - 28)
@@ -89,7 +75,7 @@ def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
     udp_s = udp_loss_duration_s(per_s) if s.duration_s >= UDP_MIN_DURATION_S else s.duration_s
     udp_up = run_iperf3(s.host, s.port, udp_args, udp_s, udp=True)
     udp_down = run_iperf3(s.host, s.port, [*udp_args, "-R"], udp_s, udp=True)
-    voice_mbps = s.voice_kbps / 1000.0
+    voice_mbps = voice_kbps(s) / 1000.0
     loss_up, loss_down = udp_up.udp_loss_pct or 0.0, udp_down.udp_loss_pct or 0.0
     return BandwidthResult(
         up_mbps=round(up.received_mbps, 3),
@@ -97,7 +83,7 @@ def run_bandwidth_probe(s: BandwidthSettings) -> BandwidthResult:
         udp_loss_pct=round(max(loss_up, loss_down), 3),
         rtt_ms=None if up.mean_rtt_ms is None else round(up.mean_rtt_ms, 3),
         udp_jitter_ms=round(max(udp_up.udp_jitter_ms or 0.0, udp_down.udp_jitter_ms or 0.0), 3),
-        voice_load_kbps=round(s.voice_kbps, 3),
+        voice_load_kbps=round(voice_kbps(s), 3),
         headroom_up_mbps=round(up.received_mbps - voice_mbps, 3),
         headroom_down_mbps=round(down.received_mbps - voice_mbps, 3),
         udp_loss_up_pct=round(loss_up, 3),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from collectors.probes.requests import DscpTraceProbe
 from core.errors import NotAssessedError
 from core.models.probes import DscpHop, DscpTraceResult
 
@@ -68,10 +69,16 @@ def analyse(target: str, dscp: int, hops: list[DscpHop]) -> DscpTraceResult:
     return result
 
 
-def run_dscp_trace(target: str, dscp: int = 46, max_hops: int = 16, timeout_s: float = 2.0) -> DscpTraceResult:
-    """Trace ``target``; NotAssessedError without root (raw sockets) or when the target is unknown."""
-    if not 1 <= max_hops <= MAX_HOPS:
+def check_dscp_trace(request: DscpTraceProbe) -> None:
+    """Enforce the hop cap (ValueError with the reason)."""
+    if not 1 <= request.max_hops <= MAX_HOPS:
         raise ValueError(f"max hops must be 1-{MAX_HOPS}")
+
+
+def run_dscp_trace(request: DscpTraceProbe, timeout_s: float = 2.0) -> DscpTraceResult:
+    """Trace the request's address; NotAssessedError without root (raw sockets) or when the target is unknown."""
+    check_dscp_trace(request)
+    target, dscp, max_hops = request.address, request.dscp, request.max_hops
     if os.geteuid() != 0:
         raise NotAssessedError(target, "the DSCP trace needs raw sockets (run as root)")
     try:

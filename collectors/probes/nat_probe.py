@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
+from collectors.probes.requests import NatProbe
 from collectors.probes.target import resolve
 from core.models.traversal import NatResult
 
 DEFAULT_STUN_PORT = 3478
-
-
-@dataclass(frozen=True)
-class NatProbeOptions:
-    """Bounds of one NAT probe (all of them stop the probe by themselves)."""
-
-    timeout_s: float = 1.5
-    lifetime_cap_s: float = 300.0
-    parallel: int = 8
-    rounds: int = 2
-    secret: bytes | None = None
-    source: str | None = None  # the link's own source address or interface (several WAN links)
 
 
 def not_assessed(server: str, reason: str) -> NatResult:
@@ -31,12 +18,14 @@ def not_assessed(server: str, reason: str) -> NatResult:
     )
 
 
-def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
-    """Classify the NAT towards ``host:port`` and measure the UDP binding lifetime."""
+def probe_nat(opts: NatProbe) -> NatResult:
+    """Classify the NAT towards the request's STUN server and measure the UDP binding lifetime."""
+    host, port = opts.host, opts.port
     label = f"{host}:{port}"
+    secret = opts.secret.encode() if opts.secret else None
     try:
         addr = resolve(host, port)
-        target = StunTarget(addr, timeout_s=opts.timeout_s, secret=opts.secret, source=opts.source)
+        target = StunTarget(addr, timeout_s=opts.timeout_s, secret=secret, source=opts.source)
         found = discover(target)
     except StunUnreachable as exc:
         return not_assessed(label, str(exc))
@@ -60,9 +49,9 @@ def probe_nat(host: str, port: int, opts: NatProbeOptions) -> NatResult:
     return result
 
 
-def _add_lifetime(result: NatResult, target: StunTarget, opts: NatProbeOptions) -> None:
+def _add_lifetime(result: NatResult, target: StunTarget, opts: NatProbe) -> None:
     try:
-        est = measure_lifetime(target, opts.lifetime_cap_s, opts.parallel, opts.rounds)
+        est = measure_lifetime(target, opts.lifetime_cap_s, opts.parallel)
     except LifetimeNotMeasured as exc:
         result.notes.append(f"binding lifetime not measured: {exc}")
         return

@@ -12,10 +12,10 @@ import os
 import selectors
 import socket
 import time
-from dataclasses import dataclass, field
 
 from collectors.probes.port_list import spans
 from collectors.probes.reflector_client import ReflectorClient, SessionInfo, new_nonce
+from collectors.probes.requests import PortsProbe
 from core.errors import NotAssessedError
 from core.models.traversal import PortsResult
 from wire import reflector_protocol as p
@@ -37,18 +37,8 @@ from wire.ports import (
 )
 from wire.sip_signature import mask, sign
 
-
-@dataclass(frozen=True)
-class PortsOptions:
-    """What to test and the bounds of the test."""
-
-    udp: list[int] = field(default_factory=list)
-    tcp: list[int] = field(default_factory=list)
-    reflector_port: int = 5004
-    timeout_s: float = 1.0
-    tries: int = 3
-    rate_pps: float = 200.0
-    secret: str | None = None
+TRIES = 3  # rounds of UDP datagrams to the ports not yet answered
+RATE_PPS = 200.0  # UDP datagrams a second at the most
 
 
 def _release(client: ReflectorClient, session: SessionInfo) -> None:
@@ -87,13 +77,13 @@ def _udp_payload(host: str, port: int, nonce: str, secret: str | None) -> bytes:
     return (sign(text, secret.encode()) if secret else text).encode()
 
 
-def udp_unanswered(server: str, ports: list[int], opts: PortsOptions) -> list[int]:
-    """Ports whose answer never came back (after ``opts.tries`` rounds)."""
+def udp_unanswered(server: str, ports: list[int], opts: PortsProbe) -> list[int]:
+    """Ports whose answer never came back (after ``TRIES`` rounds)."""
     nonce = os.urandom(6).hex()
     pending = set(ports)
-    gap = 1.0 / opts.rate_pps
+    gap = 1.0 / RATE_PPS
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        for _ in range(opts.tries):
+        for _ in range(TRIES):
             for port in sorted(pending):
                 sock.sendto(_udp_payload(server, port, nonce, opts.secret), (server, port))
                 time.sleep(gap)
@@ -152,8 +142,9 @@ def tcp_unanswered(server: str, ports: list[int], timeout_s: float) -> list[int]
     return sorted(blocked)
 
 
-def probe_ports(host: str, opts: PortsOptions) -> PortsResult:
-    """Test every port in ``opts.udp`` and ``opts.tcp`` against the reflector at ``host``."""
+def probe_ports(opts: PortsProbe) -> PortsResult:
+    """Test every port in ``opts.udp`` and ``opts.tcp`` against the reflector at ``opts.host``."""
+    host = opts.host
     label = f"{host}:{opts.reflector_port}"
     try:
         client = ReflectorClient(host, opts.reflector_port, opts.secret, timeout_s=opts.timeout_s / 2)
@@ -167,7 +158,7 @@ def probe_ports(host: str, opts: PortsOptions) -> PortsResult:
         client.close()
 
 
-def _run(client: ReflectorClient, label: str, opts: PortsOptions) -> PortsResult:
+def _run(client: ReflectorClient, label: str, opts: PortsProbe) -> PortsResult:
     session = client.hello(p.Hello(new_nonce(), 0, 0, 8000, 20_000, 1))
     try:
         unavailable_udp = _open_ports(client, session, PROTO_UDP, opts.udp) if opts.udp else []

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from collectors.probes.bandwidth import BandwidthSettings, run_bandwidth_probe
-from collectors.probes.dscp_trace import MAX_HOPS, run_dscp_trace
-from collectors.probes.nat_probe import NatProbeOptions, probe_nat
+from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
+from collectors.probes.dscp_trace import check_dscp_trace, run_dscp_trace
+from collectors.probes.nat_probe import probe_nat
 from collectors.probes.nat_public import classify_mapping
-from collectors.probes.ports import PortsOptions, probe_ports
+from collectors.probes.ports import probe_ports
 from collectors.probes.requests import (
     BandwidthProbe,
     DscpTraceProbe,
@@ -32,10 +32,10 @@ from collectors.probes.requests import (
     SipPathProbe,
     StampProbe,
 )
-from collectors.probes.rtp import RtpSettings, run_rtp_probe
-from collectors.probes.sip_alg import SipAlgOptions, probe_sip_alg
-from collectors.probes.sip_path import SipPathOptions, probe_sip_path
-from collectors.probes.stamp import StampSettings, run_stamp
+from collectors.probes.rtp import check_rtp, run_rtp_probe
+from collectors.probes.sip_alg import probe_sip_alg
+from collectors.probes.sip_path import probe_sip_path
+from collectors.probes.stamp import check_stamp, run_stamp
 from core.errors import NotAssessedError
 from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from core.models.stamp import StampResult
@@ -73,59 +73,25 @@ def _caught(measure: Callable[[], R]) -> R | ProbeNotAssessed:
         return ProbeNotAssessed(item=exc.item, reason=exc.reason)
 
 
-def _bytes(secret: str | None) -> bytes | None:
-    return secret.encode() if secret else None
-
-
-def rtp_settings(r: RtpProbe) -> RtpSettings:
-    """The stream's settings, checked against the hard caps (ValueError)."""
-    settings = RtpSettings(host=r.host, port=r.port, codec=r.codec, ptime_ms=r.ptime_ms, duration_s=r.duration_s,
-                           dscp=r.dscp, jitter_buffer_ms=r.jitter_buffer_ms, secret=r.secret)
-    settings.check()
-    return settings
-
-
-def bandwidth_settings(r: BandwidthProbe) -> BandwidthSettings:
-    """The iperf3 tests' settings, checked against the caps and the contract (ValueError)."""
-    settings = BandwidthSettings(host=r.host, port=r.port, duration_s=r.duration_s, max_mbps=r.max_mbps,
-                                 contracted_up_mbps=r.contracted_up_mbps,
-                                 contracted_down_mbps=r.contracted_down_mbps, force=r.force, calls=r.calls,
-                                 codec=r.codec, ptime_ms=r.ptime_ms)
-    settings.check()
-    return settings
-
-
-def stamp_settings(r: StampProbe) -> StampSettings:
-    """The STAMP session's settings, checked against the hard caps (ValueError)."""
-    settings = StampSettings(host=r.host, port=r.port, duration_s=r.duration_s, interval_ms=r.interval_ms,
-                             dscp=r.dscp, secret=r.secret, class_of_service=r.class_of_service)
-    settings.check()
-    return settings
-
-
 class RtpStream:
     """`rtp`: the paced stream against an `assess reflector`."""
 
     def run(self, request: RtpProbe) -> RtpResult | ProbeNotAssessed:
-        settings = rtp_settings(request)
-        return _caught(lambda: run_rtp_probe(settings))
+        return _caught(lambda: run_rtp_probe(request))  # ValueError (out of the caps) is not caught
 
 
 class Bandwidth:
     """`bandwidth`: iperf3 up, down and UDP at the voice load."""
 
     def run(self, request: BandwidthProbe) -> BandwidthResult | ProbeNotAssessed:
-        settings = bandwidth_settings(request)
-        return _caught(lambda: run_bandwidth_probe(settings))
+        return _caught(lambda: run_bandwidth_probe(request))  # ValueError (out of the caps) is not caught
 
 
 class NatBehaviour:
     """`nat`: RFC 5780 behaviour discovery and binding lifetime."""
 
     def run(self, request: NatProbe) -> NatResult:
-        return probe_nat(request.host, request.port, NatProbeOptions(
-            timeout_s=request.timeout_s, lifetime_cap_s=request.lifetime_cap_s, parallel=request.parallel,
-            secret=_bytes(request.secret), source=request.source))
+        return probe_nat(request)
 
 
 class NatPublicPair:
@@ -139,44 +105,35 @@ class SipAlg:
     """`sip-alg`: SIP messages through the reflector's SIP echo."""
 
     def run(self, request: SipAlgProbe) -> SipAlgResult:
-        return probe_sip_alg(request.host, request.port, SipAlgOptions(
-            transport=request.transport, alt_port=request.alt_port, timeout_s=request.timeout_s,
-            secret=_bytes(request.secret)))
+        return probe_sip_alg(request)
 
 
 class Ports:
     """`ports`: UDP and TCP reachability of the sampled ports."""
 
     def run(self, request: PortsProbe) -> PortsResult:
-        return probe_ports(request.host, PortsOptions(
-            udp=list(request.udp), tcp=list(request.tcp), reflector_port=request.reflector_port,
-            timeout_s=request.timeout_s, secret=request.secret))
+        return probe_ports(request)
 
 
 class SipPath:
     """`sip-path`: DNS, OPTIONS and TLS towards the provider's SIP servers."""
 
     def run(self, request: SipPathProbe) -> SignallingResult:
-        return probe_sip_path(request.domain, SipPathOptions(
-            dns_server=request.dns_server, dns_port=request.dns_port, timeout_s=request.timeout_s,
-            ca_file=request.ca_file))
+        return probe_sip_path(request)
 
 
 class Stamp:
     """`stamp`: an RFC 8762 session."""
 
     def run(self, request: StampProbe) -> StampResult | ProbeNotAssessed:
-        settings = stamp_settings(request)
-        return _caught(lambda: run_stamp(settings))
+        return _caught(lambda: run_stamp(request))  # ValueError (out of the caps) is not caught
 
 
 class DscpTrace:
     """`dscp-trace`: the hop that loses the marking."""
 
     def run(self, request: DscpTraceProbe) -> DscpTraceResult | ProbeNotAssessed:
-        if not 1 <= request.max_hops <= MAX_HOPS:
-            raise ValueError(f"max hops must be 1-{MAX_HOPS}")
-        return _caught(lambda: run_dscp_trace(request.address, request.dscp, request.max_hops))
+        return _caught(lambda: run_dscp_trace(request))  # ValueError (out of the caps) is not caught
 
 
 RTP: Probe[RtpProbe, RtpResult] = RtpStream()
@@ -194,11 +151,13 @@ def check_request(request: ProbeRequest) -> None:
     """Raise ValueError when ``request`` is outside its probe's hard caps (before anything is sent)."""
     match request:
         case RtpProbe():
-            rtp_settings(request)
+            check_rtp(request)
         case BandwidthProbe():
-            bandwidth_settings(request)
+            check_bandwidth(request)
         case StampProbe():
-            stamp_settings(request)
+            check_stamp(request)
+        case DscpTraceProbe():
+            check_dscp_trace(request)
         case _:
             pass  # the other probes' bounds are fixed or checked by the request's own fields
 

@@ -13,10 +13,10 @@ import os
 import secrets
 import select
 import time
-from dataclasses import dataclass
 
 from collectors.probes.codecs import CODECS
 from collectors.probes.reflector_client import ReflectorClient, new_nonce
+from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp_analysis import EchoSeen, RtpObservations, analyse
 from core.errors import NotAssessedError
 from core.models.probes import RtpResult
@@ -31,46 +31,32 @@ DRAIN_MAX_S = 2.0  # wait at most this long for late echoes after the last packe
 DRAIN_IDLE_S = 0.3  # ... and stop earlier once no echo came for this long (or 3 RTTs)
 
 
-@dataclass(frozen=True)
-class RtpSettings:
-    """What to send and where."""
+def check_rtp(request: RtpProbe) -> None:
+    """Enforce the hard caps (ValueError with the reason)."""
+    if request.codec not in CODECS:
+        raise ValueError(f"codec must be one of {', '.join(CODECS)}")
+    if not MIN_PTIME_MS <= request.ptime_ms <= MAX_PTIME_MS:
+        raise ValueError(f"ptime must be {MIN_PTIME_MS}-{MAX_PTIME_MS} ms")
+    if not 0 < request.duration_s <= MAX_DURATION_S:
+        raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s")
+    if not 0 <= request.jitter_buffer_ms <= 1000:
+        raise ValueError("jitter buffer must be 0-1000 ms")
 
-    host: str
-    port: int = 5004
-    codec: str = "g711"
-    ptime_ms: int = 20
-    duration_s: float = 10.0
-    dscp: int = 46
-    jitter_buffer_ms: float = 60.0
-    secret: str | None = None
 
-    def check(self) -> None:
-        """Enforce the hard caps (ValueError with the reason)."""
-        if self.codec not in CODECS:
-            raise ValueError(f"codec must be one of {', '.join(CODECS)}")
-        if not MIN_PTIME_MS <= self.ptime_ms <= MAX_PTIME_MS:
-            raise ValueError(f"ptime must be {MIN_PTIME_MS}-{MAX_PTIME_MS} ms")
-        if not 0 < self.duration_s <= MAX_DURATION_S:
-            raise ValueError(f"duration must be more than 0 and at most {MAX_DURATION_S:.0f} s")
-        if not 0 <= self.jitter_buffer_ms <= 1000:
-            raise ValueError("jitter buffer must be 0-1000 ms")
-
-    @property
-    def packets(self) -> int:
-        """Packets in the stream."""
-        return max(int(self.duration_s * 1000 / self.ptime_ms), 1)
+def packet_count(request: RtpProbe) -> int:
+    """Packets in the stream."""
+    return max(int(request.duration_s * 1000 / request.ptime_ms), 1)
 
 
 class _Stream:
-    def __init__(self, settings: RtpSettings) -> None:
+    def __init__(self, settings: RtpProbe) -> None:
         self.s = settings
         self.shape = CODECS[settings.codec]
         self.client = ReflectorClient(settings.host, settings.port, settings.secret, tos=settings.dscp << 2)
         self.seq0 = secrets.randbits(16)
         self.ts0 = secrets.randbits(32)
-        self.session = self.client.hello(
-            p.Hello(new_nonce(), self.seq0, self.ts0, self.shape.clock_rate, settings.ptime_ms * 1000, settings.packets)
-        )
+        self.session = self.client.hello(p.Hello(new_nonce(), self.seq0, self.ts0, self.shape.clock_rate,
+                                                 settings.ptime_ms * 1000, packet_count(settings)))
         self.obs = RtpObservations(settings, 0, [], [], seq0=self.seq0)
 
     def _absorb(self, dg: Datagram) -> None:
@@ -119,7 +105,7 @@ class _Stream:
         payload = max(self.shape.payload_bytes(s.ptime_ms), p.MIN_MEDIA_PAYLOAD)
         step_ns = s.ptime_ms * 1_000_000
         start = time.monotonic_ns() + 20_000_000
-        for i in range(s.packets):
+        for i in range(packet_count(s)):
             rtp = p.Rtp(
                 self.shape.payload_type,
                 self.seq0 + i,
@@ -147,22 +133,22 @@ class _Stream:
         return self.obs
 
 
-def run_stream(settings: RtpSettings) -> RtpObservations:
+def run_stream(request: RtpProbe) -> RtpObservations:
     """Send the stream and collect observations; NotAssessedError when the reflector is unusable."""
-    settings.check()
-    stream = _Stream(settings)
+    check_rtp(request)
+    stream = _Stream(request)
     try:
         return stream.run()
     finally:
         stream.client.close()
 
 
-def run_rtp_probe(settings: RtpSettings) -> RtpResult:
+def run_rtp_probe(request: RtpProbe) -> RtpResult:
     """Measure the link with one stream and analyse it."""
     try:
-        observations = run_stream(settings)
+        observations = run_stream(request)
     except OSError as exc:
         raise NotAssessedError(
-            f"{settings.host}:{settings.port}", f"network error: {os.strerror(exc.errno or 0)}"
+            f"{request.host}:{request.port}", f"network error: {os.strerror(exc.errno or 0)}"
         ) from exc
     return analyse(observations)

@@ -7,15 +7,12 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from collectors.probes.requests import RtpProbe
 from core.emodel import call_quality
 from core.models.probes import RtpResult, RtpSample
 from core.stats import percentile
 from wire.reflector_protocol import DSCP_UNKNOWN, Stats
-
-if TYPE_CHECKING:
-    from collectors.probes.rtp import RtpSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +32,7 @@ class EchoSeen:
 class RtpObservations:
     """Raw outcome of one stream: what was sent when, what came back, the far end's stats."""
 
-    settings: RtpSettings
+    settings: RtpProbe
     sent: int
     send_ns: list[int]  # realtime clock, per packet index
     pace_error_ns: list[int]  # actual - scheduled send time, monotonic clock

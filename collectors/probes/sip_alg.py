@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from collectors.probes.nat_behaviour import local_address_towards
+from collectors.probes.requests import SipAlgProbe
 from collectors.probes.sip_stream import read_messages
 from collectors.probes.target import resolve
 from core.models.traversal import SipAlgResult, SipMessageCheck
@@ -24,17 +25,7 @@ from wire.sip_signature import mask, sign
 
 LARGE_SIZE = 1400  # over ~1300 bytes: the size at which some ALGs mangle or drop UDP SIP
 DEFAULT_ALT_PORT = 5062
-
-
-@dataclass(frozen=True)
-class SipAlgOptions:
-    """How patiently to ask and with what secret; each message is tried ``tries`` times."""
-
-    transport: str = "udp"
-    alt_port: int = DEFAULT_ALT_PORT
-    timeout_s: float = 1.5
-    tries: int = 2
-    secret: bytes | None = None
+TRIES = 2  # each UDP message is sent this often within its timeout
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,7 @@ def _rtp_port() -> int:
 
 
 def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
-                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
+                  opts: SipAlgProbe) -> tuple[str, bytes | None]:
     family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.bind((local_ip, 0))
@@ -76,9 +67,9 @@ def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEnd
         text = build(ep)
         wire = text.encode()
         deadline = time.monotonic() + opts.timeout_s
-        for attempt in range(1, opts.tries + 1):
+        for attempt in range(1, TRIES + 1):
             sock.sendto(wire, (server, port))
-            slot_end = time.monotonic() + (deadline - time.monotonic()) / (opts.tries - attempt + 1)
+            slot_end = time.monotonic() + (deadline - time.monotonic()) / (TRIES - attempt + 1)
             while (left := slot_end - time.monotonic()) > 0:
                 sock.settimeout(left)
                 try:
@@ -91,7 +82,7 @@ def _exchange_udp(local_ip: str, server: str, port: int, build: Callable[[SipEnd
 
 
 def _exchange_tcp(local_ip: str, server: str, port: int, build: Callable[[SipEndpoint], str],
-                  opts: SipAlgOptions) -> tuple[str, bytes | None]:
+                  opts: SipAlgProbe) -> tuple[str, bytes | None]:
     family = socket.AF_INET6 if ":" in local_ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.settimeout(opts.timeout_s)
@@ -161,8 +152,9 @@ def summarise(checks: list[SipMessageCheck], transport: str, server: str) -> Sip
     )
 
 
-def probe_sip_alg(host: str, port: int, opts: SipAlgOptions) -> SipAlgResult:
+def probe_sip_alg(opts: SipAlgProbe) -> SipAlgResult:
     """Run the four SIP messages over ``opts.transport`` and report what an ALG changed."""
+    host, port = opts.host, opts.port
     label = f"{host}:{port}"
     try:
         server, _ = resolve(host, port)
@@ -172,7 +164,7 @@ def probe_sip_alg(host: str, port: int, opts: SipAlgOptions) -> SipAlgResult:
                             reason=f"cannot reach {label}: {exc.strerror or exc}")
     exchange = _exchange_tcp if opts.transport == "tcp" else _exchange_udp
     checks = []
-    for test in _tests(port, opts.alt_port, opts.secret):
+    for test in _tests(port, opts.alt_port, opts.secret.encode() if opts.secret else None):
         sent, got = exchange(local_ip, server, test.port, test.build, opts)
         checks.append(_check(test, opts.transport, sent, got))
     return summarise(checks, opts.transport, label)

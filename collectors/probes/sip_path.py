@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
+from collectors.probes.requests import SipPathProbe
 from collectors.probes.sip_dns import DnsUnavailable, Target, make_resolver, resolve_sip
 from collectors.probes.sip_options import options_tcp, options_udp, tls_context
 from core.models.traversal import SignallingResult, SipTargetCheck
@@ -13,17 +13,7 @@ MAX_TARGETS = 16
 MAX_ADDRESSES = 4
 
 
-@dataclass(frozen=True)
-class SipPathOptions:
-    """DNS server to ask (None: the system's), per-server timeout, CA bundle for TLS."""
-
-    dns_server: str | None = None
-    dns_port: int = 53
-    timeout_s: float = 2.0
-    ca_file: str | None = None
-
-
-def _check(target: Target, opts: SipPathOptions) -> SipTargetCheck:
+def _check(target: Target, request: SipPathProbe) -> SipTargetCheck:
     check = SipTargetCheck(transport=target.transport, host=target.host, port=target.port,  # type: ignore[arg-type]
                            priority=target.priority, weight=target.weight, addresses=target.addresses)
     if not target.addresses:
@@ -31,10 +21,10 @@ def _check(target: Target, opts: SipPathOptions) -> SipTargetCheck:
         return check
     for address in target.addresses[:MAX_ADDRESSES]:
         if target.transport == "udp":
-            answer, tls = options_udp(address, target.port, target.host, opts.timeout_s), None
+            answer, tls = options_udp(address, target.port, target.host, request.timeout_s), None
         else:
-            ctx = tls_context(opts.ca_file) if target.transport == "tls" else None
-            answer, tls = options_tcp(address, target.port, target.host, opts.timeout_s, ctx)
+            ctx = tls_context(request.ca_file) if target.transport == "tls" else None
+            answer, tls = options_tcp(address, target.port, target.host, request.timeout_s, ctx)
         if tls is not None:
             check.tls_ok, check.tls_version, check.tls_error = tls.ok, tls.version, tls.error
             check.cert_subject, check.cert_days_left = tls.subject, tls.days_left
@@ -54,16 +44,17 @@ def _failover(checks: list[SipTargetCheck]) -> bool:
     return any(len(hosts) >= 2 for hosts in live.values())
 
 
-def probe_sip_path(domain: str, opts: SipPathOptions) -> SignallingResult:
-    """Resolve ``domain`` (NAPTR → SRV → A/AAAA), OPTIONS every target, check TLS, judge failover."""
-    dns_label = None if opts.dns_server is None else f"{opts.dns_server}:{opts.dns_port}"
-    resolver = make_resolver(opts.dns_server, opts.dns_port, opts.timeout_s)
+def probe_sip_path(request: SipPathProbe) -> SignallingResult:
+    """Resolve the domain (NAPTR → SRV → A/AAAA), OPTIONS every target, check TLS, judge failover."""
+    domain = request.domain
+    dns_label = None if request.dns_server is None else f"{request.dns_server}:{request.dns_port}"
+    resolver = make_resolver(request.dns_server, request.dns_port, request.timeout_s)
     try:
         found = resolve_sip(domain, resolver)
     except DnsUnavailable as exc:
         return SignallingResult(domain=domain, dns_server=dns_label, assessed=False,
                                 reason=f"DNS server {dns_label or '(system)'} did not answer: {exc}")
-    checks = [_check(t, opts) for t in found.targets[:MAX_TARGETS]]
+    checks = [_check(t, request) for t in found.targets[:MAX_TARGETS]]
     notes = [] if found.srv_found else ["no SRV records: phones fall back to the domain's A record on 5060"]
     if not checks:
         notes.append(f"{domain} has no NAPTR, SRV or A record: phones cannot find a SIP server")

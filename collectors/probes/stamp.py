@@ -23,6 +23,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from collectors.probes.requests import StampProbe
 from collectors.probes.rtp_analysis import rfc3550_series
 from core.errors import NotAssessedError
 from core.models.stamp import StampResult
@@ -48,26 +49,12 @@ DRAIN_MIN_S = 0.5
 FIRST_ANSWER_S = 2.0  # nothing back by then (a few packets sent): not assessed, do not keep sending
 
 
-@dataclass(frozen=True)
-class StampSettings:
-    """One STAMP test session."""
-
-    host: str
-    port: int = 862
-    duration_s: float = 10.0
-    interval_ms: float = 20.0
-    dscp: int = 46
-    secret: str | None = None
-    class_of_service: bool = True
-
-    def check(self) -> None:
-        """ValueError naming the first setting out of bounds."""
-        if not MIN_INTERVAL_MS <= self.interval_ms <= 1000:
-            raise ValueError(f"--interval {self.interval_ms:g}: between {MIN_INTERVAL_MS:g} and 1000 ms")
-        if not 0 < self.duration_s <= MAX_DURATION_S:
-            raise ValueError(f"--duration {self.duration_s:g}: more than 0 and at most {MAX_DURATION_S:g} s")
-        if not 0 <= self.dscp <= 63:
-            raise ValueError(f"--dscp {self.dscp}: 0-63")
+def check_stamp(request: StampProbe) -> None:
+    """ValueError naming the first setting out of bounds (the DSCP's bound is the request's own)."""
+    if not MIN_INTERVAL_MS <= request.interval_ms <= 1000:
+        raise ValueError(f"--interval {request.interval_ms:g}: between {MIN_INTERVAL_MS:g} and 1000 ms")
+    if not 0 < request.duration_s <= MAX_DURATION_S:
+        raise ValueError(f"--duration {request.duration_s:g}: more than 0 and at most {MAX_DURATION_S:g} s")
 
 
 @dataclass
@@ -84,9 +71,9 @@ class Sample:
     packet: ReflectedPacket
 
 
-def run_stamp(settings: StampSettings) -> StampResult:
+def run_stamp(settings: StampProbe) -> StampResult:
     """Run one session and analyse it; NotAssessedError when the reflector never answers."""
-    settings.check()
+    check_stamp(settings)
     key = settings.secret.encode() if settings.secret else None
     label = f"{settings.host}:{settings.port}"
     try:
@@ -101,7 +88,7 @@ def run_stamp(settings: StampSettings) -> StampResult:
     return analyse(settings, key is not None, sent, samples)
 
 
-def _session(sock: socket.socket, s: StampSettings, key: bytes | None, label: str) -> tuple[int, list[Sample]]:
+def _session(sock: socket.socket, s: StampProbe, key: bytes | None, label: str) -> tuple[int, list[Sample]]:
     ssid = int.from_bytes(os.urandom(2), "big") or 1
     tlvs = [class_of_service(s.dscp)] if s.class_of_service else []
     sent_at: dict[int, int] = {}
@@ -184,7 +171,7 @@ def _direction_loss(samples: list[Sample], notes: list[str]) -> tuple[float | No
     return round(max(up, 0.0), 3), round(max(down, 0.0), 3), True
 
 
-def _dscp(settings: StampSettings, samples: list[Sample], notes: list[str]) -> tuple[int | None, bool | None]:
+def _dscp(settings: StampProbe, samples: list[Sample], notes: list[str]) -> tuple[int | None, bool | None]:
     """(DSCP at the far end, CoS TLV supported)."""
     if not settings.class_of_service:
         return None, None
@@ -201,7 +188,7 @@ def _dscp(settings: StampSettings, samples: list[Sample], notes: list[str]) -> t
     return _most_common([dscp2 for _, dscp2, _, _ in fields]), True
 
 
-def analyse(settings: StampSettings, authenticated: bool, sent: int, samples: list[Sample]) -> StampResult:
+def analyse(settings: StampProbe, authenticated: bool, sent: int, samples: list[Sample]) -> StampResult:
     """The session's result (samples: one per answered test packet)."""
     label = f"{settings.host}:{settings.port}"
     if not samples:
