@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import shlex
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,14 @@ def test_text_of_no_format_is_refused_for_its_reason(platform: str, junk: str) -
         registry.parse_device(platform, dict.fromkeys(commands, junk))
     reasons = (*STRUCTURAL_REFUSALS[platform], ARTEFACTS_ONLY)  # junk of prompt characters alone is artefacts
     assert any(reason in str(refused.value) for reason in reasons), str(refused.value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(line=st.text(alphabet=st.sampled_from(['a', 'b', ' ', '"', "'", "\\", "\t", "\r", "\x0b", "\xa0", "#"])))
+def test_shell_words_splits_as_posix_shlex(line: str) -> None:
+    """The fast path for lines without escapes or single quotes gives what shlex gives (or its fallback)."""
+    try:
+        expected = shlex.split(line, posix=True)
+    except ValueError:  # an unbalanced quote: the documented plain split without quotes
+        expected = line.replace('"', " ").split()
+    assert common.shell_words(line) == expected
