@@ -205,7 +205,7 @@ def test_text_of_no_format_is_refused_for_its_reason(platform: str, junk: str) -
 
 
 @settings(max_examples=400, deadline=None)
-@given(line=st.text(alphabet=st.sampled_from(['a', 'b', ' ', '"', "'", "\\", "\t", "\r", "\x0b", "\xa0", "#"])))
+@given(line=st.text(alphabet=st.sampled_from(["a", "b", " ", '"', "'", "\\", "\t", "\r", "\x0b", "\xa0", "#"])))
 def test_shell_words_splits_as_posix_shlex(line: str) -> None:
     """The fast path for lines without escapes or single quotes gives what shlex gives (or its fallback)."""
     try:
