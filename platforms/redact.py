@@ -19,7 +19,7 @@ from typing import Final
 from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
-from platforms.required_text import FoldedLines, holds_any, line_local, may_match, requirement
+from platforms.required_text import FoldedLines, line_local, may_match, requirement
 
 REDACTED: Final = "<redacted>"
 _SP = r"[ \t]+"
@@ -231,7 +231,7 @@ def redact(text: str, platform: str | None = None) -> str:
     index = FoldedLines(lines)
     for rule in patterns_for(platform):
         required = requirement(rule.pattern, len(index.text))
-        if not holds_any(required, index.text):
+        if not index.holds_any(required):
             continue
         replace = _replacer(rule.replacement)
         if required and line_local(rule.pattern):
