@@ -80,7 +80,7 @@ def _resolved(text: str) -> list[str]:
 # ``(END)``, ``lines 1-40``): a text without them is not searched by the pager patterns at every position.
 _PAGER_TEXT: Final = ("ore-", "ore -", "(more", "[Q quit", "(END)", "lines ")
 # Every prompt ends in `#`, `>` or `$`, and Junos's routing-engine line starts with `{`.
-_PROMPT_MARK: Final = re.compile(r"[#>$]|^\{", re.MULTILINE)
+_PROMPT_MARK: Final = re.compile(r"[#>$]")
 
 
 def _may_page(text: str) -> bool:
@@ -102,7 +102,8 @@ def _has_session_line(lines: list[str]) -> bool:
         line_end = text.find("\n", mark.start()) % (len(text) + 1)  # -1 (the last line) becomes its end
         if _SESSION_LINES.match(text, line_start) is not None:
             return True
-    return False
+    starts = ([0] if text.startswith("{") else []) + [m.start() + 1 for m in re.finditer("\n\\{", text)]
+    return any(_SESSION_LINES.match(text, start) is not None for start in starts)
 
 
 def echoed_command(line: str) -> str | None:

@@ -195,8 +195,25 @@ def _expand_lists(words: Sequence[str]) -> Iterator[Path]:
         yield (*words[:start], item)
 
 
+class SetPaths(tuple[Path, ...]):
+    """A configuration's set-paths (they never change), grouped by their first word on first use: a query of
+    one hierarchy reads its paths only, not the 20,000 prefix-list entries of another."""
+
+    def under(self, top: str) -> Sequence[Path]:
+        """The paths whose first word is ``top``, in order."""
+        groups: dict[str, list[Path]] | None = self.__dict__.get("groups")
+        if groups is None:
+            groups = self.__dict__["groups"] = {}
+            for path in self:
+                if path:
+                    groups.setdefault(path[0], []).append(path)
+        return groups.get(top, ())
+
+
 def with_prefix(paths: Sequence[Path], *prefix: str | None) -> Iterator[Path]:
     """Paths that start with ``prefix`` (None matches any one word)."""
+    if isinstance(paths, SetPaths) and prefix and prefix[0] is not None:
+        paths = paths.under(prefix[0])
     size = len(prefix)
     fixed = [(at, want) for at, want in enumerate(prefix) if want is not None]
     if not fixed:
