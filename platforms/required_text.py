@@ -270,20 +270,24 @@ class FoldedLines:
         A literal is looked for in the whole text only when each of its words is a word of the text (or, at
         its open ends, part of one): a set lookup or a search of the text's distinct words rules out most
         literals of the ~170 detection cues, which a search of the whole text each would cost ~5 ms a config.
+        A word of the literal that whitespace bounds on both sides must be a whole word of the text; any other
+        word of it lies within a word of the text.
         """
-        return not required or any(self._may_hold(literal) and literal in self.text for literal in required)
-
-    def _may_hold(self, literal: str) -> bool:
-        """False only when ``literal`` cannot be in the text: a word of it that whitespace bounds on both sides
-        in the literal is a whole word of the text, and any other word of it lies within a word of the text."""
+        if not required:
+            return True
+        text = self.text
         if self._words is None:
-            self._tests += 1
+            self._tests += len(required)
             if self._tests < _WORDS_PAYBACK:
-                return True
-            self._words = frozenset(self.text.split())
+                return any(literal in text for literal in required)
+            self._words = frozenset(text.split())
             self._word_text = " ".join(self._words)
         words, word_text = self._words, self._word_text
-        return all(part in words if whole else part in word_text for part, whole in _words_of(literal))
+        for literal in required:
+            whole, partial = _words_of(literal)
+            if words.issuperset(whole) and all(part in word_text for part in partial) and literal in text:
+                return True
+        return False
 
     def holding(self, required: Requirement) -> list[int]:
         """Indexes (in order) of the lines that hold one of the literals."""
@@ -299,16 +303,17 @@ class FoldedLines:
 
 
 @cache
-def _words_of(literal: str) -> tuple[tuple[str, bool], ...]:
-    """The whitespace-separated words of ``literal``, each with whether whitespace bounds it on both sides.
+def _words_of(literal: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The whitespace-separated words of ``literal``: those whitespace bounds on both sides, and the others.
 
     >>> _words_of("switchport voice vlan ")
-    (('switchport', False), ('voice', True), ('vlan', True))
+    (frozenset({'vlan', 'voice'}), ('switchport',))
     """
     parts = literal.split()
     last = len(parts) - 1
     opens, closes = literal[:1].isspace(), literal[-1:].isspace()
-    return tuple((part, (at > 0 or opens) and (at < last or closes)) for at, part in enumerate(parts))
+    whole = [part for at, part in enumerate(parts) if (at > 0 or opens) and (at < last or closes)]
+    return frozenset(whole), tuple(part for part in parts if part not in whole)
 
 
 def found_in(pattern: re.Pattern[str], text: str, index: FoldedLines) -> bool:
