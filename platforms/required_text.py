@@ -17,7 +17,8 @@ import re
 import string
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
+from itertools import accumulate
 from typing import Any, Final
 
 try:  # the regex parser's tree; private, so a Python without it only loses the shortcut
@@ -252,14 +253,14 @@ class FoldedLines:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        plain = all(line.isascii() for line in lines)
-        texts = [line.lower() for line in lines] if plain else [folded(line) for line in lines]
-        self.starts: list[int] = []
-        at = 0
-        for text in texts:
-            self.starts.append(at)
-            at += len(text) + 1
-        self.text = "\n".join(texts)
+        joined = "\n".join(lines)
+        if joined.isascii():  # lower-casing keeps every line's length: the starts follow from the lines
+            self.text = joined.lower()
+            self._lengths = list(map(len, lines))
+        else:
+            texts = [folded(line) for line in lines]
+            self.text = "\n".join(texts)
+            self._lengths = [len(text) for text in texts]
         self._words: frozenset[str] | None = None  # the text's distinct words, read once enough literals are tested
         self._word_text = ""
         self._tests = 0
@@ -288,6 +289,11 @@ class FoldedLines:
             if words.issuperset(whole) and all(part in word_text for part in partial) and literal in text:
                 return True
         return False
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each line starts in the folded text (read when lines are first looked up)."""
+        return list(accumulate(map((1).__add__, self._lengths), initial=0))[:-1]
 
     def holding(self, required: Requirement) -> list[int]:
         """Indexes (in order) of the lines that hold one of the literals."""
