@@ -18,23 +18,26 @@ from platforms.required_text import FoldedLines, requirement
 class ConfigLine:
     """One config line, its parent and its children."""
 
-    __slots__ = ("__dict__", "children", "indent", "parent", "text")
+    __slots__ = ("_descendants", "children", "indent", "parent", "text")
 
     def __init__(self, text: str, indent: int, parent: ConfigLine | None) -> None:
         self.text = text
         self.indent = indent
         self.parent: ConfigLine = parent or self
         self.children: list[ConfigLine] = []
+        self._descendants: list[ConfigLine] | None = None
 
-    @cached_property
+    @property
     def all_children(self) -> list[ConfigLine]:
-        """Every descendant, in config order."""
-        out: list[ConfigLine] = []
-        for child in self.children:
-            out.append(child)
-            if child.children:
-                out.extend(child.all_children)
-        return out
+        """Every descendant, in config order (worked out once; a slot, not functools' locked cached_property)."""
+        if self._descendants is None:
+            out: list[ConfigLine] = []
+            for child in self.children:
+                out.append(child)
+                if child.children:
+                    out.extend(child.all_children)
+            self._descendants = out
+        return self._descendants
 
     def __repr__(self) -> str:
         return f"ConfigLine({self.text!r})"
