@@ -55,7 +55,7 @@ def normalise(text: str) -> str:
     'interface Gi1/0/1\\n switchport voice vlan 20\\n'
     """
     lines = _resolved(unfence(_without_escapes(text)))
-    if _SESSION_LINES.search("\n".join(lines)) is not None:  # one pass first: most configs hold no prompt
+    if _has_session_line(lines):  # one pass first: most configs hold no prompt
         lines = [line for line in lines if not is_session_line(line)]
     kept = _undent("\n".join(lines).strip("\n"))
     return kept + "\n" if kept.strip() else ""
@@ -71,9 +71,39 @@ def _resolved(text: str) -> list[str]:
     if any(mark in text for mark in _REPLAYED):
         lines = [_replay(line) for line in lines]
         text = "\n".join(lines)
-    if _PAGER.search(text) is None and _PAGER_LINES.search(text) is None:  # no line has a pager prompt
+    if not _may_page(text):  # no line has a pager prompt
         return lines
     return [_strip_pager(line) for line in lines]
+
+
+# Every paging prompt holds one of these (``--More--``, ``<--- More --->``, ``---(more 45%)---``, ``-- [Q quit|``,
+# ``(END)``, ``lines 1-40``): a text without them is not searched by the pager patterns at every position.
+_PAGER_TEXT: Final = ("ore-", "ore -", "(more", "[Q quit", "(END)", "lines ")
+# Every prompt ends in `#`, `>` or `$`, and Junos's routing-engine line starts with `{`.
+_PROMPT_MARK: Final = re.compile(r"[#>$]")
+
+
+def _may_page(text: str) -> bool:
+    """True when a pager prompt may be in ``text``: it holds one of their fixed parts and a pattern finds one."""
+    if not any(part in text for part in _PAGER_TEXT):
+        return False
+    return _PAGER.search(text) is not None or _PAGER_LINES.search(text) is not None
+
+
+def _has_session_line(lines: list[str]) -> bool:
+    """True when a line is a prompt (or a Junos routing-engine line); only lines with a prompt mark are tried
+    (the pattern's matches start at a line's start and stay within the line)."""
+    text = "\n".join(lines)
+    line_end = -1
+    for mark in _PROMPT_MARK.finditer(text):
+        if mark.start() <= line_end:
+            continue  # this line was tried
+        line_start = text.rfind("\n", 0, mark.start()) + 1
+        line_end = text.find("\n", mark.start()) % (len(text) + 1)  # -1 (the last line) becomes its end
+        if _SESSION_LINES.match(text, line_start) is not None:
+            return True
+    starts = ([0] if text.startswith("{") else []) + [m.start() + 1 for m in re.finditer("\n\\{", text)]
+    return any(_SESSION_LINES.match(text, start) is not None for start in starts)
 
 
 def echoed_command(line: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import Final
 from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
-from platforms.required_text import FoldedLines, holds_any, line_local, may_match, requirement
+from platforms.required_text import FoldedLines, line_local, may_match, required_literals, requirement
 
 REDACTED: Final = "<redacted>"
 _SP = r"[ \t]+"
@@ -187,13 +187,15 @@ SECTIONS: Final[tuple[Section, ...]] = (
 )
 
 
-def _redact_sections(lines: list[str]) -> list[str]:
+def _redact_sections(lines: list[str], may_start: set[int] | None = None) -> list[str]:
+    """``lines`` with the secrets of each section redacted; ``may_start`` holds the indexes of the only lines
+    that can open a section (those holding a literal of a start pattern), None when every line can."""
     out: list[str] = []
     current: tuple[Section, str] | None = None
-    for line in lines:
+    for at, line in enumerate(lines):
         if current is not None and current[0].ends(current[1], line):
             current = None
-        if current is None:
+        if current is None and (may_start is None or at in may_start):
             current = next(((s, line) for s in SECTIONS if s.start.search(line)), None)
         if current is not None:
             line = current[0].secret.sub(lambda m: m.group(1) + REDACTED, line)
@@ -231,7 +233,7 @@ def redact(text: str, platform: str | None = None) -> str:
     index = FoldedLines(lines)
     for rule in patterns_for(platform):
         required = requirement(rule.pattern, len(index.text))
-        if not holds_any(required, index.text):
+        if not index.holds_any(required):
             continue
         replace = _replacer(rule.replacement)
         if required and line_local(rule.pattern):
@@ -246,7 +248,18 @@ def redact(text: str, platform: str | None = None) -> str:
             index = FoldedLines(lines)
     if not any(may_match(section.start, index.text) for section in SECTIONS):
         return "\n".join(lines)
-    return "\n".join(_redact_sections(lines))
+    return "\n".join(_redact_sections(lines, _section_starts(index)))
+
+
+def _section_starts(index: FoldedLines) -> set[int] | None:
+    """The lines that may open a section: a start pattern (searched line by line) needs one of its literals."""
+    starts: set[int] = set()
+    for section in SECTIONS:
+        required = required_literals(section.start)
+        if not required:
+            return None
+        starts.update(index.holding(required))
+    return starts
 
 
 def redact_json(value: JsonValue, platform: str | None = None) -> JsonValue:

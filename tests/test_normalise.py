@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.commands.device_cmds import load_facts
 from collectors.evidence import read_outputs
 from collectors.loader import load_evidence
+from platforms import normalise as normalise_module
 from platforms.normalise import normalise, unfence
 from platforms.parsers.registry import PARSERS, parse_device
 from tests.session_noise import captured_session
@@ -178,3 +181,21 @@ def test_a_session_log_of_several_abbreviated_commands_gives_the_evidence_folder
     assert load_facts(path, None).model_dump(exclude={"platform_evidence"}) == clean.model_dump(
         exclude={"platform_evidence"}
     )
+
+
+_NOISE = st.lists(
+    st.sampled_from(["sw1#", "sw1(config)# ", "a>", "[admin@MikroTik] >", "u@h:~$ ", "$", "{master:0}", "{", "#",
+                     " --More-- ", "<--- More --->", "---(more 45%)---", "-- [Q quit|D dump]", "(END)", "lines 1-40",
+                     "more", "ore -", "interface Gi1", " x", "\n", "\n", " ", "\t", "show run", ">"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_NOISE)
+def test_prefilters_find_every_prompt_and_pager_line_the_full_patterns_find(text: str) -> None:
+    """The cheap tests before the pager and prompt patterns never skip a text the patterns would match."""
+    lines = text.split("\n")
+    assert normalise_module._has_session_line(lines) == (normalise_module._SESSION_LINES.search(text) is not None)
+    pages = normalise_module._PAGER.search(text) is not None or normalise_module._PAGER_LINES.search(text) is not None
+    assert normalise_module._may_page(text) == pages

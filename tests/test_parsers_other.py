@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from collectors.evidence import read_outputs
 from core.errors import UserError
-from platforms.parsers import common, firewall, registry
+from platforms.parsers import common, firewall, junos_config, registry
 from platforms.parsers.registry import detect_platform, parse_device
 from tests.parser_refusals import ARTEFACTS_ONLY, BINARY, EMPTY, STRUCTURAL_REFUSALS
 
@@ -201,3 +203,39 @@ def test_text_of_no_format_is_refused_for_its_reason(platform: str, junk: str) -
         registry.parse_device(platform, dict.fromkeys(commands, junk))
     reasons = (*STRUCTURAL_REFUSALS[platform], ARTEFACTS_ONLY)  # junk of prompt characters alone is artefacts
     assert any(reason in str(refused.value) for reason in reasons), str(refused.value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(line=st.text(alphabet=st.sampled_from(["a", "b", " ", '"', "'", "\\", "\t", "\r", "\x0b", "\xa0", "#"])))
+def test_shell_words_splits_as_posix_shlex(line: str) -> None:
+    """The fast path for lines without escapes or single quotes gives what shlex gives (or its fallback)."""
+    try:
+        expected = shlex.split(line, posix=True)
+    except ValueError:  # an unbalanced quote: the documented plain split without quotes
+        expected = line.replace('"', " ").split()
+    assert common.shell_words(line) == expected
+
+
+def _tokens_line_by_line(text: str) -> list[str]:
+    """The curly-brace grammar read one line at a time: a token never crosses a line; `#` starting a word
+    comments out the rest of its line; quotes around a string are dropped."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    tokens: list[str] = []
+    for line in text.splitlines():
+        for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[{};\[\]]|[^\s{};\[\]"]+|"', line):
+            token = match.group(0)
+            if token.startswith("#"):
+                break
+            tokens.append(token[1:-1] if len(token) > 1 and token[0] == token[-1] == '"' else token)
+    return tokens
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", " ", '"', "\\", "{", "}", ";", "[", "]", "#", "\n", "\r", "\x0b", "\u2028", "/*", "*/"]),
+        max_size=20,
+    ).map("".join)
+)
+def test_brace_tokens_read_in_one_scan_equal_a_line_by_line_reading(text: str) -> None:
+    assert junos_config._brace_tokens(text) == _tokens_line_by_line(text)

@@ -11,10 +11,20 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platforms.redact import RULES, SECTIONS, _redact_sections, _replacer, patterns_for, redact
 from platforms.registry import UNITS
-from platforms.required_text import folded, holds_any, line_local, may_match, required_literals
+from platforms.required_text import (
+    _WORDS_PAYBACK,
+    FoldedLines,
+    folded,
+    holds_any,
+    line_local,
+    may_match,
+    required_literals,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted(p for p in (ROOT / "tests" / "corpus").rglob("*") if p.is_file() and p.name != "expected.yaml")
@@ -111,3 +121,18 @@ def test_config_tree_queries_equal_a_search_of_every_line() -> None:
                   r"^mls qos$", r"^\s+ip nat enable$", r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):  # fmt: skip
         tree.find_objects(regex)
         assert tree.find_objects(regex) == [o for o in tree.objs if re.search(regex, o.text)], regex
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["a", "b", "ab", " ", "\t", "\n", "\xa0", "-", "vlan"]), max_size=30).map("".join),
+    literal=st.lists(st.sampled_from(["a", "b", " ", "\t", "\n", "\xa0", "-", "vlan"]), min_size=1, max_size=8).map(
+        "".join
+    ),
+)
+def test_the_word_index_answers_as_a_search_of_the_whole_text(text: str, literal: str) -> None:
+    """FoldedLines.holds_any rules a literal out by the text's words only when ``in`` would not find it."""
+    index = FoldedLines(text.split("\n"))
+    for _ in range(_WORDS_PAYBACK):  # enough tests for the index to read the text's words
+        index.holds_any(("\x00",))
+    assert index.holds_any((literal,)) == (literal in index.text)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,6 +13,7 @@ import jinja2
 from assess.report.charts import score_color
 from core.atomic import write_atomic
 from core.errors import UserError
+from core.gc_tuning import fewer_collections as fewer_collections  # where the report modules import it
 from core.models.site import SiteResult
 
 if TYPE_CHECKING:
@@ -97,31 +95,6 @@ def render_html(template: str, *, inline_css: bool = True, **context: object) ->
     Without it, the page is for ``layout``, which applies the style sheet parsed once per process.
     """
     return environment().get_template(template).render(css=css() if inline_css else "", **context)
-
-
-@contextmanager
-def fewer_collections(young: int = 20_000) -> Iterator[None]:
-    """Run the cyclic garbage collector rarely while a report is built; restored afterwards.
-
-    matplotlib and WeasyPrint allocate millions of short-lived objects, so with the default
-    threshold (700) the collector runs thousands of times per report and its full passes walk
-    the few hundred thousand long-lived objects of the imported libraries each time: about a
-    fifth of a site report's CPU (benchmarks/bench_render.py). Those objects are frozen out of
-    collection for the duration, and the young generation is collected every ``young``
-    allocations.
-    """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(young, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        # The report's own cyclic garbage (its document tree) is collected while the rest is still
-        # frozen, so the pass is short; unfrozen, it would wait for a full pass over the whole
-        # heap, which a loop of reports (each freezing everything again) would hardly ever reach.
-        gc.collect()
-        gc.unfreeze()
 
 
 @lru_cache(maxsize=1)

@@ -18,23 +18,26 @@ from platforms.required_text import FoldedLines, requirement
 class ConfigLine:
     """One config line, its parent and its children."""
 
-    __slots__ = ("__dict__", "children", "indent", "parent", "text")
+    __slots__ = ("_descendants", "children", "indent", "parent", "text")
 
     def __init__(self, text: str, indent: int, parent: ConfigLine | None) -> None:
         self.text = text
         self.indent = indent
         self.parent: ConfigLine = parent or self
         self.children: list[ConfigLine] = []
+        self._descendants: list[ConfigLine] | None = None
 
-    @cached_property
+    @property
     def all_children(self) -> list[ConfigLine]:
-        """Every descendant, in config order."""
-        out: list[ConfigLine] = []
-        for child in self.children:
-            out.append(child)
-            if child.children:
-                out.extend(child.all_children)
-        return out
+        """Every descendant, in config order (worked out once; a slot, not functools' locked cached_property)."""
+        if self._descendants is None:
+            out: list[ConfigLine] = []
+            for child in self.children:
+                out.append(child)
+                if child.children:
+                    out.extend(child.all_children)
+            self._descendants = out
+        return self._descendants
 
     def __repr__(self) -> str:
         return f"ConfigLine({self.text!r})"
@@ -49,33 +52,38 @@ class ConfigTree:
 
     def __init__(self, lines: list[str]) -> None:
         self.objs: list[ConfigLine] = []
+        objs = self.objs
         stack: list[ConfigLine] = []  # the open ancestors of the next line, least indented first
         banner: tuple[ConfigLine, str] | None = None  # an open banner and its closing delimiter
-        for text in lines:
-            if not text.strip():
+        for text in lines:  # one pass; each line's indentation and first character read once
+            body = text.lstrip(" ")
+            if not body or body.isspace():
                 continue
+            indent = len(text) - len(body)
             if banner is not None:
-                self._add(text, banner[0])
+                line = ConfigLine(text, indent, banner[0])
+                banner[0].children.append(line)
+                objs.append(line)
                 if banner[1] in text:
                     banner = None
                 continue
-            indent = len(text) - len(text.lstrip(" "))
-            if text.lstrip().startswith("!"):
-                self._add(text, next((a for a in reversed(stack) if a.indent < indent), None))
+            if body[0] == "!" or (body[0].isspace() and body.lstrip().startswith("!")):
+                parent = next((a for a in reversed(stack) if a.indent < indent), None)
+                line = ConfigLine(text, indent, parent)
+                if parent is not None:
+                    parent.children.append(line)
+                objs.append(line)
                 continue
             while stack and stack[-1].indent >= indent:
                 stack.pop()
-            line = self._add(text, stack[-1] if stack else None)
+            parent = stack[-1] if stack else None
+            line = ConfigLine(text, indent, parent)
+            if parent is not None:
+                parent.children.append(line)
+            objs.append(line)
             stack.append(line)
             if indent == 0 and (m := _BANNER.match(text)):
                 banner = (line, m.group(1))
-
-    def _add(self, text: str, parent: ConfigLine | None) -> ConfigLine:
-        line = ConfigLine(text, len(text) - len(text.lstrip(" ")), parent)
-        if parent is not None:
-            parent.children.append(line)
-        self.objs.append(line)
-        return line
 
     def find_objects(self, regex: str) -> list[ConfigLine]:
         """The lines ``regex`` finds (``re.search``), in config order.

@@ -18,6 +18,7 @@ from platforms.parsers import junos_cos, junos_security
 from platforms.parsers.common import add_evidence, check_text, pick_output, status_field, vlan_ids
 from platforms.parsers.junos_config import (
     Path,
+    SetPaths,
     as_set_line,
     is_whole_config,
     load_paths,
@@ -36,7 +37,7 @@ FLOW_COMMAND = "show security flow status"
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     """Junos evidence -> DeviceFacts."""
     command, text = pick_output(outputs, CONFIG_COMMANDS, looks_like_junos, "Junos configuration")
-    paths = load_paths(text)
+    paths = SetPaths(load_paths(text))
     whole = is_whole_config(paths)
     is_srx = any(p[0] == "security" for p in paths) or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, "")
     # SRX defaults (SIP ALG on, 60 s UDP) hold for a whole SRX configuration, not for one pasted hierarchy.

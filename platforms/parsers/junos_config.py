@@ -14,11 +14,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Sequence
-
-from lxml import etree
+from functools import cache
+from typing import TYPE_CHECKING
 
 from core.errors import UserError
 from platforms.parsers.common import shell_words
+
+if TYPE_CHECKING:  # lxml is imported when XML evidence is read (~10 ms that set and brace configs never need)
+    from lxml import etree
 
 Path = tuple[str, ...]
 
@@ -30,7 +33,6 @@ HIERARCHIES = (
 )
 # An interface name at the top of a pasted 'interfaces' stanza (the 'interfaces {' line left out).
 _INTERFACE = r"(?:ge|xe|et|fe|mge|ae|irb|vlan|lo|fxp|em|me|reth|st|gr|lt|ps|vme|xle)(?:-\d+/\d+/\d+|\d+)?(?:\.\d+)?"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
 # In Junos XML a list entry keeps its tag in the set-path ('unit 0', 'security-zone trust'), except here.
 _UNNAMED_ENTRIES = {("interfaces", "interface"), ("vlans", "vlan"), ("routing-instances", "instance")}
 
@@ -88,8 +90,10 @@ def _xml_paths(text: str) -> list[Path]:
     end = text.rfind("</configuration>")
     if start is None or end < start.start():
         raise UserError("Junos XML has no complete <configuration> element")
+    from lxml import etree  # lazy: only XML evidence needs it
+
     try:
-        root = etree.fromstring(text[start.start() : end + 16].encode("utf-8", "replace"), parser=_XML_PARSER)
+        root = etree.fromstring(text[start.start() : end + 16].encode("utf-8", "replace"), parser=_xml_parser())
     except etree.XMLSyntaxError as exc:
         raise UserError(f"Junos configuration XML is malformed: {exc}") from exc
     paths: list[Path] = []
@@ -98,8 +102,17 @@ def _xml_paths(text: str) -> list[Path]:
     return paths
 
 
+@cache
+def _xml_parser() -> etree.XMLParser:
+    from lxml import etree  # lazy: only XML evidence needs it
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
+
+
 def _element_paths(node: etree._Element, prefix: Path, parent: str) -> Iterator[Path]:
     """The set-paths one XML element stands for (``<unit><name>0</name>...`` -> ``unit 0 ...``)."""
+    from lxml import etree  # lazy: only XML evidence needs it
+
     tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
     if not tag or node.get("inactive"):
         return
@@ -137,18 +150,21 @@ def _set_format_paths(text: str) -> list[Path]:
     return [p for p in paths if not any(p[: len(i)] == i for i in inactive)]
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{};\[\]]|[^\s{};\[\]"]+|"')
+# The line breaks of str.splitlines: no token runs across one (a quote left open closes nothing on a later line).
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# A quoted string, a brace, bracket or `;`, a comment (`#` where a word would start, to the end of its line),
+# a word, or a quote left open.
+_TOKEN = re.compile(rf'"(?:[^"\\{_BREAKS}]|\\[^{_BREAKS}])*"|[{{}};\[\]]|#[^{_BREAKS}]*|[^\s{{}};\[\]"]+|"')
 
 
-def _brace_tokens(text: str) -> Iterator[str]:
-    """Words, quoted strings and braces of a curly-brace config, comments dropped."""
+def _brace_tokens(text: str) -> list[str]:
+    """Words, quoted strings and braces of a curly-brace config, comments dropped (one scan of the text)."""
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    for line in text.splitlines():
-        for match in _TOKEN.finditer(line):
-            token = match.group(0)
-            if token.startswith("#"):  # a comment runs to the end of the line
-                break
-            yield token[1:-1] if len(token) > 1 and token[0] == token[-1] == '"' else token
+    return [
+        token[1:-1] if len(token) > 1 and token[0] == token[-1] == '"' else token
+        for token in _TOKEN.findall(text)
+        if token[0] != "#"
+    ]
 
 
 def brace_paths(text: str) -> list[Path]:
@@ -195,8 +211,25 @@ def _expand_lists(words: Sequence[str]) -> Iterator[Path]:
         yield (*words[:start], item)
 
 
+class SetPaths(tuple[Path, ...]):
+    """A configuration's set-paths (they never change), grouped by their first word on first use: a query of
+    one hierarchy reads its paths only, not the 20,000 prefix-list entries of another."""
+
+    def under(self, top: str) -> Sequence[Path]:
+        """The paths whose first word is ``top``, in order."""
+        groups: dict[str, list[Path]] | None = self.__dict__.get("groups")
+        if groups is None:
+            groups = self.__dict__["groups"] = {}
+            for path in self:
+                if path:
+                    groups.setdefault(path[0], []).append(path)
+        return groups.get(top, ())
+
+
 def with_prefix(paths: Sequence[Path], *prefix: str | None) -> Iterator[Path]:
     """Paths that start with ``prefix`` (None matches any one word)."""
+    if isinstance(paths, SetPaths) and prefix and prefix[0] is not None:
+        paths = paths.under(prefix[0])
     size = len(prefix)
     fixed = [(at, want) for at, want in enumerate(prefix) if want is not None]
     if not fixed:

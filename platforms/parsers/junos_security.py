@@ -192,7 +192,7 @@ def filter_rules(paths: Sequence[Path]) -> list[FirewallRule]:
         prefix_lists.setdefault(path[2], []).append(path[3])
     terms: dict[tuple[str, str], dict[str, list[str]]] = {}
     lines: dict[tuple[str, str], list[str]] = {}
-    for path in paths:
+    for path in with_prefix(paths, "firewall"):
         found = _filter_term(path)
         if found is None or len(found[2]) < 2:
             continue
