@@ -21,6 +21,7 @@ from checks.qos import (
 )
 from core.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy
 from core.plan import Link
+from core.voice_qos import voice_marks
 
 MATCHES = {"VOICE": ["ef"], "SIGNAL": ["cs3", "af31"], "VIDEO": ["af41"], "EF-BULK": ["46"]}
 
@@ -158,3 +159,16 @@ def test_qos_evidence_prefers_the_parsers_lines_then_a_summary() -> None:
     assert qos_evidence(facts) == "class-map VOICE\npolicy-map PARENT"
     bare = _facts([], port=Port(name="Gi0/5"))
     assert qos_evidence(bare, bare.ports[0]) == "interface Gi0/5\n(no output QoS policy on Gi0/5)"
+
+
+def test_ef_priority_egresses_name_the_output_interfaces_whose_policy_prioritises_ef() -> None:
+    facts = _facts(_hierarchy())
+    assert facts.ef_priority_egresses() == ["GigabitEthernet0/0"]  # output PARENT → CHILD's VOICE is priority
+    assert _facts(_hierarchy(), attach="GRANDCHILD").ef_priority_egresses() == []  # VIDEO only, no priority
+
+
+def test_voice_marks_keeps_media_and_signalling_markings_as_written() -> None:
+    # RFC 4594: EF (46) telephony, CS3 (24) signalling; AF31 (26) the older Cisco signalling marking
+    written = ["AF41", "EF", "cs3", "46", "Af31", "cs1", "24", "26"]
+    assert voice_marks(written) == ["EF", "cs3", "46", "Af31", "24", "26"]
+    assert voice_marks(["af41", "cs1", "default"]) == []
