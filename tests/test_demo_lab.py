@@ -96,7 +96,7 @@ def test_warehouse_timeout_in_sysctl_and_short_binding_and_blocked_rtp_range(dem
     assert probes["nat"]["binding_lifetime_s"] < 30
     assert probes["nat"]["binding_lifetime_at_least"] is False
     blocked = probes["ports"]["blocked_udp"]
-    assert blocked, "the router drops UDP 15000-20000"
+    assert blocked, f"the router drops UDP 15000-20000; the probe said: {probes['ports'].get('reason')}"
     assert all(15000 <= port <= 20000 for port in blocked), blocked
     assert result["verdict"] == "NO-GO"
 
