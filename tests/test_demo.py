@@ -7,15 +7,14 @@ import json
 import re
 import subprocess
 import sys
-from functools import cache
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from core.plan import load_plan
+from tests.pdf_text import pdftotext
 
 SITES = ("hq", "branch", "warehouse")
 SAMPLE_PLAN = Path(__file__).parents[1] / "samples" / "plan.yaml"
@@ -29,12 +28,6 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert run.returncode == 0, run.stderr
     return out
-
-
-@cache
-def pdf_text(pdf: Path) -> str:
-    """The text of a PDF's pages, read once per file: two tests read the warehouse report."""
-    return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
 def test_demo_writes_contract_outputs_for_every_site(demo_out: Path) -> None:
@@ -77,7 +70,7 @@ def test_every_device_in_the_sample_was_parsed(demo_out: Path) -> None:
 
 def test_findings_of_each_site_appear_in_its_pdf(demo_out: Path) -> None:
     result = json.loads((demo_out / "warehouse" / "results.json").read_text())
-    text = pdf_text(demo_out / "warehouse" / "report.pdf")
+    text = pdftotext(demo_out / "warehouse" / "report.pdf")
     failed = [f for f in result["findings"] if f["status"] in ("fail", "warn")]
     assert failed
     for finding in failed:
@@ -160,7 +153,7 @@ def test_the_recorded_pilot_store_gives_each_site_its_pilot_page(demo_out: Path)
         result = json.loads((demo_out / site / "results.json").read_text())
         pilots = [p["pilot"] for p in result["probes"] if p.get("pilot")]
         assert pilots and all(p["intervals"] >= 40 and p["busy_hour"] for p in pilots), site
-        text = " ".join(pdf_text(demo_out / site / "report.pdf").split())
+        text = " ".join(pdftotext(demo_out / site / "report.pdf").split())
         assert "Link quality over the pilot" in text and "at survey time" in text
         assert "Judged on pilot monitoring" in text  # the checklist's link-quality item cites the period
         share = [f for f in result["findings"] if f["id"] == "VQ411"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import yaml
@@ -17,6 +16,7 @@ from assess.sample_survey import sample_dir
 from assess.survey import SurveyOptions, run_survey
 from collectors.evidence import read_manifest
 from core.plan import Plan
+from tests.pdf_text import pdftotext
 from tests.test_redact import SEEDED
 
 CONFIG_COMMANDS = ("show running-config", "show full-configuration", "/export verbose")
@@ -39,10 +39,9 @@ def _seed(evidence: Path) -> list[str]:
 
 
 def pdf_text(pdf: Path) -> str:
-    """The text of a PDF's pages by poppler's pdftotext (a tenth of pypdf's time on these reports), once as
-    laid out and once with all whitespace removed: a secret without a space that is wrapped across lines or
-    letter-spaced in a heading is found too."""
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    """The text of a PDF's pages once as laid out and once with all whitespace removed: a secret without a
+    space that is wrapped across lines or letter-spaced in a heading is found too."""
+    text = pdftotext(pdf)
     return text + "\n" + re.sub(r"\s+", "", text)
 
 
