@@ -6,6 +6,7 @@ PDF layout is slow (seconds), so each document is rendered once per module and s
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@cache  # four tests read the one site report: its text is extracted once
 def pdf_text(path: Path) -> str:
     return squash(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
 

@@ -6,16 +6,17 @@ findings' evidence, results.json, portfolio.json, the HTML nor the PDF text may 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import yaml
-from pypdf import PdfReader
 
 from assess.sample_survey import sample_dir
 from assess.survey import SurveyOptions, run_survey
 from collectors.evidence import read_manifest
 from core.plan import Plan
+from tests.pdf_text import pdftotext
 from tests.test_redact import SEEDED
 
 CONFIG_COMMANDS = ("show running-config", "show full-configuration", "/export verbose")
@@ -37,12 +38,19 @@ def _seed(evidence: Path) -> list[str]:
     return secrets
 
 
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF's pages once as laid out and once with all whitespace removed: a secret without a
+    space that is wrapped across lines or letter-spaced in a heading is found too."""
+    text = pdftotext(pdf)
+    return text + "\n" + re.sub(r"\s+", "", text)
+
+
 def output_texts(out: Path) -> dict[Path, str]:
     """Every file under ``out`` as text (a PDF as the text of its pages)."""
     texts: dict[Path, str] = {}
     for path in out.rglob("*"):
         if path.suffix == ".pdf":
-            texts[path] = " ".join(page.extract_text() for page in PdfReader(path).pages)
+            texts[path] = pdf_text(path)
         elif path.is_file():
             texts[path] = path.read_text(errors="replace")
     return texts
