@@ -53,16 +53,24 @@ def pilot_numbers(pilot: PilotLinkSummary, busy: HourProfile, rtp: RtpResult | N
     return text + (f"; at survey time: {rtp_numbers(rtp)}" if rtp is not None else "")
 
 
+def judged_busy_hour(probes: LinkProbes) -> HourProfile | None:
+    """The pilot's busy hour when the RTP rules judge it instead of the survey's one-shot stream, else None.
+
+    The report shows these figures beside the rules' marks, so both ask here.
+    """
+    busy = probes.pilot.busy_hour if probes.pilot is not None else None
+    return busy if busy is not None and busy.mos is not None else None
+
+
 class _RtpRule(LinkRule):
     """A link rule that needs the RTP probe; with pilot monitoring it judges the busy hour instead."""
 
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
-        pilot = probes.pilot
-        busy = pilot.busy_hour if pilot is not None else None
-        outcome = self.judge_busy_hour(busy, ctx) if pilot is not None and busy and busy.mos is not None else None
-        if outcome is not None and pilot is not None and busy is not None:
+        busy = judged_busy_hour(probes)
+        outcome = self.judge_busy_hour(busy, ctx) if busy is not None else None
+        if outcome is not None and busy is not None and probes.pilot is not None:
             yield Outcome(outcome.status, f"busy hour of the pilot: {outcome.message}",
-                          pilot_numbers(pilot, busy, probes.rtp))
+                          pilot_numbers(probes.pilot, busy, probes.rtp))
         elif probes.rtp is None:
             yield unknown("RTP probe not run on this link")
         else:

@@ -94,7 +94,8 @@ def _measurement_problems(result: SiteResult, page: lxml_html.HtmlElement) -> li
         if rule == "VQ403" and finding is not None and finding.message.startswith("RTT"):
             continue  # the rule judged the RTT target; its message states the RTT, not the one-way delay
         if finding is not None and finding.status != "unknown":
-            said, shown = _numbers(finding.message)[:1], _numbers(value)[:1]
+            # "(median RTT/2)" names the figure; the figure is the number after it
+            said, shown = _numbers(finding.message.replace("RTT/2", "RTT"))[:1], _numbers(value)[:1]
             digits = len(value.split()[0].partition(".")[2])
             if not said or not shown or abs(said[0] - shown[0]) > 0.5 * 10 ** -digits + 1e-9:
                 problems.append(f"{link} {metric}: shows {value!r}, {rule} says {finding.message!r}")

@@ -15,6 +15,7 @@ import pytest
 
 from core.plan import load_plan
 from tests.pdf_text import pdftotext
+from tests.report_consistency import report_problems
 
 SITES = ("hq", "branch", "warehouse")
 SAMPLE_PLAN = Path(__file__).parents[1] / "samples" / "plan.yaml"
@@ -158,3 +159,11 @@ def test_the_recorded_pilot_store_gives_each_site_its_pilot_page(demo_out: Path)
         assert "Judged on pilot monitoring" in text  # the checklist's link-quality item cites the period
         share = [f for f in result["findings"] if f["id"] == "VQ411"]
         assert {f["link"] for f in share} == {p["link"] for p in pilots}
+
+
+def test_with_the_recorded_pilot_the_key_measurements_show_what_the_rules_judged(demo_out: Path) -> None:
+    # with a pilot the link rules judge its busy hour; a row showing the one-shot survey figure beside
+    # their mark read "MOS 4.10, target ≥ 4, failed" on the warehouse
+    assert report_problems(demo_out) == []
+    text = pdftotext(demo_out / "warehouse" / "report.pdf")
+    assert "in the pilot's busy hour" in text and "at survey)" in text

@@ -13,8 +13,10 @@ from assess.report.pilot_view import PilotView, pilot_views
 from assess.report.remediation_view import DevicePlan, remediation_plans, step_numbers
 from assess.scoring import improvements
 from assess.scoring_config import profile_title, thresholds_for_profile
+from checks.link_quality import judged_busy_hour
 from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
 from core.models.findings import Finding
+from core.models.pilot import HourProfile
 from core.models.probes import RtpResult
 from core.models.site import Action, LinkProbes, SiteResult
 from core.plan import Thresholds
@@ -141,18 +143,23 @@ class KeyMeasurement:
     rules: tuple[str, ...]
     value: Callable[[LinkProbes], str | None] | None
     target: Callable[[Thresholds], str | None]
+    busy: Callable[[HourProfile], str] | None = None  # the figure when the rules judge the pilot's busy hour
 
 
 KEY_MEASUREMENTS: tuple[KeyMeasurement, ...] = (
     KeyMeasurement("Jitter (worse direction)", ("VQ402",),
-                   _rtp(lambda r: _fmt(r.worst_jitter_ms, " ms")), lambda t: f"≤ {t.jitter_ms:g} ms"),
+                   _rtp(lambda r: _fmt(r.worst_jitter_ms, " ms")), lambda t: f"≤ {t.jitter_ms:g} ms",
+                   lambda b: _fmt(b.jitter_ms, " ms")),
     KeyMeasurement("Packet loss (worse direction)", ("VQ401",),
-                   _rtp(lambda r: _fmt(r.worst_loss_pct, " %", 2)), lambda t: f"≤ {t.loss_pct:g} %"),
+                   _rtp(lambda r: _fmt(r.worst_loss_pct, " %", 2)), lambda t: f"≤ {t.loss_pct:g} %",
+                   lambda b: _fmt(b.loss_pct, " %", 2)),
     KeyMeasurement("One-way delay (RTT/2)", ("VQ403",),
-                   _rtp(lambda r: _fmt(r.one_way_delay_ms, " ms")), lambda t: f"≤ {t.one_way_delay_ms:g} ms"),
+                   _rtp(lambda r: _fmt(r.one_way_delay_ms, " ms")), lambda t: f"≤ {t.one_way_delay_ms:g} ms",
+                   lambda b: _fmt(None if b.rtt_ms is None else b.rtt_ms / 2, " ms")),
     KeyMeasurement("Round-trip time", ("VQ403",), _rtp(lambda r: _fmt(r.rtt_ms, " ms")),
-                   lambda t: None if t.rtt_ms is None else f"≤ {t.rtt_ms:g} ms"),
-    KeyMeasurement("MOS (E-model)", ("VQ404",), _rtp(lambda r: _fmt(r.mos, "", 2)), lambda t: f"≥ {t.mos_min:g}"),
+                   lambda t: None if t.rtt_ms is None else f"≤ {t.rtt_ms:g} ms", lambda b: _fmt(b.rtt_ms, " ms")),
+    KeyMeasurement("MOS (E-model)", ("VQ404",), _rtp(lambda r: _fmt(r.mos, "", 2)), lambda t: f"≥ {t.mos_min:g}",
+                   lambda b: _fmt(b.mos, "", 2)),
     KeyMeasurement("DSCP EF at far end / on return (configs too)", DSCP_RULES,
                    _dscp_value, lambda t: "EF (46) / EF (46)"),
     KeyMeasurement("Headroom at peak voice", ("VQ408",), None, lambda t: f"≥ {t.min_headroom_pct:g} %"),
@@ -183,9 +190,13 @@ def measurements(result: SiteResult, th: Thresholds) -> list[Measurement]:
         for spec in KEY_MEASUREMENTS:
             target = spec.target(th)
             found = _findings_for(result, spec.rules, p.link)
+            busy = judged_busy_hour(p)
             if spec.value is None:
                 own = [f for f in found if f.link == p.link and f.status != Status.NA]
                 value = own[0].message if own and own[0].status != Status.UNKNOWN else None
+            elif spec.busy is not None and busy is not None:  # show what the rule judged, the survey's beside it
+                survey = spec.value(p)
+                value = f"{spec.busy(busy)} in the pilot's busy hour" + (f" ({survey} at survey)" if survey else "")
             else:
                 value = spec.value(p)
             if value is None or target is None:
