@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.models.common import Category, Severity, Status
+from core.models.device import DeviceRecord
 from core.models.facts import DeviceFacts, FirewallRule
-from core.models.site import DeviceRecord, LinkProbes
 from core.plan import Link, Thresholds, Voice
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.site import LinkProbes
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import na, unknown
 from checks.voice_load import peak_voice_kbps
 from core.models.common import Category, Severity, Status
-from core.models.probes import BandwidthResult
-from core.models.site import LinkProbes
 from core.plan import Link
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.probes import BandwidthResult
+    from core.models.site import LinkProbes
 
 DELIVERED_WARN = 0.8
 DELIVERED_FAIL = 0.5

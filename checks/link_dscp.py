@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
 from core.models.common import Category, Severity, Status
-from core.models.site import LinkProbes
 from core.plan import Link
 
 DSCP_FIX = (
     "Find the hop that re-marks (site router 'set dscp', provider CPE, ISP policy) and keep EF; on an "
     "Internet link ask the provider to honour or at least not bleach DSCP, or re-mark EF on the far side."
 )
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.site import LinkProbes
 
 
 def _judge(sent: int | None, got: int | None, direction: str, probes: LinkProbes) -> Outcome:

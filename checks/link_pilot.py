@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.link_quality import pilot_numbers
 from core.models.common import Category, Severity, Status
-from core.models.site import LinkProbes
 from core.plan import Link
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.site import LinkProbes
 
 FAIL_SHARE_PCT = 5.0  # more than one interval in twenty: users meet it several times a day
 WARN_SHARE_PCT = 1.0

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
 from core.models.common import Category, Severity, Status
-from core.models.pilot import HourProfile, PilotLinkSummary
-from core.models.probes import RtpResult
-from core.models.site import LinkProbes
 from core.plan import Link
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.pilot import HourProfile, PilotLinkSummary
+    from core.models.probes import RtpResult
+    from core.models.site import LinkProbes
 
 WARN_FRACTION = 0.8  # within 20 % of a threshold is a warning: little margin left for busy hours
 MAX_CONCEALABLE_BURST = 2  # packet-loss concealment hides 1-2 lost 20 ms frames, not more

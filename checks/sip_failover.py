@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
 from checks.common import unknown
 from core.models.common import Category, Severity, Status
-from core.models.site import LinkProbes
-from core.models.traversal import SignallingResult, SipTargetCheck
 from core.plan import Link
+
+if TYPE_CHECKING:
+    # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
+    from core.models.site import LinkProbes
+    from core.models.traversal import SignallingResult, SipTargetCheck
 
 
 def _target_line(t: SipTargetCheck) -> str:

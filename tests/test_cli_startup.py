@@ -158,3 +158,12 @@ def test_facts_imports_the_parser_of_the_detected_platform_only() -> None:
     assert names & parser_modules == {UNITS["cisco_ios"].parser.module}
     assert not {n for n in names if n.startswith("platforms.parsers.linux")}  # nor another platform's helpers
     assert not {n for n in names if n.split(".")[0] in extras}
+
+
+def test_audit_imports_no_probe_result_model() -> None:
+    # Config rules read facts only; the survey's result models (site, probes, pilot, traversal, pcap) cost
+    # pydantic class builds that an audit never uses.
+    names = imported(["audit", str(SMALL_CONFIG), "--json"], ["core"])
+    assert "core.models.device" in names  # the probe reached the rules
+    probe_models = {f"core.models.{name}" for name in ("site", "probes", "pilot", "traversal", "pcap")}
+    assert not names & probe_models

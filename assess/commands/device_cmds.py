@@ -69,7 +69,7 @@ def audit_findings(facts: DeviceFacts, name: str) -> list[Finding]:
     from checks import registry as rules_registry
     from checks.base import SiteContext
     from checks.engine import run_rules
-    from core.models.site import DeviceRecord
+    from core.models.device import DeviceRecord
 
     device = DeviceRecord(name=name, platform=facts.platform, facts=facts)
     return run_rules(rules_registry.device_rules(), SiteContext(site="single-device", devices=(device,)))

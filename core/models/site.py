@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.models.common import Category, Verdict
-from core.models.facts import DeviceFacts
+from core.models.device import DeviceRecord
 from core.models.findings import Finding
 from core.models.pcap import PcapResult
 from core.models.pilot import PilotLinkSummary
@@ -24,17 +24,6 @@ class NotAssessed(BaseModel):
     item: str
     reason: str
     to_finish: str = Field(default="", description="what to do so the next run can assess it")
-
-
-class DeviceRecord(BaseModel):
-    """A device surveyed: how it was collected and what was parsed."""
-
-    name: str
-    platform: str
-    host: str = ""
-    collected_via: str = "offline"
-    commands: list[str] = Field(default_factory=list)
-    facts: DeviceFacts | None = None
 
 
 class LinkProbes(BaseModel):
