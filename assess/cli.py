@@ -13,6 +13,7 @@ from typer.main import get_group
 
 from assess import __version__, startup_gc
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
+from assess.netutils_version import import_without_version_lookup
 from assess.plain_params import plain_params, use_plain_params
 from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
@@ -20,6 +21,8 @@ from core.errors import UserError
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.
 disable_plugins()
+# netutils' __init__ only looks up its own version through importlib.metadata (see assess/netutils_version.py).
+import_without_version_lookup()
 
 
 @cache

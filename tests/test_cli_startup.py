@@ -158,3 +158,21 @@ def test_facts_imports_the_parser_of_the_detected_platform_only() -> None:
     assert names & parser_modules == {UNITS["cisco_ios"].parser.module}
     assert not {n for n in names if n.startswith("platforms.parsers.linux")}  # nor another platform's helpers
     assert not {n for n in names if n.split(".")[0] in extras}
+
+
+def test_facts_parses_without_importlib_metadata() -> None:
+    """netutils' __init__ looks up its own version through importlib.metadata (email, zipfile, csv, socket)."""
+    names = imported(["facts", str(SMALL_CONFIG)], ["importlib", "email", "netutils"])
+    assert "netutils.interface" in names  # the IOS parser did use netutils
+    assert not {n for n in names if n == "importlib.metadata" or n.split(".")[0] == "email"}
+
+
+def test_netutils_version_is_what_its_distribution_says() -> None:
+    """The version netutils' own __init__ would have set, read on demand once the CLI has imported netutils."""
+    code = (
+        "import sys; from importlib import metadata; import assess.cli, netutils.interface, netutils; "
+        "print(type(netutils.__spec__.loader).__name__, netutils.__version__ == metadata.version('netutils'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=True)  # fmt: skip
+    assert done.stdout.split() == ["SourceFileLoader", "True"]
