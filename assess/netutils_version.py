@@ -32,7 +32,7 @@ def _version_on_demand(module: ModuleType) -> None:
         from importlib import metadata  # the lookup netutils' __init__ makes, paid only when asked
 
         version = metadata.version(PACKAGE)
-        setattr(module, "__version__", version)  # read once: later reads find it without this hook
+        module.__dict__["__version__"] = version  # read once: later reads find it without this hook
         return version
 
     module.__getattr__ = __getattr__  # type: ignore[method-assign]
