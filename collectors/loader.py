@@ -26,9 +26,12 @@ from pathlib import Path
 from collectors.evidence import MANIFEST, read_manifest, read_outputs
 from core.errors import UserError
 from platforms.normalise import echoed_command, is_session_line, looks_like_session, terminal_lines
-from platforms.parsers.cisco_common import RUNNING_CONFIG
 from platforms.registry import UNITS, unit
 
+# The command a single saved config file is read as (the docstring's first form), before its platform is
+# known; as_config_of files it under the platform's own. Not imported from the IOS parser's helpers: that
+# module (netutils' interface tables) would be paid by a Junos or Linux config too.
+RUNNING_CONFIG = "show running-config"
 MAX_BYTES = 50 * 1024 * 1024
 BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 

@@ -176,3 +176,12 @@ def test_netutils_version_is_what_its_distribution_says() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
                           check=True)  # fmt: skip
     assert done.stdout.split() == ["SourceFileLoader", "True"]
+
+
+def test_facts_on_a_junos_config_imports_no_ios_helpers() -> None:
+    """The IOS parser's helpers load netutils' interface tables: a Junos config's path does not need them."""
+    junos = ROOT / "tests" / "corpus" / "juniper_junos" / "oxidized-srx300-branch-cluster" / "input.txt"
+    names = imported(["facts", str(junos)], ["platforms", "netutils"])
+    assert UNITS["juniper_junos"].parser.module in names
+    assert "platforms.parsers.cisco_common" not in names
+    assert "netutils.constants" not in names
