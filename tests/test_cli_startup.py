@@ -185,3 +185,21 @@ def test_facts_on_a_junos_config_imports_no_ios_helpers() -> None:
     assert UNITS["juniper_junos"].parser.module in names
     assert "platforms.parsers.cisco_common" not in names
     assert "netutils.constants" not in names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["emodel", "--codec", "g711", "--delay-ms", "80"], ["facts", str(SMALL_CONFIG)]],
+    ids=["emodel", "facts"],
+)
+def test_terminal_tables_read_no_emoji_table(args: list[str]) -> None:
+    """rich's emoji codes (a 3,600-entry table) are not read: the consoles print text as written."""
+    assert "rich._emoji_codes" not in imported(args, ["rich"])
+
+
+def test_a_colon_code_in_device_text_is_printed_as_written() -> None:
+    from assess.console import err_console
+
+    with err_console.capture() as captured:
+        err_console.print("description :thumbs_up: uplink")
+    assert captured.get() == "description :thumbs_up: uplink\n"
