@@ -15,6 +15,7 @@ from assess import __version__, startup_gc
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
 from assess.netutils_version import import_without_version_lookup
 from assess.plain_params import plain_params, use_plain_params
+from assess.pydantic_factories import answer_builtin_factories
 from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
 
@@ -29,6 +30,7 @@ import_without_version_lookup()
 def load_command(module: str, name: str) -> Any:
     """Import the module of one command and return the click command its ``register`` adds."""
     holder = typer.Typer()
+    answer_builtin_factories()  # before the command's models are built (assess/pydantic_factories.py)
     importlib.import_module(module).register(holder)
     use_plain_params(holder)
     return get_group(holder).commands[name]

@@ -203,3 +203,33 @@ def test_a_colon_code_in_device_text_is_printed_as_written() -> None:
     with err_console.capture() as captured:
         err_console.print("description :thumbs_up: uplink")
     assert captured.get() == "description :thumbs_up: uplink\n"
+
+
+# Counts inspect's reads of a builtin's text signature (tokenize) while `assess ARGS` runs.
+TEXT_SIGNATURE_SCRIPT = """
+import atexit, inspect, sys
+calls = []
+read = inspect._signature_fromstr
+inspect._signature_fromstr = lambda *a, **k: calls.append(a[1]) or read(*a, **k)
+atexit.register(lambda: print("READS=" + str(len(calls))))
+sys.argv = ["assess", *sys.argv[1:]]
+from assess.cli import main
+main()
+"""
+
+
+def test_facts_models_build_without_reading_builtin_text_signatures() -> None:
+    done = subprocess.run([sys.executable, "-c", TEXT_SIGNATURE_SCRIPT, "facts", str(SMALL_CONFIG), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "READS=0"
+
+
+def test_the_fixed_factory_answer_is_pydantics_own() -> None:
+    from assess.pydantic_factories import NO_DATA_FACTORIES, answer_builtin_factories
+
+    answer_builtin_factories()
+    fields = importlib.import_module("pydantic._internal._fields")
+    asked = fields.takes_validated_data_argument.asked  # pydantic's own function
+    assert [asked(factory) for factory in NO_DATA_FACTORIES] == [False, False, False]
+    assert asked(lambda data: data) is True  # the question still reaches pydantic for any other factory
+    assert fields.takes_validated_data_argument(lambda data: data) is True
