@@ -233,3 +233,9 @@ def test_the_fixed_factory_answer_is_pydantics_own() -> None:
     assert [asked(factory) for factory in NO_DATA_FACTORIES] == [False, False, False]
     assert asked(lambda data: data) is True  # the question still reaches pydantic for any other factory
     assert fields.takes_validated_data_argument(lambda data: data) is True
+
+
+def test_facts_on_a_saved_file_imports_no_evidence_folder_models() -> None:
+    """collectors.evidence (manifest models, atomic writes) is for evidence folders, not a single saved config."""
+    assert "collectors.evidence" not in imported(["facts", str(SMALL_CONFIG)], ["collectors"])
+    assert "collectors.evidence" in imported(["facts", str(SMALL_CONFIG.parent)], ["collectors"])
