@@ -22,8 +22,6 @@ from core.errors import UserError
 # pydantic looks for plugins through every installed distribution's entry points the first time a
 # model is built (~0.1 s of a light command's start-up); assess uses none.
 disable_plugins()
-# netutils' __init__ only looks up its own version through importlib.metadata (see assess/netutils_version.py).
-import_without_version_lookup()
 
 
 @cache
@@ -31,6 +29,7 @@ def load_command(module: str, name: str) -> Any:
     """Import the module of one command and return the click command its ``register`` adds."""
     holder = typer.Typer()
     answer_builtin_factories()  # before the command's models are built (assess/pydantic_factories.py)
+    import_without_version_lookup()  # netutils without its __init__'s metadata lookup (assess/netutils_version.py)
     importlib.import_module(module).register(holder)
     use_plain_params(holder)
     return get_group(holder).commands[name]
