@@ -13,9 +13,7 @@ from typer.main import get_group
 
 from assess import __version__, startup_gc
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
-from assess.netutils_version import import_without_version_lookup
 from assess.plain_params import plain_params, use_plain_params
-from assess.pydantic_factories import answer_builtin_factories
 from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
 
@@ -27,6 +25,10 @@ disable_plugins()
 @cache
 def load_command(module: str, name: str) -> Any:
     """Import the module of one command and return the click command its ``register`` adds."""
+    # Imported here, not at the top: `--help` loads no command and needs neither (start-up speed).
+    from assess.netutils_version import import_without_version_lookup
+    from assess.pydantic_factories import answer_builtin_factories
+
     holder = typer.Typer()
     answer_builtin_factories()  # before the command's models are built (assess/pydantic_factories.py)
     import_without_version_lookup()  # netutils without its __init__'s metadata lookup (assess/netutils_version.py)
