@@ -25,7 +25,11 @@ disable_plugins()
 @cache
 def load_command(module: str, name: str) -> Any:
     """Import the module of one command and return the click command its ``register`` adds."""
+    # Imported here, not at the top: `--help` loads no command and needs neither (start-up speed).
+    from assess.netutils_version import import_without_version_lookup
+
     holder = typer.Typer()
+    import_without_version_lookup()  # netutils without its __init__'s metadata lookup (assess/netutils_version.py)
     importlib.import_module(module).register(holder)
     use_plain_params(holder)
     return get_group(holder).commands[name]

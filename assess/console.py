@@ -20,7 +20,8 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from rich.console import Console
 
-    console = globals()["err_console"] = Console(stderr=True, highlight=False)
+    # emoji=False: a `:name:` in a device's text is printed as written, and rich's emoji table (~6 ms) stays unread
+    console = globals()["err_console"] = Console(stderr=True, highlight=False, emoji=False)
     return console
 
 # C0/C1 controls (ESC among them; tab and newline kept), and the invisible bidirectional overrides

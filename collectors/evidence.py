@@ -14,10 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from collectors import MANIFEST as MANIFEST  # re-exported: where callers have always found it
 from core.atomic import write_atomic
 from core.safe_names import SafeName, inside
-
-MANIFEST = "manifest.json"
 
 
 class CommandRecord(BaseModel):

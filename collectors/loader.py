@@ -23,12 +23,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from collectors.evidence import MANIFEST, read_manifest, read_outputs
+from collectors import MANIFEST
 from core.errors import UserError
 from platforms.normalise import echoed_command, is_session_line, looks_like_session, terminal_lines
-from platforms.parsers.cisco_common import RUNNING_CONFIG
 from platforms.registry import UNITS, unit
 
+# The command a single saved config file is read as (the docstring's first form), before its platform is
+# known; as_config_of files it under the platform's own. Not imported from the IOS parser's helpers: that
+# module (netutils' interface tables) would be paid by a Junos or Linux config too.
+RUNNING_CONFIG = "show running-config"
 MAX_BYTES = 50 * 1024 * 1024
 BUNDLE_HEADER = re.compile(r"^### command:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
@@ -38,6 +41,8 @@ def load_evidence(path: Path) -> dict[str, str]:
     if path.name == MANIFEST and path.is_file():  # pointing at the manifest means its folder
         path = path.parent
     if path.is_dir():
+        from collectors.evidence import read_outputs  # its manifest models only for a folder: start-up speed
+
         outputs = {cmd: text for cmd, text in read_outputs(path).items() if text.strip()}
         if not outputs:
             raise UserError(f"{path}: no saved command outputs in this folder")
@@ -134,6 +139,8 @@ def as_config_of(platform: str, outputs: dict[str, str]) -> dict[str, str]:
 
 def manifest_platform(path: Path) -> str | None:
     """The platform recorded in an evidence folder's manifest, if any."""
+    from collectors.evidence import read_manifest  # as in load_evidence: only when a folder is read
+
     folder = path.parent if path.name == MANIFEST else path
     manifest = read_manifest(folder) if folder.is_dir() else None
     return manifest.platform if manifest else None

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,59 @@ def test_audit_imports_no_probe_result_model() -> None:
     assert "core.models.device" in names  # the probe reached the rules
     probe_models = {f"core.models.{name}" for name in ("site", "probes", "pilot", "traversal", "pcap")}
     assert not names & probe_models
+
+
+@cache
+def small_config_facts_modules() -> frozenset[str]:
+    """What `assess facts SMALL_CONFIG` imports of the packages the tests below look at (one run for all)."""
+    return frozenset(imported(["facts", str(SMALL_CONFIG)], ["importlib", "email", "netutils", "rich", "collectors"]))
+
+
+def test_facts_parses_without_importlib_metadata() -> None:
+    """netutils' __init__ looks up its own version through importlib.metadata (email, zipfile, csv, socket)."""
+    names = small_config_facts_modules()
+    assert "netutils.interface" in names  # the IOS parser did use netutils
+    assert not {n for n in names if n == "importlib.metadata" or n.split(".")[0] == "email"}
+
+
+def test_netutils_version_is_what_its_distribution_says() -> None:
+    """The version netutils' own __init__ would have set, read on demand once the CLI has imported netutils."""
+    code = (
+        "import sys; from assess.netutils_version import import_without_version_lookup as skip; skip(); "
+        "import netutils.interface, netutils; looked_up = 'importlib.metadata' in sys.modules; "
+        "from importlib import metadata; print(looked_up, netutils.__version__ == metadata.version('netutils'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=True)  # fmt: skip
+    assert done.stdout.split() == ["False", "True"]
+
+
+def test_facts_on_a_junos_config_imports_no_ios_helpers() -> None:
+    """The IOS parser's helpers load netutils' interface tables: a Junos config's path does not need them."""
+    junos = ROOT / "tests" / "corpus" / "juniper_junos" / "oxidized-srx300-branch-cluster" / "input.txt"
+    names = imported(["facts", str(junos)], ["platforms", "netutils"])
+    assert UNITS["juniper_junos"].parser.module in names
+    assert "platforms.parsers.cisco_common" not in names
+    assert "netutils.constants" not in names
+
+
+def test_terminal_tables_read_no_emoji_table() -> None:
+    """rich's emoji codes (a 3,600-entry table) are not read: the consoles print text as written."""
+    assert "rich.table" in small_config_facts_modules()
+    assert "rich._emoji_codes" not in small_config_facts_modules()
+    assert "rich._emoji_codes" not in imported(["emodel", "--codec", "g711", "--delay-ms", "80"], ["rich"])
+
+
+def test_a_colon_code_in_device_text_is_printed_as_written() -> None:
+    from assess.console import err_console
+
+    with err_console.capture() as captured:
+        err_console.print("description :thumbs_up: uplink")
+    assert captured.get() == "description :thumbs_up: uplink\n"
+
+
+def test_facts_on_a_saved_file_imports_no_evidence_folder_models() -> None:
+    """collectors.evidence (manifest models, atomic writes) is for evidence folders, not a single saved config."""
+    assert "collectors.loader" in small_config_facts_modules()
+    assert "collectors.evidence" not in small_config_facts_modules()
+    assert "collectors.evidence" in imported(["facts", str(SMALL_CONFIG.parent)], ["collectors"])

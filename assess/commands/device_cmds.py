@@ -124,7 +124,7 @@ def findings_table(findings: list[Finding]) -> Table:
 def _terminal() -> Console:
     from rich.console import Console  # rich only for the tables: `--json` does without it
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)  # as assess.console's: device text printed as written
 
 
 def facts(
