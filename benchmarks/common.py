@@ -11,6 +11,7 @@ from __future__ import annotations
 import resource
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,22 @@ def time_process(
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return Timing(min(walls), min(cpus))
+
+
+# A small parent runs the command and reports its child's peak: a child forked from a big process (this
+# benchmark, with captures analysed in it) would inherit that process's resident set in its ru_maxrss.
+_PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_rss_mb(cmd: Sequence[str], timeout: float = 600.0, env: Mapping[str, str] | None = None) -> float:
+    """Peak resident memory (MB) of one run of a command, as the kernel accounted it for that command."""
+    done = subprocess.run([sys.executable, "-c", _PEAK_OF_CHILD, *cmd], capture_output=True, text=True,
+                          timeout=timeout, env=env, check=True)  # fmt: skip
+    return int(done.stdout.split()[-1]) / 1024  # kilobytes on Linux
 
 
 def time_call(repeat: int, fn: Callable[[], object]) -> Timing:
