@@ -91,23 +91,17 @@ def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[Plan
             _needs("sip_alg", sip_alg), _needs("ports", ports), sip_path_request(link, voice)]
 
 
-def _needs(fld: LinkField, request: ProbeRequest | str | None) -> PlannedProbe:
-    """The probe, or why not: a string says why, None that its far end is missing from the plan."""
+def _needs(fld: LinkField, request: ProbeRequest | None) -> PlannedProbe:
+    """The probe, or why not: None means its far end is missing from the plan."""
     if request is None:
         return PlannedProbe(fld, None, NO_ENDPOINT)
-    if isinstance(request, str):
-        return PlannedProbe(fld, None, request)
     return PlannedProbe(fld, request)
 
 
-def rtp_request(reflector: Endpoint, voice: Voice, opts: LinkProbeOptions) -> RtpProbe | str:
-    """The stream at the plan's codec, packet time and media marking (or why the marking is not valid)."""
-    try:
-        dscp = dscp_value(voice.dscp_media)
-    except ValueError as exc:
-        return f"voice.dscp_media {voice.dscp_media!r}: {exc}"
+def rtp_request(reflector: Endpoint, voice: Voice, opts: LinkProbeOptions) -> RtpProbe:
+    """The stream at the plan's codec, packet time and media marking (the plan holds only valid markings)."""
     return RtpProbe(host=reflector.host, port=reflector.port or 5004, codec=voice.codec, ptime_ms=voice.ptime_ms,
-                    duration_s=opts.rtp_duration_s, dscp=dscp)
+                    duration_s=opts.rtp_duration_s, dscp=dscp_value(voice.dscp_media))
 
 
 def nat_request(link: Link, opts: LinkProbeOptions) -> PlannedProbe:
