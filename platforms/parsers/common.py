@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from netutils.vlan import vlanconfig_to_list
 
-from core.dscp import DSCP_BY_NAME, DSCP_BY_VALUE
+from core.dscp import DSCP_BY_NAME, canonical_dscp
 from core.errors import UserError
 
 MAX_PORT = 65535
@@ -110,18 +110,16 @@ def dscp_name(value: str | int) -> str | None:
     ('ef', 'ef', 'ef', 'ef', 'cs0')
     """
     text = str(value).strip().lower()
-    if text in DSCP_BY_NAME:
-        return DSCP_BY_VALUE.get(DSCP_BY_NAME[text], text)
-    number: int | None = None
     if re.fullmatch(r"[01]{6}", text):
-        number = int(text, 2)
+        text = str(int(text, 2))
     elif re.fullmatch(r"0x[0-9a-f]{1,2}", text):
-        number = int(text, 16)
-    elif re.fullmatch(r"\d{1,2}", text):
-        number = int(text)
-    if number is None or number > 63:
+        text = str(int(text, 16))
+    elif text not in DSCP_BY_NAME and not re.fullmatch(r"\d{1,2}", text):
         return None
-    return DSCP_BY_VALUE.get(number, str(number))
+    try:
+        return canonical_dscp(text)
+    except ValueError:  # a number above 63
+        return None
 
 
 def tos_to_dscp(tos: int, mask: int = 0xFC) -> str | None:
