@@ -192,5 +192,7 @@ def run_monitor(plan: Plan, opts: MonitorOptions, notify: Notify) -> str:
     try:
         return monitor.run()
     finally:
+        # After a stop signal the rest of a burst may still be arriving: the previous (default) handler, or
+        # the default Python puts back while it shuts down, would kill the process mid-exit; ignored stays.
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if monitor.signalled else handler)
