@@ -58,6 +58,7 @@ PLATFORM: Final = Platform(
         cue(r"^[ \t]*qdisc \S+ [0-9a-f]*: (dev \S+ )?(root|parent)", 6, "`tc qdisc show` output"),
         cue(r"^[ \t]*class (htb|hfsc|cbq|prio|drr) |^[ \t]*filter parent ", 5, "`tc class/filter show` output"),
         cue(r"^[ \t]*net\.(netfilter|ipv4|ipv6|core|bridge)\.\S+\s*=\s*\S", 5, "sysctl settings"),
+        cue(r"^[ \t]*(sysctl -w net[./]\S+=|echo \S+ > /proc/sys/net/)", 5, "sysctl settings made by a script"),
         cue(r"^[ \t]*(kernel|vm|fs)\.\S+\s*=\s*\S", 2, "kernel sysctl settings"),
         cue(r"^[ \t]*(lo|eth\d+|ens\d+|enp\S+|wan\d+|lan\d+)\s+(UP|DOWN|UNKNOWN)\s", 3, "`ip -br addr` output"),
     ),

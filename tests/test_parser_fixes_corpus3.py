@@ -133,3 +133,14 @@ def test_ios_acl_only_snippet_with_wildcard_masks_is_detected_as_ios_family() ->
     )
     detection = detect_platform({"show running-config": acl})
     assert getattr(detection, "platform", detection) in ("cisco_ios", "cisco_xe")
+
+
+def test_sysctl_settings_made_by_a_boot_script_are_read_and_detected() -> None:
+    script = (
+        "#!/bin/bash\necho 'conntrack timers'\n"
+        "sysctl -w net/netfilter/nf_conntrack_udp_timeout=30\n"
+        "echo 120 > /proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream\n"
+    )
+    assert parse_device("linux", {"show running-config": script}).udp_timeout_s == 30
+    detection = detect_platform({"show running-config": script})
+    assert getattr(detection, "platform", detection) == "linux"
