@@ -144,3 +144,27 @@ def test_sysctl_settings_made_by_a_boot_script_are_read_and_detected() -> None:
     assert parse_device("linux", {"show running-config": script}).udp_timeout_s == 30
     detection = detect_platform({"show running-config": script})
     assert getattr(detection, "platform", detection) == "linux"
+
+
+def test_zone_policy_from_an_untrust_zone_without_ports_opens_sip_and_rtp() -> None:
+    config = (
+        "applications { application all-udp { term t1 protocol udp; } }\n"
+        "security { policies { from-zone untrust to-zone dmz { policy in {\n"
+        "match { source-address any; destination-address any; application all-udp; }\n"
+        "then { permit; } } } } }\n"
+    )
+    facts = parse_device("juniper_junos", {"show configuration": config})
+    statuses = {f.id: f.status.value for f in audit_findings(facts, "srx") if f.id in ("VQ303", "VQ304")}
+    assert statuses == {"VQ303": "pass", "VQ304": "fail"}
+
+
+def test_zone_policy_from_trust_to_untrust_without_ports_opens_nothing_inbound() -> None:
+    config = (
+        "applications { application all-udp { term t1 protocol udp; } }\n"
+        "security { policies { from-zone trust to-zone untrust { policy out {\n"
+        "match { source-address any; destination-address any; application all-udp; }\n"
+        "then { permit; } } } } }\n"
+    )
+    facts = parse_device("juniper_junos", {"show configuration": config})
+    statuses = {f.id: f.status.value for f in audit_findings(facts, "srx") if f.id in ("VQ303", "VQ304")}
+    assert statuses == {"VQ303": "warn", "VQ304": "n/a"}
