@@ -168,3 +168,20 @@ def test_zone_policy_from_trust_to_untrust_without_ports_opens_nothing_inbound()
     facts = parse_device("juniper_junos", {"show configuration": config})
     statuses = {f.id: f.status.value for f in audit_findings(facts, "srx") if f.id in ("VQ303", "VQ304")}
     assert statuses == {"VQ303": "warn", "VQ304": "n/a"}
+
+
+def test_iptables_command_script_is_read_like_the_dump_it_leaves() -> None:
+    script = (
+        "#!/usr/bin/env bash\niptables -F\niptables -P INPUT DROP\n"
+        "iptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n"
+        "iptables -A INPUT -p udp -m udp -s 192.0.2.0/24 --dport 5060:5061 -j ACCEPT\n"
+        "sudo /sbin/iptables -A INPUT -p udp -s 192.0.2.0/24 --dport 10000:20000 -j ACCEPT\n"
+        "# iptables -A INPUT -p udp --dport 4569 -j ACCEPT\n"
+        "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n"
+    )
+    facts = parse_device("linux", {"show running-config": script})
+    assert facts.rtp_udp_ranges == [(10000, 20000)]
+    assert facts.sip_ports_open == [5060, 5061]
+    assert facts.nat_enabled is True
+    detection = detect_platform({"show running-config": script})
+    assert getattr(detection, "platform", detection) == "linux"

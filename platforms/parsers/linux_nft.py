@@ -82,9 +82,31 @@ def _commands_as_listing(text: str) -> str:
     return "\n".join(listing)
 
 
+# ``iptables [-t nat] -A INPUT ...`` as a firewall script runs it (sudo, a full path or ``$IPT`` in front).
+_IPT_SCRIPT_LINE = re.compile(r"^[ \t]*(?:sudo\s+)?(?:\S*/)?iptables\s+(?:-t\s+(\w+)\s+)?(-[AINP])\s+(\S+)(.*)$", re.M)
+
+
 def looks_like_iptables_save(text: str) -> bool:
-    """True for ``iptables-save`` output."""
-    return bool(re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text)
+    """True for ``iptables-save`` output, or a shell script of ``iptables -A``/``-P`` commands."""
+    saved = re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text
+    return bool(saved or _IPT_SCRIPT_LINE.search(text[:HEAD_CHARS]))
+
+
+def _script_as_save(text: str) -> str:
+    """The ``iptables`` commands of a script as the iptables-save dump they leave behind (insert = append)."""
+    headers: dict[str, list[str]] = {}
+    rules: dict[str, list[str]] = {}
+    for table, option, chain, rest in _IPT_SCRIPT_LINE.findall(text):
+        table = table or "filter"
+        if option == "-P":
+            headers.setdefault(table, []).append(f":{chain} {rest.split()[0] if rest.split() else '-'} [0:0]")
+        elif option == "-N":
+            headers.setdefault(table, []).append(f":{chain} - [0:0]")
+        else:
+            rest = re.sub(r"^\s+\d+(?=\s)", "", rest) if option == "-I" else rest  # `-I CHAIN 1 ...`
+            rules.setdefault(table, []).append(f"-A {chain}{rest}")
+    tables = dict.fromkeys([*headers, *rules])
+    return "\n".join("\n".join([f"*{t}", *headers.get(t, []), *rules.get(t, []), "COMMIT"]) for t in tables)
 
 
 def parse_nft(text: str) -> Ruleset:
@@ -210,7 +232,9 @@ def _elements(line: str) -> list[str]:
 
 
 def parse_iptables_save(text: str) -> Ruleset:
-    """Rules of an iptables-save dump (chains map to hooks by their built-in names)."""
+    """Rules of an iptables-save dump (chains map to hooks by their built-in names), or of a script's commands."""
+    if not re.search(r"^\*(filter|nat|mangle|raw|security)\s*$", text, re.M):
+        text = _script_as_save(text)
     ruleset = Ruleset()
     table = ""
     for raw in text.splitlines():
