@@ -185,3 +185,16 @@ def test_iptables_command_script_is_read_like_the_dump_it_leaves() -> None:
     assert facts.nat_enabled is True
     detection = detect_platform({"show running-config": script})
     assert getattr(detection, "platform", detection) == "linux"
+
+
+def test_show_access_lists_output_is_read_as_acl_evidence_not_refused_as_not_a_config() -> None:
+    # `show access-lists` prints the entries back under a header line, with sequence numbers and no
+    # `hostname`/`interface`: it was refused as "holds no configuration line".
+    shown = (
+        "Extended IP access list 110\n    10 deny icmp 192.0.2.0 0.0.0.255 192.0.3.0 0.0.0.255 echo dscp ef\n"
+        "IPv6 access list R1_TRAFFIC\n    deny tcp any eq www any eq telnet ack dscp af11 sequence 10\n"
+    )
+    facts = parse_device("cisco_ios", {"show running-config": shown})
+    assert facts.hostname is None and facts.sip_ports_open == [] and facts.rtp_udp_ranges == []
+    understood = [f for f in audit_findings(facts, "r1") if f.id == "VQ511"]
+    assert [f.status.value for f in understood] == ["warn"]  # nothing voice-relevant recognised: said, not silent
