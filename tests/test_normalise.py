@@ -199,3 +199,14 @@ def test_prefilters_find_every_prompt_and_pager_line_the_full_patterns_find(text
     assert normalise_module._has_session_line(lines) == (normalise_module._SESSION_LINES.search(text) is not None)
     pages = normalise_module._PAGER.search(text) is not None or normalise_module._PAGER_LINES.search(text) is not None
     assert normalise_module._may_page(text) == pages
+
+
+def test_assess_facts_names_a_pasted_section_by_its_prompt(tmp_path: Path) -> None:
+    # `show run | section interface` pasted with its prompt: no `hostname` line, but the prompt names the
+    # device. `assess facts` cleans the text before parsing, so the prompt must be read from what was pasted.
+    path = tmp_path / "paste.txt"
+    path.write_text("edge-7#show running-config | section interface\ninterface Vlan20\n ip address 192.0.2.1 "
+                    "255.255.255.0\nedge-7#\n", encoding="utf-8")
+    facts = load_facts(path, "cisco_ios")
+    assert facts.hostname == "edge-7"
+    assert facts.evidence["hostname"] == "prompt: edge-7#show running-config | section interface"
