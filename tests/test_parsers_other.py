@@ -192,6 +192,17 @@ def test_mutated_evidence_gives_facts_or_the_right_refusal(case: Path, data: st.
     assert facts.platform == platform
 
 
+def test_junos_hierarchical_configuration_with_a_nul_is_refused_as_binary() -> None:
+    # Found by the fuzz test above: only `show configuration | display set` was checked for binary data,
+    # while the parser reads the hierarchical `show configuration` as the configuration too.
+    outputs = read_outputs(Path(__file__).parent / "fixtures" / "juniper_junos" / "srx-branch-problems")
+    lines = outputs["show configuration"].splitlines(keepends=True)
+    lines[5] = "\x00#\r\u2028\n"  # the NUL sits in a line normalising removes (a CR redraw), so only a check
+    outputs["show configuration"] = "".join(lines)  # of the raw output before normalising can see it
+    with pytest.raises(UserError, match=BINARY):
+        registry.parse_device("juniper_junos", outputs)
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 @settings(max_examples=20, deadline=None)
 @given(junk=st.text(alphabet="0123456789#$%&*+-=?@^_~ \t\n", min_size=1).filter(str.strip))

@@ -51,9 +51,9 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     clean = normalised(outputs)
-    config_command = UNITS[platform].config_command or ""
-    if "\x00" in outputs.get(config_command, ""):  # before normalising, which drops the NUL with the noise
-        check_text(outputs[config_command], f"output of {config_command!r}")
+    for config_command in UNITS[platform].config_outputs:
+        if "\x00" in outputs.get(config_command, ""):  # before normalising, which drops the NUL with the noise
+            check_text(outputs[config_command], f"output of {config_command!r}")
     _refuse_artefacts_only(outputs, clean)
     facts = parser(clean)
     hostname_from_prompt(facts, outputs)
