@@ -16,10 +16,12 @@ import importlib
 import re
 import string
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
 from itertools import accumulate
 from typing import Any, Final
+
+import ahocorasick
 
 try:  # the regex parser's tree; private, so a Python without it only loses the shortcut
     sre_constants: Any = importlib.import_module("re._constants")
@@ -334,3 +336,45 @@ def found_in(pattern: re.Pattern[str], text: str, index: FoldedLines) -> bool:
         lines = index.lines
         return any(pattern.search(lines[at]) for literal in required for at in index.lines_holding(literal))
     return pattern.search(text) is not None
+
+
+class PatternScan:
+    """Which of many patterns a text holds a match of, with one Aho-Corasick pass for all their literals.
+
+    Detection weighs ~150 cues per config: one pass of an automaton over the folded text finds which of the
+    cues' ~450 literals it holds (~0.3 ms a typical config, against ~3 ms for a substring test each), and only
+    a pattern with a literal present is searched; one whose matches stay within a line, only on the lines
+    holding one of its literals. Building the scan reads every pattern's literals (tens of ms): for many texts.
+    """
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self._unknown: list[re.Pattern[str]] = []  # no literal known: always searched
+        self._by_literal: dict[str, list[re.Pattern[str]]] = {}
+        for pattern in dict.fromkeys(patterns):
+            required = required_literals(pattern)
+            if not required:
+                self._unknown.append(pattern)
+            for literal in required:
+                self._by_literal.setdefault(literal, []).append(pattern)
+        self._automaton = ahocorasick.Automaton()
+        for literal in self._by_literal:
+            self._automaton.add_word(literal, literal)
+        self._automaton.make_automaton()
+
+    def matching(self, text: str, index: FoldedLines) -> set[re.Pattern[str]]:
+        """The patterns that ``pattern.search(text)`` finds in; ``index`` holds the lines of ``text``."""
+        found = {pattern for pattern in self._unknown if pattern.search(text)}
+        present: dict[re.Pattern[str], list[str]] = {}
+        if self._by_literal:
+            for literal in {literal for _end, literal in self._automaton.iter(index.text)}:
+                for pattern in self._by_literal[literal]:
+                    present.setdefault(pattern, []).append(literal)
+        lines = index.lines
+        for pattern, literals in present.items():
+            if line_local(pattern):
+                hit = any(pattern.search(lines[at]) for literal in literals for at in index.lines_holding(literal))
+            else:
+                hit = pattern.search(text) is not None
+            if hit:
+                found.add(pattern)
+        return found

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from platforms.base import Platform
 from platforms.redact import RULES, SECTIONS, _redact_sections, _replacer, patterns_for, redact
 from platforms.registry import UNITS
 from platforms.required_text import (
@@ -104,12 +105,21 @@ def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pyt
     from platforms import detection
     from platforms.parsers import registry
 
+    monkeypatch.setattr(detection, "_weighed_chars", 0)  # as in a fresh process: cues tested one by one first
+    monkeypatch.setattr(detection, "_scans", {})
     outputs = [registry.normalised(load_evidence(p)) for p in TEXTS if p.suffix != ".md"]
-    for evidence in outputs:  # past the size from which every cue's literals are read
+    one_by_one = [registry.detect(evidence).model_dump() for evidence in outputs[:1]]  # before the scan pays
+    for evidence in outputs:  # past the size from which every cue's literals are read and the scan is built
         registry.detect(evidence)
+    assert detection._scans, "the one-pass scan of the cues was never built"
     shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
-    monkeypatch.setattr(detection, "found_in", lambda pattern, text, _index: pattern.search(text) is not None)
+
+    def every_cue_searched(texts: list[tuple[str, object]], units: list[Platform]) -> set[re.Pattern[str]]:
+        return {c.pattern for u in units for c in u.cues if any(c.pattern.search(text) for text, _ in texts)}
+
+    monkeypatch.setattr(detection, "_cues_found", every_cue_searched)
     assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
+    assert one_by_one == shortcut[:1]
 
 
 def test_config_tree_queries_equal_a_search_of_every_line() -> None:
