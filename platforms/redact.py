@@ -246,9 +246,10 @@ def redact(text: str, platform: str | None = None) -> str:
             lines = joined.split("\n")
         if changed:
             index = FoldedLines(lines)
-    if not any(may_match(section.start, index.text) for section in SECTIONS):
-        return "\n".join(lines)
-    return "\n".join(_redact_sections(lines, _section_starts(index)))
+    if any(may_match(section.start, index.text) for section in SECTIONS):
+        lines = _redact_sections(lines, _section_starts(index))
+    redacted = "\n".join(lines)
+    return text if redacted == text else redacted  # the same object when nothing was secret (see normalise)
 
 
 def _section_starts(index: FoldedLines) -> set[int] | None:
