@@ -21,6 +21,7 @@ from platforms.required_text import (
     _WORDS_PAYBACK,
     FoldedLines,
     folded,
+    from_line_starts,
     holds_any,
     line_local,
     may_match,
@@ -83,6 +84,34 @@ def test_look_alike_letters_a_case_blind_regex_equates_are_folded() -> None:
     pattern = re.compile(r"\bsecret\b", re.IGNORECASE)
     assert pattern.search(text) and holds_any(required_literals(pattern), folded(text))
     assert "$1$abc" not in redact(text) and "\u212aEY" not in redact(text)
+
+
+def test_a_pattern_searched_from_line_starts_finds_what_it_finds_in_the_text() -> None:
+    texts = [p.read_text(errors="replace") for p in TEXTS]
+    shifted = [p for p in PATTERNS if from_line_starts(p) is not None]
+    assert len(shifted) > 20  # the cues that can cross a line: most start at a line start
+    for pattern in shifted:
+        behind_newline = from_line_starts(pattern)
+        assert behind_newline is not None
+        assert [bool(pattern.search(t)) for t in texts] == [bool(behind_newline.search("\n" + t)) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [r"(?<=x)^a", r"^a|b", r"\A^a", r"^(?-m:^a)", r"^(a)?(?(1)b|c)", r"(?m:^a)", r"x^a"],
+)
+def test_patterns_that_can_see_what_precedes_a_line_are_not_shifted(regex: str) -> None:
+    assert from_line_starts(re.compile(regex, re.MULTILINE)) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b", " ", "\n", "\t", "-", "ab"]), max_size=20).map("".join))
+def test_shifted_search_agrees_on_any_text(text: str) -> None:
+    for regex in (r"^a\s*$", r"^\s*b", r"^$", r"^\bab\b|^ \B", r"^[^\n]*\n b", r"^(?=a)a\s+(?!b)"):
+        pattern = re.compile(regex, re.MULTILINE)
+        shifted = from_line_starts(pattern)
+        assert shifted is not None, regex
+        assert bool(pattern.search(text)) == bool(shifted.search("\n" + text)), (regex, text)
 
 
 @pytest.mark.parametrize(
