@@ -58,8 +58,9 @@ def print_json(data: BaseModel | dict[str, object] | list[object]) -> None:
 
 
 # Where a number starts in indented JSON: after a key, or alone on its line in an array (a string holds no raw
-# newline; a `": ` inside one is found too, which only costs a check).
-_NUMBER = re.compile(r'(?:": |\n *)(-?[0-9][0-9.eE+-]*)')
+# newline; a `": ` inside one is found too, which only costs a check). Two patterns, each led by fixed text the
+# regex engine looks for first: one alternation of both reads every position (~8x slower).
+_NUMBERS = (re.compile(r'": (-?[0-9][0-9.eE+-]*)'), re.compile(r"\n +(-?[0-9][0-9.eE+-]*)"))
 
 
 def plain_json(data: dict[str, object] | list[object]) -> str:
@@ -77,7 +78,7 @@ def plain_json(data: dict[str, object] | list[object]) -> str:
         text = to_json(data, indent=2, ensure_ascii=True, inf_nan_mode="constants").decode()
     except PydanticSerializationError:
         return json.dumps(data, indent=2)
-    floats = [n for n in _NUMBER.findall(text) if not n.lstrip("-").isdigit()]
+    floats = [n for numbers in _NUMBERS for n in numbers.findall(text) if not n.lstrip("-").isdigit()]
     if any(repr(float(n)) != n for n in floats):
         return json.dumps(data, indent=2)
     return text.replace("\x7f", "\\u007f")
