@@ -21,8 +21,6 @@ from functools import cache, cached_property
 from itertools import accumulate
 from typing import Any, Final
 
-import ahocorasick
-
 try:  # the regex parser's tree; private, so a Python without it only loses the shortcut
     sre_constants: Any = importlib.import_module("re._constants")
     sre_parser: Any = importlib.import_module("re._parser")
@@ -356,6 +354,8 @@ class PatternScan:
                 self._unknown.append(pattern)
             for literal in required:
                 self._by_literal.setdefault(literal, []).append(pattern)
+        import ahocorasick  # here: a process that weighs one config never builds a scan (light commands' start-up)
+
         self._automaton = ahocorasick.Automaton()
         for literal in self._by_literal:
             self._automaton.add_word(literal, literal)
