@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import OrderedDict
 from typing import Final
 
 # CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes. Cursor-left and
@@ -65,7 +66,10 @@ def normalise(text: str) -> str:
     for seen in (text, result):  # idempotent: the result normalises to itself
         _recent[id(seen)] = (seen, result)
     while len(_recent) > _RECENT_SIZE:
-        del _recent[next(iter(_recent))]
+        try:
+            _recent.popitem(last=False)  # one call: safe while another thread normalises too
+        except KeyError:
+            break
     return result
 
 
@@ -73,7 +77,7 @@ def normalise(text: str) -> str:
 # handed the same text objects (redaction returns its input when it finds no secret). The recent answers are
 # kept by the identity of the text (each held, so its id is not reused): a text read again is worked out again.
 _RECENT_SIZE: Final = 16
-_recent: dict[int, tuple[str, str]] = {}
+_recent: OrderedDict[int, tuple[str, str]] = OrderedDict()
 
 
 def terminal_lines(text: str) -> list[str]:

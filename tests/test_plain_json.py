@@ -26,7 +26,7 @@ DATA = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.dictionaries(TEXT, DATA, max_size=4) | st.lists(DATA, max_size=4))
 def test_plain_json_equals_the_standard_library(data: dict[str, object] | list[object]) -> None:
     assert plain_json(data) == json.dumps(data, indent=2)
