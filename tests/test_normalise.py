@@ -13,8 +13,8 @@ from collectors.evidence import read_outputs
 from collectors.loader import load_evidence
 from platforms import normalise as normalise_module
 from platforms.normalise import normalise, unfence
-from platforms.redact import redact
 from platforms.parsers.registry import PARSERS, parse_device
+from platforms.redact import redact
 from tests.session_noise import captured_session
 
 FIXTURES = Path(__file__).parent / "fixtures"
