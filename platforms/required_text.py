@@ -336,6 +336,26 @@ def found_in(pattern: re.Pattern[str], text: str, index: FoldedLines) -> bool:
     return pattern.search(text) is not None
 
 
+class LiteralScan:
+    """Which of many literals a folded text holds, all found in one Aho-Corasick pass (pyahocorasick)."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        import ahocorasick  # here: a process that handles one config never builds a scan (light commands' start-up)
+
+        self._automaton = ahocorasick.Automaton()
+        for literal in dict.fromkeys(literals):
+            self._automaton.add_word(literal, literal)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def present(self, folded_text: str) -> set[str]:
+        """The literals ``folded_text`` holds."""
+        if self._empty:
+            return set()
+        return {literal for _end, literal in self._automaton.iter(folded_text)}
+
+
 class PatternScan:
     """Which of many patterns a text holds a match of, with one Aho-Corasick pass for all their literals.
 
@@ -354,21 +374,15 @@ class PatternScan:
                 self._unknown.append(pattern)
             for literal in required:
                 self._by_literal.setdefault(literal, []).append(pattern)
-        import ahocorasick  # here: a process that weighs one config never builds a scan (light commands' start-up)
-
-        self._automaton = ahocorasick.Automaton()
-        for literal in self._by_literal:
-            self._automaton.add_word(literal, literal)
-        self._automaton.make_automaton()
+        self._literals = LiteralScan(self._by_literal)
 
     def matching(self, text: str, index: FoldedLines) -> set[re.Pattern[str]]:
         """The patterns that ``pattern.search(text)`` finds in; ``index`` holds the lines of ``text``."""
         found = {pattern for pattern in self._unknown if pattern.search(text)}
         present: dict[re.Pattern[str], list[str]] = {}
-        if self._by_literal:
-            for literal in {literal for _end, literal in self._automaton.iter(index.text)}:
-                for pattern in self._by_literal[literal]:
-                    present.setdefault(pattern, []).append(literal)
+        for literal in self._literals.present(index.text):
+            for pattern in self._by_literal[literal]:
+                present.setdefault(pattern, []).append(literal)
         lines, behind_newline = index.lines, ""
         for pattern, literals in present.items():
             if line_local(pattern):

@@ -57,6 +57,16 @@ def test_redaction_with_the_shortcut_equals_every_rule_over_the_whole_text() -> 
     assert redact(text) == _redact_every_rule_over_the_whole_text(text)
 
 
+def test_redaction_with_the_literal_scan_equals_every_rule_over_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platforms import redact as redaction
+
+    monkeypatch.setattr(redaction, "_redacted_chars", redaction._SCAN_PAYBACK_CHARS)  # as after many configs
+    monkeypatch.setattr(redaction, "_scans", {})
+    texts = [p.read_text(errors="replace") for p in TEXTS]
+    assert [redact(t) for t in texts] == [_redact_every_rule_over_the_whole_text(t) for t in texts]
+    assert redaction._scans, "the scan of the rules' literals was never built"
+
+
 def test_only_patterns_that_cannot_cross_a_line_are_run_per_line() -> None:
     assert line_local(re.compile(r"(\bcommunity[ \t]+)\S+", re.M | re.I))
     assert not line_local(re.compile(r"(<key>)[^<]*(?=</key>)", re.M))  # [^<] takes newlines
