@@ -20,6 +20,7 @@ from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
 from platforms.required_text import (
+    PAYBACK_CHARS,
     FoldedLines,
     LiteralScan,
     line_local,
@@ -265,8 +266,9 @@ def redact(text: str, platform: str | None = None) -> str:
     return text if redacted == text else redacted  # the same object when nothing was secret (see normalise)
 
 
-# Building a scan of the rules' literals reads each rule's pattern (~10 ms): once this much text was redacted.
-_SCAN_PAYBACK_CHARS: Final = 100_000
+# Building a scan of the rules' literals reads each rule's pattern (~10 ms): once as much text was redacted as
+# makes each rule read its literals anyway (see required_text.requirement).
+SCAN_PAYBACK_CHARS: Final = PAYBACK_CHARS
 _redacted_chars = 0
 _scans: dict[int, tuple[tuple[Rule, ...], LiteralScan]] = {}  # by the id of a rule set, held with it
 
@@ -275,7 +277,7 @@ def _present_literals(rules: tuple[Rule, ...], folded_text: str) -> set[str] | N
     """The rules' literals the text holds, found in one pass (~80 substring tests otherwise); None before the
     process has redacted enough text to repay building the scan."""
     global _redacted_chars
-    if _redacted_chars < _SCAN_PAYBACK_CHARS:
+    if _redacted_chars < SCAN_PAYBACK_CHARS:
         _redacted_chars += len(folded_text)
         return None
     if id(rules) not in _scans:

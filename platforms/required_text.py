@@ -152,7 +152,7 @@ def holds_any(required: Requirement, folded_text: str) -> bool:
 
 # Reading a pattern's literals costs about as much as one search of this many characters: a pattern is read
 # only once it has searched that much text, so one small config in a fresh process pays nothing extra.
-_PAYBACK_CHARS: Final = 50_000
+PAYBACK_CHARS: Final = 50_000
 _searched: dict[re.Pattern[str], int] = {}
 
 
@@ -164,7 +164,7 @@ def may_match(pattern: re.Pattern[str], folded_text: str) -> bool:
 def requirement(pattern: re.Pattern[str], size: int) -> Requirement:
     """The pattern's literals once it has searched enough text to repay reading them (``size`` more now)."""
     searched = _searched.get(pattern, 0) + size
-    if searched < _PAYBACK_CHARS:
+    if searched < PAYBACK_CHARS:
         _searched[pattern] = searched
         return _NOTHING
     return required_literals(pattern)

@@ -60,7 +60,7 @@ def test_redaction_with_the_shortcut_equals_every_rule_over_the_whole_text() -> 
 def test_redaction_with_the_literal_scan_equals_every_rule_over_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
     from platforms import redact as redaction
 
-    monkeypatch.setattr(redaction, "_redacted_chars", redaction._SCAN_PAYBACK_CHARS)  # as after many configs
+    monkeypatch.setattr(redaction, "_redacted_chars", redaction.SCAN_PAYBACK_CHARS)  # as after many configs
     monkeypatch.setattr(redaction, "_scans", {})
     texts = [p.read_text(errors="replace") for p in TEXTS]
     assert [redact(t) for t in texts] == [_redact_every_rule_over_the_whole_text(t) for t in texts]
