@@ -48,10 +48,16 @@ def required_literals(pattern: re.Pattern[str]) -> Requirement:
     if sre_parser is None:
         return _NOTHING
     try:
-        tree = sre_parser.parse(pattern.pattern, pattern.flags)
+        tree = _parsed(pattern)
     except Exception:  # a pattern the private parser reads differently: never skip it
         return _NOTHING
     return _required(list(tree)) or _NOTHING
+
+
+@cache
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    """The pattern's parse tree, read once for the questions asked of it here (literals, line-local, line starts)."""
+    return sre_parser.parse(pattern.pattern, pattern.flags)
 
 
 def _required(items: list[tuple[Any, Any]]) -> Requirement | None:
@@ -184,7 +190,7 @@ def line_local(pattern: re.Pattern[str]) -> bool:
     if sre_parser is None:
         return False
     try:
-        tree = sre_parser.parse(pattern.pattern, pattern.flags)
+        tree = _parsed(pattern)
     except Exception:
         return False
     dotall = bool(pattern.flags & re.DOTALL)
@@ -312,8 +318,9 @@ class FoldedLines:
 def _words_of(literal: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """The whitespace-separated words of ``literal``: those whitespace bounds on both sides, and the others.
 
-    >>> _words_of("switchport voice vlan ")
-    (frozenset({'vlan', 'voice'}), ('switchport',))
+    >>> whole, partial = _words_of("switchport voice vlan ")
+    >>> sorted(whole), partial
+    (['vlan', 'voice'], ('switchport',))
     """
     parts = literal.split()
     last = len(parts) - 1
@@ -416,7 +423,7 @@ def from_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if sre_parser is None or not pattern.flags & re.MULTILINE:
         return None
     try:
-        items = list(sre_parser.parse(pattern.pattern, pattern.flags))
+        items = list(_parsed(pattern))
         if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
             starts = [list(branch)[:1] for branch in items[0][1][1]]
         else:
