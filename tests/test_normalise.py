@@ -209,3 +209,14 @@ def test_a_text_normalised_again_gives_the_same_answer_and_an_edited_copy_is_wor
     assert redact(clean) is clean  # no secret: the same text, so detection and parsing reuse the answer
     edited = clean.replace("sw1", "sw2")
     assert normalise(edited) == edited and "sw2" in normalise(edited)
+
+
+def test_assess_facts_names_a_pasted_section_by_its_prompt(tmp_path: Path) -> None:
+    # `show run | section interface` pasted with its prompt: no `hostname` line, but the prompt names the
+    # device. `assess facts` cleans the text before parsing, so the prompt must be read from what was pasted.
+    path = tmp_path / "paste.txt"
+    path.write_text("edge-7#show running-config | section interface\ninterface Vlan20\n ip address 192.0.2.1 "
+                    "255.255.255.0\nedge-7#\n", encoding="utf-8")
+    facts = load_facts(path, "cisco_ios")
+    assert facts.hostname == "edge-7"
+    assert facts.evidence["hostname"] == "prompt: edge-7#show running-config | section interface"

@@ -38,9 +38,12 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
     # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
     # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
-    outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(path)).items()}
+    raw = load_evidence(path)
+    outputs = {command: redact(text) for command, text in registry.normalised(raw).items()}
     chosen, why = (platform, "given with --platform") if platform else _detected_platform(path, outputs)
     facts = registry.parse_device(chosen, as_config_of(chosen, outputs))
+    if facts.hostname is None:  # a paste without a `hostname` line: its prompt, which normalising removed
+        registry.hostname_from_prompt(facts, {command: redact(text) for command, text in raw.items()})
     facts.platform_evidence = why
     return facts
 
