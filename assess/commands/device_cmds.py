@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from assess.console import print_json, safe_text
+from assess.console import plain_json, print_json, safe_text
 from core.errors import UserError
 from core.gc_tuning import fewer_collections
 from core.models.facts import DeviceFacts
@@ -158,7 +159,7 @@ def audit(
         findings = audit_findings(parsed, parsed.hostname or file.stem)
         if json_out:
             dumped = [f.model_dump(mode="json") for f in findings]
-            print_json({"facts": parsed.model_dump(mode="json"), "findings": dumped})
+            sys.stdout.write(plain_json({"facts": parsed.model_dump(mode="json"), "findings": dumped}) + "\n")
             return
     out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
