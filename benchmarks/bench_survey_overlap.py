@@ -61,7 +61,8 @@ def _timeline(site: str, phase: ProbePhase) -> list[Row]:
     zero = min(span.start for span in phase.spans)
     return [
         Row(f"{site}: {span.link} {span.probe}", span.seconds, "s",
-            f"ran {span.start - zero:.1f}–{span.end - zero:.1f} s into the phase")
+            f"ran {span.start - zero:.1f}–{span.end - zero:.1f} s into the phase"
+            + (f", of which {span.idle_s:.1f} s waiting for its turn" if span.idle_s else ""))
         for span in sorted(phase.spans, key=lambda span: span.start)
     ]
 
