@@ -6,7 +6,10 @@ Runs the lab demo's live survey once, with the demo's own probe durations (RTP 1
 3 s per TCP test, NAT binding-lifetime cap 70 s), and reads the probe phase of each site and the
 time of every probe from the survey itself. Per site: the phase's wall time, its longest single
 probe, their ratio (target ≤ 1.3), and the sum of the site's probe times, which is what the phase
-takes when the probes run one after another (as the survey did before they overlapped). Then the
+takes when the probes run one after another (as the survey did before they overlapped). A probe's
+time leaves out its wait for a turn (the NAT probe's worker, started beside the bandwidth test,
+holds its binding-lifetime search until the test has ended): the longest single probe is the
+probe as long as it takes run alone, not the span it stood in the survey. Then the
 timeline: when each probe started and ended, in seconds from the start of its site's first probe.
 
 ``BENCH_SURVEY_SITES=warehouse`` surveys only the named sites (comma-separated; the labs of all
