@@ -203,3 +203,12 @@ def test_a_worker_holds_the_lifetime_search_until_its_turn_and_says_how_long_it_
     assert result.binding_lifetime_at_least is True and (result.binding_lifetime_s or 0) >= 1.0
     assert took >= go_after_s + 1.0, took
     assert 0.0 < turn.waited_s < go_after_s, turn.waited_s  # discovery ran before the go-ahead
+
+
+def test_a_worker_waiting_for_its_turn_is_stopped_at_once_when_the_survey_stops(reflector):
+    request = NatProbe(host="127.0.0.1", port=reflector["stun"], lifetime_cap_s=1.0, parallel=2)
+    turn, stop = Turn(), threading.Event()  # the go-ahead never comes: the bandwidth test failed, say
+    threading.Timer(2.0, stop.set).start()
+    start = time.monotonic()
+    assert run_in_worker(request, 30, stop=stop, turn=turn) == "stopped"
+    assert time.monotonic() - start < 2.0 + 1.0
