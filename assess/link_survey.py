@@ -8,12 +8,14 @@ result is written to ``EVIDENCE/<site>/_links/<link>.json`` the moment it is
 known, so a failure later (or Ctrl-C) loses nothing and ``--resume`` skips
 what is already measured.
 
-The probes of one link overlap where they cannot disturb each other: the bandwidth
-test runs alone (nothing else of the link runs during it), then the NAT probe, whose
-binding-lifetime search is mostly idle waiting, runs in the background while the
-link's other probes run one after another. ``bandwidth_turn`` (one lock per site,
-see :mod:`assess.site_probes`) lets one bandwidth test of a site run at a time: a
-link that finds it taken runs its other probes first and its bandwidth test last.
+The probes of one link overlap where they cannot disturb each other: the NAT probe
+starts beside the bandwidth test, but only its behaviour discovery (a few STUN
+transactions, retransmitted) runs there: its binding-lifetime search, mostly idle
+waiting, waits in the worker until the bandwidth test has ended, then runs in the
+background while the link's other probes run one after another (nothing else of the
+link runs beside the bandwidth test). ``bandwidth_turn`` (one lock per site, see
+:mod:`assess.site_probes`) lets one bandwidth test of a site run at a time: a link
+that finds it taken runs its other probes first and its bandwidth test last.
 Results of one link are stored and saved under one lock: one writer per link file.
 """
 
@@ -40,7 +42,7 @@ from assess.link_requests import (
     link_requests,
     time_limit_s,
 )
-from assess.probe_process import run_in_worker
+from assess.probe_process import Turn, run_in_worker
 from collectors.probes.probe_runner import ProbeResult, unassessed_reason
 from collectors.probes.requests import ProbeRequest
 from core.atomic import write_atomic
@@ -148,11 +150,11 @@ class RunningProbes:
             line = self._line()
         self._say(line)
 
-    def finished(self, link: str, probe: str) -> None:
-        """``probe`` of ``link`` has ended (measured or not)."""
+    def finished(self, link: str, probe: str, idle_s: float = 0.0) -> None:
+        """``probe`` of ``link`` has ended (measured or not), after standing ``idle_s`` waiting for its turn."""
         with self._lock:
             start = self._running.pop((link, probe))
-            self.spans.append(ProbeSpan(link, probe, start, time.monotonic()))
+            self.spans.append(ProbeSpan(link, probe, start, time.monotonic(), idle_s))
             line = self._line() if self._running else None
         if line is not None:
             self._say(line)
@@ -170,17 +172,19 @@ class RunningProbes:
 
 @dataclass(frozen=True)
 class ProbeSpan:
-    """When one probe of a link ran (``time.monotonic()`` seconds)."""
+    """When one probe of a link ran (``time.monotonic()`` seconds), and how long of it the probe stood
+    waiting for its turn (the NAT probe, between its discovery and the end of the bandwidth test)."""
 
     link: str
     probe: str
     start: float
     end: float
+    idle_s: float = 0.0
 
     @property
     def seconds(self) -> float:
-        """How long the probe took."""
-        return self.end - self.start
+        """How long the probe took, its wait for a turn left out: as long as it takes run alone."""
+        return self.end - self.start - self.idle_s
 
 
 class LinkResults:
@@ -224,16 +228,17 @@ class LinkRun:
     running: RunningProbes | None = None
     stop: threading.Event | None = None  # set: stop the running probe processes (Ctrl-C, an error elsewhere)
 
-    def measure(self, planned: PlannedProbe, request: ProbeRequest) -> None:
-        """Run one probe in its worker process and record what it gave."""
+    def measure(self, planned: PlannedProbe, request: ProbeRequest, turn: Turn | None = None) -> None:
+        """Run one probe in its worker process and record what it gave (``turn``: see :func:`run_in_worker`)."""
         link, running = self.link, self.running
         if running is not None:
             running.started(link.name, planned.label)
         try:
-            outcome = run_in_worker(request, time_limit_s(request), link.source_netns, self.opts.secret, self.stop)
+            outcome = run_in_worker(request, time_limit_s(request), link.source_netns, self.opts.secret, self.stop,
+                                    turn)
         finally:
             if running is not None:
-                running.finished(link.name, planned.label)
+                running.finished(link.name, planned.label, turn.waited_s if turn is not None else 0.0)
         reason = outcome if isinstance(outcome, str) else unassessed_reason(outcome)
         if isinstance(outcome, str) or reason is not None:
             item = NotAssessed(item=f"{link.name}: {planned.label} probe", reason=reason or "not assessed",
@@ -242,12 +247,12 @@ class LinkRun:
             return
         self.results.measured(outcome)
 
-    def measure_each(self, todo: list[tuple[PlannedProbe, ProbeRequest]]) -> None:
+    def measure_each(self, todo: list[tuple[PlannedProbe, ProbeRequest]], turn: Turn | None = None) -> None:
         """Run ``todo`` one after another (none left once a stop is asked for)."""
         for planned, request in todo:
             if self.stop is not None and self.stop.is_set():
                 return
-            self.measure(planned, request)
+            self.measure(planned, request, turn)
 
 
 @contextmanager
@@ -308,20 +313,22 @@ def probe_link(
     bandwidth = [p for p in todo if p[0].field == "bandwidth"]
     beside = [p for p in todo if p[0].field == "nat"]  # mostly idle waiting: runs beside the light probes
     light = [p for p in todo if p[0].field not in ("bandwidth", "nat")]
-    turn = bandwidth_turn or threading.Lock()
-    bandwidth_first = bool(bandwidth) and turn.acquire(blocking=False)
-    if bandwidth_first:
+    site_turn = bandwidth_turn or threading.Lock()
+    bandwidth_first = bool(bandwidth) and site_turn.acquire(blocking=False)
+    lifetime_turn = Turn()  # the NAT probe's lifetime search goes once the bandwidth test has ended
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{link.name}-nat") as pool, stop_on_error(stop):
+        background = [pool.submit(run.measure_each, beside, lifetime_turn)] if beside else []
         try:
-            run.measure_each(bandwidth)
+            if bandwidth_first:
+                run.measure_each(bandwidth)
         finally:
-            turn.release()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{link.name}-nat") as pool:
-        background = [pool.submit(run.measure_each, beside)] if beside else []
-        with stop_on_error(stop):
-            run.measure_each(light)
-            for job in background:
-                job.result()
+            if bandwidth_first:
+                site_turn.release()
+            lifetime_turn.go.set()
+        run.measure_each(light)
+        for job in background:
+            job.result()
     if bandwidth and not bandwidth_first:
-        with turn:  # another link of the site was testing: this link's own test comes after its other probes
+        with site_turn:  # another link of the site was testing: this link's own test comes after its other probes
             run.measure_each(bandwidth)
     return results.probes, results.missing

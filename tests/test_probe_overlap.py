@@ -22,6 +22,7 @@ import assess.site_probes as site_probes
 from assess.farend.precheck import FarendChecks
 from assess.link_requests import LinkProbeOptions
 from assess.link_survey import RunningProbes, load_link_probes, probe_link
+from assess.probe_process import Turn
 from assess.site_probes import far_ends_checked_meanwhile, probe_site_links
 from collectors.probes.probe_runner import ProbeResult
 from collectors.probes.requests import ProbeRequest
@@ -29,8 +30,9 @@ from core.models.probes import RtpResult
 from core.models.traversal import NatResult
 from core.plan import Link, Voice
 
-# seconds each kind of probe takes here: the NAT probe (binding-lifetime search) is the long idle one
-TAKES = {"bandwidth": 0.4, "nat": 1.0, "rtp": 0.3, "sip-alg": 0.1, "ports": 0.1}
+# seconds each kind of probe takes here: the NAT probe's binding-lifetime search is the long idle one,
+# after its behaviour discovery (the stand-in records the two parts apart)
+TAKES = {"bandwidth": 0.4, "nat discovery": 0.2, "nat lifetime": 1.0, "rtp": 0.3, "sip-alg": 0.1, "ports": 0.1}
 OPTS = LinkProbeOptions(farend_checks=None)  # no far-end check: nothing leaves this machine
 RTP = RtpResult(packets_sent=500, packets_received=499, loss_pct=0.2, jitter_ms=1.5, jitter_p95_ms=3.0, rtt_ms=20.0,
                 reorder_pct=0.0, r_factor=92.0, mos=4.4, loss_up_pct=0.2, loss_down_pct=0.0, jitter_up_ms=1.5,
@@ -59,16 +61,34 @@ class StandIn:
         self._lock = threading.Lock()
 
     def __call__(self, request: ProbeRequest, time_limit_s: float, netns: str | None = None,
-                 secret: str | None = None, stop: threading.Event | None = None) -> ProbeResult | str:
-        start = time.monotonic()
+                 secret: str | None = None, stop: threading.Event | None = None,
+                 turn: Turn | None = None) -> ProbeResult | str:
         if request.kind == self.fail_kind:
             raise RuntimeError("the probe runner broke")
-        stopped = (stop or threading.Event()).wait(TAKES[request.kind])
-        with self._lock:
-            self.ran.append(Ran(request.kind, netns, start, time.monotonic()))
-        if stopped:
+        stop = stop or threading.Event()
+        if request.kind != "nat":
+            return "stopped" if self._take(request.kind, netns, stop) else self._answer(request.kind)
+        if self._take("nat discovery", netns, stop):
             return "stopped"
-        return {"rtp": RTP, "nat": NAT}.get(request.kind, f"{request.kind}: the far end did not answer")
+        if turn is not None:  # as the worker does: its lifetime search waits for the go-ahead
+            reached = time.monotonic()
+            while not turn.go.wait(0.01):
+                if stop.is_set():
+                    return "stopped"
+            turn.waited_s = time.monotonic() - reached
+        return "stopped" if self._take("nat lifetime", netns, stop) else NAT
+
+    def _take(self, part: str, netns: str | None, stop: threading.Event) -> bool:
+        """Take as long as ``part`` would (True: stopped meanwhile)."""
+        start = time.monotonic()
+        stopped = stop.wait(TAKES[part])
+        with self._lock:
+            self.ran.append(Ran(part, netns, start, time.monotonic()))
+        return stopped
+
+    @staticmethod
+    def _answer(kind: str) -> ProbeResult | str:
+        return RTP if kind == "rtp" else f"{kind}: the far end did not answer"
 
 
 def _link(name: str, netns: str | None = None) -> Link:
@@ -84,17 +104,19 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> StandIn:
     return fake
 
 
-def test_bandwidth_runs_alone_and_the_nat_probe_runs_beside_the_light_probes(stand_in: StandIn,
-                                                                            tmp_path: Path) -> None:
+def test_only_nat_discovery_runs_beside_the_bandwidth_test_and_the_lifetime_search_beside_the_light_probes(
+        stand_in: StandIn, tmp_path: Path) -> None:
     start = time.monotonic()
     probes, missing = probe_link("s", _link("wan1"), Voice(), tmp_path, OPTS)
     took = time.monotonic() - start
     ran = {r.kind: r for r in stand_in.ran}
     assert set(ran) == set(TAKES)
-    assert not any(ran["bandwidth"].overlaps(r) for r in stand_in.ran if r.kind != "bandwidth")
-    assert ran["nat"].overlaps(ran["rtp"]) and ran["nat"].overlaps(ran["ports"])
-    # one after another: 1.9 s; overlapped: bandwidth, then the NAT probe with the rest beside it
-    assert took < TAKES["bandwidth"] + TAKES["nat"] + 0.3, took
+    beside_bandwidth = {r.kind for r in stand_in.ran if r.kind != "bandwidth" and ran["bandwidth"].overlaps(r)}
+    assert beside_bandwidth == {"nat discovery"}
+    assert ran["nat lifetime"].start >= ran["bandwidth"].end
+    assert ran["nat lifetime"].overlaps(ran["rtp"]) and ran["nat lifetime"].overlaps(ran["ports"])
+    # one after another: 2.1 s; overlapped: discovery beside bandwidth, then the search with the rest beside it
+    assert took < TAKES["bandwidth"] + TAKES["nat lifetime"] + 0.3, took
     assert probes.rtp == RTP and probes.nat == NAT
     assert [m.item for m in missing] == ["wan1: bandwidth probe", "wan1: sip alg probe", "wan1: ports probe",
                                         "wan1: sip path probe"]  # in the fields' order, not as they ended
@@ -110,9 +132,10 @@ def test_links_on_their_own_namespaces_run_in_parallel_with_one_bandwidth_test_a
     bandwidth = [r for r in stand_in.ran if r.kind == "bandwidth"]
     assert len(bandwidth) == 3
     assert not any(a.overlaps(b) for a, b in combinations(bandwidth, 2))
-    for test in bandwidth:  # nothing of its own link runs beside a bandwidth test
-        assert not any(test.overlaps(r) for r in stand_in.ran if r.netns == test.netns and r is not test)
-    nat = [r for r in stand_in.ran if r.kind == "nat"]
+    for test in bandwidth:  # nothing of its own link but NAT discovery runs beside a bandwidth test
+        own = [r for r in stand_in.ran if r.netns == test.netns and r is not test and r.kind != "nat discovery"]
+        assert not any(test.overlaps(r) for r in own)
+    nat = [r for r in stand_in.ran if r.kind == "nat lifetime"]
     assert all(a.overlaps(b) for a, b in combinations(nat, 2)), "the links' idle waits overlap"
     for probes, _ in outcomes:
         assert load_link_probes(tmp_path, "hq", probes.link) == probes
@@ -126,8 +149,8 @@ def test_links_are_grouped_by_namespace_as_the_docstring_shows() -> None:
 def test_links_leaving_by_one_path_take_turns(stand_in: StandIn, tmp_path: Path) -> None:
     links = [_link("fibre"), _link("backup")]  # no namespace: both leave by the default route
     probe_site_links("hq", links, Voice(), tmp_path, OPTS)
-    first, second = stand_in.ran[:5], stand_in.ran[5:]
-    assert len(second) == 5
+    first, second = stand_in.ran[:6], stand_in.ran[6:]
+    assert len(second) == 6
     assert max(r.end for r in first) <= min(r.start for r in second)
 
 
@@ -138,7 +161,8 @@ def test_an_error_stops_the_other_probes_and_keeps_what_was_saved(monkeypatch: p
     start = time.monotonic()
     with pytest.raises(RuntimeError, match="broke"):
         probe_link("s", _link("wan1"), Voice(), tmp_path, OPTS)
-    assert time.monotonic() - start < TAKES["bandwidth"] + TAKES["nat"], "the NAT probe was stopped, not awaited"
+    took = time.monotonic() - start
+    assert took < TAKES["bandwidth"] + TAKES["nat lifetime"], "the NAT probe was stopped, not awaited"
     saved = load_link_probes(tmp_path, "s", "wan1")
     assert saved is not None and saved.rtp == RTP and saved.nat is None
 
@@ -153,6 +177,15 @@ def test_progress_names_every_running_probe_once_per_link() -> None:
     assert lines == ["hq: hq-fibre: nat probe", "hq: hq-fibre: nat probe; hq-backup: bandwidth probe",
                      "hq: hq-fibre: nat, rtp probe; hq-backup: bandwidth probe", "hq: hq-fibre: nat, rtp probe"]
     assert [(span.link, span.probe) for span in board.spans] == [("hq-backup", "bandwidth")]
+
+
+def test_a_probe_s_time_leaves_out_its_wait_for_a_turn(stand_in: StandIn, tmp_path: Path) -> None:
+    board = RunningProbes("s")
+    probe_link("s", _link("wan1"), Voice(), tmp_path, OPTS, running=board)
+    nat = next(span for span in board.spans if span.probe == "nat")
+    alone = TAKES["nat discovery"] + TAKES["nat lifetime"]
+    assert nat.end - nat.start > alone + 0.1, "it waited for the bandwidth test"
+    assert alone <= nat.seconds < alone + 0.1, nat
 
 
 def test_far_ends_are_checked_while_the_devices_are_collected_and_not_again_by_the_probes(

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from assess.cli import app
 from assess.link_requests import NO_SIP_DOMAIN, LinkProbeOptions, link_requests
 from assess.link_survey import store
-from assess.probe_process import run_in_worker
+from assess.probe_process import Turn, run_in_worker
 from collectors.probes.nat_behaviour import StunTarget, ask
 from collectors.probes.nat_probe import probe_nat
 from collectors.probes.port_list import expand, parse_ports, sample_range, spans
@@ -25,7 +26,7 @@ from collectors.probes.probe_runner import run_probe
 from collectors.probes.requests import NatProbe, PortsProbe, ProbeNotAssessed, SipAlgProbe
 from collectors.probes.sip_alg import probe_sip_alg
 from core.models.site import LinkProbes
-from core.models.traversal import PortsResult
+from core.models.traversal import NatResult, PortsResult
 from core.plan import Endpoint, Link, Voice
 from reflector.stun_responder import StunConfig, StunResponder
 from tests.traversal_servers import AllowAll, AsyncService, free_port_pair_tcp_udp, free_udp_port_pair
@@ -187,3 +188,27 @@ def test_a_worker_process_gets_the_secret_from_its_environment_only(secret_refle
     with_env = run_in_worker(request, 30, secret="s3cret-lab")
     assert isinstance(without, PortsResult) and not without.assessed
     assert isinstance(with_env, PortsResult) and with_env.assessed and with_env.tested_udp == [20500], with_env
+
+
+def test_a_worker_holds_the_lifetime_search_until_its_turn_and_says_how_long_it_waited(reflector):
+    request = NatProbe(host="127.0.0.1", port=reflector["stun"], lifetime_cap_s=1.0, parallel=2)
+    turn = Turn()
+    go_after_s = 2.0  # a loaded machine starts the worker and classifies loopback well within it
+    threading.Timer(go_after_s, turn.go.set).start()
+    start = time.monotonic()
+    result = run_in_worker(request, 30, turn=turn)
+    took = time.monotonic() - start
+    assert isinstance(result, NatResult) and result.mapping == "no-nat", result
+    # loopback never expires a binding: the search runs to its cap, and only after the go-ahead
+    assert result.binding_lifetime_at_least is True and (result.binding_lifetime_s or 0) >= 1.0
+    assert took >= go_after_s + 1.0, took
+    assert 0.0 < turn.waited_s < go_after_s, turn.waited_s  # discovery ran before the go-ahead
+
+
+def test_a_worker_waiting_for_its_turn_is_stopped_at_once_when_the_survey_stops(reflector):
+    request = NatProbe(host="127.0.0.1", port=reflector["stun"], lifetime_cap_s=1.0, parallel=2)
+    turn, stop = Turn(), threading.Event()  # the go-ahead never comes: the bandwidth test failed, say
+    threading.Timer(2.0, stop.set).start()
+    start = time.monotonic()
+    assert run_in_worker(request, 30, stop=stop, turn=turn) == "stopped"
+    assert time.monotonic() - start < 2.0 + 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from collectors.probes.binding_lifetime import LifetimeNotMeasured, measure_lifetime
 from collectors.probes.nat_behaviour import StunTarget, StunUnreachable, discover
 from collectors.probes.requests import NatProbe
@@ -18,8 +20,12 @@ def not_assessed(server: str, reason: str) -> NatResult:
     )
 
 
-def probe_nat(opts: NatProbe) -> NatResult:
-    """Classify the NAT towards the request's STUN server and measure the UDP binding lifetime."""
+def probe_nat(opts: NatProbe, lifetime_turn: Callable[[], None] | None = None) -> NatResult:
+    """Classify the NAT towards the request's STUN server and measure the UDP binding lifetime.
+
+    ``lifetime_turn``, when given, is called between the two and returns when the lifetime search
+    may start (the survey runs discovery beside the link's bandwidth test, the search never).
+    """
     host, port = opts.host, opts.port
     label = f"{host}:{port}"
     secret = opts.secret.encode() if opts.secret else None
@@ -45,6 +51,8 @@ def probe_nat(opts: NatProbe) -> NatResult:
         notes=found.notes,
     )
     if opts.lifetime_cap_s > 0:
+        if lifetime_turn is not None:
+            lifetime_turn()
         _add_lifetime(result, target, opts)
     return result
 

@@ -88,10 +88,13 @@ class Bandwidth:
 
 
 class NatBehaviour:
-    """`nat`: RFC 5780 behaviour discovery and binding lifetime."""
+    """`nat`: RFC 5780 behaviour discovery and binding lifetime (the search once ``lifetime_turn`` returns)."""
+
+    def __init__(self, lifetime_turn: Callable[[], None] | None = None) -> None:
+        self.lifetime_turn = lifetime_turn
 
     def run(self, request: NatProbe) -> NatResult:
-        return probe_nat(request)
+        return probe_nat(request, self.lifetime_turn)
 
 
 class NatPublicPair:
@@ -162,15 +165,15 @@ def check_request(request: ProbeRequest) -> None:
             pass  # the other probes' bounds are fixed or checked by the request's own fields
 
 
-def run_probe(request: ProbeRequest) -> ProbeOutcome:
-    """Run ``request`` with the probe of its kind."""
+def run_probe(request: ProbeRequest, lifetime_turn: Callable[[], None] | None = None) -> ProbeOutcome:
+    """Run ``request`` with the probe of its kind; ``lifetime_turn``: see :func:`probe_nat`."""
     match request:
         case RtpProbe():
             return RTP.run(request)
         case BandwidthProbe():
             return BANDWIDTH.run(request)
         case NatProbe():
-            return NAT.run(request)
+            return NatBehaviour(lifetime_turn).run(request) if lifetime_turn else NAT.run(request)
         case NatPublicPairProbe():
             return NAT_PUBLIC_PAIR.run(request)
         case SipAlgProbe():

@@ -6,6 +6,11 @@ The survey and the monitor start this (inside a link's network namespace when it
 at a time limit) so a probe that hangs or crashes cannot take them with it. The shared secret
 comes from ``ASSESS_SECRET`` in the environment, never from the request. Exit codes: 0 a result,
 1 not assessed (the outcome is still printed), 2 a request that is not valid (one line on stderr).
+
+With ``ASSESS_WAIT_TURN=1`` the request is the first line of stdin, and a probe with a part that
+must wait for its turn (the NAT probe's binding-lifetime search, which never runs beside the
+link's bandwidth test) writes ``TURN_MARK`` to stderr when it gets there and waits for the end of
+stdin: the caller closes it when the turn comes.
 """
 
 from __future__ import annotations
@@ -28,6 +33,15 @@ from collectors.probes.requests import PROBE_REQUEST, ProbeKind, ProbeRequest
 
 BAD_REQUEST_EXIT = 2
 NOT_ASSESSED_EXIT = 1
+TURN_ENV = "ASSESS_WAIT_TURN"
+TURN_MARK = "waiting for its turn\n"
+
+
+def wait_for_turn() -> None:
+    """Say so on stderr, then wait until the caller closes stdin (the go-ahead; a kill ends it too)."""
+    sys.stderr.write(TURN_MARK)
+    sys.stderr.flush()
+    sys.stdin.read()
 
 
 def read_request(text: str) -> ProbeRequest:
@@ -58,13 +72,14 @@ def read_outcome(kind: ProbeKind, stdout: str, stderr: str, returncode: int) -> 
 
 def main() -> int:
     """Run the request on stdin; print its outcome."""
+    takes_turns = os.environ.get(TURN_ENV) == "1"
     try:
-        request = read_request(sys.stdin.read())
+        request = read_request(sys.stdin.readline() if takes_turns else sys.stdin.read())
         check_request(request)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return BAD_REQUEST_EXIT
-    outcome = run_probe(request)
+    outcome = run_probe(request, wait_for_turn if takes_turns else None)
     sys.stdout.write(outcome.model_dump_json(indent=2) + "\n")
     return NOT_ASSESSED_EXIT if unassessed_reason(outcome) is not None else 0
 
