@@ -13,11 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from collectors.probes.bandwidth import check_bandwidth, run_bandwidth_probe
-from collectors.probes.dscp_trace import check_dscp_trace, run_dscp_trace
-from collectors.probes.nat_probe import probe_nat
-from collectors.probes.nat_public import classify_mapping
-from collectors.probes.ports import probe_ports
 from collectors.probes.requests import (
     BandwidthProbe,
     DscpTraceProbe,
@@ -32,10 +27,6 @@ from collectors.probes.requests import (
     SipPathProbe,
     StampProbe,
 )
-from collectors.probes.rtp import check_rtp, run_rtp_probe
-from collectors.probes.sip_alg import probe_sip_alg
-from collectors.probes.sip_path import probe_sip_path
-from collectors.probes.stamp import check_stamp, run_stamp
 from core.errors import NotAssessedError
 from core.models.probes import BandwidthResult, DscpTraceResult, RtpResult
 from core.models.stamp import StampResult
@@ -53,6 +44,8 @@ RESULT_MODEL: dict[ProbeKind, type[ProbeResult]] = {
 TRAVERSAL_RESULTS = (NatResult, SipAlgResult, PortsResult, SignallingResult)
 """Results that say themselves when they could not assess (``assessed`` false, with ``reason``)."""
 
+# Each probe's module is imported when that probe runs: a worker process runs one probe, and importing all
+# of them (iperf3's library, dnspython, cryptography, scapy) cost ~0.5 s of CPU before the first packet.
 RequestT = TypeVar("RequestT", contravariant=True)
 ResultT = TypeVar("ResultT", covariant=True)
 R = TypeVar("R")
@@ -77,6 +70,8 @@ class RtpStream:
     """`rtp`: the paced stream against an `assess reflector`."""
 
     def run(self, request: RtpProbe) -> RtpResult | ProbeNotAssessed:
+        from collectors.probes.rtp import run_rtp_probe
+
         return _caught(lambda: run_rtp_probe(request))  # ValueError (out of the caps) is not caught
 
 
@@ -84,6 +79,8 @@ class Bandwidth:
     """`bandwidth`: iperf3 up, down and UDP at the voice load."""
 
     def run(self, request: BandwidthProbe) -> BandwidthResult | ProbeNotAssessed:
+        from collectors.probes.bandwidth import run_bandwidth_probe
+
         return _caught(lambda: run_bandwidth_probe(request))  # ValueError (out of the caps) is not caught
 
 
@@ -94,6 +91,8 @@ class NatBehaviour:
         self.lifetime_turn = lifetime_turn
 
     def run(self, request: NatProbe) -> NatResult:
+        from collectors.probes.nat_probe import probe_nat
+
         return probe_nat(request, self.lifetime_turn)
 
 
@@ -101,6 +100,8 @@ class NatPublicPair:
     """`nat-public-pair`: mapping only, from two binding-only STUN servers."""
 
     def run(self, request: NatPublicPairProbe) -> NatResult:
+        from collectors.probes.nat_public import classify_mapping
+
         return classify_mapping(list(request.servers), request.timeout_s)
 
 
@@ -108,6 +109,8 @@ class SipAlg:
     """`sip-alg`: SIP messages through the reflector's SIP echo."""
 
     def run(self, request: SipAlgProbe) -> SipAlgResult:
+        from collectors.probes.sip_alg import probe_sip_alg
+
         return probe_sip_alg(request)
 
 
@@ -115,6 +118,8 @@ class Ports:
     """`ports`: UDP and TCP reachability of the sampled ports."""
 
     def run(self, request: PortsProbe) -> PortsResult:
+        from collectors.probes.ports import probe_ports
+
         return probe_ports(request)
 
 
@@ -122,6 +127,8 @@ class SipPath:
     """`sip-path`: DNS, OPTIONS and TLS towards the provider's SIP servers."""
 
     def run(self, request: SipPathProbe) -> SignallingResult:
+        from collectors.probes.sip_path import probe_sip_path
+
         return probe_sip_path(request)
 
 
@@ -129,6 +136,8 @@ class Stamp:
     """`stamp`: an RFC 8762 session."""
 
     def run(self, request: StampProbe) -> StampResult | ProbeNotAssessed:
+        from collectors.probes.stamp import run_stamp
+
         return _caught(lambda: run_stamp(request))  # ValueError (out of the caps) is not caught
 
 
@@ -136,6 +145,8 @@ class DscpTrace:
     """`dscp-trace`: the hop that loses the marking."""
 
     def run(self, request: DscpTraceProbe) -> DscpTraceResult | ProbeNotAssessed:
+        from collectors.probes.dscp_trace import run_dscp_trace
+
         return _caught(lambda: run_dscp_trace(request))  # ValueError (out of the caps) is not caught
 
 
@@ -154,12 +165,20 @@ def check_request(request: ProbeRequest) -> None:
     """Raise ValueError when ``request`` is outside its probe's hard caps (before anything is sent)."""
     match request:
         case RtpProbe():
+            from collectors.probes.rtp import check_rtp
+
             check_rtp(request)
         case BandwidthProbe():
+            from collectors.probes.bandwidth import check_bandwidth
+
             check_bandwidth(request)
         case StampProbe():
+            from collectors.probes.stamp import check_stamp
+
             check_stamp(request)
         case DscpTraceProbe():
+            from collectors.probes.dscp_trace import check_dscp_trace
+
             check_dscp_trace(request)
         case _:
             pass  # the other probes' bounds are fixed or checked by the request's own fields
