@@ -126,10 +126,11 @@ def layout(html: str, base_url: str, url_fetcher: URLFetcher | None = None) -> D
 
     It is applied as WeasyPrint's user style sheet, below the page's own rules (the page size
     and ``style`` attributes) as when it was inlined: the report sets no ``!important`` there.
+    The user-agent sheet is WeasyPrint's without the pseudo-element rules reports never use.
     """
-    from weasyprint import HTML
+    from assess.report.user_agent import ReportHTML  # imported late: WeasyPrint is slow, only PDFs need it
 
-    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
+    document = ReportHTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
     return document.render(font_config=font_config(), stylesheets=[style_sheet()])
 
 
