@@ -3,7 +3,8 @@
 matplotlib needs about a third of a site report's CPU, and WeasyPrint needs the charts only
 when it builds its boxes, after parsing the HTML and cascading the style sheet. With a second
 core, a worker draws them in that time: the document refers to each chart as ``chart:N`` and
-WeasyPrint's URL fetcher waits for chart N. ``report.html`` gets the same charts as data URIs.
+WeasyPrint's URL fetcher waits for chart N, drawing meanwhile the charts the worker has not
+started. ``report.html`` gets the same charts as data URIs.
 """
 
 from __future__ import annotations
