@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,37 @@ def test_charts_a_dead_worker_owed_are_drawn_here_and_the_next_report_gets_a_new
     charts = DeferredCharts()
     assert charts.svg(charts(chart_that_kills_its_worker)) == SMALL_SVG
     later = DeferredCharts()
-    assert int(later.svg(later(drawing_pid))) != os.getpid()
+    url = later(drawing_pid)
+    later._futures[0].result(timeout=60)  # drawn by the worker, not taken back by this process
+    assert int(later.svg(url)) != os.getpid()
+
+
+def where_drawn(pause: float = 0.0) -> str:
+    """Where the chart is drawn, "worker" or "here"; the worker takes ``pause`` seconds to say so."""
+    if multiprocessing.parent_process() is None:
+        return "here"
+    time.sleep(pause)
+    return "worker"
+
+
+def test_while_the_worker_draws_a_chart_this_process_draws_the_ones_it_has_not_started() -> None:
+    charts = DeferredCharts()
+    first = charts(where_drawn, 1.0)
+    later = [charts(where_drawn) for _ in range(3)]
+    deadline = time.monotonic() + 60
+    while not os.path.exists(charts._claim_path(0)):  # the worker has started the first chart
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert charts.svg(first) == "worker"
+    assert [charts.svg(url) for url in later] == ["here"] * 3
+
+
+def test_a_chart_the_worker_has_not_started_is_drawn_here_when_asked_for() -> None:
+    charts = DeferredCharts()
+    busy = charts(where_drawn, 1.0)
+    asked = charts(where_drawn)
+    assert charts.svg(asked) == "here"  # the worker is still starting or busy with the first chart
+    assert charts.svg(busy) in ("worker", "here")
 
 
 def test_a_loop_of_reports_does_not_keep_their_documents(tmp_path: Path) -> None:
