@@ -115,7 +115,7 @@ def _evidence(
 ) -> list[tuple[int, str]]:
     """(weight, why) of every cue of ``unit`` found in the (text, its lines) pairs, and of the commands only
     its family runs."""
-    found = [(c.weight, c.why) for c in unit.cues if any(found_in(c.pattern, *pair) for pair in texts)]
+    found = [(c.weight, c.why) for c in unit.cues if any(found_in(c, *pair) for pair in texts)]
     family = unit.variant_of or unit.name
     for command in commands:
         runners = {u.variant_of or u.name for u in units if command in u.commands}
