@@ -55,3 +55,30 @@ def print_json(data: BaseModel | dict[str, object] | list[object]) -> None:
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
     else:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+
+
+# Where a number starts in indented JSON: after a key, or alone on its line in an array (a string holds no raw
+# newline; a `": ` inside one is found too, which only costs a check). Two patterns, each led by fixed text the
+# regex engine looks for first: one alternation of both reads every position (~8x slower).
+_NUMBERS = (re.compile(r'": (-?[0-9][0-9.eE+-]*)'), re.compile(r"\n +(-?[0-9][0-9.eE+-]*)"))
+
+
+def plain_json(data: dict[str, object] | list[object]) -> str:
+    """``json.dumps(data, indent=2)`` of plain JSON data (str keys; str, int, float, bool, None, list, dict), to the
+    byte, written by pydantic's serialiser: Python's encoder runs in pure Python once it indents, ~80 ms of the
+    audit of a 20,000-line config against ~10 ms.
+
+    The serialiser escapes non-ASCII as \\uXXXX like ``json.dumps``, but not DEL (done here); it writes some
+    floats another way (``0.00001`` for ``1e-05``), so any float not spelt as Python spells it falls back to
+    ``json.dumps``, as does text it cannot encode (a lone surrogate).
+    """
+    from pydantic_core import PydanticSerializationError, to_json  # only for the commands that print big JSON
+
+    try:
+        text = to_json(data, indent=2, ensure_ascii=True, inf_nan_mode="constants").decode()
+    except PydanticSerializationError:
+        return json.dumps(data, indent=2)
+    floats = [n for numbers in _NUMBERS for n in numbers.findall(text) if not n.lstrip("-").isdigit()]
+    if any(repr(float(n)) != n for n in floats):
+        return json.dumps(data, indent=2)
+    return text.replace("\x7f", "\\u007f")

@@ -79,25 +79,35 @@ def save_link_probes(evidence_root: Path, site: str, probes: LinkProbes) -> None
     write_atomic(link_file(evidence_root, site, probes.link), probes.model_dump_json(indent=2))
 
 
-LINK_RESULT_FIELD: dict[type[ProbeResult], str] = {
-    RtpResult: "rtp", BandwidthResult: "bandwidth", NatResult: "nat", SipAlgResult: "sip_alg", PortsResult: "ports",
-    SignallingResult: "sip_path", DscpTraceResult: "dscp_trace",
-}
-"""The field of :class:`LinkProbes` each kind of result is kept in (a link has none for a STAMP session)."""
-
-
 def stored(probes: LinkProbes, fld: LinkField) -> ProbeResult | None:
     """What ``probes`` already holds in the result field ``fld``."""
-    held: ProbeResult | None = getattr(probes, fld)
-    return held
+    held: dict[LinkField, ProbeResult | None] = {
+        "rtp": probes.rtp, "bandwidth": probes.bandwidth, "nat": probes.nat, "sip_alg": probes.sip_alg,
+        "ports": probes.ports, "sip_path": probes.sip_path,
+    }
+    return held[fld]
 
 
 def store(probes: LinkProbes, result: ProbeResult) -> None:
-    """Put ``result`` into the field of ``probes`` its kind of result belongs in."""
-    fld = LINK_RESULT_FIELD.get(type(result))
-    if fld is None:
-        raise TypeError(f"a link's results have no field for a {type(result).__name__}")
-    setattr(probes, fld, result)
+    """Put ``result`` into the field of :class:`LinkProbes` its kind of result belongs in
+    (a link has none for a STAMP session)."""
+    match result:
+        case RtpResult():
+            probes.rtp = result
+        case BandwidthResult():
+            probes.bandwidth = result
+        case NatResult():
+            probes.nat = result
+        case SipAlgResult():
+            probes.sip_alg = result
+        case PortsResult():
+            probes.ports = result
+        case SignallingResult():
+            probes.sip_path = result
+        case DscpTraceResult():
+            probes.dscp_trace = result
+        case _:
+            raise TypeError(f"a link's results have no field for a {type(result).__name__}")
 
 
 _FAR_END_SERVICE = {"reflector": "`assess reflector`", "iperf3": "an iperf3 server", "stun": "a STUN server"}

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services
+from assess.lab import Impairment, Lab, LabConfig, RelayConfig, Services, netns
 from assess.lab.impair import RelayTruth
+from assess.lab.services import listening
 from benchmarks.common import Row, skipped
 from core.models.probes import RtpResult
 from core.models.stamp import StampResult
@@ -82,6 +83,8 @@ def side_by_side(lab: Lab, seconds: int = 10) -> SideBySide:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = lab.workdir / "irtt.json"
     try:
+        # A client that starts before the server has bound gets "connection refused" (seen on a loaded machine).
+        netns.wait_for(lambda: listening(lab.ns["far"], "udp", IRTT_PORT), 10.0, "irtt server did not start")
         irtt = lab.popen("laptop", ["irtt", "client", "-Q", "-i", "20ms", "-d", f"{seconds}s", "-l", "172",
                                     "--timeouts=1s,2s,4s", "--thread", "-o", str(out), f"{lab.far_ip}:{IRTT_PORT}"])
         stamp = lab.popen("laptop", [sys.executable, "-m", "assess", "probe", "stamp",

@@ -102,9 +102,13 @@ def lldp_phone_ports(facts: DeviceFacts) -> set[str]:
     return {canonical_interface_name(n.local_port).lower() for n in facts.lldp_neighbors if n.is_phone}
 
 
-def has_phone(facts: DeviceFacts, port: Port) -> bool:
-    """True when a phone is known to sit on ``port`` (port flag or LLDP neighbour)."""
-    return bool(port.phone_attached) or canonical_interface_name(port.name).lower() in lldp_phone_ports(facts)
+def has_phone(facts: DeviceFacts, port: Port, phones: set[str] | None = None) -> bool:
+    """True when a phone is known to sit on ``port`` (port flag or LLDP neighbour); ``phones`` is
+    ``lldp_phone_ports(facts)`` when the caller asks for many ports (a set built once, not once a port)."""
+    if port.phone_attached:
+        return True
+    phones = lldp_phone_ports(facts) if phones is None else phones
+    return bool(phones) and canonical_interface_name(port.name).lower() in phones
 
 
 def access_ports(facts: DeviceFacts) -> list[Port]:
@@ -114,7 +118,8 @@ def access_ports(facts: DeviceFacts) -> list[Port]:
 
 def voice_ports(facts: DeviceFacts) -> list[Port]:
     """Ports that are up and carry a voice VLAN or a phone."""
-    return [p for p in up_ports(facts) if not p.is_wan and (p.voice_vlan is not None or has_phone(facts, p))]
+    phones = lldp_phone_ports(facts)
+    return [p for p in up_ports(facts) if not p.is_wan and (p.voice_vlan is not None or has_phone(facts, p, phones))]
 
 
 def wan_ports(facts: DeviceFacts) -> list[Port]:

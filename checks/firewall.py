@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from checks.base import Outcome
 from checks.common import is_any, na, unknown, within
 from checks.platforms import STATEFUL_FIREWALLS
@@ -26,13 +28,27 @@ def to_provider(rule: FirewallRule, provider: list[str]) -> bool:
     return bool(provider) and not is_any(rule.destinations) and within(rule.destinations, provider) is True
 
 
+# Zone names that mean the outside world in zone-based policies (SRX ``from-zone``, PAN-OS ``from``).
+_OUTSIDE_ZONE = re.compile(r"untrust|outside|external|internet|\bwan", re.IGNORECASE)
+
+
+def _zone_flow(rule: FirewallRule) -> str:
+    """'in' for a zone policy from an outside-named zone to another, 'out' for the reverse, '' otherwise."""
+    source, arrow, destination = rule.direction.partition("->")
+    if not arrow:
+        return ""
+    outside_from, outside_to = bool(_OUTSIDE_ZONE.search(source)), bool(_OUTSIDE_ZONE.search(destination))
+    return "in" if outside_from and not outside_to else "out" if outside_to and not outside_from else ""
+
+
 def opens_all_udp_inbound(rule: FirewallRule) -> bool:
-    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``): every UDP port in.
+    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``), or in a zone
+    policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
 
     Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
     not an opening for SIP/RTP from outside.
     """
-    inbound = rule.direction == "global" or rule.direction.endswith(" in")
+    inbound = rule.direction == "global" or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
     permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
     return permit_all and inbound and is_any(rule.sources)
 
@@ -53,6 +69,8 @@ def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
         return [(1, 65535)]
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
+    if _zone_flow(rule) == "out":
+        return []  # all UDP from inside zones out to the internet: replies come back by state, nothing is opened
     if is_any(rule.sources) or (media and within(rule.sources, media) is not False):
         return [(1, 65535)]
     return []

@@ -14,11 +14,13 @@ from core.models.facts import DeviceFacts, FirewallRule
 
 def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
     """Permits naming the SIP port, and inbound port-less ``permit ip|udp any ...`` entries (SIP gets in too)."""
-    return [
-        r
-        for r in facts.firewall_rules
-        if (r.dst_ports and (r.permits_udp_port(port) or r.permits_tcp_port(port))) or opens_all_udp_inbound(r)
-    ]
+    return [r for r in facts.firewall_rules if _lets_sip_in(r, port)]
+
+
+def _lets_sip_in(rule: FirewallRule, port: int) -> bool:
+    return bool(rule.dst_ports and (rule.permits_udp_port(port) or rule.permits_tcp_port(port))) or (
+        opens_all_udp_inbound(rule)
+    )
 
 
 class SipFromProviderOnly(DeviceRule):
@@ -48,7 +50,7 @@ class SipFromProviderOnly(DeviceRule):
         if (missing := no_rules_outcome(facts)) is not None:
             yield missing
             return
-        sip = [r for r in facts.firewall_rules if r in _sip_rules(facts, 5060) or r in _sip_rules(facts, 5061)]
+        sip = [r for r in facts.firewall_rules if _lets_sip_in(r, 5060) or _lets_sip_in(r, 5061)]
         if not sip:
             yield na("no rule permits SIP")
             return

@@ -9,6 +9,7 @@ from checks.common import (
     access_ports,
     fact_evidence,
     has_phone,
+    lldp_phone_ports,
     na,
     names,
     port_evidence,
@@ -50,7 +51,8 @@ class VoiceVlanOnPhonePorts(DeviceRule):
             yield na("no access ports on this device")
             return
         # a PoE port counts unless LLDP/CDP showed it is not a phone (AP, camera, printer)
-        candidates = [p for p in ports if has_phone(facts, p) or (p.poe and p.phone_attached is not False)]
+        phones = lldp_phone_ports(facts)
+        candidates = [p for p in ports if has_phone(facts, p, phones) or (p.poe and p.phone_attached is not False)]
         if not candidates:
             if all(p.poe is None and p.phone_attached is None for p in ports) and not facts.lldp_neighbors:
                 yield unknown("cannot tell which access ports have phones (no LLDP, PoE or phone data)")

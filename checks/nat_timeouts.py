@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import fact_evidence, na, unknown
-from checks.platforms import FIREWALLS
+from checks.platforms import FIREWALLS, STATEFUL_FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts
 from core.plan import Voice
@@ -56,7 +56,9 @@ class UdpTimeoutCoversRefresh(DeviceRule):
         shown = "not found in the configuration" if timeout is None else f"{timeout} s"
         evidence = fact_evidence(facts, "udp_timeout_s") or f"UDP idle timeout: {shown}"
         evidence += f"\nplan {what}: {need} s"
-        if timeout is None and facts.nat_enabled is False and not facts.firewall_rules:
+        # a stateful firewall tracks UDP whatever its policy shows: with no rules in the evidence it is unknown, not n/a
+        stateless = facts.platform not in STATEFUL_FIREWALLS
+        if timeout is None and facts.nat_enabled is False and not facts.firewall_rules and stateless:
             yield na("device does no NAT or stateful filtering", evidence)
         elif timeout is None:
             yield unknown("UDP idle timeout not visible in the collected evidence", evidence)

@@ -10,6 +10,7 @@ an unmistakable ``<<FILL: ...>>`` placeholder plus a line telling the consultant
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -333,12 +334,33 @@ def context(outcome: Outcome, facts: DeviceFacts, ctx: SiteContext, fill: _Fills
 
 
 _MACROS_PREFIX = "macros/"  # a platform's shared macros load as the template named "macros/<platform>"
+_RULE_PREFIX = "rule/"  # a rule's template (its text with the macros import) loads as "rule/<platform>/<sha1>"
+_RULE_SOURCES: dict[str, str] = {}
+
+
+def _template_source(name: str) -> str | None:
+    if name.startswith(_RULE_PREFIX):
+        return _RULE_SOURCES.get(name)
+    return _macros_source(name.removeprefix(_MACROS_PREFIX))
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates on disk (a private folder of the temp directory): compiling the
+    templates an audit renders costs ~30 ms of each run, loading them back ~1 ms. Jinja checks each entry
+    against the template's text and the Python version, and writes it atomically."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temp folder to be had: templates compile in every run
+        return None
+
+
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=False,
-    loader=jinja2.FunctionLoader(lambda name: _macros_source(name.removeprefix(_MACROS_PREFIX))),
+    loader=jinja2.FunctionLoader(_template_source),
+    bytecode_cache=_bytecode_cache(),
 )
 _ENV.filters["kbps_to_bps"] = lambda kbps: int(kbps) * 1000
 _ENV.filters["ceil_div"] = lambda a, b: -(-int(a) // int(b))
@@ -391,7 +413,9 @@ def _compiled(source: str, platform: str) -> jinja2.Template:
     """A template that imports its platform's macros: they compile once per process, not once per template."""
     names = _exported(platform)
     head = f"{{% from '{_MACROS_PREFIX}{platform}' import {', '.join(names)} with context %}}" if names else ""
-    return _ENV.from_string(head + source)
+    name = f"{_RULE_PREFIX}{platform}/{hashlib.sha1((head + source).encode()).hexdigest()}"
+    _RULE_SOURCES[name] = head + source
+    return _ENV.get_template(name)  # through the loader, so through the bytecode cache
 
 
 def _render(text: str, values: dict[str, Any], platform: str) -> str:

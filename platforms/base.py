@@ -88,6 +88,13 @@ class Platform:
     # A variant wins over its base only on evidence of its own (IOS-XE over classic IOS).
     variant_of: str | None = None
     needs_enable: bool = False
+    # Other commands whose saved output the parser also reads as the configuration (Junos' hierarchical form).
+    config_aliases: tuple[str, ...] = ()
+
+    @property
+    def config_outputs(self) -> tuple[str, ...]:
+        """Every command whose output the parser reads as the whole configuration."""
+        return (self.config_command, *self.config_aliases) if self.config_command else self.config_aliases
 
     # netutils' lib_mapper is imported by these properties, not at the top: it builds every library's name
     # tables when imported (~10 ms), which `assess facts` and the other commands that never collect would pay.

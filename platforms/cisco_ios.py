@@ -49,6 +49,12 @@ IOS_FAMILY_CUES: Final[tuple[Cue, ...]] = (
     cue(r"^[ \t]*boot-(start|end)-marker", 3, "`boot-start-marker`"),
     cue(r"^[ \t]*ip nat (inside|outside)$|^[ \t]*ip nat inside source ", 2, "IOS `ip nat inside/outside`"),
     cue(r"^[ \t]*ip access-list (extended|standard) \S+", 2, "`ip access-list extended`"),
+    # ASA writes netmasks (255.0.0.0) and NX-OS/EOS prefixes (/8) where IOS ACLs write wildcard masks
+    cue(
+        r"^[ \t]*(\d+ )?(permit|deny) \S+ (.* )?\d+\.\d+\.\d+\.\d+ 0\.(?!0\.0\.0\b)\d+\.\d+\.\d+\b",
+        2,
+        "ACL entries with wildcard masks (10.0.0.0 0.255.255.255)",
+    ),
     cue(
         r"^[ \t]*voice service voip|^[ \t]*dial-peer voice \d+|^[ \t]*sip-ua$|^[ \t]*telephony-service",
         3,

@@ -14,6 +14,7 @@ PLATFORM: Final = Platform(
     title="Fortinet FortiOS",
     commands=("show full-configuration", "get system status"),
     config_command="show full-configuration",
+    config_aliases=("show",),
     parser=ParserRef("platforms.parsers.fortinet"),
     blank_evidence={"show full-configuration": "config system global\n    set hostname blank\nend\n"},
     cues=(

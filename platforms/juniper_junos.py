@@ -18,6 +18,7 @@ PLATFORM: Final = Platform(
     title="Juniper Junos",
     commands=("show configuration | display set", "show version", "show class-of-service interface"),
     config_command="show configuration | display set",
+    config_aliases=("show configuration",),
     parser=ParserRef("platforms.parsers.juniper_junos"),
     blank_evidence={"show configuration | display set": "set system host-name blank\n"},
     cues=(

@@ -14,6 +14,7 @@ PLATFORM: Final = Platform(
     title="MikroTik RouterOS",
     commands=("/export verbose", "/system resource print"),
     config_command="/export verbose",
+    config_aliases=("/export", "export verbose", "export"),
     parser=ParserRef("platforms.parsers.mikrotik_routeros"),
     blank_evidence={"/export verbose": "/system identity\nset name=blank\n"},
     cues=(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import OrderedDict
 from typing import Final
 
 # CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes. Cursor-left and
@@ -54,11 +55,29 @@ def normalise(text: str) -> str:
     ...           "          \\b\\b\\b\\b\\b\\b\\b\\b\\b\\b switchport voice vlan 20\\r\\nsw1#")
     'interface Gi1/0/1\\n switchport voice vlan 20\\n'
     """
+    known = _recent.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
     lines = _resolved(unfence(_without_escapes(text)))
     if _has_session_line(lines):  # one pass first: most configs hold no prompt
         lines = [line for line in lines if not is_session_line(line)]
     kept = _undent("\n".join(lines).strip("\n"))
-    return kept + "\n" if kept.strip() else ""
+    result = kept + "\n" if kept.strip() else ""
+    for seen in (text, result):  # idempotent: the result normalises to itself
+        _recent[id(seen)] = (seen, result)
+    while len(_recent) > _RECENT_SIZE:
+        try:
+            _recent.popitem(last=False)  # one call: safe while another thread normalises too
+        except KeyError:
+            break
+    return result
+
+
+# An audit normalises each output three times: on loading, then in detection and in the parser, which are
+# handed the same text objects (redaction returns its input when it finds no secret). The recent answers are
+# kept by the identity of the text (each held, so its id is not reused): a text read again is worked out again.
+_RECENT_SIZE: Final = 16
+_recent: OrderedDict[int, tuple[str, str]] = OrderedDict()
 
 
 def terminal_lines(text: str) -> list[str]:

@@ -14,6 +14,7 @@ PLATFORM: Final = Platform(
     title="Palo Alto PAN-OS",
     commands=("show config running", "show system info"),
     config_command="show config running",
+    config_aliases=("show config merged", "show"),
     parser=ParserRef("platforms.parsers.paloalto_panos"),
     blank_evidence={"show config running": "set deviceconfig system hostname blank\n"},
     cues=(

@@ -14,6 +14,7 @@ from collectors.loader import load_evidence
 from platforms import normalise as normalise_module
 from platforms.normalise import normalise, unfence
 from platforms.parsers.registry import PARSERS, parse_device
+from platforms.redact import redact
 from tests.session_noise import captured_session
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -199,3 +200,23 @@ def test_prefilters_find_every_prompt_and_pager_line_the_full_patterns_find(text
     assert normalise_module._has_session_line(lines) == (normalise_module._SESSION_LINES.search(text) is not None)
     pages = normalise_module._PAGER.search(text) is not None or normalise_module._PAGER_LINES.search(text) is not None
     assert normalise_module._may_page(text) == pages
+
+
+def test_a_text_normalised_again_gives_the_same_answer_and_an_edited_copy_is_worked_out_anew() -> None:
+    raw = "sw1#show run\r\nhostname sw1\r\n --More-- \r\ninterface Gi1/0/1\r\n"
+    clean = normalise(raw)
+    assert normalise(raw) == clean and normalise(clean) == clean
+    assert redact(clean) is clean  # no secret: the same text, so detection and parsing reuse the answer
+    edited = clean.replace("sw1", "sw2")
+    assert normalise(edited) == edited and "sw2" in normalise(edited)
+
+
+def test_assess_facts_names_a_pasted_section_by_its_prompt(tmp_path: Path) -> None:
+    # `show run | section interface` pasted with its prompt: no `hostname` line, but the prompt names the
+    # device. `assess facts` cleans the text before parsing, so the prompt must be read from what was pasted.
+    path = tmp_path / "paste.txt"
+    path.write_text("edge-7#show running-config | section interface\ninterface Vlan20\n ip address 192.0.2.1 "
+                    "255.255.255.0\nedge-7#\n", encoding="utf-8")
+    facts = load_facts(path, "cisco_ios")
+    assert facts.hostname == "edge-7"
+    assert facts.evidence["hostname"] == "prompt: edge-7#show running-config | section interface"

@@ -15,6 +15,7 @@ from collectors.evidence import read_outputs
 from core.errors import UserError
 from platforms.parsers import common, firewall, junos_config, registry
 from platforms.parsers.registry import detect_platform, parse_device
+from platforms.registry import UNITS
 from tests.parser_refusals import ARTEFACTS_ONLY, BINARY, EMPTY, STRUCTURAL_REFUSALS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -190,6 +191,22 @@ def test_mutated_evidence_gives_facts_or_the_right_refusal(case: Path, data: st.
         return
     assert BINARY not in allowed, "binary input accepted"
     assert facts.platform == platform
+
+
+CONFIG_FORMS = [(case, form) for case in CASES for form in UNITS[case.parent.name].config_outputs]
+
+
+@pytest.mark.parametrize(("case", "form"), CONFIG_FORMS, ids=[f"{c.parent.name}/{c.name}:{f}" for c, f in CONFIG_FORMS])
+def test_every_form_of_the_configuration_with_a_nul_is_refused_as_binary(case: Path, form: str) -> None:
+    # Found by the fuzz test above: only the unit's main config command was checked for binary data, while
+    # the parsers also read other forms (Junos' hierarchical `show configuration`, FortiOS `show`, ...).
+    outputs = read_outputs(case)
+    config = next(outputs.pop(c) for c in UNITS[case.parent.name].config_outputs if c in outputs)
+    lines = config.splitlines(keepends=True)
+    lines.insert(min(5, len(lines)), "\x00#\r\u2028\n")  # the NUL sits in a line normalising removes (a CR
+    outputs[form] = "".join(lines)  # redraw), so only a check of the raw output before normalising can see it
+    with pytest.raises(UserError, match=BINARY):
+        registry.parse_device(case.parent.name, outputs)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from platforms.base import Platform
 from platforms.redact import RULES, SECTIONS, _redact_sections, _replacer, patterns_for, redact
 from platforms.registry import UNITS
 from platforms.required_text import (
     _WORDS_PAYBACK,
     FoldedLines,
     folded,
+    from_line_starts,
     holds_any,
     line_local,
     may_match,
@@ -55,6 +57,16 @@ def test_redaction_with_the_shortcut_equals_every_rule_over_the_whole_text() -> 
     assert redact(text) == _redact_every_rule_over_the_whole_text(text)
 
 
+def test_redaction_with_the_literal_scan_equals_every_rule_over_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platforms import redact as redaction
+
+    monkeypatch.setattr(redaction, "_redacted_chars", redaction.SCAN_PAYBACK_CHARS)  # as after many configs
+    monkeypatch.setattr(redaction, "_scans", {})
+    texts = [p.read_text(errors="replace") for p in TEXTS]
+    assert [redact(t) for t in texts] == [_redact_every_rule_over_the_whole_text(t) for t in texts]
+    assert redaction._scans, "the scan of the rules' literals was never built"
+
+
 def test_only_patterns_that_cannot_cross_a_line_are_run_per_line() -> None:
     assert line_local(re.compile(r"(\bcommunity[ \t]+)\S+", re.M | re.I))
     assert not line_local(re.compile(r"(<key>)[^<]*(?=</key>)", re.M))  # [^<] takes newlines
@@ -84,6 +96,34 @@ def test_look_alike_letters_a_case_blind_regex_equates_are_folded() -> None:
     assert "$1$abc" not in redact(text) and "\u212aEY" not in redact(text)
 
 
+def test_a_pattern_searched_from_line_starts_finds_what_it_finds_in_the_text() -> None:
+    texts = [p.read_text(errors="replace") for p in TEXTS]
+    shifted = [p for p in PATTERNS if from_line_starts(p) is not None]
+    assert len(shifted) > 20  # the cues that can cross a line: most start at a line start
+    for pattern in shifted:
+        behind_newline = from_line_starts(pattern)
+        assert behind_newline is not None
+        assert [bool(pattern.search(t)) for t in texts] == [bool(behind_newline.search("\n" + t)) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [r"(?<=x)^a", r"^a|b", r"\A^a", r"^(?-m:^a)", r"^(a)?(?(1)b|c)", r"(?m:^a)", r"x^a"],
+)
+def test_patterns_that_can_see_what_precedes_a_line_are_not_shifted(regex: str) -> None:
+    assert from_line_starts(re.compile(regex, re.MULTILINE)) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b", " ", "\n", "\t", "-", "ab"]), max_size=20).map("".join))
+def test_shifted_search_agrees_on_any_text(text: str) -> None:
+    for regex in (r"^a\s*$", r"^\s*b", r"^$", r"^\bab\b|^ \B", r"^[^\n]*\n b", r"^(?=a)a\s+(?!b)"):
+        pattern = re.compile(regex, re.MULTILINE)
+        shifted = from_line_starts(pattern)
+        assert shifted is not None, regex
+        assert bool(pattern.search(text)) == bool(shifted.search("\n" + text)), (regex, text)
+
+
 @pytest.mark.parametrize(
     ("regex", "literals"),
     [
@@ -105,11 +145,21 @@ def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pyt
     from platforms.parsers import registry
 
     outputs = [registry.normalised(load_evidence(p)) for p in TEXTS if p.suffix != ".md"]
-    for evidence in outputs:  # past the size from which every cue's literals are read
-        registry.detect(evidence)
+    monkeypatch.setattr(detection, "SCAN_PAYBACK_CHARS", float("inf"))  # each config as in a fresh process
+    one_by_one = [registry.detect(evidence).model_dump() for evidence in outputs]
+    monkeypatch.setattr(detection, "SCAN_PAYBACK_CHARS", 0)  # as after many configs: the one-pass scan
+    monkeypatch.setattr(detection, "_scans", {})
     shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
-    monkeypatch.setattr(detection, "found_in", lambda cue, text, _index: cue.pattern.search(text) is not None)
-    assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
+    assert detection._scans, "the one-pass scan of the cues was never built"
+
+    def every_cue_searched(texts: list[tuple[str, object]], units: list[Platform]) -> set[tuple[str, int]]:
+        cues = [c for u in units for c in u.cues]
+        return {(c.regex, c.flags) for c in cues if any(c.pattern.search(text) for text, _ in texts)}
+
+    monkeypatch.setattr(detection, "_cues_found", every_cue_searched)
+    truth = [registry.detect(evidence).model_dump() for evidence in outputs]
+    assert one_by_one == truth
+    assert shortcut == truth
 
 
 def test_config_tree_queries_equal_a_search_of_every_line() -> None:

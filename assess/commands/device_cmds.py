@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from assess.console import print_json, safe_text
+from assess.console import plain_json, print_json, safe_text
 from core.errors import UserError
 from core.gc_tuning import fewer_collections
 from core.models.facts import DeviceFacts
@@ -37,9 +38,12 @@ def load_facts(path: Path, platform: str | None) -> DeviceFacts:
 
     # Secrets go before anything is parsed: no fact, finding or line printed can carry one. Cleaned of terminal
     # noise first, so no escape code or pager prompt inside a line hides its secret from the patterns.
-    outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(path)).items()}
+    raw = load_evidence(path)
+    outputs = {command: redact(text) for command, text in registry.normalised(raw).items()}
     chosen, why = (platform, "given with --platform") if platform else _detected_platform(path, outputs)
     facts = registry.parse_device(chosen, as_config_of(chosen, outputs))
+    if facts.hostname is None:  # a paste without a `hostname` line: its prompt, which normalising removed
+        registry.hostname_from_prompt(facts, {command: redact(text) for command, text in raw.items()})
     facts.platform_evidence = why
     return facts
 
@@ -155,7 +159,7 @@ def audit(
         findings = audit_findings(parsed, parsed.hostname or file.stem)
         if json_out:
             dumped = [f.model_dump(mode="json") for f in findings]
-            print_json({"facts": parsed.model_dump(mode="json"), "findings": dumped})
+            sys.stdout.write(plain_json({"facts": parsed.model_dump(mode="json"), "findings": dumped}) + "\n")
             return
     out = _terminal()
     out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)

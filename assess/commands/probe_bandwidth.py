@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, measure_and_report
+from assess.commands.probe_common import checked, codec_option, default_of, measure_and_report
 from assess.console import err_console
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS
 from collectors.probes.requests import BandwidthProbe
@@ -14,14 +14,18 @@ from core.models.probes import BandwidthResult
 
 def bandwidth(
     target: str = typer.Argument(..., metavar="HOST[:PORT]", help="The iperf3 server (default port 5201)."),
-    duration: float = typer.Option(5.0, "--duration", help=f"Seconds per test (at most {MAX_DURATION_S:.0f})."),
-    max_mbps: float = typer.Option(100.0, "--max-mbps", help=f"Rate cap per test (at most {MAX_RATE_MBPS:.0f})."),
+    duration: float = typer.Option(default_of(BandwidthProbe, "duration_s"), "--duration",
+        help=f"Seconds per test (at most {MAX_DURATION_S:.0f})."),
+    max_mbps: float = typer.Option(default_of(BandwidthProbe, "max_mbps"), "--max-mbps",
+        help=f"Rate cap per test (at most {MAX_RATE_MBPS:.0f})."),
     contracted_up: float | None = typer.Option(None, "--contracted-up", help="Contracted upload, Mbit/s."),
     contracted_down: float | None = typer.Option(None, "--contracted-down", help="Contracted download, Mbit/s."),
     force: bool = typer.Option(False, "--force", help="Allow a cap above the contracted rate plus 10 %."),
-    calls: int = typer.Option(10, "--calls", min=0, max=10_000, help="Peak concurrent calls (voice load)."),
-    codec: str = typer.Option("g711", "--codec", help="Codec of the voice load."),
-    ptime: int = typer.Option(20, "--ptime", min=10, max=120, help="Packet time of the voice load, ms."),
+    calls: int = typer.Option(default_of(BandwidthProbe, "calls"), "--calls",
+        min=0, max=10_000, help="Peak concurrent calls (voice load)."),
+    codec: str = typer.Option(default_of(BandwidthProbe, "codec"), "--codec", help="Codec of the voice load."),
+    ptime: int = typer.Option(default_of(BandwidthProbe, "ptime_ms"), "--ptime",
+        min=10, max=120, help="Packet time of the voice load, ms."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """TCP capacity up and down (-R) and UDP loss at the voice load, with headroom per direction.
@@ -29,7 +33,7 @@ def bandwidth(
     Hard caps: 4 tests of at most 30 s each, each at most --max-mbps (<= 1000), and never more
     than the contracted rate + 10 % unless --force. Needs the iperf3 binary.
     """
-    host, port = split_host_port(target, 5201)
+    host, port = split_host_port(target, default_of(BandwidthProbe, "port"))
     request = checked(BandwidthProbe(
         host=host, port=port, duration_s=duration, max_mbps=max_mbps, contracted_up_mbps=contracted_up,
         contracted_down_mbps=contracted_down, force=force, calls=calls, codec=codec_option(codec), ptime_ms=ptime))

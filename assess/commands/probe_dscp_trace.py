@@ -6,7 +6,7 @@ import socket
 
 import typer
 
-from assess.commands.probe_common import checked, measure_and_report
+from assess.commands.probe_common import checked, default_of, measure_and_report
 from assess.console import err_console
 from collectors.probes.dscp_trace import MAX_HOPS
 from collectors.probes.requests import DscpTraceProbe
@@ -18,7 +18,8 @@ from core.models.probes import DscpTraceResult
 def dscp_trace(
     host: str = typer.Argument(..., help="Target address (e.g. the reflector)."),
     dscp: str = typer.Option("ef", "--dscp", help="DSCP to send (name or 0-63)."),
-    max_hops: int = typer.Option(16, "--max-hops", min=1, max=MAX_HOPS, help="Highest TTL probed."),
+    max_hops: int = typer.Option(default_of(DscpTraceProbe, "max_hops"), "--max-hops",
+        min=1, max=MAX_HOPS, help="Highest TTL probed."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Send one marked UDP probe per TTL and read the TOS each hop quotes back (needs root).

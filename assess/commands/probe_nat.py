@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure
+from assess.commands.probe_common import default_of, measure
 from assess.commands.probe_output import emit, secret_value
 from collectors.probes.nat_probe import DEFAULT_STUN_PORT
 from collectors.probes.requests import NatProbe, NatPublicPairProbe
@@ -18,8 +18,10 @@ def nat(
         300.0, "--lifetime-cap", min=0, max=1800,
         help="Longest binding lifetime to look for, seconds (0 skips the lifetime test).",
     ),
-    parallel: int = typer.Option(8, "--parallel", min=2, max=32, help="Bindings tested in parallel per round."),
-    timeout: float = typer.Option(1.5, "--timeout", min=0.2, max=10, help="Seconds to wait for each STUN answer."),
+    parallel: int = typer.Option(default_of(NatProbe, "parallel"), "--parallel",
+        min=2, max=32, help="Bindings tested in parallel per round."),
+    timeout: float = typer.Option(default_of(NatProbe, "timeout_s"), "--timeout",
+        min=0.2, max=10, help="Seconds to wait for each STUN answer."),
     secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
     source: str | None = typer.Option(
         None, "--source", help="Leave by this local address or interface (one WAN link of several; an "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure
+from assess.commands.probe_common import default_of, measure
 from assess.commands.probe_output import emit, secret_value
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
 from collectors.probes.requests import PortsProbe
@@ -17,8 +17,10 @@ def ports(
     tcp: str = typer.Option("5060,5061", "--tcp", help="TCP ports/ranges ('' for none)."),
     samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", min=2, max=64,
                                 help="Ports tested per range: both edges plus evenly spaced ones."),
-    reflector_port: int = typer.Option(5004, "--reflector-port", min=1, max=65535, help="Reflector control port."),
-    timeout: float = typer.Option(1.0, "--timeout", min=0.2, max=10, help="Seconds to wait for answers per round."),
+    reflector_port: int = typer.Option(default_of(PortsProbe, "reflector_port"), "--reflector-port",
+        min=1, max=65535, help="Reflector control port."),
+    timeout: float = typer.Option(default_of(PortsProbe, "timeout_s"), "--timeout",
+        min=0.2, max=10, help="Seconds to wait for answers per round."),
     secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:

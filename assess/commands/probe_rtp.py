@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, codec_option, default_of, dscp_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.requests import RtpProbe
 from collectors.probes.rtp import MAX_DURATION_S
@@ -14,11 +14,14 @@ from core.models.probes import RtpResult
 
 def rtp(
     target: str = typer.Argument(..., metavar="HOST[:PORT]", help="The reflector (default port 5004)."),
-    codec: str = typer.Option("g711", "--codec", help="g711, g729, g722 or opus (payload size and clock)."),
-    ptime: int = typer.Option(20, "--ptime", help="Packet time in ms (10-120)."),
-    duration: float = typer.Option(10.0, "--duration", help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
+    codec: str = typer.Option(default_of(RtpProbe, "codec"), "--codec",
+        help="g711, g729, g722 or opus (payload size and clock)."),
+    ptime: int = typer.Option(default_of(RtpProbe, "ptime_ms"), "--ptime", help="Packet time in ms (10-120)."),
+    duration: float = typer.Option(default_of(RtpProbe, "duration_s"), "--duration",
+        help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
     dscp: str = typer.Option("ef", "--dscp", help="DSCP to mark the stream and ask for on the echo (name or 0-63)."),
-    jitter_buffer: float = typer.Option(60.0, "--jitter-buffer", help="Jitter-buffer depth in ms for effective loss."),
+    jitter_buffer: float = typer.Option(default_of(RtpProbe, "jitter_buffer_ms"), "--jitter-buffer",
+        help="Jitter-buffer depth in ms for effective loss."),
     secret: str | None = typer.Option(
         None,
         "--secret",
@@ -34,7 +37,7 @@ def rtp(
     (<= 1 kB), i.e. under 100 kbit/s each way. An unreachable reflector is reported as not
     assessed within ~2 s (exit 1).
     """
-    host, port = split_host_port(target, 5004)
+    host, port = split_host_port(target, default_of(RtpProbe, "port"))
     codec = codec_option(codec)
     marking = dscp_option(dscp)
     request = checked(RtpProbe(host=host, port=port, codec=codec, ptime_ms=ptime, duration_s=duration, dscp=marking,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure
+from assess.commands.probe_common import default_of, measure
 from assess.commands.probe_output import emit, secret_value
 from collectors.probes.requests import SipAlgProbe
 from collectors.probes.sip_alg import DEFAULT_ALT_PORT
@@ -18,7 +18,8 @@ def sip_alg(
     transport: str = typer.Option("udp", "--transport", help="udp or tcp."),
     alt_port: int = typer.Option(DEFAULT_ALT_PORT, "--alt-port", min=1, max=65535,
                                  help="The reflector's non-standard SIP echo port."),
-    timeout: float = typer.Option(1.5, "--timeout", min=0.2, max=10, help="Seconds to wait for each echo."),
+    timeout: float = typer.Option(default_of(SipAlgProbe, "timeout_s"), "--timeout",
+        min=0.2, max=10, help="Seconds to wait for each echo."),
     secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -32,7 +33,7 @@ def sip_alg(
     """
     if transport not in ("udp", "tcp"):
         raise UserError(f"--transport must be udp or tcp, not {transport!r}")
-    host, port = split_host_port(target, 5060)
+    host, port = split_host_port(target, default_of(SipAlgProbe, "port"))
     request = SipAlgProbe(host=host, port=port, transport="tcp" if transport == "tcp" else "udp", alt_port=alt_port,
                           timeout_s=timeout, secret=secret_value(secret))
     result = measure(request, SipAlgResult, as_json)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import measure
+from assess.commands.probe_common import default_of, measure
 from assess.commands.probe_output import emit
 from collectors.probes.requests import SipPathProbe
 from collectors.probes.target import split_host_port
 from core.models.traversal import SignallingResult
 
+DNS_PORT = default_of(SipPathProbe, "dns_port")
+
 
 def sip_path(
     domain: str = typer.Argument(..., help="The provider's SIP domain, e.g. sip.provider.example."),
     dns: str | None = typer.Option(None, "--dns", help="DNS server to ask, SERVER[:PORT] (default: the system's)."),
-    timeout: float = typer.Option(2.0, "--timeout", min=0.2, max=10, help="Seconds per DNS query and per server."),
+    timeout: float = typer.Option(default_of(SipPathProbe, "timeout_s"), "--timeout",
+        min=0.2, max=10, help="Seconds per DNS query and per server."),
     ca_file: str | None = typer.Option(None, "--ca-file", help="CA bundle to verify SIPS certificates with."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -26,7 +29,7 @@ def sip_path(
     waiting at most --timeout; DNS queries time out after --timeout. A DNS server that does not
     answer gives "not assessed" (exit 1).
     """
-    server, port = split_host_port(dns, 53) if dns else (None, 53)
+    server, port = split_host_port(dns, DNS_PORT) if dns else (None, DNS_PORT)
     request = SipPathProbe(domain=domain, dns_server=server, dns_port=port, timeout_s=timeout, ca_file=ca_file)
     result = measure(request, SignallingResult, as_json)
     rows: list[tuple[str, object]] = [("domain", domain), ("NAPTR", len(result.naptr))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, default_of, dscp_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.requests import StampProbe
 from collectors.probes.stamp import MAX_DURATION_S
@@ -14,8 +14,10 @@ from core.models.stamp import StampResult
 
 def stamp(
     target: str = typer.Argument(..., metavar="HOST[:PORT]", help="A STAMP session-reflector (default port 862)."),
-    duration: float = typer.Option(10.0, "--duration", help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
-    interval: float = typer.Option(20.0, "--interval", help="Milliseconds between test packets (10-1000)."),
+    duration: float = typer.Option(default_of(StampProbe, "duration_s"), "--duration",
+        help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
+    interval: float = typer.Option(default_of(StampProbe, "interval_ms"), "--interval",
+        help="Milliseconds between test packets (10-1000)."),
     dscp: str = typer.Option("ef", "--dscp", help="DSCP to mark test packets with and ask for on return."),
     no_cos: bool = typer.Option(False, "--no-cos", help="Do not send the RFC 8972 Class-of-Service TLV."),
     secret: str | None = typer.Option(
@@ -30,7 +32,7 @@ def stamp(
     most 300 s, at most 100 packets/s, packets under 150 bytes (under 120 kbit/s). Without an
     answer within 2 s the result is "not assessed" (exit 1).
     """
-    host, port = split_host_port(target, 862)
+    host, port = split_host_port(target, default_of(StampProbe, "port"))
     marking = dscp_option(dscp)
     request = checked(StampProbe(host=host, port=port, duration_s=duration, interval_ms=interval, dscp=marking,
                                  secret=secret or None, class_of_service=not no_cos))

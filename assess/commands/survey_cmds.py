@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -67,11 +68,14 @@ def _run(plan_path: Path, opts: SurveyOptions) -> SurveyOutcome:
 
 
 def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
-    table = Table(title="Readiness by site", title_justify="left")
-    table.add_column("site")
-    table.add_column("verdict", no_wrap=True)
+    table = Table(title="Readiness by site", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                  collapse_padding=True, pad_edge=False)
+    # Without vertical rules, and with counts that never wrap, an 80-column terminal has room for the site's
+    # name (boxed, it cut "Headquarters, Leeds" to "Headqua…" and the counts' headers in two).
+    table.add_column("site", min_width=14)
+    table.add_column("verdict", min_width=len("CONDITIONAL"))
     for col in ("score", "coverage", "fail", "warn", "unknown", "not assessed"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
     for r in outcome.results:
         counts = {s: sum(1 for f in r.findings if f.status == s) for s in (Status.FAIL, Status.WARN, Status.UNKNOWN)}
         verdict = f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]"

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -98,6 +99,7 @@ class Run(BaseModel):
 
 SAMPLE_FIELDS = tuple(Sample.model_fields)
 GAP_FIELDS = tuple(Gap.model_fields)
+RowT = TypeVar("RowT", Sample, Gap)
 
 
 class Store:
@@ -224,19 +226,20 @@ class Store:
 
     def samples(self, site: str | None = None, link: str | None = None) -> list[Sample]:
         """Samples (of one site/link when given) in time order."""
-        where, args = _where(site, link)
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT {', '.join(SAMPLE_FIELDS)} FROM samples{where} ORDER BY site, link, slot", args).fetchall()
-        return [Sample.model_validate(dict(zip(SAMPLE_FIELDS, r, strict=True))) for r in rows]
+        return self._read(Sample, "samples", SAMPLE_FIELDS, "slot", site, link)
 
     def gaps(self, site: str | None = None, link: str | None = None) -> list[Gap]:
         """Gaps (of one site/link when given) in time order."""
+        return self._read(Gap, "gaps", GAP_FIELDS, "first_slot", site, link)
+
+    def _read(self, model: type[RowT], table: str, fields: tuple[str, ...], slot: str,
+              site: str | None, link: str | None) -> list[RowT]:
+        """Rows of ``table`` as ``model``s, ordered by link and then by ``slot``."""
         where, args = _where(site, link)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {', '.join(GAP_FIELDS)} FROM gaps{where} ORDER BY site, link, first_slot", args).fetchall()
-        return [Gap.model_validate(dict(zip(GAP_FIELDS, r, strict=True))) for r in rows]
+                f"SELECT {', '.join(fields)} FROM {table}{where} ORDER BY site, link, {slot}", args).fetchall()
+        return [model.model_validate(dict(zip(fields, r, strict=True))) for r in rows]
 
     def last_slot(self, site: str, link: str) -> int | None:
         """The last interval of a link that was measured or recorded as a gap."""

@@ -252,7 +252,8 @@ def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
             ax.axvline(target, color=TARGET, lw=0.9, ls="--", label=f"target {target:g} ms")
         ax.set_xlabel("round-trip time (ms)")
         ax.set_ylabel("samples")
-        ax.legend(fontsize=7)
+        # Above the axes: inside, the legend covered the histogram's peak, which sits at the median line.
+        ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, borderaxespad=0.2)
         _style(ax)
         return _svg(fig)
 

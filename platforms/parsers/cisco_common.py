@@ -264,11 +264,13 @@ def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
     return found
 
 
-# Top-level lines one of these configs cannot be without (IOS, IOS-XE, NX-OS, ASA, EOS).
+# Top-level lines one of these configs cannot be without (IOS, IOS-XE, NX-OS, ASA, EOS), and the headers of
+# `show access-lists`, whose entries are configuration read back.
 CONFIG_CUE = re.compile(
     r"^(?:!|:|(?:hostname|switchname|version|interface|vlan|class-map|policy-map|ip|ipv6|no|service|logging|ntp"
     r"|snmp-server|spanning-tree|aaa|username|line|router|access-list|object|object-group|feature|boot|enable"
-    r"|end|ASA Version|Building configuration|Current configuration)\b)",
+    r"|end|ASA Version|Building configuration|Current configuration"
+    r"|(?:Standard|Extended|Reflexive) IP access list|IPv6 access list)\b)",  # `show access-lists` as evidence
     re.MULTILINE,
 )
 

@@ -12,12 +12,13 @@ import re
 from collections.abc import Mapping
 
 from core.models.facts import DeviceFacts, Port, SipAlgState, Vlan
+from platforms.fortinet import PLATFORM as UNIT
 from platforms.parsers import fortinet_policy, fortinet_qos
 from platforms.parsers.common import add_evidence, pick_output, status_field
 from platforms.parsers.fortios_config import FortiNode, load_tree, looks_like_fortios, section
 
 PLATFORM = "fortinet"
-CONFIG_COMMANDS = ("show full-configuration", "show")
+CONFIG_COMMANDS = UNIT.config_outputs
 # FortiOS' UDP session TTL when neither session-ttl nor udp-idle-timer says otherwise.
 DEFAULT_UDP_TTL_S = 180
 SIP_PORT = 5060

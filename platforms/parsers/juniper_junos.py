@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from core.models.facts import DeviceFacts, PolicyAttachment, Port, Vlan
+from platforms.juniper_junos import PLATFORM as UNIT
 from platforms.parsers import junos_cos, junos_security
 from platforms.parsers.common import add_evidence, check_text, pick_output, status_field, vlan_ids
 from platforms.parsers.junos_config import (
@@ -28,7 +29,7 @@ from platforms.parsers.junos_config import (
 from platforms.parsers.unread import warn_unread
 
 PLATFORM = "juniper_junos"
-CONFIG_COMMANDS = ("show configuration | display set", "show configuration")
+CONFIG_COMMANDS = UNIT.config_outputs  # the set form first
 WAN_ZONES = ("untrust", "internet", "outside", "wan")
 COS_COMMAND = "show class-of-service interface"
 FLOW_COMMAND = "show security flow status"

@@ -157,6 +157,11 @@ _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _TOKEN = re.compile(rf'"(?:[^"\\{_BREAKS}]|\\[^{_BREAKS}])*"|[{{}};\[\]]|#[^{_BREAKS}]*|[^\s{{}};\[\]"]+|"')
 
 
+# Tags in front of a statement that say how to load or guard it, not what it configures (``replace:`` is what
+# `load replace` files and generators such as aerleon/capirca put before a stanza to swap it in whole).
+_LOAD_TAGS = frozenset({"inactive:", "protect:", "replace:"})
+
+
 def _brace_tokens(text: str) -> list[str]:
     """Words, quoted strings and braces of a curly-brace config, comments dropped (one scan of the text)."""
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
@@ -181,7 +186,7 @@ def brace_paths(text: str) -> list[Path]:
         if token == "{":
             if inactive_depth is None and words[:1] == ["inactive:"]:
                 inactive_depth = len(stack)
-            block = [w for w in words if w not in ("inactive:", "protect:")]
+            block = [w for w in words if w not in _LOAD_TAGS]
             prefix.extend(block)
             stack.append(len(block))
             words = []
@@ -193,7 +198,7 @@ def brace_paths(text: str) -> list[Path]:
                 inactive_depth = None
         elif token == ";":
             if inactive_depth is None and words and words[0] != "inactive:":
-                paths.extend(_expand_lists([*prefix, *(w for w in words if w != "protect:")]))
+                paths.extend(_expand_lists([*prefix, *(w for w in words if w not in _LOAD_TAGS)]))
             words = []
         else:
             words.append(token)

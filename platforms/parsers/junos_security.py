@@ -107,14 +107,14 @@ def applications(paths: Sequence[Path]) -> JunosApplications:
             continue
         term = rest[1] if rest[:1] == ("term",) and len(rest) > 1 else ""
         rest = rest[2:] if term else rest
-        if len(rest) < 2:
-            continue
-        if rest[0] == "protocol":
-            protos[(name, term)] = rest[1]
-        elif rest[0] == "destination-port" and (rng := _port(rest[1])) is not None:
-            ports.setdefault((name, term), []).append(rng)
-        elif rest[0] == "inactivity-timeout" and rest[1].isdecimal():
-            apps.timeouts[name] = int(rest[1])
+        # a term is one statement per attribute, or all on one line (``term t1 protocol udp destination-port 53;``)
+        for key, value in zip(rest[::2], rest[1::2], strict=False):
+            if key == "protocol":
+                protos[(name, term)] = value
+            elif key == "destination-port" and (rng := _port(value)) is not None:
+                ports.setdefault((name, term), []).append(rng)
+            elif key == "inactivity-timeout" and value.isdecimal():
+                apps.timeouts[name] = int(value)
     for (name, term), proto in protos.items():
         protocol: Protocol = "udp" if proto == "udp" else "tcp" if proto == "tcp" else "other"
         apps.services.setdefault(name, []).append(Service(protocol, tuple(ports.get((name, term), []))))

@@ -43,9 +43,25 @@ def looks_like_sysctl(text: str) -> bool:
     return bool(_SYSCTL_LINE.search(text[:20_000]))
 
 
+# A setting made by a boot script: ``sysctl -w net/netfilter/x=1`` or ``echo 1 > /proc/sys/net/netfilter/x``.
+_SCRIPTED_SYSCTL = re.compile(r"^[ \t]*(?:sysctl -w \S+=\S+|echo \S+ > /proc/sys/\S+)[ \t]*$", re.M)
+
+
+def _as_sysctl_lines(text: str) -> str:
+    """Scripted settings rewritten as the ``key = value`` lines of a sysctl.conf."""
+    lines = []
+    for line in _SCRIPTED_SYSCTL.findall(text):
+        words = line.split()
+        key, _, value = (words[2].partition("=") if words[0] == "sysctl" else (words[3], "=", words[1]))
+        lines.append(f"{key.removeprefix('/proc/sys/').replace('/', '.')} = {value}")
+    return "\n".join(lines)
+
+
 def _sysctl_text(outputs: Mapping[str, str]) -> str:
-    """The sysctl settings in the evidence: the collected command, or any output that is sysctl lines."""
-    return "\n".join(t for c, t in outputs.items() if c == SYSCTL_COMMAND or looks_like_sysctl(t))
+    """The sysctl settings in the evidence: the collected command, any output that is sysctl lines, or a script's."""
+    texts = [t for c, t in outputs.items() if c == SYSCTL_COMMAND or looks_like_sysctl(t)]
+    texts += [_as_sysctl_lines(t) for t in outputs.values() if _SCRIPTED_SYSCTL.search(t[:20_000])]
+    return "\n".join(t for t in texts if t)
 
 
 def _ruleset(outputs: Mapping[str, str]) -> tuple[Ruleset | None, str]:

@@ -55,6 +55,14 @@ def _only_established(text: str) -> bool:
     return state is not None and not state[0] and "new" not in ",".join(state[1])
 
 
+def _from_source_ports(text: str) -> bool:
+    """True for a rule that matches only given source ports (traceroute replies, DNS answers).
+
+    Facts have no source ports: such a rule must not read as opening its destination ports to everyone.
+    """
+    return any(_nft_value(text, f"{proto} sport") for proto in ("udp", "tcp", "th"))
+
+
 def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
     """Verdict rules of forward/input chains plus DNAT port forwards."""
     rules: list[FirewallRule] = []
@@ -64,7 +72,7 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
         dnat = "dnat" in words and rule.hook == "prerouting"
         if (verdict is None or rule.hook not in FILTER_HOOKS) and not dnat:
             continue
-        if _only_established(rule.text):
+        if _only_established(rule.text) or _from_source_ports(rule.text):
             continue
         iif = _nft_value(rule.text, "iifname")
         direction = "dnat" if dnat else f"{rule.hook} from {','.join(iif[1]) if iif else 'any'}"
@@ -118,6 +126,8 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
         state = _ipt_option(words, "--ctstate", "--state")
         if state is not None and "NEW" not in state[1]:
             continue
+        if _ipt_option(words, "--sport", "--sports", "--source-port", "--source-ports"):
+            continue  # matches only given source ports: see _from_source_ports
         proto = _ipt_option(words, "-p", "--protocol")
         protocol: Protocol = (
             "any" if proto is None else "udp" if proto[1] == "udp" else "tcp" if proto[1] == "tcp" else "other"

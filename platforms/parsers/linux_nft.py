@@ -46,18 +46,73 @@ _BLOCK = re.compile(
 HEAD_CHARS = 20_000
 
 
+# ``add rule ip filter INPUT ...``: the command form (``iptables-restore-translate``, ``nft -f`` scripts).
+_COMMAND = re.compile(
+    rf"^\s*(?:nft\s+)?(add|insert|create)\s+(table|chain|rule)\s+(?:({'|'.join(_FAMILIES)})\s+)?(\S+)(?:\s+(\S+))?\s*(.*)$"
+)
+
+
 def looks_like_nft(text: str) -> bool:
-    """True for an nftables ruleset (``nft list ruleset`` output or an ``nft -f`` file)."""
-    return bool(re.search(rf"^\s*{_TABLE.pattern}", text[:HEAD_CHARS], re.M))
+    """True for an nftables ruleset (``nft list ruleset`` output or an ``nft -f`` file, listing or commands)."""
+    head = text[:HEAD_CHARS]
+    return bool(re.search(rf"^\s*{_TABLE.pattern}", head, re.M) or re.search(r"^\s*add\s+rule\s+", head, re.M))
+
+
+def _commands_as_listing(text: str) -> str:
+    """``add table/chain/rule`` commands rewritten as the ``table { chain { ... } }`` listing they build."""
+    tables: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for raw in text.splitlines():
+        match = _COMMAND.match(_without_comment(raw))
+        if match is None:
+            continue
+        verb, kind, family, table, chain, rest = match.groups()
+        chains = tables.setdefault((family or "ip", table), {})
+        if kind == "chain" and chain:
+            body = rest.strip().removeprefix("{").removesuffix("}").strip()
+            chains.setdefault(chain, []).extend([body] if body else [])
+        elif kind == "rule" and chain:
+            rules = chains.setdefault(chain, [])
+            rules.insert(0, rest) if verb == "insert" else rules.append(rest)
+    listing: list[str] = []
+    for (family, table), chains in tables.items():
+        listing.append(f"table {family} {table} {{")
+        for name, lines in chains.items():
+            listing += [f"chain {name} {{", *lines, "}"]
+        listing.append("}")
+    return "\n".join(listing)
+
+
+# ``iptables [-t nat] -A INPUT ...`` as a firewall script runs it (sudo, a full path or ``$IPT`` in front).
+_IPT_SCRIPT_LINE = re.compile(r"^[ \t]*(?:sudo\s+)?(?:\S*/)?iptables\s+(?:-t\s+(\w+)\s+)?(-[AINP])\s+(\S+)(.*)$", re.M)
 
 
 def looks_like_iptables_save(text: str) -> bool:
-    """True for ``iptables-save`` output."""
-    return bool(re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text)
+    """True for ``iptables-save`` output, or a shell script of ``iptables -A``/``-P`` commands."""
+    saved = re.search(r"^\*(filter|nat|mangle|raw)\s*$", text[:4000], re.M) and "COMMIT" in text
+    return bool(saved or _IPT_SCRIPT_LINE.search(text[:HEAD_CHARS]))
+
+
+def _script_as_save(text: str) -> str:
+    """The ``iptables`` commands of a script as the iptables-save dump they leave behind (insert = append)."""
+    headers: dict[str, list[str]] = {}
+    rules: dict[str, list[str]] = {}
+    for table, option, chain, rest in _IPT_SCRIPT_LINE.findall(text):
+        table = table or "filter"
+        if option == "-P":
+            headers.setdefault(table, []).append(f":{chain} {rest.split()[0] if rest.split() else '-'} [0:0]")
+        elif option == "-N":
+            headers.setdefault(table, []).append(f":{chain} - [0:0]")
+        else:
+            rest = re.sub(r"^\s+\d+(?=\s)", "", rest) if option == "-I" else rest  # `-I CHAIN 1 ...`
+            rules.setdefault(table, []).append(f"-A {chain}{rest}")
+    tables = dict.fromkeys([*headers, *rules])
+    return "\n".join("\n".join([f"*{t}", *headers.get(t, []), *rules.get(t, []), "COMMIT"]) for t in tables)
 
 
 def parse_nft(text: str) -> Ruleset:
-    """Rules, sets and SIP helpers of an nft ruleset listing."""
+    """Rules, sets and SIP helpers of an nft ruleset listing (or of the commands that build one)."""
+    if not re.search(rf"^\s*{_TABLE.pattern}", text[:HEAD_CHARS], re.M):
+        text = _commands_as_listing(text)
     ruleset = Ruleset()
     family = table = chain = hook = ""
     block = ""  # the kind of block we are in: chain, set, map, ct helper ...
@@ -86,7 +141,36 @@ def parse_nft(text: str) -> Ruleset:
             ruleset.rules.append(
                 NetfilterRule(family=family, table=table, chain=chain, hook=hook, text=line, source=source)
             )
+    inherit_hooks(ruleset)
     return ruleset
+
+
+# A jump with no match of its own: ``jump X`` / ``-A INPUT -j X``, maybe with a counter or a comment.
+_JUMP = re.compile(r"(?:-A\s+\S+\s+)?(?:counter\s+)?(?:jump|goto|-j|-g)\s+(\S+)")
+_NOISE = re.compile(r'-m\s+comment\s+--comment\s+(?:"[^"]*"|\S+)|\bcomment\s+"[^"]*"|\bcounter\b')
+_IPT_BUILTIN_CHAINS = frozenset({"INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"})
+
+
+def inherit_hooks(ruleset: Ruleset) -> None:
+    """Give the rules of a regular chain the hook of the chain that jumps to it (transitively).
+
+    Generated rulesets (aerleon/capirca, firewalld, hand-made ``IN_CUSTOMRULES`` chains) keep their verdicts
+    in regular chains reached by ``jump``/``goto``/``-j``: those rules filter the hook their caller is on.
+    Only a jump without a match of its own passes its hook on: behind ``tcp dport 22 jump SAFEZONE`` the
+    chain's rules only ever see SSH, which a flat rule record cannot say.
+    """
+    hooks = {(r.family, r.table, r.chain): r.hook for r in ruleset.rules if r.hook}
+    changed = True
+    while changed:
+        changed = False
+        for rule in ruleset.rules:
+            hook = hooks.get((rule.family, rule.table, rule.chain))
+            target = _JUMP.fullmatch(" ".join(_NOISE.sub(" ", rule.text).split())) if hook else None
+            if hook and target and (key := (rule.family, rule.table, target.group(1))) not in hooks:
+                hooks[key] = hook
+                changed = True
+    for rule in ruleset.rules:
+        rule.hook = rule.hook or hooks.get((rule.family, rule.table, rule.chain), "")
 
 
 def _statements(text: str) -> Iterator[str]:
@@ -148,7 +232,9 @@ def _elements(line: str) -> list[str]:
 
 
 def parse_iptables_save(text: str) -> Ruleset:
-    """Rules of an iptables-save dump (chains map to hooks by their built-in names)."""
+    """Rules of an iptables-save dump (chains map to hooks by their built-in names), or of a script's commands."""
+    if not re.search(r"^\*(filter|nat|mangle|raw|security)\s*$", text, re.M):
+        text = _script_as_save(text)
     ruleset = Ruleset()
     table = ""
     for raw in text.splitlines():
@@ -162,8 +248,10 @@ def parse_iptables_save(text: str) -> Ruleset:
         elif line.startswith("-A "):
             words = shell_words(line)
             chain = words[1] if len(words) > 1 else ""
-            rule = NetfilterRule(family="ip", table=table, chain=chain, hook=chain.lower(), text=line, source=line)
+            hook = chain.lower() if chain in _IPT_BUILTIN_CHAINS else ""  # a user chain takes its caller's hook
+            rule = NetfilterRule(family="ip", table=table, chain=chain, hook=hook, text=line, source=line)
             ruleset.rules.append(rule)
             if "--helper" in words and words[words.index("--helper") + 1 :][:1] == ["sip"]:
                 ruleset.sip_helpers.append("sip (iptables CT target)")
+    inherit_hooks(ruleset)
     return ruleset

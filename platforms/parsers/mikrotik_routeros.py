@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 
 from core.models.facts import DeviceFacts, Port, Vlan
+from platforms.mikrotik_routeros import PLATFORM as UNIT
 from platforms.parsers import mikrotik_firewall, mikrotik_qos
 from platforms.parsers.common import add_evidence, duration_s, pick_output, status_field, vlan_ids
 from platforms.parsers.routeros_export import (
@@ -26,7 +27,7 @@ from platforms.parsers.routeros_export import (
 )
 
 PLATFORM = "mikrotik_routeros"
-CONFIG_COMMANDS = ("/export verbose", "/export", "export verbose", "export")
+CONFIG_COMMANDS = UNIT.config_outputs
 _VOICE_WORDS = re.compile(r"\b(voice|voip)\b", re.I)
 # RouterOS' udp-stream-timeout default (3m in v6 and v7): the timer of every UDP flow that saw a reply.
 DEFAULT_UDP_STREAM_TIMEOUT_S = 180

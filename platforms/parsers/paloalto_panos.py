@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from core.errors import UserError
 from core.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
+from platforms.paloalto_panos import PLATFORM as UNIT
 from platforms.parsers import panos_policy
 from platforms.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
 from platforms.parsers.panos_setformat import (
@@ -29,7 +30,7 @@ from platforms.parsers.panos_setformat import (
 from platforms.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
 
 PLATFORM = "paloalto_panos"
-CONFIG_COMMANDS = ("show config running", "show config merged", "show")
+CONFIG_COMMANDS = UNIT.config_outputs
 DEFAULT_UDP_TIMEOUT_S = 30  # PAN-OS default session timeout-udp
 WAN_ZONES = ("untrust", "outside", "internet", "wan")
 SIP_PORT = 5060

@@ -66,7 +66,12 @@ def _rule_services(rule: Element, svc: dict[str, list[Service]], groups: dict[st
     names = members(rule, "service") or ["any"]
     apps = members(rule, "application") or ["any"]
     if "application-default" not in names:
-        return resolve_services(names, groups, svc)
+        resolved = resolve_services(names, groups, svc)
+        if "any" in apps or "sip" in apps or not all(a in APP_DEFAULT_PORTS for a in apps):
+            return resolved
+        # App-ID admits only the named applications whatever the service's ports: SIP or RTP never matches
+        # `web-browsing` on `any-tcp`, so such a rule counts with its applications' own ports only
+        return [s for app in apps for s in APP_DEFAULT_PORTS[app]]
     if "any" in apps:
         return [ANY_SERVICE]
     return [s for app in apps for s in APP_DEFAULT_PORTS.get(app, [])]

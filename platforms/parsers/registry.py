@@ -51,12 +51,12 @@ def parse_device(platform: str, outputs: Mapping[str, str]) -> DeviceFacts:
         known = ", ".join(sorted(PARSERS)) or "none yet"
         raise UserError(f"no parser for platform {platform!r} (known: {known})")
     clean = normalised(outputs)
-    config_command = UNITS[platform].config_command or ""
-    if "\x00" in outputs.get(config_command, ""):  # before normalising, which drops the NUL with the noise
-        check_text(outputs[config_command], f"output of {config_command!r}")
+    for config_command in UNITS[platform].config_outputs:
+        if "\x00" in outputs.get(config_command, ""):  # before normalising, which drops the NUL with the noise
+            check_text(outputs[config_command], f"output of {config_command!r}")
     _refuse_artefacts_only(outputs, clean)
     facts = parser(clean)
-    _hostname_from_prompt(facts, outputs)
+    hostname_from_prompt(facts, outputs)
     warnings = understanding_warnings(facts, blank_facts(platform), clean)
     facts.parse_warnings.extend(w for w in warnings if w not in facts.parse_warnings)
     return facts
@@ -71,7 +71,7 @@ def _refuse_artefacts_only(raw: Mapping[str, str], clean: Mapping[str, str]) -> 
         raise UserError(f"output of {texts[0]!r} holds no configuration line, only terminal artefacts (prompts, pager)")
 
 
-def _hostname_from_prompt(facts: DeviceFacts, raw: Mapping[str, str]) -> None:
+def hostname_from_prompt(facts: DeviceFacts, raw: Mapping[str, str]) -> None:
     """A paste without a ``hostname`` line still names its device in the prompt normalising removed."""
     if facts.hostname is not None:
         return
