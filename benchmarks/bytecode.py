@@ -61,5 +61,8 @@ def bytecode_envs(
         for cmd in warm_up:
             subprocess.run(list(cmd), env=_env(installed, write=True), capture_output=True, timeout=600)
         shutil.copytree(installed, from_source, symlinks=True)
-        shutil.rmtree(_project_cache(from_source))
+        # The project's packages only: a virtualenv inside the checkout (./dev makes .venv there) keeps its
+        # libraries' bytecode, as a checkout run from source does.
+        for name in packages:
+            shutil.rmtree(_project_cache(from_source) / name, ignore_errors=True)
         yield BytecodeEnvs(_env(installed, write=False), _env(from_source, write=False))

@@ -13,7 +13,10 @@ from typing import Final
 PLATFORM_PACKAGE: Final = "platforms"
 
 # The modules of the platform package that are the layer itself, not a platform.
-LAYER_MODULES: Final = frozenset({"base", "detection", "docs", "normalise", "redact", "registry", "required_text"})
+LAYER_MODULES: Final = frozenset({
+    "_pattern_literals", "base", "detection", "docs", "normalise", "pattern_table", "redact", "registry",
+    "required_text",
+})
 
 
 def _unit_names() -> tuple[str, ...]:

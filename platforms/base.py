@@ -10,8 +10,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Final, Literal
 
-from netutils.lib_mapper import NAPALM_LIB_MAPPER_REVERSE, NETMIKO_LIB_MAPPER_REVERSE, NTCTEMPLATES_LIB_MAPPER_REVERSE
-
 from core.models.facts import DeviceFacts
 from platforms.redact import Rule
 
@@ -98,14 +96,21 @@ class Platform:
         """Every command whose output the parser reads as the whole configuration."""
         return (self.config_command, *self.config_aliases) if self.config_command else self.config_aliases
 
+    # netutils' lib_mapper is imported by these properties, not at the top: it builds every library's name
+    # tables when imported (~10 ms), which `assess facts` and the other commands that never collect would pay.
+
     @property
     def netmiko_device_type(self) -> str:
         """netmiko's device_type, via netutils' lib_mapper."""
+        from netutils.lib_mapper import NETMIKO_LIB_MAPPER_REVERSE
+
         return NETMIKO_LIB_MAPPER_REVERSE.get(self.name, self.name)
 
     @property
     def napalm_driver(self) -> str | None:
         """The napalm driver when napalm itself ships one that works over SSH or the device's API."""
+        from netutils.lib_mapper import NAPALM_LIB_MAPPER_REVERSE
+
         driver = NAPALM_LIB_MAPPER_REVERSE.get(self.name)
         if driver is None:
             return None
@@ -115,6 +120,8 @@ class Platform:
     @property
     def ntc_templates_platform(self) -> str | None:
         """ntc-templates' platform name, via netutils' lib_mapper."""
+        from netutils.lib_mapper import NTCTEMPLATES_LIB_MAPPER_REVERSE
+
         return NTCTEMPLATES_LIB_MAPPER_REVERSE.get(self.name)
 
     @property

@@ -116,29 +116,32 @@ def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> 
     )
 
 
-def _cues_found(texts: list[tuple[str, FoldedLines]], units: list[Platform]) -> set[re.Pattern[str]]:
-    """The patterns of the units' cues found in any of the (text, its lines) pairs."""
+CueKey = tuple[str, int]  # a cue's (regex, flags): cues of several units (IOS and IOS-XE) share one
+
+
+def _cues_found(texts: list[tuple[str, FoldedLines]], units: list[Platform]) -> set[CueKey]:
+    """The cues of the units found in any of the (text, its lines) pairs."""
     global _weighed_chars
     if _weighed_chars < SCAN_PAYBACK_CHARS:
         _weighed_chars += sum(len(text) for text, _ in texts)
-        patterns = {c.pattern for u in units for c in u.cues}
-        return {p for p in patterns if any(found_in(p, *pair) for pair in texts)}
+        cues = {(c.regex, c.flags): c for u in units for c in u.cues}  # each compiled only if its literals are there
+        return {key for key, cue in cues.items() if any(found_in(cue, *pair) for pair in texts)}
     key = tuple(map(id, units))  # a Platform holds dicts, so no hash: the scan kept with the units it is for
     if key not in _scans:
-        _scans[key] = (units, PatternScan(c.pattern for u in units for c in u.cues))
-    scan = _scans[key][1]
-    return {pattern for pair in texts for pattern in scan.matching(*pair)}
+        keys = {c.pattern: (c.regex, c.flags) for u in units for c in u.cues}
+        _scans[key] = (units, PatternScan(keys), keys)
+    _, scan, keys = _scans[key]
+    return {keys[pattern] for pair in texts for pattern in scan.matching(*pair)}
 
 
-_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan]] = {}
+_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan, dict[re.Pattern[str], CueKey]]] = {}
 
 
 def _evidence(
-    unit: Platform, matching: set[re.Pattern[str]], commands: Iterable[str], units: list[Platform]
+    unit: Platform, matching: set[CueKey], commands: Iterable[str], units: list[Platform]
 ) -> list[tuple[int, str]]:
-    """(weight, why) of every cue of ``unit`` whose pattern is ``matching``, and of the commands only its family
-    runs."""
-    found = [(c.weight, c.why) for c in unit.cues if c.pattern in matching]
+    """(weight, why) of every cue of ``unit`` that is ``matching``, and of the commands only its family runs."""
+    found = [(c.weight, c.why) for c in unit.cues if (c.regex, c.flags) in matching]
     family = unit.variant_of or unit.name
     for command in commands:
         runners = {u.variant_of or u.name for u in units if command in u.commands}

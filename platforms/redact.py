@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from pydantic import JsonValue
@@ -23,10 +24,9 @@ from platforms.required_text import (
     PAYBACK_CHARS,
     FoldedLines,
     LiteralScan,
-    line_local,
     may_match,
+    needs,
     required_literals,
-    requirement,
 )
 
 REDACTED: Final = "<redacted>"
@@ -47,20 +47,29 @@ PLATFORMS: Final = PLATFORM_NAMES  # one per unit in platforms/
 CISCO_LIKE: Final = frozenset({"cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa", "arista_eos"})
 
 
+RULE_FLAGS: Final = int(re.IGNORECASE | re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One secret form: a pattern whose group 1 is kept and whose rest is replaced."""
 
     name: str
-    pattern: re.Pattern[str]
+    regex: str
     platforms: frozenset[str] = frozenset()  # empty: every platform
     replacement: str = REDACTED
+    flags: int = RULE_FLAGS
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern, on first use: a text that lacks the rule's literals never needs it."""
+        return re.compile(self.regex, self.flags)
 
 
 def _rule(
     name: str, regex: str, platforms: frozenset[str] | set[str] = frozenset(), replacement: str = REDACTED
 ) -> Rule:
-    return Rule(name, re.compile(regex, re.IGNORECASE | re.MULTILINE), frozenset(platforms), replacement)
+    return Rule(name, regex, frozenset(platforms), replacement)
 
 
 # Order matters: specific forms run before the generic keyword rule so their
@@ -242,14 +251,14 @@ def redact(text: str, platform: str | None = None) -> str:
     rules = patterns_for(platform)
     present = _present_literals(rules, index.text)  # None until this process has redacted enough text
     for rule in rules:
-        required = requirement(rule.pattern, len(index.text))
+        required, local = needs(rule, len(index.text))
         if present is not None and required:
             if not any(literal in present for literal in required):
                 continue
         elif not index.holds_any(required):
             continue
         replace = _replacer(rule.replacement)
-        if required and line_local(rule.pattern):
+        if required and local:
             changed = 0
             for at in index.holding(required):
                 lines[at], count = rule.pattern.subn(replace, lines[at])

@@ -8,8 +8,8 @@ import sys
 from benchmarks.bytecode import bytecode_envs
 
 # The warm-up imports no module of the project: its bytecode must come from compiling the package up front.
-WARM_UP = [sys.executable, "-c", "import json.decoder"]
-PROBE = [sys.executable, "-v", "-c", "import core.errors, json.decoder"]
+WARM_UP = [sys.executable, "-c", "import json.decoder, typing_extensions"]
+PROBE = [sys.executable, "-v", "-c", "import core.errors, json.decoder, typing_extensions"]
 
 
 def _where_loaded(env: dict[str, str], module_file: str) -> str:
@@ -24,6 +24,9 @@ def test_installed_reads_the_projects_bytecode_and_from_source_compiles_it() -> 
         installed = _where_loaded(envs.installed, "core/errors")
         from_source = _where_loaded(envs.from_source, "core/errors")
         library = _where_loaded(envs.from_source, "json/decoder")
+        installed_library = _where_loaded(envs.from_source, "typing_extensions")
     assert installed.endswith(f"core/errors.{sys.implementation.cache_tag}.pyc")
     assert from_source.endswith("core/errors.py")
     assert library.endswith(".pyc")  # libraries (here the standard library's) from bytecode in both
+    # and an installed library's, also when the virtualenv lies inside the checkout (./dev makes .venv there)
+    assert installed_library.endswith(".pyc")

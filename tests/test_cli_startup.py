@@ -183,6 +183,12 @@ def test_facts_parses_without_importlib_metadata() -> None:
     assert not {n for n in names if n == "importlib.metadata" or n.split(".")[0] == "email"}
 
 
+def test_facts_reads_no_library_name_tables() -> None:
+    """netutils' lib_mapper (every library's platform names, built at import) is for collection, not parsing."""
+    assert "netutils.interface" in small_config_facts_modules()
+    assert "netutils.lib_mapper" not in small_config_facts_modules()
+
+
 def test_netutils_version_is_what_its_distribution_says() -> None:
     """The version netutils' own __init__ would have set, read on demand once the CLI has imported netutils."""
     code = (

@@ -144,21 +144,22 @@ def test_detection_with_the_shortcut_equals_searching_every_cue(monkeypatch: pyt
     from platforms import detection
     from platforms.parsers import registry
 
-    monkeypatch.setattr(detection, "_weighed_chars", 0)  # as in a fresh process: cues tested one by one first
-    monkeypatch.setattr(detection, "_scans", {})
     outputs = [registry.normalised(load_evidence(p)) for p in TEXTS if p.suffix != ".md"]
-    one_by_one = [registry.detect(evidence).model_dump() for evidence in outputs[:1]]  # before the scan pays
-    for evidence in outputs:  # past the size from which every cue's literals are read and the scan is built
-        registry.detect(evidence)
-    assert detection._scans, "the one-pass scan of the cues was never built"
+    monkeypatch.setattr(detection, "SCAN_PAYBACK_CHARS", float("inf"))  # each config as in a fresh process
+    one_by_one = [registry.detect(evidence).model_dump() for evidence in outputs]
+    monkeypatch.setattr(detection, "SCAN_PAYBACK_CHARS", 0)  # as after many configs: the one-pass scan
+    monkeypatch.setattr(detection, "_scans", {})
     shortcut = [registry.detect(evidence).model_dump() for evidence in outputs]
+    assert detection._scans, "the one-pass scan of the cues was never built"
 
-    def every_cue_searched(texts: list[tuple[str, object]], units: list[Platform]) -> set[re.Pattern[str]]:
-        return {c.pattern for u in units for c in u.cues if any(c.pattern.search(text) for text, _ in texts)}
+    def every_cue_searched(texts: list[tuple[str, object]], units: list[Platform]) -> set[tuple[str, int]]:
+        cues = [c for u in units for c in u.cues]
+        return {(c.regex, c.flags) for c in cues if any(c.pattern.search(text) for text, _ in texts)}
 
     monkeypatch.setattr(detection, "_cues_found", every_cue_searched)
-    assert shortcut == [registry.detect(evidence).model_dump() for evidence in outputs]
-    assert one_by_one == shortcut[:1]
+    truth = [registry.detect(evidence).model_dump() for evidence in outputs]
+    assert one_by_one == truth
+    assert shortcut == truth
 
 
 def test_config_tree_queries_equal_a_search_of_every_line() -> None:
@@ -185,3 +186,38 @@ def test_the_word_index_answers_as_a_search_of_the_whole_text(text: str, literal
     for _ in range(_WORDS_PAYBACK):  # enough tests for the index to read the text's words
         index.holds_any(("\x00",))
     assert index.holds_any((literal,)) == (literal in index.text)
+
+
+def test_the_table_of_literals_is_what_the_patterns_give_now() -> None:
+    from platforms.pattern_table import TABLE_PATH, render_pattern_literals
+
+    assert TABLE_PATH.read_text(encoding="utf-8") == render_pattern_literals(), "run: python -m platforms.pattern_table"
+
+
+# In a fresh interpreter: detect and redact a small IOS config, then count the patterns that were compiled.
+COMPILED_SCRIPT = """
+import sys
+from pathlib import Path
+from collectors.loader import load_evidence
+from platforms.parsers import registry
+from platforms.redact import RULES, redact
+outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(Path(sys.argv[1]))).items()}
+detection = registry.detect(outputs)
+cues = [cue for unit in registry.UNITS.values() for cue in unit.cues]
+print(detection.platform, sum("pattern" in c.__dict__ for c in cues), len(cues),
+      sum("pattern" in r.__dict__ for r in RULES), len(RULES))
+"""
+
+
+def test_a_small_config_compiles_only_the_patterns_whose_literals_it_holds() -> None:
+    import subprocess
+    import sys
+
+    config = ROOT / "samples" / "evidence" / "hq" / "hq-sw1" / "show_running-config.txt"
+    done = subprocess.run([sys.executable, "-c", COMPILED_SCRIPT, str(config)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, check=True)  # fmt: skip
+    platform, cues, all_cues, rules, all_rules = done.stdout.split()
+    assert platform == "cisco_ios"
+    # By hand: the config holds the literals of ~40 of the cues (IOS and IOS-XE syntax) and ~10 of the rules.
+    assert 0 < int(cues) < int(all_cues) / 3
+    assert 0 < int(rules) < int(all_rules) / 2
