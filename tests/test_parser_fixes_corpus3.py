@@ -198,3 +198,14 @@ def test_show_access_lists_output_is_read_as_acl_evidence_not_refused_as_not_a_c
     assert facts.hostname is None and facts.sip_ports_open == [] and facts.rtp_udp_ranges == []
     understood = [f for f in audit_findings(facts, "r1") if f.id == "VQ511"]
     assert [f.status.value for f in understood] == ["warn"]  # nothing voice-relevant recognised: said, not silent
+
+
+def test_nft_iif_by_index_names_the_interface_like_iifname() -> None:
+    # firewall4 writes `iif "lo" accept`: a loopback accept, not a permit of everything from anywhere.
+    ruleset = (
+        "table inet fw4 {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n"
+        '\t\tiif "lo" accept comment "!fw4: Accept traffic from loopback"\n\t}\n}\n'
+    )
+    facts = parse_device("linux", {"nft list ruleset": ruleset})
+    inbound = [(r.action, r.direction) for r in facts.firewall_rules if r.direction.startswith("input")]
+    assert inbound == [("permit", "input from lo")]  # (the forward hook has no chain: its implicit accept)

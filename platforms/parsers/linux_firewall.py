@@ -74,7 +74,7 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
             continue
         if _only_established(rule.text) or _from_source_ports(rule.text):
             continue
-        iif = _nft_value(rule.text, "iifname")
+        iif = _nft_value(rule.text, "iifname") or _nft_value(rule.text, "iif")  # `iif "lo"`: by index, same meaning
         direction = "dnat" if dnat else f"{rule.hook} from {','.join(iif[1]) if iif else 'any'}"
         destinations = _addresses(_nft_value(rule.text, "ip daddr"), ruleset.sets)
         if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", rule.text)):
