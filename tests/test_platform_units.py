@@ -15,7 +15,7 @@ from checks import firewall, marking
 from checks import platforms as families
 from collectors import commands, loader
 from core.plan import PLATFORMS
-from platforms import LAYER_MODULES, NAMES, detection, normalise, redact, registry
+from platforms import LAYER_MODULES, NAMES, detection, normalise, redact, registry, required_text
 from platforms.base import TRAITS, Platform
 from platforms.docs import render_platforms_markdown
 from platforms.parsers.registry import PARSERS
@@ -111,7 +111,9 @@ def test_adding_a_platform_doc_names_the_unit_and_its_fixtures() -> None:
         assert path in text
 
 
-@pytest.mark.parametrize("module", [registry, detection, normalise, loader, commands, redact], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [registry, detection, normalise, loader, commands, redact, required_text], ids=lambda m: m.__name__
+)
 def test_docstring_examples_hold(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted and not result.failed
