@@ -98,6 +98,8 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         facts.firewall_rules = rules
         for rule in rules:
             add_evidence(facts.evidence, "firewall_rules", rule.evidence)
+        facts.filter_policies = linux_firewall.hook_policies(ruleset)
+        add_evidence(facts.evidence, "filter_policies", linux_firewall.policy_evidence(ruleset))
     facts.sip_alg, facts.sip_alg_evidence = linux_firewall.sip_alg(ruleset)
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
     facts.nat_enabled, nat_line = linux_firewall.nat_enabled(ruleset)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from core.models.facts import FirewallRule, SipAlgState
+from core.models.facts import FilterVerdict, FirewallRule, SipAlgState
 from platforms.parsers.common import dscp_name, port_ranges, shell_words
 from platforms.parsers.firewall import Action, Protocol, Service, build_rules
 from platforms.parsers.linux_nft import Ruleset
 
 FILTER_HOOKS = ("forward", "input")
+POLICY_HOOKS = ("input", "forward", "output")
 _NFT_VERDICTS: dict[str, Action] = {"accept": "permit", "drop": "deny", "reject": "deny"}
 _IPT_VERDICTS: dict[str, Action] = {"ACCEPT": "permit", "DROP": "deny", "REJECT": "deny"}
 _SERVICE_PORTS = {"sip": "5060", "sips": "5061", "domain": "53", "ntp": "123", "http": "80", "https": "443"}
@@ -93,12 +94,36 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
     return rules
 
 
+def _stated_policies(ruleset: Ruleset, hook: str) -> dict[str, str]:
+    """Base chain -> the policy it states, for the chains on ``hook`` (a chain stating none accepts)."""
+    return {c: ruleset.policies[c] for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies}
+
+
+def hook_policies(ruleset: Ruleset) -> dict[str, FilterVerdict]:
+    """Each filter hook's verdict for a packet no rule decides.
+
+    A packet must pass every base chain on its hook, so one chain dropping by policy makes the hook drop;
+    a hook without base chains (a nat-only ruleset, iptables without its filter table) accepts.
+    """
+    return {
+        hook: "accept" if all(p == "accept" for p in _stated_policies(ruleset, hook).values()) else "drop"
+        for hook in POLICY_HOOKS
+    }
+
+
+def policy_evidence(ruleset: Ruleset) -> str:
+    """The base chains' stated policies the hook policies come from, on one line."""
+    stated = [f"{c} policy {p}" for hook in POLICY_HOOKS for c, p in _stated_policies(ruleset, hook).items()]
+    return "; ".join(stated) or "no base chain on the input, forward or output hook states a policy (accept)"
+
+
 def policy_rules(ruleset: Ruleset) -> list[FirewallRule]:
     """An implicit permit-all for a filter hook without base chains or whose base chains all accept."""
     rules: list[FirewallRule] = []
+    policies = hook_policies(ruleset)
     for hook in FILTER_HOOKS:
-        chains = [c for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies]
-        if all(ruleset.policies[c] == "accept" for c in chains):
+        if policies[hook] == "accept":
+            chains = _stated_policies(ruleset, hook)
             evidence = "; ".join(f"{c} policy accept" for c in chains) or f"no base chain on the {hook} hook"
             rules.extend(
                 build_rules(f"{hook} policy accept", "permit", [Service("any")], ["any"], ["any"], hook, evidence)

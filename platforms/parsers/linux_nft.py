@@ -33,8 +33,8 @@ class Ruleset(BaseModel):
     rules: list[NetfilterRule] = Field(default_factory=list)
     sets: dict[str, list[str]] = Field(default_factory=dict)
     sip_helpers: list[str] = Field(default_factory=list, description="names of ct helpers of type sip")
-    policies: dict[str, str] = Field(default_factory=dict, description="table/chain -> default policy")
-    hooks: dict[str, str] = Field(default_factory=dict, description="table/chain -> hook of a base chain")
+    policies: dict[str, str] = Field(default_factory=dict, description="[family ]table/chain -> default policy")
+    hooks: dict[str, str] = Field(default_factory=dict, description="[family ]table/chain -> hook of a base chain")
 
 
 _FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
@@ -134,8 +134,9 @@ def parse_nft(text: str) -> Ruleset:
             ruleset.sip_helpers.append(helper)
         elif block == "set" and line.startswith("elements ="):
             ruleset.sets[set_name].extend(_elements(line))
-        elif block == "chain" and line.startswith("type "):
-            hook = _chain_hook(line, f"{table}/{chain}", ruleset)
+        elif block == "chain" and (line.startswith("type ") or re.fullmatch(r"policy \w+;?", line)):
+            # a one-line chain (`{ type filter hook input priority 0; policy drop; }`): `policy drop` on its own
+            hook = _chain_hook(line, family, f"{family} {table}/{chain}", ruleset) or hook
         elif block == "chain" and line:
             source = f"table {family} {table} chain {chain}: {line}"
             ruleset.rules.append(
@@ -216,10 +217,10 @@ def _without_comment(line: str) -> str:
     return line
 
 
-def _chain_hook(line: str, where: str, ruleset: Ruleset) -> str:
+def _chain_hook(line: str, family: str, where: str, ruleset: Ruleset) -> str:
     hook = re.search(r"hook (\w+)", line)
     policy = re.search(r"policy (\w+)", line)
-    if policy:
+    if policy and family != "arp":  # an arp chain's policy decides ARP packets, not IP traffic
         ruleset.policies[where] = policy.group(1)
     if hook:
         ruleset.hooks[where] = hook.group(1)

@@ -1,0 +1,159 @@
+"""Netfilter filter-hook policies as a fact, and the firewall rules that read it (stop 22, "Noticed, left alone").
+
+A box whose input and forward hooks accept by default with no rule that drops filters nothing: the RTP
+range is not "permitted by stateful pinholes only", it is simply not blocked (VQ303 n/a), while a hook
+that drops by policy keeps the old verdicts. Each snippet is written for its construct; the expected
+values are what a reader of the snippet sees (netfilter semantics: a packet must pass every base chain
+on its hook; a hook without a base chain accepts; a chain without ``policy`` accepts).
+"""
+
+from __future__ import annotations
+
+from assess.commands.device_cmds import audit_findings
+from checks import registry as rules_registry
+from checks.base import SiteContext
+from checks.engine import run_rules
+from core.models.device import DeviceRecord
+from core.models.facts import DeviceFacts
+from core.plan import Voice
+from platforms.parsers.registry import parse_device
+
+ALL_ACCEPT = {"input": "accept", "forward": "accept", "output": "accept"}
+
+
+def _statuses(facts: DeviceFacts, voice: Voice | None = None) -> dict[str, set[str]]:
+    if voice is None:
+        findings = audit_findings(facts, "gw")
+    else:
+        device = DeviceRecord(name="gw", platform=facts.platform, facts=facts)
+        context = SiteContext(site="single-device", voice=voice, devices=(device,))
+        findings = run_rules(rules_registry.device_rules(), context)
+    statuses: dict[str, set[str]] = {}
+    for finding in findings:
+        statuses.setdefault(finding.id, set()).add(finding.status.value)
+    return statuses
+
+
+def _nft(ruleset: str) -> DeviceFacts:
+    return parse_device("linux", {"nft list ruleset": ruleset})
+
+
+def _iptables(dump: str) -> DeviceFacts:
+    return parse_device("linux", {"iptables-save": dump})
+
+
+# ---------------------------------------------------------------- the fact
+
+
+def test_nft_skeleton_without_policies_accepts_on_every_hook_and_vq303_is_na() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain input { type filter hook input priority 0; }\n"
+        "\tchain forward { type filter hook forward priority 0; }\n"
+        "\tchain output { type filter hook output priority 0; }\n}\n"
+    )
+    assert facts.filter_policies == ALL_ACCEPT
+    assert _statuses(facts)["VQ303"] == {"n/a"}
+
+
+def test_nat_only_ruleset_has_no_filter_chain_so_every_hook_accepts() -> None:
+    facts = _nft(
+        "table ip nat {\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+        '\t\toifname "wan0" masquerade\n\t}\n}\n'
+    )
+    assert facts.filter_policies == ALL_ACCEPT and facts.nat_enabled is True
+    assert _statuses(facts)["VQ303"] == {"n/a"}
+
+
+def test_nft_one_line_chain_policy_drop_is_the_hooks_policy_not_a_rule() -> None:
+    facts = _nft("table inet filter {\n\tchain input { type filter hook input priority 0; policy drop; }\n}\n")
+    assert facts.filter_policies == {"input": "drop", "forward": "accept", "output": "accept"}
+    assert not [r for r in facts.firewall_rules if r.action == "deny"]  # `policy drop` is no rule of its own
+    assert [r.name for r in facts.firewall_rules] == ["forward policy accept"]  # no base chain on forward
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
+def test_one_base_chain_dropping_by_policy_makes_its_hook_drop_whatever_the_other_families_say() -> None:
+    facts = _nft(
+        "table ip filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n}\n"
+        "table ip6 filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t}\n}\n"
+    )
+    assert facts.filter_policies["input"] == "drop"
+    assert "ip filter/input policy drop" in facts.evidence["filter_policies"]
+    assert "input policy accept" not in [r.name for r in facts.firewall_rules]
+
+
+def test_an_arp_chains_policy_is_not_the_ip_hooks_policy() -> None:
+    facts = _nft("table arp filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n}\n")
+    assert facts.filter_policies["input"] == "accept"
+
+
+def test_iptables_save_chain_headers_are_the_hook_policies() -> None:
+    facts = _iptables(
+        "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [12:720]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n"
+    )
+    assert facts.filter_policies == {"input": "accept", "forward": "drop", "output": "accept"}
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
+def test_iptables_script_policy_commands_are_the_hook_policies() -> None:
+    script = "#!/bin/sh\niptables -P INPUT DROP\niptables -P FORWARD DROP\niptables -A INPUT -i lo -j ACCEPT\n"
+    facts = _iptables(script)
+    assert facts.filter_policies == {"input": "drop", "forward": "drop", "output": "accept"}
+
+
+def test_iptables_without_a_filter_table_filters_nothing() -> None:
+    facts = _iptables(
+        "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n"
+    )
+    assert facts.filter_policies == ALL_ACCEPT
+    assert _statuses(facts)["VQ303"] == {"n/a"}
+
+
+def test_non_netfilter_platforms_leave_the_policies_unread() -> None:
+    config = (
+        "hostname fw1\naccess-list OUTSIDE extended permit udp any any eq 5060\n"
+        "access-group OUTSIDE in interface outside\n"
+    )
+    facts = parse_device("cisco_asa", {"show running-config": config})
+    assert facts.filter_policies == {}
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def test_accepting_policies_with_a_rule_that_drops_keep_the_pinhole_warning() -> None:
+    facts = _iptables(
+        "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n"
+    )
+    assert facts.filter_policies["input"] == "accept"
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
+def test_drop_policies_without_any_rule_are_filtering_not_no_firewall() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n"
+        "\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n"
+    )
+    assert facts.firewall_rules == []
+    statuses = _statuses(facts)
+    assert statuses["VQ303"] == {"warn"}  # was n/a "no filtering rules on this device": everything is dropped
+    assert statuses["VQ304"] == {"n/a"}  # nothing permits SIP
+
+
+def test_explicit_permits_on_a_box_that_filters_nothing_are_still_judged() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+        '\t\tiifname "wan0" udp dport 1024-65535 accept\n\t}\n}\n'
+    )
+    statuses = _statuses(facts)
+    assert statuses["VQ302"] == {"fail"} and statuses["VQ303"] == {"pass"} and statuses["VQ308"] == {"warn"}
+
+
+def test_tls_plan_on_a_box_that_filters_nothing_is_na_and_on_a_dropping_box_fails() -> None:
+    tls = Voice(sip_transport="tls")
+    open_box = _nft("table inet filter {\n\tchain input { type filter hook input priority 0; }\n}\n")
+    assert _statuses(open_box, tls)["VQ305"] == {"n/a"}
+    closed = _nft("table inet filter {\n\tchain forward { type filter hook forward priority 0; policy drop; }\n}\n")
+    assert _statuses(closed, tls)["VQ305"] == {"fail"}
