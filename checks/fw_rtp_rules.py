@@ -79,7 +79,8 @@ class RtpRangeCovered(DeviceRule):
 
     What it does:
         Computes the union of UDP permits and reports any part of ``voice.rtp_ports``
-        no rule covers.
+        no rule covers. A device whose input and forward filter hooks accept by default
+        with no rule that drops (netfilter) blocks nothing: n/a.
     Why it matters:
         Phones pick RTP ports anywhere in the range: a half-open range gives one-way
         audio on a fraction of calls, the hardest fault to reproduce.

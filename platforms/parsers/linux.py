@@ -5,6 +5,10 @@ Commands read (all optional, at least one of the rulesets or tc needed):
 and ``tc filter show dev IF`` per device with a root qdisc,
 ``sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream``,
 ``ip -br addr`` and ``hostname``.
+
+Besides the rules, ``filter_policies`` keeps each filter hook's verdict for a packet no rule decides (input,
+forward, output: drop when a base chain on it drops by policy, accept otherwise), so a box that filters
+nothing can be told from one that drops by policy.
 """
 
 from __future__ import annotations
