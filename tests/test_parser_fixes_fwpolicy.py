@@ -131,6 +131,29 @@ def test_accepting_policies_with_a_rule_that_drops_keep_the_pinhole_warning() ->
     assert _statuses(facts)["VQ303"] == {"warn"}
 
 
+def test_a_drop_behind_a_conditional_jump_filters_its_callers_hook() -> None:
+    facts = _nft(
+        'table inet filter {\n\tchain wan_in {\n\t\tudp dport 5060 accept\n\t\tdrop\n\t}\n'
+        '\tchain forward {\n\t\ttype filter hook forward priority 0; policy accept;\n'
+        '\t\tiifname "wan0" jump wan_in\n\t}\n}\n'
+    )
+    assert facts.filter_policies["forward"] == "accept"
+    denies = [(r.action, r.direction) for r in facts.firewall_rules if r.action == "deny"]
+    assert denies == [("deny", "forward from any behind a conditional jump")]
+    assert facts.sip_ports_open == []  # the permit behind the jump only sees what comes in on wan0: unread
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
+def test_an_iptables_drop_behind_a_conditional_jump_filters_its_callers_hook() -> None:
+    facts = _iptables(
+        "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:WAN_IN - [0:0]\n"
+        "-A FORWARD -i eth0 -j WAN_IN\n-A WAN_IN -p tcp --dport 22 -j DROP\nCOMMIT\n"
+    )
+    denies = [(r.protocol, r.dst_ports, r.direction) for r in facts.firewall_rules if r.action == "deny"]
+    assert denies == [("tcp", [(22, 22)], "forward from any behind a conditional jump")]
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
 def test_drop_policies_without_any_rule_are_filtering_not_no_firewall() -> None:
     facts = _nft(
         "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n"

@@ -7,7 +7,7 @@ import re
 from core.models.facts import FilterVerdict, FirewallRule, SipAlgState
 from platforms.parsers.common import dscp_name, port_ranges, shell_words
 from platforms.parsers.firewall import Action, Protocol, Service, build_rules
-from platforms.parsers.linux_nft import Ruleset
+from platforms.parsers.linux_nft import NetfilterRule, Ruleset
 
 FILTER_HOOKS = ("forward", "input")
 POLICY_HOOKS = ("input", "forward", "output")
@@ -71,12 +71,13 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
         words = rule.text.split()
         verdict = next((_NFT_VERDICTS[w] for w in reversed(words) if w in _NFT_VERDICTS), None)
         dnat = "dnat" in words and rule.hook == "prerouting"
-        if (verdict is None or rule.hook not in FILTER_HOOKS) and not dnat:
+        hook = filter_hook(rule, verdict)
+        if (verdict is None or hook not in FILTER_HOOKS) and not dnat:
             continue
         if _only_established(rule.text) or _from_source_ports(rule.text):
             continue
         iif = _nft_value(rule.text, "iifname") or _nft_value(rule.text, "iif")  # `iif "lo"`: by index, same meaning
-        direction = "dnat" if dnat else f"{rule.hook} from {','.join(iif[1]) if iif else 'any'}"
+        direction = "dnat" if dnat else _direction(rule, hook, ",".join(iif[1]) if iif else "any")
         destinations = _addresses(_nft_value(rule.text, "ip daddr"), ruleset.sets)
         if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", rule.text)):
             destinations = [to.group(1).split(":")[0]]
@@ -109,6 +110,20 @@ def hook_policies(ruleset: Ruleset) -> dict[str, FilterVerdict]:
         hook: "accept" if all(p == "accept" for p in _stated_policies(ruleset, hook).values()) else "drop"
         for hook in POLICY_HOOKS
     }
+
+
+def filter_hook(rule: NetfilterRule, verdict: Action | None) -> str:
+    """The filter hook a rule decides on: its chain's, or for a drop, the hook a conditional jump reaches it from.
+
+    A permit behind ``iifname "wan0" jump wan_in`` opens only what the jump's match lets in, which a flat record
+    cannot say, so it stays unread; a drop there filters that hook all the same.
+    """
+    behind = [hook for hook in FILTER_HOOKS if hook in rule.behind_jump] if verdict == "deny" else []
+    return rule.hook or next(iter(behind), "")
+
+
+def _direction(rule: NetfilterRule, hook: str, interfaces: str) -> str:
+    return f"{hook} from {interfaces}" + ("" if rule.hook else " behind a conditional jump")
 
 
 def policy_evidence(ruleset: Ruleset) -> str:
@@ -146,7 +161,8 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
         words = shell_words(rule.text)
         target = _ipt_option(words, "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
-        if rule.table != "filter" or rule.hook not in FILTER_HOOKS or verdict is None:
+        hook = filter_hook(rule, verdict)
+        if rule.table != "filter" or hook not in FILTER_HOOKS or verdict is None:
             continue
         state = _ipt_option(words, "--ctstate", "--state")
         if state is not None and "NEW" not in state[1]:
@@ -173,7 +189,7 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
                 [Service(protocol, ports)],
                 sources,
                 [f"{'!' if dest[0] else ''}{dest[1]}"] if dest else ["any"],
-                f"{rule.hook} from {where[1] if where else 'any'}",
+                _direction(rule, hook, where[1] if where else "any"),
                 rule.source,
             )
         )

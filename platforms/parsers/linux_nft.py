@@ -23,6 +23,7 @@ class NetfilterRule(BaseModel):
     table: str
     chain: str
     hook: str = ""
+    behind_jump: list[str] = Field(default_factory=list, description="hooks reaching its chain by conditional jumps")
     text: str
     source: str = Field(default="", description="evidence line")
 
@@ -172,6 +173,32 @@ def inherit_hooks(ruleset: Ruleset) -> None:
                 changed = True
     for rule in ruleset.rules:
         rule.hook = rule.hook or hooks.get((rule.family, rule.table, rule.chain), "")
+    _mark_conditional_reach(ruleset, hooks)
+
+
+# Any jump, with or without a match of its own (``iifname "wan" jump wan_in``, a verdict map, ``-A X -i eth0 -j Y``).
+_ANY_JUMP = re.compile(r'(?:\b(?:jump|goto)|(?:^|\s)-[jg])\s+"?([\w.-]+)')
+
+
+def _mark_conditional_reach(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
+    """Note on the rules of a chain reached only behind a conditional jump the hooks it is reached from.
+
+    Their permits stay unread (what they open depends on the jump's match), but a drop there still filters.
+    """
+    reached: dict[tuple[str, str, str], set[str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for rule in ruleset.rules:
+            key = (rule.family, rule.table, rule.chain)
+            from_hooks = {hooks[key]} if key in hooks else reached.get(key, set())
+            for target in _ANY_JUMP.findall(rule.text) if from_hooks else ():
+                found = (rule.family, rule.table, target)
+                if found not in hooks and not from_hooks <= reached.setdefault(found, set()):
+                    reached[found] |= from_hooks
+                    changed = True
+    for rule in ruleset.rules:
+        rule.behind_jump = [] if rule.hook else sorted(reached.get((rule.family, rule.table, rule.chain), ()))
 
 
 def _statements(text: str) -> Iterator[str]:
