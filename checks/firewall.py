@@ -68,14 +68,19 @@ def _zone_flow(rule: FirewallRule) -> str:
     return "in" if outside_from and not outside_to else "out" if outside_to and not outside_from else ""
 
 
+# Rules that apply to every flow whatever its zones or interfaces: a Cisco ``access-group ... global`` (and a
+# FortiGate policy on a load balancer's tunnel zone, which every flow crosses), an SRX ``default-policy permit-all``.
+GLOBAL_DIRECTIONS = ("global", "default")
+
+
 def opens_all_udp_inbound(rule: FirewallRule) -> bool:
-    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``), or in a zone
-    policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
+    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``, SRX
+    ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
 
     Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
     not an opening for SIP/RTP from outside.
     """
-    inbound = rule.direction == "global" or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
+    inbound = rule.direction in GLOBAL_DIRECTIONS or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
     permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
     return permit_all and inbound and is_any(rule.sources)
 

@@ -180,3 +180,65 @@ def test_tls_plan_on_a_box_that_filters_nothing_is_na_and_on_a_dropping_box_fail
     assert _statuses(open_box, tls)["VQ305"] == {"n/a"}
     closed = _nft("table inet filter {\n\tchain forward { type filter hook forward priority 0; policy drop; }\n}\n")
     assert _statuses(closed, tls)["VQ305"] == {"fail"}
+
+
+# ---------------------------------------------------------------- policies that apply to every flow
+
+_GWLB = """config system geneve
+edit "gwlb1"
+set interface "port2"
+set type ppp
+set remote-ip 10.0.1.10
+next
+end
+config system zone
+edit "{zone}"
+set interface {members}
+next
+end
+config firewall policy
+edit 1
+set srcintf "{zone}"
+set dstintf "{zone}"
+set srcaddr "all"
+set dstaddr "all"
+set action accept
+set schedule "always"
+set service "ALL"
+next
+end
+"""
+
+
+def test_fortigate_all_policy_inside_a_load_balancer_tunnel_zone_opens_sip_and_rtp_from_anywhere() -> None:
+    facts = parse_device("fortinet", {"show full-configuration": _GWLB.format(zone="gwlbzone", members='"gwlb1"')})
+    statuses = _statuses(facts)
+    assert [r.direction for r in facts.firewall_rules] == ["global"]
+    assert statuses["VQ303"] == {"pass"} and statuses["VQ304"] == {"fail"} and statuses["VQ308"] == {"warn"}
+
+
+def test_fortigate_all_policy_inside_an_ordinary_zone_opens_nothing_inbound() -> None:
+    config = _GWLB.format(zone="lanzone", members='"port3" "port4"')  # LAN ports, no tunnel: traffic among them
+    facts = parse_device("fortinet", {"show full-configuration": config})
+    statuses = _statuses(facts)
+    assert [r.direction for r in facts.firewall_rules] == ["lanzone->lanzone"]
+    assert statuses["VQ303"] == {"warn"} and statuses["VQ304"] == {"n/a"}
+
+
+def test_srx_default_policy_permit_all_opens_every_port_from_anywhere() -> None:
+    config = "security {\n    policies {\n        default-policy {\n            permit-all;\n        }\n    }\n}\n"
+    facts = parse_device("juniper_junos", {"show configuration": config})
+    statuses = _statuses(facts)
+    assert statuses["VQ302"] == {"fail"} and statuses["VQ303"] == {"pass"} and statuses["VQ308"] == {"warn"}
+
+
+def test_srx_default_policy_deny_all_opens_nothing() -> None:
+    config = (
+        "security {\n    policies {\n        default-policy {\n            deny-all;\n        }\n"
+        "        from-zone trust to-zone untrust {\n            policy out {\n                match {\n"
+        "                    source-address any;\n                    destination-address any;\n"
+        "                    application any;\n                }\n                then {\n"
+        "                    permit;\n                }\n            }\n        }\n    }\n}\n"
+    )
+    facts = parse_device("juniper_junos", {"show configuration": config})
+    assert _statuses(facts)["VQ303"] == {"warn"}  # only the way out is permitted: replies by state, no RTP permit
