@@ -154,6 +154,18 @@ def test_an_iptables_drop_behind_a_conditional_jump_filters_its_callers_hook() -
     assert _statuses(facts)["VQ303"] == {"warn"}
 
 
+def test_a_drop_in_prerouting_filters_inbound_traffic_before_the_filter_hooks() -> None:
+    facts = _nft(
+        "table ip raw {\n\tchain prerouting {\n\t\ttype filter hook prerouting priority raw; policy accept;\n"
+        "\t\tudp dport 5060 drop\n\t}\n}\n"
+    )
+    assert facts.filter_policies == ALL_ACCEPT
+    assert [(r.action, r.direction) for r in facts.firewall_rules if r.action == "deny"] == [
+        ("deny", "prerouting from any")
+    ]
+    assert _statuses(facts)["VQ303"] == {"warn"}
+
+
 def test_drop_policies_without_any_rule_are_filtering_not_no_firewall() -> None:
     facts = _nft(
         "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n"

@@ -11,6 +11,8 @@ from platforms.parsers.linux_nft import NetfilterRule, Ruleset
 
 FILTER_HOOKS = ("forward", "input")
 POLICY_HOOKS = ("input", "forward", "output")
+# Where a drop filters traffic coming in: the filter hooks, and the hooks every packet crosses before them.
+DROP_HOOKS = (*FILTER_HOOKS, "prerouting", "ingress")
 _NFT_VERDICTS: dict[str, Action] = {"accept": "permit", "drop": "deny", "reject": "deny"}
 _IPT_VERDICTS: dict[str, Action] = {"ACCEPT": "permit", "DROP": "deny", "REJECT": "deny"}
 _SERVICE_PORTS = {"sip": "5060", "sips": "5061", "domain": "53", "ntp": "123", "http": "80", "https": "443"}
@@ -72,7 +74,7 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
         verdict = next((_NFT_VERDICTS[w] for w in reversed(words) if w in _NFT_VERDICTS), None)
         dnat = "dnat" in words and rule.hook == "prerouting"
         hook = filter_hook(rule, verdict)
-        if (verdict is None or hook not in FILTER_HOOKS) and not dnat:
+        if (verdict is None or not hook) and not dnat:
             continue
         if _only_established(rule.text) or _from_source_ports(rule.text):
             continue
@@ -113,13 +115,16 @@ def hook_policies(ruleset: Ruleset) -> dict[str, FilterVerdict]:
 
 
 def filter_hook(rule: NetfilterRule, verdict: Action | None) -> str:
-    """The filter hook a rule decides on: its chain's, or for a drop, the hook a conditional jump reaches it from.
+    """The hook a rule filters inbound traffic on ('' for none): its chain's, or for a drop, also one a
+    conditional jump reaches it from, or the earlier prerouting/ingress hooks.
 
     A permit behind ``iifname "wan0" jump wan_in`` opens only what the jump's match lets in, which a flat record
     cannot say, so it stays unread; a drop there filters that hook all the same.
     """
-    behind = [hook for hook in FILTER_HOOKS if hook in rule.behind_jump] if verdict == "deny" else []
-    return rule.hook or next(iter(behind), "")
+    if verdict != "deny":
+        return rule.hook if rule.hook in FILTER_HOOKS else ""
+    hooks = [rule.hook] if rule.hook else rule.behind_jump
+    return next((hook for hook in DROP_HOOKS if hook in hooks), "")
 
 
 def _direction(rule: NetfilterRule, hook: str, interfaces: str) -> str:
@@ -162,7 +167,7 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
         target = _ipt_option(words, "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
         hook = filter_hook(rule, verdict)
-        if rule.table != "filter" or hook not in FILTER_HOOKS or verdict is None:
+        if rule.table != "filter" or not hook or verdict is None:
             continue
         state = _ipt_option(words, "--ctstate", "--state")
         if state is not None and "NEW" not in state[1]:
