@@ -186,6 +186,14 @@ def test_explicit_permits_on_a_box_that_filters_nothing_are_still_judged() -> No
     assert statuses["VQ302"] == {"fail"} and statuses["VQ303"] == {"pass"} and statuses["VQ308"] == {"warn"}
 
 
+def test_a_partly_permitted_rtp_range_on_a_box_that_filters_nothing_has_no_gap() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+        '\t\tiifname "wan0" udp dport 10000-15000 accept\n\t}\n}\n'
+    )
+    assert _statuses(facts)["VQ303"] == {"n/a"}  # 15001-20000 pass by the accept policy: no one-way audio here
+
+
 def test_tls_plan_on_a_box_that_filters_nothing_is_na_and_on_a_dropping_box_fails() -> None:
     tls = Voice(sip_transport="tls")
     open_box = _nft("table inet filter {\n\tchain input { type filter hook input priority 0; }\n}\n")
