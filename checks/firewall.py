@@ -9,14 +9,41 @@ from checks.common import is_any, na, unknown, within
 from checks.platforms import STATEFUL_FIREWALLS
 from core.models.facts import DeviceFacts, FirewallRule
 
+# The netfilter hooks a packet from outside crosses: to the box itself, or through it to the LAN.
+INBOUND_HOOKS = ("input", "forward")
+
 
 def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     """The outcome when a device has no firewall rules to judge (None when it has some)."""
-    if facts.firewall_rules:
+    if facts.firewall_rules or drops_by_policy(facts):
         return None
     if facts.platform in STATEFUL_FIREWALLS:
         return unknown(f"{facts.platform}: no firewall rules were parsed")
     return na("no filtering rules on this device")
+
+
+def nothing_blocked_outcome(facts: DeviceFacts) -> Outcome | None:
+    """n/a when every inbound filter hook accepts by default and no rule drops (None otherwise).
+
+    Such a device blocks nothing: a port no rule permits is open all the same, so "not permitted" (stateful
+    pinholes only, a missing TLS permit) would be untrue. Only devices whose hook policies were read (netfilter)
+    can say so; elsewhere the policies are unknown. Explicit permits are still judged by the rules that scope them.
+    """
+    policies = facts.filter_policies
+    accepting = bool(policies) and all(policies.get(hook) == "accept" for hook in INBOUND_HOOKS)
+    if not accepting or any(rule.action == "deny" for rule in facts.firewall_rules):
+        return None
+    hooks = " and ".join(INBOUND_HOOKS)
+    return na(f"nothing is filtered inbound: {hooks} accept by default and no rule drops", _policy_evidence(facts))
+
+
+def _policy_evidence(facts: DeviceFacts) -> str:
+    return facts.evidence.get("filter_policies") or ", ".join(f"{h} {v}" for h, v in facts.filter_policies.items())
+
+
+def drops_by_policy(facts: DeviceFacts) -> bool:
+    """True when an inbound filter hook drops what no rule accepts (a base chain with ``policy drop``)."""
+    return any(facts.filter_policies.get(hook) == "drop" for hook in INBOUND_HOOKS)
 
 
 def to_provider(rule: FirewallRule, provider: list[str]) -> bool:
@@ -41,14 +68,19 @@ def _zone_flow(rule: FirewallRule) -> str:
     return "in" if outside_from and not outside_to else "out" if outside_to and not outside_from else ""
 
 
+# Rules that apply to every flow whatever its zones or interfaces: a Cisco ``access-group ... global`` (and a
+# FortiGate policy on a load balancer's tunnel zone, which every flow crosses), an SRX ``default-policy permit-all``.
+GLOBAL_DIRECTIONS = ("global", "default")
+
+
 def opens_all_udp_inbound(rule: FirewallRule) -> bool:
-    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``), or in a zone
-    policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
+    """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``, SRX
+    ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
 
     Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
     not an opening for SIP/RTP from outside.
     """
-    inbound = rule.direction == "global" or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
+    inbound = rule.direction in GLOBAL_DIRECTIONS or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
     permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
     return permit_all and inbound and is_any(rule.sources)
 

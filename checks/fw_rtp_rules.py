@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, rule_evidence, within
-from checks.firewall import covered, fmt_ranges, no_rules_outcome, overlaps, to_provider
+from checks.firewall import covered, fmt_ranges, no_rules_outcome, nothing_blocked_outcome, overlaps, to_provider
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -79,7 +79,8 @@ class RtpRangeCovered(DeviceRule):
 
     What it does:
         Computes the union of UDP permits and reports any part of ``voice.rtp_ports``
-        no rule covers.
+        no rule covers. A device whose input and forward filter hooks accept by default
+        with no rule that drops (netfilter) blocks nothing: n/a.
     Why it matters:
         Phones pick RTP ports anywhere in the range: a half-open range gives one-way
         audio on a fraction of calls, the hardest fault to reproduce.
@@ -105,7 +106,9 @@ class RtpRangeCovered(DeviceRule):
         gaps = covered(facts.firewall_rules, lo, hi, ctx.voice.provider_media)
         rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
         evidence = (rule_evidence(rtp) or "no rule permits UDP in the RTP range") + f"\nplan RTP range {lo}-{hi}"
-        if not rtp:
+        if (not rtp or gaps) and (open_box := nothing_blocked_outcome(facts)) is not None:
+            yield open_box
+        elif not rtp:
             yield Outcome(Status.WARN, f"no rule permits the RTP range {lo}-{hi} (stateful pinholes only)", evidence)
         elif gaps:
             yield Outcome(Status.FAIL, f"RTP ports not permitted: {fmt_ranges(gaps)}", evidence)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
-from checks.firewall import no_rules_outcome, opens_all_udp_inbound, to_provider
+from checks.firewall import no_rules_outcome, nothing_blocked_outcome, opens_all_udp_inbound, to_provider
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -98,6 +98,8 @@ class SipTlsPermitted(DeviceRule):
         tls = [r for r in facts.firewall_rules if r.dst_ports and r.permits_tcp_port(5061)]
         if tls:
             yield Outcome(Status.PASS, "TCP 5061 permitted", rule_evidence(tls))
+        elif (open_box := nothing_blocked_outcome(facts)) is not None:
+            yield open_box
         else:
             yield Outcome(
                 Status.FAIL,

@@ -120,6 +120,7 @@ def test_empty_nft_ruleset_means_nothing_is_filtered() -> None:
         ("forward policy accept", "permit", "any"),
         ("input policy accept", "permit", "any"),
     ]
+    assert facts.filter_policies == {"input": "accept", "forward": "accept", "output": "accept"}
     assert facts.sip_alg == "disabled" and facts.nat_enabled is False and facts.ef_priority is False
 
 

@@ -17,6 +17,7 @@ SipAlgState = Literal["enabled", "disabled", "unknown"]
 PortMode = Literal["access", "trunk", "routed", "unknown"]
 Trust = Literal["none", "dscp", "cos", "phone", "unknown"]
 Direction = Literal["input", "output"]
+FilterVerdict = Literal["accept", "drop"]
 
 SIP_PORTS = (5060, 5061)
 
@@ -143,6 +144,12 @@ class DeviceFacts(BaseModel):
     sip_alg: SipAlgState = "unknown"
     sip_alg_evidence: str = ""
     firewall_rules: list[FirewallRule] = Field(default_factory=list)
+    filter_policies: dict[str, FilterVerdict] = Field(
+        default_factory=dict,
+        description="netfilter filter hook (input, forward, output) -> the verdict of a packet no rule decides: "
+        "drop when some base chain on the hook drops by policy, else accept (a hook without a base chain accepts); "
+        "empty when no netfilter ruleset was read (other platforms)",
+    )
     udp_timeout_s: int | None = None
     sip_timeout_s: int | None = None
     lldp_neighbors: list[LldpNeighbor] = Field(default_factory=list)

@@ -73,10 +73,34 @@ def services(root: FortiNode) -> tuple[dict[str, list[Service]], dict[str, list[
     return found, groups
 
 
+def load_balancer_tunnels(root: FortiNode) -> set[str]:
+    """Geneve tunnels (a cloud Gateway Load Balancer's) and the zones made only of them.
+
+    Behind a GWLB every flow of the protected networks, the Internet's included, reaches the FortiGate inside
+    these tunnels and leaves by them again: a policy from such a zone to itself applies to all traffic.
+    """
+    tunnels = set(section(root, "system geneve").entries)
+    zones = {
+        name
+        for name, entry in section(root, "system zone").entries.items()
+        if entry.values("interface") and set(entry.values("interface")) <= tunnels
+    }
+    return tunnels | zones
+
+
+def _direction(entry: FortiNode, tunnels: set[str]) -> str:
+    """'srcintf->dstintf', or 'global' for a policy that stays inside load balancer tunnels (every flow)."""
+    sources, destinations = entry.values("srcintf"), entry.values("dstintf")
+    if sources and destinations and set(sources) | set(destinations) <= tunnels:
+        return "global"
+    return f"{','.join(sources)}->{','.join(destinations)}"
+
+
 def firewall_rules(root: FortiNode) -> list[FirewallRule]:
     """Enabled firewall policies as FirewallRule facts (policy order kept)."""
     leaves, addr_groups = addresses(root)
     svc, svc_groups = services(root)
+    tunnels = load_balancer_tunnels(root)
     rules: list[FirewallRule] = []
     for policy_id, entry in section(root, "firewall policy").entries.items():
         if entry.get("status", "enable") == "disable":
@@ -91,7 +115,7 @@ def firewall_rules(root: FortiNode) -> list[FirewallRule]:
                 resolve_services(entry.values("service"), svc_groups, svc),
                 resolve_members(entry.values("srcaddr"), addr_groups, leaves),
                 resolve_members(entry.values("dstaddr"), addr_groups, leaves),
-                f"{','.join(entry.values('srcintf'))}->{','.join(entry.values('dstintf'))}",
+                _direction(entry, tunnels),
                 f"config firewall policy / edit {policy_id}\n" + "\n".join(lines),
             )
         )

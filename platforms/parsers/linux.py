@@ -5,6 +5,10 @@ Commands read (all optional, at least one of the rulesets or tc needed):
 and ``tc filter show dev IF`` per device with a root qdisc,
 ``sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream``,
 ``ip -br addr`` and ``hostname``.
+
+Besides the rules, ``filter_policies`` keeps each filter hook's verdict for a packet no rule decides (input,
+forward, output: drop when a base chain on it drops by policy, accept otherwise), so a box that filters
+nothing can be told from one that drops by policy.
 """
 
 from __future__ import annotations
@@ -98,6 +102,8 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         facts.firewall_rules = rules
         for rule in rules:
             add_evidence(facts.evidence, "firewall_rules", rule.evidence)
+        facts.filter_policies = linux_firewall.hook_policies(ruleset)
+        add_evidence(facts.evidence, "filter_policies", linux_firewall.policy_evidence(ruleset))
     facts.sip_alg, facts.sip_alg_evidence = linux_firewall.sip_alg(ruleset)
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)
     facts.nat_enabled, nat_line = linux_firewall.nat_enabled(ruleset)

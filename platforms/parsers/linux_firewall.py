@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from core.models.facts import FirewallRule, SipAlgState
+from core.models.facts import FilterVerdict, FirewallRule, SipAlgState
 from platforms.parsers.common import dscp_name, port_ranges, shell_words
 from platforms.parsers.firewall import Action, Protocol, Service, build_rules
-from platforms.parsers.linux_nft import Ruleset
+from platforms.parsers.linux_nft import NetfilterRule, Ruleset
 
 FILTER_HOOKS = ("forward", "input")
+POLICY_HOOKS = ("input", "forward", "output")
+# Where a drop filters traffic coming in: the filter hooks, and the hooks every packet crosses before them.
+DROP_HOOKS = (*FILTER_HOOKS, "prerouting", "ingress")
 _NFT_VERDICTS: dict[str, Action] = {"accept": "permit", "drop": "deny", "reject": "deny"}
 _IPT_VERDICTS: dict[str, Action] = {"ACCEPT": "permit", "DROP": "deny", "REJECT": "deny"}
 _SERVICE_PORTS = {"sip": "5060", "sips": "5061", "domain": "53", "ntp": "123", "http": "80", "https": "443"}
@@ -70,12 +73,13 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
         words = rule.text.split()
         verdict = next((_NFT_VERDICTS[w] for w in reversed(words) if w in _NFT_VERDICTS), None)
         dnat = "dnat" in words and rule.hook == "prerouting"
-        if (verdict is None or rule.hook not in FILTER_HOOKS) and not dnat:
+        hook = filter_hook(rule, verdict)
+        if (verdict is None or not hook) and not dnat:
             continue
         if _only_established(rule.text) or _from_source_ports(rule.text):
             continue
         iif = _nft_value(rule.text, "iifname") or _nft_value(rule.text, "iif")  # `iif "lo"`: by index, same meaning
-        direction = "dnat" if dnat else f"{rule.hook} from {','.join(iif[1]) if iif else 'any'}"
+        direction = "dnat" if dnat else _direction(rule, hook, ",".join(iif[1]) if iif else "any")
         destinations = _addresses(_nft_value(rule.text, "ip daddr"), ruleset.sets)
         if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", rule.text)):
             destinations = [to.group(1).split(":")[0]]
@@ -93,12 +97,53 @@ def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
     return rules
 
 
+def _stated_policies(ruleset: Ruleset, hook: str) -> dict[str, str]:
+    """Base chain -> the policy it states, for the chains on ``hook`` (a chain stating none accepts)."""
+    return {c: ruleset.policies[c] for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies}
+
+
+def hook_policies(ruleset: Ruleset) -> dict[str, FilterVerdict]:
+    """Each filter hook's verdict for a packet no rule decides.
+
+    A packet must pass every base chain on its hook, so one chain dropping by policy makes the hook drop;
+    a hook without base chains (a nat-only ruleset, iptables without its filter table) accepts.
+    """
+    return {
+        hook: "accept" if all(p == "accept" for p in _stated_policies(ruleset, hook).values()) else "drop"
+        for hook in POLICY_HOOKS
+    }
+
+
+def filter_hook(rule: NetfilterRule, verdict: Action | None) -> str:
+    """The hook a rule filters inbound traffic on ('' for none): its chain's, or for a drop, also one a
+    conditional jump reaches it from, or the earlier prerouting/ingress hooks.
+
+    A permit behind ``iifname "wan0" jump wan_in`` opens only what the jump's match lets in, which a flat record
+    cannot say, so it stays unread; a drop there filters that hook all the same.
+    """
+    if verdict != "deny":
+        return rule.hook if rule.hook in FILTER_HOOKS else ""
+    hooks = [rule.hook] if rule.hook else rule.behind_jump
+    return next((hook for hook in DROP_HOOKS if hook in hooks), "")
+
+
+def _direction(rule: NetfilterRule, hook: str, interfaces: str) -> str:
+    return f"{hook} from {interfaces}" + ("" if rule.hook else " behind a conditional jump")
+
+
+def policy_evidence(ruleset: Ruleset) -> str:
+    """The base chains' stated policies the hook policies come from, on one line."""
+    stated = [f"{c} policy {p}" for hook in POLICY_HOOKS for c, p in _stated_policies(ruleset, hook).items()]
+    return "; ".join(stated) or "no base chain on the input, forward or output hook states a policy (accept)"
+
+
 def policy_rules(ruleset: Ruleset) -> list[FirewallRule]:
     """An implicit permit-all for a filter hook without base chains or whose base chains all accept."""
     rules: list[FirewallRule] = []
+    policies = hook_policies(ruleset)
     for hook in FILTER_HOOKS:
-        chains = [c for c, h in ruleset.hooks.items() if h == hook and c in ruleset.policies]
-        if all(ruleset.policies[c] == "accept" for c in chains):
+        if policies[hook] == "accept":
+            chains = _stated_policies(ruleset, hook)
             evidence = "; ".join(f"{c} policy accept" for c in chains) or f"no base chain on the {hook} hook"
             rules.extend(
                 build_rules(f"{hook} policy accept", "permit", [Service("any")], ["any"], ["any"], hook, evidence)
@@ -121,7 +166,8 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
         words = shell_words(rule.text)
         target = _ipt_option(words, "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
-        if rule.table != "filter" or rule.hook not in FILTER_HOOKS or verdict is None:
+        hook = filter_hook(rule, verdict)
+        if rule.table != "filter" or not hook or verdict is None:
             continue
         state = _ipt_option(words, "--ctstate", "--state")
         if state is not None and "NEW" not in state[1]:
@@ -148,7 +194,7 @@ def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
                 [Service(protocol, ports)],
                 sources,
                 [f"{'!' if dest[0] else ''}{dest[1]}"] if dest else ["any"],
-                f"{rule.hook} from {where[1] if where else 'any'}",
+                _direction(rule, hook, where[1] if where else "any"),
                 rule.source,
             )
         )

@@ -23,6 +23,7 @@ class NetfilterRule(BaseModel):
     table: str
     chain: str
     hook: str = ""
+    behind_jump: list[str] = Field(default_factory=list, description="hooks reaching its chain by conditional jumps")
     text: str
     source: str = Field(default="", description="evidence line")
 
@@ -33,8 +34,8 @@ class Ruleset(BaseModel):
     rules: list[NetfilterRule] = Field(default_factory=list)
     sets: dict[str, list[str]] = Field(default_factory=dict)
     sip_helpers: list[str] = Field(default_factory=list, description="names of ct helpers of type sip")
-    policies: dict[str, str] = Field(default_factory=dict, description="table/chain -> default policy")
-    hooks: dict[str, str] = Field(default_factory=dict, description="table/chain -> hook of a base chain")
+    policies: dict[str, str] = Field(default_factory=dict, description="[family ]table/chain -> default policy")
+    hooks: dict[str, str] = Field(default_factory=dict, description="[family ]table/chain -> hook of a base chain")
 
 
 _FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
@@ -134,8 +135,9 @@ def parse_nft(text: str) -> Ruleset:
             ruleset.sip_helpers.append(helper)
         elif block == "set" and line.startswith("elements ="):
             ruleset.sets[set_name].extend(_elements(line))
-        elif block == "chain" and line.startswith("type "):
-            hook = _chain_hook(line, f"{table}/{chain}", ruleset)
+        elif block == "chain" and (line.startswith("type ") or re.fullmatch(r"policy \w+;?", line)):
+            # a one-line chain (`{ type filter hook input priority 0; policy drop; }`): `policy drop` on its own
+            hook = _chain_hook(line, family, f"{family} {table}/{chain}", ruleset) or hook
         elif block == "chain" and line:
             source = f"table {family} {table} chain {chain}: {line}"
             ruleset.rules.append(
@@ -171,6 +173,32 @@ def inherit_hooks(ruleset: Ruleset) -> None:
                 changed = True
     for rule in ruleset.rules:
         rule.hook = rule.hook or hooks.get((rule.family, rule.table, rule.chain), "")
+    _mark_conditional_reach(ruleset, hooks)
+
+
+# Any jump, with or without a match of its own (``iifname "wan" jump wan_in``, a verdict map, ``-A X -i eth0 -j Y``).
+_ANY_JUMP = re.compile(r'(?:\b(?:jump|goto)|(?:^|\s)-[jg])\s+"?([\w.-]+)')
+
+
+def _mark_conditional_reach(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
+    """Note on the rules of a chain reached only behind a conditional jump the hooks it is reached from.
+
+    Their permits stay unread (what they open depends on the jump's match), but a drop there still filters.
+    """
+    reached: dict[tuple[str, str, str], set[str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for rule in ruleset.rules:
+            key = (rule.family, rule.table, rule.chain)
+            from_hooks = {hooks[key]} if key in hooks else reached.get(key, set())
+            for target in _ANY_JUMP.findall(rule.text) if from_hooks else ():
+                found = (rule.family, rule.table, target)
+                if found not in hooks and not from_hooks <= reached.setdefault(found, set()):
+                    reached[found] |= from_hooks
+                    changed = True
+    for rule in ruleset.rules:
+        rule.behind_jump = [] if rule.hook else sorted(reached.get((rule.family, rule.table, rule.chain), ()))
 
 
 def _statements(text: str) -> Iterator[str]:
@@ -216,10 +244,10 @@ def _without_comment(line: str) -> str:
     return line
 
 
-def _chain_hook(line: str, where: str, ruleset: Ruleset) -> str:
+def _chain_hook(line: str, family: str, where: str, ruleset: Ruleset) -> str:
     hook = re.search(r"hook (\w+)", line)
     policy = re.search(r"policy (\w+)", line)
-    if policy:
+    if policy and family != "arp":  # an arp chain's policy decides ARP packets, not IP traffic
         ruleset.policies[where] = policy.group(1)
     if hook:
         ruleset.hooks[where] = hook.group(1)
