@@ -15,6 +15,7 @@ import pytest
 import typer
 from typer.main import get_group
 
+from assess import pydantic_plugins
 from assess.command_table import COMMANDS, PROBE_COMMANDS
 from platforms.registry import UNITS
 from tests.pcapgen import sample_call_frames, write_capture
@@ -118,15 +119,30 @@ def test_pcap_imports_numpy_but_no_other_heavy_module(small_capture: Path) -> No
 @pytest.mark.parametrize(
     "args",
     [
-        ["emodel", "--codec", "g711", "--json"],
-        ["capacity", "--calls", "10", "--codec", "g711", "--json"],
+        ["emodel", "--codec", "g711", "--delay-ms", "80", "--json"],
+        ["emodel", "--codec", "g722", "--loss-pct", "1"],
+        ["capacity", "--erlangs", "4.5", "--codec", "g729", "--json"],
+        ["capacity", "--calls", "10", "--codec", "g711"],
         ["pcap", "CAPTURE", "--json"],
+        ["pcap", "CAPTURE"],
     ],
-    ids=["emodel", "capacity", "pcap"],
+    ids=["emodel-json", "emodel", "capacity-json", "capacity", "pcap-json", "pcap"],
 )
-def test_pydantic_models_are_built_without_the_plugin_search(args: list[str], small_capture: Path) -> None:
-    """pydantic's plugin loader imports importlib.metadata (~20 ms) only to find plugins assess turns off."""
+def test_computing_commands_import_no_pydantic(args: list[str], small_capture: Path) -> None:
+    """Their results are plain dataclasses (nothing read from outside to validate): pydantic's import and model
+    building were a fifth of their start-up."""
     args = [str(small_capture) if a == "CAPTURE" else a for a in args]
+    names = imported(args, ["pydantic", "pydantic_core", "annotated_types"])
+    assert names - {pydantic_plugins.LOADER} == set()  # the loader's stand-in is registered, not imported
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["facts", str(SMALL_CONFIG), "--json"], ["audit", str(SMALL_CONFIG), "--json"]],
+    ids=["facts", "audit"],
+)
+def test_pydantic_models_are_built_without_the_plugin_search(args: list[str]) -> None:
+    """pydantic's plugin loader imports importlib.metadata (~20 ms) only to find plugins assess turns off."""
     names = imported(args, ["importlib", "pydantic"])
     assert "pydantic.main" in names
     assert "importlib.metadata" not in names
@@ -145,7 +161,7 @@ def test_pydantic_imports_only_get_plugins_from_its_loader() -> None:
 
 
 def test_a_users_own_plugin_setting_gets_pydantics_loader() -> None:
-    code = "import sys, assess.cli, core.emodel; print(sys.modules[sys.argv[1]].__file__)"
+    code = "import sys, assess.cli, core.models.facts; print(sys.modules[sys.argv[1]].__file__)"
     env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some_plugin"}
     done = subprocess.run([sys.executable, "-c", code, "pydantic.plugin._loader"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=True)  # fmt: skip

@@ -22,7 +22,6 @@ from collectors.pcap.rtpstats import StreamStats
 from collectors.pcap.sip import SdpMedia, SipMessage, looks_like_sip, parse_sip
 from core.errors import UserError
 from core.models.pcap import PcapResult
-from core.safe_names import check_relative, inside
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -245,6 +244,9 @@ def analyse_capture(path: Path, chunk_bytes: int = CHUNK_BYTES) -> PcapResult:
 
 def analyse_site_captures(captures: list[str], plan_dir: Path) -> tuple[list[PcapResult], list[str]]:
     """Analyse a site's capture files (paths relative to the plan); unreadable ones are reported, not fatal."""
+    # Here, not at the top: core.safe_names builds pydantic field types, which `assess pcap` does without.
+    from core.safe_names import check_relative, inside
+
     results: list[PcapResult] = []
     problems: list[str] = []
     for name in captures:
