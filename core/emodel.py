@@ -19,6 +19,7 @@ building to the start-up of the light commands that rate calls (`assess emodel`,
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -186,6 +187,15 @@ def absolute_delay_idd(ta_ms: float, mt_ms: float = 100.0, st: float = 1.0) -> f
 def effective_ie(ie: float, bpl: float, ppl: float, burst_r: float = 1.0) -> float:
     """Ie-eff = Ie + (95 - Ie) · Ppl / (Ppl/BurstR + Bpl) (eq. 7-29)."""
     return ie + (95.0 - ie) * ppl / (ppl / burst_r + bpl)
+
+
+def burst_ratio_of_runs(runs: Sequence[int], packets: int) -> float:
+    """G.113 BurstR from the lengths of the loss runs among ``packets``: the mean observed run over the mean
+    expected for random loss, 1/(1-p); 1 (random) without loss, and never below 1."""
+    if not runs or packets <= 0:
+        return 1.0
+    p = sum(runs) / packets
+    return max(1.0, sum(runs) / len(runs) * (1.0 - p))
 
 
 def r_to_mos(r: float) -> float:
