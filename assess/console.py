@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pydantic at run time only in the commands that print models
+    from _typeshed import DataclassInstance
     from pydantic import BaseModel
     from rich.console import Console
 
@@ -49,10 +51,14 @@ def safe_text(value: object) -> str:
     return escape(neutralise(value))
 
 
-def print_json(data: BaseModel | dict[str, object] | list[object]) -> None:
+def print_json(data: BaseModel | DataclassInstance | dict[str, object] | list[object]) -> None:
     """Write ``data`` as JSON on stdout, nothing else."""
     if isinstance(data, dict | list):
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    elif dataclasses.is_dataclass(data):  # a dataclass result: written as pydantic would, without importing it
+        from assess.dataclass_json import dataclass_json
+
+        sys.stdout.write(dataclass_json(data) + "\n")
     else:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
 

@@ -98,7 +98,7 @@ def _startup_rows(tiny: Path, envs: BytecodeEnvs) -> list[Row]:
     tshark = time_process(REPEAT, tshark_command(tiny, False)).cpu
     return [
         Row("start-up: assess pcap on a 2,000-frame capture", installed, "s",
-            f"CPU; Python, pydantic, typer, numpy and the CLI's modules; {INSTALLED_NOTE}"),
+            f"CPU; Python, typer, numpy and the CLI's modules; {INSTALLED_NOTE}"),
         Row("start-up: assess pcap, from source", from_source, "s", f"CPU; {FROM_SOURCE_NOTE}"),
         Row("start-up: tshark on the same", tshark, "s", "CPU"),
         Row("start-up: assess pcap / tshark", ratio(installed, tshark), "x", f"CPU; target ≤ 1.2; {INSTALLED_NOTE}"),

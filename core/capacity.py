@@ -7,14 +7,16 @@ Cisco's voice bandwidth tables: G.711 at 20 ms over Ethernet is 218-byte frames 
 (87.2, 31.2)
 >>> channels_for(4.46, 0.01)
 10
+
+The overheads are a frozen stdlib dataclass, not a pydantic model: they are parameters of the
+computation given in code, never read from outside, so `assess capacity` needs no pydantic.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from core.models.capacity import CapacityResult
 
@@ -28,10 +30,9 @@ CRTP_BYTES = 2  # RFC 2508 compressed IP/UDP/RTP header without UDP checksum (4 
 CODEC_KBPS: dict[str, float] = {"g711": 64.0, "g722": 64.0, "g729": 8.0, "opus": 32.0}
 
 
-class Overheads(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Overheads:
     """Link-layer and tunnel overhead parameters, in bytes (override to match the real link)."""
-
-    model_config = ConfigDict(frozen=True)
 
     ethernet: int = 18  # 14 header + 4 FCS (add 4 for an 802.1Q tag)
     ppp: int = 6  # flag, address, control, protocol, FCS (Cisco convention)
@@ -117,7 +118,7 @@ def capacity(
     blocking = erlang_b(channels, erlangs) if erlangs is not None else None
     return CapacityResult(
         codec=codec,
-        ptime_ms=ptime_ms,
+        ptime_ms=float(ptime_ms),  # an int given in code is reported as a float, as from the command line
         link=link,
         crtp=crtp,
         payload_bytes=payload_bytes(codec, ptime_ms, codec_kbps),
@@ -126,7 +127,7 @@ def capacity(
         channels=channels,
         total_kbps=round(per_call * channels, 3),
         calls=calls,
-        erlangs=erlangs,
-        gos=gos if erlangs is not None else None,
+        erlangs=float(erlangs) if erlangs is not None else None,
+        gos=float(gos) if erlangs is not None else None,
         blocking=blocking,
     )

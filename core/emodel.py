@@ -5,6 +5,11 @@ impairments Is, delay impairments Id with talker echo, listener echo and absolut
 equipment impairment with burst loss Ie-eff, advantage factor A), not the simplified
 "R = 93.2 - Id - Ie" shortcut. Codec impairments come from ITU-T G.113 Appendix I.
 
+The codec table, the inputs and the result are frozen stdlib dataclasses, not pydantic models: they
+are this computation's own values, built here or from options and measurements already checked, never
+read from outside, so there is nothing to validate. pydantic would only add its import and model
+building to the start-up of the light commands that rate calls (`assess emodel`, `assess pcap`).
+
 >>> round(emodel("g711").r_factor, 1), round(emodel("g711").mos, 2)
 (93.2, 4.41)
 >>> round(emodel("g729").r_factor, 1)
@@ -14,19 +19,18 @@ equipment impairment with burst loss Ie-eff, advantage factor A), not the simpli
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
 
-
-class CodecImpairment(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class CodecImpairment:
     """A codec's equipment impairment (G.113 Appendix I) and its delay contribution."""
 
-    model_config = ConfigDict(frozen=True)
-
     name: str
-    ie: float = Field(description="equipment impairment factor Ie")
-    bpl: float = Field(description="packet-loss robustness factor Bpl")
-    lookahead_ms: float = Field(0.0, description="algorithmic look-ahead added to the frame time")
+    ie: float  # equipment impairment factor Ie
+    bpl: float  # packet-loss robustness factor Bpl
+    lookahead_ms: float = 0.0  # algorithmic look-ahead added to the frame time
     source: str
     estimate: bool = False
 
@@ -60,10 +64,9 @@ CODECS: dict[str, CodecImpairment] = {
 }
 
 
-class EModelParams(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class EModelParams:
     """All G.107 inputs; the defaults are those of G.107 Table 3 (codec: G.711, no loss)."""
-
-    model_config = ConfigDict(frozen=True)
 
     slr: float = 8.0  # send loudness rating, dB
     rlr: float = 2.0  # receive loudness rating, dB
@@ -90,7 +93,8 @@ class EModelParams(BaseModel):
     st: float = 1.0  # delay sensitivity (G.107 Amd: sT)
 
 
-class EModelResult(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class EModelResult:
     """The rating and every intermediate impairment, for the report and for checking."""
 
     r_factor: float
@@ -185,6 +189,15 @@ def effective_ie(ie: float, bpl: float, ppl: float, burst_r: float = 1.0) -> flo
     return ie + (95.0 - ie) * ppl / (ppl / burst_r + bpl)
 
 
+def burst_ratio_of_runs(runs: Sequence[int], packets: int) -> float:
+    """G.113 BurstR from the lengths of the loss runs among ``packets``: the mean observed run over the mean
+    expected for random loss, 1/(1-p); 1 (random) without loss, and never below 1."""
+    if not runs or packets <= 0:
+        return 1.0
+    p = sum(runs) / packets
+    return max(1.0, sum(runs) / len(runs) * (1.0 - p))
+
+
 def r_to_mos(r: float) -> float:
     """MOS (conversational quality estimate) from R, G.107 Annex B (B-4).
 
@@ -219,10 +232,10 @@ def compute(p: EModelParams, codec: str | None = None, estimate: bool = False) -
         idle=idle,
         idd=idd,
         ie_eff=ie_eff,
-        a=p.a,
-        ta_ms=p.ta_ms,
-        loss_pct=p.ppl,
-        burst_ratio=p.burst_r,
+        a=float(p.a),  # inputs given as int are reported as float, like every other figure
+        ta_ms=float(p.ta_ms),
+        loss_pct=float(p.ppl),
+        burst_ratio=float(p.burst_r),
         codec=codec,
         estimate=estimate,
     )

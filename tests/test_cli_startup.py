@@ -15,6 +15,7 @@ import pytest
 import typer
 from typer.main import get_group
 
+from assess import pydantic_plugins
 from assess.command_table import COMMANDS, PROBE_COMMANDS
 from platforms.registry import UNITS
 from tests.pcapgen import sample_call_frames, write_capture
@@ -115,18 +116,61 @@ def test_pcap_imports_numpy_but_no_other_heavy_module(small_capture: Path) -> No
     assert {n.split(".")[0] for n in heavy} == {"numpy"}
 
 
+def test_pcap_imports_no_numpy_module_beyond_what_numpy_itself_loads(small_capture: Path) -> None:
+    """numpy.typing (annotations only), numpy.ma and the like would be start-up the analysis does not use."""
+    code = "import json, sys, numpy; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'numpy')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=True)  # fmt: skip
+    assert imported(["pcap", str(small_capture), "--json"], ["numpy"]) == set(json.loads(done.stdout))
+
+
+# The process's threads once the command has finished (Linux lists them under /proc/self/task).
+THREADS_SCRIPT = """
+import atexit, os, sys
+atexit.register(lambda: print("THREADS=" + str(len(os.listdir("/proc/self/task")))))
+sys.argv = ["assess", *sys.argv[1:]]
+from assess.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through Linux's /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="BLAS starts no worker thread on one core")
+def test_pcap_starts_no_blas_worker_threads(small_capture: Path) -> None:
+    """numpy's OpenBLAS would start a worker per further core, spinning ~40 ms of CPU: the analysis needs none."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", THREADS_SCRIPT, "pcap", str(small_capture), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, env=env, check=True)  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "THREADS=1"
+
+
 @pytest.mark.parametrize(
     "args",
     [
-        ["emodel", "--codec", "g711", "--json"],
-        ["capacity", "--calls", "10", "--codec", "g711", "--json"],
+        ["emodel", "--codec", "g711", "--delay-ms", "80", "--json"],
+        ["emodel", "--codec", "g722", "--loss-pct", "1"],
+        ["capacity", "--erlangs", "4.5", "--codec", "g729", "--json"],
+        ["capacity", "--calls", "10", "--codec", "g711"],
         ["pcap", "CAPTURE", "--json"],
+        ["pcap", "CAPTURE"],
     ],
-    ids=["emodel", "capacity", "pcap"],
+    ids=["emodel-json", "emodel", "capacity-json", "capacity", "pcap-json", "pcap"],
 )
-def test_pydantic_models_are_built_without_the_plugin_search(args: list[str], small_capture: Path) -> None:
-    """pydantic's plugin loader imports importlib.metadata (~20 ms) only to find plugins assess turns off."""
+def test_computing_commands_import_no_pydantic(args: list[str], small_capture: Path) -> None:
+    """Their results are plain dataclasses (nothing read from outside to validate): pydantic's import and model
+    building were a fifth of their start-up."""
     args = [str(small_capture) if a == "CAPTURE" else a for a in args]
+    names = imported(args, ["pydantic", "pydantic_core", "annotated_types"])
+    assert names - {pydantic_plugins.LOADER} == set()  # the loader's stand-in is registered, not imported
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["facts", str(SMALL_CONFIG), "--json"], ["audit", str(SMALL_CONFIG), "--json"]],
+    ids=["facts", "audit"],
+)
+def test_pydantic_models_are_built_without_the_plugin_search(args: list[str]) -> None:
+    """pydantic's plugin loader imports importlib.metadata (~20 ms) only to find plugins assess turns off."""
     names = imported(args, ["importlib", "pydantic"])
     assert "pydantic.main" in names
     assert "importlib.metadata" not in names
@@ -145,7 +189,7 @@ def test_pydantic_imports_only_get_plugins_from_its_loader() -> None:
 
 
 def test_a_users_own_plugin_setting_gets_pydantics_loader() -> None:
-    code = "import sys, assess.cli, core.emodel; print(sys.modules[sys.argv[1]].__file__)"
+    code = "import sys, assess.cli, core.models.facts; print(sys.modules[sys.argv[1]].__file__)"
     env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some_plugin"}
     done = subprocess.run([sys.executable, "-c", code, "pydantic.plugin._loader"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=True)  # fmt: skip

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from collectors.pcap.decode import Datagrams, decode
 from collectors.pcap.reader import CHUNK_BYTES, iter_chunks
@@ -22,10 +22,12 @@ from collectors.pcap.rtpstats import StreamStats
 from collectors.pcap.sip import SdpMedia, SipMessage, looks_like_sip, parse_sip
 from core.errors import UserError
 from core.models.pcap import PcapResult
-from core.safe_names import check_relative, inside
 
-U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # numpy.typing for the checker only: the aliases appear in annotations alone (text at run time)
+    import numpy.typing as npt
+
+    U64 = npt.NDArray[np.uint64]
+    I64 = npt.NDArray[np.int64]
 _MIX = [np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)]
 
 
@@ -245,6 +247,9 @@ def analyse_capture(path: Path, chunk_bytes: int = CHUNK_BYTES) -> PcapResult:
 
 def analyse_site_captures(captures: list[str], plan_dir: Path) -> tuple[list[PcapResult], list[str]]:
     """Analyse a site's capture files (paths relative to the plan); unreadable ones are reported, not fatal."""
+    # Here, not at the top: core.safe_names builds pydantic field types, which `assess pcap` does without.
+    from core.safe_names import check_relative, inside
+
     results: list[PcapResult] = []
     problems: list[str] = []
     for name in captures:

@@ -7,15 +7,18 @@ loopback. IP fragments after the first and IPv6 extension headers are not decode
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from collectors.pcap.reader import SLACK, FrameChunk
 
-I64 = npt.NDArray[np.int64]
-U8 = npt.NDArray[np.uint8]
-BOOL = npt.NDArray[np.bool_]
+if TYPE_CHECKING:  # numpy.typing for the checker only: the aliases appear in annotations alone (text at run time)
+    import numpy.typing as npt
+
+    I64 = npt.NDArray[np.int64]
+    U8 = npt.NDArray[np.uint8]
+    BOOL = npt.NDArray[np.bool_]
 
 WINDOW = 128  # the first bytes of every frame, copied into one compact (frames x WINDOW) array
 # A chunk's buffer has SLACK bytes after its last frame, so the window and a TCP payload's first bytes

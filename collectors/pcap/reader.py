@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import numpy.typing as npt
 
 from core.errors import UserError
 
@@ -24,7 +23,10 @@ CHUNK_BYTES = 16 * 1024 * 1024
 PCAPNG_SHB = 0x0A0D0D0A
 SLACK = 256  # zero bytes after a chunk's last frame: decoding reads a fixed window from each frame's start
 
-I64 = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # numpy.typing for the checker only: the aliases appear in annotations alone (text at run time)
+    import numpy.typing as npt
+
+    I64 = npt.NDArray[np.int64]
 
 
 @dataclass

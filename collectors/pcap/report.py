@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from collectors.pcap.rtpstats import STATIC_NAMES, clock_rate
-from core.emodel import call_quality
+from core.emodel import burst_ratio_of_runs, call_quality
 from core.models.pcap import RtpStreamResult, SipCallResult
 
 if TYPE_CHECKING:
@@ -31,14 +32,6 @@ def _plausible(info: StreamInfo) -> bool:
     return s.total_nr >= MIN_HEURISTIC_PACKETS and s.expected <= 2 * s.total_nr and min(ports) >= 1024
 
 
-def _burst_ratio(runs: list[int], expected: int) -> float:
-    """G.113 BurstR: mean observed loss-run length over the mean expected for random loss, 1/(1-p)."""
-    if not runs or expected <= 0:
-        return 1.0
-    p = sum(runs) / expected
-    return max(1.0, statistics.fmean(runs) * (1.0 - p))
-
-
 def stream_result(info: StreamInfo) -> RtpStreamResult | None:
     """The stream's figures, or None when a heuristic candidate does not look like RTP."""
     if not info.signalled and not _plausible(info):
@@ -48,15 +41,16 @@ def stream_result(info: StreamInfo) -> RtpStreamResult | None:
     lost = expected - s.total_nr
     runs = s.loss_runs()
     clock = clock_rate(info.first_pt, s.rtpmap)
-    ptime = statistics.median(s.ts_steps) * 1000.0 / clock if clock and s.ts_steps else None
+    ptime = float(np.median(s.ts_steps)) * 1000.0 / clock if clock and s.ts_steps else None
     codec = EMODEL_CODECS.get(_name(info.first_pt, s.rtpmap).upper())
     jitter = round(s.mean_jitter, 6) if s.jitter_seen else None
     span = s.max_ext_seq - s.first_ext_seq + 1
     missing = sum(runs)
+    burst_ratio = burst_ratio_of_runs(runs, span)
     quality = None
     if codec:
         loss_for_mos = 100.0 * missing / span if span > 0 else 0.0
-        quality = call_quality(codec, ptime or 20.0, 0.0, 2.0 * (jitter or 0.0), loss_for_mos, _burst_ratio(runs, span))
+        quality = call_quality(codec, ptime or 20.0, 0.0, 2.0 * (jitter or 0.0), loss_for_mos, burst_ratio)
     return RtpStreamResult(
         ssrc=f"0x{info.ssrc:08x}",
         src=info.src,
@@ -78,7 +72,7 @@ def stream_result(info: StreamInfo) -> RtpStreamResult | None:
         out_of_order=s.out_of_order,
         loss_bursts=len(runs),
         max_burst=max(runs, default=0),
-        burst_ratio=round(_burst_ratio(runs, span), 4),
+        burst_ratio=round(burst_ratio, 4),
         jitter_ms=jitter,
         max_jitter_ms=round(s.max_jitter, 6) if s.jitter_seen else None,
         max_delta_ms=round(s.max_delta, 6),

@@ -12,12 +12,15 @@ separately from a bitmap of the extended sequence numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # numpy.typing for the checker only: the aliases appear in annotations alone (text at run time)
+    import numpy.typing as npt
+
+    F64 = npt.NDArray[np.float64]
+    I64 = npt.NDArray[np.int64]
 
 # Clock rates of the static payload types (RFC 3551), as Wireshark's table.
 STATIC_CLOCK: dict[int, int] = {pt: 8000 for pt in (0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 18, 19)}

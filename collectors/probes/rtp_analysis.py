@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from collectors.probes.requests import RtpProbe
-from core.emodel import call_quality
+from core.emodel import burst_ratio_of_runs, call_quality
 from core.models.probes import RtpResult, RtpSample
 from core.stats import percentile
 from wire.reflector_protocol import DSCP_UNKNOWN, Stats
@@ -71,11 +71,7 @@ def bursts(lost: Sequence[bool]) -> list[int]:
 
 def burst_ratio(lost: Sequence[bool]) -> float:
     """G.113 BurstR: mean observed burst length over the mean expected for random loss (1/(1-p))."""
-    runs = bursts(lost)
-    if not runs or not lost:
-        return 1.0
-    p = sum(runs) / len(lost)
-    return max(statistics.fmean(runs) * (1.0 - p), 1.0)
+    return burst_ratio_of_runs(bursts(lost), len(lost))
 
 
 def unwrap_us(values: Sequence[int]) -> list[float]:

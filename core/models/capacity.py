@@ -1,11 +1,17 @@
-"""Result of `assess capacity`: voice bandwidth and channels (CONTRACT keys per_call_kbps, total_kbps, channels)."""
+"""Result of `assess capacity`: voice bandwidth and channels (CONTRACT keys per_call_kbps, total_kbps, channels).
+
+A frozen stdlib dataclass, not a pydantic model: it is only ever computed (core.capacity) and printed,
+never read back from a file, so there is nothing to validate, and `assess capacity` starts up without
+importing pydantic. Its JSON is written as pydantic wrote it (assess.dataclass_json).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 
-class CapacityResult(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class CapacityResult:
     """Per-call and total voice bandwidth, one direction, at layer 2."""
 
     codec: str
