@@ -391,18 +391,27 @@ class LiteralScan:
     def __init__(self, literals: Iterable[str]) -> None:
         import ahocorasick  # here: a process that handles one config never builds a scan (light commands' start-up)
 
+        unique = dict.fromkeys(literals)
+        # The automaton reports every occurrence: a one- or two-character literal (`m`, a newline) occurs hundreds
+        # of times in a config, so those few are tested with `in` (one C scan each) instead.
+        self._short = tuple(literal for literal in unique if len(literal) <= _SHORT_LITERAL)
         self._automaton = ahocorasick.Automaton()
-        for literal in dict.fromkeys(literals):
-            self._automaton.add_word(literal, literal)
+        for literal in unique:
+            if len(literal) > _SHORT_LITERAL:
+                self._automaton.add_word(literal, literal)
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
 
     def present(self, folded_text: str) -> set[str]:
         """The literals ``folded_text`` holds."""
-        if self._empty:
-            return set()
-        return {literal for _end, literal in self._automaton.iter(folded_text)}
+        found = {literal for literal in self._short if literal in folded_text}
+        if not self._empty:
+            found.update(literal for _end, literal in self._automaton.iter(folded_text))
+        return found
+
+
+_SHORT_LITERAL: Final = 2
 
 
 class PatternScan:
