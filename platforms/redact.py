@@ -24,9 +24,11 @@ from platforms.required_text import (
     PAYBACK_CHARS,
     FoldedLines,
     LiteralScan,
+    from_line_starts,
     may_match,
     needs,
     required_literals,
+    weak,
 )
 
 REDACTED: Final = "<redacted>"
@@ -258,13 +260,13 @@ def redact(text: str, platform: str | None = None) -> str:
         elif not index.holds_any(required):
             continue
         replace = _replacer(rule.replacement)
-        if required and local:
+        if required and local and not weak(required):
             changed = 0
             for at in index.holding(required):
                 lines[at], count = rule.pattern.subn(replace, lines[at])
                 changed += count
         else:
-            joined, changed = rule.pattern.subn(replace, "\n".join(lines))
+            joined, changed = _substituted(rule, replace, "\n".join(lines), local)
             lines = joined.split("\n")
         if changed:
             index = FoldedLines(lines)
@@ -273,6 +275,17 @@ def redact(text: str, platform: str | None = None) -> str:
         lines = _redact_sections(lines, _section_starts(index))
     redacted = "\n".join(lines)
     return text if redacted == text else redacted  # the same object when nothing was secret (see normalise)
+
+
+def _substituted(rule: Rule, replace: Callable[[re.Match[str]], str], text: str, local: bool) -> tuple[str, int]:
+    """``rule`` applied over the whole text. A rule whose matches stay within a line and start at a line start
+    is run behind a newline (the regex engine then jumps from newline to newline): the same matches, found faster.
+    """
+    shifted = from_line_starts(rule.pattern) if local else None
+    if shifted is None:
+        return rule.pattern.subn(replace, text)
+    joined, changed = shifted.subn(lambda m: "\n" + replace(m), "\n" + text)
+    return joined[1:], changed
 
 
 # Building a scan of the rules' literals reads each rule's pattern (~10 ms): once as much text was redacted as

@@ -414,6 +414,12 @@ class LiteralScan:
 _SHORT_LITERAL: Final = 2
 
 
+def weak(required: Requirement) -> bool:
+    """True when one of the literals is so short (``m``, ``$``) that most lines of a config may hold it: finding
+    those lines one by one costs more than one regex pass over the whole text."""
+    return any(len(literal) <= _SHORT_LITERAL for literal in required)
+
+
 class PatternScan:
     """Which of many patterns a text holds a match of, with one Aho-Corasick pass for all their literals.
 
@@ -475,17 +481,25 @@ def from_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
     try:
         items = list(_parsed(pattern))
-        if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
-            starts = [list(branch)[:1] for branch in items[0][1][1]]
-        else:
-            starts = [items[:1]]
-        if not all(first == [(sre_constants.AT, sre_constants.AT_BEGINNING)] for first in starts):
-            return None
-        if not _blind_to_what_precedes(items):
+        if not _starts_at_line_start(items) or not _blind_to_what_precedes(items):
             return None
         return re.compile(f"\n(?:{pattern.pattern})", pattern.flags)
     except Exception:  # a pattern the private parser reads differently, or global flags not at the start
         return None
+
+
+def _starts_at_line_start(items: list[tuple[Any, Any]]) -> bool:
+    """The sequence begins with ``^`` (re.MULTILINE), in every branch, or in a leading group that keeps the flags."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre_constants.AT:
+        return av is sre_constants.AT_BEGINNING
+    if op is sre_constants.BRANCH:
+        return all(_starts_at_line_start(list(branch)) for branch in av[1])
+    if op is sre_constants.SUBPATTERN:
+        return not (av[1] | av[2]) & re.MULTILINE and _starts_at_line_start(list(av[3]))
+    return False
 
 
 def _blind_to_what_precedes(items: list[tuple[Any, Any]]) -> bool:
