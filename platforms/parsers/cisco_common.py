@@ -196,7 +196,7 @@ def clean_config(text: str) -> list[str]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > MAX_CONFIG_LINES:
         raise UserError(f"config has {len(lines)} lines (limit {MAX_CONFIG_LINES}): not a device config?")
-    return [line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith(":")]
+    return [kept for line in lines if (kept := line.rstrip()) and not (":" in kept and kept.lstrip().startswith(":"))]
 
 
 # Interface sub-commands that are never global: flush left after an `interface` line (a paste that lost
@@ -232,7 +232,7 @@ def indent_flat_interfaces(lines: list[str]) -> list[str]:
 
 def parse_config(text: str) -> ConfigTree:
     """The indentation tree of a Cisco-like config."""
-    return ConfigTree(indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)]))
+    return ConfigTree(indent_flat_interfaces(clean_config(text.replace("\t", " "))))  # a tab is blank to strip too
 
 
 def children(parent: object) -> list[str]:
@@ -291,6 +291,8 @@ def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> st
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
     """The first of ``lines`` matching ``regex`` (anchored at the start), or None."""
+    if not lines:
+        return None
     match = _compiled(regex).match  # called per line of every interface block: no re-module cache lookup
     for line in lines:
         if found := match(line):

@@ -74,16 +74,20 @@ class ConfigTree:
                     parent.children.append(line)
                 objs.append(line)
                 continue
-            while stack and stack[-1].indent >= indent:
-                stack.pop()
-            parent = stack[-1] if stack else None
-            line = ConfigLine(text, indent, parent)
-            if parent is not None:
-                parent.children.append(line)
+            if indent == 0:  # most lines of a flat config: a new top-level block
+                stack.clear()
+                line = ConfigLine(text, 0, None)
+                if text.startswith("banner") and (m := _BANNER.match(text)):
+                    banner = (line, m.group(1))
+            else:
+                while stack and stack[-1].indent >= indent:
+                    stack.pop()
+                parent = stack[-1] if stack else None
+                line = ConfigLine(text, indent, parent)
+                if parent is not None:
+                    parent.children.append(line)
             objs.append(line)
             stack.append(line)
-            if indent == 0 and (m := _BANNER.match(text)):
-                banner = (line, m.group(1))
 
     def find_objects(self, regex: str) -> list[ConfigLine]:
         """The lines ``regex`` finds (``re.search``), in config order.

@@ -67,7 +67,8 @@ class BlockLines:
     def first(self, regex: str, *words: str) -> re.Match[str] | None:
         """The first line (in block order) matching ``regex``, which only lines starting with ``words`` can."""
         if len(words) == 1:
-            return first_match(self.by_word.get(words[0], []), regex)
+            lines = self.by_word.get(words[0])
+            return first_match(lines, regex) if lines else None
         if not any(word in self.by_word for word in words):
             return None
         return first_match([line for line in self.lines if line.split(" ", 1)[0] in words], regex)
