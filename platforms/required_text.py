@@ -342,8 +342,18 @@ class FoldedLines:
         return list(accumulate(map((1).__add__, self._lengths), initial=0))[:-1]
 
     def holding(self, required: Requirement) -> list[int]:
-        """Indexes (in order) of the lines that hold one of the literals."""
-        return sorted({index for literal in required for index in self.lines_holding(literal)})
+        """Indexes (in order) of the lines that hold one of the literals (lines_holding's walk, without a generator
+        per literal: the parsers' line lookups call this tens of times a config)."""
+        text, starts = self.text, self.starts
+        last = len(starts) - 1
+        found: set[int] = set()
+        for literal in required:
+            at = text.find(literal)
+            while at != -1:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                at = text.find(literal, starts[index + 1]) if index < last else -1
+        return sorted(found)
 
     def lines_holding(self, literal: str) -> Iterator[int]:
         """Indexes of the lines that hold ``literal``, first line first."""
