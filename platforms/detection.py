@@ -128,13 +128,12 @@ def _cues_found(texts: list[tuple[str, FoldedLines]], units: list[Platform]) -> 
         return {key for key, cue in cues.items() if any(found_in(cue, *pair) for pair in texts)}
     key = tuple(map(id, units))  # a Platform holds dicts, so no hash: the scan kept with the units it is for
     if key not in _scans:
-        keys = {c.pattern: (c.regex, c.flags) for u in units for c in u.cues}
-        _scans[key] = (units, PatternScan(keys), keys)
-    _, scan, keys = _scans[key]
-    return {keys[pattern] for pair in texts for pattern in scan.matching(*pair)}
+        _scans[key] = (units, PatternScan({(c.regex, c.flags): c for u in units for c in u.cues}))
+    scan = _scans[key][1]
+    return {cue for pair in texts for cue in scan.matching(*pair)}
 
 
-_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan, dict[re.Pattern[str], CueKey]]] = {}
+_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan[CueKey]]] = {}
 
 
 def _evidence(

@@ -25,6 +25,7 @@ from platforms.required_text import (
     FoldedLines,
     LiteralScan,
     from_line_starts,
+    literals_of,
     may_match,
     needs,
     required_literals,
@@ -303,7 +304,7 @@ def _present_literals(rules: tuple[Rule, ...], folded_text: str) -> set[str] | N
         _redacted_chars += len(folded_text)
         return None
     if id(rules) not in _scans:
-        literals = (literal for rule in rules for literal in required_literals(rule.pattern))
+        literals = (literal for rule in rules for literal in literals_of(rule)[0])  # no rule compiled for it
         _scans[id(rules)] = (rules, LiteralScan(literals))
     return _scans[id(rules)][1].present(folded_text)
 
