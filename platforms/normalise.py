@@ -174,6 +174,8 @@ def looks_like_session(text: str) -> bool:
 def _without_escapes(text: str) -> str:
     """CRLF as LF, cursor-left as backspaces, erase-in-line as markers for the replay, other escapes gone."""
     text = text.replace("\r\n", "\n")
+    if "\x1b" not in text:  # every sequence below starts with ESC: most saved configs hold none
+        return text
     text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), text)
     return _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
 
