@@ -246,11 +246,11 @@ def blocks(conf: ConfigTree, regex: str) -> Iterator[tuple[re.Match[str], list[s
     for obj in conf.find_objects(regex):
         if obj.parent is not obj:  # top-level lines only
             continue
-        match = pattern.match(str(obj.text))
+        match = pattern.match(obj.text)
         if match is None:
             continue
-        lines = [str(c.text).strip() for c in obj.all_children]  # nested lines too, in config order
-        yield match, lines, "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
+        texts = [c.text for c in obj.all_children]  # nested lines too, in config order
+        yield match, [text.strip() for text in texts], "\n".join([obj.text, *texts])
 
 
 def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
@@ -258,7 +258,7 @@ def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
     pattern = re.compile(regex)
     found: list[re.Match[str]] = []
     for obj in conf.find_objects(regex):
-        match = pattern.match(str(obj.text))
+        match = pattern.match(obj.text)
         if match is not None and obj.parent is obj:
             found.append(match)
     return found

@@ -48,7 +48,7 @@ VOICE_FORMS = re.compile(
 
 def interface_unread(lines: list[str]) -> list[str]:
     """The voice-relevant lines of one interface block that the parser did not understand."""
-    return [line for line in unread_lines(lines, VOICE_FORMS) if VOICE_FAMILIES.match(line)]
+    return unread_lines(lines, VOICE_FORMS, among=VOICE_FAMILIES)
 
 
 class BlockLines:
