@@ -79,7 +79,13 @@ def load_tree(text: str) -> FortiNode:
         words = shell_words(line)
         if not words:
             continue
-        keyword, args = words[0], words[1:]
+        keyword = words[0]
+        if keyword == "set" and len(words) > 1:  # most lines: a setting of the open node
+            node = stack[-1]
+            node.settings[words[1]] = words[2:]
+            node.lines[words[1]] = line
+            continue
+        args = words[1:]
         if keyword == "config" and args and len(stack) < MAX_DEPTH:
             name = " ".join(args)
             node = _child(stack[-1].sections, name)
