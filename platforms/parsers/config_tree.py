@@ -68,7 +68,7 @@ class ConfigTree:
                     banner = None
                 continue
             if body[0] == "!" or (body[0].isspace() and body.lstrip().startswith("!")):
-                parent = next((a for a in reversed(stack) if a.indent < indent), None)
+                parent = next((a for a in reversed(stack) if a.indent < indent), None) if indent else None
                 line = ConfigLine(text, indent, parent)
                 if parent is not None:
                     parent.children.append(line)
