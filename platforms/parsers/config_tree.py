@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from platforms._pattern_literals import PATTERN_LITERALS
 from platforms.required_text import FoldedLines, requirement
 
 
@@ -96,7 +97,8 @@ class ConfigTree:
         whole text), so a query costs what it finds rather than a regex call per line of a long config.
         """
         pattern = re.compile(regex)
-        required = requirement(pattern, len(self._index.text))
+        known = PATTERN_LITERALS.get((regex, 0))  # the parsers' own regexes: read into the generated table
+        required = known[0] if known is not None else requirement(pattern, len(self._index.text))
         if not required:
             return [obj for obj in self.objs if pattern.search(obj.text)]
         return [self.objs[i] for i in self._index.holding(required) if pattern.search(self.objs[i].text)]
