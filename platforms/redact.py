@@ -262,17 +262,21 @@ def redact(text: str, platform: str | None = None) -> str:
         replace = _replacer(rule.replacement)
         if required and local and not weak(required):
             changed = 0
-            for at in index.holding(required):
+            held = required if present is None else tuple(literal for literal in required if literal in present)
+            for at in index.holding(held):  # the literals the text holds: no search for the others
                 lines[at], count = rule.pattern.subn(replace, lines[at])
                 changed += count
         else:
             joined, changed = _substituted(rule, replace, "\n".join(lines), local)
-            lines = joined.split("\n")
+            if changed:
+                lines = joined.split("\n")
         if changed:
             index = FoldedLines(lines)
             present = None  # found in the text before this rule changed it: from here literals are tested one by one
     if any(may_match(section.start, index.text) for section in SECTIONS):
-        lines = _redact_sections(lines, _section_starts(index))
+        starts = _section_starts(index)
+        if starts is None or any(section.start.search(lines[at]) for at in starts for section in SECTIONS):
+            lines = _redact_sections(lines, starts)  # walked only when a line opens a section
     redacted = "\n".join(lines)
     return text if redacted == text else redacted  # the same object when nothing was secret (see normalise)
 
