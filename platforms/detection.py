@@ -93,7 +93,8 @@ def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> 
     """The detection from these (normalised) texts."""
     indexed = [(text, FoldedLines(text.split("\n"))) for text in texts]
     matching = _cues_found(indexed, units)
-    found = {u.name: _evidence(u, matching, commands, units) for u in units}
+    runners = {command: {u.variant_of or u.name for u in units if command in u.commands} for command in commands}
+    found = {u.name: _evidence(u, matching, runners) for u in units}
     scores = {name: sum(weight for weight, _ in cues) for name, cues in found.items()}
     order = sorted(units, key=lambda u: (-scores[u.name], u.variant_of is not None, u.name))
     ranked = {u.name: scores[u.name] for u in order}
@@ -136,15 +137,11 @@ def _cues_found(texts: list[tuple[str, FoldedLines]], units: list[Platform]) -> 
 _scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan[CueKey]]] = {}
 
 
-def _evidence(
-    unit: Platform, matching: set[CueKey], commands: Iterable[str], units: list[Platform]
-) -> list[tuple[int, str]]:
-    """(weight, why) of every cue of ``unit`` that is ``matching``, and of the commands only its family runs."""
+def _evidence(unit: Platform, matching: set[CueKey], runners: Mapping[str, set[str]]) -> list[tuple[int, str]]:
+    """(weight, why) of every cue of ``unit`` that is ``matching``, and of the outputs whose command only its family
+    runs (``runners``: command -> the families that run it)."""
     found = [(c.weight, c.why) for c in unit.cues if (c.regex, c.flags) in matching]
     family = unit.variant_of or unit.name
-    for command in commands:
-        runners = {u.variant_of or u.name for u in units if command in u.commands}
-        if runners == {family}:
-            found.append((COMMAND_WEIGHT, f"output of `{command}`"))
+    found += [(COMMAND_WEIGHT, f"output of `{command}`") for command, ran in runners.items() if ran == {family}]
     return found
 
