@@ -410,12 +410,20 @@ def _exported(platform: str) -> tuple[str, ...]:
 
 @cache
 def _compiled(source: str, platform: str) -> jinja2.Template:
-    """A template that imports its platform's macros: they compile once per process, not once per template."""
-    names = _exported(platform)
-    head = f"{{% from '{_MACROS_PREFIX}{platform}' import {', '.join(names)} with context %}}" if names else ""
-    name = f"{_RULE_PREFIX}{platform}/{hashlib.sha1((head + source).encode()).hexdigest()}"
-    _RULE_SOURCES[name] = head + source
+    """A rule's template; it reads its platform's macros from the values it is rendered with (see _with_macros)."""
+    name = f"{_RULE_PREFIX}{platform}/{hashlib.sha1(source.encode()).hexdigest()}"
+    _RULE_SOURCES[name] = source
     return _ENV.get_template(name)  # through the loader, so through the bytecode cache
+
+
+def _with_macros(values: dict[str, Any], platform: str) -> dict[str, Any]:
+    """``values`` plus what the platform's macros define, made once with these values for every part of one fix
+    (as importing them ``with context`` would, but not once per part: each import runs the whole macros file)."""
+    names = _exported(platform)
+    if not names:
+        return values
+    module = _ENV.get_template(f"{_MACROS_PREFIX}{platform}").make_module(values)
+    return {**values, **{name: getattr(module, name) for name in names}}
 
 
 def _render(text: str, values: dict[str, Any], platform: str) -> str:
@@ -436,10 +444,11 @@ def render_block(rule_id: str, outcome: Outcome, facts: DeviceFacts, ctx: SiteCo
         return None
     fill = _Fills()
     values = context(outcome, facts, ctx, fill)
-    config = _render(template.fix, values, facts.platform)
-    rollback = _render(template.rollback, values, facts.platform)
-    verify = _render(template.verify, values, facts.platform)
-    warning = _render(template.warning, values, facts.platform) if template.warning else ""
+    readable = _with_macros(values, facts.platform)
+    config = _render(template.fix, readable, facts.platform)
+    rollback = _render(template.rollback, readable, facts.platform)
+    verify = _render(template.verify, readable, facts.platform)
+    warning = _render(template.warning, readable, facts.platform) if template.warning else ""
     touched = [w.name for w in values["wan"]] if template.phase == "attach" else [p.name for p in values["ports"]]
     return RemediationBlock(
         rule=rule_id,

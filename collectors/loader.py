@@ -50,7 +50,7 @@ def load_evidence(path: Path) -> dict[str, str]:
     if not path.is_file():
         raise UserError(f"{path}: no such file or folder")
     text = _read_text(path)
-    if BUNDLE_HEADER.search(text):
+    if "### command:" in text and BUNDLE_HEADER.search(text):  # the literal first: `^` is tried at every position
         return split_bundle(text, path)
     return split_session(text) or {RUNNING_CONFIG: text}
 

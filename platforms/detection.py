@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from platforms.base import Platform
 from platforms.normalise import normalise
-from platforms.required_text import PAYBACK_CHARS, FoldedLines, PatternScan, found_in
+from platforms.required_text import FoldedLines, PatternScan, found_in
 
 # The evidence is nearly always on the first pages: weigh those, and read further only when they do not decide.
 # (Each cue is a regex pass over the text; megabytes would cost seconds.)
@@ -28,10 +28,10 @@ COMMAND_WEIGHT: Final = 3
 _COMMENT: Final = re.compile(r"^[ \t]*[!#]+[ \t]?", re.MULTILINE)
 # Keeps one weak cue from claiming certainty: confidence = top / (top + runner-up + PRIOR).
 PRIOR: Final = 2.0
-# Building the one-pass scan of every cue reads each cue's literals (~50 ms): a process that weighs one config
-# tests the cues one by one; once it has weighed as much text as makes each cue read its literals anyway (see
-# required_text.requirement), it scans (~1 ms a typical config instead of ~5).
-SCAN_PAYBACK_CHARS: Final = PAYBACK_CHARS
+# Building the one-pass scan of every cue (their literals from the generated table, pyahocorasick imported) costs
+# ~1.2 ms, about what the scan saves on one typical config (~0.5 ms against ~1.8 ms testing the cues one by one):
+# a process tests the cues one by one on its first ~10 KB of text, and scans from then on.
+SCAN_PAYBACK_CHARS: Final = 10_000
 _weighed_chars = 0
 
 
@@ -93,7 +93,8 @@ def _weigh(texts: list[str], commands: Iterable[str], units: list[Platform]) -> 
     """The detection from these (normalised) texts."""
     indexed = [(text, FoldedLines(text.split("\n"))) for text in texts]
     matching = _cues_found(indexed, units)
-    found = {u.name: _evidence(u, matching, commands, units) for u in units}
+    runners = {command: {u.variant_of or u.name for u in units if command in u.commands} for command in commands}
+    found = {u.name: _evidence(u, matching, runners) for u in units}
     scores = {name: sum(weight for weight, _ in cues) for name, cues in found.items()}
     order = sorted(units, key=lambda u: (-scores[u.name], u.variant_of is not None, u.name))
     ranked = {u.name: scores[u.name] for u in order}
@@ -128,24 +129,19 @@ def _cues_found(texts: list[tuple[str, FoldedLines]], units: list[Platform]) -> 
         return {key for key, cue in cues.items() if any(found_in(cue, *pair) for pair in texts)}
     key = tuple(map(id, units))  # a Platform holds dicts, so no hash: the scan kept with the units it is for
     if key not in _scans:
-        keys = {c.pattern: (c.regex, c.flags) for u in units for c in u.cues}
-        _scans[key] = (units, PatternScan(keys), keys)
-    _, scan, keys = _scans[key]
-    return {keys[pattern] for pair in texts for pattern in scan.matching(*pair)}
+        _scans[key] = (units, PatternScan({(c.regex, c.flags): c for u in units for c in u.cues}))
+    scan = _scans[key][1]
+    return {cue for pair in texts for cue in scan.matching(*pair)}
 
 
-_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan, dict[re.Pattern[str], CueKey]]] = {}
+_scans: dict[tuple[int, ...], tuple[list[Platform], PatternScan[CueKey]]] = {}
 
 
-def _evidence(
-    unit: Platform, matching: set[CueKey], commands: Iterable[str], units: list[Platform]
-) -> list[tuple[int, str]]:
-    """(weight, why) of every cue of ``unit`` that is ``matching``, and of the commands only its family runs."""
+def _evidence(unit: Platform, matching: set[CueKey], runners: Mapping[str, set[str]]) -> list[tuple[int, str]]:
+    """(weight, why) of every cue of ``unit`` that is ``matching``, and of the outputs whose command only its family
+    runs (``runners``: command -> the families that run it)."""
     found = [(c.weight, c.why) for c in unit.cues if (c.regex, c.flags) in matching]
     family = unit.variant_of or unit.name
-    for command in commands:
-        runners = {u.variant_of or u.name for u in units if command in u.commands}
-        if runners == {family}:
-            found.append((COMMAND_WEIGHT, f"output of `{command}`"))
+    found += [(COMMAND_WEIGHT, f"output of `{command}`") for command, ran in runners.items() if ran == {family}]
     return found
 

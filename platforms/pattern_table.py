@@ -8,6 +8,7 @@ what this writes now (a cue or rule added or changed since).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Final
 
@@ -29,11 +30,44 @@ PATTERN_LITERALS: Final[dict[tuple[str, int], tuple[tuple[str, ...], bool]]] = {
 '''
 
 
+PARSERS_DIR: Final = Path(__file__).with_name("parsers")
+# The Cisco-like parsers' line lookups on their config tree (parsers/config_tree.py) and where each takes its regex.
+LINE_LOOKUPS: Final = {"find_objects": 0, "top_lines": 1, "blocks": 1}
+
+
 def patterns() -> list[tuple[str, int]]:
-    """(regex, flags) of every detection cue of every unit and of every secret rule, sorted, once each."""
+    """(regex, flags) of every detection cue of every unit, every secret rule and every line lookup regex the
+    parsers spell out, sorted, once each."""
     found = {(cue.regex, int(cue.flags)) for unit in UNITS.values() for cue in unit.cues}
     found |= {(rule.regex, int(rule.flags)) for rule in RULES}
+    found |= {(regex, 0) for path in sorted(PARSERS_DIR.glob("*.py")) for regex in lookup_regexes(path)}
     return sorted(found)
+
+
+def lookup_regexes(path: Path) -> set[str]:
+    """The regexes a parser module hands to a line lookup, written in the call or as a module-level constant."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    found: set[str] = set()
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        at = LINE_LOOKUPS.get(name)
+        if at is None or len(call.args) <= at:
+            continue
+        arg = call.args[at]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            found.add(arg.value)
+        elif isinstance(arg, ast.Name) and arg.id in constants:
+            found.add(constants[arg.id])
+    return found
 
 
 def render_pattern_literals() -> str:

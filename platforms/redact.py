@@ -21,12 +21,14 @@ from pydantic import JsonValue
 
 from platforms import NAMES as PLATFORM_NAMES
 from platforms.required_text import (
-    PAYBACK_CHARS,
     FoldedLines,
     LiteralScan,
+    from_line_starts,
+    literals_of,
     may_match,
     needs,
     required_literals,
+    weak,
 )
 
 REDACTED: Final = "<redacted>"
@@ -258,26 +260,41 @@ def redact(text: str, platform: str | None = None) -> str:
         elif not index.holds_any(required):
             continue
         replace = _replacer(rule.replacement)
-        if required and local:
+        if required and local and not weak(required):
             changed = 0
-            for at in index.holding(required):
+            held = required if present is None else tuple(literal for literal in required if literal in present)
+            for at in index.holding(held):  # the literals the text holds: no search for the others
                 lines[at], count = rule.pattern.subn(replace, lines[at])
                 changed += count
         else:
-            joined, changed = rule.pattern.subn(replace, "\n".join(lines))
-            lines = joined.split("\n")
+            joined, changed = _substituted(rule, replace, "\n".join(lines), local)
+            if changed:
+                lines = joined.split("\n")
         if changed:
             index = FoldedLines(lines)
             present = None  # found in the text before this rule changed it: from here literals are tested one by one
     if any(may_match(section.start, index.text) for section in SECTIONS):
-        lines = _redact_sections(lines, _section_starts(index))
+        starts = _section_starts(index)
+        if starts is None or any(section.start.search(lines[at]) for at in starts for section in SECTIONS):
+            lines = _redact_sections(lines, starts)  # walked only when a line opens a section
     redacted = "\n".join(lines)
     return text if redacted == text else redacted  # the same object when nothing was secret (see normalise)
 
 
-# Building a scan of the rules' literals reads each rule's pattern (~10 ms): once as much text was redacted as
-# makes each rule read its literals anyway (see required_text.requirement).
-SCAN_PAYBACK_CHARS: Final = PAYBACK_CHARS
+def _substituted(rule: Rule, replace: Callable[[re.Match[str]], str], text: str, local: bool) -> tuple[str, int]:
+    """``rule`` applied over the whole text. A rule whose matches stay within a line and start at a line start
+    is run behind a newline (the regex engine then jumps from newline to newline): the same matches, found faster.
+    """
+    shifted = from_line_starts(rule.pattern) if local else None
+    if shifted is None:
+        return rule.pattern.subn(replace, text)
+    joined, changed = shifted.subn(lambda m: "\n" + replace(m), "\n" + text)
+    return joined[1:], changed
+
+
+# Building the scan of the rules' literals (from the generated table) costs ~0.1 ms plus pyahocorasick's import
+# (~0.4 ms); it saves ~0.2 ms on each typical config: built once the process has redacted ~10 KB of text.
+SCAN_PAYBACK_CHARS: Final = 10_000
 _redacted_chars = 0
 _scans: dict[int, tuple[tuple[Rule, ...], LiteralScan]] = {}  # by the id of a rule set, held with it
 
@@ -290,7 +307,7 @@ def _present_literals(rules: tuple[Rule, ...], folded_text: str) -> set[str] | N
         _redacted_chars += len(folded_text)
         return None
     if id(rules) not in _scans:
-        literals = (literal for rule in rules for literal in required_literals(rule.pattern))
+        literals = (literal for rule in rules for literal in literals_of(rule)[0])  # no rule compiled for it
         _scans[id(rules)] = (rules, LiteralScan(literals))
     return _scans[id(rules)][1].present(folded_text)
 

@@ -21,10 +21,10 @@ import importlib
 import re
 import string
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from functools import cache, cached_property
 from itertools import accumulate
-from typing import Any, Final, Protocol
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from platforms._pattern_literals import PATTERN_LITERALS
 
@@ -34,6 +34,7 @@ try:  # the regex parser's tree; private, so a Python without it only loses the 
 except ImportError:  # pragma: no cover - every supported Python has it
     sre_parser = None
 
+Key = TypeVar("Key", bound=Hashable)  # what a PatternScan names its patterns by
 Requirement = tuple[str, ...]  # any match contains one of these (lower case); () when nothing is known
 _NOTHING: Final[Requirement] = ()
 _MAX_ALTERNATIVES: Final = 64  # a run spelt more ways than this is not worth testing one by one
@@ -342,8 +343,18 @@ class FoldedLines:
         return list(accumulate(map((1).__add__, self._lengths), initial=0))[:-1]
 
     def holding(self, required: Requirement) -> list[int]:
-        """Indexes (in order) of the lines that hold one of the literals."""
-        return sorted({index for literal in required for index in self.lines_holding(literal)})
+        """Indexes (in order) of the lines that hold one of the literals (lines_holding's walk, without a generator
+        per literal: the parsers' line lookups call this tens of times a config)."""
+        text, starts = self.text, self.starts
+        last = len(starts) - 1
+        found: set[int] = set()
+        for literal in required:
+            at = text.find(literal)
+            while at != -1:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                at = text.find(literal, starts[index + 1]) if index < last else -1
+        return sorted(found)
 
     def lines_holding(self, literal: str) -> Iterator[int]:
         """Indexes of the lines that hold ``literal``, first line first."""
@@ -391,50 +402,71 @@ class LiteralScan:
     def __init__(self, literals: Iterable[str]) -> None:
         import ahocorasick  # here: a process that handles one config never builds a scan (light commands' start-up)
 
+        unique = dict.fromkeys(literals)
+        # The automaton reports every occurrence: a one- or two-character literal (`m`, a newline) occurs hundreds
+        # of times in a config, so those few are tested with `in` (one C scan each) instead.
+        self._short = tuple(literal for literal in unique if len(literal) <= _SHORT_LITERAL)
         self._automaton = ahocorasick.Automaton()
-        for literal in dict.fromkeys(literals):
-            self._automaton.add_word(literal, literal)
+        for literal in unique:
+            if len(literal) > _SHORT_LITERAL:
+                self._automaton.add_word(literal, literal)
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
 
     def present(self, folded_text: str) -> set[str]:
         """The literals ``folded_text`` holds."""
-        if self._empty:
-            return set()
-        return {literal for _end, literal in self._automaton.iter(folded_text)}
+        found = {literal for literal in self._short if literal in folded_text}
+        if not self._empty:
+            found.update(literal for _end, literal in self._automaton.iter(folded_text))
+        return found
 
 
-class PatternScan:
+_SHORT_LITERAL: Final = 2
+
+
+def weak(required: Requirement) -> bool:
+    """True when one of the literals is so short (``m``, ``$``) that most lines of a config may hold it: finding
+    those lines one by one costs more than one regex pass over the whole text."""
+    return any(len(literal) <= _SHORT_LITERAL for literal in required)
+
+
+class PatternScan(Generic[Key]):
     """Which of many patterns a text holds a match of, with one Aho-Corasick pass for all their literals.
 
     Detection weighs ~150 cues per config: one pass of an automaton over the folded text finds which of the
     cues' ~450 literals it holds (~0.3 ms a typical config, against ~3 ms for a substring test each), and only
-    a pattern with a literal present is searched; one whose matches stay within a line, only on the lines
-    holding one of its literals. Building the scan reads every pattern's literals (tens of ms): for many texts.
+    a pattern with a literal present is compiled and searched; one whose matches stay within a line, only on the
+    lines holding one of its literals. The literals come from the generated table (a pattern it lacks is read).
     """
 
-    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
-        self._unknown: list[re.Pattern[str]] = []  # no literal known: always searched
-        self._by_literal: dict[str, list[re.Pattern[str]]] = {}
-        for pattern in dict.fromkeys(patterns):
-            required = required_literals(pattern)
+    def __init__(self, sources: Mapping[Key, LazyPattern]) -> None:
+        self._sources = dict(sources)
+        self._unknown: list[Key] = []  # no literal known: always searched
+        self._local: set[Key] = set()
+        self._by_literal: dict[str, list[Key]] = {}
+        for key, source in self._sources.items():
+            required, local = literals_of(source)
             if not required:
-                self._unknown.append(pattern)
+                self._unknown.append(key)
+            if local:
+                self._local.add(key)
             for literal in required:
-                self._by_literal.setdefault(literal, []).append(pattern)
+                self._by_literal.setdefault(literal, []).append(key)
         self._literals = LiteralScan(self._by_literal)
 
-    def matching(self, text: str, index: FoldedLines) -> set[re.Pattern[str]]:
-        """The patterns that ``pattern.search(text)`` finds in; ``index`` holds the lines of ``text``."""
-        found = {pattern for pattern in self._unknown if pattern.search(text)}
-        present: dict[re.Pattern[str], list[str]] = {}
+    def matching(self, text: str, index: FoldedLines) -> set[Key]:
+        """The keys of the patterns that ``pattern.search(text)`` finds in; ``index`` holds the lines of ``text``."""
+        sources = self._sources
+        found = {key for key in self._unknown if sources[key].pattern.search(text)}
+        present: dict[Key, list[str]] = {}
         for literal in self._literals.present(index.text):
-            for pattern in self._by_literal[literal]:
-                present.setdefault(pattern, []).append(literal)
+            for key in self._by_literal[literal]:
+                present.setdefault(key, []).append(literal)
         lines, behind_newline = index.lines, ""
-        for pattern, literals in present.items():
-            if line_local(pattern):
+        for key, literals in present.items():
+            pattern = sources[key].pattern
+            if key in self._local:
                 hit = any(pattern.search(lines[at]) for literal in literals for at in index.lines_holding(literal))
             elif (at_line_start := from_line_starts(pattern)) is not None:
                 behind_newline = behind_newline or "\n" + text
@@ -442,8 +474,15 @@ class PatternScan:
             else:
                 hit = pattern.search(text) is not None
             if hit:
-                found.add(pattern)
+                found.add(key)
         return found
+
+
+def literals_of(source: LazyPattern) -> tuple[Requirement, bool]:
+    """A pattern's literals and whether it is line-local: from the generated table without compiling it, else
+    read from the compiled pattern (one added since the table was generated)."""
+    known = PATTERN_LITERALS.get((source.regex, source.flags))
+    return known if known is not None else pattern_analysis(source.regex, source.flags)
 
 
 @cache
@@ -466,17 +505,25 @@ def from_line_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
     try:
         items = list(_parsed(pattern))
-        if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
-            starts = [list(branch)[:1] for branch in items[0][1][1]]
-        else:
-            starts = [items[:1]]
-        if not all(first == [(sre_constants.AT, sre_constants.AT_BEGINNING)] for first in starts):
-            return None
-        if not _blind_to_what_precedes(items):
+        if not _starts_at_line_start(items) or not _blind_to_what_precedes(items):
             return None
         return re.compile(f"\n(?:{pattern.pattern})", pattern.flags)
     except Exception:  # a pattern the private parser reads differently, or global flags not at the start
         return None
+
+
+def _starts_at_line_start(items: list[tuple[Any, Any]]) -> bool:
+    """The sequence begins with ``^`` (re.MULTILINE), in every branch, or in a leading group that keeps the flags."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre_constants.AT:
+        return av is sre_constants.AT_BEGINNING
+    if op is sre_constants.BRANCH:
+        return all(_starts_at_line_start(list(branch)) for branch in av[1])
+    if op is sre_constants.SUBPATTERN:
+        return not (av[1] | av[2]) & re.MULTILINE and _starts_at_line_start(list(av[3]))
+    return False
 
 
 def _blind_to_what_precedes(items: list[tuple[Any, Any]]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,18 @@ def test_leftover_terminal_bytes_are_counted_with_their_first_line() -> None:
     facts = parse_device("cisco_ios", {"show running-config": text})
     [warning] = [w for w in facts.parse_warnings if "control bytes" in w]
     assert "2 line(s)" in warning and "first at line 3" in warning
+
+
+def test_a_text_passed_as_free_of_residue_has_no_line_the_residue_pattern_finds() -> None:
+    from platforms.parsers.understood import _free_of_residue
+
+    # Truth: the residue pattern itself, written out here, on every character of the first planes in a line.
+    residue = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|--More--|---\(more")
+    for code in range(0x3100):
+        text = f"interface Gi0/1\n x{chr(code)}y\t--More-\n"
+        if _free_of_residue(text):
+            assert not any(residue.search(line) for line in text.splitlines()), hex(code)
+    assert not _free_of_residue("a\n--More--\n") and not _free_of_residue("a\r\n") and _free_of_residue("a\tb\n")
 
 
 def test_the_warning_reaches_the_audit_findings(tmp_path: Path) -> None:

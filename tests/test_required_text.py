@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from platforms import pattern_table
+from platforms._pattern_literals import PATTERN_LITERALS
 from platforms.base import Platform
 from platforms.redact import RULES, SECTIONS, _redact_sections, _replacer, patterns_for, redact
 from platforms.registry import UNITS
@@ -33,6 +35,8 @@ TEXTS = sorted(p for p in (ROOT / "tests" / "corpus").rglob("*") if p.is_file() 
 TEXTS += sorted((ROOT / "samples" / "evidence").rglob("*.txt"))
 PATTERNS = [c.pattern for u in UNITS.values() for c in u.cues] + [r.pattern for r in RULES]
 PATTERNS += [s.start for s in SECTIONS]
+# The parsers' line lookups (config_tree.ConfigTree.find_objects), whose literals the generated table holds too.
+PATTERNS += [re.compile(regex) for regex, flags in pattern_table.patterns() if flags == 0]
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -117,7 +121,7 @@ def test_patterns_that_can_see_what_precedes_a_line_are_not_shifted(regex: str) 
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(st.sampled_from(["a", "b", " ", "\n", "\t", "-", "ab"]), max_size=20).map("".join))
 def test_shifted_search_agrees_on_any_text(text: str) -> None:
-    for regex in (r"^a\s*$", r"^\s*b", r"^$", r"^\bab\b|^ \B", r"^[^\n]*\n b", r"^(?=a)a\s+(?!b)"):
+    for regex in (r"^a\s*$", r"^\s*b", r"^$", r"^\bab\b|^ \B", r"^[^\n]*\n b", r"^(?=a)a\s+(?!b)", r"(^a|^ b)\s*$"):
         pattern = re.compile(regex, re.MULTILINE)
         shifted = from_line_starts(pattern)
         assert shifted is not None, regex
@@ -186,6 +190,14 @@ def test_the_word_index_answers_as_a_search_of_the_whole_text(text: str, literal
     for _ in range(_WORDS_PAYBACK):  # enough tests for the index to read the text's words
         index.holds_any(("\x00",))
     assert index.holds_any((literal,)) == (literal in index.text)
+
+
+def test_the_parsers_line_lookup_regexes_are_found_in_their_source() -> None:
+    # Read off platforms/parsers/cisco_ios.py and cisco_mqc.py by hand: one written in the call, one a constant.
+    parsers = ROOT / "platforms" / "parsers"
+    assert r"^mls qos$" in pattern_table.lookup_regexes(parsers / "cisco_ios.py")
+    assert r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$" in pattern_table.lookup_regexes(parsers / "cisco_mqc.py")
+    assert (r"^mls qos$", 0) in PATTERN_LITERALS
 
 
 def test_the_table_of_literals_is_what_the_patterns_give_now() -> None:

@@ -196,7 +196,7 @@ def clean_config(text: str) -> list[str]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > MAX_CONFIG_LINES:
         raise UserError(f"config has {len(lines)} lines (limit {MAX_CONFIG_LINES}): not a device config?")
-    return [line.rstrip() for line in lines if line.strip() and not line.lstrip().startswith(":")]
+    return [kept for line in lines if (kept := line.rstrip()) and not (":" in kept and kept.lstrip().startswith(":"))]
 
 
 # Interface sub-commands that are never global: flush left after an `interface` line (a paste that lost
@@ -232,7 +232,7 @@ def indent_flat_interfaces(lines: list[str]) -> list[str]:
 
 def parse_config(text: str) -> ConfigTree:
     """The indentation tree of a Cisco-like config."""
-    return ConfigTree(indent_flat_interfaces([ln.replace("\t", " ") for ln in clean_config(text)]))
+    return ConfigTree(indent_flat_interfaces(clean_config(text.replace("\t", " "))))  # a tab is blank to strip too
 
 
 def children(parent: object) -> list[str]:
@@ -246,11 +246,11 @@ def blocks(conf: ConfigTree, regex: str) -> Iterator[tuple[re.Match[str], list[s
     for obj in conf.find_objects(regex):
         if obj.parent is not obj:  # top-level lines only
             continue
-        match = pattern.match(str(obj.text))
+        match = pattern.match(obj.text)
         if match is None:
             continue
-        lines = [str(c.text).strip() for c in obj.all_children]  # nested lines too, in config order
-        yield match, lines, "\n".join([str(obj.text), *(str(c.text) for c in obj.all_children)])
+        texts = [c.text for c in obj.all_children]  # nested lines too, in config order
+        yield match, [text.strip() for text in texts], "\n".join([obj.text, *texts])
 
 
 def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
@@ -258,7 +258,7 @@ def top_lines(conf: ConfigTree, regex: str) -> list[re.Match[str]]:
     pattern = re.compile(regex)
     found: list[re.Match[str]] = []
     for obj in conf.find_objects(regex):
-        match = pattern.match(str(obj.text))
+        match = pattern.match(obj.text)
         if match is not None and obj.parent is obj:
             found.append(match)
     return found
@@ -291,6 +291,8 @@ def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> st
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
     """The first of ``lines`` matching ``regex`` (anchored at the start), or None."""
+    if not lines:
+        return None
     match = _compiled(regex).match  # called per line of every interface block: no re-module cache lookup
     for line in lines:
         if found := match(line):

@@ -49,6 +49,8 @@ def shell_words(line: str) -> list[str]:
     >>> shell_words('set name "Branch office" x'), shell_words('set comment "open')
     (['set', 'name', 'Branch office', 'x'], ['set', 'comment', 'open'])
     """
+    if "\\" not in line and "'" not in line and '"' not in line:  # a plain line: the words are the runs of text
+        return _SHELL_WORD.findall(line)
     if "\\" in line or "'" in line or line.count('"') % 2:
         try:
             return shlex.split(line, posix=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from platforms._pattern_literals import PATTERN_LITERALS
 from platforms.required_text import FoldedLines, requirement
 
 
@@ -68,22 +69,26 @@ class ConfigTree:
                     banner = None
                 continue
             if body[0] == "!" or (body[0].isspace() and body.lstrip().startswith("!")):
-                parent = next((a for a in reversed(stack) if a.indent < indent), None)
+                parent = next((a for a in reversed(stack) if a.indent < indent), None) if indent else None
                 line = ConfigLine(text, indent, parent)
                 if parent is not None:
                     parent.children.append(line)
                 objs.append(line)
                 continue
-            while stack and stack[-1].indent >= indent:
-                stack.pop()
-            parent = stack[-1] if stack else None
-            line = ConfigLine(text, indent, parent)
-            if parent is not None:
-                parent.children.append(line)
+            if indent == 0:  # most lines of a flat config: a new top-level block
+                stack.clear()
+                line = ConfigLine(text, 0, None)
+                if text.startswith("banner") and (m := _BANNER.match(text)):
+                    banner = (line, m.group(1))
+            else:
+                while stack and stack[-1].indent >= indent:
+                    stack.pop()
+                parent = stack[-1] if stack else None
+                line = ConfigLine(text, indent, parent)
+                if parent is not None:
+                    parent.children.append(line)
             objs.append(line)
             stack.append(line)
-            if indent == 0 and (m := _BANNER.match(text)):
-                banner = (line, m.group(1))
 
     def find_objects(self, regex: str) -> list[ConfigLine]:
         """The lines ``regex`` finds (``re.search``), in config order.
@@ -92,7 +97,8 @@ class ConfigTree:
         whole text), so a query costs what it finds rather than a regex call per line of a long config.
         """
         pattern = re.compile(regex)
-        required = requirement(pattern, len(self._index.text))
+        known = PATTERN_LITERALS.get((regex, 0))  # the parsers' own regexes: read into the generated table
+        required = known[0] if known is not None else requirement(pattern, len(self._index.text))
         if not required:
             return [obj for obj in self.objs if pattern.search(obj.text)]
         return [self.objs[i] for i in self._index.holding(required) if pattern.search(self.objs[i].text)]

@@ -50,12 +50,18 @@ def looks_like_fortios(text: str) -> bool:
     return "#config-version=FG" in head or bool(re.search(r"^config (system|firewall) \S", head, re.M))
 
 
+_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
+
+
 def _logical_lines(text: str) -> Iterator[str]:
     """Lines with multi-line quoted values joined."""
     pending = ""
     for raw in text.splitlines():
+        if not pending and '"' not in raw:  # most lines: no quote, so nothing left open
+            yield raw.strip()
+            continue
         pending = f"{pending}\n{raw}" if pending else raw
-        if len(re.findall(r'(?<!\\)"', pending)) % 2 == 0:
+        if len(_UNESCAPED_QUOTE.findall(pending)) % 2 == 0:
             yield pending.strip()
             pending = ""
     if pending:
@@ -73,14 +79,20 @@ def load_tree(text: str) -> FortiNode:
         words = shell_words(line)
         if not words:
             continue
-        keyword, args = words[0], words[1:]
+        keyword = words[0]
+        if keyword == "set" and len(words) > 1:  # most lines: a setting of the open node
+            node = stack[-1]
+            node.settings[words[1]] = words[2:]
+            node.lines[words[1]] = line
+            continue
+        args = words[1:]
         if keyword == "config" and args and len(stack) < MAX_DEPTH:
             name = " ".join(args)
-            node = stack[-1].sections.setdefault(name, FortiNode(name=name))
+            node = _child(stack[-1].sections, name)
             stack.append(node)
             kinds.append("config")
         elif keyword == "edit" and args and kinds[-1] == "config":
-            node = stack[-1].entries.setdefault(args[0], FortiNode(name=args[0]))
+            node = _child(stack[-1].entries, args[0])
             stack.append(node)
             kinds.append("edit")
         elif keyword in ("set", "append") and args:
@@ -103,6 +115,14 @@ def load_tree(text: str) -> FortiNode:
     if not root.sections:
         raise UserError("no FortiOS 'config ...' blocks found in the output")
     return root
+
+
+def _child(nodes: dict[str, FortiNode], name: str) -> FortiNode:
+    """The node named ``name`` among ``nodes``, added when the config opens it for the first time."""
+    node = nodes.get(name)
+    if node is None:
+        node = nodes[name] = FortiNode(name=name)
+    return node
 
 
 def section(root: FortiNode, name: str) -> FortiNode:

@@ -48,7 +48,7 @@ VOICE_FORMS = re.compile(
 
 def interface_unread(lines: list[str]) -> list[str]:
     """The voice-relevant lines of one interface block that the parser did not understand."""
-    return [line for line in unread_lines(lines, VOICE_FORMS) if VOICE_FAMILIES.match(line)]
+    return unread_lines(lines, VOICE_FORMS, among=VOICE_FAMILIES)
 
 
 class BlockLines:
@@ -67,7 +67,8 @@ class BlockLines:
     def first(self, regex: str, *words: str) -> re.Match[str] | None:
         """The first line (in block order) matching ``regex``, which only lines starting with ``words`` can."""
         if len(words) == 1:
-            return first_match(self.by_word.get(words[0], []), regex)
+            lines = self.by_word.get(words[0])
+            return first_match(lines, regex) if lines else None
         if not any(word in self.by_word for word in words):
             return None
         return first_match([line for line in self.lines if line.split(" ", 1)[0] in words], regex)

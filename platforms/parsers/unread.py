@@ -18,14 +18,17 @@ LINES_SHOWN: Final = 3  # lines quoted per block
 BLOCKS_WARNED: Final = 8  # blocks warned one by one; the rest are counted in one more warning
 
 
-def unread_lines(lines: Iterable[str], understood: re.Pattern[str]) -> list[str]:
-    """The (stripped, non-blank, non-comment) lines that ``understood`` does not match at their start.
+def unread_lines(lines: Iterable[str], understood: re.Pattern[str], among: re.Pattern[str] | None = None) -> list[str]:
+    """The (stripped, non-blank, non-comment) lines that ``understood`` does not match at their start; with
+    ``among``, only those of the lines it matches at their start (tested first: it rules out most lines).
 
     >>> unread_lines([" priority percent 20", " prority 100", "!"], re.compile(r"priority\\b"))
     ['prority 100']
     """
-    stripped = (line.strip() for line in lines)
-    return [line for line in stripped if line and not line.startswith("!") and not understood.match(line)]
+    read = [line for line in (line.strip() for line in lines) if line and not line.startswith("!")]
+    if among is not None:
+        read = [line for line in read if among.match(line)]
+    return [line for line in read if not understood.match(line)]
 
 
 def unread_warning(block: str, lines: Sequence[str]) -> str:
