@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Final, NamedTuple
 
 from pydantic import JsonValue
 
@@ -162,8 +162,7 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A config block whose ``name`` setting is a secret (SNMP communities named by a bare name)."""
 
     start: re.Pattern[str]

@@ -82,3 +82,25 @@ def test_a_program_running_commands_in_its_own_process_keeps_its_collector_as_it
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()), pytest.raises(SystemExit):
         main()
     assert (seen, gc.isenabled(), gc.get_freeze_count()) == ([True], True, frozen)
+
+
+# Counts every collection of `python -m assess ARGS` up to the end of the command (atexit runs before the interpreter
+# tears down), and whether the collector is on again by then.
+COUNT_SCRIPT = """
+import atexit, gc, runpy, sys
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+atexit.register(lambda: print(f"COLLECTIONS={len(collections)} AFTER={gc.isenabled()}"))
+sys.argv = ["assess", *sys.argv[1:]]
+runpy.run_module("assess", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]], ids=["table", "json"])
+def test_facts_on_a_small_config_runs_no_collection(output: list[str]) -> None:
+    """`assess facts` imports its parser, netutils and rich after start-up: none of that is garbage to look for."""
+    config = ROOT / "samples" / "evidence" / "hq" / "hq-sw1" / "show_running-config.txt"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", COUNT_SCRIPT, "facts", str(config), *output], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "COLLECTIONS=0 AFTER=True"
