@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Final, NamedTuple
 
 from pydantic import JsonValue
@@ -24,6 +22,7 @@ from platforms.required_text import (
     PAYBACK_CHARS,
     FoldedLines,
     LiteralScan,
+    compiled,
     may_match,
     needs,
     required_literals,
@@ -50,8 +49,7 @@ CISCO_LIKE: Final = frozenset({"cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa
 RULE_FLAGS: Final = int(re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One secret form: a pattern whose group 1 is kept and whose rest is replaced."""
 
     name: str
@@ -60,10 +58,10 @@ class Rule:
     replacement: str = REDACTED
     flags: int = RULE_FLAGS
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
         """The compiled pattern, on first use: a text that lacks the rule's literals never needs it."""
-        return re.compile(self.regex, self.flags)
+        return compiled(self.regex, self.flags)
 
 
 def _rule(
