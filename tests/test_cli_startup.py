@@ -271,3 +271,15 @@ def test_the_programs_exit_handlers_still_run() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (done.returncode, done.stdout.splitlines()) == (0, ["assess 0.1.0", "handler ran"])
+
+
+def test_facts_json_prints_its_model_without_pythons_json_modules() -> None:
+    """The facts model is serialised by pydantic; json's encoder and decoder (six regexes compiled) are not loaded."""
+    script = (  # not PROBE_SCRIPT: that one reads its arguments with json
+        "import atexit, sys; atexit.register(lambda: print('JSON=' + ' '.join(sorted(m for m in sys.modules "
+        "if m.split('.')[0] == 'json')))); sys.argv = ['assess', *sys.argv[1:]]; from assess.cli import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script, "facts", str(SMALL_CONFIG), "--json"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    assert '"platform": "cisco_ios"' in done.stdout
+    assert done.stdout.splitlines()[-1] == "JSON="
