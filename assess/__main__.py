@@ -1,5 +1,12 @@
 """`python -m assess` and the installed `assess` script run the command line."""
 
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+
 from assess import startup_gc
 
 
@@ -8,7 +15,33 @@ def main() -> None:
     startup_gc.pause()
     from assess.cli import main as run_command_line  # imported after the pause, on purpose
 
-    run_command_line()
+    try:
+        run_command_line()
+    except SystemExit as done:
+        exit_without_teardown(done.code)
+    exit_without_teardown(0)
+
+
+def exit_without_teardown(code: str | int | None) -> None:
+    """End the program with ``code`` as Python would, without tearing the interpreter down.
+
+    Python's own exit frees every module and object one by one and collects them a last time: ~2 % of a light
+    command (``assess facts`` on a small config), for memory the system takes back anyway. What an exit must still
+    do is done here: the ``atexit`` handlers (logging, temporary directories, multiprocessing) run and the standard
+    streams are flushed. Whenever that is not all (another thread still running, a message as exit code, a stream
+    that cannot be flushed), Python's own exit runs instead.
+    """
+    status = 0 if code is None else code
+    if not isinstance(status, int) or threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python's exit reports it as it always does
+        sys.exit(code)
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -27,14 +26,19 @@ def __getattr__(name: str) -> object:
     return console
 
 # C0/C1 controls (ESC among them; tab and newline kept), and the invisible bidirectional overrides
-# that can make a terminal line read differently from its bytes.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# that can make a terminal line read differently from its bytes. The patterns of this module are compiled on first
+# use (re's cache): `--json` output of a model needs none of them.
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def neutralise(value: object) -> str:
     """``value`` as text with control characters (ESC among them) shown as ``\\xNN``: for plain output."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                       str(value))
+    return re.sub(_UNSAFE, _escaped, str(value))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def safe_text(value: object) -> str:
@@ -54,6 +58,8 @@ def safe_text(value: object) -> str:
 def print_json(data: BaseModel | DataclassInstance | dict[str, object] | list[object]) -> None:
     """Write ``data`` as JSON on stdout, nothing else."""
     if isinstance(data, dict | list):
+        import json  # here: a model prints through pydantic, and `assess facts --json` never reads json's modules
+
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
     elif dataclasses.is_dataclass(data):  # a dataclass result: written as pydantic would, without importing it
         from assess.dataclass_json import dataclass_json
@@ -66,7 +72,7 @@ def print_json(data: BaseModel | DataclassInstance | dict[str, object] | list[ob
 # Where a number starts in indented JSON: after a key, or alone on its line in an array (a string holds no raw
 # newline; a `": ` inside one is found too, which only costs a check). Two patterns, each led by fixed text the
 # regex engine looks for first: one alternation of both reads every position (~8x slower).
-_NUMBERS = (re.compile(r'": (-?[0-9][0-9.eE+-]*)'), re.compile(r"\n +(-?[0-9][0-9.eE+-]*)"))
+_NUMBERS = (r'": (-?[0-9][0-9.eE+-]*)', r"\n +(-?[0-9][0-9.eE+-]*)")
 
 
 def plain_json(data: dict[str, object] | list[object]) -> str:
@@ -78,13 +84,15 @@ def plain_json(data: dict[str, object] | list[object]) -> str:
     floats another way (``0.00001`` for ``1e-05``), so any float not spelt as Python spells it falls back to
     ``json.dumps``, as does text it cannot encode (a lone surrogate).
     """
-    from pydantic_core import PydanticSerializationError, to_json  # only for the commands that print big JSON
+    import json  # for the fallbacks below; here with pydantic_core, for the commands that print big JSON
+
+    from pydantic_core import PydanticSerializationError, to_json
 
     try:
         text = to_json(data, indent=2, ensure_ascii=True, inf_nan_mode="constants").decode()
     except PydanticSerializationError:
         return json.dumps(data, indent=2)
-    floats = [n for numbers in _NUMBERS for n in numbers.findall(text) if not n.lstrip("-").isdigit()]
+    floats = [n for numbers in _NUMBERS for n in re.findall(numbers, text) if not n.lstrip("-").isdigit()]
     if any(repr(float(n)) != n for n in floats):
         return json.dumps(data, indent=2)
     return text.replace("\x7f", "\\u007f")

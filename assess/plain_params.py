@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -69,9 +68,12 @@ def plain_value(annotation: type, info: ParameterInfo, value: Any) -> Any:
     return number
 
 
-@dataclass(frozen=True)
 class PlainRuntimeParam(RuntimeParam):
-    """typer's runtime coercion of one parameter, pydantic-free for plain values."""
+    """typer's runtime coercion of one parameter, pydantic-free for plain values.
+
+    No fields of its own: typer's frozen dataclass gives it ``__init__``, ``__eq__`` and ``__repr__`` (decorating it
+    again would generate them anew at every start-up).
+    """
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if self.annotation is Path and isinstance(value, str) and value and "\x00" not in value:

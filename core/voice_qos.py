@@ -8,8 +8,7 @@ rules and the reports cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # facts import this module: the models are only needed for the type hints
     from core.models.facts import DeviceFacts, PolicyClass, QosPolicy
@@ -55,8 +54,7 @@ def voice_marks(marks: tuple[str, ...] | list[str]) -> list[str]:
     return [m for m in marks if m.lower() in VOICE_DSCP]
 
 
-@dataclass(frozen=True)
-class QueueClass:
+class QueueClass(NamedTuple):
     """A class of an output policy, flattened out of any parent/child nesting."""
 
     cls: PolicyClass

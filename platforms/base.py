@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Final, Literal
+from types import MappingProxyType
+from typing import Final, Literal, NamedTuple
 
 from core.models.facts import DeviceFacts
 from platforms.redact import Rule
+from platforms.required_text import compiled
 
 Parser = Callable[[Mapping[str, str]], DeviceFacts]
 FollowUp = Callable[[str], tuple[str, ...]]
@@ -33,8 +33,11 @@ _NAPALM_OVERRIDES: Final = {"nxos": "nxos_ssh"}
 REMEDIATION_DIR: Final = Path(__file__).parent / "remediation"
 
 
-@dataclass(frozen=True)
-class Cue:
+# The records below are named tuples, not frozen dataclasses: a dataclass generates its methods (__init__, __eq__,
+# __hash__, __repr__, __setattr__ ...) from source text at every start-up, ~1 ms a class.
+
+
+class Cue(NamedTuple):
     """One piece of syntax evidence: a pattern, how much it says for the platform, and what it is."""
 
     regex: str
@@ -42,10 +45,10 @@ class Cue:
     weight: int
     why: str
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
         """The compiled pattern, on first detection: ~170 cues that an audit given --platform never reads."""
-        return re.compile(self.regex, self.flags)
+        return compiled(self.regex, self.flags)
 
 
 def cue(regex: str, weight: int, why: str, *, ignore_case: bool = True) -> Cue:
@@ -54,8 +57,7 @@ def cue(regex: str, weight: int, why: str, *, ignore_case: bool = True) -> Cue:
     return Cue(regex, flags, weight, why)
 
 
-@dataclass(frozen=True)
-class ParserRef:
+class ParserRef(NamedTuple):
     """Where a platform's parse function lives; imported on first use (the parsers pull in ciscoconfparse2,
     about a second, which commands that only need names or traits must not pay)."""
 
@@ -68,8 +70,7 @@ class ParserRef:
         return parser
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(NamedTuple):
     """Everything the project knows about one platform; every table elsewhere is generated from these."""
 
     name: str
@@ -84,7 +85,7 @@ class Platform:
     cues: tuple[Cue, ...]
     secret_rules: tuple[Rule, ...]
     traits: frozenset[Trait]
-    follow_ups: Mapping[str, FollowUp] = field(default_factory=dict)
+    follow_ups: Mapping[str, FollowUp] = MappingProxyType({})
     # A variant wins over its base only on evidence of its own (IOS-XE over classic IOS).
     variant_of: str | None = None
     needs_enable: bool = False

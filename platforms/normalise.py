@@ -14,18 +14,21 @@ import textwrap
 from collections import OrderedDict
 from typing import Final
 
+from platforms.required_text import compiled
+
+# The patterns of what only some pastes hold (escapes, pager prompts, Markdown fences) are kept as text and compiled
+# on first use (required_text.compiled): a plain saved config compiles none of them.
 # CSI (colours, erase-line, cursor moves), OSC (window titles) and two-byte escapes. Cursor-left and
 # erase-in-line are replayed (pagers erase their prompt with them); the rest only styles the text.
-_CURSOR_LEFT: Final = re.compile(r"\x1b\[(\d*)D")
-_ERASE_TO_END: Final = re.compile(r"\x1b\[0?K")
-_ERASE_LINE: Final = re.compile(r"\x1b\[2K")
+_CURSOR_LEFT: Final = r"\x1b\[(\d*)D"
+_ERASE_TO_END: Final = r"\x1b\[0?K"
+_ERASE_LINE: Final = r"\x1b\[2K"
 _EOL, _WHOLE = "\ue000", "\ue001"  # private-use stand-ins for the two erase sequences while replaying
-_ANSI: Final = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_ANSI: Final = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
 # Paging prompts printed between two pages: Cisco/Arista/Fortinet `--More--`, ASA `<--- More --->`, Junos
 # `---(more 45%)---`, RouterOS `-- [Q quit|D dump|down]`; and less's own status lines.
-_PAGER: Final = re.compile(r" ?(?:--+ ?[Mm]ore ?--+|<-+ More -+>|-+\(more(?: \d+%)?\)-+|-- \[Q quit\|[^\]\n]*\]) ?")
-_PAGER_LINE: Final = re.compile(r"^[ \t]*(?:\(END\)|lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?)[ \t]*$")
-_PAGER_LINES: Final = re.compile(_PAGER_LINE.pattern, re.MULTILINE)
+_PAGER: Final = r" ?(?:--+ ?[Mm]ore ?--+|<-+ More -+>|-+\(more(?: \d+%)?\)-+|-- \[Q quit\|[^\]\n]*\]) ?"
+_PAGER_LINE: Final = r"^[ \t]*(?:\(END\)|lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?)[ \t]*$"  # also re.MULTILINE
 # A prompt, alone or followed by the command it runs: `sw1#`, `sw1(config-if)#`, `FGT (global) #`,
 # `admin@PA-220>`, `user@srx>`, `[admin@MikroTik] >`, `[admin@MikroTik] /ip firewall>`, `root@r1:~#`, `$ cmd`.
 _PROMPT: Final = re.compile(
@@ -42,10 +45,10 @@ _REPLAYED: Final = ("\b", "\r", _EOL, _WHOLE)  # what a terminal replay changes;
 # Junos prints the routing-engine role on its own line before each prompt.
 _JUNOS_RE_LINE: Final = re.compile(r"^\{(?:master|backup|primary|secondary|linecard)(?::[\w-]+)?\}$")
 _SESSION_LINES: Final = re.compile(f"{_PROMPT.pattern}|{_JUNOS_RE_LINE.pattern}", re.MULTILINE)
-_FENCE: Final = re.compile(r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$")
+_FENCE: Final = r"^[ \t]{0,3}(```+|~~~+)[ \t]*[\w+.-]*[ \t]*$"
 # Markdown markup (bullets, numbered items, `## Headings`, links, images, `code`, quotes) or a sentence of
 # twelve words or more. Not `# heading`: shell, nft, RouterOS and sysctl comments look the same.
-_PROSE: Final = re.compile(r"^\s*([-*+]\s+\S|\d+\.\s|>\s|#{2,6} [A-Z])|\]\(|`[^`\n]+`|(\b\w+\W+){11,}\w+[.:!?]\s*$")
+_PROSE: Final = r"^\s*([-*+]\s+\S|\d+\.\s|>\s|#{2,6} [A-Z])|\]\(|`[^`\n]+`|(\b\w+\W+){11,}\w+[.:!?]\s*$"
 
 
 def normalise(text: str) -> str:
@@ -106,7 +109,7 @@ def _may_page(text: str) -> bool:
     """True when a pager prompt may be in ``text``: it holds one of their fixed parts and a pattern finds one."""
     if not any(part in text for part in _PAGER_TEXT):
         return False
-    return _PAGER.search(text) is not None or _PAGER_LINES.search(text) is not None
+    return compiled(_PAGER, 0).search(text) is not None or compiled(_PAGER_LINE, re.MULTILINE).search(text) is not None
 
 
 def _has_session_line(lines: list[str]) -> bool:
@@ -144,7 +147,7 @@ def echoed_command(line: str) -> str | None:
     return match.group("command") if match else None
 
 
-_PROMPT_HOST: Final = re.compile(r"^([A-Za-z][\w.-]{0,62})(?: ?\([\w.\-:/ ]+\))? ?[#>]")
+_PROMPT_HOST: Final = r"^([A-Za-z][\w.-]{0,62})(?: ?\([\w.\-:/ ]+\))? ?[#>]"
 
 
 def prompt_host(text: str) -> tuple[str, str] | None:
@@ -158,7 +161,7 @@ def prompt_host(text: str) -> tuple[str, str] | None:
     text = _without_escapes(text)
     for start in _marked_line_starts(text):
         match = _PROMPT_LINES.match(text, start)
-        host = _PROMPT_HOST.match(match.group(0)) if match and match.group("command") else None
+        host = compiled(_PROMPT_HOST, 0).match(match.group(0)) if match and match.group("command") else None
         if match and host:
             return host.group(1), match.group(0).strip()
     return None
@@ -174,10 +177,11 @@ def looks_like_session(text: str) -> bool:
 def _without_escapes(text: str) -> str:
     """CRLF as LF, cursor-left as backspaces, erase-in-line as markers for the replay, other escapes gone."""
     text = text.replace("\r\n", "\n")
-    if "\x1b" not in text:  # every sequence below starts with ESC: most saved configs hold none
+    if "\x1b" not in text:  # every sequence starts with ESC
         return text
-    text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), text)
-    return _ANSI.sub("", _ERASE_LINE.sub(_WHOLE, _ERASE_TO_END.sub(_EOL, text)))
+    text = compiled(_CURSOR_LEFT, 0).sub(lambda m: "\b" * int(m.group(1) or 1), text)
+    text = compiled(_ERASE_TO_END, 0).sub(_EOL, text)
+    return compiled(_ANSI, 0).sub("", compiled(_ERASE_LINE, 0).sub(_WHOLE, text))
 
 
 _FLUSH_LEFT: Final = re.compile(r"^\S", re.MULTILINE)
@@ -235,9 +239,9 @@ def _strip_pager(line: str) -> str:
     >>> _strip_pager(" --More-- " + " " * 10 + " switchport voice vlan 20")
     ' switchport voice vlan 20'
     """
-    if _PAGER_LINE.match(line):
+    if compiled(_PAGER_LINE, 0).match(line):
         return ""
-    match = _PAGER.search(line)
+    match = compiled(_PAGER, 0).search(line)
     if match is None:
         return line
     rest = line[match.end() :]
@@ -266,8 +270,9 @@ def unfence(text: str) -> str:
     outside: list[str] = []
     block: list[str] | None = None
     opener = ""
+    fence_at = compiled(_FENCE, 0).match
     for line in text.split("\n"):
-        fence = _FENCE.match(line)
+        fence = fence_at(line)
         if block is None and fence:
             block, opener = [], fence.group(1)
         elif block is not None and fence and _closes(opener, line):
@@ -293,4 +298,5 @@ def _closes(opener: str, line: str) -> bool:
 def _prose_share(lines: list[str]) -> float:
     """The share of non-blank lines that read as Markdown prose rather than device output."""
     filled = [line for line in lines if line.strip()]
-    return sum(1 for line in filled if _PROSE.search(line)) / len(filled) if filled else 0.0
+    prose = compiled(_PROSE, 0).search
+    return sum(1 for line in filled if prose(line)) / len(filled) if filled else 0.0

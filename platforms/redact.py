@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Final
+from typing import Final, NamedTuple
 
 from pydantic import JsonValue
 
@@ -23,6 +21,7 @@ from platforms import NAMES as PLATFORM_NAMES
 from platforms.required_text import (
     FoldedLines,
     LiteralScan,
+    compiled,
     from_line_starts,
     literals_of,
     may_match,
@@ -52,8 +51,7 @@ CISCO_LIKE: Final = frozenset({"cisco_ios", "cisco_xe", "cisco_nxos", "cisco_asa
 RULE_FLAGS: Final = int(re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One secret form: a pattern whose group 1 is kept and whose rest is replaced."""
 
     name: str
@@ -62,10 +60,10 @@ class Rule:
     replacement: str = REDACTED
     flags: int = RULE_FLAGS
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
         """The compiled pattern, on first use: a text that lacks the rule's literals never needs it."""
-        return re.compile(self.regex, self.flags)
+        return compiled(self.regex, self.flags)
 
 
 def _rule(
@@ -164,8 +162,7 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A config block whose ``name`` setting is a secret (SNMP communities named by a bare name)."""
 
     start: re.Pattern[str]

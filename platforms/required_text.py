@@ -184,6 +184,12 @@ def requirement(pattern: re.Pattern[str], size: int) -> Requirement:
     return required_literals(pattern)
 
 
+@cache
+def compiled(regex: str, flags: int) -> re.Pattern[str]:
+    """A :class:`LazyPattern`'s pattern, compiled on its first search and kept: the declaring records are tuples."""
+    return re.compile(regex, flags)
+
+
 class LazyPattern(Protocol):
     """A regex declared as text and flags, compiled (``pattern``) only when first searched with."""
 

@@ -274,3 +274,56 @@ def test_facts_on_a_saved_file_imports_no_evidence_folder_models() -> None:
     assert "collectors.loader" in small_config_facts_modules()
     assert "collectors.evidence" not in small_config_facts_modules()
     assert "collectors.evidence" in imported(["facts", str(SMALL_CONFIG.parent)], ["collectors"])
+
+
+# The same command line ended by Python's own exit (the interpreter torn down) instead of assess's.
+PYTHON_EXIT_SCRIPT = """
+import sys
+import assess.__main__ as program
+program.exit_without_teardown = sys.exit
+sys.argv[0] = "python -m assess"  # the program name click prints, as under `python -m assess`
+program.main()
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["facts", str(SMALL_CONFIG)],
+        ["facts", str(SMALL_CONFIG), "--json"],
+        ["facts", str(ROOT / "no-such-config.txt")],  # a user error: one line, exit 2
+        ["facts"],  # a usage error
+        ["--version"],
+    ],
+    ids=["table", "json", "user-error", "usage-error", "version"],
+)
+def test_the_program_ends_as_pythons_own_exit_would(args: list[str]) -> None:
+    """`python -m assess` skips the interpreter's teardown: the same output and exit status all the same."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    ours = subprocess.run([sys.executable, "-m", "assess", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)  # fmt: skip
+    pythons = subprocess.run([sys.executable, "-c", PYTHON_EXIT_SCRIPT, *args], capture_output=True, text=True,
+                             cwd=ROOT, env=env, timeout=120)  # fmt: skip
+    assert (ours.returncode, ours.stdout, ours.stderr) == (pythons.returncode, pythons.stdout, pythons.stderr)
+    assert ours.stdout or ours.stderr
+
+
+def test_the_programs_exit_handlers_still_run() -> None:
+    script = (
+        "import atexit, runpy, sys; atexit.register(print, 'handler ran'); sys.argv = ['assess', '--version']; "
+        "runpy.run_module('assess', run_name='__main__', alter_sys=True)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stdout.splitlines()) == (0, ["assess 0.1.0", "handler ran"])
+
+
+def test_facts_json_prints_its_model_without_pythons_json_modules() -> None:
+    """The facts model is serialised by pydantic; json's encoder and decoder (six regexes compiled) are not loaded."""
+    script = (  # not PROBE_SCRIPT: that one reads its arguments with json
+        "import atexit, sys; atexit.register(lambda: print('JSON=' + ' '.join(sorted(m for m in sys.modules "
+        "if m.split('.')[0] == 'json')))); sys.argv = ['assess', *sys.argv[1:]]; from assess.cli import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script, "facts", str(SMALL_CONFIG), "--json"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    assert '"platform": "cisco_ios"' in done.stdout
+    assert done.stdout.splitlines()[-1] == "JSON="

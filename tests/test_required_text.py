@@ -210,14 +210,18 @@ def test_the_table_of_literals_is_what_the_patterns_give_now() -> None:
 COMPILED_SCRIPT = """
 import sys
 from pathlib import Path
+import platforms.required_text as required_text
+asked = set()  # (regex, flags) of every pattern compiled through required_text.compiled, as cues and rules are
+real = required_text.compiled
+required_text.compiled = lambda regex, flags: asked.add((regex, flags)) or real(regex, flags)
 from collectors.loader import load_evidence
 from platforms.parsers import registry
 from platforms.redact import RULES, redact
 outputs = {command: redact(text) for command, text in registry.normalised(load_evidence(Path(sys.argv[1]))).items()}
 detection = registry.detect(outputs)
 cues = [cue for unit in registry.UNITS.values() for cue in unit.cues]
-print(detection.platform, sum("pattern" in c.__dict__ for c in cues), len(cues),
-      sum("pattern" in r.__dict__ for r in RULES), len(RULES))
+print(detection.platform, sum((c.regex, c.flags) in asked for c in cues), len(cues),
+      sum((r.regex, r.flags) in asked for r in RULES), len(RULES))
 """
 
 

@@ -82,3 +82,33 @@ def test_a_program_running_commands_in_its_own_process_keeps_its_collector_as_it
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()), pytest.raises(SystemExit):
         main()
     assert (seen, gc.isenabled(), gc.get_freeze_count()) == ([True], True, frozen)
+
+
+# Counts the collections of `python -m assess facts ...` from its start to the end of the command, and notes whether
+# the collector is on again then.
+COUNT_SCRIPT = """
+import functools, gc, runpy, sys
+import assess.commands.device_cmds as device_cmds
+command = device_cmds.facts
+@functools.wraps(command)
+def counted(*args, **kwargs):
+    try:
+        return command(*args, **kwargs)
+    finally:
+        print(f"COLLECTIONS={len(collections)} AFTER={gc.isenabled()}", file=sys.stderr)
+device_cmds.facts = counted
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+sys.argv = ["assess", *sys.argv[1:]]
+runpy.run_module("assess", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]], ids=["table", "json"])
+def test_facts_on_a_small_config_runs_no_collection(output: list[str]) -> None:
+    """`assess facts` imports its parser, netutils and rich after start-up: none of that is garbage to look for."""
+    config = ROOT / "samples" / "evidence" / "hq" / "hq-sw1" / "show_running-config.txt"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", COUNT_SCRIPT, "facts", str(config), *output], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=120, check=True)  # fmt: skip
+    assert done.stderr.splitlines()[-1] == "COLLECTIONS=0 AFTER=True"

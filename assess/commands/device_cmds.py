@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from assess import startup_gc
 from assess.console import plain_json, print_json, safe_text
 from core.errors import UserError
 from core.gc_tuning import fewer_collections
@@ -137,15 +138,18 @@ def facts(
     json_out: bool = typer.Option(False, "--json", help="Print the facts as JSON on stdout."),
 ) -> None:
     """Parse one saved config (or bundle of show outputs) into vendor-neutral facts."""
-    parsed = load_facts(file, platform)
-    if json_out:
-        print_json(parsed)
-        return
-    out = _terminal()
-    out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
-    out.print(facts_table(parsed))
-    for warning in parsed.parse_warnings:
-        out.print(f"[yellow]warning:[/] {safe_text(warning)}")
+    # Imported here: the parser's modules, netutils' tables, rich; and what the parse makes lives until the command
+    # ends. With the collector on, that start-up cost ~35 collections and a longer pass at exit (~2 % of the work).
+    with startup_gc.paused():
+        parsed = load_facts(file, platform)
+        if json_out:
+            print_json(parsed)
+            return
+        out = _terminal()
+        out.print(f"platform: {parsed.platform_evidence}", markup=False, soft_wrap=True)
+        out.print(facts_table(parsed))
+        for warning in parsed.parse_warnings:
+            out.print(f"[yellow]warning:[/] {safe_text(warning)}")
 
 
 def audit(

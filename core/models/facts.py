@@ -3,9 +3,10 @@
 Parsers fill the detailed fields (ports, QoS classes, policies, firewall
 rules); the CONTRACT.md summary keys (``voice_vlans``, ``ef_priority`` ...)
 are derived from them here, once, for every vendor.
-"""
 
-from __future__ import annotations
+Unlike the other modules, no ``from __future__ import annotations``: pydantic would then read every field's
+annotation back from its text (an ``eval`` each, ~80 here) at each start-up of `assess facts` and `assess audit`.
+"""
 
 from typing import Literal
 

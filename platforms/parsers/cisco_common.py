@@ -291,7 +291,7 @@ def config_text(outputs: Mapping[str, str], command: str = RUNNING_CONFIG) -> st
 
 def first_match(lines: list[str], regex: str) -> re.Match[str] | None:
     """The first of ``lines`` matching ``regex`` (anchored at the start), or None."""
-    if not lines:
+    if not lines:  # an interface without that command: nothing to compile the pattern for (start-up)
         return None
     match = _compiled(regex).match  # called per line of every interface block: no re-module cache lookup
     for line in lines:

@@ -119,6 +119,8 @@ class PoeState:
 def power_inline(text: str, warnings: list[str]) -> PoeState:
     """``show power inline``: per-port state via ntc-templates, totals by hand (no template field)."""
     state = PoeState(None, None, {}, {})
+    if not text.strip():  # not collected: nothing to compile the patterns for (start-up)
+        return state
     compact = re.search(r"Available:\s*([\d.]+)\s*\(w\)\s+Used:\s*([\d.]+)\s*\(w\)", text)
     modules = re.findall(r"(?m)^\s*\d+\s+([\d.]+)\s+([\d.]+)\s+[\d.]+\s*$", text)
     if compact:
@@ -137,6 +139,8 @@ def power_inline(text: str, warnings: list[str]) -> PoeState:
 def mls_qos_trust(text: str) -> dict[str, tuple[str, bool]]:
     """``show mls qos interface``: interface -> (trust state, trusts a Cisco phone)."""
     found: dict[str, tuple[str, bool]] = {}
+    if not text.strip():  # not collected: nothing to compile the patterns for (start-up)
+        return found
     for block in re.split(r"(?m)^(?=[A-Z][A-Za-z-]*\d\S*\s*$)", text):
         head = re.match(r"([A-Z][A-Za-z-]*\d\S*)\s*$", block.split("\n", 1)[0])
         trust = re.search(r"trust state:\s*(.+)", block)

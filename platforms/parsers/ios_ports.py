@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from core.models.facts import PolicyAttachment, Port, Trust
 from platforms.parsers.cisco_acl import interface_acls
@@ -74,8 +75,7 @@ class BlockLines:
         return first_match([line for line in self.lines if line.split(" ", 1)[0] in words], regex)
 
 
-@dataclass(frozen=True)
-class IosContext:
+class IosContext(NamedTuple):
     """Device-wide settings that change what an interface's silence means."""
 
     is_xe: bool = False
