@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-import threading
 
 from assess import startup_gc
 
@@ -31,6 +30,8 @@ def exit_without_teardown(code: str | int | None) -> None:
     streams are flushed. Whenever that is not all (another thread still running, a message as exit code, a stream
     that cannot be flushed), Python's own exit runs instead.
     """
+    import threading  # here, not above: its import allocates before start-up pauses the collector
+
     status = 0 if code is None else code
     if not isinstance(status, int) or threading.active_count() > 1:
         sys.exit(code)
