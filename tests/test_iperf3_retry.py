@@ -149,3 +149,33 @@ def test_a_client_that_finds_the_server_busy_runs_whole_once_the_other_test_ends
     other.wait(timeout=10)
     assert other.returncode == 0  # the other test was not disturbed
     assert 1.8 < outcome.received_mbps < 2.2  # our own test ran whole, at its own rate
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_closed_port_is_asked_again_then_not_assessed_as_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("collectors.probes.iperf3.READY_WAITS_S", (0.1, 0.2))
+    with pytest.raises(NotAssessedError, match=r"stayed closed: .*Connection refused"):
+        run_iperf3("127.0.0.1", _free_port(), ["-b", "1M"], 1, udp=False)
+
+
+def test_a_server_reopening_its_listener_is_measured_once_it_listens(tmp_path: Path) -> None:
+    """The far end's iperf3 closes its port for a moment between tests (or while restarted): a refused connect is
+    asked again, as a busy server is, and the test then runs whole."""
+    port = _free_port()
+    argv = ["iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", str(port), "--logfile", str(tmp_path / "s.log")]
+    servers: list[subprocess.Popen[bytes]] = []
+    timer = threading.Timer(0.25, lambda: servers.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL)))
+    timer.start()
+    try:
+        outcome = run_iperf3("127.0.0.1", port, ["-b", "1M"], 1, udp=False)
+    finally:
+        timer.join()
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=5)
+    assert 0.5 < outcome.received_mbps < 2  # the 1 Mbit/s asked for, measured by the server

@@ -97,8 +97,16 @@ SETUP_RUNS = 3
 
 
 def _server_between_tests(error: str) -> bool:
-    """iperf3 errors that say the server was busy or cycling its listener: nothing measured yet."""
-    return "busy" in error or "unable to receive control message" in error
+    """iperf3 errors that say the server was busy or cycling its listener: nothing measured yet.
+
+    A refused connection is one of them: `iperf3 -s --idle-timeout` re-opens its listener, and a far end restarts
+    a server that died (assess/farend/iperf3_child.py), so the port is closed for a moment between two tests.
+    """
+    return "busy" in error or "unable to receive control message" in error or _refused(error)
+
+
+def _refused(error: str) -> bool:
+    return "Connection refused" in error
 
 
 def _setup_lost(error: str) -> bool:
@@ -139,7 +147,8 @@ def run_iperf3(
         if error and _server_between_tests(error):
             wait = next(waits, None)
             if wait is None:
-                raise NotAssessedError(label, f"iperf3 server stayed busy: {error}")
+                stayed = "stayed closed" if _refused(error) else "stayed busy"
+                raise NotAssessedError(label, f"iperf3 server {stayed}: {error}")
             time.sleep(wait)
             continue
         if error and _setup_lost(error):
