@@ -51,7 +51,8 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     for rule in facts.firewall_rules:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence)
     nat = [c for c in in_menu(commands, "ip firewall nat") if c.get("action") in ("masquerade", "src-nat")]
-    facts.nat_enabled = bool(nat)
+    # a pasted section or script without NAT rules says nothing about the device's NAT; a whole export does
+    facts.nat_enabled = True if nat else (False if whole else None)
     add_evidence(facts.evidence, "nat_enabled", nat[0].source if nat else "no masquerade/src-nat rule")
     _fill_sip_alg(facts, commands, whole)
     _fill_udp_timeout(facts, commands, whole)
