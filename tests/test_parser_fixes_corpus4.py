@@ -84,3 +84,32 @@ def test_routeros_script_without_nat_rules_leaves_nat_unknown() -> None:
 def test_routeros_whole_export_without_nat_rules_does_no_nat() -> None:
     export = "# jan/02/1970 00:00:00 by RouterOS 6.49.2\n# software id = ABCD-1234\n#\n" + QOS_SCRIPT
     assert parse_device("mikrotik_routeros", {"/export verbose": export}).nat_enabled is False
+
+
+# ---------------------------------------------------------------- MQC lines an anonymiser rewrote
+
+
+def test_anonymised_class_map_description_is_not_an_unread_line() -> None:
+    config = "hostname r1\nclass-map match-all RTP\n  description: test 123\n match dscp 45\nend\n"
+    facts = parse_device("cisco_xe", {"show running-config": config})
+    assert not [w for w in facts.parse_warnings if "not understood" in w]
+
+
+# ---------------------------------------------------------------- Junos class-of-service pastes
+
+CLASSIFIER_ONLY = (
+    "class-of-service {\n    classifiers {\n        dscp DSCP {\n            forwarding-class REALTIME {\n"
+    "                loss-priority low code-points [ cs5 ef ];\n            }\n        }\n    }\n}\n"
+)
+
+
+def test_junos_classifier_only_paste_does_not_say_whether_ef_is_prioritised() -> None:
+    facts = parse_device("juniper_junos", {"show configuration": CLASSIFIER_ONLY})
+    assert facts.ef_priority is None
+
+
+def test_junos_paste_with_schedulers_shows_the_queueing() -> None:
+    queueing = "    schedulers {\n        s-be {\n            priority low;\n        }\n    }\n}\n"
+    schedulers = CLASSIFIER_ONLY.removesuffix("}\n") + queueing
+    facts = parse_device("juniper_junos", {"show configuration": schedulers})
+    assert facts.ef_priority is False
