@@ -113,3 +113,16 @@ def test_junos_paste_with_schedulers_shows_the_queueing() -> None:
     schedulers = CLASSIFIER_ONLY.removesuffix("}\n") + queueing
     facts = parse_device("juniper_junos", {"show configuration": schedulers})
     assert facts.ef_priority is False
+
+
+# ---------------------------------------------------------------- RouterOS DSCP re-marking
+
+
+def test_routeros_change_dscp_of_the_voip_mark_is_a_marking_the_audit_judges() -> None:
+    script = QOS_SCRIPT + (
+        "/ip firewall mangle\nadd action=change-dscp chain=postrouting connection-mark=VOIP new-dscp=48\n"
+    )
+    facts = parse_device("mikrotik_routeros", {"/export verbose": script})
+    assert [(c.name, c.set_dscp) for p in facts.policies for c in p.classes if c.set_dscp] == [("VOIP", "cs6")]
+    statuses = {f.id: f.status.value for f in audit_findings(facts, "r1")}
+    assert statuses["VQ208"] == "fail"  # voice re-marked CS6, the plan's media DSCP is EF

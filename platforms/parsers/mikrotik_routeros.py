@@ -46,6 +46,8 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = f"RouterOS {version}" if version else None
     _fill_ports(facts, commands)
     facts.class_maps, facts.policies, facts.attachments = mikrotik_qos.queues(commands)
+    if marking := mikrotik_qos.marking_policy(commands):
+        facts.policies.append(marking)
     facts.dscp_remarks = mikrotik_qos.dscp_remarks(commands)
     facts.firewall_rules = mikrotik_firewall.firewall_rules(commands)
     for rule in facts.firewall_rules:
