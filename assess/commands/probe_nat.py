@@ -6,16 +6,18 @@ import typer
 
 from assess.commands.probe_common import default_of, measure
 from assess.commands.probe_output import emit, secret_value
-from collectors.probes.nat_probe import DEFAULT_STUN_PORT
 from collectors.probes.requests import NatProbe, NatPublicPairProbe
 from collectors.probes.target import split_host_port
 from core.models.traversal import NatResult
 
+STUN_PORT = default_of(NatProbe, "port")
+
 
 def nat(
-    target: str = typer.Argument(..., help="STUN server (RFC 5780, two addresses) or assess reflector: HOST[:PORT]."),
+    target: str = typer.Argument(..., help="STUN server (RFC 5780, two addresses) or assess reflector: HOST[:PORT] "
+        f"(default port {STUN_PORT})."),
     lifetime_cap: float = typer.Option(
-        300.0, "--lifetime-cap", min=0, max=1800,
+        default_of(NatProbe, "lifetime_cap_s"), "--lifetime-cap", min=0, max=1800,
         help="Longest binding lifetime to look for, seconds (0 skips the lifetime test).",
     ),
     parallel: int = typer.Option(default_of(NatProbe, "parallel"), "--parallel",
@@ -43,9 +45,9 @@ def nat(
     longer than about twice --lifetime-cap. Without a server answer the result is "not
     assessed" (exit 1) after a few seconds.
     """
-    host, port = split_host_port(target, DEFAULT_STUN_PORT)
+    host, port = split_host_port(target, STUN_PORT)
     if public_pair is not None:
-        pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)),
+        pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, STUN_PORT)),
                                   timeout_s=timeout)
         result = measure(pair, NatResult, as_json)
         emit(result, as_json, [("public address", f"{result.public_address}:{result.public_port}"),
