@@ -1,8 +1,9 @@
 """Every `assess probe` flag's default is its request model's default, and `--help` shows it.
 
 The request models (collectors/probes/requests.py) hold each default once, for the command line and the
-survey alike. Options and fields are paired by name (``--duration`` is ``duration_s``: the name plus its
-unit); the few options that are no request field are listed in ``CLI_ONLY`` with why.
+survey alike (the survey fills what a plan leaves out from them too). Options and fields are paired by
+name (``--duration`` is ``duration_s``: the name plus its unit); the few options that are no request
+field are listed in ``CLI_ONLY`` with why.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typer.testing import CliRunner
 import assess.commands.probe_common as probe_common
 from assess.cli import app, load_command
 from assess.command_table import PROBE_COMMANDS
+from assess.link_requests import LinkField, LinkProbeOptions, link_requests
 from collectors.probes.requests import ProbeNotAssessed, ProbeRequest
 from core.dscp import dscp_value
+from core.plan import Link, Voice
 
 UNIT_SUFFIXES = ("", "_s", "_ms", "_mbps")
 CLI_ONLY = {
@@ -113,3 +116,20 @@ def test_each_flag_defaults_to_its_request_field_default_and_help_shows_it(
             assert (as_requested or type(expected))(line[1]) == expected, f"{name} --help: {line[0]}"
     if "port" in model.model_fields:
         assert f"(default port {model_default(model, 'port')})" in shown
+
+
+def test_the_survey_fills_what_the_plan_leaves_out_with_the_request_models_defaults() -> None:
+    link = Link.model_validate({"name": "wan1", "contracted_up_mbps": 10, "contracted_down_mbps": 50,
+                                "reflector": "192.0.2.10", "iperf3": "192.0.2.11", "stun": "192.0.2.12",
+                                "dns_server": "192.0.2.53"})  # no port anywhere
+    planned = {p.field: p.request for p in link_requests(link, Voice(sip_domain="voip.example.test"),
+                                                         LinkProbeOptions())}
+    left_out: dict[LinkField, list[str]] = {
+        "rtp": ["port"], "bandwidth": ["port", "duration_s"], "nat": ["port", "lifetime_cap_s"],
+        "sip_alg": ["port"], "ports": ["reflector_port"], "sip_path": ["dns_port"],
+    }
+    for kind, fields in left_out.items():
+        request = planned[kind]
+        assert request is not None
+        for field in fields:
+            assert getattr(request, field) == model_default(type(request), field), f"{kind} {field}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, default_of, measure_and_report
+from assess.commands.probe_common import checked, codec_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS
-from collectors.probes.requests import BandwidthProbe
+from collectors.probes.requests import BandwidthProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.probes import BandwidthResult
 

@@ -6,10 +6,10 @@ import socket
 
 import typer
 
-from assess.commands.probe_common import checked, default_of, measure_and_report
+from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
 from collectors.probes.dscp_trace import MAX_HOPS
-from collectors.probes.requests import DscpTraceProbe
+from collectors.probes.requests import DscpTraceProbe, default_of
 from core.dscp import canonical_dscp, dscp_value
 from core.errors import UserError
 from core.models.probes import DscpTraceResult

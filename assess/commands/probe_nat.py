@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
-from collectors.probes.requests import NatProbe, NatPublicPairProbe
+from collectors.probes.requests import NatProbe, NatPublicPairProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.traversal import NatResult
 

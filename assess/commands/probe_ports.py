@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit, secret_value
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
-from collectors.probes.requests import PortsProbe
+from collectors.probes.requests import PortsProbe, default_of
 from core.models.traversal import PortsResult
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, default_of, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, codec_option, dscp_option, measure_and_report
 from assess.console import err_console
-from collectors.probes.requests import RtpProbe
+from collectors.probes.requests import RtpProbe, default_of
 from collectors.probes.rtp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
 from core.dscp import canonical_dscp

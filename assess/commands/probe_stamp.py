@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, default_of, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, dscp_option, measure_and_report
 from assess.console import err_console
-from collectors.probes.requests import StampProbe
+from collectors.probes.requests import StampProbe, default_of
 from collectors.probes.stamp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
 from core.dscp import canonical_dscp
