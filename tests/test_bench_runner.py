@@ -57,8 +57,11 @@ def _table_rows(markdown: str) -> set[tuple[str, str, str]]:
 def test_the_readme_example_rows_are_rows_of_results_md() -> None:
     here = Path(__file__).resolve().parents[1] / "benchmarks"
     readme = (here / "README.md").read_text(encoding="utf-8")
-    calls = [node for node in ast.walk(ast.parse(readme.split("```python")[1].split("```")[0]))
-             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Row"]
+    calls = [
+        node
+        for node in ast.walk(ast.parse(readme.split("```python")[1].split("```")[0]))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Row"
+    ]
     example = {(m, u, n) for m, _, u, n in (tuple(ast.literal_eval(a) for a in c.args) for c in calls)}
     assert len(example) == 2
     assert example <= _table_rows((here / "RESULTS.md").read_text(encoding="utf-8"))

@@ -119,14 +119,27 @@ def test_each_flag_defaults_to_its_request_field_default_and_help_shows_it(
 
 
 def test_the_survey_fills_what_the_plan_leaves_out_with_the_request_models_defaults() -> None:
-    link = Link.model_validate({"name": "wan1", "contracted_up_mbps": 10, "contracted_down_mbps": 50,
-                                "reflector": "192.0.2.10", "iperf3": "192.0.2.11", "stun": "192.0.2.12",
-                                "dns_server": "192.0.2.53"})  # no port anywhere
-    planned = {p.field: p.request for p in link_requests(link, Voice(sip_domain="voip.example.test"),
-                                                         LinkProbeOptions())}
+    link = Link.model_validate(
+        {
+            "name": "wan1",
+            "contracted_up_mbps": 10,
+            "contracted_down_mbps": 50,
+            "reflector": "192.0.2.10",
+            "iperf3": "192.0.2.11",
+            "stun": "192.0.2.12",
+            "dns_server": "192.0.2.53",
+        }
+    )  # no port anywhere
+    planned = {
+        p.field: p.request for p in link_requests(link, Voice(sip_domain="voip.example.test"), LinkProbeOptions())
+    }
     left_out: dict[LinkField, list[str]] = {
-        "rtp": ["port"], "bandwidth": ["port", "duration_s"], "nat": ["port", "lifetime_cap_s"],
-        "sip_alg": ["port"], "ports": ["reflector_port"], "sip_path": ["dns_port"],
+        "rtp": ["port"],
+        "bandwidth": ["port", "duration_s"],
+        "nat": ["port", "lifetime_cap_s"],
+        "sip_alg": ["port"],
+        "ports": ["reflector_port"],
+        "sip_path": ["dns_port"],
     }
     for kind, fields in left_out.items():
         request = planned[kind]
