@@ -47,8 +47,9 @@ def options(name: str) -> list[TyperOption]:
     return [p for p in command(name).params if isinstance(p, TyperOption)]
 
 
-def run_with_defaults(name: str, monkeypatch: pytest.MonkeyPatch) -> BaseModel:
-    """The request ``assess probe NAME`` builds when given only its argument (not run: not assessed)."""
+def run_with_defaults(name: str, monkeypatch: pytest.MonkeyPatch, *extra: str, secret: str | None = None) -> Any:
+    """The request ``assess probe NAME`` builds when given only its argument (not run: not assessed), with
+    ``ASSESS_SECRET`` set to ``secret`` (unset when None)."""
     asked: list[ProbeRequest] = []
 
     def record(request: ProbeRequest) -> ProbeNotAssessed:
@@ -57,10 +58,12 @@ def run_with_defaults(name: str, monkeypatch: pytest.MonkeyPatch) -> BaseModel:
 
     monkeypatch.setattr(probe_common, "run_probe", record)
     monkeypatch.delenv("ASSESS_SECRET", raising=False)
+    if secret is not None:
+        monkeypatch.setenv("ASSESS_SECRET", secret)
     args = [ARGUMENT_VALUES.get(str(p.name), "192.0.2.1") for p in command(name).params if isinstance(p, TyperArgument)]
     # --udp '' --tcp '': the port-list texts (CLI_ONLY) given as none, the request model's default
     empty_port_lists = [arg for o in options(name) if o.name in ("udp", "tcp") for arg in (o.opts[0], "")]
-    done = CliRunner().invoke(app, ["probe", name, *args, *empty_port_lists])
+    done = CliRunner().invoke(app, ["probe", name, *args, *empty_port_lists, *extra])
     assert done.exit_code == probe_common.NOT_ASSESSED_EXIT, done.output
     assert len(asked) == 1
     return asked[0]
@@ -146,3 +149,14 @@ def test_the_survey_fills_what_the_plan_leaves_out_with_the_request_models_defau
         assert request is not None
         for field in fields:
             assert getattr(request, field) == model_default(type(request), field), f"{kind} {field}"
+
+
+@pytest.mark.parametrize("name", [n for n in PROBE_COMMANDS if any(o.name == "secret" for o in options(n))])
+def test_a_probe_takes_its_secret_from_assess_secret_unless_given_secret(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_with_defaults(name, monkeypatch, secret="from-env-1").secret == "from-env-1"
+    given = run_with_defaults(name, monkeypatch, "--secret", "from-flag-2", secret="from-env-1")
+    assert given.secret == "from-flag-2"
+    assert run_with_defaults(name, monkeypatch, secret="").secret is None
+    assert "ASSESS_SECRET" in help_text(name)

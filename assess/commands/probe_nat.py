@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from assess.commands.probe_common import measure
-from assess.commands.probe_output import emit, secret_value
+from assess.commands.probe_output import emit
 from collectors.probes.requests import NatProbe, NatPublicPairProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.traversal import NatResult
@@ -24,7 +24,8 @@ def nat(
         min=2, max=32, help="Bindings tested in parallel per round."),
     timeout: float = typer.Option(default_of(NatProbe, "timeout_s"), "--timeout",
         min=0.2, max=10, help="Seconds to wait for each STUN answer."),
-    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+                                      help="Reflector secret (prefer the environment variable)."),
     source: str | None = typer.Option(
         None, "--source", help="Leave by this local address or interface (one WAN link of several; an "
         "interface needs root)."
@@ -55,7 +56,7 @@ def nat(
                                *(("note", n) for n in result.notes)])
         return
     request = NatProbe(host=host, port=port, timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
-                       secret=secret_value(secret), source=source)
+                       secret=secret or None, source=source)
     result = measure(request, NatResult, as_json)
     lifetime = "-" if result.binding_lifetime_s is None else (
         f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least

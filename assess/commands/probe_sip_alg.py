@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from assess.commands.probe_common import measure
-from assess.commands.probe_output import emit, secret_value
+from assess.commands.probe_output import emit
 from collectors.probes.requests import SipAlgProbe, default_of
 from collectors.probes.target import split_host_port
 from core.errors import UserError
@@ -22,7 +22,8 @@ def sip_alg(
         help="The reflector's non-standard SIP echo port."),
     timeout: float = typer.Option(default_of(SipAlgProbe, "timeout_s"), "--timeout",
         min=0.2, max=10, help="Seconds to wait for each echo."),
-    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+                                      help="Reflector secret (prefer the environment variable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send a REGISTER, an INVITE with SDP, a large INVITE (~1400 bytes) and an INVITE to a
@@ -37,7 +38,7 @@ def sip_alg(
         raise UserError(f"--transport must be udp or tcp, not {transport!r}")
     host, port = split_host_port(target, PORT)
     request = SipAlgProbe(host=host, port=port, transport="tcp" if transport == "tcp" else "udp", alt_port=alt_port,
-                          timeout_s=timeout, secret=secret_value(secret))
+                          timeout_s=timeout, secret=secret or None)
     result = measure(request, SipAlgResult, as_json)
     emit(result, as_json, [
         ("SIP ALG detected", result.sip_alg_detected),
