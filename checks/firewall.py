@@ -73,6 +73,16 @@ def _zone_flow(rule: FirewallRule) -> str:
 GLOBAL_DIRECTIONS = ("global", "default")
 
 
+def leaves_for_outside(rule: FirewallRule) -> bool:
+    """True for a zone policy from inside zones out to an outside zone (PAN-OS ``internal->external``, SRX
+    ``trust->untrust``, FortiGate ``lan->wan1``): the site's own traffic leaving, whatever ports it names.
+
+    It lets nothing in from outside (replies come back by state), so it neither opens the RTP range or SIP
+    inbound nor exposes them: the inbound rules judge only what comes in.
+    """
+    return _zone_flow(rule) == "out"
+
+
 def opens_all_udp_inbound(rule: FirewallRule) -> bool:
     """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``, SRX
     ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
@@ -93,16 +103,17 @@ def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = 
 
 
 def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
-    """All UDP ports for a port-less UDP permit from anywhere or from the media sources.
+    """The UDP ports a permit lets in: all of them for a port-less UDP permit from anywhere or from the media
+    sources, none for a zone policy from inside out (see :func:`leaves_for_outside`).
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
     if opens_all_udp_inbound(rule):
         return [(1, 65535)]
+    if leaves_for_outside(rule):
+        return []
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
-    if _zone_flow(rule) == "out":
-        return []  # all UDP from inside zones out to the internet: replies come back by state, nothing is opened
     if is_any(rule.sources) or (media and within(rule.sources, media) is not False):
         return [(1, 65535)]
     return []

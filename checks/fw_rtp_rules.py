@@ -78,9 +78,11 @@ class RtpRangeCovered(DeviceRule):
     """Firewall permits cover the plan's whole RTP port range.
 
     What it does:
-        Computes the union of UDP permits and reports any part of ``voice.rtp_ports``
-        no rule covers. A device whose input and forward filter hooks accept by default
-        with no rule that drops (netfilter) blocks nothing: n/a.
+        Computes the union of UDP permits that let traffic in and reports any part of
+        ``voice.rtp_ports`` no rule covers (a zone policy from inside zones out to an
+        outside zone lets nothing in, whatever ports it names). A device whose input and
+        forward filter hooks accept by default with no rule that drops (netfilter) blocks
+        nothing: n/a.
     Why it matters:
         Phones pick RTP ports anywhere in the range: a half-open range gives one-way
         audio on a fraction of calls, the hardest fault to reproduce.

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
-from checks.firewall import no_rules_outcome, nothing_blocked_outcome, opens_all_udp_inbound, to_provider
+from checks.firewall import (
+    leaves_for_outside,
+    no_rules_outcome,
+    nothing_blocked_outcome,
+    opens_all_udp_inbound,
+    to_provider,
+)
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -18,6 +24,8 @@ def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
 
 
 def _lets_sip_in(rule: FirewallRule, port: int) -> bool:
+    if leaves_for_outside(rule):
+        return False  # the PBX reaching the provider: nothing gets in by it
     return bool(rule.dst_ports and (rule.permits_udp_port(port) or rule.permits_tcp_port(port))) or (
         opens_all_udp_inbound(rule)
     )
