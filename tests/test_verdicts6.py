@@ -108,3 +108,125 @@ end
 """
     facts = parse_device("fortinet", {"show full-configuration": config})
     assert _statuses(facts)["VQ303"] == {"warn"}
+
+
+# ---------------------------------------------------------------- item 2: nftables/iptables chains behind jumps
+
+
+def _nft(ruleset: str) -> DeviceFacts:
+    return parse_device("linux", {"nft list ruleset": ruleset})
+
+
+def _iptables(dump: str) -> DeviceFacts:
+    return parse_device("linux", {"iptables-save": dump})
+
+
+def _explicit(facts: DeviceFacts) -> list[tuple[str, str, list[tuple[int, int]], list[str], str]]:
+    """(action, protocol, ports, sources, direction) of the rules read from the ruleset (no policy permit-alls)."""
+    return [
+        (r.action, r.protocol, r.dst_ports, r.sources, r.direction)
+        for r in facts.firewall_rules
+        if not r.name.endswith("policy accept")
+    ]
+
+
+BEHIND = "behind a conditional jump"
+
+
+def test_nft_accept_behind_an_interface_jump_is_a_permit_from_that_interface() -> None:
+    facts = _nft(
+        "table inet filter {\n"
+        "\tchain wan_in {\n\t\tudp dport 10000-20000 accept\n\t\tip saddr 203.0.113.0/24 udp dport 5060 accept\n\t}\n"
+        "\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+        '\t\tiifname "wan0" jump wan_in\n\t}\n}\n'
+    )
+    assert _explicit(facts) == [
+        ("permit", "udp", [(10000, 20000)], ["any"], f"forward from wan0 {BEHIND}"),
+        ("permit", "udp", [(5060, 5060)], ["203.0.113.0/24"], f"forward from wan0 {BEHIND}"),
+    ]
+    assert facts.sip_ports_open == [5060]
+    statuses = _statuses(facts)
+    assert statuses["VQ303"] == {"pass"}  # the whole RTP range is let in from wan0
+    assert statuses["VQ302"] == {"fail"}  # ... from any source
+
+
+def test_nft_accept_behind_a_port_jump_keeps_the_jumps_port() -> None:
+    # behind `tcp dport 22 jump ssh_from_lan` the chain only ever sees SSH: its accept opens TCP 22 from 10/8
+    facts = _nft(
+        "table inet filter {\n\tchain ssh_from_lan {\n\t\tip saddr 10.0.0.0/8 accept\n\t}\n"
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n"
+        "\t\ttcp dport 22 jump ssh_from_lan\n\t}\n}\n"
+    )
+    assert _explicit(facts) == [("permit", "tcp", [(22, 22)], ["10.0.0.0/8"], f"input from any {BEHIND}")]
+    assert _statuses(facts)["VQ303"] == {"warn"}  # no RTP let in: SSH only
+
+
+def test_nft_verdict_map_jumps_carry_their_own_key() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain wan_in {\n\t\tudp dport 10000-20000 accept\n\t}\n"
+        "\tchain lan_in {\n\t\tudp dport 5060 accept\n\t}\n"
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n"
+        '\t\tiifname vmap { "wan0" : jump wan_in, "lan0" : jump lan_in }\n\t}\n}\n'
+    )
+    assert _explicit(facts) == [
+        ("permit", "udp", [(10000, 20000)], ["any"], f"input from wan0 {BEHIND}"),
+        ("permit", "udp", [(5060, 5060)], ["any"], f"input from lan0 {BEHIND}"),
+    ]
+
+
+def test_nft_drop_chain_reached_from_two_hooks_filters_both() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain drop_sip {\n\t\tudp dport 5060 drop\n\t}\n"
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n"
+        '\t\tiifname "wan0" jump drop_sip\n\t}\n'
+        "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+        '\t\tiifname "wan0" jump drop_sip\n\t}\n}\n'
+    )
+    assert _explicit(facts) == [
+        ("deny", "udp", [(5060, 5060)], ["any"], f"input from wan0 {BEHIND}"),
+        ("deny", "udp", [(5060, 5060)], ["any"], f"forward from wan0 {BEHIND}"),
+    ]
+
+
+def test_nft_chain_jumped_to_unconditionally_from_two_hooks_filters_both() -> None:
+    facts = _nft(
+        "table inet filter {\n\tchain common {\n\t\tudp dport 5060 drop\n\t}\n"
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tjump common\n\t}\n"
+        "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tjump common\n\t}\n}\n"
+    )
+    directions = sorted(r.direction for r in facts.firewall_rules if r.action == "deny")
+    assert directions == ["forward from any", "input from any"]
+
+
+def test_iptables_accept_behind_an_interface_jump_from_two_hooks() -> None:
+    facts = _iptables(
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:WAN_IN - [0:0]\n"
+        "-A INPUT -i eth0 -j WAN_IN\n-A FORWARD -i eth0 -j WAN_IN\n"
+        "-A WAN_IN -p udp --dport 10000:20000 -j ACCEPT\nCOMMIT\n"
+    )
+    assert _explicit(facts) == [
+        ("permit", "udp", [(10000, 20000)], ["any"], f"input from eth0 {BEHIND}"),
+        ("permit", "udp", [(10000, 20000)], ["any"], f"forward from eth0 {BEHIND}"),
+    ]
+    assert _statuses(facts)["VQ303"] == {"pass"}
+
+
+def test_nft_named_verdict_map_jumps_carry_their_own_key() -> None:
+    facts = _nft(
+        "table inet filter {\n\tmap zones {\n\t\ttype ifname : verdict\n"
+        '\t\telements = { "wan0" : jump wan_in, "lan0" : accept }\n\t}\n'
+        "\tchain wan_in {\n\t\tudp dport 10000-20000 accept\n\t}\n"
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n"
+        "\t\tiifname vmap @zones\n\t}\n}\n"
+    )
+    assert _explicit(facts) == [("permit", "udp", [(10000, 20000)], ["any"], f"input from wan0 {BEHIND}")]
+
+
+def test_iptables_chain_narrows_the_jumps_source_and_keeps_its_port() -> None:
+    # tim0n3's shape: the jump dispatches SSH from anywhere, the chain accepts only listed sources
+    facts = _iptables(
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:SAFEZONE - [0:0]\n"
+        "-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -s 0.0.0.0/0 -j SAFEZONE\n"
+        "-A SAFEZONE -s 192.0.2.7/32 -j ACCEPT\n-A SAFEZONE -j RETURN\nCOMMIT\n"
+    )
+    assert _explicit(facts) == [("permit", "tcp", [(22, 22)], ["192.0.2.7/32"], f"input from any {BEHIND}")]
