@@ -14,13 +14,25 @@ Every input below is written for its construct and read by hand; the expected ve
 from __future__ import annotations
 
 from assess.commands.device_cmds import audit_findings
+from checks import registry as rules_registry
+from checks.base import Outcome, SiteContext
+from checks.engine import run_rules
+from core.models.device import DeviceRecord
 from core.models.facts import DeviceFacts
+from core.plan import Voice
 from platforms.parsers.registry import parse_device
 
 
-def _statuses(facts: DeviceFacts) -> dict[str, set[str]]:
+def _findings(facts: DeviceFacts, voice: Voice | None = None) -> list[Outcome]:
+    if voice is None:
+        return list(audit_findings(facts, "fw"))
+    device = DeviceRecord(name="fw", platform=facts.platform, facts=facts)
+    return list(run_rules(rules_registry.device_rules(), SiteContext(site="one", voice=voice, devices=(device,))))
+
+
+def _statuses(facts: DeviceFacts, voice: Voice | None = None) -> dict[str, set[str]]:
     statuses: dict[str, set[str]] = {}
-    for finding in audit_findings(facts, "fw"):
+    for finding in _findings(facts, voice):
         statuses.setdefault(finding.id, set()).add(finding.status.value)
     return statuses
 
@@ -230,3 +242,46 @@ def test_iptables_chain_narrows_the_jumps_source_and_keeps_its_port() -> None:
         "-A SAFEZONE -s 192.0.2.7/32 -j ACCEPT\n-A SAFEZONE -j RETURN\nCOMMIT\n"
     )
     assert _explicit(facts) == [("permit", "tcp", [(22, 22)], ["192.0.2.7/32"], f"input from any {BEHIND}")]
+
+
+# ---------------------------------------------------------------- item 3: exposure rules on a box that filters nothing
+# A Linux box whose input and forward hooks accept by default, with no rule that drops, lets anything in from
+# anywhere: for the rules asking "can calls get through" (VQ303, VQ305) that is n/a, but for the rules asking "is
+# voice exposed" it is the widest exposure there is, the same as an ASA's global `permit ip any any`.
+
+NAT_ONLY = (
+    "table ip nat {\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+    '\t\toifname "wan0" masquerade\n\t}\n}\n'
+)
+
+
+def test_nat_only_box_exposes_rtp_and_sip_to_any_source() -> None:
+    findings = {f.id: f for f in _findings(_nft(NAT_ONLY))}
+    assert (findings["VQ302"].status.value, findings["VQ304"].status.value) == ("fail", "fail")
+    assert findings["VQ308"].status.value == "warn"  # every UDP port is open, far beyond the RTP range
+    assert findings["VQ303"].status.value == "n/a"  # nothing blocks the range either (unchanged)
+    for rule in ("VQ302", "VQ304", "VQ308"):
+        assert "nothing is filtered inbound" in findings[rule].message, findings[rule].message
+
+
+def test_provider_scoped_sip_permit_on_a_box_that_filters_nothing_is_no_pass() -> None:
+    provider = Voice(provider_sip=["203.0.113.10/32"], provider_media=["203.0.113.0/24"])
+    rules = (
+        '\t\tiifname "wan0" ip saddr 203.0.113.10 udp dport 5060 accept\n'
+        '\t\tiifname "wan0" ip saddr 203.0.113.0/24 udp dport 10000-20000 accept\n'
+    )
+    open_box = _nft(
+        "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+        + rules
+        + "\t}\n}\n"
+    )
+    statuses = _statuses(open_box, provider)
+    # the permits are scoped, but the accept policy lets SIP and RTP in from everyone else as well
+    assert (statuses["VQ302"], statuses["VQ304"], statuses["VQ308"]) == ({"fail"}, {"fail"}, {"warn"})
+    dropping = _nft(
+        "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+        + rules
+        + "\t}\n}\n"
+    )
+    statuses = _statuses(dropping, provider)
+    assert (statuses["VQ302"], statuses["VQ304"], statuses["VQ308"]) == ({"pass"}, {"pass"}, {"pass"})
