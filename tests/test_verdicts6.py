@@ -285,3 +285,32 @@ def test_provider_scoped_sip_permit_on_a_box_that_filters_nothing_is_no_pass() -
     )
     statuses = _statuses(dropping, provider)
     assert (statuses["VQ302"], statuses["VQ304"], statuses["VQ308"]) == ({"pass"}, {"pass"}, {"pass"})
+
+
+# ---------------------------------------------------------------- address ranges (found on aerleon-stateful-simple-xml)
+# aerleon's PAN-OS `any-ipv4` object is the range 0.0.0.0-255.255.255.255: a permit from it is from anywhere.
+
+
+def _panos_from(address: str) -> DeviceFacts:
+    xml = f"""<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">
+<address><entry name="SRC"><ip-range>{address}</ip-range></entry></address>
+<service><entry name="SIP-UDP"><protocol><udp><port>5060</port></udp></protocol></entry></service>
+<rulebase><security><rules>
+<entry name="sip-in"><from><member>untrust</member></from><to><member>trust</member></to>
+  <source><member>SRC</member></source><destination><member>any</member></destination>
+  <application><member>any</member></application><service><member>SIP-UDP</member></service>
+  <action>allow</action></entry>
+</rules></security></rulebase>
+</entry></vsys></entry></devices></config>
+"""
+    return parse_device("paloalto_panos", {"show config running": xml})
+
+
+def test_sip_permitted_from_the_whole_ipv4_range_is_from_any_source() -> None:
+    assert _statuses(_panos_from("0.0.0.0-255.255.255.255"))["VQ304"] == {"fail"}
+
+
+def test_sip_permitted_from_a_range_outside_the_provider_warns() -> None:
+    provider = Voice(provider_sip=["203.0.113.0/24"])
+    assert _statuses(_panos_from("198.51.100.1-198.51.100.9"), provider)["VQ304"] == {"warn"}
+    assert _statuses(_panos_from("203.0.113.10-203.0.113.20"), provider)["VQ304"] == {"pass"}
