@@ -162,8 +162,8 @@ def inherit_hooks(ruleset: Ruleset) -> None:
 
     Generated rulesets (aerleon/capirca, firewalld, hand-made ``IN_CUSTOMRULES`` chains) keep their verdicts
     in regular chains reached by ``jump``/``goto``/``-j``: those rules filter the hook their caller is on.
-    Only a jump without a match of its own passes its hook on: behind ``tcp dport 22 jump SAFEZONE`` the
-    chain's rules only ever see SSH, which a flat rule record cannot say.
+    Only a jump without a match of its own passes its hook on as it is: behind ``tcp dport 22 jump SAFEZONE``
+    the chain's rules only ever see SSH, so that way in is noted with its match (``behind_jump``) instead.
     """
     hooks = {(r.family, r.table, r.chain): r.hook for r in ruleset.rules if r.hook}
     changed = True
@@ -177,7 +177,7 @@ def inherit_hooks(ruleset: Ruleset) -> None:
                 changed = True
     for rule in ruleset.rules:
         rule.hook = rule.hook or hooks.get((rule.family, rule.table, rule.chain), "")
-    _mark_conditional_reach(ruleset, hooks)
+    _mark_jump_ways(ruleset, hooks)
 
 
 # Any jump, with or without a match of its own (``iifname "wan" jump wan_in``, a verdict map, ``-A X -i eth0 -j Y``).
@@ -212,7 +212,7 @@ def jumps(text: str, maps: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(jump.group(1), " ".join(re.sub(r"^\s*-A\s+\S+", "", match).split()))]
 
 
-def _mark_conditional_reach(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
+def _mark_jump_ways(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
     """Note on the rules of a chain every other way into it: (hook, the jumps' matches along the way).
 
     A chain behind ``iifname "wan0" jump wan_in`` sees only what comes in on wan0, so its rules filter that hook
