@@ -14,6 +14,7 @@ from assess.farend.precheck import FarendChecks
 from collectors.probes.bandwidth import MAX_RATE_MBPS
 from collectors.probes.port_list import expand
 from collectors.probes.requests import (
+    REFLECTOR_PORT,
     BandwidthProbe,
     DscpTraceProbe,
     NatProbe,
@@ -24,6 +25,7 @@ from collectors.probes.requests import (
     SipAlgProbe,
     SipPathProbe,
     StampProbe,
+    default_of,
 )
 from collectors.probes.target import split_host_port
 from core.dscp import dscp_value
@@ -35,6 +37,10 @@ LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
 
 NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
 NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
+# A plan's endpoint without a port: the port its probe's request model defaults to.
+IPERF3_PORT = default_of(BandwidthProbe, "port")
+STUN_PORT = default_of(NatProbe, "port")
+DNS_PORT = default_of(SipPathProbe, "dns_port")
 SIP_PATH_TIME_LIMIT_S = 180.0  # DNS plus up to 16 targets x 4 addresses, 2 s each, in practice a few seconds
 
 
@@ -43,8 +49,8 @@ class LinkProbeOptions:
     """Bounds and secrets for the live link probes."""
 
     rtp_duration_s: float = 30.0
-    bandwidth_duration_s: float = 5.0
-    nat_lifetime_cap_s: float = 300.0
+    bandwidth_duration_s: float = default_of(BandwidthProbe, "duration_s")
+    nat_lifetime_cap_s: float = default_of(NatProbe, "lifetime_cap_s")
     secret: str | None = None
     farend_checks: FarendChecks | None = field(default_factory=FarendChecks, compare=False)  # None: no check
 
@@ -81,9 +87,9 @@ def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[Plan
         sip_alg = SipAlgProbe(host=refl.host)
         ports = PortsProbe(host=refl.host, udp=expand([(5060, 5060), voice.rtp_ports]),
                            tcp=[5060, 5061] if voice.sip_transport == "tls" else [5060],
-                           reflector_port=refl.port or 5004)
+                           reflector_port=refl.port or REFLECTOR_PORT)
     bandwidth = None if iperf is None else BandwidthProbe(
-        host=iperf.host, port=iperf.port or 5201, duration_s=opts.bandwidth_duration_s,
+        host=iperf.host, port=iperf.port or IPERF3_PORT, duration_s=opts.bandwidth_duration_s,
         max_mbps=bandwidth_cap_mbps(link),
         contracted_up_mbps=link.contracted_up_mbps, contracted_down_mbps=link.contracted_down_mbps,
         calls=voice.peak_calls, codec=voice.codec, ptime_ms=voice.ptime_ms)
@@ -100,18 +106,18 @@ def _needs(fld: LinkField, request: ProbeRequest | None) -> PlannedProbe:
 
 def rtp_request(reflector: Endpoint, voice: Voice, opts: LinkProbeOptions) -> RtpProbe:
     """The stream at the plan's codec, packet time and media marking (the plan holds only valid markings)."""
-    return RtpProbe(host=reflector.host, port=reflector.port or 5004, codec=voice.codec, ptime_ms=voice.ptime_ms,
-                    duration_s=opts.rtp_duration_s, dscp=dscp_value(voice.dscp_media))
+    return RtpProbe(host=reflector.host, port=reflector.port or REFLECTOR_PORT, codec=voice.codec,
+                    ptime_ms=voice.ptime_ms, duration_s=opts.rtp_duration_s, dscp=dscp_value(voice.dscp_media))
 
 
 def nat_request(link: Link, opts: LinkProbeOptions) -> PlannedProbe:
     """The NAT probe: RFC 5780 against ``stun``, else mapping only from two public ``stun_servers``."""
     if link.stun is None and len(link.stun_servers) == 2:
-        first, second = ((e.host, e.port or 3478) for e in link.stun_servers)
+        first, second = ((e.host, e.port or STUN_PORT) for e in link.stun_servers)
         return PlannedProbe("nat", NatPublicPairProbe(servers=(first, second)))
     stun = link.stun
     return _needs("nat", None if stun is None else NatProbe(
-        host=stun.host, port=stun.port or 3478, lifetime_cap_s=opts.nat_lifetime_cap_s, source=link.source))
+        host=stun.host, port=stun.port or STUN_PORT, lifetime_cap_s=opts.nat_lifetime_cap_s, source=link.source))
 
 
 def sip_path_request(link: Link, voice: Voice) -> PlannedProbe:
@@ -119,7 +125,7 @@ def sip_path_request(link: Link, voice: Voice) -> PlannedProbe:
     if not voice.sip_domain:
         return PlannedProbe("sip_path", None, NO_SIP_DOMAIN)
     try:
-        server, port = split_host_port(link.dns_server, 53) if link.dns_server else (None, 53)
+        server, port = split_host_port(link.dns_server, DNS_PORT) if link.dns_server else (None, DNS_PORT)
     except UserError as exc:
         return PlannedProbe("sip_path", None, str(exc))
     return PlannedProbe("sip_path", SipPathProbe(domain=voice.sip_domain, dns_server=server, dns_port=port))

@@ -151,8 +151,25 @@ def nat_or_filter(facts: DeviceFacts) -> bool:
 
 
 def is_any(addresses: Iterable[str]) -> bool:
-    """True when an address list means 'anywhere'."""
-    return any(a.strip().lower() in ("any", "all", "0.0.0.0/0", "::/0", "*", "any4", "any6", "") for a in addresses)
+    """True when an address list means 'anywhere' (a range over the whole address space included)."""
+    words = ("any", "all", "0.0.0.0/0", "::/0", "*", "any4", "any6", "")
+    return any(a.strip().lower() in words or _whole_space(a) for a in addresses)
+
+
+def _networks(address: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """The prefixes of an address, a prefix or a ``first-last`` range (FortiGate iprange, PAN-OS ip-range,
+    Junos range-address); None for a name (an object we cannot resolve)."""
+    first, dash, last = address.strip().partition("-")
+    try:
+        if dash:
+            return list(ipaddress.summarize_address_range(ipaddress.ip_address(first), ipaddress.ip_address(last)))
+        return [ipaddress.ip_network(address.strip(), strict=False)]
+    except (ValueError, TypeError):
+        return None
+
+
+def _whole_space(address: str) -> bool:
+    return "-" in address and (nets := _networks(address)) is not None and any(n.prefixlen == 0 for n in nets)
 
 
 def within(addresses: Iterable[str], allowed: Iterable[str]) -> bool | None:
@@ -160,13 +177,13 @@ def within(addresses: Iterable[str], allowed: Iterable[str]) -> bool | None:
     nets = [ipaddress.ip_network(a, strict=False) for a in allowed]
     verdict: bool | None = True
     for addr in addresses:
-        try:
-            net = ipaddress.ip_network(addr.strip(), strict=False)
-        except ValueError:
+        found = _networks(addr)
+        if found is None:
             verdict = None  # an address object name we cannot resolve
             continue
-        if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
-            return False
+        for net in found:
+            if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
+                return False
     return verdict
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from checks.base import Outcome
-from checks.common import is_any, na, unknown, within
+from checks.common import is_any, na, rule_evidence, unknown, within
 from checks.platforms import STATEFUL_FIREWALLS
+from core.models.common import Status
 from core.models.facts import DeviceFacts, FirewallRule
 
 # The netfilter hooks a packet from outside crosses: to the box itself, or through it to the LAN.
@@ -22,19 +23,41 @@ def no_rules_outcome(facts: DeviceFacts) -> Outcome | None:
     return na("no filtering rules on this device")
 
 
-def nothing_blocked_outcome(facts: DeviceFacts) -> Outcome | None:
-    """n/a when every inbound filter hook accepts by default and no rule drops (None otherwise).
+def filters_nothing(facts: DeviceFacts) -> bool:
+    """True when every inbound filter hook accepts by default and no rule drops: the box lets anything in.
 
-    Such a device blocks nothing: a port no rule permits is open all the same, so "not permitted" (stateful
-    pinholes only, a missing TLS permit) would be untrue. Only devices whose hook policies were read (netfilter)
-    can say so; elsewhere the policies are unknown. Explicit permits are still judged by the rules that scope them.
+    Only devices whose hook policies were read (netfilter) can say so; elsewhere the policies are unknown.
     """
     policies = facts.filter_policies
     accepting = bool(policies) and all(policies.get(hook) == "accept" for hook in INBOUND_HOOKS)
-    if not accepting or any(rule.action == "deny" for rule in facts.firewall_rules):
+    return accepting and not any(rule.action == "deny" for rule in facts.firewall_rules)
+
+
+NOTHING_FILTERED = f"nothing is filtered inbound: {' and '.join(INBOUND_HOOKS)} accept by default and no rule drops"
+
+
+def nothing_blocked_outcome(facts: DeviceFacts) -> Outcome | None:
+    """n/a for a rule asking whether voice gets through, on a box that filters nothing (None otherwise).
+
+    A port no rule permits is open all the same, so "not permitted" (stateful pinholes only, a missing TLS
+    permit) would be untrue. Explicit permits are still judged by the rules that scope them.
+    """
+    return na(NOTHING_FILTERED, _policy_evidence(facts)) if filters_nothing(facts) else None
+
+
+def open_to_all_outcome(
+    facts: DeviceFacts, status: Status, exposed: str, permits: list[FirewallRule]
+) -> Outcome | None:
+    """``status`` for a rule asking whether voice is exposed, on a box that filters nothing (None otherwise).
+
+    Its ``permits`` (kept for the fix, which narrows them and makes the hook drop the rest) scope nothing there:
+    the accept policy lets ``exposed`` in from every source, the widest exposure there is (as an ASA's
+    ``access-group ... global`` ``permit ip any any``).
+    """
+    if not filters_nothing(facts):
         return None
-    hooks = " and ".join(INBOUND_HOOKS)
-    return na(f"nothing is filtered inbound: {hooks} accept by default and no rule drops", _policy_evidence(facts))
+    evidence = "\n".join(e for e in (_policy_evidence(facts), rule_evidence(permits)) if e)
+    return Outcome(status, f"{NOTHING_FILTERED}: {exposed}", evidence, rules=tuple(permits))
 
 
 def _policy_evidence(facts: DeviceFacts) -> str:
@@ -73,6 +96,16 @@ def _zone_flow(rule: FirewallRule) -> str:
 GLOBAL_DIRECTIONS = ("global", "default")
 
 
+def leaves_for_outside(rule: FirewallRule) -> bool:
+    """True for a zone policy from inside zones out to an outside zone (PAN-OS ``internal->external``, SRX
+    ``trust->untrust``, FortiGate ``lan->wan1``): the site's own traffic leaving, whatever ports it names.
+
+    It lets nothing in from outside (replies come back by state), so it neither opens the RTP range or SIP
+    inbound nor exposes them: the inbound rules judge only what comes in.
+    """
+    return _zone_flow(rule) == "out"
+
+
 def opens_all_udp_inbound(rule: FirewallRule) -> bool:
     """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``, SRX
     ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
@@ -93,16 +126,17 @@ def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = 
 
 
 def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
-    """All UDP ports for a port-less UDP permit from anywhere or from the media sources.
+    """The UDP ports a permit lets in: all of them for a port-less UDP permit from anywhere or from the media
+    sources, none for a zone policy from inside out (see :func:`leaves_for_outside`).
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
     if opens_all_udp_inbound(rule):
         return [(1, 65535)]
+    if leaves_for_outside(rule):
+        return []
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
-    if _zone_flow(rule) == "out":
-        return []  # all UDP from inside zones out to the internet: replies come back by state, nothing is opened
     if is_any(rule.sources) or (media and within(rule.sources, media) is not False):
         return [(1, 65535)]
     return []

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, rule_evidence, within
-from checks.firewall import covered, fmt_ranges, no_rules_outcome, nothing_blocked_outcome, overlaps, to_provider
+from checks.firewall import (
+    covered,
+    fmt_ranges,
+    no_rules_outcome,
+    nothing_blocked_outcome,
+    open_to_all_outcome,
+    overlaps,
+    to_provider,
+)
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -23,12 +31,21 @@ def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Ou
     return rtp
 
 
+def inbound_rtp_permits(rtp: list[FirewallRule] | Outcome, ctx: SiteContext) -> list[FirewallRule]:
+    """The RTP permits that let the outside in (not the site's own media going out to the provider)."""
+    provider = [*ctx.voice.provider_media, *ctx.voice.provider_sip]
+    return [] if isinstance(rtp, Outcome) else [r for r in rtp if not to_provider(r, provider)]
+
+
 class RtpOpenToProviderOnly(DeviceRule):
     """RTP is permitted from the provider's media addresses, not from anywhere.
 
     What it does:
         Finds permits that let UDP into the plan's RTP range and checks their sources:
-        ``any any`` fails; sources outside ``voice.provider_media`` warn.
+        ``any any`` fails; sources outside ``voice.provider_media`` warn. A device whose
+        input and forward filter hooks accept by default with no rule that drops
+        (netfilter) fails whatever its permits say: it lets RTP in from every source, as a
+        global ``permit ip any any`` does (n/a would read as "nothing exposed").
     Why it matters:
         An RTP range open to the world exposes phones and the PBX to RTP injection
         and floods; scoping it to the provider costs nothing.
@@ -48,10 +65,13 @@ class RtpOpenToProviderOnly(DeviceRule):
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         rtp = rtp_permits(facts, ctx)
+        inbound = inbound_rtp_permits(rtp, ctx)
+        if (open_box := open_to_all_outcome(facts, Status.FAIL, "RTP is open to any source", inbound)) is not None:
+            yield open_box
+            return
         if isinstance(rtp, Outcome):
             yield rtp
             return
-        inbound = [r for r in rtp if not to_provider(r, [*ctx.voice.provider_media, *ctx.voice.provider_sip])]
         open_all = [r for r in inbound if is_any(r.sources) and is_any(r.destinations)]
         outside = [
             r for r in inbound if ctx.voice.provider_media and within(r.sources, ctx.voice.provider_media) is False
@@ -78,9 +98,11 @@ class RtpRangeCovered(DeviceRule):
     """Firewall permits cover the plan's whole RTP port range.
 
     What it does:
-        Computes the union of UDP permits and reports any part of ``voice.rtp_ports``
-        no rule covers. A device whose input and forward filter hooks accept by default
-        with no rule that drops (netfilter) blocks nothing: n/a.
+        Computes the union of UDP permits that let traffic in and reports any part of
+        ``voice.rtp_ports`` no rule covers (a zone policy from inside zones out to an
+        outside zone lets nothing in, whatever ports it names). A device whose input and
+        forward filter hooks accept by default with no rule that drops (netfilter) blocks
+        nothing: n/a.
     Why it matters:
         Phones pick RTP ports anywhere in the range: a half-open range gives one-way
         audio on a fraction of calls, the hardest fault to reproduce.
@@ -121,7 +143,9 @@ class RtpPermitNotWider(DeviceRule):
 
     What it does:
         Flags UDP permits to all ports or to a range more than twice the width of the
-        plan's RTP range (e.g. 1024-65535).
+        plan's RTP range (e.g. 1024-65535). A device whose input and forward filter hooks
+        accept by default with no rule that drops (netfilter) warns whatever its permits
+        say: every UDP port is open there.
     Why it matters:
         'Open all high UDP ports for voice' is the classic shortcut that leaves every
         UDP service behind the firewall reachable.
@@ -140,15 +164,19 @@ class RtpPermitNotWider(DeviceRule):
     remediation = "Permit only the plan's RTP range, not all UDP ports."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        lo, hi = ctx.voice.rtp_ports
         rtp = rtp_permits(facts, ctx)
+        # a wide permit from one known host (NTP, the provider) is not an open RTP range
+        inbound = inbound_rtp_permits(rtp, ctx)
+        every_port = f"every UDP port is open, far beyond the RTP range {lo}-{hi}"
+        if (open_box := open_to_all_outcome(facts, Status.WARN, every_port, inbound)) is not None:
+            yield open_box
+            return
         if isinstance(rtp, Outcome):
             yield rtp
             return
-        lo, hi = ctx.voice.rtp_ports
         width = hi - lo + 1
         media = ctx.voice.provider_media
-        # a wide permit from one known host (NTP, the provider) is not an open RTP range
-        inbound = [r for r in rtp if not to_provider(r, [*media, *ctx.voice.provider_sip])]
         unscoped = [r for r in inbound if is_any(r.sources) or (media and within(r.sources, media) is False)]
         wide = [
             r

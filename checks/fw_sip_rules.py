@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
-from checks.firewall import no_rules_outcome, nothing_blocked_outcome, opens_all_udp_inbound, to_provider
+from checks.firewall import (
+    leaves_for_outside,
+    no_rules_outcome,
+    nothing_blocked_outcome,
+    open_to_all_outcome,
+    opens_all_udp_inbound,
+    to_provider,
+)
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -18,6 +25,8 @@ def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
 
 
 def _lets_sip_in(rule: FirewallRule, port: int) -> bool:
+    if leaves_for_outside(rule):
+        return False  # the PBX reaching the provider: nothing gets in by it
     return bool(rule.dst_ports and (rule.permits_udp_port(port) or rule.permits_tcp_port(port))) or (
         opens_all_udp_inbound(rule)
     )
@@ -28,7 +37,10 @@ class SipFromProviderOnly(DeviceRule):
 
     What it does:
         Finds permits to 5060/5061 and checks their sources: ``any`` fails; sources
-        outside ``voice.provider_sip`` warn.
+        outside ``voice.provider_sip`` warn. A device whose input and forward filter hooks
+        accept by default with no rule that drops (netfilter) fails whatever its permits
+        say: it lets SIP in from every source, as a global ``permit ip any any`` does
+        (n/a would read as "nothing exposed").
     Why it matters:
         SIP open to the Internet is scanned within minutes (friendly-scanner, sipvicious);
         toll fraud through a PBX behind it is the costliest VoIP incident there is.
@@ -47,14 +59,17 @@ class SipFromProviderOnly(DeviceRule):
     remediation = "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
+        sip = [r for r in facts.firewall_rules if _lets_sip_in(r, 5060) or _lets_sip_in(r, 5061)]
+        inbound = [r for r in sip if not to_provider(r, [*ctx.voice.provider_sip, *ctx.voice.provider_media])]
+        if (open_box := open_to_all_outcome(facts, Status.FAIL, "SIP is open to any source", inbound)) is not None:
+            yield open_box
+            return
         if (missing := no_rules_outcome(facts)) is not None:
             yield missing
             return
-        sip = [r for r in facts.firewall_rules if _lets_sip_in(r, 5060) or _lets_sip_in(r, 5061)]
         if not sip:
             yield na("no rule permits SIP")
             return
-        inbound = [r for r in sip if not to_provider(r, [*ctx.voice.provider_sip, *ctx.voice.provider_media])]
         open_any = [r for r in inbound if is_any(r.sources)]
         outside = [r for r in inbound if ctx.voice.provider_sip and within(r.sources, ctx.voice.provider_sip) is False]
         if open_any:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checks.base import Outcome, SiteContext
 from checks.common import interface_key, link_for_port, same_interface, wan_ports
+from checks.firewall import filters_nothing
 from checks.marking import marking_kind
 from checks.nat_timeouts import refresh_interval_s
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, ef_queue, flatten, output_policy, shaper_kbps
@@ -307,6 +308,7 @@ def context(outcome: Outcome, facts: DeviceFacts, ctx: SiteContext, fill: _Fills
         "wan": at_fault,
         "all_wan": wans,
         "rules": rules,
+        "filters_nothing": filters_nothing(facts),
         "marks": marks,
         "narrowed": lambda rule: narrowed(rule, ctx, fill),
         "rule_position": lambda rule: _position(facts, rule),

@@ -17,8 +17,14 @@ def fewer_collections(young: int = 20_000, *, collect_after: bool = True) -> Ite
     (benchmarks/bench_render.py), a tenth of a big config's audit. Those objects are frozen out of collection
     for the duration, and the young generation is collected every ``young`` allocations. A command that ends
     with the block skips the closing collection (``collect_after=False``): its results are alive until it exits.
+
+    What was frozen before the block (command start-up, :mod:`assess.startup_gc`, or an enclosing block) stays
+    frozen: the block unfreezes only when nothing was frozen on entry. Python unfreezes all or nothing, so a block
+    entered with objects already frozen leaves the ones it froze frozen too (they were alive on entry: start-up's
+    data and libraries, which live as long as the command).
     """
     threshold = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(young, *threshold[1:])
     try:
@@ -30,4 +36,5 @@ def fewer_collections(young: int = 20_000, *, collect_after: bool = True) -> Ite
         # everything again) would hardly ever reach.
         if collect_after:
             gc.collect()
-        gc.unfreeze()
+        if frozen_before == 0:
+            gc.unfreeze()

@@ -38,3 +38,23 @@ def test_a_command_ending_with_the_block_can_skip_the_closing_collection() -> No
     finally:
         gc.enable()
         gc.collect()
+
+
+def test_what_was_frozen_before_the_block_stays_frozen_after_it() -> None:
+    gc.freeze()  # what assess.startup_gc.resume does once a command's modules are loaded
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with fewer_collections():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_nested_blocks_unfreeze_once_when_the_outer_one_ends() -> None:
+    with fewer_collections():
+        with fewer_collections():
+            pass
+        assert gc.get_freeze_count() > 0  # the inner block left the outer one's freeze alone
+    assert gc.get_freeze_count() == 0

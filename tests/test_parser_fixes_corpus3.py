@@ -55,14 +55,15 @@ def test_iptables_user_chain_jumped_to_from_forward_is_read() -> None:
     assert parse_device("linux", {"iptables-save": dump}).sip_ports_open == [5060]
 
 
-def test_nft_conditional_jump_does_not_pass_its_hook_on() -> None:
+def test_nft_conditional_jump_passes_its_hook_on_with_its_own_match() -> None:
     ruleset = (
         "table ip filter {\n\tchain safezone {\n\t\tip saddr 192.0.2.10 accept\n\t}\n"
         "\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n"
         "\t\ttcp dport 22 jump safezone\n\t}\n}\n"
     )
     facts = parse_device("linux", {"nft list ruleset": ruleset})
-    assert not [r for r in facts.firewall_rules if r.sources == ["192.0.2.10"]]  # behind the jump only SSH
+    behind = [(r.protocol, r.dst_ports) for r in facts.firewall_rules if r.sources == ["192.0.2.10"]]
+    assert behind == [("tcp", [(22, 22)])]  # behind the jump only SSH: not every port from 192.0.2.10
 
 
 def test_source_port_only_permit_opens_no_destination_ports() -> None:

@@ -139,8 +139,8 @@ def test_a_drop_behind_a_conditional_jump_filters_its_callers_hook() -> None:
     )
     assert facts.filter_policies["forward"] == "accept"
     denies = [(r.action, r.direction) for r in facts.firewall_rules if r.action == "deny"]
-    assert denies == [("deny", "forward from any behind a conditional jump")]
-    assert facts.sip_ports_open == []  # the permit behind the jump only sees what comes in on wan0: unread
+    assert denies == [("deny", "forward from wan0 behind a conditional jump")]
+    assert facts.sip_ports_open == [5060]  # the permit behind the jump lets SIP in from wan0 (test_verdicts6)
     assert _statuses(facts)["VQ303"] == {"warn"}
 
 
@@ -150,7 +150,7 @@ def test_an_iptables_drop_behind_a_conditional_jump_filters_its_callers_hook() -
         "-A FORWARD -i eth0 -j WAN_IN\n-A WAN_IN -p tcp --dport 22 -j DROP\nCOMMIT\n"
     )
     denies = [(r.protocol, r.dst_ports, r.direction) for r in facts.firewall_rules if r.action == "deny"]
-    assert denies == [("tcp", [(22, 22)], "forward from any behind a conditional jump")]
+    assert denies == [("tcp", [(22, 22)], "forward from eth0 behind a conditional jump")]
     assert _statuses(facts)["VQ303"] == {"warn"}
 
 

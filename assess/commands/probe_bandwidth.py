@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, default_of, measure_and_report
+from assess.commands.probe_common import checked, codec_option, measure_and_report
 from assess.console import err_console
 from collectors.probes.bandwidth import MAX_DURATION_S, MAX_RATE_MBPS
-from collectors.probes.requests import BandwidthProbe
+from collectors.probes.requests import BandwidthProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.probes import BandwidthResult
 
+PORT = default_of(BandwidthProbe, "port")
+
 
 def bandwidth(
-    target: str = typer.Argument(..., metavar="HOST[:PORT]", help="The iperf3 server (default port 5201)."),
+    target: str = typer.Argument(..., metavar="HOST[:PORT]", help=f"The iperf3 server (default port {PORT})."),
     duration: float = typer.Option(default_of(BandwidthProbe, "duration_s"), "--duration",
         help=f"Seconds per test (at most {MAX_DURATION_S:.0f})."),
     max_mbps: float = typer.Option(default_of(BandwidthProbe, "max_mbps"), "--max-mbps",
@@ -33,7 +35,7 @@ def bandwidth(
     Hard caps: 4 tests of at most 30 s each, each at most --max-mbps (<= 1000), and never more
     than the contracted rate + 10 % unless --force. Needs the iperf3 binary.
     """
-    host, port = split_host_port(target, default_of(BandwidthProbe, "port"))
+    host, port = split_host_port(target, PORT)
     request = checked(BandwidthProbe(
         host=host, port=port, duration_s=duration, max_mbps=max_mbps, contracted_up_mbps=contracted_up,
         contracted_down_mbps=contracted_down, force=force, calls=calls, codec=codec_option(codec), ptime_ms=ptime))

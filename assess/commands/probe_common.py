@@ -4,10 +4,9 @@ not-assessed outcome (one line, JSON, exit 1)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import typer
-from pydantic import BaseModel
 
 from assess.console import err_console, print_json, safe_text
 from collectors.probes.codecs import CODECS
@@ -19,12 +18,6 @@ from core.errors import UserError
 R = TypeVar("R", bound=ProbeResult)
 
 NOT_ASSESSED_EXIT = 1
-
-
-def default_of(request: type[BaseModel], name: str) -> Any:
-    """The request model's default of field ``name``: a flag's default (shown in ``--help``) is written once,
-    in :mod:`collectors.probes.requests`, for the command line and the survey alike."""
-    return request.model_fields[name].get_default(call_default_factory=True)
 
 
 def codec_option(codec: str) -> str:

@@ -6,18 +6,19 @@ import socket
 
 import typer
 
-from assess.commands.probe_common import checked, default_of, measure_and_report
+from assess.commands.probe_common import checked, measure_and_report
 from assess.console import err_console
 from collectors.probes.dscp_trace import MAX_HOPS
-from collectors.probes.requests import DscpTraceProbe
-from core.dscp import dscp_value
+from collectors.probes.requests import DscpTraceProbe, default_of
+from core.dscp import canonical_dscp, dscp_value
 from core.errors import UserError
 from core.models.probes import DscpTraceResult
 
 
 def dscp_trace(
     host: str = typer.Argument(..., help="Target address (e.g. the reflector)."),
-    dscp: str = typer.Option("ef", "--dscp", help="DSCP to send (name or 0-63)."),
+    dscp: str = typer.Option(canonical_dscp(default_of(DscpTraceProbe, "dscp")), "--dscp",
+        help="DSCP to send (name or 0-63)."),
     max_hops: int = typer.Option(default_of(DscpTraceProbe, "max_hops"), "--max-hops",
         min=1, max=MAX_HOPS, help="Highest TTL probed."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),

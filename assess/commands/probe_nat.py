@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
-from assess.commands.probe_output import emit, secret_value
-from collectors.probes.nat_probe import DEFAULT_STUN_PORT
-from collectors.probes.requests import NatProbe, NatPublicPairProbe
+from assess.commands.probe_common import measure
+from assess.commands.probe_output import emit
+from collectors.probes.requests import NatProbe, NatPublicPairProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.traversal import NatResult
 
+STUN_PORT = default_of(NatProbe, "port")
+
 
 def nat(
-    target: str = typer.Argument(..., help="STUN server (RFC 5780, two addresses) or assess reflector: HOST[:PORT]."),
+    target: str = typer.Argument(..., help="STUN server (RFC 5780, two addresses) or assess reflector: HOST[:PORT] "
+        f"(default port {STUN_PORT})."),
     lifetime_cap: float = typer.Option(
-        300.0, "--lifetime-cap", min=0, max=1800,
+        default_of(NatProbe, "lifetime_cap_s"), "--lifetime-cap", min=0, max=1800,
         help="Longest binding lifetime to look for, seconds (0 skips the lifetime test).",
     ),
     parallel: int = typer.Option(default_of(NatProbe, "parallel"), "--parallel",
         min=2, max=32, help="Bindings tested in parallel per round."),
     timeout: float = typer.Option(default_of(NatProbe, "timeout_s"), "--timeout",
         min=0.2, max=10, help="Seconds to wait for each STUN answer."),
-    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+                                      help="Reflector secret (prefer the environment variable)."),
     source: str | None = typer.Option(
         None, "--source", help="Leave by this local address or interface (one WAN link of several; an "
         "interface needs root)."
@@ -43,9 +46,9 @@ def nat(
     longer than about twice --lifetime-cap. Without a server answer the result is "not
     assessed" (exit 1) after a few seconds.
     """
-    host, port = split_host_port(target, DEFAULT_STUN_PORT)
+    host, port = split_host_port(target, STUN_PORT)
     if public_pair is not None:
-        pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, DEFAULT_STUN_PORT)),
+        pair = NatPublicPairProbe(servers=((host, port), split_host_port(public_pair, STUN_PORT)),
                                   timeout_s=timeout)
         result = measure(pair, NatResult, as_json)
         emit(result, as_json, [("public address", f"{result.public_address}:{result.public_port}"),
@@ -53,7 +56,7 @@ def nat(
                                *(("note", n) for n in result.notes)])
         return
     request = NatProbe(host=host, port=port, timeout_s=timeout, lifetime_cap_s=lifetime_cap, parallel=parallel,
-                       secret=secret_value(secret), source=source)
+                       secret=secret or None, source=source)
     result = measure(request, NatResult, as_json)
     lifetime = "-" if result.binding_lifetime_s is None else (
         f">= {result.binding_lifetime_s:g} s (cap)" if result.binding_lifetime_at_least

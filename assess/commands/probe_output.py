@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
 from assess.commands.probe_common import NOT_ASSESSED_EXIT
 from assess.console import err_console, neutralise, print_json, safe_text
 from collectors.probes.probe_runner import ProbeResult, unassessed_reason
-
-
-def secret_value(secret: str | None) -> str | None:
-    """The shared reflector secret from ``--secret`` or ``ASSESS_SECRET`` (never printed)."""
-    value = secret if secret is not None else os.environ.get("ASSESS_SECRET")
-    return value or None
 
 
 def emit(result: ProbeResult, as_json: bool, summary: list[tuple[str, object]]) -> None:

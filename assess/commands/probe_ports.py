@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
-from assess.commands.probe_output import emit, secret_value
+from assess.commands.probe_common import measure
+from assess.commands.probe_output import emit
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
-from collectors.probes.requests import PortsProbe
+from collectors.probes.requests import PortsProbe, default_of
 from core.models.traversal import PortsResult
 
 
@@ -21,7 +21,8 @@ def ports(
         min=1, max=65535, help="Reflector control port."),
     timeout: float = typer.Option(default_of(PortsProbe, "timeout_s"), "--timeout",
         min=0.2, max=10, help="Seconds to wait for answers per round."),
-    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+                                      help="Reflector secret (prefer the environment variable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Ask the reflector to listen on the sampled ports for up to 60 s, then test each: UDP out and
@@ -32,7 +33,7 @@ def ports(
     3 x (ports/200 + --timeout) seconds. No reflector answer gives "not assessed" (exit 1).
     """
     request = PortsProbe(host=host, udp=expand(parse_ports(udp), samples), tcp=expand(parse_ports(tcp), samples),
-                         reflector_port=reflector_port, timeout_s=timeout, secret=secret_value(secret))
+                         reflector_port=reflector_port, timeout_s=timeout, secret=secret or None)
     result = measure(request, PortsResult, as_json)
     emit(result, as_json, [
         ("UDP tested", len(result.tested_udp)),

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, codec_option, default_of, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, codec_option, dscp_option, measure_and_report
 from assess.console import err_console
-from collectors.probes.requests import RtpProbe
+from collectors.probes.requests import RtpProbe, default_of
 from collectors.probes.rtp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.dscp import canonical_dscp
 from core.models.probes import RtpResult
+
+PORT = default_of(RtpProbe, "port")
 
 
 def rtp(
-    target: str = typer.Argument(..., metavar="HOST[:PORT]", help="The reflector (default port 5004)."),
+    target: str = typer.Argument(..., metavar="HOST[:PORT]", help=f"The reflector (default port {PORT})."),
     codec: str = typer.Option(default_of(RtpProbe, "codec"), "--codec",
         help="g711, g729, g722 or opus (payload size and clock)."),
     ptime: int = typer.Option(default_of(RtpProbe, "ptime_ms"), "--ptime", help="Packet time in ms (10-120)."),
     duration: float = typer.Option(default_of(RtpProbe, "duration_s"), "--duration",
         help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
-    dscp: str = typer.Option("ef", "--dscp", help="DSCP to mark the stream and ask for on the echo (name or 0-63)."),
+    dscp: str = typer.Option(canonical_dscp(default_of(RtpProbe, "dscp")), "--dscp",
+        help="DSCP to mark the stream and ask for on the echo (name or 0-63)."),
     jitter_buffer: float = typer.Option(default_of(RtpProbe, "jitter_buffer_ms"), "--jitter-buffer",
         help="Jitter-buffer depth in ms for effective loss."),
     secret: str | None = typer.Option(
@@ -37,7 +41,7 @@ def rtp(
     (<= 1 kB), i.e. under 100 kbit/s each way. An unreachable reflector is reported as not
     assessed within ~2 s (exit 1).
     """
-    host, port = split_host_port(target, default_of(RtpProbe, "port"))
+    host, port = split_host_port(target, PORT)
     codec = codec_option(codec)
     marking = dscp_option(dscp)
     request = checked(RtpProbe(host=host, port=port, codec=codec, ptime_ms=ptime, duration_s=duration, dscp=marking,

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
-from assess.commands.probe_output import emit, secret_value
-from collectors.probes.requests import SipAlgProbe
-from collectors.probes.sip_alg import DEFAULT_ALT_PORT
+from assess.commands.probe_common import measure
+from assess.commands.probe_output import emit
+from collectors.probes.requests import SipAlgProbe, default_of
 from collectors.probes.target import split_host_port
 from core.errors import UserError
 from core.models.traversal import SipAlgResult
 
+PORT = default_of(SipAlgProbe, "port")
+
 
 def sip_alg(
-    target: str = typer.Argument(..., help="assess reflector running the SIP echo: HOST[:PORT] (default port 5060)."),
-    transport: str = typer.Option("udp", "--transport", help="udp or tcp."),
-    alt_port: int = typer.Option(DEFAULT_ALT_PORT, "--alt-port", min=1, max=65535,
-                                 help="The reflector's non-standard SIP echo port."),
+    target: str = typer.Argument(...,
+        help=f"assess reflector running the SIP echo: HOST[:PORT] (default port {PORT})."),
+    transport: str = typer.Option(default_of(SipAlgProbe, "transport"), "--transport", help="udp or tcp."),
+    alt_port: int = typer.Option(default_of(SipAlgProbe, "alt_port"), "--alt-port", min=1, max=65535,
+        help="The reflector's non-standard SIP echo port."),
     timeout: float = typer.Option(default_of(SipAlgProbe, "timeout_s"), "--timeout",
         min=0.2, max=10, help="Seconds to wait for each echo."),
-    secret: str | None = typer.Option(None, "--secret", help="Reflector secret (default $ASSESS_SECRET)."),
+    secret: str | None = typer.Option(None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
+                                      help="Reflector secret (prefer the environment variable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send a REGISTER, an INVITE with SDP, a large INVITE (~1400 bytes) and an INVITE to a
@@ -33,9 +36,9 @@ def sip_alg(
     """
     if transport not in ("udp", "tcp"):
         raise UserError(f"--transport must be udp or tcp, not {transport!r}")
-    host, port = split_host_port(target, default_of(SipAlgProbe, "port"))
+    host, port = split_host_port(target, PORT)
     request = SipAlgProbe(host=host, port=port, transport="tcp" if transport == "tcp" else "udp", alt_port=alt_port,
-                          timeout_s=timeout, secret=secret_value(secret))
+                          timeout_s=timeout, secret=secret or None)
     result = measure(request, SipAlgResult, as_json)
     emit(result, as_json, [
         ("SIP ALG detected", result.sip_alg_detected),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import default_of, measure
+from assess.commands.probe_common import measure
 from assess.commands.probe_output import emit
-from collectors.probes.requests import SipPathProbe
+from collectors.probes.requests import SipPathProbe, default_of
 from collectors.probes.target import split_host_port
 from core.models.traversal import SignallingResult
 

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import typer
 
-from assess.commands.probe_common import checked, default_of, dscp_option, measure_and_report
+from assess.commands.probe_common import checked, dscp_option, measure_and_report
 from assess.console import err_console
-from collectors.probes.requests import StampProbe
+from collectors.probes.requests import StampProbe, default_of
 from collectors.probes.stamp import MAX_DURATION_S
 from collectors.probes.target import split_host_port
+from core.dscp import canonical_dscp
 from core.models.stamp import StampResult
+
+PORT = default_of(StampProbe, "port")
 
 
 def stamp(
-    target: str = typer.Argument(..., metavar="HOST[:PORT]", help="A STAMP session-reflector (default port 862)."),
+    target: str = typer.Argument(..., metavar="HOST[:PORT]", help=f"A STAMP session-reflector (default port {PORT})."),
     duration: float = typer.Option(default_of(StampProbe, "duration_s"), "--duration",
         help=f"Seconds to send (at most {MAX_DURATION_S:.0f})."),
     interval: float = typer.Option(default_of(StampProbe, "interval_ms"), "--interval",
         help="Milliseconds between test packets (10-1000)."),
-    dscp: str = typer.Option("ef", "--dscp", help="DSCP to mark test packets with and ask for on return."),
-    no_cos: bool = typer.Option(False, "--no-cos", help="Do not send the RFC 8972 Class-of-Service TLV."),
+    dscp: str = typer.Option(canonical_dscp(default_of(StampProbe, "dscp")), "--dscp",
+        help="DSCP to mark test packets with and ask for on return."),
+    class_of_service: bool = typer.Option(default_of(StampProbe, "class_of_service"), "--cos/--no-cos",
+        help="Send the RFC 8972 Class-of-Service TLV (--no-cos: do not)."),
     secret: str | None = typer.Option(
         None, "--secret", envvar="ASSESS_SECRET", show_envvar=True,
         help="Authenticated mode with this HMAC key (prefer the environment variable).",
@@ -32,10 +37,10 @@ def stamp(
     most 300 s, at most 100 packets/s, packets under 150 bytes (under 120 kbit/s). Without an
     answer within 2 s the result is "not assessed" (exit 1).
     """
-    host, port = split_host_port(target, default_of(StampProbe, "port"))
+    host, port = split_host_port(target, PORT)
     marking = dscp_option(dscp)
     request = checked(StampProbe(host=host, port=port, duration_s=duration, interval_ms=interval, dscp=marking,
-                                 secret=secret or None, class_of_service=not no_cos))
+                                 secret=secret or None, class_of_service=class_of_service))
     err_console.print(f"STAMP to {host}:{port} every {interval:g} ms for {duration:g} s ...")
     measure_and_report(request, StampResult, as_json, _summary)
 

@@ -99,7 +99,8 @@ class Run(BaseModel):
 
 SAMPLE_FIELDS = tuple(Sample.model_fields)
 GAP_FIELDS = tuple(Gap.model_fields)
-RowT = TypeVar("RowT", Sample, Gap)
+RUN_FIELDS = tuple(Run.model_fields)
+RowT = TypeVar("RowT", Sample, Gap, Run)
 
 
 class Store:
@@ -200,45 +201,35 @@ class Store:
 
     def runs(self) -> list[Run]:
         """Every run, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id, pid, started_at, heartbeat_at, ended_at, end_cause, interval_s FROM runs ORDER BY id"
-            ).fetchall()
-        keys = ("id", "pid", "started_at", "heartbeat_at", "ended_at", "end_cause", "interval_s")
-        return [Run.model_validate(dict(zip(keys, r, strict=True))) for r in rows]
+        return self._read(Run, "runs", RUN_FIELDS, "id")
 
     # -- samples and gaps ----------------------------------------------------------------
     def add_sample(self, run_id: int, sample: Sample) -> bool:
         """Append a sample; False when its interval was already recorded (it is then left as it was)."""
-        cols = ", ".join(SAMPLE_FIELDS)
-        marks = ", ".join("?" for _ in SAMPLE_FIELDS)
-        values = [getattr(sample, f) for f in SAMPLE_FIELDS]
         with self._tx() as db:
-            cur = db.execute(f"INSERT OR IGNORE INTO samples (run_id, {cols}) VALUES (?, {marks})", [run_id, *values])
+            cur = db.execute(_insert_sql("samples", ("run_id", *SAMPLE_FIELDS)),
+                             [run_id, *(getattr(sample, f) for f in SAMPLE_FIELDS)])
             return cur.rowcount == 1
 
     def add_gap(self, gap: Gap) -> None:
         """Record unmeasured intervals (a gap already recorded from the same first slot is kept)."""
-        cols = ", ".join(GAP_FIELDS)
-        marks = ", ".join("?" for _ in GAP_FIELDS)
         with self._tx() as db:
-            db.execute(f"INSERT OR IGNORE INTO gaps ({cols}) VALUES ({marks})", [getattr(gap, f) for f in GAP_FIELDS])
+            db.execute(_insert_sql("gaps", GAP_FIELDS), [getattr(gap, f) for f in GAP_FIELDS])
 
     def samples(self, site: str | None = None, link: str | None = None) -> list[Sample]:
         """Samples (of one site/link when given) in time order."""
-        return self._read(Sample, "samples", SAMPLE_FIELDS, "slot", site, link)
+        return self._read(Sample, "samples", SAMPLE_FIELDS, "site, link, slot", site, link)
 
     def gaps(self, site: str | None = None, link: str | None = None) -> list[Gap]:
         """Gaps (of one site/link when given) in time order."""
-        return self._read(Gap, "gaps", GAP_FIELDS, "first_slot", site, link)
+        return self._read(Gap, "gaps", GAP_FIELDS, "site, link, first_slot", site, link)
 
-    def _read(self, model: type[RowT], table: str, fields: tuple[str, ...], slot: str,
-              site: str | None, link: str | None) -> list[RowT]:
-        """Rows of ``table`` as ``model``s, ordered by link and then by ``slot``."""
+    def _read(self, model: type[RowT], table: str, fields: tuple[str, ...], order: str,
+              site: str | None = None, link: str | None = None) -> list[RowT]:
+        """Rows of ``table`` (of one site/link when given) as ``model``s, ordered by ``order``."""
         where, args = _where(site, link)
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT {', '.join(fields)} FROM {table}{where} ORDER BY site, link, {slot}", args).fetchall()
+            rows = self._db.execute(f"SELECT {', '.join(fields)} FROM {table}{where} ORDER BY {order}", args).fetchall()
         return [model.model_validate(dict(zip(fields, r, strict=True))) for r in rows]
 
     def last_slot(self, site: str, link: str) -> int | None:
@@ -256,6 +247,11 @@ class Store:
             rows = self._db.execute(
                 "SELECT site, link, MAX(provider) FROM samples GROUP BY site, link ORDER BY site, link").fetchall()
         return [(str(a), str(b), str(c or "")) for a, b, c in rows]
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """An INSERT of one row into ``columns`` of ``table`` that leaves an existing row (same unique key) as it was."""
+    return f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 def _where(site: str | None, link: str | None) -> tuple[str, list[str]]:

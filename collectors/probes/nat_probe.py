@@ -10,8 +10,6 @@ from collectors.probes.requests import NatProbe
 from collectors.probes.target import resolve
 from core.models.traversal import NatResult
 
-DEFAULT_STUN_PORT = 3478
-
 
 def not_assessed(server: str, reason: str) -> NatResult:
     """The result when the STUN server cannot be used."""

@@ -8,11 +8,12 @@ the worker takes it from its environment.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+REFLECTOR_PORT = 5004  # an `assess reflector`'s probe stream and control port
 
 
 class _Request(BaseModel):
@@ -24,7 +25,7 @@ class RtpProbe(_Request):
 
     kind: Literal["rtp"] = "rtp"
     host: str
-    port: Port = 5004
+    port: Port = REFLECTOR_PORT
     codec: str = "g711"
     ptime_ms: int = 20
     duration_s: float = 10.0
@@ -89,7 +90,7 @@ class PortsProbe(_Request):
     host: str
     udp: list[Port] = Field(default_factory=list)
     tcp: list[Port] = Field(default_factory=list)
-    reflector_port: Port = 5004
+    reflector_port: Port = REFLECTOR_PORT
     timeout_s: float = 1.0
     secret: str | None = Field(default=None, exclude=True, repr=False)  # never serialised
 
@@ -136,6 +137,16 @@ ProbeKind = Literal["rtp", "bandwidth", "nat", "nat-public-pair", "sip-alg", "po
                     "dscp-trace"]
 PROBE_REQUEST: TypeAdapter[ProbeRequest] = TypeAdapter(ProbeRequest)
 """Reads and writes any request as JSON (``PROBE_REQUEST.validate_json(text)``)."""
+
+
+def default_of(request: type[BaseModel], name: str) -> Any:
+    """The request model's default of field ``name``, written once here for the command line's flags (and their
+    ``--help``) and the survey's requests alike.
+
+    >>> default_of(RtpProbe, "port"), default_of(PortsProbe, "udp")
+    (5004, [])
+    """
+    return request.model_fields[name].get_default(call_default_factory=True)
 
 
 class ProbeNotAssessed(BaseModel):

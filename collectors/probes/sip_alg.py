@@ -24,7 +24,6 @@ from wire.sip_message import (
 from wire.sip_signature import mask, sign
 
 LARGE_SIZE = 1400  # over ~1300 bytes: the size at which some ALGs mangle or drop UDP SIP
-DEFAULT_ALT_PORT = 5062
 TRIES = 2  # each UDP message is sent this often within its timeout
 
 

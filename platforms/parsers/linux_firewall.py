@@ -67,33 +67,31 @@ def _from_source_ports(text: str) -> bool:
 
 
 def nft_rules(ruleset: Ruleset) -> list[FirewallRule]:
-    """Verdict rules of forward/input chains plus DNAT port forwards."""
+    """Verdict rules of forward/input chains (and of the chains they jump to) plus DNAT port forwards."""
     rules: list[FirewallRule] = []
     for rule in ruleset.rules:
         words = rule.text.split()
         verdict = next((_NFT_VERDICTS[w] for w in reversed(words) if w in _NFT_VERDICTS), None)
         dnat = "dnat" in words and rule.hook == "prerouting"
-        hook = filter_hook(rule, verdict)
-        if (verdict is None or not hook) and not dnat:
-            continue
-        if _only_established(rule.text) or _from_source_ports(rule.text):
-            continue
-        iif = _nft_value(rule.text, "iifname") or _nft_value(rule.text, "iif")  # `iif "lo"`: by index, same meaning
-        direction = "dnat" if dnat else _direction(rule, hook, ",".join(iif[1]) if iif else "any")
-        destinations = _addresses(_nft_value(rule.text, "ip daddr"), ruleset.sets)
-        if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", rule.text)):
-            destinations = [to.group(1).split(":")[0]]
-        rules.extend(
-            build_rules(
-                f"{rule.table}/{rule.chain}",
-                "permit" if dnat else verdict or "deny",
-                [_nft_service(rule.text)],
-                _addresses(_nft_value(rule.text, "ip saddr"), ruleset.sets),
-                destinations,
-                direction,
-                rule.source,
+        for hook, text, behind in [(rule.hook, rule.text, "")] if dnat else filter_ways(rule, verdict):
+            if _only_established(text) or _from_source_ports(text):
+                continue
+            iif = _nft_value(text, "iifname") or _nft_value(text, "iif")  # `iif "lo"`: by index, same meaning
+            direction = "dnat" if dnat else f"{hook} from {','.join(iif[1]) if iif else 'any'}{behind}"
+            destinations = _addresses(_nft_value(text, "ip daddr"), ruleset.sets)
+            if dnat and (to := re.search(r"dnat (?:ip )?to (\S+)", text)):
+                destinations = [to.group(1).split(":")[0]]
+            rules.extend(
+                build_rules(
+                    f"{rule.table}/{rule.chain}",
+                    "permit" if dnat else verdict or "deny",
+                    [_nft_service(text)],
+                    _addresses(_nft_value(text, "ip saddr"), ruleset.sets),
+                    destinations,
+                    direction,
+                    rule.source,
+                )
             )
-        )
     return rules
 
 
@@ -114,21 +112,27 @@ def hook_policies(ruleset: Ruleset) -> dict[str, FilterVerdict]:
     }
 
 
-def filter_hook(rule: NetfilterRule, verdict: Action | None) -> str:
-    """The hook a rule filters inbound traffic on ('' for none): its chain's, or for a drop, also one a
-    conditional jump reaches it from, or the earlier prerouting/ingress hooks.
+def filter_ways(rule: NetfilterRule, verdict: Action | None) -> list[tuple[str, str, str]]:
+    """(hook, the rule's text with the jumps' matches after it, direction suffix) for each way into the rule's
+    chain on a hook where its verdict filters inbound traffic: an accept on input/forward, a drop there or on
+    the earlier prerouting/ingress hooks.
 
-    A permit behind ``iifname "wan0" jump wan_in`` opens only what the jump's match lets in, which a flat record
-    cannot say, so it stays unread; a drop there filters that hook all the same.
+    A rule behind ``iifname "wan0" jump wan_in`` only ever sees what comes in on wan0, so it is read with that
+    match added; a chain reached from several hooks (or by several jumps) filters each of them. A field both
+    name is read from the rule (the first found): a packet must match both, and rulesets dispatch by interface
+    or port in the jump and narrow by address in the chain (``tcp dport 22 ... -s 0.0.0.0/0 -j SAFEZONE``, then
+    ``-A SAFEZONE -s 192.0.2.7 -j ACCEPT``). A jump and a rule naming different protocols match nothing, which
+    this does not see.
     """
-    if verdict != "deny":
-        return rule.hook if rule.hook in FILTER_HOOKS else ""
-    hooks = [rule.hook] if rule.hook else rule.behind_jump
-    return next((hook for hook in DROP_HOOKS if hook in hooks), "")
-
-
-def _direction(rule: NetfilterRule, hook: str, interfaces: str) -> str:
-    return f"{hook} from {interfaces}" + ("" if rule.hook else " behind a conditional jump")
+    if verdict is None:
+        return []
+    where = DROP_HOOKS if verdict == "deny" else FILTER_HOOKS
+    ways = [(rule.hook, "")] if rule.hook else []
+    return [
+        (hook, f"{rule.text} {match}" if match else rule.text, " behind a conditional jump" if match else "")
+        for hook, match in [*ways, *rule.behind_jump]
+        if hook in where
+    ]
 
 
 def policy_evidence(ruleset: Ruleset) -> str:
@@ -160,45 +164,45 @@ def _ipt_option(words: list[str], *names: str) -> tuple[bool, str] | None:
 
 
 def iptables_rules(ruleset: Ruleset) -> list[FirewallRule]:
-    """ACCEPT/DROP/REJECT rules of the filter table's FORWARD and INPUT chains."""
+    """ACCEPT/DROP/REJECT rules of the filter table's FORWARD and INPUT chains (and of the chains they jump to)."""
     rules: list[FirewallRule] = []
     for rule in ruleset.rules:
-        words = shell_words(rule.text)
-        target = _ipt_option(words, "-j")
+        target = _ipt_option(shell_words(rule.text), "-j")
         verdict = _IPT_VERDICTS.get(target[1]) if target else None
-        hook = filter_hook(rule, verdict)
-        if rule.table != "filter" or not hook or verdict is None:
-            continue
-        state = _ipt_option(words, "--ctstate", "--state")
-        if state is not None and "NEW" not in state[1]:
-            continue
-        if _ipt_option(words, "--sport", "--sports", "--source-port", "--source-ports"):
-            continue  # matches only given source ports: see _from_source_ports
-        proto = _ipt_option(words, "-p", "--protocol")
-        protocol: Protocol = (
-            "any" if proto is None else "udp" if proto[1] == "udp" else "tcp" if proto[1] == "tcp" else "other"
-        )
-        dport = _ipt_option(words, "--dport", "--dports", "--destination-port")
-        ports = tuple(port_ranges(dport[1], ",")) if dport and not dport[0] else ()
-        source = _ipt_option(words, "-s", "--source")
-        dest = _ipt_option(words, "-d", "--destination")
-        match_set = _ipt_option(words, "--match-set")
-        sources = (
-            [f"{'!' if source[0] else ''}{source[1]}"] if source else [f"@{match_set[1]}"] if match_set else ["any"]
-        )
-        where = _ipt_option(words, "-i", "--in-interface")
-        rules.extend(
-            build_rules(
-                rule.chain,
-                verdict,
-                [Service(protocol, ports)],
-                sources,
-                [f"{'!' if dest[0] else ''}{dest[1]}"] if dest else ["any"],
-                _direction(rule, hook, where[1] if where else "any"),
-                rule.source,
-            )
-        )
+        for hook, text, behind in filter_ways(rule, verdict) if rule.table == "filter" else ():
+            rules.extend(_iptables_rule(rule, shell_words(text), verdict or "deny", hook, behind))
     return rules
+
+
+def _iptables_rule(
+    rule: NetfilterRule, words: list[str], verdict: Action, hook: str, behind: str
+) -> list[FirewallRule]:
+    """One iptables rule on ``hook``, read from its words (the jumps' matches after its own)."""
+    state = _ipt_option(words, "--ctstate", "--state")
+    if state is not None and "NEW" not in state[1]:
+        return []
+    if _ipt_option(words, "--sport", "--sports", "--source-port", "--source-ports"):
+        return []  # matches only given source ports: see _from_source_ports
+    proto = _ipt_option(words, "-p", "--protocol")
+    protocol: Protocol = (
+        "any" if proto is None else "udp" if proto[1] == "udp" else "tcp" if proto[1] == "tcp" else "other"
+    )
+    dport = _ipt_option(words, "--dport", "--dports", "--destination-port")
+    ports = tuple(port_ranges(dport[1], ",")) if dport and not dport[0] else ()
+    source = _ipt_option(words, "-s", "--source")
+    dest = _ipt_option(words, "-d", "--destination")
+    match_set = _ipt_option(words, "--match-set")
+    sources = [f"{'!' if source[0] else ''}{source[1]}"] if source else [f"@{match_set[1]}"] if match_set else ["any"]
+    where = _ipt_option(words, "-i", "--in-interface")
+    return build_rules(
+        rule.chain,
+        verdict,
+        [Service(protocol, ports)],
+        sources,
+        [f"{'!' if dest[0] else ''}{dest[1]}"] if dest else ["any"],
+        f"{hook} from {where[1] if where else 'any'}{behind}",
+        rule.source,
+    )
 
 
 def sip_alg(ruleset: Ruleset | None) -> tuple[SipAlgState, str]:

@@ -23,7 +23,11 @@ class NetfilterRule(BaseModel):
     table: str
     chain: str
     hook: str = ""
-    behind_jump: list[str] = Field(default_factory=list, description="hooks reaching its chain by conditional jumps")
+    behind_jump: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="(hook, the jumps' own matches) of each other way into its chain: a conditional jump, "
+        "or a jump from another hook than its own (matches empty)",
+    )
     text: str
     source: str = Field(default="", description="evidence line")
 
@@ -158,8 +162,8 @@ def inherit_hooks(ruleset: Ruleset) -> None:
 
     Generated rulesets (aerleon/capirca, firewalld, hand-made ``IN_CUSTOMRULES`` chains) keep their verdicts
     in regular chains reached by ``jump``/``goto``/``-j``: those rules filter the hook their caller is on.
-    Only a jump without a match of its own passes its hook on: behind ``tcp dport 22 jump SAFEZONE`` the
-    chain's rules only ever see SSH, which a flat rule record cannot say.
+    Only a jump without a match of its own passes its hook on as it is: behind ``tcp dport 22 jump SAFEZONE``
+    the chain's rules only ever see SSH, so that way in is noted with its match (``behind_jump``) instead.
     """
     hooks = {(r.family, r.table, r.chain): r.hook for r in ruleset.rules if r.hook}
     changed = True
@@ -173,32 +177,65 @@ def inherit_hooks(ruleset: Ruleset) -> None:
                 changed = True
     for rule in ruleset.rules:
         rule.hook = rule.hook or hooks.get((rule.family, rule.table, rule.chain), "")
-    _mark_conditional_reach(ruleset, hooks)
+    _mark_jump_ways(ruleset, hooks)
 
 
 # Any jump, with or without a match of its own (``iifname "wan" jump wan_in``, a verdict map, ``-A X -i eth0 -j Y``).
-_ANY_JUMP = re.compile(r'(?:\b(?:jump|goto)|(?:^|\s)-[jg])\s+"?([\w.-]+)')
+_ANY_JUMP = re.compile(r'(?:\b(?:jump|goto)|(?:^|\s)-[jg])\s+"?([\w.-]+)"?')
+# ``SELECTOR vmap { KEY : jump CHAIN, ... }`` or ``SELECTOR vmap @named_map``.
+_VMAP = re.compile(r"^(.*?)\bvmap\s+(\{.*\}|@\S+)")
+_VMAP_VERDICT = re.compile(r'\s*(?:jump|goto)\s+"?([\w.-]+)"?\s*')
+# Ways into one chain kept at most: a bound on what a generated ruleset (or a loop the kernel would refuse) can cost.
+MAX_WAYS = 16
 
 
-def _mark_conditional_reach(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
-    """Note on the rules of a chain reached only behind a conditional jump the hooks it is reached from.
+def jumps(text: str, maps: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(chain, the match a packet must pass to get there) for each jump or goto of one rule.
 
-    Their permits stay unread (what they open depends on the jump's match), but a drop there still filters.
+    The match is the rule's own (``iifname "wan0"`` of ``iifname "wan0" jump wan_in``, ``-i eth0`` of
+    ``-A INPUT -i eth0 -j WAN_IN``), or for a verdict map its selector with the key leading to that chain
+    (``iifname "wan0"`` of ``iifname vmap { "wan0" : jump wan_in }``).
     """
-    reached: dict[tuple[str, str, str], set[str]] = {}
+    words = " ".join(_NOISE.sub(" ", text).split())
+    if vmap := _VMAP.match(words):
+        selector, body = vmap.group(1).strip(), vmap.group(2)
+        elements = maps.get(body[1:], []) if body.startswith("@") else body.strip("{}").split(",")
+        found = []
+        for element in elements:
+            key, _, verdict = element.rpartition(":")
+            if (target := _VMAP_VERDICT.fullmatch(verdict)) and key.strip():
+                found.append((target.group(1), f"{selector} {key.strip()}".strip()))
+        return found
+    if (jump := _ANY_JUMP.search(words)) is None:
+        return []
+    match = f"{words[: jump.start()]} {words[jump.end() :]}"
+    return [(jump.group(1), " ".join(re.sub(r"^\s*-A\s+\S+", "", match).split()))]
+
+
+def _mark_jump_ways(ruleset: Ruleset, hooks: dict[tuple[str, str, str], str]) -> None:
+    """Note on the rules of a chain every other way into it: (hook, the jumps' matches along the way).
+
+    A chain behind ``iifname "wan0" jump wan_in`` sees only what comes in on wan0, so its rules filter that hook
+    with the jump's match added; a chain jumped to from two hooks filters both.
+    """
+    reached: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     changed = True
     while changed:
         changed = False
         for rule in ruleset.rules:
             key = (rule.family, rule.table, rule.chain)
-            from_hooks = {hooks[key]} if key in hooks else reached.get(key, set())
-            for target in _ANY_JUMP.findall(rule.text) if from_hooks else ():
+            ways = ([(hooks[key], "")] if key in hooks else []) + reached.get(key, [])
+            for target, match in jumps(rule.text, ruleset.sets) if ways else ():
                 found = (rule.family, rule.table, target)
-                if found not in hooks and not from_hooks <= reached.setdefault(found, set()):
-                    reached[found] |= from_hooks
-                    changed = True
+                into = reached.setdefault(found, [])
+                for hook, condition in ways:
+                    way = (hook, f"{condition} {match}".strip())
+                    # a chain its hook reaches by a plain jump sees everything there already
+                    if hooks.get(found) != hook and way not in into and len(into) < MAX_WAYS:
+                        into.append(way)
+                        changed = True
     for rule in ruleset.rules:
-        rule.behind_jump = [] if rule.hook else sorted(reached.get((rule.family, rule.table, rule.chain), ()))
+        rule.behind_jump = reached.get((rule.family, rule.table, rule.chain), [])
 
 
 def _statements(text: str) -> Iterator[str]:
