@@ -77,7 +77,10 @@ def test_the_reflector_listens_where_the_probes_dial(entry: str) -> None:
 def test_the_reflectors_services_default_to_the_ports_the_probes_dial() -> None:
     serve = ServeOptions()
     assert (serve.port, serve.stun_port, (serve.sip_port, serve.sip_alt_port)) == (
-        DIALLED["reflector"], DIALLED["stun"], DIALLED["sip"])
+        DIALLED["reflector"],
+        DIALLED["stun"],
+        DIALLED["sip"],
+    )
     assert ReflectorConfig().port == DIALLED["reflector"]
     assert TraversalOptions() == TraversalOptions(stun_port=DIALLED["stun"], sip_ports=DIALLED["sip"])
     assert StunConfig(binds=[]).port == DIALLED["stun"]
@@ -90,8 +93,11 @@ def test_the_labs_far_end_listens_where_the_probes_dial() -> None:
     # not stamp_port: the lab's `assess farend` takes an unprivileged STAMP port (docs/farend.md) and the
     # lab's STAMP tests dial it explicitly
     assert {name: getattr(services, f"{name}_port") for name in ("reflector", "iperf3", "stun")} == {
-        name: DIALLED[name] for name in ("reflector", "iperf3", "stun")}
+        name: DIALLED[name] for name in ("reflector", "iperf3", "stun")
+    }
 
 
 def test_the_surveys_far_end_check_asks_where_the_probes_dial() -> None:
-    assert DEFAULT_PORTS == {name: DIALLED[name] for name in DEFAULT_PORTS}
+    assert set(DEFAULT_PORTS) == {"reflector", "iperf3", "stun"}
+    for service, port in DEFAULT_PORTS.items():
+        assert port == DIALLED[service], service
