@@ -100,7 +100,8 @@ class RtpRangeCovered(DeviceRule):
     What it does:
         Computes the union of UDP permits that let traffic in and reports any part of
         ``voice.rtp_ports`` no rule covers (a zone policy from inside zones out to an
-        outside zone lets nothing in, whatever ports it names). A device whose input and
+        outside zone, or an ACL bound ``in`` on an inside interface or ``out`` on the
+        outside one, lets nothing in, whatever ports it names). A device whose input and
         forward filter hooks accept by default with no rule that drops (netfilter) blocks
         nothing: n/a.
     Why it matters:
