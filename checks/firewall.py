@@ -137,10 +137,9 @@ def _acl_flow(rule: FirewallRule, sides: InterfaceSides) -> str:
     if binding is None:
         return ""
     key = interface_key(binding[0])
-    outside = True if key in sides.outside else False if key in sides.inside else None
-    if outside is None:
+    if key not in sides.outside and key not in sides.inside:
         return ""
-    return "in" if (binding[1] == "in") == outside else "out"
+    return "in" if (binding[1] == "in") == (key in sides.outside) else "out"
 
 
 def rule_flow(rule: FirewallRule, sides: InterfaceSides) -> str:
@@ -165,12 +164,13 @@ def opens_all_udp_inbound(rule: FirewallRule, sides: InterfaceSides) -> bool:
     ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
 
     Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept, an ACL bound ``in`` on an
-    inside interface) are general policy, not an opening for SIP/RTP from outside.
+    inside interface) are general policy, not an opening for SIP/RTP from outside. Nor is an ACL bound ``out``
+    on an inside interface: it only narrows what the outside lets in (an ASA's outside ACL or security levels
+    still decide), so only the ports it names count.
     """
-    flow = rule_flow(rule, sides)
-    inbound = rule.direction in GLOBAL_DIRECTIONS or flow == "in" or (rule.direction.endswith(" in") and flow != "out")
+    inbound = rule.direction in GLOBAL_DIRECTIONS or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
     permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
-    return permit_all and inbound and is_any(rule.sources)
+    return permit_all and inbound and is_any(rule.sources) and not leaves_for_outside(rule, sides)
 
 
 def overlaps(rule: FirewallRule, sides: InterfaceSides, low: int, high: int, media: list[str]) -> bool:
