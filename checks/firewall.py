@@ -109,8 +109,11 @@ def interface_sides(facts: DeviceFacts) -> InterfaceSides:
 
     Outside: the ports the parser marked WAN (ASA ``nameif outside`` or ``security-level 0``, IOS ``ip nat
     outside``, a WAN description or type, the default route's egress). Inside: every other port once the device's
-    outside is known, and a ``nat inside`` port. With neither, a port's side is unknown.
+    outside is known, and a ``nat inside`` port. With neither, a port's side is unknown. A device with no ACL
+    bound to an interface needs no sides (a switch's thousands of ports are not looked at).
     """
+    if not any(acl_binding(rule) for rule in facts.firewall_rules):
+        return InterfaceSides(frozenset(), frozenset())
     outside = frozenset(interface_key(p.name) for p in facts.ports if p.is_wan)
     inside = frozenset(
         interface_key(p.name) for p in facts.ports if not p.is_wan and (outside or p.nat_side == "inside")

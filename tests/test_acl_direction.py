@@ -116,6 +116,29 @@ def test_asa_outside_out_permit_does_not_fill_the_gap_of_outside_in() -> None:
     assert "OUTSIDE_OUT" not in _evidence(facts, "VQ302")
 
 
+def _asa_interface(name: str, nameif: str, level: int, address: str) -> str:
+    return f"interface {name}\n nameif {nameif}\n security-level {level}\n ip address {address} 255.255.255.0\n!\n"
+
+
+def test_asa_outside_known_by_security_level_zero_whatever_its_name() -> None:
+    # `carrier` is outside by its security level 0; `voice` (50) is an inside interface like `lan` (100): the
+    # phones' port-less permit out of the voice interface opens nothing, the carrier ACL alone lets voice in
+    config = (
+        "ASA Version 9.18(3)\n!\nhostname hq-asa\n!\n"
+        + _asa_interface("GigabitEthernet0/0", "carrier", 0, "198.51.100.2")
+        + _asa_interface("GigabitEthernet0/1", "voice", 50, "10.10.110.1")
+        + _asa_interface("GigabitEthernet0/2", "lan", 100, "10.10.10.1")
+        + "access-list CARRIER_IN extended permit udp 203.0.113.0 255.255.255.0 any range 10000 20000\n"
+        "access-list CARRIER_IN extended permit udp host 203.0.113.10 any eq sip\n"
+        "access-list VOICE_IN extended permit udp any any\n"
+        "access-group CARRIER_IN in interface carrier\n"
+        "access-group VOICE_IN in interface voice\n"
+    )
+    facts = parse_device("cisco_asa", {"show running-config": config})
+    assert _verdicts(facts) == {"VQ303": {"pass"}, "VQ302": {"pass"}, "VQ308": {"pass"}, "VQ304": {"pass"}}
+    assert "VOICE_IN" not in _evidence(facts, "VQ302") + _evidence(facts, "VQ304")
+
+
 # ---------------------------------------------------------------- Cisco IOS / IOS-XE
 
 
@@ -135,23 +158,21 @@ ip access-list extended LAN-IN
 """
 
 
-def _interfaces(wan_extra: str = "") -> str:
-    return (
-        "interface GigabitEthernet0/0\n ip address 198.51.100.2 255.255.255.252\n"
-        f"{wan_extra} ip access-group WAN-IN in\n!\n"
-        "interface GigabitEthernet0/1\n ip address 10.10.110.1 255.255.255.0\n ip access-group LAN-IN in\n"
-    )
+WAN_IN_AND_LAN_IN = (
+    "interface GigabitEthernet0/0\n ip address 198.51.100.2 255.255.255.252\n ip access-group WAN-IN in\n!\n"
+    "interface GigabitEthernet0/1\n ip address 10.10.110.1 255.255.255.0\n ip access-group LAN-IN in\n"
+)
 
 
 def test_ios_lan_in_permits_do_not_hide_the_gap_of_the_wan_acl() -> None:
     # the outside is the default route's egress (no NAT, no description): Gi0/0 is outside, Gi0/1 inside
-    facts = _ios(_interfaces(), WAN_IN_HALF + "ip route 0.0.0.0 0.0.0.0 198.51.100.1\n")
+    facts = _ios(WAN_IN_AND_LAN_IN, WAN_IN_HALF + "ip route 0.0.0.0 0.0.0.0 198.51.100.1\n")
     verdicts = _verdicts(facts)
     assert verdicts["VQ303"] == {"fail"}  # WAN-IN lets in 10000-14999 only; LAN-IN's full range is the way out
     assert verdicts["VQ302"] == {"pass"} and verdicts["VQ304"] == {"pass"}  # what gets in is the provider's
     assert "LAN-IN" not in _evidence(facts, "VQ304")
     # without the default route nothing tells which side Gi0/1 is on: both ACLs count, as before
-    unknown_sides = _ios(_interfaces(), WAN_IN_HALF)
+    unknown_sides = _ios(WAN_IN_AND_LAN_IN, WAN_IN_HALF)
     assert _verdicts(unknown_sides)["VQ303"] == {"pass"}
 
 
