@@ -9,7 +9,8 @@ An ACL filters the traffic that crosses its interface in its direction:
 - bound ``in`` on the outside, or ``out`` on an inside interface, it filters what comes in, and its permits count;
 - an interface is outside the way the parsers already mark WAN ports (ASA ``nameif outside`` / ``security-level 0``,
   IOS ``ip nat outside``, the default route's egress); every other interface of a device whose outside is known is
-  inside. A device with no known outside keeps every ACL counted as today.
+  inside. A device with no known outside keeps every ACL counted as today;
+- an ACL bound to no interface filters nothing, and lets nothing in (as before).
 
 Voice plan of every case: provider signalling 203.0.113.10/32, provider media 203.0.113.0/24, RTP 10000-20000.
 """
@@ -74,10 +75,12 @@ def _asa(acls: str) -> DeviceFacts:
 
 
 def test_asa_inside_in_permit_ip_any_any_lets_nothing_in() -> None:
-    # the commonest ASA shape: the LAN may go anywhere; from outside only SIP from the provider to the PBX
+    # the commonest ASA shape: the LAN may go anywhere; from outside only SIP from the provider to the PBX.
+    # RTP_SPARE is bound to no interface: it filters nothing and lets nothing in
     facts = _asa(
         "access-list OUTSIDE_IN extended permit udp object-group PROVIDER-SIP host 10.10.110.20 eq sip\n"
         "access-list INSIDE_IN extended permit ip any any\n"
+        "access-list RTP_SPARE extended permit udp object-group PROVIDER-MEDIA any range 10000 20000\n"
         "access-group OUTSIDE_IN in interface outside\n"
         "access-group INSIDE_IN in interface inside\n"
     )
@@ -178,6 +181,7 @@ def test_ios_lan_in_permits_do_not_hide_the_gap_of_the_wan_acl() -> None:
 
 def test_ios_nat_inside_lan_acl_alone_lets_nothing_in() -> None:
     # a small branch router: NAT overload, an ACL on the LAN only (what the LAN may reach), none on the WAN
+    # (WAN-IN-DRAFT, written but bound to no interface, filters nothing and lets nothing in)
     interfaces = (
         "interface GigabitEthernet0/0\n ip address 198.51.100.2 255.255.255.252\n ip nat outside\n!\n"
         "interface GigabitEthernet0/1\n ip address 10.10.110.1 255.255.255.0\n ip nat inside\n"
@@ -188,6 +192,7 @@ def test_ios_nat_inside_lan_acl_alone_lets_nothing_in() -> None:
         "ip access-list standard NAT\n permit 10.10.110.0 0.0.0.255\n"
         "ip access-list extended LAN-IN\n permit udp 10.10.110.0 0.0.0.255 any range 1024 65535\n"
         " permit tcp 10.10.110.0 0.0.0.255 any eq 5061\n permit ip any any\n"
+        "ip access-list extended WAN-IN-DRAFT\n permit udp any any range 10000 20000\n permit udp any any eq 5060\n"
     )
     facts = _ios(interfaces, tail, platform="cisco_xe")
     assert _verdicts(facts) == {"VQ303": {"warn"}, "VQ302": {"n/a"}, "VQ308": {"n/a"}, "VQ304": {"n/a"}}
