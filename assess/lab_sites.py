@@ -120,10 +120,11 @@ def drop_udp_range(lab: Lab, ports: tuple[int, int]) -> None:
 
 def lab_link(link: Link, lab: Lab, dns_server: str | None = None) -> Link:
     """The plan's link pointed at the lab's far end and measured from the lab's laptop namespace."""
+    svc = lab.config.services
     return link.model_copy(update={
-        "reflector": Endpoint(host=lab.far_ip, port=5004),
-        "iperf3": Endpoint(host=lab.far_ip, port=5201),
-        "stun": Endpoint(host=lab.far_ip, port=3478),
+        "reflector": Endpoint(host=lab.far_ip, port=svc.reflector_port),
+        "iperf3": Endpoint(host=lab.far_ip, port=svc.iperf3_port),
+        "stun": Endpoint(host=lab.far_ip, port=svc.stun_port),
         "source_netns": lab.ns["laptop"],
         "dns_server": dns_server,
     })

@@ -14,7 +14,6 @@ from assess.farend.precheck import FarendChecks
 from collectors.probes.bandwidth import MAX_RATE_MBPS
 from collectors.probes.port_list import expand
 from collectors.probes.requests import (
-    REFLECTOR_PORT,
     BandwidthProbe,
     DscpTraceProbe,
     NatProbe,
@@ -38,6 +37,7 @@ LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
 NO_ENDPOINT = "no far-end endpoint for this probe in the plan"
 NO_SIP_DOMAIN = "no voice.sip_domain in the plan"
 # A plan's endpoint without a port: the port its probe's request model defaults to.
+REFLECTOR_PORT = default_of(RtpProbe, "port")
 IPERF3_PORT = default_of(BandwidthProbe, "port")
 STUN_PORT = default_of(NatProbe, "port")
 DNS_PORT = default_of(SipPathProbe, "dns_port")

@@ -195,3 +195,12 @@ def na(message: str, evidence: str = "") -> Outcome:
 def unknown(message: str, evidence: str = "") -> Outcome:
     """An outcome for missing data (never a pass)."""
     return Outcome(Status.UNKNOWN, message, evidence or message)
+
+
+def probe_not_run(probe: str) -> Outcome:
+    """A link rule's outcome when the probe it reads did not run on the link: unknown, never a pass.
+
+    >>> probe_not_run("NAT").message
+    'NAT probe not run on this link'
+    """
+    return unknown(f"{probe} probe not run on this link")

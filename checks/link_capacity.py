@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
-from checks.common import na, unknown
+from checks.common import na, probe_not_run
 from checks.voice_load import peak_voice_kbps
 from core.models.common import Category, Severity, Status
 from core.plan import Link
@@ -54,7 +54,7 @@ class VoiceHeadroom(LinkRule):
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         bw = probes.bandwidth
         if bw is None:
-            yield unknown("bandwidth probe not run on this link")
+            yield probe_not_run("bandwidth")
             return
         load = peak_voice_kbps(ctx.voice, link) / 1000.0
         need = ctx.thresholds.min_headroom_pct
@@ -99,7 +99,7 @@ class UdpLossAtVoiceLoad(LinkRule):
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         bw = probes.bandwidth
         if bw is None:
-            yield unknown("bandwidth probe not run on this link")
+            yield probe_not_run("bandwidth")
             return
         limit = ctx.thresholds.loss_pct
         evidence = bw_numbers(bw) + (f"; voice load {bw.voice_load_kbps:.0f} kbit/s" if bw.voice_load_kbps else "")
@@ -137,7 +137,7 @@ class ContractDelivered(LinkRule):
             yield na("link not in the plan (no contract to compare)")
             return
         if bw is None:
-            yield unknown("bandwidth probe not run on this link")
+            yield probe_not_run("bandwidth")
             return
         ratio = min(bw.up_mbps / link.contracted_up_mbps, bw.down_mbps / link.contracted_down_mbps)
         evidence = f"{bw_numbers(bw)}; contracted up {link.contracted_up_mbps:g}, down {link.contracted_down_mbps:g}"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
-from checks.common import unknown
+from checks.common import probe_not_run, unknown
 from core.models.common import Category, Severity, Status
 from core.plan import Link
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def _judge(sent: int | None, got: int | None, direction: str, probes: LinkProbes) -> Outcome:
     evidence = f"DSCP sent {sent}, seen {direction} {got}"
     if probes.rtp is None:
-        return unknown("RTP probe not run on this link")
+        return probe_not_run("RTP")
     if not sent:
         return unknown("the probe sent unmarked packets; DSCP preservation not tested", evidence)
     if got is None:

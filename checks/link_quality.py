@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
-from checks.common import unknown
+from checks.common import probe_not_run
 from core.models.common import Category, Severity, Status
 from core.plan import Link
 
@@ -76,7 +76,7 @@ class _RtpRule(LinkRule):
             yield Outcome(outcome.status, f"busy hour of the pilot: {outcome.message}",
                           pilot_numbers(probes.pilot, busy, probes.rtp))
         elif probes.rtp is None:
-            yield unknown("RTP probe not run on this link")
+            yield probe_not_run("RTP")
         else:
             yield self.judge_rtp(probes.rtp, ctx)
 

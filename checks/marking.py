@@ -28,7 +28,7 @@ def marking_kind(facts: DeviceFacts, cls: PolicyClass, media: tuple[str, ...]) -
         return "media"
     if any(m in SIGNALLING_NAMES for m in matches) or any(k in name for k in ("signal", "sip", "call-control")):
         return "signalling"
-    return "media" if any(k in name for k in ("voice", "rtp", "media")) else ""
+    return "media" if any(k in name for k in ("voice", "voip", "rtp", "media")) else ""
 
 
 def _marking_lines(policies: list[tuple[QosPolicy, PolicyClass]]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
-from checks.common import listed, na, nat_or_filter, port_list, unknown
+from checks.common import listed, na, nat_or_filter, port_list, probe_not_run, unknown
 from checks.nat_timeouts import refresh_interval_s
 from core.models.common import Category, Severity, Status
 from core.plan import Link
@@ -49,7 +49,7 @@ class NatMappingEndpointIndependent(LinkRule):
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         nat = probes.nat
         if nat is None:
-            yield unknown("NAT probe not run on this link")
+            yield probe_not_run("NAT")
             return
         evidence = f"mapping {nat.mapping}, filtering {nat.filtering}, public address {nat.public_address}"
         if nat.mapping in ("no-nat", "endpoint-independent"):
@@ -90,7 +90,7 @@ class NatBindingLifetime(LinkRule):
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         nat = probes.nat
         if nat is None:
-            yield unknown("NAT probe not run on this link")
+            yield probe_not_run("NAT")
             return
         if nat.mapping == "no-nat":
             yield na("no NAT on this link", f"mapping {nat.mapping}")
@@ -233,7 +233,7 @@ class VoicePortsReachable(LinkRule):
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         ports = probes.ports
         if ports is None or not (ports.tested_udp or ports.tested_tcp):
-            yield unknown("ports probe not run on this link")
+            yield probe_not_run("ports")
             return
         lo, hi = ctx.voice.rtp_ports
         voice_udp = [p for p in ports.blocked_udp if p in SIP_PORTS or lo <= p <= hi]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from core.service_ports import REFLECTOR_PORT
 from reflector.admission import HelloCookies, prefix24
 from reflector.ratelimit import RateLimits, SourceLimiter
 from reflector.session import Session
@@ -31,7 +32,7 @@ class ReflectorConfig(BaseModel):
     """How the reflector listens and what it accepts."""
 
     binds: list[str] = Field(default_factory=lambda: ["0.0.0.0"])
-    port: int = Field(default=5004, ge=0, le=65535)
+    port: int = Field(default=REFLECTOR_PORT, ge=0, le=65535)
     secret: str | None = Field(default=None, repr=False)
     limits: RateLimits = Field(default_factory=RateLimits)
     max_sessions: int = Field(default=256, gt=0)

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import UserError
+from core.service_ports import REFLECTOR_PORT, SIP_ALT_PORT, SIP_PORT, STUN_PORT
 from reflector.server import Reflector, ReflectorConfig
 from reflector.traversal_services import TraversalOptions, install, serve_with_traversal
-
-DEFAULT_PORT = 5004
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,12 @@ class PortOption:
 
 
 PORT_OPTIONS: dict[str, PortOption] = {
-    "port": PortOption("--port", DEFAULT_PORT, 1, 65535, "UDP port for probe streams and control."),
+    "port": PortOption("--port", REFLECTOR_PORT, 1, 65535, "UDP port for probe streams and control."),
     # STUN answers on the port and the next (RFC 5780 alternate port), so the last port cannot be used
-    "stun_port": PortOption("--stun-port", 3478, 0, 65534,
+    "stun_port": PortOption("--stun-port", STUN_PORT, 0, 65534,
                             "RFC 5780 STUN answers on this UDP port and the next (0: off)."),
-    "sip_port": PortOption("--sip-port", 5060, 0, 65535, "SIP echo, UDP and TCP (0: off)."),
-    "sip_alt_port": PortOption("--sip-alt-port", 5062, 0, 65535,
+    "sip_port": PortOption("--sip-port", SIP_PORT, 0, 65535, "SIP echo, UDP and TCP (0: off)."),
+    "sip_alt_port": PortOption("--sip-alt-port", SIP_ALT_PORT, 0, 65535,
                                "Second SIP echo port, to catch ALGs that rewrite any port (0: off)."),
 }
 BIND_HELP = "Address to listen on (repeat for several)."

@@ -11,6 +11,7 @@ import contextlib
 import time
 from dataclasses import dataclass
 
+from core.service_ports import SIP_ECHO_PORTS
 from reflector.admission import Admitter
 from wire.sip_message import message_length
 from wire.sip_signature import authentic, mask
@@ -25,7 +26,7 @@ class SipEchoConfig:
     """Where the echo listens and what it accepts."""
 
     binds: list[str]
-    ports: tuple[int, ...] = (5060, 5062)
+    ports: tuple[int, ...] = SIP_ECHO_PORTS
     secret: bytes | None = None
 
 

@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from core.service_ports import STAMP_PORT
 from reflector.admission import Admitter
 from wire.sockio import Datagram, enable_ancillary, receive, send
 from wire.stamp import (
@@ -43,7 +44,7 @@ class StampConfig:
     """Where the reflector listens and its key (None: unauthenticated mode)."""
 
     binds: list[str]
-    port: int = 862
+    port: int = STAMP_PORT
     key: bytes | None = None
 
 

@@ -15,6 +15,7 @@ import socket
 import time
 from dataclasses import dataclass
 
+from core.service_ports import STUN_PORT
 from reflector.admission import Admitter
 from wire.stun import BINDING_REQUEST, BINDING_SUCCESS, StunError, StunMessage, decode, encode
 
@@ -26,7 +27,7 @@ class StunConfig:
     """Addresses (one or two) and the primary port; PORT+1 is the alternate port."""
 
     binds: list[str]
-    port: int = 3478
+    port: int = STUN_PORT
     secret: bytes | None = None
 
 

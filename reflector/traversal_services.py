@@ -12,6 +12,7 @@ import contextlib
 import sys
 from dataclasses import dataclass
 
+from core.service_ports import SIP_ECHO_PORTS, STUN_PORT
 from reflector.port_responder import PortResponder
 from reflector.ratelimit import SourceLimiter
 from reflector.server import Reflector, Request
@@ -24,8 +25,8 @@ from wire.ports import PORTS_CLOSE, PORTS_CLOSE_ACK, PORTS_OPEN, PORTS_OPEN_ACK,
 class TraversalOptions:
     """Ports of the traversal services (0 or empty turns one off)."""
 
-    stun_port: int = 3478
-    sip_ports: tuple[int, ...] = (5060, 5062)
+    stun_port: int = STUN_PORT
+    sip_ports: tuple[int, ...] = SIP_ECHO_PORTS
 
 
 def install(reflector: Reflector) -> PortResponder:

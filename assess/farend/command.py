@@ -15,6 +15,7 @@ from assess.farend.config import SERVICES, FarendConfig, FarendPorts
 from assess.farend.runner import Farend, run_farend
 from collectors.probes.target import split_host_port
 from core.errors import UserError
+from core.service_ports import IPERF3_PORT, REFLECTOR_PORT, STAMP_PORT, STUN_PORT
 
 
 def farend(
@@ -27,10 +28,14 @@ def farend(
         None, "--check", metavar="HOST[:PORT]",
         help="Do not serve: check from here that every service of the far end HOST answers (PORT: the reflector's).",
     ),
-    reflector_port: int = typer.Option(5004, "--reflector-port", min=1, max=65535, help="Reflector UDP port."),
-    iperf3_port: int = typer.Option(5201, "--iperf3-port", min=0, max=65535, help="iperf3 server TCP port (0: off)."),
-    stun_port: int = typer.Option(3478, "--stun-port", min=0, max=65534, help="STUN UDP port and the next (0: off)."),
-    stamp_port: int = typer.Option(862, "--stamp-port", min=0, max=65535, help="STAMP (RFC 8762) UDP port (0: off)."),
+    reflector_port: int = typer.Option(REFLECTOR_PORT, "--reflector-port", min=1, max=65535,
+                                       help="Reflector UDP port."),
+    iperf3_port: int = typer.Option(IPERF3_PORT, "--iperf3-port", min=0, max=65535,
+                                    help="iperf3 server TCP port (0: off)."),
+    stun_port: int = typer.Option(STUN_PORT, "--stun-port", min=0, max=65534,
+                                  help="STUN UDP port and the next (0: off)."),
+    stamp_port: int = typer.Option(STAMP_PORT, "--stamp-port", min=0, max=65535,
+                                   help="STAMP (RFC 8762) UDP port (0: off)."),
     only: str | None = typer.Option(None, "--only", help=f"With --check: comma list of {', '.join(SERVICES)}."),
     log_dir: Path | None = typer.Option(None, "--log-dir", help="Where the iperf3 child writes its log."),
     iperf3_max_mbps: float = typer.Option(1000.0, "--iperf3-max-mbps", min=1, max=100_000,

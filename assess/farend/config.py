@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.service_ports import IPERF3_PORT, REFLECTOR_PORT, SIP_ECHO_PORTS, STAMP_PORT, STUN_PORT
+
 SERVICES = ("reflector", "iperf3", "stun", "stamp")
 """Every far-end service by name, in start and check order."""
-
-STAMP_PORT = 862  # IANA's STAMP port (RFC 8762 section 4.1)
 
 
 class FarendPorts(BaseModel):
@@ -18,9 +18,9 @@ class FarendPorts(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    reflector: int = Field(default=5004, ge=1, le=65535)
-    iperf3: int = Field(default=5201, ge=0, le=65535)
-    stun: int = Field(default=3478, ge=0, le=65534, description="and the next port (RFC 5780 alternate port)")
+    reflector: int = Field(default=REFLECTOR_PORT, ge=1, le=65535)
+    iperf3: int = Field(default=IPERF3_PORT, ge=0, le=65535)
+    stun: int = Field(default=STUN_PORT, ge=0, le=65534, description="and the next port (RFC 5780 alternate port)")
     stamp: int = Field(default=STAMP_PORT, ge=0, le=65535)
 
     def enabled(self) -> list[str]:
@@ -36,7 +36,7 @@ class FarendConfig(BaseModel):
     binds: list[str] = Field(default_factory=lambda: ["0.0.0.0"], min_length=1)
     secret: str | None = Field(default=None, repr=False)
     ports: FarendPorts = Field(default_factory=FarendPorts)
-    sip_ports: tuple[int, ...] = (5060, 5062)
+    sip_ports: tuple[int, ...] = SIP_ECHO_PORTS
     iperf3_binary: str = "iperf3"
     iperf3_max_mbps: float = Field(default=1000.0, gt=0, le=100_000, description="iperf3 --server-bitrate-limit")
     iperf3_idle_restart_s: int = Field(default=120, ge=10, le=3600, description="iperf3 --idle-timeout")

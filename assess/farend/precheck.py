@@ -17,12 +17,15 @@ from pydantic import ValidationError
 from assess.farend.check import FarendCheck
 from assess.farend.config import FarendPorts
 from assess.secret_env import secret_env
+from collectors.probes.requests import BandwidthProbe, NatProbe, RtpProbe, default_of
 from core.plan import Endpoint, Link
 
 FIELD_SERVICE = {"rtp": "reflector", "sip_alg": "reflector", "ports": "reflector", "bandwidth": "iperf3",
                  "nat": "stun"}
 """Which far-end service each link probe (by its result field) needs."""
-DEFAULT_PORTS = {"reflector": 5004, "iperf3": 5201, "stun": 3478}
+# A plan's endpoint without a port: the port its probe dials, its request model's default.
+DEFAULT_PORTS = {"reflector": default_of(RtpProbe, "port"), "iperf3": default_of(BandwidthProbe, "port"),
+                 "stun": default_of(NatProbe, "port")}
 CHECK_TIME_LIMIT_S = 30.0
 CHECK_VALID_S = 300.0  # a far end checked longer ago is checked again (options objects can live long)
 
@@ -59,7 +62,7 @@ def _far_ends(link: Link) -> dict[str, dict[str, int]]:
 
 def _check(host: str, services: dict[str, int], source_netns: str | None, secret: str | None) -> dict[str, str]:
     ports = FarendPorts(**{name: services.get(name, 0) for name in ("iperf3", "stun")},
-                        reflector=services.get("reflector", 5004), stamp=0)
+                        reflector=services.get("reflector", DEFAULT_PORTS["reflector"]), stamp=0)
     argv = [sys.executable, "-m", "assess", "farend", "--check", host, "--json", "--only", ",".join(services),
             "--reflector-port", str(ports.reflector), "--iperf3-port", str(ports.iperf3),
             "--stun-port", str(ports.stun), "--stamp-port", "0"]

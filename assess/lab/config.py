@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.service_ports import IPERF3_PORT, REFLECTOR_PORT, STUN_PORT
+
 NatMode = Literal["masquerade", "masquerade-random", "none"]
 Shaper = Literal["tbf", "htb"]
 # nft DSCP keywords accepted for re-marking ("cs0" bleaches).
@@ -122,13 +124,13 @@ class Services(BaseModel):
     model_config = {"extra": "forbid"}
 
     reflector: bool = True
-    reflector_port: int = Field(default=5004, ge=1, le=65535)
+    reflector_port: int = Field(default=REFLECTOR_PORT, ge=1, le=65535)
     reflector_secret: str | None = None
     reflector_args: list[str] = Field(default_factory=list, description="extra `assess reflector` options")
     iperf3: bool = True
-    iperf3_port: int = Field(default=5201, ge=1, le=65535)
+    iperf3_port: int = Field(default=IPERF3_PORT, ge=1, le=65535)
     stun: bool = False
-    stun_port: int = Field(default=3478, ge=1, le=65535)
+    stun_port: int = Field(default=STUN_PORT, ge=1, le=65535)
     farend: bool = Field(default=False, description="one `assess farend` instead of reflector, iperf3 and coturn")
     stamp_port: int = Field(default=8862, ge=1, le=65535, description="STAMP port of `assess farend`")
 

@@ -12,8 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from core.service_ports import DNS_PORT, IPERF3_PORT, REFLECTOR_PORT, SIP_ALT_PORT, SIP_PORT, STAMP_PORT, STUN_PORT
+
 Port = Annotated[int, Field(ge=1, le=65535)]
-REFLECTOR_PORT = 5004  # an `assess reflector`'s probe stream and control port
 
 
 class _Request(BaseModel):
@@ -39,7 +40,7 @@ class BandwidthProbe(_Request):
 
     kind: Literal["bandwidth"] = "bandwidth"
     host: str
-    port: Port = 5201
+    port: Port = IPERF3_PORT
     duration_s: float = 5.0
     max_mbps: float = 100.0
     contracted_up_mbps: float | None = None
@@ -55,7 +56,7 @@ class NatProbe(_Request):
 
     kind: Literal["nat"] = "nat"
     host: str
-    port: Port = 3478
+    port: Port = STUN_PORT
     lifetime_cap_s: float = 300.0
     parallel: int = 8
     timeout_s: float = 1.5
@@ -76,9 +77,9 @@ class SipAlgProbe(_Request):
 
     kind: Literal["sip-alg"] = "sip-alg"
     host: str
-    port: Port = 5060
+    port: Port = SIP_PORT
     transport: Literal["udp", "tcp"] = "udp"
-    alt_port: Port = 5062
+    alt_port: Port = SIP_ALT_PORT
     timeout_s: float = 1.5
     secret: str | None = Field(default=None, exclude=True, repr=False)  # never serialised
 
@@ -101,7 +102,7 @@ class SipPathProbe(_Request):
     kind: Literal["sip-path"] = "sip-path"
     domain: str
     dns_server: str | None = None  # None: the system's resolver
-    dns_port: Port = 53
+    dns_port: Port = DNS_PORT
     timeout_s: float = 2.0
     ca_file: str | None = None
 
@@ -111,7 +112,7 @@ class StampProbe(_Request):
 
     kind: Literal["stamp"] = "stamp"
     host: str
-    port: Port = 862
+    port: Port = STAMP_PORT
     duration_s: float = 10.0
     interval_ms: float = 20.0
     dscp: int = Field(46, ge=0, le=63)

@@ -210,29 +210,60 @@ _INTERFACE_ONLY = re.compile(
 )
 
 
-def indent_flat_interfaces(lines: list[str]) -> list[str]:
-    """Re-indent interface sub-commands a paste left at column 0 (only after an ``interface`` line).
+# Sub-commands of a class-map or policy-map (IOS MQC, ASA MPF) a flat paste left at column 0: `match`/`description`
+# under a class-map; `class X` under a policy-map and that class's actions under the class. A screen scraper
+# that strips leading blanks turns `policy-map global_policy` / ` class inspection_default` / `  inspect sip`
+# into three top-level lines, and the policy would read as empty.
+_CLASS_MAP_ONLY = re.compile(r"^(match |description )")
+_POLICY_CLASS = re.compile(r"^class (?!-map)\S")
+_POLICY_ONLY = re.compile(r"^(description |parameters$)")
+_POLICY_CLASS_ONLY = re.compile(
+    r"^(inspect |priority\b|bandwidth |set |police |shape |service-policy \S+$|fair-queue|random-detect|queue-limit |"
+    r"drop$|flow-export |user-statistics )"
+)
 
-    >>> indent_flat_interfaces(["interface Gi0/1", "switchport mode access", "vlan 10", "description x"])
+
+def _flat_depth(section: str, line: str) -> int:
+    """How deep a flush-left ``line`` belongs inside the open ``section`` (0: it is a top-level line)."""
+    if section == "interface":
+        return 1 if _INTERFACE_ONLY.match(line) else 0
+    if section == "class-map":
+        return 1 if _CLASS_MAP_ONLY.match(line) else 0
+    if section in ("policy-map", "policy-class") and (_POLICY_CLASS.match(line) or _POLICY_ONLY.match(line)):
+        return 1
+    return 2 if section == "policy-class" and _POLICY_CLASS_ONLY.match(line) else 0
+
+
+def indent_flat_sections(lines: list[str]) -> list[str]:
+    """Re-indent interface, class-map and policy-map sub-commands a paste left at column 0.
+
+    Only lines that can never be global are moved, and only after the section line they belong to.
+
+    >>> indent_flat_sections(["interface Gi0/1", "switchport mode access", "vlan 10", "description x"])
     ['interface Gi0/1', ' switchport mode access', 'vlan 10', 'description x']
+    >>> indent_flat_sections(["policy-map gp", "class inspection_default", "inspect sip", "service-policy gp global"])
+    ['policy-map gp', ' class inspection_default', '  inspect sip', 'service-policy gp global']
     """
     out: list[str] = []
-    in_interface = False
+    section = ""
     for line in lines:
         if line[:1].isspace():
             out.append(line)
             continue
-        if in_interface and _INTERFACE_ONLY.match(line):
-            out.append(" " + line)
+        depth = _flat_depth(section, line)
+        if depth:
+            out.append(" " * depth + line)
+            if depth == 1 and _POLICY_CLASS.match(line):
+                section = "policy-class"
             continue
-        in_interface = line.startswith("interface ")
+        section = next((name for name in ("interface", "class-map", "policy-map") if line.startswith(name + " ")), "")
         out.append(line)
     return out
 
 
 def parse_config(text: str) -> ConfigTree:
     """The indentation tree of a Cisco-like config."""
-    return ConfigTree(indent_flat_interfaces(clean_config(text.replace("\t", " "))))  # a tab is blank to strip too
+    return ConfigTree(indent_flat_sections(clean_config(text.replace("\t", " "))))  # a tab is blank to strip too
 
 
 def children(parent: object) -> list[str]:

@@ -20,9 +20,10 @@ POLICY_MAP_RE = r"^policy-map(?:\s+type\s+(\S+))?\s+(\S+)\s*$"
 SERVICE_POLICY_RE = re.compile(r"^service-policy(?:\s+type\s+(\S+))?\s+(input|output)\s+(\S+)")
 _RATE = r"(\d+)(?:\s+(bps|kbps|mbps|gbps|k|m|g))?"
 # Lines of a class-map and of a policy-map (around its classes) that are read or carry nothing for voice.
-# (`no ...` removes a setting: pasted config-mode input, never a new fact.)
-CLASS_MAP_UNDERSTOOD = re.compile(r"(match|description|no)\s")
-POLICY_MAP_UNDERSTOOD = re.compile(r"(class|description|no)\s")
+# (`no ...` removes a setting: pasted config-mode input, never a new fact; `description:` is how an anonymiser
+# such as oxidized's rewrites a description, still nothing but text.)
+CLASS_MAP_UNDERSTOOD = re.compile(r"(match|description:?|no)\s")
+POLICY_MAP_UNDERSTOOD = re.compile(r"(class|description:?|no)\s")
 # Policy-class commands the parser knows and leaves aside (queue depth, drop profiles, CoS/QoS-group marks,
 # police actions, header compression); any other line it does not read is a command it did not understand.
 CLASS_ACTIONS_LEFT_ASIDE = re.compile(

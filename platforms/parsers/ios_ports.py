@@ -132,6 +132,8 @@ def port_trust(block: BlockLines, mode: str, ctx: IosContext) -> tuple[Trust, bo
         return "none", True, "(`trust device cisco-phone` without an `mls qos trust` state trusts nothing)"
     if ctx.mls_qos:
         return "none", False, "(default: `mls qos` is on and the port has no trust line, so markings are reset to 0)"
+    if not ctx.whole_config:
+        return "unknown", False, "(no trust line, and this partial config does not show whether global `mls qos` is on)"
     return "none", False, "(`mls qos` is off: QoS disabled, markings pass unchanged but nothing is prioritised)"
 
 

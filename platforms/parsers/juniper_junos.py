@@ -33,6 +33,8 @@ CONFIG_COMMANDS = UNIT.config_outputs  # the set form first
 WAN_ZONES = ("untrust", "internet", "outside", "wan")
 COS_COMMAND = "show class-of-service interface"
 FLOW_COMMAND = "show security flow status"
+# class-of-service hierarchies that say how queues are served (a classifiers-only paste does not)
+COS_QUEUEING = frozenset({"schedulers", "scheduler-maps", "interfaces", "traffic-control-profiles"})
 
 
 def parse(outputs: Mapping[str, str]) -> DeviceFacts:
@@ -43,7 +45,8 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     is_srx = any(p[0] == "security" for p in paths) or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, "")
     # SRX defaults (SIP ALG on, 60 s UDP) hold for a whole SRX configuration, not for one pasted hierarchy.
     srx_defaults = is_srx and (whole or "Flow forwarding mode" in outputs.get(FLOW_COMMAND, ""))
-    cos_seen = any(p[0] == "class-of-service" for p in paths) or bool(outputs.get(COS_COMMAND, "").strip())
+    cos_seen = any(p[:1] == ("class-of-service",) and p[1:2] and p[1] in COS_QUEUEING for p in paths)
+    cos_seen = cos_seen or bool(outputs.get(COS_COMMAND, "").strip())
     facts = DeviceFacts(platform=PLATFORM, qos_config_seen=whole or cos_seen)
     facts.hostname = next((p[2] for p in with_prefix(paths, "system", "host-name", None)), None)
     facts.vendor_os_version = next((p[1] for p in with_prefix(paths, "version", None)), None)

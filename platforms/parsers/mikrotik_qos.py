@@ -81,6 +81,22 @@ def queues(commands: list[RosCommand]) -> tuple[list[ClassMatch], list[QosPolicy
     return class_maps(commands), list(policies.values()), attachments
 
 
+def marking_policy(commands: list[RosCommand]) -> QosPolicy | None:
+    """Mangle ``change-dscp`` rules to a DSCP other than 0 as one marking policy: a class per mark it re-marks.
+
+    (Re-marking to 0 is read by :func:`dscp_remarks`.) The class is named after the packet or connection
+    mark the rule tests, which is how an export names the traffic (``VOIP``, ``DNS``).
+    """
+    classes: list[PolicyClass] = []
+    for rule in in_menu(commands, "ip firewall mangle"):
+        new_dscp = dscp_name(rule.get("new-dscp")) if rule.get("action") == "change-dscp" else None
+        if new_dscp is None or new_dscp == "cs0" or not rule.enabled:
+            continue
+        name = rule.get("packet-mark") or rule.get("connection-mark") or f"{rule.get('chain')} change-dscp {new_dscp}"
+        classes.append(PolicyClass(name=name, set_dscp=new_dscp))
+    return QosPolicy(name="mangle change-dscp", classes=classes) if classes else None
+
+
 def dscp_remarks(commands: list[RosCommand]) -> list[str]:
     """Mangle rules that set DSCP to best effort."""
     return [

@@ -46,12 +46,15 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = f"RouterOS {version}" if version else None
     _fill_ports(facts, commands)
     facts.class_maps, facts.policies, facts.attachments = mikrotik_qos.queues(commands)
+    if marking := mikrotik_qos.marking_policy(commands):
+        facts.policies.append(marking)
     facts.dscp_remarks = mikrotik_qos.dscp_remarks(commands)
     facts.firewall_rules = mikrotik_firewall.firewall_rules(commands)
     for rule in facts.firewall_rules:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence)
     nat = [c for c in in_menu(commands, "ip firewall nat") if c.get("action") in ("masquerade", "src-nat")]
-    facts.nat_enabled = bool(nat)
+    # a pasted section or script without NAT rules says nothing about the device's NAT; a whole export does
+    facts.nat_enabled = True if nat else (False if whole else None)
     add_evidence(facts.evidence, "nat_enabled", nat[0].source if nat else "no masquerade/src-nat rule")
     _fill_sip_alg(facts, commands, whole)
     _fill_udp_timeout(facts, commands, whole)
