@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from checks.base import Outcome
-from checks.common import is_any, na, rule_evidence, unknown, within
+from checks.common import interface_key, is_any, na, rule_evidence, unknown, within
 from checks.platforms import STATEFUL_FIREWALLS
 from core.models.common import Status
 from core.models.facts import DeviceFacts, FirewallRule
@@ -96,44 +97,107 @@ def _zone_flow(rule: FirewallRule) -> str:
 GLOBAL_DIRECTIONS = ("global", "default")
 
 
-def leaves_for_outside(rule: FirewallRule) -> bool:
-    """True for a zone policy from inside zones out to an outside zone (PAN-OS ``internal->external``, SRX
-    ``trust->untrust``, FortiGate ``lan->wan1``): the site's own traffic leaving, whatever ports it names.
+class InterfaceSides(NamedTuple):
+    """Interface keys (see :func:`checks.common.interface_key`) of a device's outside and inside interfaces."""
+
+    outside: frozenset[str]
+    inside: frozenset[str]
+
+
+def interface_sides(facts: DeviceFacts) -> InterfaceSides:
+    """Which side each interface of a device faces, for telling which way an ACL bound to it filters.
+
+    Outside: the ports the parser marked WAN (ASA ``nameif outside`` or ``security-level 0``, IOS ``ip nat
+    outside``, a WAN description or type, the default route's egress). Inside: every other port once the device's
+    outside is known, and a ``nat inside`` port. With neither, a port's side is unknown. A device with no ACL
+    bound to an interface needs no sides (a switch's thousands of ports are not looked at).
+    """
+    if not any(acl_binding(rule) for rule in facts.firewall_rules):
+        return InterfaceSides(frozenset(), frozenset())
+    outside = frozenset(interface_key(p.name) for p in facts.ports if p.is_wan)
+    inside = frozenset(
+        interface_key(p.name) for p in facts.ports if not p.is_wan and (outside or p.nat_side == "inside")
+    )
+    return InterfaceSides(outside, inside)
+
+
+def acl_binding(rule: FirewallRule) -> tuple[str, str] | None:
+    """(interface, ``in`` or ``out``) of a rule from an ACL bound to an interface (Cisco ``access-group``).
+
+    >>> acl_binding(FirewallRule(action="permit", direction="GigabitEthernet0/1 in"))
+    ('GigabitEthernet0/1', 'in')
+    >>> acl_binding(FirewallRule(action="permit", direction="trust->untrust")) is None
+    True
+    """
+    interface, _, way = rule.direction.partition(" ")
+    return (interface, way) if interface and way in ("in", "out") else None
+
+
+def _acl_flow(rule: FirewallRule, sides: InterfaceSides) -> str:
+    """'in' for an ACL bound ``in`` on an outside interface or ``out`` on an inside one (it filters what comes in),
+    'out' for the reverse (it filters the site's own traffic leaving), '' when its interface's side is unknown."""
+    binding = acl_binding(rule)
+    if binding is None:
+        return ""
+    key = interface_key(binding[0])
+    if key not in sides.outside and key not in sides.inside:
+        return ""
+    return "in" if (binding[1] == "in") == (key in sides.outside) else "out"
+
+
+def rule_flow(rule: FirewallRule, sides: InterfaceSides) -> str:
+    """'in' when a rule filters what comes in from outside, 'out' when it filters what leaves, '' when unknown."""
+    return _zone_flow(rule) or _acl_flow(rule, sides)
+
+
+def leaves_for_outside(rule: FirewallRule, sides: InterfaceSides) -> bool:
+    """True for a rule on the site's own traffic leaving, whatever ports it names: a zone policy from inside zones
+    out to an outside zone (PAN-OS ``internal->external``, SRX ``trust->untrust``, FortiGate ``lan->wan1``), an
+    ACL bound ``in`` on an inside interface or ``out`` on the outside (ASA ``access-group INSIDE_IN in interface
+    inside``, IOS ``ip access-group LAN-IN in`` on the LAN).
 
     It lets nothing in from outside (replies come back by state), so it neither opens the RTP range or SIP
     inbound nor exposes them: the inbound rules judge only what comes in.
     """
-    return _zone_flow(rule) == "out"
+    return rule_flow(rule, sides) == "out"
 
 
-def opens_all_udp_inbound(rule: FirewallRule) -> bool:
+def opens_all_udp_inbound(rule: FirewallRule, sides: InterfaceSides) -> bool:
     """A port-less ``permit ip|udp any ...`` applied inbound or globally (Cisco ``access-group``, SRX
     ``default-policy``), or in a zone policy from an outside zone (SRX ``from-zone untrust``): every UDP port in.
 
-    Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept) are general policy,
-    not an opening for SIP/RTP from outside.
+    Other port-less permits (a LAN-to-WAN forward, a conntrack-established accept, an ACL bound ``in`` on an
+    inside interface) are general policy, not an opening for SIP/RTP from outside. Nor is an ACL bound ``out``
+    on an inside interface: it only narrows what the outside lets in (an ASA's outside ACL or security levels
+    still decide), so only the ports it names count.
     """
     inbound = rule.direction in GLOBAL_DIRECTIONS or rule.direction.endswith(" in") or _zone_flow(rule) == "in"
     permit_all = rule.action == "permit" and rule.protocol in ("any", "udp") and not rule.dst_ports
-    return permit_all and inbound and is_any(rule.sources)
+    return permit_all and inbound and is_any(rule.sources) and not leaves_for_outside(rule, sides)
 
 
-def overlaps(rule: FirewallRule, low: int, high: int, media: list[str] | None = None) -> bool:
-    """True when a permit rule lets UDP through to some port in [low, high]."""
+def overlaps(rule: FirewallRule, sides: InterfaceSides, low: int, high: int, media: list[str]) -> bool:
+    """True when a permit rule lets UDP in to some port in [low, high]."""
     if rule.action != "permit" or rule.protocol not in ("udp", "any"):
         return False
-    return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, media or []))
+    return any(lo <= high and low <= hi for lo, hi in _all_ports(rule, sides, media))
 
 
-def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
+def permits_into(facts: DeviceFacts, low: int, high: int, media: list[str]) -> list[FirewallRule]:
+    """The permits that let UDP in to some port in [low, high]."""
+    sides = interface_sides(facts)
+    return [r for r in facts.firewall_rules if overlaps(r, sides, low, high, media)]
+
+
+def _all_ports(rule: FirewallRule, sides: InterfaceSides, media: list[str]) -> list[tuple[int, int]]:
     """The UDP ports a permit lets in: all of them for a port-less UDP permit from anywhere or from the media
-    sources, none for a zone policy from inside out (see :func:`leaves_for_outside`).
+    sources, none for a rule on traffic leaving (see :func:`leaves_for_outside`).
 
     A port-less permit from one unrelated host (an NTP server's replies) does not open RTP.
     """
-    if opens_all_udp_inbound(rule):
+    if opens_all_udp_inbound(rule, sides):
         return [(1, 65535)]
-    if leaves_for_outside(rule):
+    if leaves_for_outside(rule, sides):
         return []
     if rule.protocol != "udp" or rule.dst_ports:
         return rule.dst_ports
@@ -142,13 +206,14 @@ def _all_ports(rule: FirewallRule, media: list[str]) -> list[tuple[int, int]]:
     return []
 
 
-def covered(rules: list[FirewallRule], low: int, high: int, media: list[str] | None = None) -> list[tuple[int, int]]:
-    """Sub-ranges of [low, high] that no permit rule for UDP covers."""
+def covered(facts: DeviceFacts, low: int, high: int, media: list[str]) -> list[tuple[int, int]]:
+    """Sub-ranges of [low, high] that no permit for UDP lets in."""
+    sides = interface_sides(facts)
     spans = sorted(
         (max(lo, low), min(hi, high))
-        for r in rules
+        for r in facts.firewall_rules
         if r.action == "permit" and r.protocol in ("udp", "any")
-        for lo, hi in _all_ports(r, media or [])
+        for lo, hi in _all_ports(r, sides, media)
         if lo <= high and low <= hi
     )
     gaps: list[tuple[int, int]] = []

@@ -12,7 +12,7 @@ from checks.firewall import (
     no_rules_outcome,
     nothing_blocked_outcome,
     open_to_all_outcome,
-    overlaps,
+    permits_into,
     to_provider,
 )
 from checks.platforms import FIREWALLS
@@ -25,7 +25,7 @@ def rtp_permits(facts: DeviceFacts, ctx: SiteContext) -> list[FirewallRule] | Ou
     if (missing := no_rules_outcome(facts)) is not None:
         return missing
     lo, hi = ctx.voice.rtp_ports
-    rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+    rtp = permits_into(facts, lo, hi, ctx.voice.provider_media)
     if not rtp:
         return Outcome(Status.NA, f"no permit touches the RTP range {lo}-{hi} (see VQ303)", f"RTP {lo}-{hi}")
     return rtp
@@ -100,7 +100,8 @@ class RtpRangeCovered(DeviceRule):
     What it does:
         Computes the union of UDP permits that let traffic in and reports any part of
         ``voice.rtp_ports`` no rule covers (a zone policy from inside zones out to an
-        outside zone lets nothing in, whatever ports it names). A device whose input and
+        outside zone, or an ACL bound ``in`` on an inside interface or ``out`` on the
+        outside one, lets nothing in, whatever ports it names). A device whose input and
         forward filter hooks accept by default with no rule that drops (netfilter) blocks
         nothing: n/a.
     Why it matters:
@@ -125,8 +126,8 @@ class RtpRangeCovered(DeviceRule):
             yield missing
             return
         lo, hi = ctx.voice.rtp_ports
-        gaps = covered(facts.firewall_rules, lo, hi, ctx.voice.provider_media)
-        rtp = [r for r in facts.firewall_rules if overlaps(r, lo, hi, ctx.voice.provider_media)]
+        gaps = covered(facts, lo, hi, ctx.voice.provider_media)
+        rtp = permits_into(facts, lo, hi, ctx.voice.provider_media)
         evidence = (rule_evidence(rtp) or "no rule permits UDP in the RTP range") + f"\nplan RTP range {lo}-{hi}"
         if (not rtp or gaps) and (open_box := nothing_blocked_outcome(facts)) is not None:
             yield open_box

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from checks.base import DeviceRule, Outcome, SiteContext
 from checks.common import is_any, listed, na, rule_evidence, within
 from checks.firewall import (
+    InterfaceSides,
+    interface_sides,
     leaves_for_outside,
     no_rules_outcome,
     nothing_blocked_outcome,
@@ -20,16 +22,18 @@ from core.models.facts import DeviceFacts, FirewallRule
 from core.service_ports import SIP_PORT, SIP_PORTS, SIPS_PORT
 
 
-def _sip_rules(facts: DeviceFacts, port: int) -> list[FirewallRule]:
-    """Permits naming the SIP port, and inbound port-less ``permit ip|udp any ...`` entries (SIP gets in too)."""
-    return [r for r in facts.firewall_rules if _lets_sip_in(r, port)]
+def _sip_rules(facts: DeviceFacts, *ports: int) -> list[FirewallRule]:
+    """Permits letting in the SIP ``ports`` by name, and inbound port-less ``permit ip|udp any ...`` entries (SIP
+    gets in too)."""
+    sides = interface_sides(facts)
+    return [r for r in facts.firewall_rules if any(_lets_sip_in(r, sides, port) for port in ports)]
 
 
-def _lets_sip_in(rule: FirewallRule, port: int) -> bool:
-    if leaves_for_outside(rule):
+def _lets_sip_in(rule: FirewallRule, sides: InterfaceSides, port: int) -> bool:
+    if leaves_for_outside(rule, sides):
         return False  # the PBX reaching the provider: nothing gets in by it
     return bool(rule.dst_ports and (rule.permits_udp_port(port) or rule.permits_tcp_port(port))) or (
-        opens_all_udp_inbound(rule)
+        opens_all_udp_inbound(rule, sides)
     )
 
 
@@ -60,7 +64,7 @@ class SipFromProviderOnly(DeviceRule):
     remediation = "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
-        sip = [r for r in facts.firewall_rules if any(_lets_sip_in(r, port) for port in SIP_PORTS)]
+        sip = _sip_rules(facts, *SIP_PORTS)
         inbound = [r for r in sip if not to_provider(r, [*ctx.voice.provider_sip, *ctx.voice.provider_media])]
         if (open_box := open_to_all_outcome(facts, Status.FAIL, "SIP is open to any source", inbound)) is not None:
             yield open_box

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checks.base import Outcome, SiteContext
 from checks.common import interface_key, link_for_port, same_interface, wan_ports
-from checks.firewall import filters_nothing
+from checks.firewall import acl_binding, filters_nothing
 from checks.marking import marking_kind
 from checks.nat_timeouts import refresh_interval_s
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, ef_queue, flatten, output_policy, shaper_kbps
@@ -236,8 +236,8 @@ class InboundFilter:
 def _inbound_filter(facts: DeviceFacts) -> InboundFilter | None:
     wans = [p.name for p in wan_ports(facts)]
     for rule in facts.firewall_rules:
-        where = rule.direction.split()
-        into_wan = len(where) == 2 and where[1] == "in" and any(same_interface(where[0], w) for w in wans)
+        binding = acl_binding(rule)
+        into_wan = binding is not None and binding[1] == "in" and any(same_interface(binding[0], w) for w in wans)
         from_wan = "->" in rule.direction and any(rule.direction.split("->")[0].strip() == w for w in wans)
         if into_wan or from_wan:
             same = [r for r in facts.firewall_rules if r.name == rule.name]
