@@ -30,6 +30,7 @@ from collectors.probes.target import split_host_port
 from core.dscp import dscp_value
 from core.errors import UserError
 from core.plan import Endpoint, Link, Voice
+from core.service_ports import SIP_PORT, SIP_PORTS
 
 LinkField = Literal["rtp", "bandwidth", "nat", "sip_alg", "ports", "sip_path"]
 """The result fields of a link the survey fills, in the order its not-assessed items are listed."""
@@ -85,8 +86,8 @@ def link_requests(link: Link, voice: Voice, opts: LinkProbeOptions) -> list[Plan
     else:
         rtp = rtp_request(refl, voice, opts)
         sip_alg = SipAlgProbe(host=refl.host)
-        ports = PortsProbe(host=refl.host, udp=expand([(5060, 5060), voice.rtp_ports]),
-                           tcp=[5060, 5061] if voice.sip_transport == "tls" else [5060],
+        ports = PortsProbe(host=refl.host, udp=expand([(SIP_PORT, SIP_PORT), voice.rtp_ports]),
+                           tcp=list(SIP_PORTS) if voice.sip_transport == "tls" else [SIP_PORT],
                            reflector_port=refl.port or REFLECTOR_PORT)
     bandwidth = None if iperf is None else BandwidthProbe(
         host=iperf.host, port=iperf.port or IPERF3_PORT, duration_s=opts.bandwidth_duration_s,

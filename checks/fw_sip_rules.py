@@ -19,6 +19,7 @@ from checks.firewall import (
 from checks.platforms import FIREWALLS
 from core.models.common import Category, Severity, Status
 from core.models.facts import DeviceFacts, FirewallRule
+from core.service_ports import SIP_PORT, SIP_PORTS, SIPS_PORT
 
 
 def _sip_rules(facts: DeviceFacts, *ports: int) -> list[FirewallRule]:
@@ -63,7 +64,7 @@ class SipFromProviderOnly(DeviceRule):
     remediation = "Permit SIP only from the provider's signalling prefixes; drop SIP from everywhere else."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
-        sip = _sip_rules(facts, 5060, 5061)
+        sip = _sip_rules(facts, *SIP_PORTS)
         inbound = [r for r in sip if not to_provider(r, [*ctx.voice.provider_sip, *ctx.voice.provider_media])]
         if (open_box := open_to_all_outcome(facts, Status.FAIL, "SIP is open to any source", inbound)) is not None:
             yield open_box
@@ -100,12 +101,12 @@ class SipTlsPermitted(DeviceRule):
     """
 
     id = "VQ305"
-    title = "SIP over TLS (TCP 5061) permitted when the plan uses TLS"
+    title = f"SIP over TLS (TCP {SIPS_PORT}) permitted when the plan uses TLS"
     severity = Severity.HIGH
     category = Category.FIREWALL_NAT
-    rationale = "TLS signalling needs TCP 5061; a firewall opening only 5060 blocks registration."
+    rationale = f"TLS signalling needs TCP {SIPS_PORT}; a firewall opening only {SIP_PORT} blocks registration."
     platforms = FIREWALLS
-    remediation = "Permit TCP 5061 from the provider's signalling addresses when SIP runs over TLS."
+    remediation = f"Permit TCP {SIPS_PORT} from the provider's signalling addresses when SIP runs over TLS."
 
     def check(self, facts: DeviceFacts, ctx: SiteContext) -> Iterator[Outcome]:
         if ctx.voice.sip_transport != "tls":
@@ -114,14 +115,14 @@ class SipTlsPermitted(DeviceRule):
         if (missing := no_rules_outcome(facts)) is not None:
             yield missing
             return
-        tls = [r for r in facts.firewall_rules if r.dst_ports and r.permits_tcp_port(5061)]
+        tls = [r for r in facts.firewall_rules if r.dst_ports and r.permits_tcp_port(SIPS_PORT)]
         if tls:
-            yield Outcome(Status.PASS, "TCP 5061 permitted", rule_evidence(tls))
+            yield Outcome(Status.PASS, f"TCP {SIPS_PORT} permitted", rule_evidence(tls))
         elif (open_box := nothing_blocked_outcome(facts)) is not None:
             yield open_box
         else:
             yield Outcome(
                 Status.FAIL,
-                "plan uses TLS but no rule permits TCP 5061",
-                rule_evidence(_sip_rules(facts, 5060)) or "no rule permits TCP 5061",
+                f"plan uses TLS but no rule permits TCP {SIPS_PORT}",
+                rule_evidence(_sip_rules(facts, SIP_PORT)) or f"no rule permits TCP {SIPS_PORT}",
             )

@@ -31,10 +31,11 @@ from checks.nat_timeouts import refresh_interval_s
 from checks.qos import EF_NAMES, SIGNALLING_NAMES, dscp_aliases, ef_queue, flatten, output_policy, shaper_kbps
 from checks.voice_load import peak_voice_kbps
 from checks.wan_priority_queue import MAX_PRIORITY_SHARE
-from core.models.facts import SIP_PORTS, DeviceFacts, FirewallRule, PolicyClass, Port, QosPolicy
+from core.models.facts import DeviceFacts, FirewallRule, PolicyClass, Port, QosPolicy
 from core.models.findings import Finding
 from core.models.remediation import FILL_MARK, PHASE_ORDER, Phase, RemediationBlock
 from core.plan import Voice
+from core.service_ports import SIP_PORT, SIP_PORTS
 
 TEMPLATE_DIR = Path(__file__).parents[1] / "platforms" / "remediation"
 # NAT/firewall session timeouts are rounded up to whole minutes above what the phones need.
@@ -184,8 +185,8 @@ def narrowed(rule: FirewallRule, ctx: SiteContext, fill: _Fills) -> list[Permit]
     sip_src = voice.provider_sip or [fill("provider SIP prefix", "the provider's signalling addresses")]
     media_src = voice.provider_media or [fill("provider media prefix", "the provider's media addresses")]
     out: list[Permit] = []
-    # SIP over UDP/TCP is 5060; 5061 is SIP over TLS, TCP only
-    for port in SIP_PORTS if protocol == "tcp" else SIP_PORTS[:1]:
+    # SIP over UDP/TCP takes the plain port; SIP over TLS its own, TCP only
+    for port in SIP_PORTS if protocol == "tcp" else (SIP_PORT,):
         if any(a <= port <= b for a, b in ranges):
             out += [Permit(protocol, src, tuple(rule.destinations), port, port) for src in sip_src]
     if protocol == "udp" and any(a <= hi and lo <= b for a, b in ranges):

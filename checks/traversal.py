@@ -10,13 +10,13 @@ from checks.common import listed, na, nat_or_filter, port_list, probe_not_run, u
 from checks.nat_timeouts import refresh_interval_s
 from core.models.common import Category, Severity, Status
 from core.plan import Link
+from core.service_ports import SIP_PORTS
 
 if TYPE_CHECKING:
     # Probe-result models appear in annotations only: `assess audit` (config rules) never loads them.
     from core.models.site import LinkProbes
 
 RFC4787_MIN_BINDING_S = 120  # RFC 4787 REQ-5: UDP mapping timer must not expire in less than 2 minutes
-SIP_PORTS = (5060, 5061)
 
 
 class NatMappingEndpointIndependent(LinkRule):

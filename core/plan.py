@@ -17,6 +17,7 @@ from core.dscp import canonical_dscp
 from core.errors import UserError
 from core.platform_names import NAMES as PLATFORM_NAMES
 from core.safe_names import SafeName, SafeRelativePath
+from core.service_ports import DEFAULT_RTP_PORTS
 
 Codec = Literal["g711", "g722", "g729", "opus"]
 # A name or a number 0-63 (YAML may give an int), kept as its canonical name so that "46" and "EF"
@@ -143,7 +144,7 @@ class Voice(Strict):
     peak_calls: int = Field(default=10, ge=0, le=100_000)
     codec: Codec = "g711"
     ptime_ms: int = Field(default=20, ge=10, le=120)
-    rtp_ports: tuple[int, int] = (10000, 20000)
+    rtp_ports: tuple[int, int] = DEFAULT_RTP_PORTS
     voice_vlan: int | None = Field(default=None, ge=1, le=4094)
     dscp_media: Dscp = "ef"
     dscp_signalling: Dscp = "cs3"

@@ -2,7 +2,9 @@
 
 The probe request models (``collectors/probes/requests.py``) default to these, and so do the reflector
 (``reflector/``), ``assess farend`` and the lab's far end; ``tests/test_service_ports.py`` holds the two
-sides equal.
+sides equal. The device side reads SIP's ports and the default RTP range from here too: the facts and
+config checks, the vendors' service tables where a name stands for SIP's standard port, the ports probe's
+defaults and the SIP DNS fallback.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ STUN_PORT = 3478
 
 SIP_PORT = 5060
 """IANA's SIP port (RFC 3261), UDP and TCP."""
+
+SIPS_PORT = 5061
+"""IANA's SIP over TLS port (RFC 3261, ``sips:`` URIs), TCP."""
+
+SIP_PORTS = (SIP_PORT, SIPS_PORT)
+"""SIP's two standard ports, plain (UDP and TCP) then TLS (TCP): what a firewall opens for signalling."""
+
+DEFAULT_RTP_PORTS = (10000, 20000)
+"""The RTP range (low, high) a plan assumes when it names none (Asterisk's rtp.conf default)."""
 
 SIP_ALT_PORT = 5062
 """The reflector's second SIP echo port: not SIP's, so an ALG that rewrites SIP on any port shows."""

@@ -9,12 +9,17 @@ from assess.commands.probe_output import emit
 from collectors.probes.port_list import DEFAULT_SAMPLES, expand, parse_ports
 from collectors.probes.requests import PortsProbe, default_of
 from core.models.traversal import PortsResult
+from core.service_ports import DEFAULT_RTP_PORTS, SIP_PORT, SIP_PORTS
+
+# SIP and a plan's default RTP range over UDP; SIP's two ports, plain and TLS, over TCP.
+DEFAULT_UDP = "{},{}-{}".format(SIP_PORT, *DEFAULT_RTP_PORTS)
+DEFAULT_TCP = ",".join(map(str, SIP_PORTS))
 
 
 def ports(
     host: str = typer.Argument(..., help="assess reflector (its control port is --reflector-port)."),
-    udp: str = typer.Option("5060,10000-20000", "--udp", help="UDP ports/ranges, e.g. 5060,10000-20000 ('' for none)."),
-    tcp: str = typer.Option("5060,5061", "--tcp", help="TCP ports/ranges ('' for none)."),
+    udp: str = typer.Option(DEFAULT_UDP, "--udp", help=f"UDP ports/ranges, e.g. {DEFAULT_UDP} ('' for none)."),
+    tcp: str = typer.Option(DEFAULT_TCP, "--tcp", help="TCP ports/ranges ('' for none)."),
     samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", min=2, max=64,
                                 help="Ports tested per range: both edges plus evenly spaced ones."),
     reflector_port: int = typer.Option(default_of(PortsProbe, "reflector_port"), "--reflector-port",

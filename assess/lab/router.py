@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assess.lab.config import RouterConfig
+from core.service_ports import SIP_PORT
 
 LAN_IF = "lan0"
 WAN_IF = "wan0"
@@ -14,9 +15,9 @@ def nft_ruleset(cfg: RouterConfig) -> str:
     if cfg.sip_helper:
         # Since kernel 4.7 the SIP helper must be assigned explicitly (LAB-NOTES.md).
         lines += [
-            '  ct helper sip-5060 { type "sip" protocol udp; l3proto ip; }',
+            f'  ct helper sip-{SIP_PORT} {{ type "sip" protocol udp; l3proto ip; }}',
             "  chain pre { type filter hook prerouting priority filter; policy accept;",
-            '    udp dport 5060 ct helper set "sip-5060"',
+            f'    udp dport {SIP_PORT} ct helper set "sip-{SIP_PORT}"',
             "  }",
         ]
     marks = []

@@ -30,20 +30,22 @@ from assess.lab import netns
 from assess.lab.config import RouterConfig
 from assess.lab.router import nft_ruleset, sysctls
 from core.plan import Credentials, Device
+from core.service_ports import DEFAULT_RTP_PORTS, SIP_PORT
 
 CLONE_NEWNET = 0x40000000
 LAN_ADDR = "192.0.2.1"
 WAN_ADDR = "203.0.113.1"
 SSHD = "/usr/sbin/sshd"
 
-# The lab router's ruleset (NAT, optional SIP helper) plus an input filter that opens SIP and RTP.
-_NFT_FILTER = """table inet assess_filter {
-    chain input {
+# The lab router's ruleset (NAT, optional SIP helper) plus an input filter that opens SIP and a plan's
+# default RTP range.
+_NFT_FILTER = f"""table inet assess_filter {{
+    chain input {{
         type filter hook input priority 0; policy accept;
-        udp dport 5060 accept
-        udp dport 10000-20000 accept
-    }
-}
+        udp dport {SIP_PORT} accept
+        udp dport {DEFAULT_RTP_PORTS[0]}-{DEFAULT_RTP_PORTS[1]} accept
+    }}
+}}
 """
 
 _TC = (

@@ -14,8 +14,11 @@ import dns.resolver
 from dns.rdtypes.IN.NAPTR import NAPTR
 from dns.rdtypes.IN.SRV import SRV
 
+from core.service_ports import SIP_PORT, SIPS_PORT
+
 SRV_NAMES = {"udp": "_sip._udp", "tcp": "_sip._tcp", "tls": "_sips._tcp"}
-DEFAULT_PORTS = {"udp": 5060, "tcp": 5060, "tls": 5061}
+DEFAULT_PORTS = {"udp": SIP_PORT, "tcp": SIP_PORT, "tls": SIPS_PORT}
+"""Where a transport's SIP server listens when DNS gives no port (RFC 3263 section 4.2)."""
 
 
 class DnsUnavailable(Exception):
@@ -108,5 +111,5 @@ def resolve_sip(domain: str, resolver: dns.resolver.Resolver) -> Resolution:
     if targets:
         return Resolution(naptr, targets, srv_found=True)
     addresses = _addresses(resolver, domain)
-    fallback = [Target("udp", domain, 5060, addresses=addresses)] if addresses else []
+    fallback = [Target("udp", domain, DEFAULT_PORTS["udp"], addresses=addresses)] if addresses else []
     return Resolution(naptr, fallback, srv_found=False)

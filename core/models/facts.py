@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from core.service_ports import SIP_PORTS
 from core.voice_qos import ef_priority_egresses
 
 SipAlgState = Literal["enabled", "disabled", "unknown"]
@@ -19,8 +20,6 @@ PortMode = Literal["access", "trunk", "routed", "unknown"]
 Trust = Literal["none", "dscp", "cos", "phone", "unknown"]
 Direction = Literal["input", "output"]
 FilterVerdict = Literal["accept", "drop"]
-
-SIP_PORTS = (5060, 5061)
 
 
 class Vlan(BaseModel):

@@ -17,6 +17,7 @@ from netutils.interface import canonical_interface_name
 
 from core.errors import UserError
 from core.models.facts import DeviceFacts, Vlan
+from core.service_ports import SIP_PORT, SIPS_PORT
 from platforms.normalise import prompt_host
 from platforms.parsers.common import check_text
 from platforms.parsers.config_tree import ConfigTree
@@ -68,8 +69,8 @@ NAMED_PORTS: dict[str, int] = {
     "non500-isakmp": 4500,
     "ntp": 123,
     "rtsp": 554,
-    "sip": 5060,
-    "sips": 5061,
+    "sip": SIP_PORT,
+    "sips": SIPS_PORT,
     "snmp": 161,
     "snmptrap": 162,
     "ssh": 22,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 
 from core.models.facts import DeviceFacts, Port, SipAlgState, Vlan
+from core.service_ports import SIP_PORT
 from platforms.fortinet import PLATFORM as UNIT
 from platforms.parsers import fortinet_policy, fortinet_qos
 from platforms.parsers.common import add_evidence, pick_output, status_field
@@ -21,7 +22,6 @@ PLATFORM = "fortinet"
 CONFIG_COMMANDS = UNIT.config_outputs
 # FortiOS' UDP session TTL when neither session-ttl nor udp-idle-timer says otherwise.
 DEFAULT_UDP_TTL_S = 180
-SIP_PORT = 5060
 
 
 _SHAPING_SECTIONS = ("firewall shaping-policy", "firewall shaper traffic-shaper", "firewall shaping-profile")

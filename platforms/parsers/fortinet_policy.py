@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from core.models.facts import FirewallRule
+from core.service_ports import SIP_PORT
 from platforms.parsers.common import port_range
 from platforms.parsers.firewall import ANY_SERVICE, Action, Service, build_rules, resolve_members, resolve_services
 from platforms.parsers.fortios_config import FortiNode, section
@@ -17,7 +18,7 @@ PREDEFINED_SERVICES: dict[str, list[Service]] = {
     "ALL_UDP": [Service("udp")],
     "ALL_ICMP": [Service("other")],
     "PING": [Service("other")],
-    "SIP": [Service("udp", ((5060, 5060),))],
+    "SIP": [Service("udp", ((SIP_PORT, SIP_PORT),))],
     "DNS": [Service("tcp", ((53, 53),)), Service("udp", ((53, 53),))],
     "NTP": [Service("tcp", ((123, 123),)), Service("udp", ((123, 123),))],
     "HTTP": [Service("tcp", ((80, 80),))],

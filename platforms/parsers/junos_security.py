@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from core.models.facts import FirewallRule, SipAlgState
+from core.service_ports import SIP_PORT
 from platforms.parsers.common import port_range
 from platforms.parsers.firewall import (
     ANY_SERVICE,
@@ -24,7 +25,7 @@ SRX_DEFAULT_UDP_TIMEOUT_S = 60
 # Predefined Junos applications that matter for voice (and the common catch-alls).
 PREDEFINED: dict[str, list[Service]] = {
     "any": [ANY_SERVICE],
-    "junos-sip": [Service("udp", ((5060, 5060),)), Service("tcp", ((5060, 5060),))],
+    "junos-sip": [Service("udp", ((SIP_PORT, SIP_PORT),)), Service("tcp", ((SIP_PORT, SIP_PORT),))],
     "junos-udp-any": [Service("udp")],
     "junos-tcp-any": [Service("tcp")],
     "junos-dns-udp": [Service("udp", ((53, 53),))],
@@ -35,7 +36,7 @@ PREDEFINED: dict[str, list[Service]] = {
     "junos-icmp-all": [Service("other")],
     "junos-ping": [Service("other")],
 }
-_PORT_NAMES = {"sip": 5060, "http": 80, "https": 443, "ssh": 22, "domain": 53, "ntp": 123}
+_PORT_NAMES = {"sip": SIP_PORT, "http": 80, "https": 443, "ssh": 22, "domain": 53, "ntp": 123}
 
 
 class JunosApplications(NamedTuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core.models.facts import FilterVerdict, FirewallRule, SipAlgState
+from core.service_ports import SIP_PORT, SIPS_PORT
 from platforms.parsers.common import dscp_name, port_ranges, shell_words
 from platforms.parsers.firewall import Action, Protocol, Service, build_rules
 from platforms.parsers.linux_nft import NetfilterRule, Ruleset
@@ -15,7 +16,14 @@ POLICY_HOOKS = ("input", "forward", "output")
 DROP_HOOKS = (*FILTER_HOOKS, "prerouting", "ingress")
 _NFT_VERDICTS: dict[str, Action] = {"accept": "permit", "drop": "deny", "reject": "deny"}
 _IPT_VERDICTS: dict[str, Action] = {"ACCEPT": "permit", "DROP": "deny", "REJECT": "deny"}
-_SERVICE_PORTS = {"sip": "5060", "sips": "5061", "domain": "53", "ntp": "123", "http": "80", "https": "443"}
+_SERVICE_PORTS = {
+    "sip": str(SIP_PORT),
+    "sips": str(SIPS_PORT),
+    "domain": "53",
+    "ntp": "123",
+    "http": "80",
+    "https": "443",
+}
 _VALUE = r"(!=\s*)?(\{[^}]*\}|@\S+|\S+)"
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from core.errors import UserError
 from core.models.facts import ClassMatch, DeviceFacts, PolicyAttachment, PolicyClass, Port, QosPolicy, Vlan
+from core.service_ports import SIP_PORT
 from platforms.paloalto_panos import PLATFORM as UNIT
 from platforms.parsers import panos_policy
 from platforms.parsers.common import add_evidence, dscp_name, pick_output, port_ranges, status_field
@@ -33,7 +34,6 @@ PLATFORM = "paloalto_panos"
 CONFIG_COMMANDS = UNIT.config_outputs
 DEFAULT_UDP_TIMEOUT_S = 30  # PAN-OS default session timeout-udp
 WAN_ZONES = ("untrust", "outside", "internet", "wan")
-SIP_PORT = 5060
 
 
 def _looks_right(text: str) -> bool:
@@ -174,6 +174,6 @@ def _fill_sip_alg(facts: DeviceFacts, config: Element, vsys: Element | None, who
             if text_of(rule, "disabled") != "yes" and any(lo <= SIP_PORT <= hi for lo, hi in ports):
                 app = text_of(rule, "application")
                 facts.sip_alg = "disabled"
-                facts.sip_alg_evidence = f"{line_of(rule)}: application-override of port 5060 to {app!r} (no ALG)"
+                facts.sip_alg_evidence = f"{line_of(rule)}: application-override of port {SIP_PORT} to {app!r} (no ALG)"
                 break
     add_evidence(facts.evidence, "sip_alg", facts.sip_alg_evidence)

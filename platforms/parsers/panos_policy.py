@@ -8,13 +8,14 @@ cares about; other applications with ``application-default`` add no port facts
 from __future__ import annotations
 
 from core.models.facts import FirewallRule
+from core.service_ports import SIP_PORT, SIPS_PORT
 from platforms.parsers.common import port_ranges
 from platforms.parsers.firewall import ANY_SERVICE, Action, Service, build_rules, resolve_members, resolve_services
 from platforms.parsers.panos_xml import Element, entries, line_of, members, text_of
 
 # Ports of PAN-OS App-IDs under service "application-default" (App-ID definitions).
 APP_DEFAULT_PORTS: dict[str, list[Service]] = {
-    "sip": [Service("udp", ((5060, 5060),)), Service("tcp", ((5060, 5061),))],
+    "sip": [Service("udp", ((SIP_PORT, SIP_PORT),)), Service("tcp", ((SIP_PORT, SIPS_PORT),))],
     "dns": [Service("udp", ((53, 53),)), Service("tcp", ((53, 53),))],
     "ntp": [Service("udp", ((123, 123),))],
     "web-browsing": [Service("tcp", ((80, 80),))],
