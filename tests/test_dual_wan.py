@@ -15,18 +15,21 @@ Voice plan of every case: provider signalling 203.0.113.10/32, provider media 20
 
 from __future__ import annotations
 
+import re
+
 from checks import registry as rules_registry
-from checks.base import Outcome, SiteContext
+from checks.base import SiteContext
 from checks.engine import run_rules
 from core.models.device import DeviceRecord
 from core.models.facts import DeviceFacts
+from core.models.findings import Finding
 from core.plan import Voice
 from platforms.parsers.registry import parse_device
 
 VOICE = Voice(provider_sip=["203.0.113.10/32"], provider_media=["203.0.113.0/24"], rtp_ports=(10000, 20000))
 
 
-def _findings(facts: DeviceFacts, rule_id: str) -> list[Outcome]:
+def _findings(facts: DeviceFacts, rule_id: str) -> list[Finding]:
     device = DeviceRecord(name="edge", platform=facts.platform, facts=facts)
     context = SiteContext(site="one", voice=VOICE, devices=(device,))
     return [f for f in run_rules(rules_registry.device_rules(), context) if f.id == rule_id]
@@ -40,8 +43,10 @@ def _statuses(facts: DeviceFacts, rule_id: str) -> set[str]:
     return {f.status.value for f in _findings(facts, rule_id)}
 
 
-def _subjects(facts: DeviceFacts, rule_id: str) -> set[str]:
-    return {s for f in _findings(facts, rule_id) for s in f.subjects}
+def _failed_ports(facts: DeviceFacts, rule_id: str, ports: set[str]) -> set[str]:
+    """Which of ``ports`` the rule's failing findings name."""
+    messages = " ".join(f.message for f in _findings(facts, rule_id) if f.status.value == "fail")
+    return {p for p in ports if re.search(rf"(?<![\w/.-]){re.escape(p)}(?![\w/.-])", messages)}
 
 
 # ---------------------------------------------------------------- Cisco ASA: a second outside by its route
@@ -177,7 +182,8 @@ def test_junos_qualified_next_hop_interface_is_wan() -> None:
 
 def test_junos_ef_rule_judges_both_wans() -> None:
     facts = parse_device("juniper_junos", {"show configuration | display set": SRX_DUAL})
-    assert _subjects(facts, "VQ201") == {"ge-0/0/0", "ge-0/0/2"}
+    ports = {p.name for p in facts.ports}
+    assert _failed_ports(facts, "VQ201", ports) == {"ge-0/0/0", "ge-0/0/2"}
 
 
 # ---------------------------------------------------------------- FortiGate: SD-WAN members and a static route
@@ -248,7 +254,8 @@ def test_fortigate_sdwan_members_and_default_route_device_are_wan() -> None:
 
 def test_fortigate_ef_rule_judges_every_wan() -> None:
     facts = parse_device("fortinet", {"show full-configuration": FGT_SDWAN})
-    assert _subjects(facts, "VQ201") == {"wan1", "wan2", "port5"}
+    ports = {p.name for p in facts.ports}
+    assert _failed_ports(facts, "VQ201", ports) == {"wan1", "wan2", "port5"}
 
 
 # ---------------------------------------------------------------- PAN-OS: two untrust interfaces
@@ -397,12 +404,13 @@ IPTABLES_DUAL = """*nat
 :OUTPUT ACCEPT [0:0]
 :POSTROUTING ACCEPT [0:0]
 -A POSTROUTING -o eth0 -j MASQUERADE
--A POSTROUTING -o ppp0 -j MASQUERADE
+-A POSTROUTING -o ppp+ -j MASQUERADE
 COMMIT
 """
 
 
-def test_linux_iptables_two_masquerades_mark_each_wan() -> None:
+def test_linux_iptables_masquerade_out_of_an_interface_wildcard_marks_it_wan() -> None:
+    """``-o ppp+`` is every interface named ppp…: the PPPoE backup ppp0 is one of them."""
     addr = ADDR_DUAL.replace("wwan0            UP             192.0.2.2/29", "ppp0             UNKNOWN        192.0.2.2/32")
     facts = parse_device("linux", {"iptables-save": IPTABLES_DUAL, "ip -br addr": addr})
     assert _wan(facts) == {"eth0", "ppp0"}
