@@ -27,6 +27,7 @@ from platforms.parsers.cisco_common import (
 from platforms.parsers.cisco_mqc import parse_mqc
 from platforms.parsers.config_tree import ConfigTree
 from platforms.parsers.unread import warn_unread
+from platforms.parsers.wan_egress import mark_wan
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
 DEFAULT_SIP_TIMEOUT_S = 1800  # ASA default `timeout sip 0:30:00`
@@ -45,6 +46,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = facts.vendor_os_version or first_group(r"^ASA Version\s+(\S+)", text)
     set_hostname(facts, conf, text)
     nameifs = interfaces(facts, conf)
+    default_route_egress(facts, conf, nameifs)
     nat(facts, conf, nameifs, is_whole_config(text))
     qos(facts, conf, nameifs)
     whole = is_whole_config(text)
@@ -87,6 +89,18 @@ def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
             )
         )
     return nameifs
+
+
+def default_route_egress(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str]) -> None:
+    """The interfaces default routes leave by face a provider (a backup ISP's floating ``route dsl 0 0 gw 254``).
+
+    A ``tunneled`` default sends decrypted VPN traffic inside: it says nothing of a provider.
+    """
+    ports = {p.name: p for p in facts.ports}
+    for m in top_lines(conf, r"^route\s+(\S+)\s+0(?:\.0\.0\.0)?\s+0(?:\.0\.0\.0)?\s+(?!.*\btunneled\b)\S.*"):
+        port = ports.get(nameifs.get(m.group(1), ""))
+        if port is not None:
+            mark_wan(port, f"a default route leaves here: {m.group(0).strip()}")
 
 
 def nat(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str], whole_config: bool) -> None:
