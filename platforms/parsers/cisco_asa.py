@@ -27,7 +27,7 @@ from platforms.parsers.cisco_common import (
 from platforms.parsers.cisco_mqc import parse_mqc
 from platforms.parsers.config_tree import ConfigTree
 from platforms.parsers.unread import warn_unread
-from platforms.parsers.wan_egress import mark_wan
+from platforms.parsers.wan_egress import is_management, mark_wan
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
 DEFAULT_SIP_TIMEOUT_S = 1800  # ASA default `timeout sip 0:30:00`
@@ -99,7 +99,7 @@ def default_route_egress(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str
     ports = {p.name: p for p in facts.ports}
     for m in top_lines(conf, r"^route\s+(\S+)\s+0(?:\.0\.0\.0)?\s+0(?:\.0\.0\.0)?\s+(?!.*\btunneled\b)\S.*"):
         port = ports.get(nameifs.get(m.group(1), ""))
-        if port is not None:
+        if port is not None and not is_management(m.group(1)) and not is_management(port.name):
             mark_wan(port, f"a default route leaves here: {m.group(0).strip()}")
 
 

@@ -31,7 +31,7 @@ from platforms.parsers.ios_nat import nat_facts
 from platforms.parsers.ios_ports import InterfaceResult, IosContext, build_port, interface_unread
 from platforms.parsers.port_merge import merge_show_outputs
 from platforms.parsers.unread import warn_unread
-from platforms.parsers.wan_egress import mark_wan, ports_holding
+from platforms.parsers.wan_egress import is_management, mark_wan, ports_holding
 
 # Catalyst 2960/3560/3750 default egress map: DSCP 40-47 go to queue 1 (the expedite queue).
 DEFAULT_QUEUE1_DSCP = range(40, 48)
@@ -132,8 +132,10 @@ def mark_default_route_egress(
         for m in (re.match(r"^ip address (\d+\.\d+\.\d+\.\d+) (\d+\.\d+\.\d+\.\d+)", line) for line in lines)
         if m
     ]
-    for route in top_lines(conf, r"^ip route (?:vrf \S+ )?0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
-        target = route.group(1)
+    for route in top_lines(conf, r"^ip route (?:vrf (\S+) )?0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
+        vrf, target = route.group(1) or "", route.group(2)
+        if is_management(vrf) or is_management(target):
+            continue
         names = [canonical(target)] if target[:1].isalpha() else ports_holding(target, addresses)
         for port in (ports[n] for n in names if n in ports):
             mark_wan(port, f"a default route leaves here: {route.group(0)}")

@@ -27,7 +27,7 @@ from platforms.parsers.junos_config import (
     with_prefix,
 )
 from platforms.parsers.unread import warn_unread
-from platforms.parsers.wan_egress import mark_wan, ports_holding
+from platforms.parsers.wan_egress import is_management, mark_wan, ports_holding
 
 PLATFORM = "juniper_junos"
 CONFIG_COMMANDS = UNIT.config_outputs  # the set form first
@@ -127,14 +127,17 @@ def _mark_default_route_egress(paths: Sequence[Path], ports: Mapping[str, Port])
         (p[1], p[7]) for p in with_prefix(paths, "interfaces", None, "unit", None, "family", "inet", "address", None)
     ]
     for path in paths:
-        at = 2 if path[:1] == ("routing-instances",) else 0
+        in_instance = path[:1] == ("routing-instances",) and len(path) > 1
+        if in_instance and is_management(path[1]):
+            continue
+        at = 2 if in_instance else 0
         if path[at : at + 4] != ("routing-options", "static", "route", "0.0.0.0/0") or len(path) < at + 6:
             continue
         if path[at + 4] not in ("next-hop", "qualified-next-hop"):
             continue
         hop = path[at + 5]
         names = ports_holding(hop, addresses) or [hop.split(".")[0]]
-        for port in (ports[n] for n in names if n in ports):
+        for port in (ports[n] for n in names if n in ports and not is_management(n)):
             mark_wan(port, f"a default route leaves here: {as_set_line(path)}", nat_outside=True)
 
 

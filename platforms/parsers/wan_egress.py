@@ -8,11 +8,24 @@ the per-WAN rules (EF priority, shaping, which way an ACL filters) judge each li
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 
 from core.models.facts import Port
 
-DEFAULT_PREFIXES = frozenset({"0.0.0.0/0", "0/0", "default"})
+# A management port or VRF has a default route of its own (to the out-of-band network), not to a provider:
+# ASA ``nameif management``, IOS-XE ``vrf Mgmt-intf``, Junos ``fxp0`` / ``em0`` / ``me0`` and ``mgmt_junos``,
+# FortiGate ``mgmt``.
+_MANAGEMENT = re.compile(r"^(mgmt|management|fxp\d|em\d|me\d|vme)", re.IGNORECASE)
+
+
+def is_management(name: str) -> bool:
+    """True for a management interface, nameif, VRF or routing instance name.
+
+    >>> [is_management(n) for n in ("Mgmt-intf", "mgmt_junos", "fxp0", "management", "ge-0/0/0", "dsl")]
+    [True, True, True, True, False, False]
+    """
+    return bool(_MANAGEMENT.match(name))
 
 
 def mark_wan(port: Port, why: str, *, nat_outside: bool = False) -> None:
