@@ -52,7 +52,8 @@ def _failed_ports(facts: DeviceFacts, rule_id: str, ports: set[str]) -> set[str]
 # ---------------------------------------------------------------- Cisco ASA: a second outside by its route
 
 # The DSL backup has a security level above 0 and a name no list of WAN words holds; only its floating default
-# route (metric 254, the primary tracked by SLA 1) says it faces a provider. Its ACL, bound in, lets RTP in from
+# route (metric 254, the primary tracked by SLA 1) says it faces a provider. The management port's default
+# (out-of-band network) and the tunneled default (decrypted VPN traffic, sent inside) face no provider. Its ACL, bound in, lets RTP in from
 # anywhere: a reader fails VQ302.
 ASA_DUAL = """ASA Version 9.16(4)
 !
@@ -75,6 +76,11 @@ interface GigabitEthernet0/2
  security-level 1
  ip address 192.0.2.2 255.255.255.248
 !
+interface Management0/0
+ nameif management
+ security-level 100
+ ip address 10.255.0.2 255.255.255.0
+!
 access-list OUTSIDE_IN extended permit udp 203.0.113.0 255.255.255.0 any range 10000 20000
 access-list BACKUP_IN extended permit udp any any range 10000 20000
 access-group OUTSIDE_IN in interface outside
@@ -86,6 +92,8 @@ sla monitor schedule 1 life forever start-time now
 track 1 rtr 1 reachability
 route outside 0.0.0.0 0.0.0.0 198.51.100.1 1 track 1
 route backup 0.0.0.0 0.0.0.0 192.0.2.1 254
+route management 0.0.0.0 0.0.0.0 10.255.0.1 1
+route inside 0.0.0.0 0.0.0.0 10.10.0.254 tunneled
 !
 nat (inside,outside) source dynamic any interface
 nat (inside,backup) source dynamic any interface
@@ -105,12 +113,20 @@ def test_asa_acl_in_on_backup_wan_is_judged() -> None:
 # ---------------------------------------------------------------- Cisco IOS: a front-door VRF backup
 
 # The primary NATs out of Gi0/0; the LTE backup sits in a front-door VRF carrying a DMVPN tunnel, no NAT, its
-# default route in that VRF. The ACL bound in on Gi0/2 lets RTP in from anywhere: a reader fails VQ302.
+# default route in that VRF. The management VRF's default faces the out-of-band network, not a provider. The ACL bound in on Gi0/2 lets RTP in from anywhere: a reader fails VQ302.
 IOS_FVRF = """hostname branch-isr
 !
 vrf definition INET2
  address-family ipv4
  exit-address-family
+!
+vrf definition Mgmt-intf
+ address-family ipv4
+ exit-address-family
+!
+interface GigabitEthernet0
+ vrf forwarding Mgmt-intf
+ ip address 10.255.0.2 255.255.255.0
 !
 interface GigabitEthernet0/0
  description Fibre primary
@@ -138,6 +154,7 @@ ip access-list standard NAT
 !
 ip route 0.0.0.0 0.0.0.0 198.51.100.1
 ip route vrf INET2 0.0.0.0 0.0.0.0 192.0.2.1
+ip route vrf Mgmt-intf 0.0.0.0 0.0.0.0 10.255.0.1
 !
 end
 """
@@ -333,7 +350,8 @@ def test_panos_default_route_interfaces_are_wan() -> None:
 # ---------------------------------------------------------------- MikroTik RouterOS: distance and masquerade
 
 # ether1 is in the WAN list; ether2 (a DSL router) is not, but the floating default route (distance 2) reaches it
-# and traffic is masqueraded out of it; lte1 is reached by name at distance 3.
+# and traffic is masqueraded out of it; lte1 is reached by name at distance 3. The hairpin masquerade out of
+# bridge-lan (LAN clients reaching a LAN server by its public address) is not a WAN.
 ROS_DUAL = """# 2026-11-02 10:00:00 by RouterOS 7.14.3
 # software id = ABCD-1234
 /interface bridge
@@ -356,6 +374,7 @@ add address=10.10.0.1/24 interface=bridge-lan
 /ip firewall nat
 add action=masquerade chain=srcnat out-interface-list=WAN
 add action=masquerade chain=srcnat out-interface=ether2
+add action=masquerade chain=srcnat dst-address=10.10.0.20 out-interface=bridge-lan src-address=10.10.0.0/24
 /ip route
 add check-gateway=ping distance=1 dst-address=0.0.0.0/0 gateway=198.51.100.1
 add distance=2 dst-address=0.0.0.0/0 gateway=192.0.2.1

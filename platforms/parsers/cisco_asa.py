@@ -68,6 +68,11 @@ def access_groups(conf: ConfigTree, nameifs: dict[str, str]) -> list[tuple[str, 
     return found
 
 
+def _word(lines: list[str], keyword: str) -> str:
+    """The value of an interface line ``keyword VALUE`` ('' when absent)."""
+    return next((ln.split(None, 1)[1] for ln in lines if ln.split()[:1] == [keyword] and " " in ln), "")
+
+
 def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
     """Fill ports; return nameif -> interface name."""
     nameifs: dict[str, str] = {}
@@ -94,9 +99,11 @@ def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
 def default_route_egress(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str]) -> None:
     """The interfaces default routes leave by face a provider (a backup ISP's floating ``route dsl 0 0 gw 254``).
 
-    A ``tunneled`` default sends decrypted VPN traffic inside: it says nothing of a provider.
+    A ``tunneled`` default sends decrypted VPN traffic inside, and a default towards a security-level 100
+    interface (a lab ASA behind a core router) reaches the provider through the site: neither marks a WAN.
     """
-    ports = {p.name: p for p in facts.ports}
+    levels = {name: _word(lines, "security-level") for name, lines, _ in interface_blocks(conf)}
+    ports = {p.name: p for p in facts.ports if levels.get(p.name) != "100"}
     for m in top_lines(conf, r"^route\s+(\S+)\s+0(?:\.0\.0\.0)?\s+0(?:\.0\.0\.0)?\s+(?!.*\btunneled\b)\S.*"):
         port = ports.get(nameifs.get(m.group(1), ""))
         if port is not None and not is_management(m.group(1)) and not is_management(port.name):

@@ -151,8 +151,11 @@ def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
 
 
 def _mark_wan_egress(commands: list[RosCommand], ports: dict[str, Port]) -> None:
-    """Interfaces a default route leaves by (any ``distance``: a floating backup at 2 is still a provider link) or
-    traffic is masqueraded out of face a provider, listed in the WAN interface list or not."""
+    """Interfaces a default route leaves by (any ``distance``: a floating backup at 2 is still a provider link) face
+    a provider, listed in the WAN interface list or not.
+
+    A masquerade's ``out-interface`` alone is not taken for a WAN: RouterOS exports masquerade towards server and
+    hairpin segments too (an aggregation router's ``out-interface=vlan12-Servers``)."""
     addresses = [(c.get("interface"), c.get("address")) for c in in_menu(commands, "ip address")]
     egress: list[tuple[str, str]] = []
     for route in in_menu(commands, "ip route"):
@@ -162,15 +165,9 @@ def _mark_wan_egress(commands: list[RosCommand], ports: dict[str, Port]) -> None
             hop, _, via = gateway.partition("%")  # 192.0.2.1%ether2: the hop and the interface it is reached by
             names = [via] if via else ports_holding(hop, addresses) or ([hop] if hop[:1].isalpha() else [])
             egress += [(name, route.source) for name in names]
-    # a hairpin masquerade (``dst-address=`` the LAN server, ``out-interface=bridge``) leaves by the LAN: not WAN
-    for nat in in_menu(commands, "ip firewall nat"):
-        out, hairpin = nat.get("out-interface"), bool(nat.get("dst-address"))
-        masquerade = nat.get("chain") == "srcnat" and nat.get("action") in ("masquerade", "src-nat")
-        if masquerade and out and not out.startswith("!") and not hairpin:
-            egress.append((out, nat.source))
     for name, line in egress:
         port = ports.setdefault(name, Port(name=name, mode="routed"))
-        mark_wan(port, f"traffic to the world leaves here: {line}", nat_outside=True)
+        mark_wan(port, f"a default route leaves here: {line}", nat_outside=True)
 
 
 def _tagged(port: Port, vlan: int, is_voice: bool, line: str) -> None:
