@@ -53,8 +53,8 @@ def _failed_ports(facts: DeviceFacts, rule_id: str, ports: set[str]) -> set[str]
 
 # The DSL backup has a security level above 0 and a name no list of WAN words holds; only its floating default
 # route (metric 254, the primary tracked by SLA 1) says it faces a provider. The management port's default
-# (out-of-band network) and the tunneled default (decrypted VPN traffic, sent inside) face no provider. Its ACL, bound in, lets RTP in from
-# anywhere: a reader fails VQ302.
+# (out-of-band network) and the tunneled default (decrypted VPN traffic, sent inside) face no provider.
+# The backup's ACL, bound in, lets RTP in from anywhere: a reader fails VQ302.
 ASA_DUAL = """ASA Version 9.16(4)
 !
 hostname branch-asa
@@ -113,7 +113,8 @@ def test_asa_acl_in_on_backup_wan_is_judged() -> None:
 # ---------------------------------------------------------------- Cisco IOS: a front-door VRF backup
 
 # The primary NATs out of Gi0/0; the LTE backup sits in a front-door VRF carrying a DMVPN tunnel, no NAT, its
-# default route in that VRF. The management VRF's default faces the out-of-band network, not a provider. The ACL bound in on Gi0/2 lets RTP in from anywhere: a reader fails VQ302.
+# default route in that VRF. The management VRF's default faces the out-of-band network, not a provider.
+# The ACL bound in on Gi0/2 lets RTP in from anywhere: a reader fails VQ302.
 IOS_FVRF = """hostname branch-isr
 !
 vrf definition INET2
@@ -430,6 +431,6 @@ COMMIT
 
 def test_linux_iptables_masquerade_out_of_an_interface_wildcard_marks_it_wan() -> None:
     """``-o ppp+`` is every interface named ppp…: the PPPoE backup ppp0 is one of them."""
-    addr = ADDR_DUAL.replace("wwan0            UP             192.0.2.2/29", "ppp0             UNKNOWN        192.0.2.2/32")
+    addr = ADDR_DUAL.replace("wwan0            UP   ", "ppp0             UNKNOWN")
     facts = parse_device("linux", {"iptables-save": IPTABLES_DUAL, "ip -br addr": addr})
     assert _wan(facts) == {"eth0", "ppp0"}

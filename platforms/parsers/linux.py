@@ -125,14 +125,15 @@ def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -
         if len(words) < 2 or words[0] == "lo":
             continue
         name = words[0].split("@")[0]
+        is_wan = any(linux_firewall.interface_matches(name, pattern) for pattern in wan)
         has_v4 = any(re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", w) for w in words[2:])
         facts.ports.append(
             Port(
                 name=name,
                 mode="routed" if has_v4 else "unknown",
                 shutdown=words[1] == "DOWN",
-                is_wan=name in wan,
-                nat_side="outside" if name in wan else None,
+                is_wan=is_wan,
+                nat_side="outside" if is_wan else None,
                 shape_kbps=shaped.get(name),
                 evidence=line.strip(),
             )
