@@ -434,3 +434,28 @@ def test_linux_iptables_masquerade_out_of_an_interface_wildcard_marks_it_wan() -
     addr = ADDR_DUAL.replace("wwan0            UP   ", "ppp0             UNKNOWN")
     facts = parse_device("linux", {"iptables-save": IPTABLES_DUAL, "ip -br addr": addr})
     assert _wan(facts) == {"eth0", "ppp0"}
+
+
+# A routed (no NAT) dual-WAN box: the fibre's default at metric 100, the LTE backup's at 200 in the main table
+# and again in a policy-routing table of its own; a reader names eth0 and wwan0 WAN, not the LAN's eth1.
+NFT_ROUTED = """table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "eth1" accept
+	}
+}
+"""
+ROUTES_DUAL = """default via 198.51.100.1 dev eth0 proto static metric 100
+default via 192.0.2.1 dev wwan0 proto static metric 200
+default via 192.0.2.1 dev wwan0 table 200 proto static
+10.10.0.0/24 dev eth1 proto kernel scope link src 10.10.0.1
+172.16.0.0/12 via 10.10.0.254 dev eth1 proto static
+local 10.10.0.1 dev eth1 table local proto kernel scope host src 10.10.0.1
+"""
+
+
+def test_linux_default_routes_at_any_metric_are_wan() -> None:
+    outputs = {"nft list ruleset": NFT_ROUTED, "ip -br addr": ADDR_DUAL, "ip -4 route show table all": ROUTES_DUAL}
+    facts = parse_device("linux", outputs)
+    assert _wan(facts) == {"eth0", "wwan0"}
