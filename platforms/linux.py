@@ -34,6 +34,7 @@ PLATFORM: Final = Platform(
         TC_QDISC,  # then `tc class show dev IF` and `tc filter show dev IF` per shaped device
         "sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream",
         "ip -br addr",
+        "ip -4 route show table all",  # default routes: a dual-WAN box's backup uplink is WAN too
         "hostname",
     ),
     config_command=None,  # rules, queues and timers come from several commands

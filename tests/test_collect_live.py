@@ -170,7 +170,7 @@ def test_device_failing_mid_session_keeps_what_was_collected(tmp_path: Path, fai
     assert fine.ok, fine.reason
     assert not broken.ok
     expected = "closed the session" if failure == "close" else "stopped answering"
-    assert expected in broken.reason and "after 1 of 6 commands" in broken.reason, broken.reason
+    assert expected in broken.reason and "after 1 of 7 commands" in broken.reason, broken.reason
     folder = tmp_path / "ev" / "s" / "victim"
     assert "sip-5060" in (folder / "nft_list_ruleset.txt").read_text()
     manifest = read_manifest(folder)

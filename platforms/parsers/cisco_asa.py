@@ -27,6 +27,7 @@ from platforms.parsers.cisco_common import (
 from platforms.parsers.cisco_mqc import parse_mqc
 from platforms.parsers.config_tree import ConfigTree
 from platforms.parsers.unread import warn_unread
+from platforms.parsers.wan_egress import is_management, mark_wan
 
 DEFAULT_UDP_TIMEOUT_S = 120  # ASA default `timeout conn ... udp 0:02:00`
 DEFAULT_SIP_TIMEOUT_S = 1800  # ASA default `timeout sip 0:30:00`
@@ -45,6 +46,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = facts.vendor_os_version or first_group(r"^ASA Version\s+(\S+)", text)
     set_hostname(facts, conf, text)
     nameifs = interfaces(facts, conf)
+    default_route_egress(facts, conf, nameifs)
     nat(facts, conf, nameifs, is_whole_config(text))
     qos(facts, conf, nameifs)
     whole = is_whole_config(text)
@@ -64,6 +66,11 @@ def access_groups(conf: ConfigTree, nameifs: dict[str, str]) -> list[tuple[str, 
         where = f"{nameifs.get(m.group(3), m.group(3))} {m.group(2)}" if m.group(2) else "global"
         found.append((m.group(1), where))
     return found
+
+
+def _word(lines: list[str], keyword: str) -> str:
+    """The value of an interface line ``keyword VALUE`` ('' when absent)."""
+    return next((ln.split(None, 1)[1] for ln in lines if ln.split()[:1] == [keyword] and " " in ln), "")
 
 
 def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
@@ -87,6 +94,20 @@ def interfaces(facts: DeviceFacts, conf: ConfigTree) -> dict[str, str]:
             )
         )
     return nameifs
+
+
+def default_route_egress(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str]) -> None:
+    """The interfaces default routes leave by face a provider (a backup ISP's floating ``route dsl 0 0 gw 254``).
+
+    A ``tunneled`` default sends decrypted VPN traffic inside, and a default towards a security-level 100
+    interface (a lab ASA behind a core router) reaches the provider through the site: neither marks a WAN.
+    """
+    levels = {name: _word(lines, "security-level") for name, lines, _ in interface_blocks(conf)}
+    ports = {p.name: p for p in facts.ports if levels.get(p.name) != "100"}
+    for m in top_lines(conf, r"^route\s+(\S+)\s+0(?:\.0\.0\.0)?\s+0(?:\.0\.0\.0)?\s+(?!.*\btunneled\b)\S.*"):
+        port = ports.get(nameifs.get(m.group(1), ""))
+        if port is not None and not is_management(m.group(1)) and not is_management(port.name):
+            mark_wan(port, f"a default route leaves here: {m.group(0).strip()}")
 
 
 def nat(facts: DeviceFacts, conf: ConfigTree, nameifs: dict[str, str], whole_config: bool) -> None:

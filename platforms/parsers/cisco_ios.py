@@ -8,7 +8,6 @@ interface`` holds counters only and is kept as evidence, not parsed.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 
@@ -32,6 +31,7 @@ from platforms.parsers.ios_nat import nat_facts
 from platforms.parsers.ios_ports import InterfaceResult, IosContext, build_port, interface_unread
 from platforms.parsers.port_merge import merge_show_outputs
 from platforms.parsers.unread import warn_unread
+from platforms.parsers.wan_egress import is_management, mark_wan, ports_holding
 
 # Catalyst 2960/3560/3750 default egress map: DSCP 40-47 go to queue 1 (the expedite queue).
 DEFAULT_QUEUE1_DSCP = range(40, 48)
@@ -121,36 +121,24 @@ def _acls(results: list[InterfaceResult]) -> list[tuple[str, str]]:
 def mark_default_route_egress(
     conf: ConfigTree, interfaces: list[tuple[str, list[str], str]], ports: dict[str, Port]
 ) -> None:
-    """The interface the default route leaves by faces the provider: a WAN egress."""
-    for route in top_lines(conf, r"^ip route 0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
-        target = route.group(1)
-        names = [canonical(target)] if target[:1].isalpha() else _interfaces_reaching(target, interfaces)
+    """The interfaces default routes leave by face a provider: WAN egresses.
+
+    Floating (``... Dialer1 250``), tracked and front-door VRF (``ip route vrf INET2 0.0.0.0 ...``) defaults
+    count too: a dual-WAN site's backup link is one of them.
+    """
+    addresses = [
+        (name, f"{m.group(1)}/{m.group(2)}")
+        for name, lines, _ in interfaces
+        for m in (re.match(r"^ip address (\d+\.\d+\.\d+\.\d+) (\d+\.\d+\.\d+\.\d+)", line) for line in lines)
+        if m
+    ]
+    for route in top_lines(conf, r"^ip route (?:vrf (\S+) )?0\.0\.0\.0 0\.0\.0\.0 (\S+)"):
+        vrf, target = route.group(1) or "", route.group(2)
+        if is_management(vrf) or is_management(target):
+            continue
+        names = [canonical(target)] if target[:1].isalpha() else ports_holding(target, addresses)
         for port in (ports[n] for n in names if n in ports):
-            if not port.is_wan:
-                port.is_wan = True
-                port.evidence += f"\n(WAN: the default route leaves here: {route.group(0)})"
-
-
-def _interfaces_reaching(next_hop: str, interfaces: list[tuple[str, list[str], str]]) -> list[str]:
-    """Interfaces whose connected subnet holds ``next_hop``."""
-    try:
-        hop = ipaddress.IPv4Address(next_hop)
-    except ValueError:
-        return []
-    found = []
-    for name, lines, _ in interfaces:
-        for line in lines:
-            m = re.match(r"^ip address (\d+\.\d+\.\d+\.\d+) (\d+\.\d+\.\d+\.\d+)", line)
-            if m and _in_subnet(hop, m.group(1), m.group(2)):
-                found.append(name)
-    return found
-
-
-def _in_subnet(hop: ipaddress.IPv4Address, address: str, mask: str) -> bool:
-    try:
-        return hop in ipaddress.IPv4Interface(f"{address}/{mask}").network
-    except ValueError:
-        return False
+            mark_wan(port, f"a default route leaves here: {route.group(0)}")
 
 
 def context(conf: ConfigTree, is_xe: bool, whole_config: bool) -> IosContext:

@@ -17,6 +17,7 @@ from platforms.fortinet import PLATFORM as UNIT
 from platforms.parsers import fortinet_policy, fortinet_qos
 from platforms.parsers.common import add_evidence, pick_output, status_field
 from platforms.parsers.fortios_config import FortiNode, load_tree, looks_like_fortios, section
+from platforms.parsers.wan_egress import is_management, mark_wan
 
 PLATFORM = "fortinet"
 CONFIG_COMMANDS = UNIT.config_outputs
@@ -48,6 +49,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
         facts.vendor_os_version = version
     facts.hostname = facts.hostname or status_field(status, "Hostname")
     _fill_interfaces(facts, root)
+    _mark_wan_members(facts, root)
     facts.class_maps, facts.policies, facts.attachments = fortinet_qos.shaping(root)
     facts.dscp_remarks = fortinet_qos.dscp_remarks(root)
     facts.firewall_rules = fortinet_policy.firewall_rules(root)
@@ -84,6 +86,29 @@ def _fill_interfaces(facts: DeviceFacts, root: FortiNode) -> None:
         vlan_id = _int(entry.get("vlanid"))
         if vlan_id and 1 <= vlan_id <= 4094 and all(v.id != vlan_id for v in facts.vlans):
             facts.vlans.append(Vlan(id=vlan_id, name=name))
+
+
+def _mark_wan_members(facts: DeviceFacts, root: FortiNode) -> None:
+    """SD-WAN members and the devices of default static routes face a provider, whatever their role.
+
+    A dual-WAN FortiGate's LTE or DSL link often keeps the default (undefined) role: only its SD-WAN membership
+    (``config system sdwan`` / ``virtual-wan-link`` ``config members``) or a floating default route
+    (``set device "port5"`` with a higher ``distance``, no ``dst``) says it is a WAN link.
+    """
+    ports = {p.name: p for p in facts.ports}
+    for name in ("system sdwan", "system virtual-wan-link"):
+        members = section(root, name).sections.get("members")
+        for member in members.entries.values() if members else []:
+            if (port := ports.get(member.get("interface"))) is not None:
+                why = f"an SD-WAN member: config {name} members: {member.lines.get('interface', '')}"
+                mark_wan(port, why, nat_outside=True)
+    for route in section(root, "router static").entries.values():
+        destination = route.values("dst")
+        default = not destination or destination[:2] == ["0.0.0.0", "0.0.0.0"] or destination[:1] == ["0.0.0.0/0"]
+        port = ports.get(route.get("device"))
+        if default and port is not None and not is_management(port.name):
+            why = f"a default route leaves here: config router static: {route.lines.get('device', '')}"
+            mark_wan(port, why, nat_outside=True)
 
 
 def _int(text: str) -> int | None:

@@ -27,6 +27,7 @@ from platforms.parsers.junos_config import (
     with_prefix,
 )
 from platforms.parsers.unread import warn_unread
+from platforms.parsers.wan_egress import is_management, mark_wan, ports_holding
 
 PLATFORM = "juniper_junos"
 CONFIG_COMMANDS = UNIT.config_outputs  # the set form first
@@ -112,10 +113,32 @@ def _fill_switching(facts: DeviceFacts, paths: Sequence[Path]) -> None:
         if path[3].lower() in WAN_ZONES and name in ports:
             ports[name].is_wan = True
             ports[name].nat_side = "outside"
+    _mark_default_route_egress(paths, ports)
     for path in with_prefix(paths, "class-of-service", "interfaces", None, "shaping-rate", None):
         if path[2] in ports:
             ports[path[2]].shape_kbps = junos_cos.rate_kbps(path[4])
     facts.ports = list(ports.values())
+
+
+def _mark_default_route_egress(paths: Sequence[Path], ports: Mapping[str, Port]) -> None:
+    """The ports default routes leave by (``next-hop`` or a floating ``qualified-next-hop ... preference``, in the
+    main table or a routing instance) face a provider: a dual-WAN SRX's backup is one of them."""
+    addresses = [
+        (p[1], p[7]) for p in with_prefix(paths, "interfaces", None, "unit", None, "family", "inet", "address", None)
+    ]
+    for path in paths:
+        in_instance = path[:1] == ("routing-instances",) and len(path) > 1
+        if in_instance and is_management(path[1]):
+            continue
+        at = 2 if in_instance else 0
+        if path[at : at + 4] != ("routing-options", "static", "route", "0.0.0.0/0") or len(path) < at + 6:
+            continue
+        if path[at + 4] not in ("next-hop", "qualified-next-hop"):
+            continue
+        hop = path[at + 5]
+        names = ports_holding(hop, addresses) or [hop.split(".")[0]]
+        for port in (ports[n] for n in names if n in ports and not is_management(n)):
+            mark_wan(port, f"a default route leaves here: {as_set_line(path)}", nat_outside=True)
 
 
 def _switching_unit(port: Port, rest: Path, ids: Mapping[str, int], line: str) -> None:

@@ -4,7 +4,10 @@ Commands read (all optional, at least one of the rulesets or tc needed):
 ``nft list ruleset``, ``iptables-save``, ``tc qdisc show``, ``tc class show dev IF``
 and ``tc filter show dev IF`` per device with a root qdisc,
 ``sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream``,
-``ip -br addr`` and ``hostname``.
+``ip -br addr``, ``ip -4 route show table all`` and ``hostname``.
+
+WAN ports: those traffic is masqueraded out of, and those a default route leaves by in any table and at any
+metric (a dual-WAN box's LTE backup at metric 200, or in a policy-routing table of its own).
 
 Besides the rules, ``filter_policies`` keeps each filter hook's verdict for a packet no rule decides (input,
 forward, output: drop when a base chain on it drops by policy, accept otherwise), so a box that filters
@@ -27,12 +30,15 @@ from platforms.parsers.linux_nft import (
     parse_iptables_save,
     parse_nft,
 )
+from platforms.parsers.wan_egress import mark_wan
 
 PLATFORM = "linux"
 NFT_COMMAND = "nft list ruleset"
 IPTABLES_COMMAND = "iptables-save"
 SYSCTL_COMMAND = "sysctl net.netfilter.nf_conntrack_udp_timeout net.netfilter.nf_conntrack_udp_timeout_stream"
 ADDR_COMMAND = "ip -br addr"
+ROUTE_COMMAND = "ip -4 route show table all"
+_DEFAULT_ROUTE = re.compile(r"^default\b.*?\bdev (\S+)")
 TC_QDISC_COMMAND = "tc qdisc show"
 
 
@@ -118,25 +124,42 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
 
 
 def _fill_ports(facts: DeviceFacts, outputs: Mapping[str, str], wan: set[str]) -> None:
-    """Interfaces from ``ip -br addr``; WAN = masqueraded out of; shaping from tc."""
+    """Interfaces from ``ip -br addr``; WAN = masqueraded out of or a default route's egress; shaping from tc."""
     shaped = linux_tc.shaped_devices(outputs)
+    defaults = _default_route_devices(outputs.get(ROUTE_COMMAND, ""))
     for line in outputs.get(ADDR_COMMAND, "").splitlines():
         words = line.split()
         if len(words) < 2 or words[0] == "lo":
             continue
         name = words[0].split("@")[0]
+        is_wan = any(linux_firewall.interface_matches(name, pattern) for pattern in wan)
         has_v4 = any(re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", w) for w in words[2:])
         facts.ports.append(
             Port(
                 name=name,
                 mode="routed" if has_v4 else "unknown",
                 shutdown=words[1] == "DOWN",
-                is_wan=name in wan,
-                nat_side="outside" if name in wan else None,
+                is_wan=is_wan,
+                nat_side="outside" if is_wan else None,
                 shape_kbps=shaped.get(name),
                 evidence=line.strip(),
             )
         )
+        if name in defaults:
+            mark_wan(facts.ports[-1], f"a default route leaves here: {defaults[name]}")
+
+
+def _default_route_devices(text: str) -> dict[str, str]:
+    """Device -> the first ``default ... dev X`` line of ``ip route`` output naming it.
+
+    >>> _default_route_devices("default via 192.0.2.1 dev wwan0 table 200 metric 200\\n10.0.0.0/8 dev eth1")
+    {'wwan0': 'default via 192.0.2.1 dev wwan0 table 200 metric 200'}
+    """
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if match := _DEFAULT_ROUTE.match(line.strip()):
+            found.setdefault(match.group(1), line.strip())
+    return found
 
 
 def _fill_udp_timeout(facts: DeviceFacts, text: str) -> None:

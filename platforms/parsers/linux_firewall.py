@@ -239,13 +239,28 @@ def nat_enabled(ruleset: Ruleset | None) -> tuple[bool | None, str]:
 
 
 def wan_interfaces(ruleset: Ruleset | None) -> set[str]:
-    """Interfaces traffic is masqueraded/SNATed out of."""
+    """Interfaces traffic is masqueraded/SNATed out of, as written: a name, or a prefix pattern (iptables
+    ``ppp+``, nftables ``"ppp*"``); every member of an nftables set (``oifname { "eth0", "wwan0" }``, a dual-WAN
+    box masquerading out of both uplinks). A negated match (``oifname != "lan"``, ``! -o lan``) names none."""
     found: set[str] = set()
     for rule in ruleset.rules if ruleset else []:
         nat = re.search(r"\b(masquerade|snat)\b|-j (MASQUERADE|SNAT)\b", rule.text)
-        if nat and (match := re.search(r'oifname "?([^"\s]+)"?|-o (\S+)', rule.text)):
-            found.add(match.group(1) or match.group(2))
+        match = re.search(r'(?<!! )-o (\S+)|oifname (?:"?([^"\s{!]+)"?|\{([^}]*)\})', rule.text)
+        if nat and match:
+            names = match.group(3).split(",") if match.group(3) else [match.group(1) or match.group(2)]
+            found.update(n.strip().strip('"') for n in names if n.strip().strip('"'))
     return found
+
+
+def interface_matches(name: str, pattern: str) -> bool:
+    """Whether interface ``name`` is one ``pattern`` names (``ppp+`` / ``ppp*`` is every name starting ppp).
+
+    >>> [interface_matches(n, "ppp+") for n in ("ppp0", "eth0")], interface_matches("wwan0", "wwan0")
+    ([True, False], True)
+    """
+    if pattern[-1:] in ("+", "*"):
+        return name.startswith(pattern[:-1])
+    return name == pattern
 
 
 def dscp_remarks(ruleset: Ruleset | None) -> list[str]:

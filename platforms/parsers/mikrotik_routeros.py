@@ -25,6 +25,7 @@ from platforms.parsers.routeros_export import (
     looks_like_routeros,
     routeros_version,
 )
+from platforms.parsers.wan_egress import mark_wan, ports_holding
 
 PLATFORM = "mikrotik_routeros"
 CONFIG_COMMANDS = UNIT.config_outputs
@@ -145,7 +146,28 @@ def _fill_ports(facts: DeviceFacts, commands: list[RosCommand]) -> None:
     for name in sorted(wan - {""}):
         port = ports.setdefault(name, Port(name=name))
         port.is_wan, port.nat_side, port.mode = True, "outside", "routed"
+    _mark_wan_egress(commands, ports)
     facts.ports = list(ports.values())
+
+
+def _mark_wan_egress(commands: list[RosCommand], ports: dict[str, Port]) -> None:
+    """Interfaces a default route leaves by (any ``distance``: a floating backup at 2 is still a provider link) face
+    a provider, listed in the WAN interface list or not.
+
+    A masquerade's ``out-interface`` alone is not taken for a WAN: RouterOS exports masquerade towards server and
+    hairpin segments too (an aggregation router's ``out-interface=vlan12-Servers``)."""
+    addresses = [(c.get("interface"), c.get("address")) for c in in_menu(commands, "ip address")]
+    egress: list[tuple[str, str]] = []
+    for route in in_menu(commands, "ip route"):
+        if route.get("dst-address", "0.0.0.0/0") != "0.0.0.0/0":
+            continue
+        for gateway in filter(None, route.get("gateway").split(",")):
+            hop, _, via = gateway.partition("%")  # 192.0.2.1%ether2: the hop and the interface it is reached by
+            names = [via] if via else ports_holding(hop, addresses) or ([hop] if hop[:1].isalpha() else [])
+            egress += [(name, route.source) for name in names]
+    for name, line in egress:
+        port = ports.setdefault(name, Port(name=name, mode="routed"))
+        mark_wan(port, f"a default route leaves here: {line}", nat_outside=True)
 
 
 def _tagged(port: Port, vlan: int, is_voice: bool, line: str) -> None:

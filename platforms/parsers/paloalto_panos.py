@@ -29,6 +29,7 @@ from platforms.parsers.panos_setformat import (
     text_to_set_lines,
 )
 from platforms.parsers.panos_xml import Element, entries, line_of, load_config, looks_like_panos, members, text_of
+from platforms.parsers.wan_egress import mark_wan, ports_holding
 
 PLATFORM = "paloalto_panos"
 CONFIG_COMMANDS = UNIT.config_outputs
@@ -75,6 +76,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.vendor_os_version = f"PAN-OS {version}" if version else None
     facts.hostname = facts.hostname or status_field(outputs.get("show system info", ""), "hostname")
     _fill_interfaces(facts, device, vsys)
+    _mark_default_route_egress(facts, device)
     _fill_qos(facts, device, vsys)
     facts.firewall_rules = panos_policy.firewall_rules(config, vsys, facts.parse_warnings)
     for rule in facts.firewall_rules:
@@ -112,6 +114,33 @@ def _fill_interfaces(facts: DeviceFacts, device: Element | None, vsys: Element |
             tag = text_of(node, "tag")
             if tag.isdecimal() and 1 <= int(tag) <= 4094 and all(v.id != int(tag) for v in facts.vlans):
                 facts.vlans.append(Vlan(id=int(tag), name=name))
+
+
+# Static routes of the legacy virtual routers and of advanced routing's logical routers.
+STATIC_ROUTES = (
+    "network/virtual-router/entry/routing-table/ip/static-route",
+    "network/logical-router/entry/vrf/entry/routing-table/ip/static-route",
+)
+
+
+def _mark_default_route_egress(facts: DeviceFacts, device: Element | None) -> None:
+    """The interfaces default routes leave by face a provider, whatever their zone is called (a second ISP's
+    ``lte`` zone, a floating default at metric 200)."""
+    ports = {p.name: p for p in facts.ports}
+    addresses = [
+        (name, ip.get("name", ""))
+        for eth in entries(device, "network/interface/ethernet")
+        for node in [eth, *entries(eth, "layer3/units")]
+        if (name := node.get("name", ""))
+        for ip in [*entries(node, "layer3/ip"), *entries(node, "ip")]
+    ]
+    for route in (r for path in STATIC_ROUTES for r in entries(device, path)):
+        if text_of(route, "destination") != "0.0.0.0/0":
+            continue
+        hop = text_of(route, "nexthop/ip-address")
+        names = [text_of(route, "interface")] if text_of(route, "interface") else ports_holding(hop, addresses)
+        for port in (ports[n] for n in names if n in ports):
+            mark_wan(port, f"a default route leaves here: {line_of(route)}", nat_outside=True)
 
 
 def _fill_qos(facts: DeviceFacts, device: Element | None, vsys: Element | None) -> None:
