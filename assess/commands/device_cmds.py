@@ -93,17 +93,32 @@ def facts_table(facts: DeviceFacts) -> Table:
         ("voice VLANs", facts.voice_vlans),
         ("voice ports", len(facts.voice_ports)),
         ("QoS-trusting ports", len(facts.qos_trust_ports)),
-        ("priority classes", ", ".join(facts.priority_classes) or "-"),
+        ("priority classes", facts.priority_classes),
         ("EF in strict priority", facts.ef_priority),
-        ("RTP UDP ranges permitted", facts.rtp_udp_ranges),
+        ("RTP UDP ranges permitted", [f"{lo}-{hi}" for lo, hi in facts.rtp_udp_ranges]),
         ("SIP ports open", facts.sip_ports_open),
         ("UDP timeout (s)", facts.udp_timeout_s),
         ("NAT", facts.nat_enabled),
-        ("PoE budget / used (W)", f"{facts.poe_budget_w} / {facts.poe_used_w}"),
+        ("PoE budget / used (W)", f"{shown(facts.poe_budget_w)} / {shown(facts.poe_used_w)}"),
     ]
     for key, value in rows:
-        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(value))
+        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(shown(value)))
     return table
+
+
+def shown(value: object) -> str:
+    """A fact as a consultant reads it: yes/no, a comma list, "none", "not seen" (not Python's reprs).
+
+    >>> shown(None), shown(True), shown([]), shown([110, 120]), shown("10000-20000")
+    ('not seen', 'yes', 'none', '110, 120', '10000-20000')
+    """
+    if value is None:
+        return "not seen"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
 
 
 def findings_table(findings: list[Finding]) -> Table:

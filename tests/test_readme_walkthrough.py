@@ -1,0 +1,88 @@
+"""What a consultant meets following README.md: its links and paths, the Quick start, the first screens.
+
+Each test is one thing found by following the README on a fresh clone.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from assess.cli import app
+
+ROOT = Path(__file__).parents[1]
+SAMPLES = ROOT / "samples"
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+# a path in backticks that starts at a folder of this repository, e.g. `core/emodel.py` or `deploy/`
+TOP_DIRS = sorted(p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith("."))
+REPO_PATH = re.compile(rf"`((?:{'|'.join(map(re.escape, TOP_DIRS))})/[\w./-]*)`")
+# paths the docs name on purpose though they are not files: (doc, path) -> why
+NOT_FILES = {
+    ("mutation.md", "assess/emodel.py"): "history: the module's path when that mutation run was made",
+    ("mutation.md", "collectors/redact.py"): "history: the module's path when that mutation run was made",
+    ("reflector-protocol.md", "reflector/nat_handlers.py"): "an example name for a module to write",
+}
+runner = CliRunner()
+
+
+def _exists(text_path: str, doc: Path) -> bool:
+    path = text_path.split("#")[0]
+    candidates = [doc.parent / path, ROOT / path, ROOT / f"{path}.py"]  # `checks/qos`: a module by its path
+    # `core/voice_qos.ef_queue`: a function named by its module's path
+    module, _, _function = path.rpartition(".")
+    candidates.append(ROOT / f"{module}.py")
+    return any(c.exists() for c in candidates)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_link_and_repository_path_in_the_docs_exists(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    links = [u for u in MARKDOWN_LINK.findall(text) if not re.match(r"[a-z]+:|#", u)]
+    paths = [p for p in REPO_PATH.findall(text) if (doc.name, p) not in NOT_FILES]
+    missing = sorted({p for p in [*links, *paths] if not _exists(p, doc)})
+    assert missing == []
+
+
+def test_the_readme_points_at_no_file_outside_the_repository() -> None:
+    # README named `../shared/CONTRACT.md`, which a clone of the repository does not have
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    outside = [p for p in re.findall(r"`([^`\s]+\.md)`", text) if not (ROOT / p).resolve().is_relative_to(ROOT)]
+    assert outside == []
+
+
+def test_quick_start_exports_the_password_variable_the_init_template_names(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    exported = set(re.findall(r"export (\w+)=", quick_start))
+    plan = tmp_path / "plan.yaml"
+    assert runner.invoke(app, ["init", str(plan)]).exit_code == 0
+    named = {d["credentials"].get("password_env") for s in yaml.safe_load(plan.read_text())["sites"]
+             for d in s["devices"]}
+    assert exported and exported <= named, (exported, named)
+
+
+def test_facts_table_reads_as_words_not_python_values() -> None:
+    run = runner.invoke(app, ["facts", str(SAMPLES / "evidence" / "warehouse" / "wh-rtr1")])
+    assert run.exit_code == 0, run.output
+    for python_value in ("None", "True", "False", "[]", "[("):
+        assert python_value not in run.stdout
+    # samples/evidence/hq/hq-rtr1/show_running-config.txt: "permit udp 203.0.113.0 0.0.0.255 ... range 10000 20000"
+    hq = runner.invoke(app, ["facts", str(SAMPLES / "evidence" / "hq" / "hq-rtr1")])
+    assert re.search(r"RTP UDP ranges permitted\s*│\s*10000-20000\s", hq.stdout), hq.stdout
+
+
+def test_survey_says_on_the_terminal_why_a_device_was_not_assessed(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "evidence", evidence)
+    shutil.rmtree(evidence / "hq" / "hq-sw1")
+    out = tmp_path / "out"
+    run = runner.invoke(app, ["survey", str(SAMPLES / "plan.yaml"), "--offline", str(evidence), "--out", str(out),
+                              "--format", "json"], env={"COLUMNS": "200"})
+    assert run.exit_code == 0, run.output
+    assert re.search(r"hq: not assessed: device hq-sw1: no saved evidence at \S*hq-sw1", run.stderr), run.stderr
