@@ -86,3 +86,18 @@ def test_survey_says_on_the_terminal_why_a_device_was_not_assessed(tmp_path: Pat
                               "--format", "json"], env={"COLUMNS": "200"})
     assert run.exit_code == 0, run.output
     assert re.search(r"hq: not assessed: device hq-sw1: no saved evidence at \S*hq-sw1", run.stderr), run.stderr
+
+
+def test_pcap_table_shows_every_figure_whole_on_80_columns(tmp_path: Path) -> None:
+    from tests.pcapgen import sample_call_frames, write_capture
+
+    capture = write_capture(tmp_path / "call.pcap", sample_call_frames())
+    env = {"COLUMNS": "80"}
+    figures = runner.invoke(app, ["pcap", str(capture), "--json"], env=env)
+    table = runner.invoke(app, ["pcap", str(capture)], env=env)
+    assert figures.exit_code == 0 and table.exit_code == 0, table.output
+    assert "…" not in table.stderr  # before: "0xa…", "127…", "4.…" in every row
+    for stream in yaml.safe_load(figures.stdout)["streams"]:
+        # each stream's MOS and jitter as printed (2 and 3 decimals), and its addresses, whole
+        assert f"{stream['mos']:.2f}" in table.stderr and f"{stream['jitter_ms']:.3f}" in table.stderr
+        assert stream["src"] in table.stderr and stream["dst"] in table.stderr
