@@ -101,3 +101,16 @@ def test_pcap_table_shows_every_figure_whole_on_80_columns(tmp_path: Path) -> No
         # each stream's MOS and jitter as printed (2 and 3 decimals), and its addresses, whole
         assert f"{stream['mos']:.2f}" in table.stderr and f"{stream['jitter_ms']:.3f}" in table.stderr
         assert stream["src"] in table.stderr and stream["dst"] in table.stderr
+
+
+def test_probe_summary_reads_as_words_not_python_values() -> None:
+    # `assess probe nat` printed "hairpinning None", `probe sip-alg` "SIP ALG detected False": no echo here (nothing
+    # listens on these loopback ports), so the probe measures nothing and says so
+    from tests.traversal_servers import free_port_pair_tcp_udp
+
+    port, alt = free_port_pair_tcp_udp()
+    run = runner.invoke(app, ["probe", "sip-alg", f"127.0.0.1:{port}", "--alt-port", str(alt), "--timeout", "0.5"])
+    assert run.exit_code == 1, run.output
+    assert re.search(r"^SIP ALG detected\s+not measured$", run.stdout, re.MULTILINE), run.stdout
+    for python_value in ("None", "True", "False"):
+        assert python_value not in run.stdout

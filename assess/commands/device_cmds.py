@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from assess import startup_gc
-from assess.console import plain_json, print_json, safe_text
+from assess.console import plain_json, print_json, safe_text, shown
 from core.errors import UserError
 from core.gc_tuning import fewer_collections
 from core.models.facts import DeviceFacts
@@ -104,21 +104,6 @@ def facts_table(facts: DeviceFacts) -> Table:
     for key, value in rows:
         table.add_row(key, str(value) if key == "SIP ALG" else safe_text(shown(value)))
     return table
-
-
-def shown(value: object) -> str:
-    """A fact as a consultant reads it: yes/no, a comma list, "none", "not seen" (not Python's reprs).
-
-    >>> shown(None), shown(True), shown([]), shown([110, 120]), shown("10000-20000")
-    ('not seen', 'yes', 'none', '110, 120', '10000-20000')
-    """
-    if value is None:
-        return "not seen"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
 
 
 def findings_table(findings: list[Finding]) -> Table:
