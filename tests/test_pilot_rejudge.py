@@ -71,3 +71,20 @@ def test_report_with_a_store_keeps_the_surveys_bandwidth_findings(surveys: tuple
     assert run.returncode == 0, run.stderr
     assert "judged on the pilot monitoring" in run.stderr
     assert {s: _findings(out, s, NOT_PILOT_RULES) for s in SITES} == before
+
+
+def test_with_the_pilot_a_site_missing_a_device_keeps_it_in_its_verdict_and_coverage(tmp_path: Path) -> None:
+    # before: re-scored without the missing device, and with the survey's coverage left beside the new reason
+    evidence = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "evidence", evidence)
+    shutil.rmtree(evidence / "hq" / "hq-sw1")
+    opts = SurveyOptions(out_dir=tmp_path / "out", offline_evidence=evidence, formats=("json",),
+                         monitor_store=SAMPLES / "monitor" / "monitor.sqlite")
+    run_survey(load_plan(SAMPLES / "plan.yaml"), opts)
+    hq = json.loads((tmp_path / "out" / "hq" / "results.json").read_text(encoding="utf-8"))
+    assert hq["verdict"] == "INCOMPLETE" and "device hq-sw1 not collected" in hq["verdict_reason"]
+    assert hq["coverage"]["devices_without_evidence"] == ["hq-sw1"]
+    covered = hq["coverage"]
+    findings = [f for f in hq["findings"] if f["status"] != "n/a"]
+    assert covered["applicable"] == len(findings)
+    assert covered["evidenced"] == sum(1 for f in findings if f["status"] != "unknown")
