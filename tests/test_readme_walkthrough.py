@@ -114,3 +114,14 @@ def test_probe_summary_reads_as_words_not_python_values() -> None:
     assert re.search(r"^SIP ALG detected\s+not measured$", run.stdout, re.MULTILINE), run.stdout
     for python_value in ("None", "True", "False"):
         assert python_value not in run.stdout
+
+
+def test_readme_gives_the_sample_pilot_store_its_recorded_length() -> None:
+    # README said "a one-hour store"; samples/monitor/README.md says 14 minutes. Read the store with sqlite itself.
+    import sqlite3
+
+    with sqlite3.connect(f"file:{SAMPLES / 'monitor' / 'monitor.sqlite'}?mode=ro", uri=True) as db:
+        first, last = db.execute("SELECT min(started_at), max(ended_at) FROM samples").fetchone()
+    minutes = round((last - first) / 60)
+    said = re.search(r"from a (\d+)-minute store recorded on the lab", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert said is not None and int(said.group(1)) == minutes, minutes
