@@ -103,7 +103,9 @@ class NatBindingLifetime(LinkRule):
         evidence = f"binding lifetime {life:.0f} s; plan {what} {need} s; RFC 4787 minimum {RFC4787_MIN_BINDING_S} s"
         if nat.binding_lifetime_at_least and life < max(need, RFC4787_MIN_BINDING_S):
             # No binding expired before the probe's cap: the lifetime is at least `life`, not `life`.
-            yield unknown(f"binding lifetime over {life:.0f} s (probe cap): raise the cap to compare", evidence)
+            cap = max(need, RFC4787_MIN_BINDING_S)
+            yield unknown(f"binding lifetime over {life:.0f} s (probe cap): measure up to {cap} s with "
+                          f"`assess probe nat HOST --lifetime-cap {cap}`", evidence)
         elif life < need:
             yield Outcome(Status.FAIL, f"binding lifetime {life:.0f} s < {what} {need} s", evidence)
         elif life < RFC4787_MIN_BINDING_S:
