@@ -131,9 +131,16 @@ def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> N
         record, problem = device_record(collection, hints.get(collection.device))
         evidence.devices.append(record)
         if problem:
-            where = f" ({collection.host})" if collection.host else ""
-            fix = f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
+            fix = device_fix(collection, offline / site.name if offline is not None else None)
             evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem, to_finish=fix))
+
+
+def device_fix(collection: DeviceCollection, offline_site: Path | None) -> str:
+    """What finishes a device that gave no facts: collect it again, or (offline) save its outputs."""
+    if offline_site is not None:  # --offline re-reads the saved evidence: there is nothing to resume
+        return f"save {collection.device}'s outputs in {offline_site / collection.device}, then run the survey again"
+    where = f" ({collection.host})" if collection.host else ""
+    return f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
 
 
 def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:

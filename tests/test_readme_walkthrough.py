@@ -86,6 +86,9 @@ def test_survey_says_on_the_terminal_why_a_device_was_not_assessed(tmp_path: Pat
                               "--format", "json"], env={"COLUMNS": "200"})
     assert run.exit_code == 0, run.output
     assert re.search(r"hq: not assessed: device hq-sw1: no saved evidence at \S*hq-sw1", run.stderr), run.stderr
+    # offline, the way to finish is to save the outputs, not --resume (which re-collects nothing from a folder)
+    (gap,) = yaml.safe_load((out / "hq" / "results.json").read_text(encoding="utf-8"))["not_assessed"]
+    assert gap["to_finish"] == f"save hq-sw1's outputs in {evidence / 'hq' / 'hq-sw1'}, then run the survey again"
 
 
 def test_pcap_table_shows_every_figure_whole_on_80_columns(tmp_path: Path) -> None:
