@@ -145,7 +145,8 @@ class SipAlgOnPath(LinkRule):
             yield unknown("SIP ALG probe not run (or not assessed) on this link")
             return
         changed = ", ".join(alg.rewritten + [f"+{a}" for a in alg.added] + [f"-{d}" for d in alg.dropped])
-        evidence = f"sip_alg_detected {alg.sip_alg_detected} over {alg.transport}; changed: {changed or 'nothing'}"
+        detected = "true" if alg.sip_alg_detected else "false"  # as in the probe's JSON (VQ314 writes it so too)
+        evidence = f"sip_alg_detected {detected} over {alg.transport}; changed: {changed or 'nothing'}"
         if ctx.voice.sip_alg == "any":
             yield na("the plan accepts either ALG state", evidence)
         elif alg.sip_alg_detected and ctx.voice.sip_alg == "disabled":

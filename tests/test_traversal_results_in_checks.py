@@ -43,3 +43,11 @@ def test_a_capped_lifetime_says_which_command_measures_far_enough():
     (outcome,) = NatBindingLifetime().check_link(None, probes, SiteContext(site="s", voice=voice, probes=(probes,)))
     assert outcome.status == Status.UNKNOWN
     assert "`assess probe nat HOST --lifetime-cap 600`" in outcome.message
+
+
+def test_sip_alg_evidence_writes_the_probe_field_as_json_does():
+    # the site reports read "sip_alg_detected False over udp" (Python's spelling) beside "large_message_ok true"
+    alg = SipAlgResult(sip_alg_detected=False, assessed=True, transport="udp")
+    probes = LinkProbes(link="l", sip_alg=alg)
+    (outcome,) = SipAlgOnPath().check_link(None, probes, SiteContext(site="s", voice=Voice(), probes=(probes,)))
+    assert outcome.evidence == "sip_alg_detected false over udp; changed: nothing"
