@@ -128,3 +128,35 @@ def test_readme_gives_the_sample_pilot_store_its_recorded_length() -> None:
     minutes = round((last - first) / 60)
     said = re.search(r"from a (\d+)-minute store recorded on the lab", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert said is not None and int(said.group(1)) == minutes, minutes
+
+
+COMMAND_IN_TEXT = re.compile(r"assess (probe [\w-]+|[\w-]+)((?: +[^`|#\n]*?)?)(?=`|$|\s{2,}#|\|)")
+_helps: dict[tuple[str, ...], str] = {}
+
+
+def unknown_flags(lines: list[str]) -> list[str]:
+    """`--flags` written after `assess CMD` in ``lines`` that CMD's --help does not list."""
+    from assess.command_table import COMMANDS, PROBE_COMMANDS
+
+    found = []
+    for line in lines:
+        for match in COMMAND_IN_TEXT.finditer(line):
+            argv = tuple(match.group(1).split())
+            if argv[-1] not in (PROBE_COMMANDS if argv[0] == "probe" else COMMANDS):
+                continue
+            if argv not in _helps:
+                _helps[argv] = runner.invoke(app, [*argv, "--help"], env={"COLUMNS": "300"}).output
+            found += [f"{' '.join(argv)} {flag}: {line.strip()}"
+                      for flag in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", match.group(2)) if flag not in _helps[argv]]
+    return found
+
+
+def test_every_flag_the_docs_give_a_command_is_one_it_has() -> None:
+    lines = [line for doc in DOCS for line in doc.read_text(encoding="utf-8").splitlines()]
+    assert unknown_flags(lines) == []
+
+
+def test_a_mistyped_flag_in_the_docs_is_caught() -> None:
+    assert unknown_flags(["    assess survey plan.yaml --ofline saved/  # re-audit"]) == [
+        "survey --ofline: assess survey plan.yaml --ofline saved/  # re-audit"]
+    assert unknown_flags(["    assess survey plan.yaml --offline saved/  # re-audit"]) == []
