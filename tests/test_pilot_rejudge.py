@@ -88,3 +88,16 @@ def test_with_the_pilot_a_site_missing_a_device_keeps_it_in_its_verdict_and_cove
     findings = [f for f in hq["findings"] if f["status"] != "n/a"]
     assert covered["applicable"] == len(findings)
     assert covered["evidenced"] == sum(1 for f in findings if f["status"] != "unknown")
+
+
+def test_report_refusing_an_option_leaves_the_results_as_they_were(surveys: tuple[Path, Path], tmp_path: Path) -> None:
+    without, _ = surveys
+    out = tmp_path / "acme"
+    shutil.copytree(without, out)
+    shutil.copy(SAMPLES / "monitor" / "monitor.sqlite", out / "monitor.sqlite")
+    before = {s: (out / s / "results.json").read_bytes() for s in SITES}
+    run = subprocess.run([sys.executable, "-m", "assess", "report", str(out), "--page-size", "A5"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "page size 'A5'" in run.stderr, run.stderr
+    assert "judged on the pilot" not in run.stderr  # before: results.json rewritten, then the page size refused
+    assert {s: (out / s / "results.json").read_bytes() for s in SITES} == before
