@@ -13,6 +13,7 @@ from typer.main import get_group
 
 from assess import __version__, startup_gc
 from assess.command_table import COMMANDS, PROBE_COMMANDS, CommandEntry
+from assess.help_text import reflowed
 from assess.plain_params import plain_params, use_plain_params
 from assess.pydantic_plugins import disable_plugins
 from core.errors import UserError
@@ -32,7 +33,9 @@ def load_command(module: str, name: str) -> Any:
     import_without_version_lookup()  # netutils without its __init__'s metadata lookup (assess/netutils_version.py)
     importlib.import_module(module).register(holder)
     use_plain_params(holder)
-    return get_group(holder).commands[name]
+    command = get_group(holder).commands[name]
+    command.help = reflowed(command.help)
+    return command
 
 
 class LazyCommandGroup(TyperGroup):

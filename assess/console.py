@@ -31,6 +31,21 @@ def __getattr__(name: str) -> object:
 _UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 
 
+def shown(value: object, missing: str = "not seen") -> str:
+    """A value as a consultant reads it: yes/no, a comma list, "none", ``missing`` (not Python's reprs).
+
+    >>> shown(None), shown(True), shown([]), shown([110, 120]), shown("10000-20000"), shown(None, "not measured")
+    ('not seen', 'yes', 'none', '110, 120', '10000-20000', 'not measured')
+    """
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
 def neutralise(value: object) -> str:
     """``value`` as text with control characters (ESC among them) shown as ``\\xNN``: for plain output."""
     return re.sub(_UNSAFE, _escaped, str(value))

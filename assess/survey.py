@@ -22,7 +22,13 @@ from assess.report import build_portfolio, render_portfolio
 from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
 from assess.scoring import score_site
-from assess.scoring_config import default_scoring_config, profile_sources, thresholds_for_profile, with_overrides
+from assess.scoring_config import (
+    ScoringConfig,
+    default_scoring_config,
+    profile_sources,
+    thresholds_for_profile,
+    with_overrides,
+)
 from assess.site_probes import far_ends_checked_meanwhile, probe_site_links
 from checks.base import SiteContext
 from checks.engine import run_rules
@@ -125,9 +131,16 @@ def gather_devices(site: Site, evidence: SiteEvidence, opts: SurveyOptions) -> N
         record, problem = device_record(collection, hints.get(collection.device))
         evidence.devices.append(record)
         if problem:
-            where = f" ({collection.host})" if collection.host else ""
-            fix = f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
+            fix = device_fix(collection, offline / site.name if offline is not None else None)
             evidence.not_assessed.append(NotAssessed(item=f"device {collection.device}", reason=problem, to_finish=fix))
+
+
+def device_fix(collection: DeviceCollection, offline_site: Path | None) -> str:
+    """What finishes a device that gave no facts: collect it again, or (offline) save its outputs."""
+    if offline_site is not None:  # --offline re-reads the saved evidence: there is nothing to resume
+        return f"save {collection.device}'s outputs in {offline_site / collection.device}, then run the survey again"
+    where = f" ({collection.host})" if collection.host else ""
+    return f"fix what stopped the collection from {collection.device}{where}, then run the survey with --resume"
 
 
 def gather_links(plan: Plan, site: Site, evidence: SiteEvidence, opts: SurveyOptions, notify: Notify) -> None:
@@ -192,12 +205,17 @@ def context_for(plan: Plan, evidence: SiteEvidence) -> SiteContext:
     )
 
 
+def scoring_config(plan: Plan) -> ScoringConfig:
+    """The default scoring with the plan's changes."""
+    return with_overrides(default_scoring_config(), plan.scoring)
+
+
 def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
     """Run the site's rule set on every site (each sees the others, for drift) and score it."""
     contexts = [context_for(plan, ev) for ev in gathered]
     results: list[SiteResult] = []
     now = datetime.now(UTC)
-    config = with_overrides(default_scoring_config(), plan.scoring)
+    config = scoring_config(plan)
     for ev, ctx in zip(gathered, contexts, strict=True):
         others = tuple(c for c in contexts if c is not ctx)
         ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
@@ -288,7 +306,7 @@ def run_survey(plan: Plan, opts: SurveyOptions, notify: Notify | None = None) ->
         gather_captures(site, evidence, opts)
         gathered.append(evidence)
     say("checking and scoring")
-    results = apply_store(judge(plan, gathered), opts.monitor_store or opts.out_dir / STORE_NAME)
+    results = apply_store(judge(plan, gathered), opts.monitor_store or opts.out_dir / STORE_NAME, scoring_config(plan))
     outcome = write_reports(plan, results, opts, say)
     phases = {ev.site.name: ev.probe_phase for ev in gathered if ev.probe_phase is not None}
     return dataclasses.replace(outcome, probe_phases=phases)

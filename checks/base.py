@@ -77,6 +77,7 @@ class Rule:
     remediation: ClassVar[str]  # what to do, in words; device commands come from the platform templates
     platforms: ClassVar[tuple[str, ...]] = ()
     since: ClassVar[str] = "0.1.0"
+    reads_pilot: ClassVar[bool] = False  # judged on `assess monitor`'s series when there is one
 
     def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
         """Yield one outcome per subject judged."""

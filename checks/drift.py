@@ -171,7 +171,8 @@ class _DriftRule(SiteRule):
         else:
             differ = [f"{site}: {s.value!r}" for site, s in sorted(others.items()) if s.value != mine.value]
             plan = f" (plan: {planned!r})" if planned is not None else ""
-            text = f"{self.aspect} differs: here {mine.value!r}; {', '.join(differ) or 'no other site agrees'}{plan}"
+            others_say = ", ".join(differ) or "the same at every other site"  # all differ from the plan alike
+            text = f"{self.aspect} differs: here {mine.value!r}; {others_say}{plan}"
             yield Outcome(Status.WARN, text, evidence, compared=compared)
 
 

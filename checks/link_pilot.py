@@ -39,6 +39,7 @@ class PilotIntervalsWithinTargets(LinkRule):
     title = "Pilot intervals within the targets"
     severity = Severity.HIGH
     category = Category.LINK_QUALITY
+    reads_pilot = True
     rationale = "A link that misses the targets in a share of the day's intervals fails calls every day."
     remediation = (
         "Find what loads the link in the busy hour (backups, updates, video) and give voice a "

@@ -69,6 +69,8 @@ def judged_busy_hour(probes: LinkProbes) -> HourProfile | None:
 class _RtpRule(LinkRule):
     """A link rule that needs the RTP probe; with pilot monitoring it judges the busy hour instead."""
 
+    reads_pilot = True
+
     def check_link(self, link: Link | None, probes: LinkProbes, ctx: SiteContext) -> Iterator[Outcome]:
         busy = judged_busy_hour(probes)
         outcome = self.judge_busy_hour(busy, ctx) if busy is not None else None

@@ -103,7 +103,9 @@ class NatBindingLifetime(LinkRule):
         evidence = f"binding lifetime {life:.0f} s; plan {what} {need} s; RFC 4787 minimum {RFC4787_MIN_BINDING_S} s"
         if nat.binding_lifetime_at_least and life < max(need, RFC4787_MIN_BINDING_S):
             # No binding expired before the probe's cap: the lifetime is at least `life`, not `life`.
-            yield unknown(f"binding lifetime over {life:.0f} s (probe cap): raise the cap to compare", evidence)
+            cap = max(need, RFC4787_MIN_BINDING_S)
+            yield unknown(f"binding lifetime over {life:.0f} s (probe cap): measure up to {cap} s with "
+                          f"`assess probe nat HOST --lifetime-cap {cap}`", evidence)
         elif life < need:
             yield Outcome(Status.FAIL, f"binding lifetime {life:.0f} s < {what} {need} s", evidence)
         elif life < RFC4787_MIN_BINDING_S:
@@ -143,7 +145,8 @@ class SipAlgOnPath(LinkRule):
             yield unknown("SIP ALG probe not run (or not assessed) on this link")
             return
         changed = ", ".join(alg.rewritten + [f"+{a}" for a in alg.added] + [f"-{d}" for d in alg.dropped])
-        evidence = f"sip_alg_detected {alg.sip_alg_detected} over {alg.transport}; changed: {changed or 'nothing'}"
+        detected = "true" if alg.sip_alg_detected else "false"  # as in the probe's JSON (VQ314 writes it so too)
+        evidence = f"sip_alg_detected {detected} over {alg.transport}; changed: {changed or 'nothing'}"
         if ctx.voice.sip_alg == "any":
             yield na("the plan accepts either ALG state", evidence)
         elif alg.sip_alg_detected and ctx.voice.sip_alg == "disabled":

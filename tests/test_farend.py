@@ -165,3 +165,13 @@ def test_check_names_every_service_that_does_not_answer() -> None:
     found = check_farend("127.0.0.1", ports, SECRET, timeout_s=0.6)
     assert [(s.service, s.target) for s in found.dead] == [
         (name, f"127.0.0.1:{getattr(ports, name)}") for name in ("reflector", "iperf3", "stun", "stamp")]
+
+
+def test_check_without_a_secret_says_the_far_end_may_want_one(farend: Running) -> None:
+    # README walkthrough: `assess farend --check HOST` without ASSESS_SECRET listed three dead services and no why
+    done = _assess(["farend", "--check", f"127.0.0.1:{farend.ports['reflector']}", *farend.port_args()[1:]], None)
+    assert done.returncode == 1
+    assert "no secret given" in done.stderr and "ASSESS_SECRET" in done.stderr, done.stderr
+    with_secret = _assess(["farend", "--check", f"127.0.0.1:{farend.ports['reflector']}", *farend.port_args()[1:],
+                           "--iperf3-port=1"], SECRET)
+    assert with_secret.returncode == 1 and "no secret given" not in with_secret.stderr

@@ -43,3 +43,13 @@ def test_the_plans_alg_intent_beats_a_majority_of_sites_that_left_it_on() -> Non
     contexts = with_peers([site("hq", "disabled", 900), site("branch", "enabled", 900), site("wh", "enabled", 900)])
     statuses = {c.site: run_rules([SipAlgDrift], c)[0].status for c in contexts}
     assert statuses == {"hq": Status.PASS, "branch": Status.WARN, "wh": Status.WARN}
+
+
+def test_sites_that_agree_with_each_other_but_not_the_plan_are_not_told_no_other_site_agrees() -> None:
+    # the lab demo's portfolio: every site 'enabled' against a plan of 'disabled' read "no other site agrees"
+    plan = Voice(sip_alg="disabled")
+    contexts = with_peers([site(n, "enabled", 900, plan) for n in ("hq", "branch", "wh")])
+    for found in (run_rules([SipAlgDrift], c)[0] for c in contexts):
+        assert found.status == Status.WARN
+        assert "no other site agrees" not in found.message
+        assert "the same at every other site" in found.message and "(plan: 'disabled')" in found.message

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from assess import startup_gc
-from assess.console import plain_json, print_json, safe_text
+from assess.console import plain_json, print_json, safe_text, shown
 from core.errors import UserError
 from core.gc_tuning import fewer_collections
 from core.models.facts import DeviceFacts
@@ -93,16 +93,16 @@ def facts_table(facts: DeviceFacts) -> Table:
         ("voice VLANs", facts.voice_vlans),
         ("voice ports", len(facts.voice_ports)),
         ("QoS-trusting ports", len(facts.qos_trust_ports)),
-        ("priority classes", ", ".join(facts.priority_classes) or "-"),
+        ("priority classes", facts.priority_classes),
         ("EF in strict priority", facts.ef_priority),
-        ("RTP UDP ranges permitted", facts.rtp_udp_ranges),
+        ("RTP UDP ranges permitted", [f"{lo}-{hi}" for lo, hi in facts.rtp_udp_ranges]),
         ("SIP ports open", facts.sip_ports_open),
         ("UDP timeout (s)", facts.udp_timeout_s),
         ("NAT", facts.nat_enabled),
-        ("PoE budget / used (W)", f"{facts.poe_budget_w} / {facts.poe_used_w}"),
+        ("PoE budget / used (W)", f"{shown(facts.poe_budget_w)} / {shown(facts.poe_used_w)}"),
     ]
     for key, value in rows:
-        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(value))
+        table.add_row(key, str(value) if key == "SIP ALG" else safe_text(shown(value)))
     return table
 
 

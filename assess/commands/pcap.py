@@ -23,24 +23,31 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def _show(result: PcapResult) -> None:
-    from rich.table import Table  # rich only for the table: `--json` does without it
+    from rich import box  # rich only for the table: `--json` does without it
+    from rich.table import Table
 
     from assess.console import err_console
 
-    table = Table(title=safe_text(f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s)"))
-    for col in ("SSRC", "from", "to", "payload", "pkts", "lost", "loss %", "dup", "ooo", "jitter ms", "max jit", "MOS"):
-        table.add_column(col, justify="right" if col not in ("SSRC", "from", "to", "payload") else "left")
+    # Figures never wrap or shorten, addresses and codecs fold: boxed and padded, on 80 columns every cell was
+    # cut to "0xa…", "127…", "4.…" (the MOS and jitter themselves unreadable).
+    title = f"RTP streams in {result.file} ({result.frames} frames, {result.duration_s:.1f} s; jitter in ms)"
+    table = Table(title=safe_text(title), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=0)
+    table.add_column("SSRC, from, to", overflow="fold", min_width=len("255.255.255.255:65535"))
+    table.add_column("payload", overflow="fold", max_width=len("telephone"))
+    for col in ("pkts", "lost", "loss %", "dup", "ooo", "jitter", "max", "MOS"):
+        table.add_column(col, justify="right", no_wrap=True)
     for s in result.streams:
         table.add_row(
-            *(safe_text(v) for v in (s.ssrc, s.src, s.dst, s.payload)), str(s.packets), str(s.lost),
+            safe_text(f"{s.ssrc}\n{s.src}\n{s.dst}"), safe_text(s.payload), str(s.packets), str(s.lost),
             _fmt(s.loss_pct), str(s.duplicates), str(s.out_of_order), _fmt(s.jitter_ms, 3),
             _fmt(s.max_jitter_ms, 3), _fmt(s.mos),
         )  # fmt: skip
     err_console.print(table)
     if result.calls:
-        calls = Table(title="SIP calls")
+        calls = Table(title="SIP calls", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("Call-ID", "from", "to", "responses", "setup ms", "streams"):
-            calls.add_column(col)
+            calls.add_column(col, overflow="fold")
         for c in result.calls:
             codes = " ".join(str(code) for code in c.responses)
             calls.add_row(*(safe_text(v) for v in (c.call_id, c.from_uri, c.to_uri, codes, _fmt(c.setup_time_ms, 0),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from assess.commands.probe_common import NOT_ASSESSED_EXIT
-from assess.console import err_console, neutralise, print_json, safe_text
+from assess.console import err_console, neutralise, print_json, safe_text, shown
 from collectors.probes.probe_runner import ProbeResult, unassessed_reason
 
 
@@ -16,7 +16,7 @@ def emit(result: ProbeResult, as_json: bool, summary: list[tuple[str, object]]) 
         print_json(result)
     else:
         for key, value in summary:
-            typer.echo(f"{key:<24} {neutralise(value)}")
+            typer.echo(f"{key:<24} {neutralise(shown(value, missing='not measured'))}")
     if reason is not None:
         err_console.print(f"[yellow]not assessed:[/] {safe_text(reason)}", soft_wrap=True)
         raise typer.Exit(NOT_ASSESSED_EXIT)

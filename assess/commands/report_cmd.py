@@ -38,11 +38,11 @@ def report(
     bad = [f for f in fmt if f not in FORMATS]
     if bad:
         raise UserError(f"unknown format {bad[0]!r}: choose pdf, html or json")
-    sites = _with_monitoring(results_dir, load_site_results(results_dir))
     saved = load_portfolio(results_dir)
+    size = check_page_size(page_size or (saved.page_size if saved else "A4"))  # before the pilot rewrites results
+    sites = _with_monitoring(results_dir, load_site_results(results_dir))
     company = company or (saved.company if saved else "") or "Customer"
     consultant = consultant if consultant is not None else (saved.consultant if saved else "")
-    size = check_page_size(page_size or (saved.page_size if saved else "A4"))
     previous = _previous(compare, sites) if compare else {}
     out_dir = ensure_out_dir(out or results_dir)
     written: list[Path] = []

@@ -93,6 +93,8 @@ def _summary(outcome: SurveyOutcome, out_dir: Path) -> None:
     for r in outcome.results:
         if r.verdict is Verdict.INCOMPLETE:
             err_console.print(f"{r.site}: {r.verdict_reason}")
+        for gap in r.not_assessed:  # why, here and now: the consultant may still be on site to fix it
+            err_console.print(f"{r.site}: not assessed: {safe_text(gap.item)}: {safe_text(gap.reason)}")
     err_console.print(f"reports and results in {out_dir}/ (portfolio.pdf, <site>/report.pdf, <site>/results.json)")
 
 

@@ -105,6 +105,9 @@ def _check(target: str, ports: FarendPorts, secret: str | None, only: list[str] 
     if found.dead:
         names = ", ".join(f"{s.service} ({s.target})" for s in found.dead)
         err_console.print(f"[bold red]far end {safe_text(host)}: not answering:[/] {safe_text(names)}", soft_wrap=True)
+        if secret is None and any(s.service != "iperf3" for s in found.dead):  # iperf3 alone takes no secret
+            err_console.print("no secret given: a far end started with one ignores unsigned requests; "
+                              "set ASSESS_SECRET (or --secret) to the far end's secret and check again", soft_wrap=True)
         raise typer.Exit(1)
 
 
