@@ -218,7 +218,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
     t = [s.t_s for s in rtp.timeline]
     with _theme():
-        fig = Figure(figsize=(6.8, 2.3))
+        fig = Figure(figsize=(6.8, 1.95))
         jit, loss = fig.subplots(2, 1, sharex=True)
         jit.plot(t, [s.jitter_up_ms for s in rtp.timeline], color=UP, lw=1.1, label="up (to far end)")
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
@@ -243,7 +243,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
 def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Histogram of round-trip times with the median and the RTT target."""
     with _theme():
-        fig = Figure(figsize=(3.3, 1.75))
+        fig = Figure(figsize=(3.3, 1.6))
         ax = fig.add_subplot()
         ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85, histtype="stepfilled")  # one path, not 30 bars
         ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
@@ -262,7 +262,7 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
     """Measured capacity each way, split into peak voice load and what is left."""
     voice = (bw.voice_load_kbps or 0) / 1000
     with _theme():
-        fig = Figure(figsize=(3.3, 1.75))
+        fig = Figure(figsize=(3.3, 1.6))
         ax = fig.add_subplot()
         dirs = ["up", "down"]
         caps = [bw.up_mbps, bw.down_mbps]
@@ -280,7 +280,8 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
             ax.text(i, cap, f"{cap:.1f} Mbit/s\n{pct:.0f} % free", ha="center", va="bottom", fontsize=7, color=INK)
         ax.set_ylim(0, max(caps) * 1.7 if max(caps) else 1)
         ax.set_ylabel("Mbit/s")
-        ax.legend(fontsize=6.5, loc="upper left")
-        ax.set_title(f"headroom target {min_headroom_pct:g} %", fontsize=7.5, color=MUTED, fontweight="normal")
+        # Above the axes, as the RTT chart's: inside, it sat on the label of the left bar.
+        ax.legend(fontsize=6.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2,
+                  title=f"headroom target {min_headroom_pct:g} %", title_fontsize=7, alignment="left")
         _style(ax)
         return _svg(fig)

@@ -59,7 +59,7 @@ def series_chart(s: PilotLinkSummary, th: Thresholds) -> str:
     ok = [p for p in s.series if p.status == "ok"]
     t = [_local(p.started_at, off) for p in ok]
     with _theme():
-        fig = Figure(figsize=(7.0, 3.5))
+        fig = Figure(figsize=(7.0, 2.6))
         loss, jit, rtt, mos = fig.subplots(4, 1, sharex=True, gridspec_kw={"hspace": 0.18})
         loss.plot(t, [p.loss_up_pct for p in ok], color=UP, lw=1.0, marker=".", ms=2.5, label="up (to far end)")
         loss.plot(t, [p.loss_down_pct for p in ok], color=DOWN, lw=1.0, marker=".", ms=2.5, label="down (return)")
