@@ -197,7 +197,7 @@ def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str
 def category_chart(categories: Sequence[CategoryScore]) -> str:
     """Horizontal bars: each category's score out of 100."""
     with _theme():
-        fig = Figure(figsize=(7.0, 0.26 * len(categories) + 0.45))
+        fig = Figure(figsize=(7.0, 0.21 * len(categories) + 0.42))
         ax = fig.add_subplot()
         names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
         scores = [c.score if c.assessed else 0 for c in categories][::-1]
@@ -218,7 +218,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
     t = [s.t_s for s in rtp.timeline]
     with _theme():
-        fig = Figure(figsize=(6.8, 1.95))
+        fig = Figure(figsize=(6.8, 1.8))
         jit, loss = fig.subplots(2, 1, sharex=True)
         jit.plot(t, [s.jitter_up_ms for s in rtp.timeline], color=UP, lw=1.1, label="up (to far end)")
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
@@ -243,7 +243,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
 def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Histogram of round-trip times with the median and the RTT target."""
     with _theme():
-        fig = Figure(figsize=(3.3, 1.6))
+        fig = Figure(figsize=(3.3, 1.5))
         ax = fig.add_subplot()
         ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85, histtype="stepfilled")  # one path, not 30 bars
         ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
@@ -262,7 +262,7 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
     """Measured capacity each way, split into peak voice load and what is left."""
     voice = (bw.voice_load_kbps or 0) / 1000
     with _theme():
-        fig = Figure(figsize=(3.3, 1.6))
+        fig = Figure(figsize=(3.3, 1.5))
         ax = fig.add_subplot()
         dirs = ["up", "down"]
         caps = [bw.up_mbps, bw.down_mbps]
@@ -282,6 +282,6 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
         ax.set_ylabel("Mbit/s")
         # Above the axes, as the RTT chart's: inside, it sat on the label of the left bar.
         ax.legend(fontsize=6.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2,
-                  title=f"headroom target {min_headroom_pct:g} %", title_fontsize=7, alignment="left")
+                  title=f"headroom target {min_headroom_pct:g} %", title_fontsize=7, alignment="left")  # fmt: skip
         _style(ax)
         return _svg(fig)
