@@ -214,6 +214,12 @@ def category_chart(categories: Sequence[CategoryScore]) -> str:
         return _svg(fig)
 
 
+def _room_above(ax: Axes, values: Sequence[float | None], target: float) -> None:
+    """The y axis from 0 to above the higher of the data and the target: a target at the top sat on the axes' edge."""
+    highest = max([target, *(v for v in values if v is not None)])
+    ax.set_ylim(0, highest * TOP_ROOM or 1.0)
+
+
 def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
     t = [s.t_s for s in rtp.timeline]
@@ -224,15 +230,13 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
         jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
         jit.set_ylabel("jitter (ms)")
-        # Room above the higher of the data and the target: a target at the top would sit on the axes' edge.
-        jitters = [j for s in rtp.timeline for j in (s.jitter_up_ms, s.jitter_down_ms) if j is not None]
-        highest = max([thresholds.jitter_ms, *jitters])
-        jit.set_ylim(0, highest * TOP_ROOM or 1.0)
+        _room_above(jit, [v for s in rtp.timeline for v in (s.jitter_up_ms, s.jitter_down_ms)], thresholds.jitter_ms)
         jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
         _bars(loss, [x - width for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
         _bars(loss, t, [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
         loss.axhline(thresholds.loss_pct, color=TARGET, lw=0.9, ls="--")
+        _room_above(loss, [v for s in rtp.timeline for v in (s.loss_up_pct, s.loss_down_pct)], thresholds.loss_pct)
         loss.set_ylabel("loss (%)")
         loss.set_xlabel("time (s)")
         for ax in (jit, loss):

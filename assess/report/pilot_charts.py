@@ -107,7 +107,7 @@ def heatmap_chart(s: PilotLinkSummary) -> str:
     for (day, hour), fails in cells.items():
         grid[days.index(day), hour] = 100.0 * sum(fails) / len(fails)
     with _theme():
-        fig = Figure(figsize=(7.0, 0.28 * len(days) + 0.7))
+        fig = Figure(figsize=(7.0, 0.26 * len(days) + 0.62))
         ax = fig.add_subplot()
         image = ax.imshow(np.ma.masked_invalid(grid), cmap=SHARE_MAP, vmin=0, vmax=100, aspect="auto",
                           interpolation="nearest")
