@@ -124,26 +124,6 @@ def test_pcap_imports_no_numpy_module_beyond_what_numpy_itself_loads(small_captu
     assert imported(["pcap", str(small_capture), "--json"], ["numpy"]) == set(json.loads(done.stdout))
 
 
-# The process's threads once the command has finished (Linux lists them under /proc/self/task).
-THREADS_SCRIPT = """
-import atexit, os, sys
-atexit.register(lambda: print("THREADS=" + str(len(os.listdir("/proc/self/task")))))
-sys.argv = ["assess", *sys.argv[1:]]
-from assess.cli import main
-main()
-"""
-
-
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through Linux's /proc")
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="BLAS starts no worker thread on one core")
-def test_pcap_starts_no_blas_worker_threads(small_capture: Path) -> None:
-    """numpy's OpenBLAS would start a worker per further core, spinning ~40 ms of CPU: the analysis needs none."""
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    done = subprocess.run([sys.executable, "-c", THREADS_SCRIPT, "pcap", str(small_capture), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, env=env, check=True)  # fmt: skip
-    assert done.stdout.splitlines()[-1] == "THREADS=1"
-
-
 @pytest.mark.parametrize(
     "args",
     [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +13,6 @@ from core.errors import UserError
 
 if TYPE_CHECKING:
     from core.models.pcap import PcapResult
-
-BLAS_THREADS = "OPENBLAS_NUM_THREADS"
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -64,9 +61,6 @@ def pcap_command(
     """Passive capture analysis: per RTP stream loss, jitter (as Wireshark) and MOS; SIP calls found."""
     if not file.is_file():
         raise UserError(f"capture file {file} not found")
-    # numpy's OpenBLAS starts a worker thread per further core as numpy loads, and it spins for work that never
-    # comes (~40 ms of CPU, a fifth of this command on a small capture): the analysis does no linear algebra.
-    os.environ.setdefault(BLAS_THREADS, "1")  # read once, as numpy loads below; a user's own setting is kept
     with startup_gc.paused():  # importing numpy and building the result models makes no garbage to look for
         from assess.process_memory import keep_freed_memory
         from collectors.pcap.analyse import analyse_capture  # numpy only when this command runs

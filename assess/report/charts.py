@@ -197,7 +197,7 @@ def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str
 def category_chart(categories: Sequence[CategoryScore]) -> str:
     """Horizontal bars: each category's score out of 100."""
     with _theme():
-        fig = Figure(figsize=(7.0, 0.26 * len(categories) + 0.45))
+        fig = Figure(figsize=(7.0, 0.21 * len(categories) + 0.42))
         ax = fig.add_subplot()
         names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
         scores = [c.score if c.assessed else 0 for c in categories][::-1]
@@ -214,25 +214,29 @@ def category_chart(categories: Sequence[CategoryScore]) -> str:
         return _svg(fig)
 
 
+def _room_above(ax: Axes, values: Sequence[float | None], target: float) -> None:
+    """The y axis from 0 to above the higher of the data and the target: a target at the top sat on the axes' edge."""
+    highest = max([target, *(v for v in values if v is not None)])
+    ax.set_ylim(0, highest * TOP_ROOM or 1.0)
+
+
 def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Jitter (top) and loss (bottom) per interval, both directions, with the targets."""
     t = [s.t_s for s in rtp.timeline]
     with _theme():
-        fig = Figure(figsize=(6.8, 2.3))
+        fig = Figure(figsize=(6.8, 1.8))
         jit, loss = fig.subplots(2, 1, sharex=True)
         jit.plot(t, [s.jitter_up_ms for s in rtp.timeline], color=UP, lw=1.1, label="up (to far end)")
         jit.plot(t, [s.jitter_down_ms for s in rtp.timeline], color=DOWN, lw=1.1, label="down (return)")
         jit.axhline(thresholds.jitter_ms, color=TARGET, lw=0.9, ls="--", label=f"target {thresholds.jitter_ms:g} ms")
         jit.set_ylabel("jitter (ms)")
-        # Room above the higher of the data and the target: a target at the top would sit on the axes' edge.
-        jitters = [j for s in rtp.timeline for j in (s.jitter_up_ms, s.jitter_down_ms) if j is not None]
-        highest = max([thresholds.jitter_ms, *jitters])
-        jit.set_ylim(0, highest * TOP_ROOM or 1.0)
+        _room_above(jit, [v for s in rtp.timeline for v in (s.jitter_up_ms, s.jitter_down_ms)], thresholds.jitter_ms)
         jit.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=7, borderaxespad=0.2)
         width = (t[1] - t[0]) * 0.4 if len(t) > 1 else 0.4
         _bars(loss, [x - width for x in t], [s.loss_up_pct or 0 for s in rtp.timeline], width, color=UP)
         _bars(loss, t, [s.loss_down_pct or 0 for s in rtp.timeline], width, color=DOWN)
         loss.axhline(thresholds.loss_pct, color=TARGET, lw=0.9, ls="--")
+        _room_above(loss, [v for s in rtp.timeline for v in (s.loss_up_pct, s.loss_down_pct)], thresholds.loss_pct)
         loss.set_ylabel("loss (%)")
         loss.set_xlabel("time (s)")
         for ax in (jit, loss):
@@ -243,7 +247,7 @@ def timeline_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
 def rtt_chart(rtp: RtpResult, thresholds: Thresholds) -> str:
     """Histogram of round-trip times with the median and the RTT target."""
     with _theme():
-        fig = Figure(figsize=(3.3, 1.75))
+        fig = Figure(figsize=(3.3, 1.5))
         ax = fig.add_subplot()
         ax.hist(rtp.rtt_samples_ms, bins=30, color=UP, alpha=0.85, histtype="stepfilled")  # one path, not 30 bars
         ax.axvline(rtp.rtt_ms, color=INK, lw=1, label=f"median {rtp.rtt_ms:.1f} ms")
@@ -262,7 +266,7 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
     """Measured capacity each way, split into peak voice load and what is left."""
     voice = (bw.voice_load_kbps or 0) / 1000
     with _theme():
-        fig = Figure(figsize=(3.3, 1.75))
+        fig = Figure(figsize=(3.3, 1.5))
         ax = fig.add_subplot()
         dirs = ["up", "down"]
         caps = [bw.up_mbps, bw.down_mbps]
@@ -280,7 +284,8 @@ def headroom_chart(bw: BandwidthResult, min_headroom_pct: float) -> str:
             ax.text(i, cap, f"{cap:.1f} Mbit/s\n{pct:.0f} % free", ha="center", va="bottom", fontsize=7, color=INK)
         ax.set_ylim(0, max(caps) * 1.7 if max(caps) else 1)
         ax.set_ylabel("Mbit/s")
-        ax.legend(fontsize=6.5, loc="upper left")
-        ax.set_title(f"headroom target {min_headroom_pct:g} %", fontsize=7.5, color=MUTED, fontweight="normal")
+        # Above the axes, as the RTT chart's: inside, it sat on the label of the left bar.
+        ax.legend(fontsize=6.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2,
+                  title=f"headroom target {min_headroom_pct:g} %", title_fontsize=7, alignment="left")  # fmt: skip
         _style(ax)
         return _svg(fig)

@@ -59,7 +59,7 @@ def series_chart(s: PilotLinkSummary, th: Thresholds) -> str:
     ok = [p for p in s.series if p.status == "ok"]
     t = [_local(p.started_at, off) for p in ok]
     with _theme():
-        fig = Figure(figsize=(7.0, 3.5))
+        fig = Figure(figsize=(7.0, 2.6))
         loss, jit, rtt, mos = fig.subplots(4, 1, sharex=True, gridspec_kw={"hspace": 0.18})
         loss.plot(t, [p.loss_up_pct for p in ok], color=UP, lw=1.0, marker=".", ms=2.5, label="up (to far end)")
         loss.plot(t, [p.loss_down_pct for p in ok], color=DOWN, lw=1.0, marker=".", ms=2.5, label="down (return)")
@@ -107,7 +107,7 @@ def heatmap_chart(s: PilotLinkSummary) -> str:
     for (day, hour), fails in cells.items():
         grid[days.index(day), hour] = 100.0 * sum(fails) / len(fails)
     with _theme():
-        fig = Figure(figsize=(7.0, 0.28 * len(days) + 0.7))
+        fig = Figure(figsize=(7.0, 0.26 * len(days) + 0.62))
         ax = fig.add_subplot()
         image = ax.imshow(np.ma.masked_invalid(grid), cmap=SHARE_MAP, vmin=0, vmax=100, aspect="auto",
                           interpolation="nearest")

@@ -59,6 +59,17 @@ def _first_line(text: str, limit: int = 90) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+PORTS_LISTED = 6  # a port probe samples the whole RTP range: dozens of ports took half a link's page
+
+
+def _port_list(ports: list[int]) -> str:
+    """``5060, 10000, 10213, … 20000 (48 ports)``: the first ports, the last one and the count; ``none`` when empty."""
+    if len(ports) <= PORTS_LISTED:
+        return ", ".join(map(str, ports)) or "none"
+    shown = ", ".join(map(str, ports[: PORTS_LISTED - 1]))
+    return f"{shown}, … {ports[-1]} ({len(ports)} ports)"
+
+
 def _platform_of(device: str, result: SiteResult) -> str:
     return next((d.platform for d in result.devices if d.name == device), device)
 
@@ -81,6 +92,7 @@ def environment() -> jinja2.Environment:
         first_line=_first_line,
         band_color=score_color,
         platform_of=_platform_of,
+        port_list=_port_list,
     )
     return env
 
