@@ -83,10 +83,13 @@ def test_routeros_one_way_timer_is_named_as_the_other_suspect() -> None:
     assert "udp-timeout" in f.message
 
 
-def test_binding_lifetime_capped_below_the_timeout_is_unknown() -> None:
+def test_binding_lifetime_capped_early_is_unknown_capped_late_fits() -> None:
     # no binding expired before the probe's 60 s cap: lifetime is "over 60 s", nothing to compare with 300 s
     f = _one("VQ315", [_edge(udp_timeout_s=300)], [LinkProbes(link="dsl", nat=_nat(60, at_least=True))])
     assert f.status == Status.UNKNOWN
+    # no binding expired before a 150 s cap: at least half the 300 s timeout, consistent with the edge
+    f = _one("VQ315", [_edge(udp_timeout_s=300)], [LinkProbes(link="dsl", nat=_nat(150, at_least=True))])
+    assert f.status == Status.PASS
 
 
 def test_no_configured_timeout_is_unknown_and_no_nat_probe_is_unknown() -> None:
