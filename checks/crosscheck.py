@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext
-from checks.common import link_for_port, listed, na, probe_not_run, unknown, wan_ports
+from checks.common import listed, na, path_edges, probe_not_run, unknown
 from checks.marking import NoEfBleaching
 from core.models.common import Category, Severity, Status
 from core.models.device import DeviceRecord
@@ -26,17 +26,6 @@ WELL_BELOW = 0.5
 # Platforms whose parsed UDP timeout is the replied-flow (stream) timer while conntrack keeps a flow that
 # saw a single exchange - what the binding-lifetime probe leaves - on a shorter one-way timer.
 ONE_WAY_TIMER = {"mikrotik_routeros": "udp-timeout"}
-
-
-def path_edges(link: Link | None, ctx: SiteContext) -> list[DeviceRecord]:
-    """The parsed devices with a WAN port serving ``link`` (the edge of that link's path)."""
-    if link is None:
-        return []
-    return [
-        d
-        for d in ctx.devices
-        if d.facts is not None and any(link_for_port(p, ctx, d.facts) == link for p in wan_ports(d.facts))
-    ]
 
 
 class BindingLifetimeMatchesEdgeTimeout(LinkRule):

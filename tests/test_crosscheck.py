@@ -16,7 +16,7 @@ from core.models.facts import ClassMatch, DeviceFacts, PolicyClass, Port, QosPol
 from core.models.findings import Finding
 from core.models.probes import RtpResult
 from core.models.site import DeviceRecord, LinkProbes
-from core.models.traversal import NatResult
+from core.models.traversal import NatResult, SipAlgResult
 from core.plan import Link, Voice
 
 LINK = Link(name="dsl", contracted_up_mbps=10, contracted_down_mbps=10)
@@ -165,3 +165,24 @@ def test_dscp_missing_on_either_side_is_unknown() -> None:
     assert _one("VQ412", [_edge()], [LinkProbes(link="dsl", rtp=_rtp(0, 0))]).status == Status.UNKNOWN
     # no device on the path
     assert _one("VQ412", [], [LinkProbes(link="dsl", rtp=_rtp(0, 0))]).status == Status.UNKNOWN
+
+
+# --- VQ312: the measured SIP ALG against the configs of the devices on that link's path -------------
+
+
+def test_alg_probe_is_judged_against_the_edge_of_its_own_link() -> None:
+    # two links, one router each: rtrA (link dsl) runs the ALG, rtrB (link lte) has it off.
+    # The probe on lte saw rewriting: rtrA is not on that path, so something upstream of rtrB rewrites.
+    lte = Link(name="lte", contracted_up_mbps=5, contracted_down_mbps=5, role="backup")
+    rtr_a = DeviceRecord(name="rtrA", platform="cisco_ios", facts=DeviceFacts(
+        platform="cisco_ios", nat_enabled=True, sip_alg="enabled",
+        ports=[Port(name="Gi0/0", is_wan=True, description="to dsl")]))
+    rtr_b = DeviceRecord(name="rtrB", platform="cisco_ios", facts=DeviceFacts(
+        platform="cisco_ios", nat_enabled=True, sip_alg="disabled",
+        ports=[Port(name="Gi0/0", is_wan=True, description="to lte")]))
+    seen = SipAlgResult(sip_alg_detected=True, rewritten=["Via", "Contact"])
+    ctx = SiteContext(site="s", devices=(rtr_a, rtr_b), links=(LINK, lte),
+                      probes=(LinkProbes(link="lte", sip_alg=seen),))
+    [f] = run_rules([rule_by_id("VQ312")], ctx)
+    assert f.link == "lte" and f.status == Status.FAIL
+    assert "rtrB: disabled" in f.evidence and "rtrA" not in f.evidence
