@@ -51,7 +51,10 @@ class BindingLifetimeMatchesEdgeTimeout(LinkRule):
     severity = Severity.MEDIUM
     category = Category.FIREWALL_NAT
     since = "0.2.0"
-    rationale = "A binding far shorter than the edge's own timeout is ended upstream: the edge's config cannot fix it."
+    rationale = (
+        "A binding far shorter than the edge's own timeout is ended by a timer its config does not show, "
+        "usually upstream (ISP, CGNAT): raising the edge's timeout then does not help."
+    )
     remediation = (
         "Set the phones' SIP keep-alive (and the PBX's NAT keep-alive) below the measured binding lifetime, or "
         "ask the ISP to lengthen its UDP/NAT timeout or give the site a public address (no CGNAT)."
@@ -162,9 +165,10 @@ def _judge_dscp(sent: int, far: int, back: int | None, known: list[tuple[str, Ou
     if far != sent and (bleachers or zeroers):
         return Outcome(Status.PASS, f"EF lost upstream as {listed(bleachers + zeroers)}'s re-marking explains "
                        "(VQ209)", evidence)
+    keepers = listed(n for n, _ in known)
     lost = [f"{'re-marked to ' + str(got) if got else 'bleached'} {where}"
             for got, where in ((far, "upstream"), (back, "on return")) if got is not None and got != sent]
     if lost:
-        return Outcome(Status.WARN, f"the edge keeps EF but it was {' and '.join(lost)}: the provider does not "
+        return Outcome(Status.WARN, f"{keepers} keeps EF but it was {' and '.join(lost)}: the provider does not "
                        "honour EF on this link", evidence)
-    return Outcome(Status.PASS, "the edge keeps EF and EF arrived intact", evidence)
+    return Outcome(Status.PASS, f"{keepers} keeps EF and EF arrived intact", evidence)
