@@ -10,6 +10,7 @@ from netutils.interface import canonical_interface_name
 
 from checks.base import Outcome, SiteContext
 from core.models.common import Status
+from core.models.device import DeviceRecord
 from core.models.facts import DeviceFacts, FirewallRule, Port
 from core.plan import Link
 
@@ -143,6 +144,23 @@ def link_for_port(port: Port, ctx: SiteContext, facts: DeviceFacts | None = None
     if facts is not None and len(wan_ports(facts)) == 1 and len(primaries) == 1:
         return primaries[0]
     return None
+
+
+def serves_link(facts: DeviceFacts, link: Link, ctx: SiteContext) -> bool:
+    """True when one of the device's WAN ports serves ``link``."""
+    return any(link_for_port(p, ctx, facts) == link for p in wan_ports(facts))
+
+
+def path_edges(link: Link | None, ctx: SiteContext) -> list[DeviceRecord]:
+    """The parsed devices with a WAN port serving ``link`` (the edge of that link's path)."""
+    if link is None:
+        return []
+    return [d for d in ctx.devices if d.facts is not None and serves_link(d.facts, link, ctx)]
+
+
+def off_path(facts: DeviceFacts, link: Link | None, ctx: SiteContext) -> bool:
+    """True for a device that is the edge of other links only: ``link``'s traffic does not cross it."""
+    return link is not None and bool(wan_ports(facts)) and not serves_link(facts, link, ctx)
 
 
 def nat_or_filter(facts: DeviceFacts) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks.base import DeviceRule, Rule
 from checks.config_understood import ConfigUnderstood
+from checks.crosscheck import BindingLifetimeMatchesEdgeTimeout, DscpMatchesEdgeMarking
 from checks.drift import QosPolicyDrift, RtpRangeDrift, SipAlgDrift, UdpTimeoutDrift, VoiceVlanDrift
 from checks.fw_rtp_rules import RtpOpenToProviderOnly, RtpPermitNotWider, RtpRangeCovered
 from checks.fw_sip_alg import NoAlgBehindSbc, SipAlgMatchesPlan
@@ -84,6 +85,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SipAlgConfigMatchesPath,
     VoicePortsReachable,
     LargeSipOverUdp,
+    BindingLifetimeMatchesEdgeTimeout,
     # VQ4xx link quality
     PacketLoss,
     Jitter,
@@ -96,6 +98,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UdpLossAtVoiceLoad,
     ContractDelivered,
     PilotIntervalsWithinTargets,
+    DscpMatchesEdgeMarking,
     # VQ5xx resilience, operations & drift between sites
     BackupWanLink,
     BackupCarriesVoice,

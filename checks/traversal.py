@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checks.base import LinkRule, Outcome, SiteContext, SiteRule
-from checks.common import listed, na, nat_or_filter, port_list, probe_not_run, unknown
+from checks.common import listed, na, nat_or_filter, off_path, port_list, probe_not_run, unknown
 from checks.nat_timeouts import refresh_interval_s
 from core.models.common import Category, Severity, Status
 from core.plan import Link
@@ -161,8 +162,9 @@ class SipAlgConfigMatchesPath(SiteRule):
     """The measured SIP ALG agrees with what the device configs say.
 
     What it does:
-        Compares the SIP ALG probe results with the SIP ALG state parsed from the site's
-        devices and reports contradictions.
+        Compares each link's SIP ALG probe result with the SIP ALG state parsed from the
+        site's devices on that link's path (a router that is the edge of other links only is
+        left out) and reports contradictions.
     Why it matters:
         'ALG active on the path although the firewall config says disabled' means another
         box (often the ISP's router) rewrites SIP: fixing the firewall will not help.
@@ -184,16 +186,16 @@ class SipAlgConfigMatchesPath(SiteRule):
 
     def check_site(self, ctx: SiteContext) -> Iterator[Outcome]:
         measured = [(p.link, p.sip_alg) for p in ctx.probes if p.sip_alg is not None and p.sip_alg.assessed]
-        configured = {
-            d.name: d.facts.sip_alg
-            for d in ctx.devices
-            if d.facts and d.facts.sip_alg != "unknown" and nat_or_filter(d.facts)
-        }
-        if not measured or not configured:
+        if not measured or not _alg_states(ctx, None):
             yield unknown("needs both a SIP ALG probe and a parsed SIP ALG state")
             return
-        conf = ", ".join(f"{k}: {v}" for k, v in configured.items())
         for link, alg in measured:
+            # a router that is the edge of other links only is not on this probe's path
+            configured = _alg_states(ctx, ctx.link(link))
+            if not configured:
+                yield replace(unknown("no device on this link's path shows its SIP ALG state"), link=link)
+                continue
+            conf = ", ".join(f"{k}: {v}" for k, v in configured.items())
             seen = alg.sip_alg_detected
             evidence = f"configs: {conf}\nprobe on {link}: detected {seen}, rewritten: {listed(alg.rewritten)}"
             if seen and "enabled" not in configured.values():
@@ -209,6 +211,15 @@ class SipAlgConfigMatchesPath(SiteRule):
                 )
             else:
                 yield Outcome(Status.PASS, "probe and configs agree", evidence, link=link)
+
+
+def _alg_states(ctx: SiteContext, link: Link | None) -> dict[str, str]:
+    """Device name -> parsed SIP ALG state, for the NAT/filtering devices on ``link``'s path (all when None)."""
+    return {
+        d.name: d.facts.sip_alg
+        for d in ctx.devices
+        if d.facts and d.facts.sip_alg != "unknown" and nat_or_filter(d.facts) and not off_path(d.facts, link, ctx)
+    }
 
 
 class VoicePortsReachable(LinkRule):

@@ -78,6 +78,22 @@ def test_findings_of_each_site_appear_in_its_pdf(demo_out: Path) -> None:
         assert finding["id"] in text
 
 
+def test_config_and_measurement_disagreements_are_diagnosed(demo_out: Path) -> None:
+    def cross(site: str) -> dict[tuple[str, str], str]:
+        findings = json.loads((demo_out / site / "results.json").read_text())["findings"]
+        return {(f["id"], f["link"]): f["status"] for f in findings if f["id"] in ("VQ315", "VQ412")}
+
+    # warehouse (read from samples/evidence/warehouse): wh-rtr1 keeps replied UDP flows 3 min
+    # (udp-stream-timeout=3m) yet bindings died after 9 s; its mangle rule sets new-dscp=0 on ether1 yet the
+    # probe's EF arrived as 46 both ways: both sides disagree, so both diagnoses warn
+    assert cross("warehouse") == {("VQ315", "wh-dsl"): "warn", ("VQ412", "wh-dsl"): "warn"}
+    # branch: br-fw1 re-marks nothing, yet EF arrived upstream as 0: the provider bleaches (warn);
+    # its 60 s UDP timeout and the 59 s binding agree
+    assert cross("branch") == {("VQ315", "br-broadband"): "pass", ("VQ412", "br-broadband"): "warn"}
+    # hq: no binding expired before the 150 s cap, at least half hq-rtr1's 300 s; EF kept and intact
+    assert set(cross("hq").values()) == {"pass"}
+
+
 def test_survey_fail_on_no_go_exits_one(tmp_path: Path) -> None:
     samples = Path(__file__).parent.parent / "samples"
     argv = [sys.executable, "-m", "assess", "survey", str(samples / "plan.yaml"),
