@@ -95,7 +95,7 @@ def _parse(text: str, source: str) -> ScoringConfig:
     try:
         return ScoringConfig.model_validate(data)
     except ValidationError as exc:
-        raise UserError(describe_validation_error(source, exc)) from None
+        raise UserError(describe_validation_error(source, exc, ScoringConfig)) from None
 
 
 def profile_names(config: ScoringConfig | None = None) -> list[str]:
@@ -127,7 +127,7 @@ def with_overrides(config: ScoringConfig, overrides: ScoringOverrides, source: s
     try:
         return ScoringConfig.model_validate(data)
     except ValidationError as exc:
-        raise UserError(describe_validation_error(source, exc)) from None
+        raise UserError(describe_validation_error(source, exc, ScoringConfig)) from None
 
 
 def profile_sources(name: str, config: ScoringConfig | None = None) -> dict[str, str]:

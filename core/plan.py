@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from core.dscp import canonical_dscp
 from core.errors import UserError
+from core.key_hints import unknown_key_message
 from core.platform_names import NAMES as PLATFORM_NAMES
 from core.safe_names import SafeName, SafeRelativePath
 from core.service_ports import DEFAULT_RTP_PORTS
@@ -323,11 +324,18 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return out or "plan"
 
 
-def describe_validation_error(source: str, err: ValidationError) -> str:
-    """One line naming the first invalid field and the problem."""
-    first = err.errors()[0]
+def describe_validation_error(source: str, err: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """One line naming the first invalid field and the problem (an unknown key of ``model`` with a close match).
+
+    An unknown key is named before any other problem: a misspelt required key also reads as "Field required".
+    """
+    errors = err.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     msg = first["msg"].removeprefix("Value error, ")
-    loc = _location(tuple(p for p in first["loc"] if not str(p).startswith("function-")))
+    parts = tuple(p for p in first["loc"] if not str(p).startswith("function-"))
+    if first["type"] == "extra_forbidden" and model is not None and parts:
+        msg, parts = unknown_key_message(model, parts), parts[:-1]
+    loc = _location(parts)
     more = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
     return f"{source}: {loc}: {msg}{more}"
 
@@ -347,7 +355,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(describe_validation_error(source, exc)) from None
+        raise PlanError(describe_validation_error(source, exc, Plan)) from None
     except RecursionError:
         raise PlanError(f"{source}: nested too deeply to be a survey plan") from None
 

@@ -35,7 +35,7 @@ def test_template_is_a_valid_plan_with_documented_defaults() -> None:
         ("company: x\nsites: [{name: a, voice: {rtp_ports: [20000, 10000]}}]", "sites[0].voice.rtp_ports"),
         ("company: x\nsites: [{name: a, devices: [{name: d, platform: foo}]}]", "sites[0].devices[0].platform"),
         ("company: x\nsites: [{name: a}, {name: a}]", "duplicate site name 'a'"),
-        ("company: x\nsites: [{name: a, colour: red}]", "sites[0].colour: Extra inputs are not permitted"),
+        ("company: x\nsites: [{name: a, colour: red}]", "sites[0]: unknown key 'colour'"),
         ("company: x\nsites: [{name: 'a/b'}]", "sites[0].name"),
         ("company: x\nvoice: {dscp_media: xf}\nsites: [{name: a}]",
          "voice.dscp_media: DSCP 'xf' is not a name (ef, cs0-cs7, af11-af43, va, default) or a number 0-63"),

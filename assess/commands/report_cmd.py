@@ -6,19 +6,20 @@ from pathlib import Path
 
 import typer
 
+from assess.commands.report_format import ReportFormat
 from assess.console import err_console
 from core.atomic import ensure_out_dir, write_atomic
-from core.errors import UserError
 from core.models.site import SiteResult
 from core.safe_names import inside
-
-FORMATS = ("pdf", "html", "json")
 
 
 def report(
     results_dir: Path = typer.Argument(..., help="A survey's output directory (holds <site>/results.json)."),
-    fmt: list[str] = typer.Option(
-        ["pdf"], "--format", "-f", help="pdf, html or json; repeat for several (json: portfolio.json, comparison.json)."
+    formats: list[ReportFormat] = typer.Option(
+        [ReportFormat.PDF],
+        "--format",
+        "-f",
+        help="pdf, html or json; repeat for several (json: portfolio.json, comparison.json).",
     ),
     compare: Path | None = typer.Option(
         None, "--compare", help="An older results directory of the same plan: show what changed since then."
@@ -35,9 +36,7 @@ def report(
     from assess.report.load import load_portfolio, load_site_results
     from assess.report.render import check_page_size
 
-    bad = [f for f in fmt if f not in FORMATS]
-    if bad:
-        raise UserError(f"unknown format {bad[0]!r}: choose pdf, html or json")
+    fmt = [f.value for f in formats]
     saved = load_portfolio(results_dir)
     size = check_page_size(page_size or (saved.page_size if saved else "A4"))  # before the pilot rewrites results
     sites = _with_monitoring(results_dir, load_site_results(results_dir))

@@ -12,6 +12,7 @@ from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assess.commands.report_format import ReportFormat
 from assess.console import err_console, safe_text
 from assess.sample_survey import sample_dir
 from core.atomic import ensure_out_dir
@@ -21,14 +22,6 @@ from core.plan import load_plan
 
 if TYPE_CHECKING:
     from assess.survey import SurveyOptions, SurveyOutcome
-
-
-class ReportFormat(StrEnum):
-    """Output formats of the reports."""
-
-    PDF = "pdf"
-    HTML = "html"
-    JSON = "json"
 
 
 class FailOn(StrEnum):

@@ -21,7 +21,7 @@ def _load(path: Path, model: type[M]) -> M:
     except OSError as exc:
         raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ValidationError as exc:
-        raise UserError(describe_validation_error(str(path), exc)) from None
+        raise UserError(describe_validation_error(str(path), exc, model)) from None
 
 
 def load_site_results(results_dir: Path) -> list[SiteResult]:
