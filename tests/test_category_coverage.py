@@ -96,12 +96,12 @@ def test_survey_counts_the_checks_the_missing_router_would_have_had(warehouse_wi
     cats = {c["category"]: c for c in result["categories"]}
     # By hand from the complete sample run: wh-rtr1 (mikrotik_routeros) is judged by VQ201-VQ209 (WAN QoS),
     # VQ301-VQ308 (Firewall & NAT) and VQ511 (Resilience); without it the site keeps VQ210 (warn) in WAN QoS,
-    # VQ309-VQ314 in Firewall & NAT (5 judged, VQ312 unknown) and 8 applicable resilience checks
-    # (VQ501, VQ503 warn, VQ509 fail judged; VQ504-VQ508 unknown; VQ502, VQ510 n/a).
+    # VQ309-VQ314 in Firewall & NAT (5 judged, VQ312 unknown) and 3 applicable resilience checks
+    # (VQ501, VQ503 warn, VQ509 fail; VQ502, VQ510 n/a, and VQ504-VQ508 n/a: the plan has no other site).
     wan, fw, res = cats["wan_qos"], cats["firewall_nat"], cats["resilience"]
     assert (wan["state"], wan["not_run"], wan["coverage_pct"]) == ("partial", 9, 10.0)  # 1 / (1 + 9)
     assert (fw["state"], fw["not_run"], fw["coverage_pct"]) == ("partial", 8, 35.7)  # 5 / (6 + 8)
-    assert (res["state"], res["not_run"], res["coverage_pct"]) == ("partial", 1, 33.3)  # 3 / (8 + 1)
+    assert (res["state"], res["not_run"], res["coverage_pct"]) == ("partial", 1, 75.0)  # 3 / (3 + 1)
     assert wan["not_collected"] == fw["not_collected"] == res["not_collected"] == ["wh-rtr1"]
     # no LAN rule applies to a RouterOS router: still a gap in scope, not in evidence
     assert (cats["lan_qos"]["state"], cats["lan_qos"]["not_run"], cats["lan_qos"]["coverage_pct"]) == (
