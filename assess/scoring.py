@@ -71,7 +71,7 @@ def score_site(
     cfg = weights or default_scoring_config()
     categories = category_scores(findings, cfg, not_run)
     raw = raw_score(categories, cfg)
-    covered = coverage(findings, categories, cfg, missing_devices)
+    covered = coverage(findings, categories, cfg, missing_devices, len(not_run))
     verdict, reason = decide_verdict(findings, categories, raw, cfg)
     so_far = None
     if not covered.complete:
@@ -126,6 +126,7 @@ def coverage(
     categories: Sequence[CategoryScore],
     cfg: ScoringConfig,
     missing_devices: Sequence[str] = (),
+    not_run: int = 0,
 ) -> Coverage:
     """How many of the checks that apply had evidence, and which critical checks, categories or devices had none.
 
@@ -148,6 +149,7 @@ def coverage(
             if c.category in cfg.required_categories and not c.assessed and c.coverage_pct is not None
         ],
         devices_without_evidence=list(missing_devices),
+        not_run=not_run,
     )
 
 
@@ -159,7 +161,8 @@ def incomplete_reason(covered: Coverage, so_far: Verdict | None, known: str) -> 
         parts.append(f"no evidence for {_count(len(ids), 'critical check')} ({', '.join(ids[:4])})")
     if covered.devices_without_evidence:
         devices = covered.devices_without_evidence
-        parts.append(f"{'device' if len(devices) == 1 else 'devices'} {', '.join(devices)} not collected")
+        not_run = f" ({_count(covered.not_run, 'check')} not run)" if covered.not_run else ""
+        parts.append(f"{'device' if len(devices) == 1 else 'devices'} {', '.join(devices)} not collected{not_run}")
     if covered.categories_without_evidence:
         parts.append(f"no evidence for {', '.join(covered.categories_without_evidence)}")
     if covered.applicable == 0:

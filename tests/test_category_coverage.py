@@ -53,7 +53,8 @@ def test_a_plan_only_pass_does_not_score_a_category_a_missing_device_feeds() -> 
     lan = cats[Category.LAN_QOS]
     assert (lan.state, lan.coverage_pct, lan.not_run, lan.not_collected) == ("assessed", 100.0, 0, [])
     # the site's own coverage keeps its meaning (findings that are not n/a): 2 of 2
-    assert (scored.coverage.applicable, scored.coverage.evidenced) == (2, 2)
+    assert (scored.coverage.applicable, scored.coverage.evidenced, scored.coverage.not_run) == (2, 2, 3)
+    assert "device rtr1 not collected (3 checks not run)" in scored.verdict_reason
     assert scored.verdict == "INCOMPLETE" and scored.score is None
     collect = {a.title: a for a in scored.actions if a.kind == "assess"}
     firewall = collect["Collect evidence for Firewall & NAT"]
@@ -111,6 +112,8 @@ def test_survey_counts_the_checks_the_missing_router_would_have_had(warehouse_wi
     # the existing keys keep their meaning: the site's coverage counts findings, INCOMPLETE without a score
     assert result["verdict"] == "INCOMPLETE" and result["score"] is None
     assert result["coverage"]["devices_without_evidence"] == ["wh-rtr1"]
+    assert result["coverage"]["not_run"] == 9 + 8 + 1
+    assert "device wh-rtr1 not collected (18 checks not run)" in result["verdict_reason"]
 
 
 def test_report_withholds_the_score_of_a_partial_category(warehouse_without_router: Path) -> None:

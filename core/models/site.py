@@ -88,6 +88,9 @@ class Coverage(BaseModel):
     devices_without_evidence: list[str] = Field(
         default_factory=list, description="planned devices that could not be collected or parsed"
     )
+    not_run: int = Field(
+        default=0, description="checks those devices would have had (by planned platform); not in `applicable`"
+    )
 
     @property
     def complete(self) -> bool:
