@@ -123,3 +123,8 @@ def test_report_withholds_the_score_of_a_partial_category(warehouse_without_rout
     assert row is not None
     assert "partial" in row.group(0) and " 80 " not in row.group(0), row.group(0)
     assert "wh-rtr1 not collected: 9 checks not run" in text
+    portfolio = json.loads((warehouse_without_router.parent / "portfolio.json").read_text())["sites"][0]
+    # the heat map shows only fully assessed categories' scores; the partial ones are named
+    # link quality: VQ401 critical fail 40, VQ409 high fail 20, VQ405 medium warn 10 x 0.5 = 5: 100 - 65 = 35
+    assert portfolio["categories"] == {"link_quality": 35.0}
+    assert portfolio["partial_categories"] == ["wan_qos", "firewall_nat", "resilience"]
