@@ -10,18 +10,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
 from assess.scoring_config import ScoringConfig, default_scoring_config, thresholds_for_profile
+from checks.base import Rule
+from checks.engine import rules_not_run
 from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verdict
+from core.models.device import DeviceRecord
 from core.models.findings import Finding
 from core.models.site import Action, CategoryScore, Coverage
 
-__all__ = ["SiteScore", "score_site", "thresholds_for_profile"]
+__all__ = ["NotRun", "SiteScore", "score_site", "score_surveyed_site", "thresholds_for_profile"]
 
 _NOT_PASS = (Status.FAIL, Status.WARN, Status.UNKNOWN)
 _JUDGED = (Status.PASS, Status.WARN, Status.FAIL)  # an outcome drawn from evidence
+
+
+class NotRun(NamedTuple):
+    """A check a planned device that was not collected would have had: it applies, without evidence."""
+
+    device: str
+    rule_id: str
+    category: Category
 
 
 class SiteScore(BaseModel):
@@ -49,15 +61,17 @@ def score_site(
     profile: str = "g114",
     weights: ScoringConfig | None = None,
     missing_devices: Sequence[str] = (),
+    not_run: Sequence[NotRun] = (),
 ) -> SiteScore:
     """Score a site's findings and decide GO / CONDITIONAL / NO-GO, or INCOMPLETE without enough evidence.
 
-    ``missing_devices`` are planned devices that gave no facts: their checks cannot even be listed.
+    ``missing_devices`` are planned devices that gave no facts: their checks cannot even be listed;
+    ``not_run`` are the checks they would have had (by planned platform), counted in their categories' coverage.
     """
     cfg = weights or default_scoring_config()
-    categories = category_scores(findings, cfg)
+    categories = category_scores(findings, cfg, not_run)
     raw = raw_score(categories, cfg)
-    covered = coverage(findings, categories, cfg, missing_devices)
+    covered = coverage(findings, categories, cfg, missing_devices, len(not_run))
     verdict, reason = decide_verdict(findings, categories, raw, cfg)
     so_far = None
     if not covered.complete:
@@ -71,9 +85,26 @@ def score_site(
         verdict_so_far=so_far,
         coverage=covered,
         categories=categories,
-        actions=actions_to_go(findings, verdict, cfg),
+        actions=actions_to_go(findings, verdict, cfg, not_run),
         profile=profile,
     )
+
+
+def score_surveyed_site(
+    findings: list[Finding],
+    devices: Sequence[DeviceRecord],
+    rules: Sequence[type[Rule]],
+    *,
+    profile: str = "g114",
+    weights: ScoringConfig | None = None,
+) -> SiteScore:
+    """:func:`score_site` for a site whose ``devices`` were judged by ``rules``: those without facts are missing.
+
+    Their checks are the device rules of ``rules`` for each one's planned platform.
+    """
+    missing = [d.name for d in devices if d.facts is None]
+    not_run = [NotRun(name, rule.id, rule.category) for name, rule in rules_not_run(rules, devices)]
+    return score_site(findings, profile=profile, weights=weights, missing_devices=missing, not_run=not_run)
 
 
 def verdict_so_far(findings: Sequence[Finding]) -> tuple[Verdict | None, str]:
@@ -95,6 +126,7 @@ def coverage(
     categories: Sequence[CategoryScore],
     cfg: ScoringConfig,
     missing_devices: Sequence[str] = (),
+    not_run: int = 0,
 ) -> Coverage:
     """How many of the checks that apply had evidence, and which critical checks, categories or devices had none.
 
@@ -117,6 +149,7 @@ def coverage(
             if c.category in cfg.required_categories and not c.assessed and c.coverage_pct is not None
         ],
         devices_without_evidence=list(missing_devices),
+        not_run=not_run,
     )
 
 
@@ -128,7 +161,8 @@ def incomplete_reason(covered: Coverage, so_far: Verdict | None, known: str) -> 
         parts.append(f"no evidence for {_count(len(ids), 'critical check')} ({', '.join(ids[:4])})")
     if covered.devices_without_evidence:
         devices = covered.devices_without_evidence
-        parts.append(f"{'device' if len(devices) == 1 else 'devices'} {', '.join(devices)} not collected")
+        not_run = f" ({_count(covered.not_run, 'check')} not run)" if covered.not_run else ""
+        parts.append(f"{'device' if len(devices) == 1 else 'devices'} {', '.join(devices)} not collected{not_run}")
     if covered.categories_without_evidence:
         parts.append(f"no evidence for {', '.join(covered.categories_without_evidence)}")
     if covered.applicable == 0:
@@ -144,8 +178,14 @@ def incomplete_reason(covered: Coverage, so_far: Verdict | None, known: str) -> 
     return f"{head}: {'; '.join(parts)}"
 
 
-def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[CategoryScore]:
-    """One score per category: 100 minus the costs of its findings that are not a pass."""
+def category_scores(
+    findings: Iterable[Finding], cfg: ScoringConfig, not_run: Sequence[NotRun] = ()
+) -> list[CategoryScore]:
+    """One score per category: 100 minus the costs of its findings that are not a pass.
+
+    Checks ``not_run`` (of devices not collected) apply without evidence: they lower coverage and make a
+    category with evidence partial, but cost nothing, since nothing was judged.
+    """
     by_cat: dict[Category, list[Finding]] = defaultdict(list)
     for f in findings:
         by_cat[f.category].append(f)
@@ -153,6 +193,8 @@ def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[Cat
     for cat in Category:
         applicable = [f for f in by_cat[cat] if f.status != Status.NA]
         evidenced = sum(has_evidence(f) for f in applicable)
+        missing = [n for n in not_run if n.category == cat]
+        counted = len(applicable) + len(missing)
         out.append(
             CategoryScore(
                 category=cat,
@@ -164,7 +206,9 @@ def category_scores(findings: Iterable[Finding], cfg: ScoringConfig) -> list[Cat
                 passed=sum(f.status == Status.PASS for f in applicable),
                 unknown=sum(f.status == Status.UNKNOWN for f in applicable),
                 assessed=evidenced > 0,
-                coverage_pct=round(100.0 * evidenced / len(applicable), 1) if applicable else None,
+                coverage_pct=round(100.0 * evidenced / counted, 1) if counted else None,
+                not_run=len(missing),
+                not_collected=list(dict.fromkeys(n.device for n in missing)),
             )
         )
     return out
@@ -301,7 +345,9 @@ def candidate_actions(findings: Sequence[Finding], cfg: ScoringConfig) -> list[A
     return out
 
 
-def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringConfig) -> list[Action]:
+def actions_to_go(
+    findings: Sequence[Finding], verdict: Verdict, cfg: ScoringConfig, not_run: Sequence[NotRun] = ()
+) -> list[Action]:
     """The shortest list of actions that turns the verdict to GO, most impact first.
 
     Every action that alone holds the verdict below GO is needed; categories without
@@ -313,7 +359,7 @@ def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringCon
     chosen = [a for a in candidates if a.blocks is not None]
     rest = [a for a in candidates if a.blocks is None]
     done = {a.finding_id for a in chosen}
-    categories = category_scores(_resolved(findings, done), cfg)
+    categories = category_scores(_resolved(findings, done), cfg, not_run)
     for cat in categories:
         if cat.category in cfg.required_categories and not cat.assessed:
             chosen.append(
@@ -321,7 +367,7 @@ def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringCon
                     finding_id="",
                     title=f"Collect evidence for {cat.title}",
                     severity="high",
-                    remediation="Give the plan the devices or links this category needs and run the survey again.",
+                    remediation=_to_collect(cat),
                     kind="assess",
                     blocks=Verdict.CONDITIONAL if cat.coverage_pct is None else Verdict.INCOMPLETE,
                 )
@@ -331,6 +377,13 @@ def actions_to_go(findings: Sequence[Finding], verdict: Verdict, cfg: ScoringCon
         chosen.append(nxt)
         done.add(nxt.finding_id)
     return chosen
+
+
+def _to_collect(cat: CategoryScore) -> str:
+    """What gives a category without evidence something to judge."""
+    if cat.not_collected:
+        return f"Collect {', '.join(cat.not_collected)} (see what could not be assessed) and run the survey again."
+    return "Give the plan the devices or links this category needs and run the survey again."
 
 
 def improvements(findings: Sequence[Finding], cfg: ScoringConfig | None = None) -> list[Action]:

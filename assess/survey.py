@@ -21,7 +21,7 @@ from assess.monitor.store import STORE_NAME
 from assess.report import build_portfolio, render_portfolio
 from assess.report.parallel import SiteReportJob, render_sites
 from assess.report.versions import tool_versions
-from assess.scoring import score_site
+from assess.scoring import score_surveyed_site
 from assess.scoring_config import (
     ScoringConfig,
     default_scoring_config,
@@ -220,10 +220,10 @@ def judge(plan: Plan, gathered: list[SiteEvidence]) -> list[SiteResult]:
         others = tuple(c for c in contexts if c is not ctx)
         ctx = SiteContext(**{**ctx.__dict__, "other_sites": others})
         rule_set = plan.rules_for(ev.site)
-        findings = run_rules(rules_for_profile(rule_set), ctx)
-        missing_devices = [d.name for d in ev.devices if d.facts is None]
+        rules = rules_for_profile(rule_set)
+        findings = run_rules(rules, ctx)
         profile = target_profile(plan, ev.site)
-        scored = score_site(findings, profile=profile, weights=config, missing_devices=missing_devices)
+        scored = score_surveyed_site(findings, ev.devices, rules, profile=profile, weights=config)
         results.append(
             SiteResult(
                 site=ev.site.name,

@@ -87,9 +87,14 @@ class Rule:
 class DeviceRule(Rule):
     """A rule judged per device from its facts."""
 
+    @classmethod
+    def judges(cls, platform: str) -> bool:
+        """True when this rule judges devices of ``platform``."""
+        return not cls.platforms or platform in cls.platforms
+
     def evaluate(self, ctx: SiteContext) -> Iterator[Outcome]:
         for dev in ctx.devices:
-            if dev.facts is None or (self.platforms and dev.platform not in self.platforms):
+            if dev.facts is None or not self.judges(dev.platform):
                 continue
             for outcome in self.check(dev.facts, ctx):
                 yield Outcome(

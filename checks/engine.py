@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checks.base import Outcome, Rule, SiteContext
+from checks.base import DeviceRule, Outcome, Rule, SiteContext
 from checks.remediation import render_block
 from core.models.common import Status
+from core.models.device import DeviceRecord
 from core.models.findings import Finding
 from core.models.remediation import RemediationBlock
+from core.platform_names import NAMES as PLATFORM_NAMES
 
 _TO_FIX = (Status.FAIL, Status.WARN)
 
@@ -53,3 +55,19 @@ def run_rules(rules: Iterable[type[Rule]], ctx: SiteContext) -> list[Finding]:
                 _finding(rule, Outcome(Status.UNKNOWN, f"rule error: {type(exc).__name__}: {exc}", repr(exc)), ctx)
             )
     return findings
+
+
+def rules_not_run(rules: Iterable[type[Rule]], devices: Iterable[DeviceRecord]) -> list[tuple[str, type[Rule]]]:
+    """(device, rule) for every device rule that would have judged a device with no facts (not collected).
+
+    The device's planned platform picks the rules; when it is not known every device rule could have applied.
+    Some of them might have found nothing to judge (n/a): without the evidence that cannot be told.
+    """
+    device_rules = [r for r in rules if issubclass(r, DeviceRule)]
+    return [
+        (dev.name, rule)
+        for dev in devices
+        if dev.facts is None
+        for rule in device_rules
+        if dev.platform not in PLATFORM_NAMES or rule.judges(dev.platform)
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from assess.monitor.analysis import summarise_store
 from assess.monitor.store import Store
-from assess.scoring import score_site
+from assess.scoring import score_surveyed_site
 from assess.scoring_config import ScoringConfig, thresholds_for_profile
 from checks.base import SiteContext
 from checks.engine import run_rules
@@ -37,13 +37,13 @@ def with_pilots(result: SiteResult, store: Store, weights: ScoringConfig | None 
     if not monitored:
         return result
     ctx = SiteContext(site=result.site, thresholds=th, devices=tuple(result.devices), probes=tuple(probes.values()))
-    pilot_rules = tuple(r for r in rules_for_profile(result.rules) if r.reads_pilot)
+    rules = rules_for_profile(result.rules)
+    pilot_rules = tuple(r for r in rules if r.reads_pilot)
     judged = [f for f in run_rules(pilot_rules, ctx) if f.link in monitored]
     ids = {r.id for r in pilot_rules}
     kept = [f for f in result.findings if not (f.id in ids and f.link in monitored)]
     findings = kept + judged
-    missing_devices = [d.name for d in result.devices if d.facts is None]
-    scored = score_site(findings, profile=result.profile, weights=weights, missing_devices=missing_devices)
+    scored = score_surveyed_site(findings, result.devices, rules, profile=result.profile, weights=weights)
     return result.model_copy(update={
         "probes": list(probes.values()), "findings": findings, "score": scored.score, "verdict": scored.verdict,
         "verdict_reason": scored.verdict_reason, "verdict_so_far": scored.verdict_so_far,

@@ -195,16 +195,17 @@ def score_color(score: float, no_go_below: float = 50, go_at: float = 75) -> str
 
 
 def category_chart(categories: Sequence[CategoryScore]) -> str:
-    """Horizontal bars: each category's score out of 100."""
+    """Horizontal bars: each category's score out of 100 (none for a category not assessed or partial)."""
     with _theme():
         fig = Figure(figsize=(7.0, 0.21 * len(categories) + 0.42))
         ax = fig.add_subplot()
-        names = [c.title if c.assessed else f"{c.title} (not assessed)" for c in categories][::-1]
-        scores = [c.score if c.assessed else 0 for c in categories][::-1]
-        colors = [score_color(s) if c.assessed else GRID for s, c in zip(scores, categories[::-1], strict=True)]
+        shown = [c.state == "assessed" for c in categories][::-1]  # a partial category's score is withheld
+        names = [c.title if c.state == "assessed" else f"{c.title} ({c.state})" for c in categories][::-1]
+        scores = [c.score if ok else 0 for c, ok in zip(categories[::-1], shown, strict=True)]
+        colors = [score_color(s) if ok else GRID for s, ok in zip(scores, shown, strict=True)]
         bars = ax.barh(names, scores, color=colors, height=0.6)
-        for bar, score, cat in zip(bars, scores, categories[::-1], strict=True):
-            label = f"{score:.0f}" if cat.assessed else "–"
+        for bar, score, ok in zip(bars, scores, shown, strict=True):
+            label = f"{score:.0f}" if ok else "–"
             ax.text(min(score, 100) + 1.5, bar.get_y() + bar.get_height() / 2, label, va="center", color=INK)
         ax.set_xlim(0, 108)
         ax.set_xticks([0, 25, 50, 75, 100])

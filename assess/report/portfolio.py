@@ -48,7 +48,8 @@ def build_portfolio(
                 coverage_pct=r.coverage.pct if r.coverage is not None else None,
                 not_assessed=[f"{n.item}: {n.reason}" for n in r.not_assessed],
                 worst_findings=worst_findings(r),
-                categories={str(c.category): c.score for c in r.categories if c.assessed},
+                categories={str(c.category): c.score for c in r.categories if c.state == "assessed"},
+                partial_categories=[str(c.category) for c in r.categories if c.state == "partial"],
             )
             for r in site_results
         ],

@@ -18,7 +18,7 @@ from core.models.common import CATEGORY_TITLES, Category, Severity, Status, Verd
 from core.models.findings import Finding
 from core.models.pilot import HourProfile
 from core.models.probes import RtpResult
-from core.models.site import Action, LinkProbes, SiteResult
+from core.models.site import Action, CategoryScore, LinkProbes, SiteResult
 from core.plan import Thresholds
 
 DSCP_NAMES = {46: "EF", 34: "AF41", 26: "AF31", 24: "CS3", 0: "best effort", 40: "CS5", 48: "CS6"}
@@ -82,7 +82,9 @@ class CategoryView:
 
     key: Category
     title: str
-    score: float | None
+    score: float | None  # None: not assessed, or partial (its score is withheld)
+    state: str
+    gap: str  # the devices not collected that it needs and the checks they would have had ("" when none)
     open: list[Finding]
     unverified: list[UnverifiedRow]
     passed: list[Finding]
@@ -243,17 +245,29 @@ def unverified_rows(findings: list[Finding]) -> list[UnverifiedRow]:
     return list(rows.values())
 
 
+def category_gap(category: CategoryScore) -> str:
+    """Which planned devices a category needed that were not collected, and how many of its checks did not run."""
+    if not category.not_collected:
+        return ""
+    devices = ", ".join(category.not_collected)
+    checks = f"{category.not_run} check{'' if category.not_run == 1 else 's'}"
+    return f"{devices} not collected: {checks} not run"
+
+
 def category_views(result: SiteResult) -> list[CategoryView]:
-    """Findings grouped by category, failures first by status then severity."""
-    scores = {c.category: (c.score if c.assessed else None) for c in result.categories}
+    """Findings grouped by category, failures first by status then severity; a partial category has no score."""
+    scores = {c.category: c for c in result.categories}
     views = []
     for cat in Category:
         found = sorted((f for f in result.findings if f.category == cat), key=_finding_order)
+        scored = scores.get(cat)
         views.append(
             CategoryView(
                 key=cat,
                 title=CATEGORY_TITLES[cat],
-                score=scores.get(cat),
+                score=scored.score if scored is not None and scored.state == "assessed" else None,
+                state=scored.state if scored is not None else "not assessed",
+                gap=category_gap(scored) if scored is not None else "",
                 open=[f for f in found if f.status in (Status.FAIL, Status.WARN)],
                 unverified=unverified_rows([f for f in found if f.status == Status.UNKNOWN]),
                 passed=[f for f in found if f.status in (Status.PASS, Status.NA)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from core.models.common import Category, Verdict
 from core.models.device import DeviceRecord
@@ -56,6 +56,20 @@ class CategoryScore(BaseModel):
     coverage_pct: float | None = Field(
         default=None, description="share of the checks that apply here which had evidence (None: none apply)"
     )
+    not_run: int = Field(
+        default=0, description="checks that planned devices not collected would have had here (counted in coverage)"
+    )
+    not_collected: list[str] = Field(
+        default_factory=list, description="planned devices not collected that this category's checks would judge"
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> Literal["assessed", "partial", "not assessed"]:
+        """partial: judged from evidence, but a device it needs was not collected (the score covers part of it)."""
+        if not self.assessed:
+            return "not assessed"
+        return "partial" if self.not_collected else "assessed"
 
 
 class Coverage(BaseModel):
@@ -73,6 +87,9 @@ class Coverage(BaseModel):
     )
     devices_without_evidence: list[str] = Field(
         default_factory=list, description="planned devices that could not be collected or parsed"
+    )
+    not_run: int = Field(
+        default=0, description="checks those devices would have had (by planned platform); not in `applicable`"
     )
 
     @property
@@ -144,7 +161,10 @@ class PortfolioSite(BaseModel):
     coverage_pct: float | None = None
     not_assessed: list[str] = Field(default_factory=list, description="what could not be assessed, with why")
     worst_findings: list[str] = Field(default_factory=list)
-    categories: dict[str, float] = Field(default_factory=dict)
+    categories: dict[str, float] = Field(default_factory=dict, description="scores of the categories fully assessed")
+    partial_categories: list[str] = Field(
+        default_factory=list, description="categories with evidence whose score is withheld: a device was not collected"
+    )
 
 
 class DriftItem(BaseModel):
