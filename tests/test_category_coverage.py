@@ -97,18 +97,20 @@ def test_survey_counts_the_checks_the_missing_router_would_have_had(warehouse_wi
     cats = {c["category"]: c for c in result["categories"]}
     # By hand from the complete sample run: wh-rtr1 (mikrotik_routeros) is judged by VQ201-VQ209 (WAN QoS),
     # VQ301-VQ308 (Firewall & NAT) and VQ511 (Resilience); without it the site keeps VQ210 (warn) in WAN QoS,
-    # VQ309-VQ314 in Firewall & NAT (5 judged, VQ312 unknown) and 3 applicable resilience checks
+    # VQ309-VQ315 in Firewall & NAT (5 judged; VQ312 and VQ315 unknown: no edge device to compare
+    # with) and 3 applicable resilience checks
     # (VQ501, VQ503 warn, VQ509 fail; VQ502, VQ510 n/a, and VQ504-VQ508 n/a: the plan has no other site).
     wan, fw, res = cats["wan_qos"], cats["firewall_nat"], cats["resilience"]
     assert (wan["state"], wan["not_run"], wan["coverage_pct"]) == ("partial", 9, 10.0)  # 1 / (1 + 9)
-    assert (fw["state"], fw["not_run"], fw["coverage_pct"]) == ("partial", 8, 35.7)  # 5 / (6 + 8)
+    assert (fw["state"], fw["not_run"], fw["coverage_pct"]) == ("partial", 8, 33.3)  # 5 / (7 + 8)
     assert (res["state"], res["not_run"], res["coverage_pct"]) == ("partial", 1, 75.0)  # 3 / (3 + 1)
     assert wan["not_collected"] == fw["not_collected"] == res["not_collected"] == ["wh-rtr1"]
     # no LAN rule applies to a RouterOS router: still a gap in scope, not in evidence
     assert (cats["lan_qos"]["state"], cats["lan_qos"]["not_run"], cats["lan_qos"]["coverage_pct"]) == (
         "not assessed", 0, None)
     link = cats["link_quality"]
-    assert (link["state"], link["coverage_pct"], link["not_collected"]) == ("assessed", 100.0, [])
+    # VQ412 (measured DSCP against the edge's marking) is listed and unknown without the router: 10 / 11
+    assert (link["state"], link["coverage_pct"], link["not_collected"]) == ("assessed", 90.9, [])
     # the existing keys keep their meaning: the site's coverage counts findings, INCOMPLETE without a score
     assert result["verdict"] == "INCOMPLETE" and result["score"] is None
     assert result["coverage"]["devices_without_evidence"] == ["wh-rtr1"]
@@ -125,6 +127,7 @@ def test_report_withholds_the_score_of_a_partial_category(warehouse_without_rout
     assert "wh-rtr1 not collected: 9 checks not run" in text
     portfolio = json.loads((warehouse_without_router.parent / "portfolio.json").read_text())["sites"][0]
     # the heat map shows only fully assessed categories' scores; the partial ones are named
-    # link quality: VQ401 critical fail 40, VQ409 high fail 20, VQ405 medium warn 10 x 0.5 = 5: 100 - 65 = 35
-    assert portfolio["categories"] == {"link_quality": 35.0}
+    # link quality: VQ401 critical fail 40, VQ409 high fail 20, VQ405 medium warn 10 x 0.5 = 5,
+    # VQ412 medium unknown 10 x 0.5 = 5: 100 - 70 = 30
+    assert portfolio["categories"] == {"link_quality": 30.0}
     assert portfolio["partial_categories"] == ["wan_qos", "firewall_nat", "resilience"]
