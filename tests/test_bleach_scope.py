@@ -84,9 +84,16 @@ def test_nft_remark_scope(hook: str, rule: str, expected: str) -> None:
     assert vq209("linux", {"nft list ruleset": NFT.format(hook=hook, rule=rule)}) == expected
 
 
-def test_nft_remark_in_a_regular_chain_keeps_warn() -> None:
-    ruleset = NFT.format(hook="forward", rule="jump helper").replace("ip dscp set cs1", "ip dscp set cs0")
-    assert vq209("linux", {"nft list ruleset": ruleset}) == "warn"
+@pytest.mark.parametrize(
+    ("jump", "expected"),
+    [
+        ("jump helper", "fail"),  # every forwarded packet goes through the regular chain
+        ("udp dport 6881 jump helper", "warn"),  # only what the jump matches does
+    ],
+)
+def test_nft_remark_in_a_regular_chain(jump: str, expected: str) -> None:
+    ruleset = NFT.format(hook="forward", rule=jump).replace("ip dscp set cs1", "ip dscp set cs0")
+    assert vq209("linux", {"nft list ruleset": ruleset}) == expected
 
 
 ROS = "# 2024-01-01 by RouterOS 7.12\n/ip firewall mangle\nadd {rule}\n"
