@@ -283,8 +283,8 @@ def dscp_remarks(ruleset: Ruleset | None) -> list[str]:
 # What a re-marking rule may say and still match every packet: the re-marking itself, interfaces, counters,
 # comments, the chain it is appended to, and a verdict after it.
 _NOT_A_MATCH = re.compile(
-    r'(?:^|\s)(?:ip6? dscp set \S+|(?:meta )?[io]if(?:name)?(?: !=)? (?:\{[^}]*\}|\S+)|counter(?: packets \d+ bytes \d+)?'
-    r'|comment "[^"]*"|accept|continue'
+    r'(?:^|\s)(?:ip6? dscp set \S+|(?:meta )?[io]if(?:name)?(?: !=)? (?:\{[^}]*\}|\S+)'
+    r'|counter(?: packets \d+ bytes \d+)?|comment "[^"]*"|accept|continue'
     r'|-A \S+|!? ?(?:-[io]|--(?:in|out)-interface) \S+|-j DSCP|--set-dscp(?:-class)? \S+'
     r'|-m comment --comment (?:"[^"]*"|\S+))(?=\s|$)'
 )
