@@ -119,3 +119,55 @@ def test_routeros_remark_scope(rule: str, expected: str) -> None:
 def test_disabled_routeros_wash_is_not_whole_traffic() -> None:
     rule = "action=change-dscp chain=postrouting disabled=yes new-dscp=0 out-interface=ether1"
     assert vq209("mikrotik_routeros", {"/export": ROS.format(rule=rule)}) != "fail"
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # EF leaves the chain before the wash: the wash re-marks everything else only
+        ("-A POSTROUTING -m dscp --dscp-class ef -j ACCEPT\n-A POSTROUTING -o eth0 -j DSCP --set-dscp 0", "warn"),
+        ("-A POSTROUTING -p udp --dport 5060 -j RETURN\n-A POSTROUTING -o eth0 -j DSCP --set-dscp 0", "warn"),
+        # a non-terminating rule before it spares nothing
+        ("-A POSTROUTING -o eth0 -j MARK --set-mark 0x1\n-A POSTROUTING -o eth0 -j DSCP --set-dscp 0", "fail"),
+        # a verdict after the wash comes too late to spare anything
+        ("-A POSTROUTING -o eth0 -j DSCP --set-dscp 0\n-A POSTROUTING -m dscp --dscp-class ef -j ACCEPT", "fail"),
+    ],
+)
+def test_iptables_verdict_before_the_wash(rules: str, expected: str) -> None:
+    assert vq209("linux", {"iptables-save": IPT_SAVE.format(rule=rules)}) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        ("ip dscp ef accept\n        ip dscp set cs0", "warn"),
+        ("udp dport 5060 return\n        ip dscp set cs0", "warn"),
+        ("ip dscp ef goto helper\n        ip dscp set cs0", "warn"),
+        ("meta mark set 0x1\n        ip dscp set cs0", "fail"),
+    ],
+)
+def test_nft_verdict_before_the_wash(rules: str, expected: str) -> None:
+    assert vq209("linux", {"nft list ruleset": NFT.format(hook="forward", rule=rules)}) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        ("action=accept chain=postrouting dscp=46\nadd action=change-dscp chain=postrouting new-dscp=0", "warn"),
+        (
+            "action=mark-packet chain=postrouting dscp=46 new-packet-mark=voice passthrough=no\n"
+            "add action=change-dscp chain=postrouting new-dscp=0",
+            "warn",
+        ),
+        # a marking rule that passes packets on spares nothing; another chain's accept neither
+        (
+            "action=mark-packet chain=postrouting new-packet-mark=all\n"
+            "add action=accept chain=prerouting dscp=46\n"
+            "add action=change-dscp chain=postrouting new-dscp=0",
+            "fail",
+        ),
+        ("action=accept chain=postrouting disabled=yes\nadd action=change-dscp chain=postrouting new-dscp=0", "fail"),
+    ],
+)
+def test_routeros_rule_leaving_the_chain_before_the_wash(rules: str, expected: str) -> None:
+    assert vq209("mikrotik_routeros", {"/export": ROS.format(rule=rules)}) == expected

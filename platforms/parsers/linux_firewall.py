@@ -290,11 +290,34 @@ _NOT_A_MATCH = re.compile(
 )
 
 
+# A verdict that ends a packet's walk through the chain (nft accept/drop/reject/return/jump/goto, iptables
+# ACCEPT/DROP/REJECT/RETURN or -g): a rule before the wash that says one may take EF out of the chain first.
+_LEAVES_CHAIN = re.compile(
+    r"(?:^|\s)(?:accept|drop|reject|return|jump \S+|goto \S+|-j (?:ACCEPT|DROP|REJECT|RETURN)|-g \S+)(?=\s|$)"
+)
+
+
 def whole_traffic_remarks(ruleset: Ruleset | None) -> list[str]:
     """The rules of :func:`dscp_remarks` that re-mark every packet their hook carries: in a base chain (or one
-    every packet of the hook jumps to) with no match but interfaces, as a wash-all-DSCP rule is written."""
+    every packet of the hook jumps to) with no match but interfaces, as a wash-all-DSCP rule is written, and no
+    rule before it in its chain that could let a packet (EF) leave the chain first."""
+    rules = ruleset.rules if ruleset else []
     return [
         rule.source
         for rule in _zeroing_rules(ruleset)
-        if rule.hook and not rule.behind_jump and not _NOT_A_MATCH.sub(" ", rule.text).strip()
+        if rule.hook
+        and not rule.behind_jump
+        and not _NOT_A_MATCH.sub(" ", rule.text).strip()
+        and not _verdict_before(rules, rule)
     ]
+
+
+def _verdict_before(rules: list[NetfilterRule], wash: NetfilterRule) -> bool:
+    """Whether a rule earlier in the wash's own chain may end a packet's walk through it."""
+    for rule in rules:
+        if rule is wash:
+            return False
+        same_chain = (rule.family, rule.table, rule.chain) == (wash.family, wash.table, wash.chain)
+        if same_chain and _LEAVES_CHAIN.search(rule.text):
+            return True
+    return False
