@@ -86,12 +86,14 @@ class NoEfBleaching(DeviceRule):
 
     What it does:
         Flags classes that set DSCP 0 on EF traffic, policies that zero class-default
-        without an EF class before it, and re-marking rules that set DSCP 0.
+        without an EF class before it, and re-marking rules that set DSCP 0: a rule that
+        matches every packet (nothing but interfaces narrows it) fails, a narrower one warns.
     Why it matters:
         Once EF is bleached to 0 no later hop (provider MPLS, far-end site) can tell voice
         from data; the link measurements then show 'DSCP not preserved'.
     Example:
         policy-map WAN-OUT / class class-default / set dscp default   (no EF class)
+        iptables -t mangle -A POSTROUTING -o eth0 -j DSCP --set-dscp 0
     Fix:
         add class VOICE (match dscp ef) before class-default, or drop the zeroing
     """
@@ -119,8 +121,12 @@ class NoEfBleaching(DeviceRule):
         # a policy class's own `set dscp` was judged above, with the classes before it; only other lines warn
         judged = tuple(f"policy-map {p.name} class {c.name}:" for p in facts.policies for c in p.classes if c.set_dscp)
         lines = [ln for ln in facts.dscp_remarks if ZEROING.search(ln) and not ln.startswith(judged)]
+        # a line that matches every packet (nothing but interfaces narrows it) re-marks EF with the rest
+        washes = [ln for ln in lines if ln in facts.dscp_remarks_all_traffic]
         if bad:
             yield Outcome(Status.FAIL, "EF is re-marked to DSCP 0", "\n".join(bad + lines), subjects=tuple(bad_classes))
+        elif washes:
+            yield Outcome(Status.FAIL, "every packet, EF included, is re-marked to DSCP 0", "\n".join(lines))
         elif lines:
             yield Outcome(Status.WARN, "re-marking to DSCP 0 configured; check it spares EF", "\n".join(lines))
         else:

@@ -151,9 +151,18 @@ def test_sides_agree_pass() -> None:
 
 def test_zeroing_line_of_unclear_scope_with_ef_intact_warns() -> None:
     edge = _edge("mikrotik_routeros", qos_config_seen=True, dscp_remarks=[
-        "/ip firewall mangle add action=change-dscp chain=postrouting new-dscp=0 out-interface=ether1"])
+        "/ip firewall mangle add action=change-dscp chain=postrouting new-dscp=0 out-interface=ether1 "
+        "protocol=udp dst-port=6881"])
     f = _one("VQ412", [edge], [LinkProbes(link="dsl", rtp=_rtp(46, 46))])
-    assert f.status == Status.WARN and "DSCP 0" in f.message
+    assert f.status == Status.WARN and "spares EF" in f.message
+
+
+def test_zeroing_every_packet_with_ef_intact_doubts_the_config() -> None:
+    # nothing but the interface narrows the line: it bleaches EF (VQ209 fail), so EF intact contradicts it
+    line = "/ip firewall mangle add action=change-dscp chain=postrouting new-dscp=0 out-interface=ether1"
+    edge = _edge("mikrotik_routeros", qos_config_seen=True, dscp_remarks=[line], dscp_remarks_all_traffic=[line])
+    f = _one("VQ412", [edge], [LinkProbes(link="dsl", rtp=_rtp(46, 46))])
+    assert f.status == Status.WARN and "re-marks EF to DSCP 0" in f.message and "stale" in f.message
 
 
 def test_dscp_missing_on_either_side_is_unknown() -> None:

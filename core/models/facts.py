@@ -140,6 +140,11 @@ class DeviceFacts(BaseModel):
     policies: list[QosPolicy] = Field(default_factory=list)
     attachments: list[PolicyAttachment] = Field(default_factory=list)
     dscp_remarks: list[str] = Field(default_factory=list, description="lines that re-mark DSCP")
+    dscp_remarks_all_traffic: list[str] = Field(
+        default_factory=list,
+        description="the dscp_remarks lines that match every packet their chain sees on its hook: nothing but "
+        "interfaces narrows them (iptables/nftables, RouterOS mangle), so they re-mark EF too",
+    )
     nat_enabled: bool | None = None
     sip_alg: SipAlgState = "unknown"
     sip_alg_evidence: str = ""

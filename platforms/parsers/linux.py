@@ -115,6 +115,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     facts.nat_enabled, nat_line = linux_firewall.nat_enabled(ruleset)
     add_evidence(facts.evidence, "nat_enabled", nat_line)
     facts.dscp_remarks = linux_firewall.dscp_remarks(ruleset)
+    facts.dscp_remarks_all_traffic = linux_firewall.whole_traffic_remarks(ruleset)
     facts.class_maps, facts.policies, facts.attachments = linux_tc.qos(outputs)
     for att in facts.attachments:
         add_evidence(facts.evidence, "ef_priority", f"tc htb root qdisc on {att.interface}")

@@ -263,13 +263,61 @@ def interface_matches(name: str, pattern: str) -> bool:
     return name == pattern
 
 
-def dscp_remarks(ruleset: Ruleset | None) -> list[str]:
+def _zeroing_rules(ruleset: Ruleset | None) -> list[NetfilterRule]:
     """Rules that set DSCP to best effort."""
-    lines: list[str] = []
+    rules: list[NetfilterRule] = []
     for rule in ruleset.rules if ruleset else []:
         found = re.search(r"ip6? dscp set (\S+)", rule.text) or re.search(r"--set-dscp(?:-class)? (\S+)", rule.text)
         # a re-marking that leaves EF out in its own match (`ip dscp != ef`, `-m dscp ! --dscp 0x2e`) spares voice
         spares_ef = re.search(r"ip6? dscp != (ef|0x2e|46)\b|! --dscp (0x2e|46)\b|! --dscp-class ef\b", rule.text)
         if found is not None and dscp_name(found.group(1)) == "cs0" and not spares_ef:
-            lines.append(rule.source)
-    return lines
+            rules.append(rule)
+    return rules
+
+
+def dscp_remarks(ruleset: Ruleset | None) -> list[str]:
+    """Rules that set DSCP to best effort."""
+    return [rule.source for rule in _zeroing_rules(ruleset)]
+
+
+# What a re-marking rule may say and still match every packet: the re-marking itself, interfaces, counters,
+# comments, the chain it is appended to, and a verdict after it.
+_NOT_A_MATCH = re.compile(
+    r'(?:^|\s)(?:ip6? dscp set \S+|(?:meta )?[io]if(?:name)?(?: !=)? (?:\{[^}]*\}|\S+)'
+    r'|counter(?: packets \d+ bytes \d+)?|comment "[^"]*"|accept|continue'
+    r'|-A \S+|!? ?(?:-[io]|--(?:in|out)-interface) \S+|-j DSCP|--set-dscp(?:-class)? \S+'
+    r'|-m comment --comment (?:"[^"]*"|\S+))(?=\s|$)'
+)
+
+
+# A verdict that ends a packet's walk through the chain (nft accept/drop/reject/return/jump/goto, iptables
+# ACCEPT/DROP/REJECT/RETURN or -g): a rule before the wash that says one may take EF out of the chain first.
+_LEAVES_CHAIN = re.compile(
+    r"(?:^|\s)(?:accept|drop|reject|return|jump \S+|goto \S+|-j (?:ACCEPT|DROP|REJECT|RETURN)|-g \S+)(?=\s|$)"
+)
+
+
+def whole_traffic_remarks(ruleset: Ruleset | None) -> list[str]:
+    """The rules of :func:`dscp_remarks` that re-mark every packet their hook carries: in a base chain (or one
+    every packet of the hook jumps to) with no match but interfaces, as a wash-all-DSCP rule is written, and no
+    rule before it in its chain that could let a packet (EF) leave the chain first."""
+    rules = ruleset.rules if ruleset else []
+    return [
+        rule.source
+        for rule in _zeroing_rules(ruleset)
+        if rule.hook
+        and not rule.behind_jump
+        and not _NOT_A_MATCH.sub(" ", rule.text).strip()
+        and not _verdict_before(rules, rule)
+    ]
+
+
+def _verdict_before(rules: list[NetfilterRule], wash: NetfilterRule) -> bool:
+    """Whether a rule earlier in the wash's own chain may end a packet's walk through it."""
+    for rule in rules:
+        if rule is wash:
+            return False
+        same_chain = (rule.family, rule.table, rule.chain) == (wash.family, wash.table, wash.chain)
+        if same_chain and _LEAVES_CHAIN.search(rule.text):
+            return True
+    return False

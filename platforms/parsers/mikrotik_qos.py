@@ -97,12 +97,57 @@ def marking_policy(commands: list[RosCommand]) -> QosPolicy | None:
     return QosPolicy(name="mangle change-dscp", classes=classes) if classes else None
 
 
-def dscp_remarks(commands: list[RosCommand]) -> list[str]:
+def _zeroing_rules(commands: list[RosCommand]) -> list[RosCommand]:
     """Mangle rules that set DSCP to best effort."""
     return [
-        rule.source
+        rule
         for rule in in_menu(commands, "ip firewall mangle")
         if rule.get("action") == "change-dscp"
         and dscp_name(rule.get("new-dscp")) == "cs0"
         and rule.get("dscp") not in ("!46", "!ef")  # a matcher that leaves EF out spares voice
     ]
+
+
+def dscp_remarks(commands: list[RosCommand]) -> list[str]:
+    """Mangle rules that set DSCP to best effort."""
+    return [rule.source for rule in _zeroing_rules(commands)]
+
+
+_BUILTIN_CHAINS = frozenset({"prerouting", "input", "forward", "output", "postrouting"})
+# Properties of a mangle rule that match nothing (or only interfaces): such a rule re-marks every packet.
+_NOT_A_MATCHER = frozenset(
+    {
+        *("action", "new-dscp", "chain", "comment", "disabled", "passthrough", "log", "log-prefix"),
+        *("in-interface", "out-interface", "in-interface-list", "out-interface-list", "place-before"),
+    }
+)
+
+
+def whole_traffic_remarks(commands: list[RosCommand]) -> list[str]:
+    """The enabled rules of :func:`dscp_remarks` in a built-in chain with no matcher but interfaces, and no enabled
+    rule before them in their chain that could take a packet (EF) out of the chain first."""
+    mangle = in_menu(commands, "ip firewall mangle")
+    return [
+        rule.source
+        for rule in _zeroing_rules(commands)
+        if rule.enabled
+        and rule.get("chain") in _BUILTIN_CHAINS
+        and set(rule.attrs) <= _NOT_A_MATCHER
+        and not _leaves_chain_before(mangle, rule)
+    ]
+
+
+# Actions that end a packet's walk through a mangle chain; any other action does too with passthrough=no.
+_CHAIN_ENDING_ACTIONS = frozenset({"accept", "drop", "return", "jump", "fasttrack-connection"})
+
+
+def _leaves_chain_before(mangle: list[RosCommand], wash: RosCommand) -> bool:
+    """Whether an enabled rule earlier in the wash's chain may end a packet's walk through it (rules are read in
+    the order written; `place-before` is not followed)."""
+    for rule in mangle:
+        if rule is wash:
+            return False
+        ends_walk = rule.get("action") in _CHAIN_ENDING_ACTIONS or rule.get("passthrough") == "no"
+        if rule.enabled and rule.get("chain") == wash.get("chain") and ends_walk:
+            return True
+    return False

@@ -50,6 +50,7 @@ def parse(outputs: Mapping[str, str]) -> DeviceFacts:
     if marking := mikrotik_qos.marking_policy(commands):
         facts.policies.append(marking)
     facts.dscp_remarks = mikrotik_qos.dscp_remarks(commands)
+    facts.dscp_remarks_all_traffic = mikrotik_qos.whole_traffic_remarks(commands)
     facts.firewall_rules = mikrotik_firewall.firewall_rules(commands)
     for rule in facts.firewall_rules:
         add_evidence(facts.evidence, "firewall_rules", rule.evidence)
