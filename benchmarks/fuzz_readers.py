@@ -181,6 +181,7 @@ def _result_json() -> str:
 def fuzz_results(box: Path, rnd: random.Random) -> None:
     """A results.json with a hostile site name or mutated JSON, re-rendered by `assess report` (json)."""
     from assess.commands.report_cmd import report
+    from assess.commands.report_format import ReportFormat
 
     data = json.loads(_result_json())
     kind = rnd.randrange(4)
@@ -197,7 +198,7 @@ def fuzz_results(box: Path, rnd: random.Random) -> None:
     folder.mkdir(parents=True)
     (folder / "results.json").write_text(text, errors="surrogateescape")
     with redirect_stderr(io.StringIO()):  # its "wrote ..." lines
-        report(box / "in" / "results", ["json"], None, box / "out", None, None, None)
+        report(box / "in" / "results", [ReportFormat.JSON], None, box / "out", None, None, None)
 
 
 READERS: dict[str, Reader] = {
