@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from typer.testing import CliRunner
 
-from assess.cli import app
-
-COLUMNS_80 = {"COLUMNS": "80", "TERMINAL_WIDTH": "80"}  # as test_help_wrap.py: the first width used sticks
+from tests.help_screen import invoke_at_width
 
 
 def _format_help_line(command: str) -> str:
-    run = CliRunner().invoke(app, [command, "--help"], env=COLUMNS_80)
+    run = invoke_at_width([command, "--help"], 80)
     assert run.exit_code == 0, run.output
     return next(line for line in run.output.splitlines() if "--format" in line)
 
@@ -25,7 +22,7 @@ def test_format_option_shows_the_choices(command: str) -> None:
 
 @pytest.mark.parametrize("command", ["report", "survey"])
 def test_unknown_format_is_refused_naming_the_choices(command: str, tmp_path) -> None:
-    run = CliRunner().invoke(app, [command, str(tmp_path), "--format", "xml"], env=COLUMNS_80)
+    run = invoke_at_width([command, str(tmp_path), "--format", "xml"], 80)
     assert run.exit_code == 2
     words = " ".join(re.sub("[│╭╮╰╯─]", " ", run.output).split())  # the error box, unwrapped
     assert "'xml' is not one of 'pdf', 'html', 'json'" in words

@@ -9,10 +9,9 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from typer.testing import CliRunner
 
-from assess.cli import app
 from assess.command_table import COMMANDS, PROBE_COMMANDS
+from tests.help_screen import invoke_at_width
 
 WIDTH = 80
 COMMAND_LINES = [[name] for name in COMMANDS] + [["probe", name] for name in PROBE_COMMANDS]
@@ -37,7 +36,7 @@ def stub_lines(lines: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("argv", COMMAND_LINES, ids=" ".join)
 def test_help_text_is_wrapped_to_the_terminal(argv: list[str]) -> None:
-    run = CliRunner().invoke(app, [*argv, "--help"], env={"COLUMNS": str(WIDTH), "TERMINAL_WIDTH": str(WIDTH)})
+    run = invoke_at_width([*argv, "--help"], WIDTH)
     assert run.exit_code == 0, run.output
     lines = description_lines(run.output)
     assert any(line.strip() for line in lines), run.output

@@ -24,6 +24,7 @@ from assess.link_requests import LinkField, LinkProbeOptions, link_requests
 from collectors.probes.requests import ProbeNotAssessed, ProbeRequest
 from core.dscp import dscp_value
 from core.plan import Link, Voice
+from tests.help_screen import invoke_at_width
 
 UNIT_SUFFIXES = ("", "_s", "_ms", "_mbps")
 CLI_ONLY = {
@@ -82,7 +83,7 @@ def field_of(option: TyperOption, model: type[BaseModel]) -> str:
 
 
 def help_text(name: str) -> str:
-    done = CliRunner().invoke(app, ["probe", name, "--help"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    done = invoke_at_width(["probe", name, "--help"], 300)
     assert done.exit_code == 0, done.output
     return done.output
 
