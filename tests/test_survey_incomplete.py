@@ -75,6 +75,8 @@ def test_results_json_has_no_score_and_says_what_is_missing(
     assert "VQ401" in cov["critical_without_evidence"] and cov["devices_without_evidence"] == ["hq-core-sw1"]
     items = {n["item"]: n for n in result["not_assessed"]}
     assert "ASSESS_HQ_PASSWORD" in items["device hq-core-sw1"]["reason"]
+    # named in full when missing: the whole suite on a clean clone once saw no bandwidth item (not reproduced alone)
+    assert "hq-internet: bandwidth probe" in items, (sorted(items), result["probes"])
     bandwidth = items["hq-internet: bandwidth probe"]
     assert "127.0.0.1:" in bandwidth["to_finish"] and "assess farend" in bandwidth["to_finish"]
     assert "`reflector:`" in items["hq-internet: rtp probe"]["to_finish"]
